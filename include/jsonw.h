@@ -1,0 +1,29 @@
+/* jsonw.h - escaping of attacker-chosen bytes for JSON and text output.
+ *
+ * Every output line of the plugin passes through here, so no argument can
+ * forge a log line or break the JSON:
+ *   - valid UTF-8 is kept, except that " and \ are escaped, C0 controls,
+ *     DEL (0x7f) and C1 controls (U+0080..U+009F) become \u00XX, and U+2028 /
+ *     U+2029 become \u2028 / \u2029;
+ *   - every byte that is not part of a valid, shortest-form UTF-8 sequence
+ *     (including encoded surrogates and code points above U+10FFFF) becomes
+ *     the four characters \xNN, written in JSON as "\\xNN".
+ * The result never holds a raw byte below 0x20, 0x7f, or an invalid
+ * sequence, so it is one valid JSON line.
+ *
+ * Cost O(len). Errors: -1 when the buffer's bound is reached.
+ */
+#ifndef KME_JSONW_H
+#define KME_JSONW_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Append `"` escaped(p, len) `"` to b. */
+int jsonw_str(struct kme_buf *b, const char *p, size_t len);
+
+/* Append escaped(p, len) without quotes (for text lines; same escapes). */
+int jsonw_escape(struct kme_buf *b, const char *p, size_t len);
+
+#endif

@@ -11,7 +11,9 @@
  * "whoopsie-upload-all" excludes a parent whose comm is "whoopsie-upload".
  *
  * Pure functions of their inputs: no allocation, no I/O. Cost O(matches +
- * exclusions * argc) per call.
+ * exclusions * argc) per call. One exception: exclude_user by name, on an
+ * event without user_name, resolves ex->uid with getpwuid_r() (NSS, may do
+ * I/O); this happens only for events that already matched a program.
  */
 #ifndef KME_RULE_H
 #define KME_RULE_H

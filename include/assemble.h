@@ -1,0 +1,52 @@
+/* assemble.h - records to complete audit events, through libauparse's feed API.
+ *
+ * Records are fed one line at a time; libauparse groups them by event serial
+ * and hands out each event when it is complete: on its EOE record (plugin
+ * input), on a terminal record such as PROCTITLE, or when it is older than
+ * the EOE timeout. In replay mode "older" is judged only against the times of
+ * later records and at as_flush(), never the wall clock, so a replay decides
+ * as live would have; in live mode as_age() also ages events by the clock.
+ *
+ * The event callback runs synchronously inside as_line/as_age/as_flush with
+ * the auparse cursor on the event's first record; the auparse_state_t is
+ * borrowed for the duration of the call only.
+ *
+ * libauparse (3.0.9) is not thread-safe and its EOE timeout is process-global:
+ * use one assembler per process.
+ */
+#ifndef KME_ASSEMBLE_H
+#define KME_ASSEMBLE_H
+
+#include <auparse.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef void (*as_event_fn)(void *arg, auparse_state_t *au);
+
+struct as_stats {
+	uint64_t records;   /* lines fed */
+	uint64_t events;    /* events delivered */
+};
+
+struct as_assembler;
+
+/* NULL with err set on failure (auparse_init). */
+struct as_assembler *as_new(int64_t eoe_timeout, as_event_fn fn, void *arg,
+			    struct kme_err *err);
+void as_free(struct as_assembler *a);
+
+/* Feed one record (without its '\n'). */
+void as_line(struct as_assembler *a, const char *line, size_t len);
+
+/* Live mode: complete events older than the EOE timeout by the wall clock. */
+void as_age(struct as_assembler *a);
+
+/* End of input: complete every pending event. */
+void as_flush(struct as_assembler *a);
+
+void as_stats(const struct as_assembler *a, struct as_stats *out);
+
+#endif

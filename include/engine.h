@@ -1,0 +1,93 @@
+/* engine.h - one pipeline from audit records to alerts, shared by every mode.
+ *
+ * records -> assemble -> execevent -> proctable -> rule -> newterms -> limit
+ * -> alert -> output. Live and replay differ only in their options: live reads
+ * /proc for unseen parents and ages events by the clock (eng_tick); replay
+ * decides by event time alone.
+ *
+ * Per exec event, in this order (parent strings are borrowed from the process
+ * table and must be used before the table changes):
+ *   pid-reuse guard; failed exec -> counted, not a process start; watched
+ *   name? -> resolve parent -> rule -> (excluded | new term? -> rate limit ->
+ *   alert | suppressed); then the process itself enters the table.
+ *
+ * Everything the engine borrows (config, store, sink) must outlive it or be
+ * swapped in with the setters.
+ */
+#ifndef KME_ENGINE_H
+#define KME_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "err.h"
+#include "newterms.h"
+#include "output.h"
+
+enum eng_mode {
+	ENG_LIVE = 0,   /* plugin mode: wall clock ages events, /proc fallback */
+	ENG_REPLAY,     /* files: event time only */
+};
+
+enum eng_action {
+	ENG_ALERT = 0,  /* new terms, rate limited (default) */
+	ENG_ALL,        /* every match, no new-terms or rate limit (--all) */
+	ENG_EXPLAIN,    /* say why, for every exec of a watched program */
+	ENG_LEARN,      /* fill the new-terms history, never alert (--learn) */
+};
+
+/* Receives notices that are not alerts (rate-limit reports): prio is a
+ * syslog level. */
+typedef void (*eng_notice_fn)(void *arg, int prio, const char *msg);
+
+struct eng_opts {
+	enum eng_mode mode;
+	enum eng_action action;
+	const char *procroot;     /* live: "/proc"; NULL: never read /proc */
+	const char *hostname;     /* host.name when the record has no node= */
+	struct out_sink *sink;    /* alert lines */
+	FILE *explain_fp;         /* ENG_EXPLAIN output */
+	eng_notice_fn notice;
+	void *notice_arg;
+};
+
+struct eng_counters {
+	uint64_t records, events, execs, failed_execs, matches, excluded,
+		suppressed, alerts, rate_limited, parse_errors, unknown_parents,
+		forks, output_errors;
+};
+
+struct engine;
+
+/* cfg and store are borrowed. NULL with err set on failure. */
+struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
+		       const struct eng_opts *opts, struct kme_err *err);
+void eng_free(struct engine *e);
+
+/* Feed one record line (no '\n'). */
+void eng_line(struct engine *e, const char *line, size_t len);
+
+/* Count a record the reader had to discard (too long, NUL byte). */
+void eng_count_bad_record(struct engine *e, uint64_t n);
+
+/* Live housekeeping at wall time now: age pending events, report rate-limit
+ * overflow, retry waiting output. Cheap; call about once a second. */
+void eng_tick(struct engine *e, int64_t now);
+
+/* End of input: complete every pending event and report what is pending. */
+void eng_finish(struct engine *e);
+
+/* Swap in a new config (reload). The process table is kept; the rate limit
+ * restarts with the new values. The caller frees the old config after. */
+void eng_set_config(struct engine *e, const struct kme_config *cfg);
+void eng_set_store(struct engine *e, struct nt_store *store);
+
+void eng_counters(const struct engine *e, struct eng_counters *out);
+
+/* The one-line summary: every counter, the table, the store and the output
+ * state. Writes at most size bytes; returns buf. */
+const char *eng_summary(const struct engine *e, char *buf, size_t size);
+
+#endif

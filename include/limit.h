@@ -1,0 +1,40 @@
+/* limit.h - Kibana's max_signals as a stream: at most N alerts per interval.
+ *
+ * Intervals are fixed windows of event time [k*interval, (k+1)*interval), so a
+ * replay limits exactly as live would have. What exceeds the limit is not lost
+ * silently: it is counted (total and per interval) and the caller reports it.
+ * O(1), no allocation.
+ */
+#ifndef KME_LIMIT_H
+#define KME_LIMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct lim_state {
+	uint32_t max;            /* 0 = no limit */
+	int64_t interval;        /* seconds, > 0 */
+	int64_t window_start;    /* start of the current interval */
+	uint32_t used;           /* alerts allowed in the current interval */
+	uint64_t over_window;    /* refused in the current interval */
+	uint64_t over_total;     /* refused since start */
+	/* Set when the previous interval refused alerts and has not been
+	 * reported yet: lim_take_report() returns and clears it. */
+	int64_t report_start;
+	uint64_t report_count;
+};
+
+void lim_init(struct lim_state *l, uint32_t max, int64_t interval);
+
+/* May an alert at event time t go out? Counts it either way. Events whose
+ * time lies before the current interval (out of order) count against the
+ * current one. */
+bool lim_allow(struct lim_state *l, int64_t t);
+
+/* When an interval that refused alerts has ended (or at_exit is set and the
+ * current one refused any), return true and the interval's start and refused
+ * count, once. */
+bool lim_take_report(struct lim_state *l, bool at_exit, int64_t *start,
+		     uint64_t *count);
+
+#endif

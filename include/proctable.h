@@ -1,0 +1,77 @@
+/* proctable.h - who was each process: parents for exec events.
+ *
+ * Every exec event (and fork event, when the kernel audits them) leaves an
+ * entry keyed by pid: the identity the process had (executable, name, argv),
+ * its parent pid, and when we learned it. An exec's parent is looked up here
+ * first, so a parent that has already exited is still known; in live mode a
+ * parent we have never seen is read from /proc (procfs.h) and remembered.
+ *
+ * Reparenting: a process whose parent exited before the exec has ppid 1 (or
+ * a subreaper's pid). That ppid says nothing about who started it, so it must
+ * not lend init's identity (and its exclusions) to the child: the parent is
+ * then "unknown" unless the stream told us the real one -- a fork record, or
+ * an earlier exec of the same process while its parent was alive.
+ *
+ * Pid reuse: an entry is dropped as stale when the same pid shows up with a
+ * different, non-reaper parent (any SYSCALL record: pt_observe), and, in live
+ * mode, when /proc says the process now holding the pid started after the
+ * entry was made.
+ *
+ * Bounded: at most max_entries entries and max_bytes bytes of strings; the
+ * least recently used entries are evicted beyond either (counted). Stored argv
+ * is cut at PT_MAX_ARG_BYTES bytes / PT_MAX_ARGS arguments (flagged). All
+ * operations are O(1) expected, except pt_seed_procfs (O(processes)).
+ */
+#ifndef KME_PROCTABLE_H
+#define KME_PROCTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "kme.h"
+
+#define PT_MAX_ARG_BYTES 2048
+#define PT_MAX_ARGS 64
+#define PT_MAX_PATH 4096
+
+struct pt_stats {
+	size_t entries;
+	size_t bytes;
+	uint64_t evicted;       /* LRU evictions (size or memory bound) */
+	uint64_t stale;         /* dropped as pid reuse */
+	uint64_t procfs_reads;  /* live fallbacks that found the parent */
+	uint64_t procfs_misses; /* live fallbacks that did not */
+	uint64_t reparented;    /* parents reported unknown as reparented */
+};
+
+struct pt_table;
+
+/* procroot: NULL disables every /proc access (replay); "/proc" for live. */
+struct pt_table *pt_new(size_t max_entries, size_t max_bytes,
+			const char *procroot, struct kme_err *err);
+void pt_free(struct pt_table *t);
+
+/* Live mode: add every running process from procroot. */
+int pt_seed_procfs(struct pt_table *t, struct kme_err *err);
+
+/* Fill ex->parent and ex->parent_source for ex (pid, ppid, sec set). Parent
+ * strings are borrowed from the table and stay valid until the next call
+ * that changes the table (pt_record_*, pt_observe, pt_resolve_parent). */
+void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex);
+
+/* Remember ex's process (a successful exec): copies what it keeps. */
+void pt_record_exec(struct pt_table *t, const struct kme_exec *ex);
+
+/* Remember that parent_pid created child_pid at time `when`: the child starts
+ * with its parent's identity and a parent we know for certain. */
+void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
+		    int64_t when);
+
+/* Any SYSCALL record: pid has parent ppid now (pid-reuse guard). */
+void pt_observe(struct pt_table *t, int32_t pid, int32_t ppid);
+
+void pt_stats(const struct pt_table *t, struct pt_stats *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* reader.h - bytes from auditd (or a file) to whole records, one per line.
+ *
+ * auditd's string format is one record per '\n'-terminated line, at most 8970
+ * bytes (more with ENRICHED). The reader never lets input decide its memory:
+ * a line longer than max_line is discarded whole (counted in too_long) and
+ * reading resumes at the next '\n'; a line holding a NUL byte is discarded
+ * (counted in bad_bytes), since auparse works on C strings.
+ *
+ * Owns one buffer of max_line + read-size bytes, allocated at rd_new; reading
+ * allocates nothing after that. Lines handed to the callback are borrowed and
+ * valid only during the call; they exclude the '\n'.
+ */
+#ifndef KME_READER_H
+#define KME_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define RD_DEFAULT_MAX_LINE (64 * 1024)
+
+typedef void (*rd_line_fn)(void *arg, const char *line, size_t len);
+
+struct rd_stats {
+	uint64_t bytes;
+	uint64_t lines;     /* delivered */
+	uint64_t too_long;  /* discarded: longer than max_line */
+	uint64_t bad_bytes; /* discarded: held a NUL byte */
+};
+
+enum rd_status {
+	RD_OK = 0,  /* read some bytes (lines delivered) */
+	RD_AGAIN,   /* non-blocking fd has nothing now */
+	RD_EOF,     /* end of input (pending partial line not yet delivered) */
+	RD_ERROR,   /* read error; err is filled */
+};
+
+struct rd_reader;
+
+/* NULL on ENOMEM. */
+struct rd_reader *rd_new(size_t max_line, struct kme_err *err);
+void rd_free(struct rd_reader *r);
+
+/* One read(2) of fd (EINTR retried), then every complete line to fn. */
+enum rd_status rd_read(struct rd_reader *r, int fd, rd_line_fn fn, void *arg,
+		       struct kme_err *err);
+
+/* Treat data as the next input bytes (tests, fuzzing, in-memory input). */
+void rd_push(struct rd_reader *r, const char *data, size_t len, rd_line_fn fn,
+	     void *arg);
+
+/* End of input: deliver an unterminated last line, if any, and reset, so the
+ * reader can take the next file. */
+void rd_finish(struct rd_reader *r, rd_line_fn fn, void *arg);
+
+void rd_stats(const struct rd_reader *r, struct rd_stats *out);
+
+#endif

@@ -1,0 +1,386 @@
+/* engine.c - the per-event pipeline (see engine.h). */
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "alert.h"
+#include "assemble.h"
+#include "buf.h"
+#include "engine.h"
+#include "execevent.h"
+#include "jsonw.h"
+#include "limit.h"
+#include "proctable.h"
+#include "rule.h"
+
+/* An alert line is bounded: argv beyond this is cut by the buffer bound and
+ * the alert is re-rendered without args (see emit_alert). */
+#define ENG_MAX_ALERT (OUT_MAX_MSG)
+
+struct engine {
+	const struct kme_config *cfg;
+	struct nt_store *store;
+	struct eng_opts opts;
+	struct as_assembler *as;
+	struct ev_builder *evb;
+	struct pt_table *pt;
+	struct lim_state lim;
+	struct kme_buf line;
+	struct eng_counters c;
+	char user_name[256];      /* getpwuid result for a matched event */
+};
+
+static void on_event(void *arg, auparse_state_t *au);
+
+struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
+		       const struct eng_opts *opts, struct kme_err *err)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		kme_errf(err, "engine: out of memory");
+		return NULL;
+	}
+	e->cfg = cfg;
+	e->store = store;
+	e->opts = *opts;
+	buf_init(&e->line, ENG_MAX_ALERT);
+	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+	e->evb = ev_builder_new(err);
+	e->pt = e->evb ? pt_new(cfg->process_table_size, cfg->process_table_memory,
+				opts->mode == ENG_LIVE ? opts->procroot : NULL, err)
+		       : NULL;
+	e->as = e->pt ? as_new(cfg->eoe_timeout, on_event, e, err) : NULL;
+	if (e->as == NULL) {
+		eng_free(e);
+		return NULL;
+	}
+	if (opts->mode == ENG_LIVE && opts->procroot != NULL &&
+	    pt_seed_procfs(e->pt, err) < 0) {
+		/* Not fatal: the table fills from the stream and /proc lookups. */
+		if (opts->notice)
+			opts->notice(opts->notice_arg, LOG_WARNING, err->msg);
+	}
+	return e;
+}
+
+void eng_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	as_free(e->as);
+	ev_builder_free(e->evb);
+	pt_free(e->pt);
+	buf_free(&e->line);
+	free(e);
+}
+
+void eng_set_config(struct engine *e, const struct kme_config *cfg)
+{
+	e->cfg = cfg;
+	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+}
+
+void eng_set_store(struct engine *e, struct nt_store *store)
+{
+	e->store = store;
+}
+
+static void notice(struct engine *e, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void notice(struct engine *e, int prio, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (e->opts.notice == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	e->opts.notice(e->opts.notice_arg, prio, msg);
+}
+
+static void report_rate_limit(struct engine *e, bool at_exit)
+{
+	int64_t start;
+	uint64_t count;
+	char when[32];
+
+	while (lim_take_report(&e->lim, at_exit, &start, &count)) {
+		alert_time(start, 0, when);
+		notice(e, LOG_WARNING,
+		       "rate limit: %llu alert(s) not sent in the interval starting %s "
+		       "(max_alerts %u per %llds)",
+		       (unsigned long long)count, when, e->cfg->max_alerts,
+		       (long long)e->cfg->alert_interval);
+	}
+}
+
+/* user.name for exclusions and alerts: the ENRICHED interpretation, else
+ * (live only: a replayed log's uids belong to another host's passwd) the
+ * local passwd entry. Called only for events that matched. */
+static void fill_user_name(struct engine *e, struct kme_exec *ex)
+{
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+
+	if (ex->user_name.p != NULL || e->opts.mode != ENG_LIVE ||
+	    ex->uid == KME_ID_UNSET)
+		return;
+	if (getpwuid_r(ex->uid, &pw, pwbuf, sizeof(pwbuf), &res) != 0 || res == NULL)
+		return;
+	snprintf(e->user_name, sizeof(e->user_name), "%s", pw.pw_name);
+	ex->user_name = (struct kme_str){ e->user_name, strlen(e->user_name) };
+}
+
+static void emit_alert(struct engine *e, const struct kme_exec *ex,
+		       const struct nt_term *term, const struct nt_seen *seen)
+{
+	struct alert_ctx ctx = {
+		.cfg = e->cfg,
+		.hostname = e->opts.hostname,
+		.mode = e->opts.action == ENG_ALL ? "all" :
+			e->opts.mode == ENG_LIVE ? "live" : "replay",
+	};
+	int rc;
+
+	buf_reset(&e->line);
+	if (e->cfg->alert_format == CFG_FORMAT_TEXT)
+		rc = alert_text(&e->line, &ctx, ex, term, seen);
+	else
+		rc = alert_json(&e->line, &ctx, ex, term, seen);
+	if (rc < 0) {
+		/* Over the line bound (huge argv): send the alert without
+		 * arguments rather than lose it; args_truncated says so. */
+		struct kme_exec cut = *ex;
+
+		cut.proc.args = (struct kme_args){ NULL, 0, true };
+		cut.parent.args = (struct kme_args){ NULL, 0, ex->parent.args.n > 0 };
+		buf_reset(&e->line);
+		rc = e->cfg->alert_format == CFG_FORMAT_TEXT
+			     ? alert_text(&e->line, &ctx, &cut, term, seen)
+			     : alert_json(&e->line, &ctx, &cut, term, seen);
+	}
+	if (rc < 0 || out_write(e->opts.sink, e->line.p, e->line.len) < 0)
+		e->c.output_errors++;
+	e->c.alerts++;
+}
+
+/* --explain: one line per exec of a watched program. */
+static void explain(struct engine *e, const struct kme_exec *ex,
+		    const char *verdict, const char *detail)
+{
+	char when[32];
+
+	if (e->opts.action != ENG_EXPLAIN || e->opts.explain_fp == NULL)
+		return;
+	alert_time(ex->sec, ex->msec, when);
+	buf_reset(&e->line);
+	buf_printf(&e->line, "%s %lld.%03u:%llu pid=%d exe=", when,
+		   (long long)ex->sec, ex->msec, (unsigned long long)ex->serial,
+		   ex->proc.pid);
+	if (ex->proc.executable.p)
+		jsonw_escape(&e->line, ex->proc.executable.p, ex->proc.executable.len);
+	else
+		buf_puts(&e->line, "?");
+	buf_printf(&e->line, " ppid=%d parent=", ex->ppid);
+	if (ex->parent.executable.p)
+		jsonw_escape(&e->line, ex->parent.executable.p, ex->parent.executable.len);
+	else if (ex->parent.name.p)
+		jsonw_escape(&e->line, ex->parent.name.p, ex->parent.name.len);
+	else
+		buf_puts(&e->line, "?");
+	buf_printf(&e->line, "[%s] cwd=", kme_parent_source_name(ex->parent_source));
+	if (ex->proc.cwd.p)
+		jsonw_escape(&e->line, ex->proc.cwd.p, ex->proc.cwd.len);
+	buf_printf(&e->line, " => %s: %s\n", verdict, detail);
+	fwrite(e->line.p, 1, e->line.len, e->opts.explain_fp);
+}
+
+static void on_match(struct engine *e, struct kme_exec *ex,
+		     const struct rule_result *rr)
+{
+	struct nt_term term;
+	struct nt_seen seen;
+	struct kme_err err;
+	char scratch[64], rdesc[192], detail[320], when[32], first[32];
+
+	nt_term_of(e->cfg, ex, &term, scratch, sizeof(scratch));
+	if (e->opts.action == ENG_ALL) {
+		emit_alert(e, ex, &term, NULL);
+		return;
+	}
+	if (nt_check_touch(e->store, &term, ex->sec, &seen, &err) < 0) {
+		/* Out of memory in the store: alerting is the safe side. */
+		memset(&seen, 0, sizeof(seen));
+		seen.is_new = true;
+		e->c.parse_errors++;
+	}
+	if (e->opts.action == ENG_LEARN)
+		return;
+	if (!seen.is_new) {
+		e->c.suppressed++;
+		alert_time(seen.last_seen, 0, when);
+		alert_time(seen.first_seen, 0, first);
+		snprintf(detail, sizeof(detail),
+			 "term last seen %s (%llu time(s) since %s), within %llds",
+			 when, (unsigned long long)seen.count, first,
+			 (long long)e->cfg->history_window);
+		explain(e, ex, "suppressed", detail);
+		return;
+	}
+	if (!lim_allow(&e->lim, ex->sec)) {
+		e->c.rate_limited++;
+		snprintf(detail, sizeof(detail), "over max_alerts %u per %llds",
+			 e->cfg->max_alerts, (long long)e->cfg->alert_interval);
+		explain(e, ex, "rate-limited", detail);
+		return;
+	}
+	if (e->opts.action == ENG_EXPLAIN) {
+		if (seen.known) {
+			alert_time(seen.last_seen, 0, when);
+			snprintf(detail, sizeof(detail),
+				 "new term (last seen %s, before the %llds window)",
+				 when, (long long)e->cfg->history_window);
+		} else {
+			snprintf(detail, sizeof(detail), "new term (never seen); %s",
+				 rule_describe(rr, rdesc, sizeof(rdesc)));
+		}
+		explain(e, ex, "alert", detail);
+		e->c.alerts++;
+		return;
+	}
+	emit_alert(e, ex, &term, &seen);
+}
+
+static void on_exec(struct engine *e, struct kme_exec *ex)
+{
+	struct rule_result rr;
+	char detail[256];
+
+	e->c.execs++;
+	if (!ex->success) {
+		e->c.failed_execs++;
+		if (rule_watches_name(e->cfg, ex->proc.name))
+			explain(e, ex, "failed", "the exec failed: not a process start");
+		return;
+	}
+	if (rule_watches_name(e->cfg, ex->proc.name)) {
+		pt_resolve_parent(e->pt, ex);
+		fill_user_name(e, ex);
+		rule_eval(e->cfg, ex, &rr);
+		switch (rr.verdict) {
+		case RULE_NO_MATCH:
+			explain(e, ex, "no match",
+				rule_describe(&rr, detail, sizeof(detail)));
+			break;
+		case RULE_EXCLUDED:
+			e->c.matches++;
+			e->c.excluded++;
+			explain(e, ex, "excluded",
+				rule_describe(&rr, detail, sizeof(detail)));
+			break;
+		case RULE_MATCH:
+			e->c.matches++;
+			if (ex->parent_source == KME_PARENT_UNKNOWN)
+				e->c.unknown_parents++;
+			on_match(e, ex, &rr);
+			break;
+		}
+	}
+	pt_record_exec(e->pt, ex);
+}
+
+static void on_event(void *arg, auparse_state_t *au)
+{
+	struct engine *e = arg;
+	struct ev_event ev;
+
+	e->c.events++;
+	ev_build(e->evb, au, &ev);
+	if (ev.malformed)
+		e->c.parse_errors++;
+	if (ev.has_syscall && ev.pid > 0)
+		pt_observe(e->pt, ev.pid, ev.ppid);
+	switch (ev.kind) {
+	case EV_EXEC:
+		on_exec(e, &ev.exec);
+		break;
+	case EV_FORK:
+		e->c.forks++;
+		pt_record_fork(e->pt, ev.pid, ev.fork_child, ev.sec);
+		break;
+	default:
+		break;
+	}
+}
+
+void eng_line(struct engine *e, const char *line, size_t len)
+{
+	e->c.records++;
+	as_line(e->as, line, len);
+}
+
+void eng_count_bad_record(struct engine *e, uint64_t n)
+{
+	e->c.parse_errors += n;
+}
+
+void eng_tick(struct engine *e, int64_t now)
+{
+	(void)now;
+	if (e->opts.mode == ENG_LIVE)
+		as_age(e->as);
+	report_rate_limit(e, false);
+	if (e->opts.sink)
+		out_pump(e->opts.sink);
+}
+
+void eng_finish(struct engine *e)
+{
+	as_flush(e->as);
+	report_rate_limit(e, true);
+}
+
+void eng_counters(const struct engine *e, struct eng_counters *out)
+{
+	*out = e->c;
+}
+
+const char *eng_summary(const struct engine *e, char *buf, size_t size)
+{
+	struct pt_stats pt;
+	struct nt_stats nt = { 0 };
+	struct out_stats os = { 0 };
+
+	pt_stats(e->pt, &pt);
+	if (e->store)
+		nt_stats(e->store, &nt);
+	if (e->opts.sink)
+		out_stats(e->opts.sink, &os);
+	snprintf(buf, size,
+		 "summary: records=%llu events=%llu execs=%llu failed_execs=%llu "
+		 "matches=%llu excluded=%llu suppressed=%llu alerts=%llu "
+		 "rate_limited=%llu parse_errors=%llu unknown_parents=%llu "
+		 "processes=%zu process_evictions=%llu pid_reuse=%llu "
+		 "reparented=%llu procfs_reads=%llu terms=%zu term_evictions=%llu "
+		 "output_sent=%llu output_queued=%llu output_dropped=%llu",
+		 (unsigned long long)e->c.records, (unsigned long long)e->c.events,
+		 (unsigned long long)e->c.execs, (unsigned long long)e->c.failed_execs,
+		 (unsigned long long)e->c.matches, (unsigned long long)e->c.excluded,
+		 (unsigned long long)e->c.suppressed, (unsigned long long)e->c.alerts,
+		 (unsigned long long)e->c.rate_limited,
+		 (unsigned long long)e->c.parse_errors,
+		 (unsigned long long)e->c.unknown_parents, pt.entries,
+		 (unsigned long long)pt.evicted, (unsigned long long)pt.stale,
+		 (unsigned long long)pt.reparented, (unsigned long long)pt.procfs_reads,
+		 nt.terms, (unsigned long long)nt.evicted,
+		 (unsigned long long)os.sent, (unsigned long long)os.queued,
+		 (unsigned long long)os.dropped);
+	return buf;
+}

@@ -1,0 +1,526 @@
+/* proctable.c - bounded LRU table of process identities (see proctable.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "procfs.h"
+#include "proctable.h"
+
+#define NIL (-1)
+
+struct pt_entry {
+	int32_t pid;
+	int32_t ppid;
+	int32_t hnext;            /* hash chain */
+	int32_t lprev, lnext;     /* LRU list, most recent at head */
+	int64_t learned;          /* event time we learned this identity */
+	int64_t start_time;       /* /proc start time, -1 when unknown */
+	uint8_t source;           /* enum kme_parent_source */
+	bool used;
+	bool ppid_known;          /* ppid is the process's real creator */
+	bool name_is_comm;
+	bool args_truncated;
+	bool has_identity;        /* executable or name known */
+	/* One allocation: argv[] then the bytes of exe, name and args. */
+	void *blob;
+	size_t blob_size;
+	struct kme_str exe, name;
+	struct kme_str *argv;
+	size_t nargs;
+};
+
+struct pt_table {
+	struct pt_entry *e;
+	size_t max_entries;
+	size_t max_bytes;
+	int32_t *buckets;
+	size_t nbuckets;          /* power of two */
+	int32_t free_head;        /* free entries chained through hnext */
+	int32_t lru_head, lru_tail;
+	char *procroot;
+	struct pt_stats st;
+};
+
+/* Names of processes that adopt orphans (init, systemd --user as a
+ * subreaper): a child of one of these may have been reparented. */
+static const char *const reaper_names[] = { "systemd", "init", NULL };
+
+static size_t hash_pid(int32_t pid, size_t n)
+{
+	uint32_t h = (uint32_t)pid * 2654435761u;
+
+	return h & (n - 1);
+}
+
+struct pt_table *pt_new(size_t max_entries, size_t max_bytes,
+			const char *procroot, struct kme_err *err)
+{
+	struct pt_table *t = calloc(1, sizeof(*t));
+	size_t i;
+
+	if (max_entries < 2)
+		max_entries = 2;
+	if (max_entries > (size_t)INT32_MAX / 4)
+		max_entries = (size_t)INT32_MAX / 4;
+	if (t == NULL)
+		goto nomem;
+	t->max_entries = max_entries;
+	t->max_bytes = max_bytes ? max_bytes : SIZE_MAX;
+	t->nbuckets = 16;
+	while (t->nbuckets < max_entries * 2)
+		t->nbuckets *= 2;
+	/* calloc: pages of entries never used are never touched. */
+	t->e = calloc(max_entries, sizeof(*t->e));
+	t->buckets = malloc(t->nbuckets * sizeof(*t->buckets));
+	if (t->e == NULL || t->buckets == NULL)
+		goto nomem;
+	if (procroot != NULL && (t->procroot = strdup(procroot)) == NULL)
+		goto nomem;
+	for (i = 0; i < t->nbuckets; i++)
+		t->buckets[i] = NIL;
+	for (i = 0; i < max_entries; i++)
+		t->e[i].hnext = i + 1 < max_entries ? (int32_t)(i + 1) : NIL;
+	t->free_head = 0;
+	t->lru_head = t->lru_tail = NIL;
+	return t;
+nomem:
+	pt_free(t);
+	kme_errf(err, "process table: cannot allocate %zu entries", max_entries);
+	return NULL;
+}
+
+void pt_free(struct pt_table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	if (t->e != NULL)
+		for (i = 0; i < t->max_entries; i++)
+			free(t->e[i].blob);
+	free(t->e);
+	free(t->buckets);
+	free(t->procroot);
+	free(t);
+}
+
+static struct pt_entry *find(struct pt_table *t, int32_t pid)
+{
+	int32_t i;
+
+	if (pid <= 0)
+		return NULL;
+	for (i = t->buckets[hash_pid(pid, t->nbuckets)]; i != NIL; i = t->e[i].hnext)
+		if (t->e[i].pid == pid)
+			return &t->e[i];
+	return NULL;
+}
+
+static int32_t idx(const struct pt_table *t, const struct pt_entry *e)
+{
+	return (int32_t)(e - t->e);
+}
+
+static void lru_unlink(struct pt_table *t, struct pt_entry *e)
+{
+	if (e->lprev != NIL)
+		t->e[e->lprev].lnext = e->lnext;
+	else
+		t->lru_head = e->lnext;
+	if (e->lnext != NIL)
+		t->e[e->lnext].lprev = e->lprev;
+	else
+		t->lru_tail = e->lprev;
+}
+
+static void lru_push(struct pt_table *t, struct pt_entry *e)
+{
+	e->lprev = NIL;
+	e->lnext = t->lru_head;
+	if (t->lru_head != NIL)
+		t->e[t->lru_head].lprev = idx(t, e);
+	t->lru_head = idx(t, e);
+	if (t->lru_tail == NIL)
+		t->lru_tail = idx(t, e);
+}
+
+static void touch(struct pt_table *t, struct pt_entry *e)
+{
+	if (t->lru_head == idx(t, e))
+		return;
+	lru_unlink(t, e);
+	lru_push(t, e);
+}
+
+static void drop_identity(struct pt_table *t, struct pt_entry *e)
+{
+	t->st.bytes -= e->blob_size;
+	free(e->blob);
+	e->blob = NULL;
+	e->blob_size = 0;
+	e->exe = e->name = KME_STR_NULL;
+	e->argv = NULL;
+	e->nargs = 0;
+	e->has_identity = false;
+}
+
+static void remove_entry(struct pt_table *t, struct pt_entry *e)
+{
+	int32_t *pp = &t->buckets[hash_pid(e->pid, t->nbuckets)];
+
+	while (*pp != NIL && *pp != idx(t, e))
+		pp = &t->e[*pp].hnext;
+	if (*pp != NIL)
+		*pp = e->hnext;
+	lru_unlink(t, e);
+	drop_identity(t, e);
+	e->used = false;
+	e->hnext = t->free_head;
+	t->free_head = idx(t, e);
+	t->st.entries--;
+}
+
+static void evict_for(struct pt_table *t, size_t bytes, const struct pt_entry *keep)
+{
+	while (t->lru_tail != NIL &&
+	       (t->free_head == NIL || t->st.bytes + bytes > t->max_bytes)) {
+		struct pt_entry *victim = &t->e[t->lru_tail];
+
+		if (victim == keep) {
+			if (victim->lprev == NIL)
+				break;
+			victim = &t->e[victim->lprev];
+		}
+		remove_entry(t, victim);
+		t->st.evicted++;
+	}
+}
+
+/* The entry for pid, created (empty, most recent) when absent. */
+static struct pt_entry *get_slot(struct pt_table *t, int32_t pid)
+{
+	struct pt_entry *e = find(t, pid);
+	size_t b;
+
+	if (e != NULL) {
+		touch(t, e);
+		return e;
+	}
+	evict_for(t, 0, NULL);
+	if (t->free_head == NIL)
+		return NULL;
+	e = &t->e[t->free_head];
+	t->free_head = e->hnext;
+	memset(e, 0, sizeof(*e));
+	e->used = true;
+	e->pid = pid;
+	e->ppid = -1;
+	e->start_time = -1;
+	b = hash_pid(pid, t->nbuckets);
+	e->hnext = t->buckets[b];
+	t->buckets[b] = idx(t, e);
+	lru_push(t, e);
+	t->st.entries++;
+	return e;
+}
+
+/* Give e the identity (exe, name, argv), copied into one bounded blob. */
+static void set_identity(struct pt_table *t, struct pt_entry *e,
+			 struct kme_str exe, struct kme_str name,
+			 bool name_is_comm, const struct kme_str *argv,
+			 size_t nargs, bool truncated)
+{
+	size_t n = 0, bytes = 0, i, size;
+	char *p;
+
+	drop_identity(t, e);
+	if (exe.len > PT_MAX_PATH)
+		exe = KME_STR_NULL; /* not a path the kernel could have run */
+	if (name.len > PT_MAX_PATH)
+		name = KME_STR_NULL;
+	for (i = 0; i < nargs && i < PT_MAX_ARGS; i++) {
+		if (bytes + argv[i].len > PT_MAX_ARG_BYTES)
+			break;
+		bytes += argv[i].len + 1;
+		n++;
+	}
+	if (n < nargs)
+		truncated = true;
+	size = n * sizeof(struct kme_str) + exe.len + 1 + name.len + 1 + bytes;
+	evict_for(t, size, e);
+	if (t->st.bytes + size > t->max_bytes || (e->blob = malloc(size)) == NULL) {
+		e->name_is_comm = false;
+		return; /* kept as a pid -> ppid link only */
+	}
+	e->blob_size = size;
+	t->st.bytes += size;
+	e->argv = e->blob;
+	p = (char *)e->blob + n * sizeof(struct kme_str);
+	if (exe.p != NULL) {
+		memcpy(p, exe.p, exe.len);
+		p[exe.len] = '\0';
+		e->exe = (struct kme_str){ p, exe.len };
+		p += exe.len + 1;
+	}
+	if (name.p != NULL) {
+		memcpy(p, name.p, name.len);
+		p[name.len] = '\0';
+		e->name = (struct kme_str){ p, name.len };
+		p += name.len + 1;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(p, argv[i].p, argv[i].len);
+		p[argv[i].len] = '\0';
+		e->argv[i] = (struct kme_str){ p, argv[i].len };
+		p += argv[i].len + 1;
+	}
+	e->nargs = n;
+	e->args_truncated = truncated;
+	e->name_is_comm = name_is_comm;
+	e->has_identity = exe.p != NULL || name.p != NULL;
+}
+
+static bool is_reaper(struct pt_table *t, int32_t ppid)
+{
+	struct pt_entry *p;
+	size_t i;
+
+	if (ppid == 1)
+		return true;
+	p = find(t, ppid);
+	if (p == NULL || p->name.p == NULL)
+		return false;
+	for (i = 0; reaper_names[i] != NULL; i++)
+		if (p->name.len == strlen(reaper_names[i]) &&
+		    memcmp(p->name.p, reaper_names[i], p->name.len) == 0)
+			return true;
+	return false;
+}
+
+static struct kme_str str_of(const char *s, size_t len)
+{
+	return s ? (struct kme_str){ s, len } : KME_STR_NULL;
+}
+
+/* Store a /proc snapshot as pid's entry. */
+static struct pt_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
+				   int64_t learned)
+{
+	struct pt_entry *e = get_slot(t, p->pid);
+	struct kme_str argv[PT_MAX_ARGS];
+	size_t i, n = p->nargs < PT_MAX_ARGS ? p->nargs : PT_MAX_ARGS;
+
+	if (e == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		argv[i] = (struct kme_str){ p->args[i], p->arg_lens[i] };
+	set_identity(t, e, str_of(p->executable, p->executable ? strlen(p->executable) : 0),
+		     str_of(p->name, p->name ? strlen(p->name) : 0), p->name_is_comm,
+		     argv, n, p->args_truncated || n < p->nargs);
+	e->ppid = p->ppid;
+	e->ppid_known = false; /* /proc shows the current parent only */
+	e->learned = learned;
+	e->start_time = p->start_time;
+	e->source = KME_PARENT_PROCFS;
+	return e;
+}
+
+static int seed_one(void *arg, const struct pf_proc *p)
+{
+	struct pt_table *t = arg;
+
+	put_procfs(t, p, p->start_time);
+	return 0;
+}
+
+int pt_seed_procfs(struct pt_table *t, struct kme_err *err)
+{
+	if (t->procroot == NULL)
+		return 0;
+	return pf_foreach(t->procroot, seed_one, t, err) < 0 ? -1 : 0;
+}
+
+/* Live only: does the process now holding e's pid still match e? */
+static bool still_valid(struct pt_table *t, struct pt_entry *e)
+{
+	struct pf_proc now;
+	struct kme_err err;
+	int64_t ref;
+	bool ok = true;
+
+	if (t->procroot == NULL)
+		return true;
+	if (pf_read(t->procroot, e->pid, &now, &err) < 0)
+		return true; /* exited: what we knew is all there is */
+	ref = e->start_time >= 0 ? e->start_time : e->learned;
+	/* Start times come in whole seconds from two clocks (boot-relative
+	 * ticks + btime vs. audit's wall clock): allow a second of skew. */
+	if (now.start_time >= 0 && now.start_time > ref + 1)
+		ok = false;
+	pf_proc_free(&now);
+	return ok;
+}
+
+static void fill_parent(struct kme_exec *ex, const struct pt_entry *p)
+{
+	ex->parent.pid = p->pid;
+	ex->parent.executable = p->exe;
+	ex->parent.name = p->name;
+	ex->parent.name_is_comm = p->name_is_comm;
+	ex->parent.args = (struct kme_args){ p->argv, p->nargs, p->args_truncated };
+	ex->parent_source = (enum kme_parent_source)p->source;
+}
+
+/* The parent entry for pid, from the table or (live) /proc; NULL if none. */
+static struct pt_entry *lookup_parent(struct pt_table *t, int32_t pid,
+				      int64_t now)
+{
+	struct pt_entry *p = find(t, pid);
+	struct pf_proc snap;
+	struct kme_err err;
+
+	if (p != NULL && !still_valid(t, p)) {
+		remove_entry(t, p);
+		t->st.stale++;
+		p = NULL;
+	}
+	if (p != NULL && p->has_identity) {
+		touch(t, p);
+		return p;
+	}
+	if (t->procroot == NULL)
+		return NULL;
+	if (pf_read(t->procroot, pid, &snap, &err) < 0) {
+		t->st.procfs_misses++;
+		return NULL;
+	}
+	t->st.procfs_reads++;
+	if (p != NULL) {
+		/* Keep what the stream told us about p's own parent. */
+		int32_t ppid = p->ppid;
+		bool known = p->ppid_known;
+
+		p = put_procfs(t, &snap, now);
+		if (p != NULL && known) {
+			p->ppid = ppid;
+			p->ppid_known = true;
+		}
+	} else {
+		p = put_procfs(t, &snap, now);
+	}
+	pf_proc_free(&snap);
+	return p;
+}
+
+void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
+{
+	struct pt_entry *self, *p;
+	int32_t ppid = ex->ppid;
+
+	memset(&ex->parent, 0, sizeof(ex->parent));
+	ex->parent.pid = ppid;
+	ex->parent_source = KME_PARENT_UNKNOWN;
+	if (ppid <= 0)
+		return;
+	if (is_reaper(t, ppid)) {
+		/* Only the stream can say who really started this process. */
+		self = find(t, ex->proc.pid);
+		if (self == NULL || !self->ppid_known || self->ppid <= 0) {
+			t->st.reparented++;
+			return;
+		}
+		ppid = self->ppid;
+	}
+	p = lookup_parent(t, ppid, ex->sec);
+	if (p == NULL) {
+		ex->parent.pid = ppid;
+		return;
+	}
+	fill_parent(ex, p);
+}
+
+void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
+{
+	struct pt_entry *e;
+	int32_t ppid = ex->ppid;
+	bool known = true;
+	int64_t start = -1;
+
+	if (ex->proc.pid <= 0)
+		return;
+	e = find(t, ex->proc.pid);
+	if (is_reaper(t, ex->ppid)) {
+		if (e != NULL && e->ppid_known && e->ppid > 0)
+			ppid = e->ppid; /* keep the lineage we knew */
+		else
+			known = false;
+	}
+	if (e != NULL)
+		start = e->start_time;
+	e = get_slot(t, ex->proc.pid);
+	if (e == NULL)
+		return;
+	set_identity(t, e, ex->proc.executable, ex->proc.name,
+		     ex->proc.name_is_comm, ex->proc.args.v, ex->proc.args.n,
+		     ex->proc.args.truncated);
+	e->ppid = ppid;
+	e->ppid_known = known;
+	e->learned = ex->sec;
+	e->start_time = start;
+	e->source = KME_PARENT_AUDIT;
+}
+
+void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
+		    int64_t when)
+{
+	struct pt_entry *p, *c;
+
+	if (parent_pid <= 0 || child_pid <= 0 || parent_pid == child_pid)
+		return;
+	c = find(t, child_pid);
+	if (c != NULL && c->ppid == parent_pid) {
+		/* The child's exec was logged before its parent's fork returned
+		 * (always so for vfork): keep the newer identity. */
+		c->ppid_known = true;
+		return;
+	}
+	if (c != NULL) {
+		/* A new process holds this pid: the old identity is stale. */
+		remove_entry(t, c);
+		t->st.stale++;
+	}
+	p = find(t, parent_pid);
+	c = get_slot(t, child_pid);
+	if (c == NULL)
+		return;
+	p = find(t, parent_pid); /* get_slot may have evicted it */
+	if (p != NULL && p->has_identity) {
+		set_identity(t, c, p->exe, p->name, p->name_is_comm, p->argv,
+			     p->nargs, p->args_truncated);
+		c->source = p->source;
+	} else {
+		c->source = KME_PARENT_AUDIT;
+	}
+	c->ppid = parent_pid;
+	c->ppid_known = true;
+	c->learned = when;
+	c->start_time = when;
+}
+
+void pt_observe(struct pt_table *t, int32_t pid, int32_t ppid)
+{
+	struct pt_entry *e = find(t, pid);
+
+	/* A living process's parent only ever changes to a reaper; any other
+	 * change means the pid now belongs to another process. */
+	if (e == NULL || ppid <= 0 || e->ppid == ppid || e->ppid <= 0)
+		return;
+	if (is_reaper(t, ppid))
+		return;
+	remove_entry(t, e);
+	t->st.stale++;
+}
+
+void pt_stats(const struct pt_table *t, struct pt_stats *out)
+{
+	*out = t->st;
+}

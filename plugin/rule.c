@@ -1,0 +1,198 @@
+/* rule.c - evaluate the configured rule on one exec event (see rule.h).
+ *
+ * Everything here compares bytes with their lengths: event strings are
+ * attacker-chosen and may contain NUL bytes. Config strings are C strings
+ * (the parser rejects control bytes), so strlen() is safe on them only.
+ */
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rule.h"
+
+/* The kernel's task comm holds 15 bytes plus the NUL (TASK_COMM_LEN). */
+#define COMM_MAX 15
+
+static const char *const excl_key[CFG_EXCL__COUNT] = {
+	[CFG_EXCL_PARENT_NAME] = "exclude_parent_name",
+	[CFG_EXCL_PARENT_EXECUTABLE] = "exclude_parent_executable",
+	[CFG_EXCL_EXECUTABLE] = "exclude_executable",
+	[CFG_EXCL_USER] = "exclude_user",
+};
+
+static bool str_eq(struct kme_str s, const char *c)
+{
+	size_t n = strlen(c);
+
+	return s.p != NULL && s.len == n && memcmp(s.p, c, n) == 0;
+}
+
+/* fnmatch() sees a C string: a value with an embedded NUL would be judged
+ * on its prefix only, so a binary value could be excluded by a pattern that
+ * matches only its harmless-looking beginning. Such a value never matches. */
+static bool glob_match(const char *pattern, struct kme_str s)
+{
+	if (s.p == NULL || memchr(s.p, '\0', s.len) != NULL)
+		return false;
+	return fnmatch(pattern, s.p, 0) == 0;
+}
+
+/* A parent known only by its comm shows at most 15 bytes of its name: a
+ * longer excluded name must then match on its first 15 bytes, and the comm
+ * must be exactly that long (a shorter comm is the whole name). */
+static bool parent_name_match(const char *pattern, const struct kme_proc *pp)
+{
+	size_t n = strlen(pattern);
+
+	if (pp->name.p == NULL)
+		return false;
+	if (pp->name_is_comm && n > COMM_MAX)
+		return pp->name.len == COMM_MAX &&
+		       memcmp(pp->name.p, pattern, COMM_MAX) == 0;
+	return str_eq(pp->name, pattern);
+}
+
+/* The name comes from the event (ENRICHED) when it has one; otherwise from
+ * the local user database. That lookup can do I/O (NSS), which is why it is
+ * reached only for events that already matched a watched program. */
+static bool user_match(const struct cfg_excl *e, const struct kme_exec *ex)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (e->is_uid)
+		return ex->uid != KME_ID_UNSET && ex->uid == e->uid;
+	if (ex->user_name.p != NULL)
+		return str_eq(ex->user_name, e->pattern);
+	if (ex->uid == KME_ID_UNSET)
+		return false;
+	if (getpwuid_r(ex->uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
+		return false;
+	return strcmp(res->pw_name, e->pattern) == 0;
+}
+
+static bool excl_applies(const struct cfg_excl *e, const struct kme_exec *ex)
+{
+	switch (e->kind) {
+	case CFG_EXCL_PARENT_NAME:
+		return parent_name_match(e->pattern, &ex->parent);
+	case CFG_EXCL_PARENT_EXECUTABLE:
+		return glob_match(e->pattern, ex->parent.executable);
+	case CFG_EXCL_EXECUTABLE:
+		return glob_match(e->pattern, ex->proc.executable);
+	case CFG_EXCL_USER:
+		return user_match(e, ex);
+	case CFG_EXCL__COUNT:
+		break;
+	}
+	return false;
+}
+
+/* Any argv element (argv[0] included) equals any of the match's args. */
+static bool args_match(const struct cfg_match *m, const struct kme_args *a)
+{
+	size_t i, j;
+
+	if (m->nargs == 0)
+		return true;
+	for (i = 0; i < a->n; i++)
+		for (j = 0; j < m->nargs; j++)
+			if (str_eq(a->v[i], m->args[j]))
+				return true;
+	return false;
+}
+
+void rule_eval(const struct kme_config *cfg, const struct kme_exec *ex,
+	       struct rule_result *res)
+{
+	const struct cfg_match *m = NULL;
+	size_t i;
+
+	res->verdict = RULE_NO_MATCH;
+	res->match = NULL;
+	res->excl = NULL;
+	if (!ex->success)
+		return;
+	/* Several entries may name one program (OR): try each. */
+	for (i = 0; i < cfg->nmatches && m == NULL; i++)
+		if (str_eq(ex->proc.name, cfg->matches[i].name) &&
+		    args_match(&cfg->matches[i], &ex->proc.args))
+			m = &cfg->matches[i];
+	if (m == NULL)
+		return;
+	res->match = m;
+	res->verdict = RULE_MATCH;
+	for (i = 0; i < cfg->nexcls; i++) {
+		if (excl_applies(&cfg->excls[i], ex)) {
+			res->verdict = RULE_EXCLUDED;
+			res->excl = &cfg->excls[i];
+			return;
+		}
+	}
+}
+
+bool rule_watches_name(const struct kme_config *cfg, struct kme_str name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nmatches; i++)
+		if (str_eq(name, cfg->matches[i].name))
+			return true;
+	return false;
+}
+
+/* Append to buf[*len..size) as snprintf does, keeping *len <= size - 1. */
+static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (*len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	*len += (size_t)r;
+	if (*len >= size)
+		*len = size - 1;
+}
+
+const char *rule_describe(const struct rule_result *res, char *buf, size_t size)
+{
+	const struct cfg_match *m = res->match;
+	const struct cfg_excl *e = res->excl;
+	size_t len = 0, i;
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	switch (res->verdict) {
+	case RULE_MATCH:
+		if (m == NULL)
+			break;
+		put(buf, size, &len, "match '%s", m->name);
+		for (i = 0; i < m->nargs; i++)
+			put(buf, size, &len, " %s", m->args[i]);
+		put(buf, size, &len, "' (%s:%d)", m->origin.file,
+		    m->origin.line);
+		return buf;
+	case RULE_EXCLUDED:
+		if (e == NULL || (unsigned)e->kind >= CFG_EXCL__COUNT)
+			break;
+		put(buf, size, &len, "excluded by %s '%s' (%s:%d)",
+		    excl_key[e->kind], e->pattern, e->origin.file,
+		    e->origin.line);
+		return buf;
+	case RULE_NO_MATCH:
+		break;
+	}
+	put(buf, size, &len, "no match");
+	return buf;
+}

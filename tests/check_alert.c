@@ -1,0 +1,661 @@
+/* check_alert.c - the ECS JSON and text forms of an alert. */
+#include <check.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_tree.h>
+
+#include "alert.h"
+#include "buf.h"
+#include "config.h"
+#include "kme.h"
+#include "newterms.h"
+
+#define S(lit) ((struct kme_str){ lit, sizeof(lit) - 1 })
+
+static struct kme_config cfg;
+static struct alert_ctx ctx;
+static struct kme_str args[4], pargs[2];
+static struct kme_exec ex;
+static struct nt_term term;
+static struct nt_seen seen;
+static struct kme_buf out;
+static yajl_val doc;
+
+/* `lsmod` typed in bash on pts0 by auid 1000 as root, as in rule.md. */
+static void setup(void)
+{
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.rule_id = "2d8043ed-5bda-4caf-801c-c1feb7410504";
+	cfg.rule_name = "Enumeration of Kernel Modules";
+	cfg.rule_version = "211";
+	cfg.rule_severity = "medium";
+	cfg.rule_risk_score = 47;
+	cfg.term_fields[0] = CFG_TF_EXECUTABLE;
+	cfg.term_fields[1] = CFG_TF_PARENT_EXECUTABLE;
+	cfg.nterm_fields = 2;
+	ctx = (struct alert_ctx){ &cfg, "web01", "live" };
+
+	args[0] = S("lsmod");
+	pargs[0] = S("-bash");
+	memset(&ex, 0, sizeof(ex));
+	ex.sec = 1795728867;
+	ex.msec = 245;
+	ex.serial = 6;
+	ex.success = true;
+	ex.proc.pid = 2223;
+	ex.proc.executable = S("/usr/sbin/lsmod");
+	ex.proc.name = S("lsmod");
+	ex.proc.args = (struct kme_args){ args, 1, false };
+	ex.proc.cwd = S("/root");
+	ex.ppid = 2203;
+	ex.uid = ex.euid = ex.gid = ex.egid = 0;
+	ex.auid = 1000;
+	ex.ses = 3;
+	ex.tty = S("pts0");
+	ex.comm = S("lsmod");
+	ex.exe = S("/usr/bin/kmod");
+	ex.user_name = S("root");
+	ex.parent.pid = 2203;
+	ex.parent.executable = S("/usr/bin/bash");
+	ex.parent.name = S("bash");
+	ex.parent.args = (struct kme_args){ pargs, 1, false };
+	ex.parent_source = KME_PARENT_AUDIT;
+
+	memset(&term, 0, sizeof(term));
+	term.v[0] = ex.proc.executable;
+	term.v[1] = ex.parent.executable;
+	term.n = 2;
+	seen = (struct nt_seen){ .known = true, .is_new = true,
+				 .first_seen = 1700000000,
+				 .last_seen = 1790000000, .count = 4 };
+	buf_init(&out, 0);
+	doc = NULL;
+}
+
+static void teardown(void)
+{
+	yajl_tree_free(doc);
+	buf_free(&out);
+}
+
+/* Every byte of a line is printable: no newline, no raw control. */
+static void assert_one_clean_line(const struct kme_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++) {
+		unsigned char c = (unsigned char)b->p[i];
+
+		ck_assert_msg(c >= 0x20 && c != 0x7f,
+			      "raw byte 0x%02x at %zu in %s", c, i, b->p);
+	}
+}
+
+/* Render ex as JSON, check it is one clean line, and parse it. */
+static yajl_val render(const struct nt_seen *s)
+{
+	char err[256];
+
+	buf_reset(&out);
+	yajl_tree_free(doc);
+	ck_assert_int_eq(alert_json(&out, &ctx, &ex, &term, s), 0);
+	ck_assert_uint_eq(strlen(out.p), out.len);
+	assert_one_clean_line(&out);
+	doc = yajl_tree_parse(out.p, err, sizeof(err));
+	ck_assert_msg(doc != NULL, "invalid JSON (%s): %s", err, out.p);
+	ck_assert(YAJL_IS_OBJECT(doc));
+	return doc;
+}
+
+/* The value at a dotted path, split on '.' (keys with dots are not used
+ * here, except "@timestamp" which has none). */
+static yajl_val at(yajl_val v, const char *dotted)
+{
+	const char *path[16];
+	char tmp[256], *tok, *save = NULL;
+	size_t n = 0;
+
+	ck_assert_uint_lt(strlen(dotted), sizeof(tmp));
+	strcpy(tmp, dotted);
+	for (tok = strtok_r(tmp, ".", &save); tok && n < 15;
+	     tok = strtok_r(NULL, ".", &save))
+		path[n++] = tok;
+	path[n] = NULL;
+	return yajl_tree_get(v, path, yajl_t_any);
+}
+
+static const char *str_at(yajl_val v, const char *dotted)
+{
+	yajl_val s = at(v, dotted);
+
+	ck_assert_msg(YAJL_IS_STRING(s), "%s is not a string in %s", dotted,
+		      out.p);
+	return s->u.string;
+}
+
+static long long int_at(yajl_val v, const char *dotted)
+{
+	yajl_val s = at(v, dotted);
+
+	ck_assert_msg(YAJL_IS_INTEGER(s), "%s is not an integer in %s",
+		      dotted, out.p);
+	return YAJL_GET_INTEGER(s);
+}
+
+static yajl_val arr_at(yajl_val v, const char *dotted, size_t len)
+{
+	yajl_val a = at(v, dotted);
+
+	ck_assert_msg(YAJL_IS_ARRAY(a), "%s is not an array in %s", dotted,
+		      out.p);
+	ck_assert_uint_eq(a->u.array.len, len);
+	return a;
+}
+
+static const char *elem_str(yajl_val a, size_t i)
+{
+	ck_assert(YAJL_IS_STRING(a->u.array.values[i]));
+	return a->u.array.values[i]->u.string;
+}
+
+START_TEST(test_json_carries_event_and_timestamp)
+{
+	yajl_val d = render(&seen);
+
+	ck_assert_str_eq(str_at(d, "@timestamp"), "2026-11-26T21:34:27.245Z");
+	ck_assert_str_eq(str_at(d, "event.kind"), "alert");
+	ck_assert_str_eq(elem_str(arr_at(d, "event.category", 1), 0), "process");
+	ck_assert_str_eq(elem_str(arr_at(d, "event.type", 1), 0), "start");
+	ck_assert_str_eq(str_at(d, "event.action"), "exec");
+	ck_assert_str_eq(str_at(d, "event.id"), "1795728867.245:6");
+	ck_assert_str_eq(str_at(d, "event.module"), "auditd");
+	ck_assert_str_eq(str_at(d, "event.dataset"), "audisp_kmod_enum.alert");
+	ck_assert_str_eq(str_at(d, "host.name"), "web01");
+}
+END_TEST
+
+START_TEST(test_json_top_level_fields_are_in_documented_order)
+{
+	static const char *const order[] = {
+		"@timestamp", "event", "host", "process", "user", "group",
+		"auditd", "rule", "threat", "kibana", "audisp_kmod_enum",
+	};
+	yajl_val d = render(&seen);
+	size_t i;
+
+	ck_assert_uint_eq(d->u.object.len, sizeof(order) / sizeof(order[0]));
+	for (i = 0; i < d->u.object.len; i++)
+		ck_assert_str_eq(d->u.object.keys[i], order[i]);
+}
+END_TEST
+
+START_TEST(test_json_process_fields)
+{
+	yajl_val d;
+
+	args[1] = S("-v");
+	ex.proc.args.n = 2;
+	d = render(&seen);
+	ck_assert_int_eq(int_at(d, "process.pid"), 2223);
+	ck_assert_str_eq(str_at(d, "process.name"), "lsmod");
+	ck_assert_str_eq(str_at(d, "process.executable"), "/usr/sbin/lsmod");
+	ck_assert_str_eq(elem_str(arr_at(d, "process.args", 2), 0), "lsmod");
+	ck_assert_str_eq(elem_str(arr_at(d, "process.args", 2), 1), "-v");
+	ck_assert_int_eq(int_at(d, "process.args_count"), 2);
+	ck_assert_str_eq(str_at(d, "process.command_line"), "lsmod -v");
+	ck_assert_str_eq(str_at(d, "process.working_directory"), "/root");
+}
+END_TEST
+
+START_TEST(test_json_parent_fields)
+{
+	yajl_val d = render(&seen);
+
+	ck_assert_int_eq(int_at(d, "process.parent.pid"), 2203);
+	ck_assert_str_eq(str_at(d, "process.parent.name"), "bash");
+	ck_assert_str_eq(str_at(d, "process.parent.executable"), "/usr/bin/bash");
+	ck_assert_str_eq(elem_str(arr_at(d, "process.parent.args", 1), 0), "-bash");
+	ck_assert_int_eq(int_at(d, "process.parent.args_count"), 1);
+	ck_assert_str_eq(str_at(d, "process.parent.command_line"), "-bash");
+	ck_assert_str_eq(str_at(d, "audisp_kmod_enum.parent_source"), "audit");
+}
+END_TEST
+
+START_TEST(test_json_identity_fields_are_keyword_strings)
+{
+	yajl_val d = render(&seen);
+
+	ck_assert_str_eq(str_at(d, "user.id"), "0");
+	ck_assert_str_eq(str_at(d, "user.name"), "root");
+	ck_assert_str_eq(str_at(d, "user.effective.id"), "0");
+	ck_assert_str_eq(str_at(d, "user.audit.id"), "1000");
+	ck_assert_str_eq(str_at(d, "group.id"), "0");
+	ck_assert_str_eq(str_at(d, "auditd.session"), "3");
+	ck_assert_str_eq(str_at(d, "auditd.tty"), "pts0");
+}
+END_TEST
+
+START_TEST(test_json_rule_and_threat)
+{
+	yajl_val d = render(&seen), tech;
+
+	ck_assert_str_eq(str_at(d, "rule.id"), "2d8043ed-5bda-4caf-801c-c1feb7410504");
+	ck_assert_str_eq(str_at(d, "rule.name"), "Enumeration of Kernel Modules");
+	ck_assert_str_eq(str_at(d, "rule.version"), "211");
+	ck_assert_str_eq(str_at(d, "rule.severity"), "medium");
+	ck_assert_int_eq(int_at(d, "rule.risk_score"), 47);
+	ck_assert_str_eq(str_at(d, "threat.framework"), "MITRE ATT&CK");
+	ck_assert_str_eq(str_at(d, "threat.tactic.id"), "TA0007");
+	ck_assert_str_eq(str_at(d, "threat.tactic.name"), "Discovery");
+	ck_assert_str_eq(str_at(d, "threat.tactic.reference"),
+			 "https://attack.mitre.org/tactics/TA0007/");
+	tech = arr_at(d, "threat.technique", 1)->u.array.values[0];
+	ck_assert_str_eq(str_at(tech, "id"), "T1082");
+	ck_assert_str_eq(str_at(tech, "name"), "System Information Discovery");
+	ck_assert_str_eq(str_at(tech, "reference"),
+			 "https://attack.mitre.org/techniques/T1082/");
+}
+END_TEST
+
+START_TEST(test_json_new_terms_with_history)
+{
+	yajl_val d = render(&seen), f;
+
+	f = arr_at(d, "kibana.alert.new_terms", 2);
+	ck_assert_str_eq(elem_str(f, 0), "/usr/sbin/lsmod");
+	ck_assert_str_eq(elem_str(f, 1), "/usr/bin/bash");
+	f = arr_at(d, "audisp_kmod_enum.new_terms.fields", 2);
+	ck_assert_str_eq(elem_str(f, 0), "process.executable");
+	ck_assert_str_eq(elem_str(f, 1), "process.parent.executable");
+	f = arr_at(d, "audisp_kmod_enum.new_terms.values", 2);
+	ck_assert_str_eq(elem_str(f, 0), "/usr/sbin/lsmod");
+	ck_assert_str_eq(elem_str(f, 1), "/usr/bin/bash");
+	ck_assert_str_eq(str_at(d, "audisp_kmod_enum.new_terms.previous_last_seen"),
+			 "2026-09-21T14:13:20.000Z");
+	ck_assert_str_eq(str_at(d, "audisp_kmod_enum.new_terms.first_seen"),
+			 "2023-11-14T22:13:20.000Z");
+	ck_assert_int_eq(int_at(d, "audisp_kmod_enum.new_terms.count"), 4);
+	ck_assert(YAJL_IS_FALSE(at(d, "audisp_kmod_enum.args_truncated")));
+	ck_assert_str_eq(str_at(d, "audisp_kmod_enum.mode"), "live");
+}
+END_TEST
+
+START_TEST(test_json_never_seen_term_has_null_history)
+{
+	yajl_val d;
+
+	seen = (struct nt_seen){ .known = false, .is_new = true };
+	d = render(&seen);
+	ck_assert(YAJL_IS_NULL(at(d, "audisp_kmod_enum.new_terms.previous_last_seen")));
+	ck_assert(YAJL_IS_NULL(at(d, "audisp_kmod_enum.new_terms.first_seen")));
+	ck_assert_int_eq(int_at(d, "audisp_kmod_enum.new_terms.count"), 0);
+}
+END_TEST
+
+START_TEST(test_json_all_mode_omits_history_but_keeps_term)
+{
+	yajl_val d;
+
+	ctx.mode = "all";
+	d = render(NULL);
+	arr_at(d, "audisp_kmod_enum.new_terms.fields", 2);
+	arr_at(d, "audisp_kmod_enum.new_terms.values", 2);
+	arr_at(d, "kibana.alert.new_terms", 2);
+	ck_assert_ptr_null(at(d, "audisp_kmod_enum.new_terms.previous_last_seen"));
+	ck_assert_ptr_null(at(d, "audisp_kmod_enum.new_terms.first_seen"));
+	ck_assert_ptr_null(at(d, "audisp_kmod_enum.new_terms.count"));
+	ck_assert_str_eq(str_at(d, "audisp_kmod_enum.mode"), "all");
+}
+END_TEST
+
+START_TEST(test_json_absent_term_value_is_null)
+{
+	yajl_val d, v;
+
+	term.v[1] = KME_STR_NULL;
+	d = render(&seen);
+	v = arr_at(d, "kibana.alert.new_terms", 2);
+	ck_assert_str_eq(elem_str(v, 0), "/usr/sbin/lsmod");
+	ck_assert(YAJL_IS_NULL(v->u.array.values[1]));
+	v = arr_at(d, "audisp_kmod_enum.new_terms.values", 2);
+	ck_assert(YAJL_IS_NULL(v->u.array.values[1]));
+}
+END_TEST
+
+START_TEST(test_json_unknown_parent_is_omitted)
+{
+	yajl_val d;
+
+	ex.ppid = -1;
+	memset(&ex.parent, 0, sizeof(ex.parent));
+	ex.parent.pid = -1;
+	ex.parent_source = KME_PARENT_UNKNOWN;
+	d = render(&seen);
+	ck_assert(YAJL_IS_OBJECT(at(d, "process")));
+	ck_assert_ptr_null(at(d, "process.parent"));
+	ck_assert_ptr_null(strstr(out.p, "\"parent\""));
+	ck_assert_str_eq(str_at(d, "audisp_kmod_enum.parent_source"), "unknown");
+}
+END_TEST
+
+START_TEST(test_json_unknown_parent_with_ppid_has_pid_only)
+{
+	yajl_val d, p;
+
+	memset(&ex.parent, 0, sizeof(ex.parent));
+	ex.parent.pid = -1;
+	ex.parent_source = KME_PARENT_UNKNOWN;
+	d = render(&seen);
+	p = at(d, "process.parent");
+	ck_assert(YAJL_IS_OBJECT(p));
+	ck_assert_uint_eq(p->u.object.len, 1);
+	ck_assert_int_eq(int_at(d, "process.parent.pid"), 2203);
+}
+END_TEST
+
+START_TEST(test_json_parent_without_args_omits_arg_fields)
+{
+	yajl_val d;
+
+	ex.parent.args = (struct kme_args){ NULL, 0, false };
+	ex.parent_source = KME_PARENT_PROCFS;
+	d = render(&seen);
+	ck_assert_str_eq(str_at(d, "process.parent.executable"), "/usr/bin/bash");
+	ck_assert_ptr_null(at(d, "process.parent.args"));
+	ck_assert_ptr_null(at(d, "process.parent.args_count"));
+	ck_assert_ptr_null(at(d, "process.parent.command_line"));
+	ck_assert_str_eq(str_at(d, "audisp_kmod_enum.parent_source"), "procfs");
+}
+END_TEST
+
+START_TEST(test_json_process_with_argc_zero_has_empty_args)
+{
+	yajl_val d;
+
+	ex.proc.args.n = 0;
+	d = render(&seen);
+	arr_at(d, "process.args", 0);
+	ck_assert_int_eq(int_at(d, "process.args_count"), 0);
+	ck_assert_ptr_null(at(d, "process.command_line"));
+}
+END_TEST
+
+START_TEST(test_json_unset_ids_and_absent_strings_are_omitted)
+{
+	yajl_val d;
+
+	ex.uid = ex.euid = ex.gid = ex.egid = ex.auid = ex.ses = KME_ID_UNSET;
+	ex.tty = KME_STR_NULL;
+	ex.user_name = KME_STR_NULL;
+	ex.proc.cwd = KME_STR_NULL;
+	ex.proc.pid = -1;
+	d = render(&seen);
+	ck_assert_ptr_null(at(d, "user"));
+	ck_assert_ptr_null(at(d, "group"));
+	ck_assert_ptr_null(at(d, "auditd"));
+	ck_assert_ptr_null(at(d, "process.working_directory"));
+	ck_assert_ptr_null(at(d, "process.pid"));
+	ck_assert_ptr_null(strstr(out.p, "\"\""));
+}
+END_TEST
+
+START_TEST(test_json_partly_set_ids)
+{
+	yajl_val d;
+
+	ex.auid = KME_ID_UNSET;
+	ex.euid = 1000;
+	ex.ses = KME_ID_UNSET;
+	d = render(&seen);
+	ck_assert_str_eq(str_at(d, "user.effective.id"), "1000");
+	ck_assert_ptr_null(at(d, "user.audit"));
+	ck_assert_ptr_null(at(d, "auditd.session"));
+	ck_assert_str_eq(str_at(d, "auditd.tty"), "pts0");
+}
+END_TEST
+
+START_TEST(test_json_node_is_host_name)
+{
+	yajl_val d;
+
+	ex.node = S("fwd-host");
+	d = render(&seen);
+	ck_assert_str_eq(str_at(d, "host.name"), "fwd-host");
+	ctx.hostname = NULL;
+	ex.node = KME_STR_NULL;
+	d = render(&seen);
+	ck_assert_ptr_null(at(d, "host"));
+}
+END_TEST
+
+START_TEST(test_json_hostile_args_stay_one_valid_line)
+{
+	yajl_val d, a;
+
+	args[0] = S("lsmod\n{\"forged\":1}");
+	args[1] = S("a\x1d" "b\x1b[2Jc\r");
+	args[2] = S("\xff\xc0\x80\xed\xa0\x80" "ok\xe2\x80\xa8");
+	args[3] = S("q\"\\");
+	ex.proc.args.n = 4;
+	ex.proc.executable = S("/tmp/\x1b]0;x\x07lsmod");
+	ex.proc.cwd = S("/tmp/\nfake");
+	ex.parent.name = S("sh\x85");
+	d = render(&seen);
+	a = arr_at(d, "process.args", 4);
+	ck_assert_str_eq(elem_str(a, 0), "lsmod\n{\"forged\":1}");
+	ck_assert_str_eq(elem_str(a, 1), "a\x1d" "b\x1b[2Jc\r");
+	ck_assert_str_eq(elem_str(a, 2), "\\xff\\xc0\\x80\\xed\\xa0\\x80ok\xe2\x80\xa8");
+	ck_assert_str_eq(elem_str(a, 3), "q\"\\");
+	ck_assert_str_eq(str_at(d, "process.command_line"),
+			 "lsmod\n{\"forged\":1} a\x1d" "b\x1b[2Jc\r "
+			 "\\xff\\xc0\\x80\\xed\\xa0\\x80ok\xe2\x80\xa8 q\"\\");
+	ck_assert_str_eq(str_at(d, "process.executable"), "/tmp/\x1b]0;x\x07lsmod");
+	ck_assert_str_eq(str_at(d, "process.working_directory"), "/tmp/\nfake");
+	ck_assert_ptr_null(at(d, "forged"));
+	/* U+0085 and U+2028 are escaped, not raw, in the line. */
+	ck_assert_ptr_null(strstr(out.p, "\xc2\x85"));
+	ck_assert_ptr_null(strstr(out.p, "\xe2\x80\xa8"));
+}
+END_TEST
+
+START_TEST(test_json_truncated_args_are_flagged)
+{
+	yajl_val d;
+
+	ex.proc.args.truncated = true;
+	d = render(&seen);
+	ck_assert(YAJL_IS_TRUE(at(d, "audisp_kmod_enum.args_truncated")));
+	ex.proc.args.truncated = false;
+	ex.parent.args.truncated = true;
+	d = render(&seen);
+	ck_assert(YAJL_IS_TRUE(at(d, "audisp_kmod_enum.args_truncated")));
+}
+END_TEST
+
+START_TEST(test_json_extreme_times_stay_valid)
+{
+	static const int64_t times[] = { 0, -1, INT64_MIN, INT64_MAX,
+					 253402300800, -62135596801 };
+	size_t i;
+	yajl_val d;
+
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		ex.sec = times[i];
+		ex.msec = 4000000000u;
+		seen.first_seen = times[i];
+		seen.last_seen = times[i];
+		d = render(&seen);
+		ck_assert_uint_eq(strlen(str_at(d, "@timestamp")), 24);
+	}
+	ex.sec = INT64_MIN;
+	ex.msec = 5;
+	ex.serial = UINT64_MAX;
+	d = render(&seen);
+	ck_assert_str_eq(str_at(d, "event.id"),
+			 "-9223372036854775808.005:18446744073709551615");
+}
+END_TEST
+
+START_TEST(test_json_bound_reached_returns_minus_one)
+{
+	struct kme_buf small;
+
+	buf_init(&small, 200);
+	ck_assert_int_eq(alert_json(&small, &ctx, &ex, &term, &seen), -1);
+	ck_assert(small.overflow);
+	ck_assert_uint_le(small.len, 200);
+	buf_free(&small);
+}
+END_TEST
+
+START_TEST(test_time_epoch_and_known_dates)
+{
+	char ts[32];
+
+	alert_time(0, 0, ts);
+	ck_assert_str_eq(ts, "1970-01-01T00:00:00.000Z");
+	alert_time(1795728867, 245, ts);
+	ck_assert_str_eq(ts, "2026-11-26T21:34:27.245Z");
+	alert_time(1709164800, 7, ts);
+	ck_assert_str_eq(ts, "2024-02-29T00:00:00.007Z");
+	alert_time(-1, 999, ts);
+	ck_assert_str_eq(ts, "1969-12-31T23:59:59.999Z");
+}
+END_TEST
+
+START_TEST(test_time_out_of_range_is_clamped)
+{
+	char ts[32];
+
+	alert_time(INT64_MAX, 0, ts);
+	ck_assert_str_eq(ts, "9999-12-31T23:59:59.999Z");
+	alert_time(253402300800, 0, ts);
+	ck_assert_str_eq(ts, "9999-12-31T23:59:59.999Z");
+	alert_time(INT64_MIN, 500, ts);
+	ck_assert_str_eq(ts, "0001-01-01T00:00:00.000Z");
+	alert_time(0, 1000, ts);
+	ck_assert_str_eq(ts, "1970-01-01T00:00:00.999Z");
+}
+END_TEST
+
+START_TEST(test_parent_source_names)
+{
+	ck_assert_str_eq(kme_parent_source_name(KME_PARENT_UNKNOWN), "unknown");
+	ck_assert_str_eq(kme_parent_source_name(KME_PARENT_AUDIT), "audit");
+	ck_assert_str_eq(kme_parent_source_name(KME_PARENT_PROCFS), "procfs");
+	ck_assert_str_eq(kme_parent_source_name((enum kme_parent_source)77),
+			 "unknown");
+}
+END_TEST
+
+START_TEST(test_text_line_reads_as_documented)
+{
+	ck_assert_int_eq(alert_text(&out, &ctx, &ex, &term, NULL), 0);
+	ck_assert_str_eq(out.p,
+		"kernel module enumeration: /usr/sbin/lsmod (lsmod) pid 2223 "
+		"by /usr/bin/bash pid 2203 [audit] uid 0 auid 1000 tty pts0 "
+		"event 1795728867.245:6 cmd 'lsmod'");
+}
+END_TEST
+
+START_TEST(test_text_line_with_history_and_unknowns)
+{
+	ex.ppid = -1;
+	memset(&ex.parent, 0, sizeof(ex.parent));
+	ex.parent_source = KME_PARENT_UNKNOWN;
+	ex.auid = KME_ID_UNSET;
+	ex.tty = KME_STR_NULL;
+	ex.node = S("fwd");
+	ex.proc.args.truncated = true;
+	ck_assert_int_eq(alert_text(&out, &ctx, &ex, &term, &seen), 0);
+	ck_assert_str_eq(out.p,
+		"kernel module enumeration: /usr/sbin/lsmod (lsmod) pid 2223 "
+		"by ? pid ? [unknown] uid 0 auid unset node fwd "
+		"event 1795728867.245:6 cmd 'lsmod' [args truncated] "
+		"last seen 2026-09-21T14:13:20.000Z");
+}
+END_TEST
+
+START_TEST(test_text_line_has_no_control_bytes)
+{
+	args[0] = S("lsmod\nFAKE: kernel module enumeration");
+	args[1] = S("\x1b[31m\x1d\x7f\xc2\x9b\xff");
+	ex.proc.args.n = 2;
+	ex.parent.executable = S("/bin/\rsh");
+	ex.tty = S("pts/0\n");
+	ck_assert_int_eq(alert_text(&out, &ctx, &ex, &term, &seen), 0);
+	assert_one_clean_line(&out);
+	ck_assert_ptr_nonnull(strstr(out.p, "cmd 'lsmod\\u000aFAKE: kernel"));
+	ck_assert_ptr_nonnull(strstr(out.p, "by /bin/\\u000dsh pid"));
+	ck_assert_ptr_null(strstr(out.p, "\xc2\x9b"));
+}
+END_TEST
+
+START_TEST(test_text_bound_reached_returns_minus_one)
+{
+	struct kme_buf small;
+
+	buf_init(&small, 40);
+	ck_assert_int_eq(alert_text(&small, &ctx, &ex, &term, &seen), -1);
+	ck_assert_uint_le(small.len, 40);
+	buf_free(&small);
+}
+END_TEST
+
+static Suite *alert_suite(void)
+{
+	Suite *s = suite_create("alert");
+	TCase *j = tcase_create("json");
+	TCase *t = tcase_create("time");
+	TCase *x = tcase_create("text");
+
+	tcase_add_checked_fixture(j, setup, teardown);
+	tcase_add_test(j, test_json_carries_event_and_timestamp);
+	tcase_add_test(j, test_json_top_level_fields_are_in_documented_order);
+	tcase_add_test(j, test_json_process_fields);
+	tcase_add_test(j, test_json_parent_fields);
+	tcase_add_test(j, test_json_identity_fields_are_keyword_strings);
+	tcase_add_test(j, test_json_rule_and_threat);
+	tcase_add_test(j, test_json_new_terms_with_history);
+	tcase_add_test(j, test_json_never_seen_term_has_null_history);
+	tcase_add_test(j, test_json_all_mode_omits_history_but_keeps_term);
+	tcase_add_test(j, test_json_absent_term_value_is_null);
+	tcase_add_test(j, test_json_unknown_parent_is_omitted);
+	tcase_add_test(j, test_json_unknown_parent_with_ppid_has_pid_only);
+	tcase_add_test(j, test_json_parent_without_args_omits_arg_fields);
+	tcase_add_test(j, test_json_process_with_argc_zero_has_empty_args);
+	tcase_add_test(j, test_json_unset_ids_and_absent_strings_are_omitted);
+	tcase_add_test(j, test_json_partly_set_ids);
+	tcase_add_test(j, test_json_node_is_host_name);
+	tcase_add_test(j, test_json_hostile_args_stay_one_valid_line);
+	tcase_add_test(j, test_json_truncated_args_are_flagged);
+	tcase_add_test(j, test_json_extreme_times_stay_valid);
+	tcase_add_test(j, test_json_bound_reached_returns_minus_one);
+	suite_add_tcase(s, j);
+
+	tcase_add_test(t, test_time_epoch_and_known_dates);
+	tcase_add_test(t, test_time_out_of_range_is_clamped);
+	tcase_add_test(t, test_parent_source_names);
+	suite_add_tcase(s, t);
+
+	tcase_add_checked_fixture(x, setup, teardown);
+	tcase_add_test(x, test_text_line_reads_as_documented);
+	tcase_add_test(x, test_text_line_with_history_and_unknowns);
+	tcase_add_test(x, test_text_line_has_no_control_bytes);
+	tcase_add_test(x, test_text_bound_reached_returns_minus_one);
+	suite_add_tcase(s, x);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(alert_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,916 @@
+/* check_config.c - the configuration parser: the built-in rule, defaults,
+ * every kind of error, and the file checks of cfg_load. */
+#include <check.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#ifndef KME_STATEDIR
+#define KME_STATEDIR "/var/lib/audisp-kmod-enum"
+#endif
+
+/* The 26 parent names of the v211 rule, in the rule's order. */
+static const char *const v211_parent_names[] = {
+	"mkinitramfs", "cryptroot", "framebuffer", "dracut", "jem",
+	"thin-provisioning-tools", "readykernel", "lvm2", "vz-start", "iscsi",
+	"mdadm", "ovalprobes", "bcache", "plymouth", "dkms", "overlayroot",
+	"weak-modules", "zfs", "systemd", "whoopsie-upload-all", "kdumpctl",
+	"apport-gtk", "casper", "rear", "kernel-install", "newrelic-infra",
+};
+#define N_V211_PARENT_NAMES \
+	(sizeof(v211_parent_names) / sizeof(v211_parent_names[0]))
+
+static struct kme_config *parse_ok(const char *text)
+{
+	struct kme_config *cfg = NULL;
+	struct kme_err err = { "" };
+	int rc = cfg_parse("t.conf", text, strlen(text), &cfg, &err);
+
+	ck_assert_msg(rc == 0, "parse failed: %s", err.msg);
+	ck_assert_ptr_nonnull(cfg);
+	return cfg;
+}
+
+/* Parse text of len bytes that must fail; err.msg is returned in *err. */
+static void parse_fail_len(const char *text, size_t len, struct kme_err *err)
+{
+	struct kme_config *sentinel = (struct kme_config *)&sentinel;
+	struct kme_config *cfg = sentinel;
+
+	memset(err, 0, sizeof(*err));
+	ck_assert_int_eq(cfg_parse("t.conf", text, len, &cfg, err), -1);
+	ck_assert_ptr_eq(cfg, sentinel); /* *out untouched on failure */
+	ck_assert_str_ne(err->msg, "");
+}
+
+static void parse_fail(const char *text, struct kme_err *err)
+{
+	parse_fail_len(text, strlen(text), err);
+}
+
+/* Line of the first occurrence of needle in cfg_default_text, 1-based. */
+static int default_line_of(const char *needle)
+{
+	const char *hit = strstr(cfg_default_text, needle), *q;
+	int line = 1;
+
+	ck_assert_msg(hit != NULL, "'%s' not in the shipped config", needle);
+	for (q = cfg_default_text; q < hit; q++)
+		line += *q == '\n';
+	return line;
+}
+
+/* ---- the built-in rule ------------------------------------------------ */
+
+START_TEST(test_default_has_the_four_v211_programs)
+{
+	struct kme_config *cfg = NULL;
+	struct kme_err err;
+
+	ck_assert_int_eq(cfg_load_default(&cfg, &err), 0);
+	ck_assert_str_eq(cfg->path, "<built-in>");
+	ck_assert_uint_eq(cfg->nmatches, 4);
+	ck_assert_str_eq(cfg->matches[0].name, "lsmod");
+	ck_assert_uint_eq(cfg->matches[0].nargs, 0);
+	ck_assert_ptr_null(cfg->matches[0].args[0]);
+	ck_assert_str_eq(cfg->matches[1].name, "modinfo");
+	ck_assert_uint_eq(cfg->matches[1].nargs, 0);
+	ck_assert_str_eq(cfg->matches[2].name, "kmod");
+	ck_assert_uint_eq(cfg->matches[2].nargs, 1);
+	ck_assert_str_eq(cfg->matches[2].args[0], "list");
+	ck_assert_ptr_null(cfg->matches[2].args[1]);
+	ck_assert_str_eq(cfg->matches[3].name, "depmod");
+	ck_assert_uint_eq(cfg->matches[3].nargs, 2);
+	ck_assert_str_eq(cfg->matches[3].args[0], "--all");
+	ck_assert_str_eq(cfg->matches[3].args[1], "-a");
+	ck_assert_ptr_null(cfg->matches[3].args[2]);
+	ck_assert_ptr_eq(cfg->matches[0].origin.file, cfg->path);
+	ck_assert_int_eq(cfg->matches[0].origin.line,
+			 default_line_of("\nmatch = lsmod\n") + 1);
+	ck_assert_int_eq(cfg->matches[3].origin.line,
+			 default_line_of("\nmatch = depmod") + 1);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_default_excludes_the_26_parent_names_and_dpkg_glob)
+{
+	struct kme_config *cfg = NULL;
+	struct kme_err err;
+	size_t i;
+
+	ck_assert_int_eq(cfg_load_default(&cfg, &err), 0);
+	ck_assert_uint_eq(N_V211_PARENT_NAMES, 26);
+	ck_assert_uint_eq(cfg->nexcls, N_V211_PARENT_NAMES + 1);
+	for (i = 0; i < N_V211_PARENT_NAMES; i++) {
+		ck_assert_int_eq(cfg->excls[i].kind, CFG_EXCL_PARENT_NAME);
+		ck_assert_str_eq(cfg->excls[i].pattern, v211_parent_names[i]);
+		ck_assert(!cfg->excls[i].is_uid);
+		ck_assert_ptr_eq(cfg->excls[i].origin.file, cfg->path);
+	}
+	ck_assert_int_eq(cfg->excls[14].origin.line,
+			 default_line_of(" dkms ") );
+	ck_assert_int_eq(cfg->excls[i].kind, CFG_EXCL_PARENT_EXECUTABLE);
+	ck_assert_str_eq(cfg->excls[i].pattern,
+			 "/var/lib/dpkg/info/linux-modules*-generic.post*");
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_default_scalars_are_the_documented_values)
+{
+	struct kme_config *cfg = NULL;
+	struct kme_err err;
+
+	ck_assert_int_eq(cfg_load_default(&cfg, &err), 0);
+	ck_assert_uint_eq(cfg->nterm_fields, 2);
+	ck_assert_int_eq(cfg->term_fields[0], CFG_TF_EXECUTABLE);
+	ck_assert_int_eq(cfg->term_fields[1], CFG_TF_PARENT_EXECUTABLE);
+	ck_assert_int_eq(cfg->history_window, 14 * 86400);
+	ck_assert_uint_eq(cfg->max_alerts, 100);
+	ck_assert_int_eq(cfg->alert_interval, 5 * 60);
+	ck_assert_uint_eq(cfg->max_terms, 1000000);
+	ck_assert_str_eq(cfg->state_file, KME_STATEDIR "/state.json");
+	ck_assert_int_eq(cfg->state_save_interval, 60);
+	ck_assert_uint_eq(cfg->process_table_size, 65536);
+	ck_assert_uint_eq(cfg->process_table_memory, 48 * 1024 * 1024);
+	ck_assert_int_eq(cfg->eoe_timeout, 2);
+	ck_assert_int_eq(cfg->alert_format, CFG_FORMAT_JSON);
+	ck_assert_int_eq(cfg->syslog_facility, LOG_AUTHPRIV);
+	ck_assert_int_eq(cfg->syslog_priority, LOG_WARNING);
+	ck_assert_uint_eq(cfg->output_queue, 10000);
+	ck_assert_str_eq(cfg->rule_id, "2d8043ed-5bda-4caf-801c-c1feb7410504");
+	ck_assert_str_eq(cfg->rule_name, "Enumeration of Kernel Modules");
+	ck_assert_str_eq(cfg->rule_version, "211");
+	ck_assert_str_eq(cfg->rule_severity, "medium");
+	ck_assert_uint_eq(cfg->rule_risk_score, 47);
+	cfg_free(cfg);
+}
+END_TEST
+
+/* The fallback table in config.c and the shipped file must say the same. */
+START_TEST(test_missing_keys_take_the_shipped_defaults)
+{
+	struct kme_config *def = NULL, *cfg;
+	struct kme_err err;
+	size_t i;
+
+	ck_assert_int_eq(cfg_load_default(&def, &err), 0);
+	cfg = parse_ok("match = lsmod\n");
+	ck_assert_uint_eq(cfg->nmatches, 1);
+	ck_assert_uint_eq(cfg->nexcls, 0);
+	ck_assert_uint_eq(cfg->nterm_fields, def->nterm_fields);
+	for (i = 0; i < def->nterm_fields; i++)
+		ck_assert_int_eq(cfg->term_fields[i], def->term_fields[i]);
+	ck_assert_int_eq(cfg->history_window, def->history_window);
+	ck_assert_uint_eq(cfg->max_alerts, def->max_alerts);
+	ck_assert_int_eq(cfg->alert_interval, def->alert_interval);
+	ck_assert_uint_eq(cfg->max_terms, def->max_terms);
+	ck_assert_str_eq(cfg->state_file, def->state_file);
+	ck_assert_int_eq(cfg->state_save_interval, def->state_save_interval);
+	ck_assert_uint_eq(cfg->process_table_size, def->process_table_size);
+	ck_assert_uint_eq(cfg->process_table_memory, def->process_table_memory);
+	ck_assert_int_eq(cfg->eoe_timeout, def->eoe_timeout);
+	ck_assert_int_eq(cfg->alert_format, def->alert_format);
+	ck_assert_int_eq(cfg->syslog_facility, def->syslog_facility);
+	ck_assert_int_eq(cfg->syslog_priority, def->syslog_priority);
+	ck_assert_uint_eq(cfg->output_queue, def->output_queue);
+	ck_assert_str_eq(cfg->rule_id, def->rule_id);
+	ck_assert_str_eq(cfg->rule_name, def->rule_name);
+	ck_assert_str_eq(cfg->rule_version, def->rule_version);
+	ck_assert_str_eq(cfg->rule_severity, def->rule_severity);
+	ck_assert_uint_eq(cfg->rule_risk_score, def->rule_risk_score);
+	cfg_free(cfg);
+	cfg_free(def);
+}
+END_TEST
+
+#ifdef BUILDDIR
+/* The compiled-in text is the installed file, byte for byte. */
+START_TEST(test_default_text_is_the_shipped_file)
+{
+	char buf[65536];
+	FILE *f = fopen(BUILDDIR "/conf/audisp-kmod-enum.conf", "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	ck_assert_uint_eq(n, strlen(cfg_default_text));
+	ck_assert_str_eq(buf, cfg_default_text);
+}
+END_TEST
+#endif
+
+START_TEST(test_term_field_names)
+{
+	ck_assert_str_eq(cfg_term_field_name(CFG_TF_EXECUTABLE),
+			 "process.executable");
+	ck_assert_str_eq(cfg_term_field_name(CFG_TF_NAME), "process.name");
+	ck_assert_str_eq(cfg_term_field_name(CFG_TF_PARENT_EXECUTABLE),
+			 "process.parent.executable");
+	ck_assert_str_eq(cfg_term_field_name(CFG_TF_PARENT_NAME),
+			 "process.parent.name");
+	ck_assert_str_eq(cfg_term_field_name(CFG_TF_USER_ID), "user.id");
+	ck_assert_str_eq(cfg_term_field_name(CFG_TF_HOST_NAME), "host.name");
+}
+END_TEST
+
+/* ---- syntax that is accepted ------------------------------------------ */
+
+START_TEST(test_spaces_around_equals_are_optional)
+{
+	struct kme_config *cfg = parse_ok(
+		"match=lsmod\n"
+		"  match   =   kmod \t list  \t\n"
+		"\t# a comment with = sign\n"
+		"\n"
+		"rule_name =  My rule name  \n"
+		"history_window=36h");
+	ck_assert_uint_eq(cfg->nmatches, 2);
+	ck_assert_str_eq(cfg->matches[0].name, "lsmod");
+	ck_assert_str_eq(cfg->matches[1].name, "kmod");
+	ck_assert_uint_eq(cfg->matches[1].nargs, 1);
+	ck_assert_str_eq(cfg->matches[1].args[0], "list");
+	ck_assert_int_eq(cfg->matches[1].origin.line, 2);
+	ck_assert_str_eq(cfg->rule_name, "My rule name");
+	ck_assert_int_eq(cfg->history_window, 36 * 3600);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_list_keys_append)
+{
+	struct kme_config *cfg = parse_ok(
+		"match = lsmod\n"
+		"exclude_parent_name = a b\n"
+		"new_terms_fields = process.name\n"
+		"exclude_parent_name = c\n"
+		"new_terms_fields = user.id host.name\n");
+	ck_assert_uint_eq(cfg->nexcls, 3);
+	ck_assert_str_eq(cfg->excls[2].pattern, "c");
+	ck_assert_int_eq(cfg->excls[2].origin.line, 4);
+	ck_assert_uint_eq(cfg->nterm_fields, 3);
+	ck_assert_int_eq(cfg->term_fields[0], CFG_TF_NAME);
+	ck_assert_int_eq(cfg->term_fields[1], CFG_TF_USER_ID);
+	ck_assert_int_eq(cfg->term_fields[2], CFG_TF_HOST_NAME);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_sizes_names_and_formats)
+{
+	struct kme_config *cfg = parse_ok(
+		"match = lsmod\n"
+		"process_table_memory = 1G\n"
+		"syslog_facility = local3\n"
+		"syslog_priority = info\n"
+		"alert_format = text\n"
+		"max_alerts = 0\n"
+		"rule_severity = critical\n");
+	ck_assert_uint_eq(cfg->process_table_memory, 1024UL * 1024 * 1024);
+	ck_assert_int_eq(cfg->syslog_facility, LOG_LOCAL3);
+	ck_assert_int_eq(cfg->syslog_priority, LOG_INFO);
+	ck_assert_int_eq(cfg->alert_format, CFG_FORMAT_TEXT);
+	ck_assert_uint_eq(cfg->max_alerts, 0);
+	ck_assert_str_eq(cfg->rule_severity, "critical");
+	cfg_free(cfg);
+
+	cfg = parse_ok("match = lsmod\nprocess_table_memory = 65536\n");
+	ck_assert_uint_eq(cfg->process_table_memory, 65536);
+	cfg_free(cfg);
+	cfg = parse_ok("match = lsmod\nprocess_table_memory = 640K\n");
+	ck_assert_uint_eq(cfg->process_table_memory, 640 * 1024);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_line_of_exactly_4096_bytes_is_accepted)
+{
+	char text[8192];
+	struct kme_config *cfg;
+	size_t n;
+
+	strcpy(text, "match = lsmod\n#");
+	n = strlen(text);
+	memset(text + n, 'x', 4095);
+	strcpy(text + n + 4095, "\n");
+	ck_assert_uint_eq(strlen(strchr(text, '#')), 4096 + 1);
+	cfg = parse_ok(text);
+	ck_assert_uint_eq(cfg->nmatches, 1);
+	cfg_free(cfg);
+}
+END_TEST
+
+/* ---- durations --------------------------------------------------------- */
+
+START_TEST(test_durations_accept_units)
+{
+	int64_t v;
+
+	ck_assert_int_eq(cfg_parse_duration("14d", &v), 0);
+	ck_assert_int_eq(v, 14 * 86400);
+	ck_assert_int_eq(cfg_parse_duration("36h", &v), 0);
+	ck_assert_int_eq(v, 36 * 3600);
+	ck_assert_int_eq(cfg_parse_duration("90m", &v), 0);
+	ck_assert_int_eq(v, 90 * 60);
+	ck_assert_int_eq(cfg_parse_duration("600s", &v), 0);
+	ck_assert_int_eq(v, 600);
+	ck_assert_int_eq(cfg_parse_duration("600", &v), 0);
+	ck_assert_int_eq(v, 600);
+	ck_assert_int_eq(cfg_parse_duration("0", &v), 0);
+	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(cfg_parse_duration("9223372036854775807", &v), 0);
+	ck_assert_int_eq(v, INT64_MAX);
+}
+END_TEST
+
+START_TEST(test_durations_reject_bad_syntax_and_overflow)
+{
+	static const char *const bad[] = {
+		"", "d", "14x", "14dd", "14 d", " 14d", "-1", "+1", "1.5h",
+		"1h30m", "0x10", "14D", "9223372036854775808",
+		"106751991167301d", "99999999999999999999999",
+	};
+	size_t i;
+	int64_t v = 42;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(cfg_parse_duration(bad[i], &v) == -1,
+			      "'%s' accepted", bad[i]);
+		ck_assert_int_eq(v, 42);
+	}
+}
+END_TEST
+
+/* ---- every error kind -------------------------------------------------- */
+
+START_TEST(test_unknown_key_is_reported_with_its_line)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\n\n# c\nfoo = 1\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:4: unknown key 'foo'");
+}
+END_TEST
+
+START_TEST(test_keys_are_case_sensitive)
+{
+	struct kme_err err;
+
+	parse_fail("Match = lsmod\nmatch = modinfo\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:1: unknown key 'Match'");
+}
+END_TEST
+
+START_TEST(test_line_without_equals_is_an_error)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nlsmod\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: expected 'key = value'");
+}
+END_TEST
+
+START_TEST(test_missing_value_is_an_error)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nrule_name =  \n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: rule_name: missing value");
+}
+END_TEST
+
+START_TEST(test_bad_duration_names_key_and_value)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nhistory_window = 14x\n", &err);
+	ck_assert_str_eq(err.msg,
+			 "t.conf:2: history_window: invalid duration '14x'");
+}
+END_TEST
+
+START_TEST(test_duration_out_of_range)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nalert_interval = 0\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: alert_interval: value '0' out "
+			 "of range (1..86400)");
+}
+END_TEST
+
+START_TEST(test_integer_overflow_is_an_error)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nmax_alerts = 99999999999999999999999\n",
+		   &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: max_alerts: invalid integer "
+			 "'99999999999999999999999'");
+	parse_fail("match = lsmod\nmax_alerts = 4294967296\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: max_alerts: value '4294967296' "
+			 "out of range (0..1000000)");
+	parse_fail("match = lsmod\nprocess_table_memory = 17179869184G\n",
+		   &err);
+	ck_assert_ptr_nonnull(strstr(err.msg, "process_table_memory"));
+}
+END_TEST
+
+START_TEST(test_integers_are_decimal_only)
+{
+	static const char *const bad[] = {
+		"match = lsmod\nmax_terms = 0x10\n",
+		"match = lsmod\nmax_terms = -1\n",
+		"match = lsmod\nmax_terms = +5\n",
+		"match = lsmod\nmax_terms = 1e6\n",
+		"match = lsmod\nmax_terms = 10 20\n",
+		"match = lsmod\nprocess_table_memory = 48m\n",
+		"match = lsmod\nprocess_table_memory = 1T\n",
+	};
+	struct kme_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		parse_fail(bad[i], &err);
+		ck_assert_msg(strstr(err.msg, "t.conf:2: ") == err.msg,
+			      "%s", err.msg);
+	}
+}
+END_TEST
+
+START_TEST(test_duplicate_scalar_key_is_an_error)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nhistory_window = 1d\n"
+		   "history_window = 2d\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:3: duplicate key 'history_window' "
+			 "(first at line 2)");
+}
+END_TEST
+
+START_TEST(test_unknown_value_names_are_errors)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nsyslog_facility = local8\n"
+		   "syslog_priority = warn\nalert_format = xml\n"
+		   "rule_severity = Medium\n", &err);
+	ck_assert_str_eq(err.msg,
+			 "t.conf:2: syslog_facility: unknown value 'local8'\n"
+			 "t.conf:3: syslog_priority: unknown value 'warn'\n"
+			 "t.conf:4: alert_format: unknown value 'xml'\n"
+			 "t.conf:5: rule_severity: unknown value 'Medium'");
+}
+END_TEST
+
+START_TEST(test_bad_term_field_name)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nnew_terms_fields = process.pid\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: new_terms_fields: unknown field "
+			 "'process.pid'");
+}
+END_TEST
+
+START_TEST(test_too_many_term_fields)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nnew_terms_fields = process.executable "
+		   "process.name process.parent.executable\n"
+		   "new_terms_fields = process.parent.name user.id\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:3: new_terms_fields: too many "
+			 "fields (limit 4)");
+}
+END_TEST
+
+START_TEST(test_duplicate_term_field)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nnew_terms_fields = user.id\n"
+		   "new_terms_fields = user.id\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:3: new_terms_fields: duplicate "
+			 "field 'user.id'");
+}
+END_TEST
+
+START_TEST(test_no_match_rules_is_an_error)
+{
+	struct kme_err err;
+
+	parse_fail("# only settings\nhistory_window = 1d\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf: no match rules");
+	parse_fail("", &err);
+	ck_assert_str_eq(err.msg, "t.conf: no match rules");
+}
+END_TEST
+
+START_TEST(test_over_long_line_is_an_error)
+{
+	char text[8192];
+	struct kme_err err;
+
+	strcpy(text, "match = lsmod\n#");
+	memset(text + strlen(text), 'x', 4096);
+	text[15 + 4096] = '\0';
+	parse_fail(text, &err);
+	ck_assert_str_eq(err.msg,
+			 "t.conf:2: line too long (4097 bytes, limit 4096)");
+}
+END_TEST
+
+START_TEST(test_control_bytes_are_errors)
+{
+	static const char nul[] = "match = lsmod\nmatch = ls\0mod\n";
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nmatch = ls\x01mod\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: control byte 0x01 at column 11");
+	parse_fail_len(nul, sizeof(nul) - 1, &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: control byte 0x00 at column 11");
+	parse_fail("match = lsmod\nmatch = kmod\r\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: control byte 0x0d at column 13");
+	parse_fail("match = lsmod\nmatch = kmod\x7f\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: control byte 0x7f at column 13");
+	/* a file whose only match line is refused has no match rules */
+	parse_fail("match = lsmod\r\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:1: control byte 0x0d at column 14\n"
+			 "t.conf: no match rules");
+}
+END_TEST
+
+START_TEST(test_bad_uid_and_relative_state_file)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nexclude_user = 4294967295\n"
+		   "state_file = state.json\n", &err);
+	ck_assert_str_eq(err.msg,
+			 "t.conf:2: exclude_user: uid '4294967295' out of "
+			 "range (0..4294967294)\n"
+			 "t.conf:3: state_file: 'state.json' is not an "
+			 "absolute path");
+}
+END_TEST
+
+START_TEST(test_all_errors_of_a_file_are_reported)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\n"
+		   "bogus = 1\n"
+		   "history_window = forever\n"
+		   "\n"
+		   "new_terms_fields = process.nope\n", &err);
+	ck_assert_str_eq(err.msg,
+			 "t.conf:2: unknown key 'bogus'\n"
+			 "t.conf:3: history_window: invalid duration "
+			 "'forever'\n"
+			 "t.conf:5: new_terms_fields: unknown field "
+			 "'process.nope'");
+}
+END_TEST
+
+START_TEST(test_errors_beyond_the_message_size_are_counted)
+{
+	static char text[300 * 8 + 1];
+	struct kme_err err;
+	char last[64];
+	const char *tail, *q;
+	unsigned more, shown;
+	size_t i;
+
+	text[0] = '\0';
+	for (i = 0; i < 300; i++)
+		strcat(text, "bad = 1\n");
+	parse_fail(text, &err);
+	ck_assert_uint_lt(strlen(err.msg), KME_ERR_MAX);
+	ck_assert_ptr_eq(strstr(err.msg, "t.conf:1: unknown key 'bad'\n"),
+			 err.msg);
+	/* 300 unknown keys and "no match rules": the first ones are shown in
+	 * order, the rest counted on a last line of their own */
+	tail = strrchr(err.msg, '\n');
+	ck_assert_ptr_nonnull(tail);
+	ck_assert_int_eq(sscanf(tail, "\n(%u more errors not shown)", &more), 1);
+	for (shown = 1, q = err.msg; q < tail; q++)
+		shown += *q == '\n';
+	ck_assert_uint_eq(shown + more, 301);
+	snprintf(last, sizeof(last), "t.conf:%u: unknown key 'bad'\n(", shown);
+	ck_assert_ptr_nonnull(strstr(err.msg, last));
+}
+END_TEST
+
+START_TEST(test_entries_are_bounded)
+{
+	static char text[10001 * 10 + 1];
+	struct kme_config *cfg;
+	struct kme_err err;
+	size_t i;
+
+	for (i = 0; i < 10000; i++)
+		memcpy(text + i * 10, "match = a\n", 10);
+	text[10000 * 10] = '\0';
+	cfg = parse_ok(text);
+	ck_assert_uint_eq(cfg->nmatches, 10000);
+	cfg_free(cfg);
+
+	memcpy(text + 10000 * 10, "match = a\n", 11);
+	parse_fail(text, &err);
+	ck_assert_str_eq(err.msg, "t.conf:10001: too many match and exclusion "
+			 "entries (limit 10000)");
+}
+END_TEST
+
+START_TEST(test_text_over_1mib_is_refused)
+{
+	size_t len = 1024 * 1024 + 1;
+	char *text = malloc(len);
+	struct kme_err err;
+
+	ck_assert_ptr_nonnull(text);
+	memset(text, '\n', len);
+	memcpy(text, "match = lsmod\n", 14);
+	parse_fail_len(text, len, &err);
+	ck_assert_str_eq(err.msg,
+			 "t.conf: too large (1048577 bytes, limit 1048576)");
+	free(text);
+}
+END_TEST
+
+/* ---- cfg_load: files ---------------------------------------------------- */
+
+static char tmpdir[64]; /* "/tmp/check_config.XXXXXX" */
+
+static void tmp_setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_config.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void tmp_teardown(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Write text to tmpdir/name with mode; returns the path (static buffer). */
+static const char *write_file(const char *name, const char *text, mode_t mode)
+{
+	static char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, mode), 0);
+	return path;
+}
+
+static void load_fail(const char *path, bool check_owner, const char *want)
+{
+	struct kme_config *cfg = NULL;
+	struct kme_err err;
+	char full[PATH_MAX + KME_ERR_MAX];
+
+	ck_assert_int_eq(cfg_load(path, check_owner, &cfg, &err), -1);
+	ck_assert_ptr_null(cfg);
+	snprintf(full, sizeof(full), "%s: %s", path, want);
+	ck_assert_str_eq(err.msg, full);
+}
+
+START_TEST(test_load_root_owned_file)
+{
+	const char *path = write_file("ok.conf", "match = lsmod\n", 0640);
+	struct kme_config *cfg = NULL;
+	struct kme_err err;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "%s: not root, root-owned case not run\n",
+			__func__);
+		return;
+	}
+	ck_assert_int_eq(chown(path, 0, 0), 0);
+	ck_assert_msg(cfg_load(path, true, &cfg, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(cfg->path, path);
+	ck_assert_ptr_eq(cfg->matches[0].origin.file, cfg->path);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_load_refuses_group_writable)
+{
+	const char *path = write_file("g.conf", "match = lsmod\n", 0664);
+
+	if (geteuid() == 0)
+		ck_assert_int_eq(chown(path, 0, 0), 0);
+	load_fail(path, true, geteuid() == 0 ?
+		  "refusing config: group-writable" :
+		  "refusing config: not owned by root");
+}
+END_TEST
+
+START_TEST(test_load_refuses_world_writable)
+{
+	const char *path = write_file("o.conf", "match = lsmod\n", 0646);
+
+	if (geteuid() == 0)
+		ck_assert_int_eq(chown(path, 0, 0), 0);
+	load_fail(path, true, geteuid() == 0 ?
+		  "refusing config: world-writable" :
+		  "refusing config: not owned by root");
+}
+END_TEST
+
+START_TEST(test_load_refuses_file_of_another_owner)
+{
+	const char *path = write_file("u.conf", "match = lsmod\n", 0600);
+	struct kme_config *cfg = NULL;
+	struct kme_err err;
+
+	if (geteuid() == 0)
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	load_fail(path, true, "refusing config: not owned by root");
+	/* without the check (e.g. --config for a test run) it loads */
+	ck_assert_msg(cfg_load(path, false, &cfg, &err) == 0, "%s", err.msg);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_load_refuses_symlink)
+{
+	const char *target = write_file("real.conf", "match = lsmod\n", 0600);
+	char link[PATH_MAX];
+
+	snprintf(link, sizeof(link), "%s/link.conf", tmpdir);
+	ck_assert_int_eq(symlink(target, link), 0);
+	load_fail(link, false, "refusing config: symbolic link");
+	load_fail(link, true, "refusing config: symbolic link");
+}
+END_TEST
+
+START_TEST(test_load_refuses_directory_and_fifo)
+{
+	char path[PATH_MAX];
+
+	load_fail(tmpdir, false, "refusing config: not a regular file");
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	load_fail(path, false, "refusing config: not a regular file");
+}
+END_TEST
+
+START_TEST(test_load_missing_file_is_an_error)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/none.conf", tmpdir);
+	load_fail(path, false, "open: No such file or directory");
+}
+END_TEST
+
+START_TEST(test_load_refuses_file_over_1mib)
+{
+	const char *path = write_file("big.conf", "match = lsmod\n", 0600);
+
+	ck_assert_int_eq(truncate(path, 1024 * 1024 + 1), 0);
+	load_fail(path, false, "refusing config: larger than 1 MiB");
+}
+END_TEST
+
+START_TEST(test_load_reports_errors_with_the_path)
+{
+	const char *path = write_file("e.conf", "match = lsmod\nnope = 1\n",
+				      0600);
+	struct kme_config *cfg = NULL;
+	struct kme_err err;
+	char want[PATH_MAX + 64];
+
+	ck_assert_int_eq(cfg_load(path, false, &cfg, &err), -1);
+	ck_assert_ptr_null(cfg);
+	snprintf(want, sizeof(want), "%s:2: unknown key 'nope'", path);
+	ck_assert_str_eq(err.msg, want);
+}
+END_TEST
+
+START_TEST(test_user_file_adds_user_and_executable_exclusions)
+{
+	const char *path = write_file("site.conf",
+		"# site rule: the shipped programs, plus two exemptions\n"
+		"match = lsmod\n"
+		"match = kmod list\n"
+		"exclude_parent_name = dkms\n"
+		"exclude_user = nagios 0\n"
+		"exclude_executable = /opt/*/bin/lsmod\n", 0600);
+	struct kme_config *cfg = NULL;
+	struct kme_err err;
+
+	ck_assert_msg(cfg_load(path, false, &cfg, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(cfg->nmatches, 2);
+	ck_assert_uint_eq(cfg->nexcls, 4);
+	ck_assert_int_eq(cfg->excls[1].kind, CFG_EXCL_USER);
+	ck_assert_str_eq(cfg->excls[1].pattern, "nagios");
+	ck_assert(!cfg->excls[1].is_uid);
+	ck_assert_int_eq(cfg->excls[2].kind, CFG_EXCL_USER);
+	ck_assert(cfg->excls[2].is_uid);
+	ck_assert_uint_eq(cfg->excls[2].uid, 0);
+	ck_assert_int_eq(cfg->excls[3].kind, CFG_EXCL_EXECUTABLE);
+	ck_assert_str_eq(cfg->excls[3].pattern, "/opt/*/bin/lsmod");
+	ck_assert_ptr_eq(cfg->excls[3].origin.file, cfg->path);
+	ck_assert_str_eq(cfg->excls[3].origin.file, path);
+	ck_assert_int_eq(cfg->excls[3].origin.line, 6);
+	cfg_free(cfg);
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc;
+
+	tc = tcase_create("builtin");
+	tcase_add_test(tc, test_default_has_the_four_v211_programs);
+	tcase_add_test(tc, test_default_excludes_the_26_parent_names_and_dpkg_glob);
+	tcase_add_test(tc, test_default_scalars_are_the_documented_values);
+	tcase_add_test(tc, test_missing_keys_take_the_shipped_defaults);
+#ifdef BUILDDIR
+	tcase_add_test(tc, test_default_text_is_the_shipped_file);
+#endif
+	tcase_add_test(tc, test_term_field_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("syntax");
+	tcase_add_test(tc, test_spaces_around_equals_are_optional);
+	tcase_add_test(tc, test_list_keys_append);
+	tcase_add_test(tc, test_sizes_names_and_formats);
+	tcase_add_test(tc, test_line_of_exactly_4096_bytes_is_accepted);
+	tcase_add_test(tc, test_durations_accept_units);
+	tcase_add_test(tc, test_durations_reject_bad_syntax_and_overflow);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_test(tc, test_unknown_key_is_reported_with_its_line);
+	tcase_add_test(tc, test_keys_are_case_sensitive);
+	tcase_add_test(tc, test_line_without_equals_is_an_error);
+	tcase_add_test(tc, test_missing_value_is_an_error);
+	tcase_add_test(tc, test_bad_duration_names_key_and_value);
+	tcase_add_test(tc, test_duration_out_of_range);
+	tcase_add_test(tc, test_integer_overflow_is_an_error);
+	tcase_add_test(tc, test_integers_are_decimal_only);
+	tcase_add_test(tc, test_duplicate_scalar_key_is_an_error);
+	tcase_add_test(tc, test_unknown_value_names_are_errors);
+	tcase_add_test(tc, test_bad_term_field_name);
+	tcase_add_test(tc, test_too_many_term_fields);
+	tcase_add_test(tc, test_duplicate_term_field);
+	tcase_add_test(tc, test_no_match_rules_is_an_error);
+	tcase_add_test(tc, test_over_long_line_is_an_error);
+	tcase_add_test(tc, test_control_bytes_are_errors);
+	tcase_add_test(tc, test_bad_uid_and_relative_state_file);
+	tcase_add_test(tc, test_all_errors_of_a_file_are_reported);
+	tcase_add_test(tc, test_errors_beyond_the_message_size_are_counted);
+	tcase_add_test(tc, test_entries_are_bounded);
+	tcase_add_test(tc, test_text_over_1mib_is_refused);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_test(tc, test_load_root_owned_file);
+	tcase_add_test(tc, test_load_refuses_group_writable);
+	tcase_add_test(tc, test_load_refuses_world_writable);
+	tcase_add_test(tc, test_load_refuses_file_of_another_owner);
+	tcase_add_test(tc, test_load_refuses_symlink);
+	tcase_add_test(tc, test_load_refuses_directory_and_fifo);
+	tcase_add_test(tc, test_load_missing_file_is_an_error);
+	tcase_add_test(tc, test_load_refuses_file_over_1mib);
+	tcase_add_test(tc, test_load_reports_errors_with_the_path);
+	tcase_add_test(tc, test_user_file_adds_user_and_executable_exclusions);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(config_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -171,7 +171,20 @@ static void emit_alert(struct engine *e, const struct kme_exec *ex,
 	e->c.alerts++;
 }
 
-/* --explain: one line per exec of a watched program. */
+/* Append key=value with the value escaped; "?" when absent. */
+static void explain_kv(struct kme_buf *b, const char *key, struct kme_str v)
+{
+	buf_printf(b, " %s=", key);
+	if (v.p != NULL)
+		jsonw_escape(b, v.p, v.len);
+	else
+		buf_putc(b, '?');
+}
+
+/* --explain: one line per exec of a watched program, e.g.
+ * 2026-11-26T21:34:27.245Z 1795728867.245:6 pid=2223 name=lsmod
+ *   exe=/usr/sbin/lsmod ppid=2203 parent_name=bash parent_exe=/usr/bin/bash
+ *   source=audit cwd=/root => alert: new term (never seen) */
 static void explain(struct engine *e, const struct kme_exec *ex,
 		    const char *verdict, const char *detail)
 {
@@ -181,23 +194,15 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 		return;
 	alert_time(ex->sec, ex->msec, when);
 	buf_reset(&e->line);
-	buf_printf(&e->line, "%s %lld.%03u:%llu pid=%d exe=", when,
-		   (long long)ex->sec, ex->msec, (unsigned long long)ex->serial,
-		   ex->proc.pid);
-	if (ex->proc.executable.p)
-		jsonw_escape(&e->line, ex->proc.executable.p, ex->proc.executable.len);
-	else
-		buf_puts(&e->line, "?");
-	buf_printf(&e->line, " ppid=%d parent=", ex->ppid);
-	if (ex->parent.executable.p)
-		jsonw_escape(&e->line, ex->parent.executable.p, ex->parent.executable.len);
-	else if (ex->parent.name.p)
-		jsonw_escape(&e->line, ex->parent.name.p, ex->parent.name.len);
-	else
-		buf_puts(&e->line, "?");
-	buf_printf(&e->line, "[%s] cwd=", kme_parent_source_name(ex->parent_source));
-	if (ex->proc.cwd.p)
-		jsonw_escape(&e->line, ex->proc.cwd.p, ex->proc.cwd.len);
+	buf_printf(&e->line, "%s %lld.%03u:%llu pid=%d", when, (long long)ex->sec,
+		   ex->msec, (unsigned long long)ex->serial, ex->proc.pid);
+	explain_kv(&e->line, "name", ex->proc.name);
+	explain_kv(&e->line, "exe", ex->proc.executable);
+	buf_printf(&e->line, " ppid=%d", ex->parent.pid);
+	explain_kv(&e->line, "parent_name", ex->parent.name);
+	explain_kv(&e->line, "parent_exe", ex->parent.executable);
+	buf_printf(&e->line, " source=%s", kme_parent_source_name(ex->parent_source));
+	explain_kv(&e->line, "cwd", ex->proc.cwd);
 	buf_printf(&e->line, " => %s: %s\n", verdict, detail);
 	fwrite(e->line.p, 1, e->line.len, e->opts.explain_fp);
 }

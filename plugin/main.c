@@ -60,6 +60,7 @@ struct options {
 	enum eng_action action;
 	const char *config;       /* -c, NULL = default path or built-in */
 	const char *state;        /* --state */
+	const char *host;         /* --host: host.name for records without node= */
 	char **files;
 	int nfiles;
 };
@@ -68,7 +69,8 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 "Usage: " PROG " [-c FILE] [--state FILE]\n"
-"       " PROG " --replay [--all | --explain] [-c FILE] [--state FILE] [FILE...]\n"
+"       " PROG " --replay [--all | --explain] [-c FILE] [--state FILE]\n"
+"                        [--host NAME] [FILE...]\n"
 "       " PROG " --check-config [-c FILE]\n"
 "       " PROG " --version | --help\n"
 "\n"
@@ -82,6 +84,8 @@ static void usage(FILE *fp)
 "                      built-in defaults when that file does not exist)\n"
 "  -s, --state FILE    new-terms state file (plugin mode default: the\n"
 "                      config's state_file; replay default: memory only)\n"
+"  -H, --host NAME     host.name for records without a node= prefix\n"
+"                      (default: this machine's host name)\n"
 "  -r, --replay        read audit logs (FILEs in order; none or - = stdin),\n"
 "                      decide by event time, print one JSON alert per line on\n"
 "                      stdout and a summary on stderr\n"
@@ -102,6 +106,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "state", required_argument, NULL, 's' },
+		{ "host", required_argument, NULL, 'H' },
 		{ "replay", no_argument, NULL, 'r' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "explain", no_argument, NULL, 'e' },
@@ -115,13 +120,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->action = ENG_ALERT;
-	while ((c = getopt_long(argc, argv, "c:s:raeCVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:H:raeCVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
 			break;
 		case 's':
 			o->state = optarg;
+			break;
+		case 'H':
+			o->host = optarg;
 			break;
 		case 'r':
 			replay = true;
@@ -208,9 +216,11 @@ static void count_reader(struct engine *eng, struct rd_reader *rd,
 	*last = st;
 }
 
-static void hostname_of(char *buf, size_t size)
+static void hostname_of(const struct options *o, char *buf, size_t size)
 {
-	if (gethostname(buf, size) != 0)
+	if (o->host != NULL)
+		snprintf(buf, size, "%s", o->host);
+	else if (gethostname(buf, size) != 0)
 		snprintf(buf, size, "localhost");
 	buf[size - 1] = '\0';
 }
@@ -227,7 +237,7 @@ static int run_replay(const struct options *o, struct kme_config *cfg)
 	char host[256], notice[512] = "", summary[1024];
 	int i, rc = 1, nfiles = o->nfiles;
 
-	hostname_of(host, sizeof(host));
+	hostname_of(o, host, sizeof(host));
 	store = nt_store_file_open(o->state, cfg, notice, sizeof(notice), &err);
 	if (store == NULL) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
@@ -385,7 +395,7 @@ static int run_plugin(const struct options *o, struct kme_config *cfg)
 	bool eof = false;
 
 	setup_process();
-	hostname_of(host, sizeof(host));
+	hostname_of(o, host, sizeof(host));
 	sink = out_syslog_open(NULL, cfg->syslog_facility, cfg->syslog_priority,
 			       cfg->output_queue, &err);
 	if (sink == NULL) {

@@ -10,7 +10,9 @@
  * process could rename itself between the two reads), cut to 15 bytes as the
  * kernel and auditd's SYSCALL comm cut it.
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memrchr */
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,13 +22,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "execevent.h" /* ev_normalize_path */
 #include "procfs.h"
 
-#define PF_STAT_MAX 1024     /* one stat line is ~300 bytes; we need 22 fields */
+/* A stat line is ~300 bytes; only its first 22 fields are needed. */
+#define PF_STAT_MAX 1024
 #define PF_COMM_MAX 15       /* TASK_COMM_LEN - 1 */
-#define PF_SCRIPT_SCAN 4     /* argv elements after argv[0] that may name a script */
-#define PF_MAX_PIDS (1u << 22) /* PID_MAX_LIMIT: more entries means a fake procroot */
+/* argv elements after argv[0] that may name a script: "#!interp [arg]". */
+#define PF_SCRIPT_SCAN 4
+/* PID_MAX_LIMIT: more entries than this means a fake procroot. */
+#define PF_MAX_PIDS (1u << 22)
 #define PF_DELETED " (deleted)"
+/* cwd + "/" + one argument */
+#define PF_EXEC_MAX (PATH_MAX + 1 + PF_MAX_ARGS_BYTES)
 #define PF_STAT_PPID 4       /* field numbers of proc(5) /proc/<pid>/stat */
 #define PF_STAT_STARTTIME 22
 #define PF_STAT_FIRST_AFTER_COMM 3
@@ -208,8 +217,9 @@ static int read_raw(int dfd, const char *path, struct pf_raw *r,
 }
 
 /* Split cmdline at NULs into out->args: one allocation holds the pointer
- * array and the strings, so pf_proc_free frees it whole. An unterminated last
- * argument counts; beyond PF_MAX_ARGS arguments or a cut read, args_truncated. */
+ * array and the strings, so pf_proc_free frees it whole. An unterminated
+ * last argument counts; beyond PF_MAX_ARGS arguments or a cut read,
+ * args_truncated. */
 static int split_args(const struct pf_raw *r, struct pf_proc *out)
 {
 	const char *p, *end = r->cmd + r->cmd_len;
@@ -277,11 +287,10 @@ static bool exe_is_comm(const char *exe, const char *comm)
 	return blen == strlen(comm) && memcmp(b, comm, blen) == 0;
 }
 
-/* The path as executed, per procfs.h; NULL when only comm is known.
+/* The path as executed, per procfs.h; "" when only comm is known.
  * Without the exe link (no permission, a fake procroot) an interpreter cannot
  * be told from a program, so no argument is taken for a script then. */
-static const char *pick_executable(const struct pf_raw *r,
-				   const struct pf_proc *p)
+static const char *pick_path(const struct pf_raw *r, const struct pf_proc *p)
 {
 	size_t i;
 
@@ -298,36 +307,45 @@ static const char *pick_executable(const struct pf_raw *r,
 	if (p->nargs > 0 && strchr(p->args[0], '/') != NULL &&
 	    begins_with_comm(p->args[0], r->comm))
 		return p->args[0];
-	return r->exe[0] != '\0' ? r->exe : NULL;
+	return r->exe;
 }
 
-/* Copy path, made absolute with cwd when relative and cwd is known (joined,
- * not resolved: the path as executed). Without cwd a relative path is kept:
- * still the path as executed, and its basename is still the right name. */
-static char *absolute(const char *path, const char *cwd)
+/* pick_path made absolute with cwd and normalised lexically, exactly as
+ * execevent treats PATH names (symlinks are never resolved), so that a
+ * parent known from /proc and one known from its exec event make the same
+ * new-terms key. Like execevent, a relative path without a cwd falls back to
+ * the exe link, and an exe link that is not absolute is unknown.
+ * Returns 0 with *out NULL when unknown, -1 on ENOMEM. */
+static int executable_of(const struct pf_raw *r, const struct pf_proc *p,
+			 char **out)
 {
-	size_t plen = strlen(path), clen = strlen(cwd);
-	bool slash;
-	char *s;
+	const char *path = pick_path(r, p);
+	struct kme_buf joined, norm;
+	int rc = 0;
 
-	if (path[0] == '/' || clen == 0)
-		return strdup(path);
-	slash = cwd[clen - 1] != '/';
-	s = malloc(clen + slash + plen + 1);
-	if (s == NULL)
-		return NULL;
-	memcpy(s, cwd, clen);
-	if (slash)
-		s[clen] = '/';
-	memcpy(s + clen + slash, path, plen + 1);
-	return s;
+	*out = NULL;
+	if (path[0] != '/' && r->cwd[0] != '/')
+		path = r->exe;
+	if (path == r->exe && path[0] != '/')
+		return 0;
+	buf_init(&joined, PF_EXEC_MAX);
+	buf_init(&norm, PF_EXEC_MAX);
+	if ((path[0] != '/' &&
+	     (buf_puts(&joined, r->cwd) < 0 || buf_putc(&joined, '/') < 0)) ||
+	    buf_puts(&joined, path) < 0 ||
+	    ev_normalize_path(joined.p, joined.len, &norm) < 0) {
+		buf_free(&norm);
+		rc = -1;
+	}
+	buf_free(&joined);
+	*out = norm.p; /* buf memory is malloc'd: the caller frees it */
+	return rc;
 }
 
 /* Decide identity from r into out. -1 only on ENOMEM. */
 static int build(const struct pf_raw *r, int32_t pid, int64_t btime,
 		 struct pf_proc *out)
 {
-	const char *exec;
 	long ticks = sysconf(_SC_CLK_TCK);
 	unsigned long long since;
 
@@ -341,10 +359,10 @@ static int build(const struct pf_raw *r, int32_t pid, int64_t btime,
 	}
 	if (split_args(r, out) < 0)
 		return -1;
-	exec = pick_executable(r, out);
-	if (exec != NULL) {
-		if ((out->executable = absolute(exec, r->cwd)) == NULL)
-			return -1;
+	if (executable_of(r, out, &out->executable) < 0)
+		return -1;
+	/* A path that normalises to "/" has no basename: comm, as execevent. */
+	if (out->executable != NULL && *base_name(out->executable) != '\0') {
 		out->name = strdup(base_name(out->executable));
 		return out->name ? 0 : -1;
 	}

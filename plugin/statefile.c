@@ -55,6 +55,7 @@
 #define NT_KEY_MAX         (32u << 10)  /* encoded bytes of one term */
 #define NT_READ_CHUNK      (64u << 10)
 #define NT_WRITE_CHUNK     (64u << 10)
+#define NT_TERM_GUESS      64           /* bytes of a typical term in a file */
 #define NT_ID_SHOW         96           /* bytes of a foreign identity shown */
 
 struct nt_entry {
@@ -273,18 +274,20 @@ static void clear_all(struct ntf *s)
 	s->n = 0;
 }
 
-/* Double the bucket array when the load passes 1; rehash is O(n), amortised
- * O(1) per insert. Failure to grow only lengthens chains. */
-static void maybe_grow(struct ntf *s)
+/* Make room for `want` terms at a load of at most 1/2 (short chains: each
+ * link is a cache miss), never beyond 2 * max_terms buckets. Rehash is O(n),
+ * amortised O(1) per insert. Failure to grow only lengthens chains. */
+static void reserve_terms(struct ntf *s, size_t want)
 {
 	struct nt_entry **nb, *e;
 	size_t nn, i;
 
-	if (s->nbuckets != 0 && s->n < s->nbuckets)
+	if (want > s->max_terms)
+		want = s->max_terms;
+	if (s->nbuckets != 0 && want < s->nbuckets / 2)
 		return;
-	nn = s->nbuckets ? s->nbuckets * 2 : 64;
-	if (s->nbuckets != 0 && s->nbuckets >= s->max_terms)
-		return;
+	for (nn = s->nbuckets ? s->nbuckets : 64; want >= nn / 2; nn *= 2)
+		;
 	nb = calloc(nn, sizeof(*nb));
 	if (nb == NULL)
 		return;
@@ -307,7 +310,7 @@ static struct nt_entry *insert(struct ntf *s, const unsigned char *key,
 {
 	struct nt_entry *e;
 
-	maybe_grow(s);
+	reserve_terms(s, s->n + 1);
 	if (s->nbuckets == 0)
 		return NULL;
 	e = malloc(sizeof(*e) + keylen);
@@ -971,20 +974,28 @@ static int ld_start_map(void *ctx)
 	}
 }
 
+/* A failure naming the hostile key k (shown printable and bounded). */
+static int ld_fail_key(struct ld *l, const char *why, const unsigned char *k,
+		       size_t len)
+{
+	char shown[32];
+
+	show(shown, sizeof(shown), k, len);
+	return ld_failk(l, why, shown);
+}
+
 static int ld_map_key(void *ctx, const unsigned char *k, size_t len)
 {
 	struct ld *l = ctx;
-	char shown[32];
 	int i;
 
-	show(shown, sizeof(shown), k, len);
 	switch (l->state) {
 	case LD_TOP_KEY:
 		i = ld_lookup(top_keys, TK__COUNT, k, len);
 		if (i < 0)
-			return ld_failk(l, "unknown key", shown);
+			return ld_fail_key(l, "unknown key", k, len);
 		if (l->seen_top & (1u << i))
-			return ld_failk(l, "duplicate key", shown);
+			return ld_fail_key(l, "duplicate key", k, len);
 		l->seen_top |= 1u << i;
 		l->cur = i;
 		if (i == TK_TERMS) {
@@ -999,16 +1010,16 @@ static int ld_map_key(void *ctx, const unsigned char *k, size_t len)
 	case LD_TERM_KEY:
 		i = ld_lookup(term_keys, TM__COUNT, k, len);
 		if (i < 0)
-			return ld_failk(l, "unknown term key", shown);
+			return ld_fail_key(l, "unknown term key", k, len);
 		if (l->seen_term & (1u << i))
-			return ld_failk(l, "duplicate term key", shown);
+			return ld_fail_key(l, "duplicate term key", k, len);
 		l->seen_term |= 1u << i;
 		l->cur = i;
 		l->state = LD_TERM_VAL;
 		return 1;
 	case LD_HEX_KEY:
 		if (!str_eq(k, len, "hex"))
-			return ld_failk(l, "unknown value key", shown);
+			return ld_fail_key(l, "unknown value key", k, len);
 		l->state = LD_HEX_VAL;
 		return 1;
 	default:
@@ -1278,8 +1289,12 @@ static int load(struct ntf *s, char *notice, size_t notice_size,
 		ld_fail(&l, "not a regular file");
 	} else if (sb.st_size > NT_FILE_MAX) {
 		ld_fail(&l, "larger than 256 MiB");
-	} else if (ld_parse(&l, fd, err) < 0) {
-		goto out;
+	} else {
+		/* Presize for the likely number of terms, sparing the
+		 * rehashes; growth covers a file of shorter terms. */
+		reserve_terms(s, (size_t)sb.st_size / NT_TERM_GUESS);
+		if (ld_parse(&l, fd, err) < 0)
+			goto out;
 	}
 
 	if (l.why[0] == '\0' && !l.mismatch) {

@@ -1,6 +1,8 @@
 /* check_procfs.c - /proc reader: real processes, and a fake procroot for the
  * inputs a real kernel will not produce on demand. */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* pipe2 */
+#endif
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +23,7 @@
 #define MAX_KIDS 8
 
 static char root[PATH_MAX];   /* per test case, removed by its teardown */
-static char dir[PATH_MAX];    /* per test, canonical (as /proc/<pid>/cwd shows) */
+static char dir[PATH_MAX];    /* per test, canonical, as /proc/<pid>/cwd */
 static pid_t kids[MAX_KIDS];
 static int nkids;
 
@@ -274,8 +276,8 @@ START_TEST(test_relative_script_made_absolute_with_cwd)
 	pid = spawn("./relscript", (char *[]){ "relscript", NULL }, dir, false);
 	read_ready(pid, 2, &p);
 	ck_assert_str_eq(p.args[1], "./relscript");
-	/* Joined as executed, not normalised or resolved. */
-	path_in(want, "./relscript");
+	/* Joined with cwd and normalised lexically, as execevent does. */
+	path_in(want, "relscript");
 	ck_assert_str_eq(p.executable, want);
 	ck_assert_str_eq(p.name, "relscript");
 	pf_proc_free(&p);
@@ -502,6 +504,53 @@ START_TEST(test_fake_script_skips_options_and_joins_cwd)
 	ck_assert_str_eq(p.executable, "/var/lib/dpkg/info/rel/"
 			 "linux-modules-6.1.0-9-generic.postinst");
 	ck_assert_str_eq(p.name, "linux-modules-6.1.0-9-generic.postinst");
+	pf_proc_free(&p);
+}
+END_TEST
+
+START_TEST(test_fake_script_path_normalised_lexically)
+{
+	struct pf_proc p;
+	struct kme_err err;
+
+	fake_proc(304, "x.postinst", 1, 0,
+		  CMD("/bin/sh\0../dpkg/./info//x.postinst\0"),
+		  "/usr/bin/dash", "/var/lib/tmp");
+	ck_assert_msg(pf_read(dir, 304, &p, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(p.executable, "/var/lib/dpkg/info/x.postinst");
+	ck_assert_str_eq(p.name, "x.postinst");
+	pf_proc_free(&p);
+}
+END_TEST
+
+/* As execevent: a relative path with no cwd cannot be placed; the image is
+ * the best identity left. */
+START_TEST(test_fake_relative_script_without_cwd_uses_exe_link)
+{
+	struct pf_proc p;
+	struct kme_err err;
+
+	fake_proc(305, "job", 1, 0, CMD("/usr/bin/perl\0job.pl\0"),
+		  "/usr/bin/perl", NULL);
+	ck_assert_msg(pf_read(dir, 305, &p, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(p.executable, "/usr/bin/perl");
+	ck_assert_str_eq(p.name, "perl");
+	pf_proc_free(&p);
+}
+END_TEST
+
+/* comm ".." (prctl can set any name) and argv[0] "/a/..": the path
+ * normalises to "/", which has no basename. */
+START_TEST(test_fake_path_normalised_to_root_named_by_comm)
+{
+	struct pf_proc p;
+	struct kme_err err;
+
+	fake_proc(306, "..", 1, 0, CMD("/a/..\0"), NULL, NULL);
+	ck_assert_msg(pf_read(dir, 306, &p, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(p.executable, "/");
+	ck_assert_str_eq(p.name, "..");
+	ck_assert(p.name_is_comm);
 	pf_proc_free(&p);
 }
 END_TEST
@@ -809,6 +858,9 @@ static Suite *procfs_suite(void)
 	tcase_add_test(fake, test_fake_long_comm_cut_to_15_bytes);
 	tcase_add_test(fake, test_fake_script_skips_options_and_joins_cwd);
 	tcase_add_test(fake, test_fake_script_in_cwd_root_has_one_slash);
+	tcase_add_test(fake, test_fake_script_path_normalised_lexically);
+	tcase_add_test(fake, test_fake_relative_script_without_cwd_uses_exe_link);
+	tcase_add_test(fake, test_fake_path_normalised_to_root_named_by_comm);
 	tcase_add_test(fake, test_fake_script_beyond_fourth_argument_not_taken);
 	tcase_add_test(fake, test_fake_deleted_binary_is_not_a_script);
 	tcase_add_test(fake, test_fake_cmdline_10000_args_truncated);
@@ -832,8 +884,15 @@ int main(void)
 	SRunner *sr = srunner_create(procfs_suite());
 	int failed;
 
+	/* A failed test in fork mode skips its teardown; its children then die
+	 * of PR_SET_PDEATHSIG (a script's own child runs out its sleep). As
+	 * subreaper we inherit and reap them all, instead of leaving zombies
+	 * to init. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

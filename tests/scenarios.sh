@@ -5,6 +5,7 @@
 #                          four dpkg maintainer scripts under /var/lib/dpkg/info (refuses to overwrite)
 #   scenarios.sh cleanup   remove exactly what setup created
 #   scenarios.sh list      print the scenario names, in run order
+#   scenarios.sh dpkg-scripts   print the paths of the dpkg maintainer scripts that setup creates
 #   kme-run NN-name        run one scenario (capture.sh copies this file to /tmp/kme-scenario/bin/kme-run
 #                          and execs it with the scenario dir as CWD)
 #
@@ -251,7 +252,9 @@ s_13-argv0() {
 s_14-odd-paths() {
 	"$BIN/my tool" >/dev/null 2>&1
 	"$BIN/é dir/lsmod" >/dev/null 2>&1
+	# bash's exec builtin hands execve an absolute path for ./lsmod; dash passes ./lsmod as typed.
 	(cd "sub dir" && exec ./lsmod >/dev/null 2>&1)
+	sh -c 'cd "sub dir" && ./lsmod >/dev/null 2>&1; :'
 }
 
 run_scenario() {
@@ -269,6 +272,7 @@ case "${1-}" in
 setup) setup ;;
 cleanup) cleanup ;;
 list) printf '%s\n' "${SCENARIOS[@]}" ;;
+dpkg-scripts) printf "$DPKG_INFO/%s\n" "${DPKG_SCRIPTS[@]}" ;;
 [0-9][0-9]-*) run_scenario "$1" ;;
-*) die "usage: scenarios.sh setup|cleanup|list|NN-name" ;;
+*) die "usage: scenarios.sh setup|cleanup|list|dpkg-scripts|NN-name" ;;
 esac

@@ -1,0 +1,1204 @@
+/* check_statefile.c - the new-terms store and its crash-safe state file.
+ *
+ * Every test works in its own directory under one top directory that main()
+ * creates and removes, so a failing test leaves nothing behind. The test that
+ * needs a read-only file system mounts a tmpfs inside a private mount
+ * namespace of its (forked) test process, so the mount dies with it.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "newterms.h"
+
+#define WINDOW 1209600 /* 14 days */
+#define T0 ((int64_t)1700000000)
+
+static char g_top[] = "/tmp/check_statefile.XXXXXX";
+
+static struct kme_config g_cfg;
+static enum cfg_term_field g_default_fields[] = {
+	CFG_TF_EXECUTABLE, CFG_TF_PARENT_EXECUTABLE
+};
+
+static void cfg_init(struct kme_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	memcpy(cfg->term_fields, g_default_fields, sizeof(g_default_fields));
+	cfg->nterm_fields = 2;
+	cfg->history_window = WINDOW;
+	cfg->max_terms = 1000;
+	cfg->rule_id = "2d8043ed-5bda-4caf-801c-c1feb7410504";
+	cfg->rule_version = "211";
+}
+
+/* A fresh directory for one test; *state is DIR/state.json. */
+static void new_dir(char *dir, size_t dsize, char *state, size_t ssize)
+{
+	snprintf(dir, dsize, "%s/t.XXXXXX", g_top);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(state, ssize, "%s/state.json", dir);
+}
+
+static struct nt_term term2(const char *a, const char *b)
+{
+	struct nt_term t = { .n = 2 };
+
+	t.v[0] = a ? (struct kme_str){ a, strlen(a) } : KME_STR_NULL;
+	t.v[1] = b ? (struct kme_str){ b, strlen(b) } : KME_STR_NULL;
+	return t;
+}
+
+static struct nt_store *open_ok(const char *path, const struct kme_config *cfg,
+				char *notice, size_t nsize)
+{
+	struct kme_err err = { "" };
+	struct nt_store *s = nt_store_file_open(path, cfg, notice, nsize, &err);
+
+	ck_assert_msg(s != NULL, "open %s: %s", path ? path : "(memory)",
+		      err.msg);
+	return s;
+}
+
+static struct nt_seen touch(struct nt_store *s, struct nt_term t, int64_t when)
+{
+	struct nt_seen seen;
+	struct kme_err err = { "" };
+
+	ck_assert_msg(nt_check_touch(s, &t, when, &seen, &err) == 0, "%s",
+		      err.msg);
+	return seen;
+}
+
+static void save_ok(struct nt_store *s)
+{
+	struct kme_err err = { "" };
+
+	ck_assert_msg(nt_save(s, &err) == 0, "save: %s", err.msg);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	long n;
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	p = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
+	p[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return p;
+}
+
+static void write_all(const char *path, const char *p, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(p, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The one entry of dir whose name starts with prefix, as a full path. */
+static int find_aside(const char *dir, const char *prefix, char *out,
+		      size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int found = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
+			snprintf(out, size, "%s/%s", dir, de->d_name);
+			found++;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static size_t count_terms(struct nt_store *s)
+{
+	struct nt_stats st;
+
+	nt_stats(s, &st);
+	return st.terms;
+}
+
+/* ---- sighting semantics ---------------------------------------------- */
+
+START_TEST(test_first_sighting_is_new)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+	struct nt_seen seen = touch(s, term2("/usr/sbin/lsmod", "/usr/bin/bash"), T0);
+
+	ck_assert(seen.is_new);
+	ck_assert(!seen.known);
+	ck_assert_uint_eq(seen.count, 0);
+	ck_assert_uint_eq(count_terms(s), 1);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_repeat_inside_window_is_not_new_and_reports_previous_state)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
+	struct nt_seen seen;
+
+	touch(s, t, T0);
+	touch(s, t, T0 + 100);
+	seen = touch(s, t, T0 + 500);
+	ck_assert(!seen.is_new);
+	ck_assert(seen.known);
+	ck_assert_int_eq(seen.first_seen, T0);
+	ck_assert_int_eq(seen.last_seen, T0 + 100);
+	ck_assert_uint_eq(seen.count, 2);
+	nt_destroy(s);
+}
+END_TEST
+
+/* Half-open window [t - window, t): the last sighting at T is inside for
+ * any t <= T + window. */
+static const struct {
+	int64_t dt;
+	bool is_new;
+} edge_cases[] = {
+	{ WINDOW - 1, false },
+	{ WINDOW, false },
+	{ WINDOW + 1, true },
+	{ 0, false },              /* same second */
+};
+
+START_TEST(test_window_edges_are_exact)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
+	struct nt_seen seen;
+
+	touch(s, t, T0);
+	seen = touch(s, t, T0 + edge_cases[_i].dt);
+	ck_assert_msg(seen.is_new == edge_cases[_i].is_new,
+		      "seen at T, again at T + %lld: is_new %d",
+		      (long long)edge_cases[_i].dt, seen.is_new);
+	ck_assert(seen.known);
+	ck_assert_int_eq(seen.last_seen, T0);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_new_after_gap_then_not_new_again)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
+
+	touch(s, t, T0);
+	ck_assert(touch(s, t, T0 + WINDOW + 1).is_new);
+	/* That sighting refreshed last_seen. */
+	ck_assert(!touch(s, t, T0 + WINDOW + 2).is_new);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_out_of_order_sighting_counts_later_sighting_as_seen)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
+	struct nt_seen seen;
+
+	touch(s, t, T0 + 1000);
+	seen = touch(s, t, T0); /* an older event delivered late */
+	ck_assert(!seen.is_new);
+	ck_assert_int_eq(seen.last_seen, T0 + 1000);
+	/* last_seen keeps the max, first_seen takes the min. */
+	seen = touch(s, t, T0 + 1001);
+	ck_assert_int_eq(seen.last_seen, T0 + 1000);
+	ck_assert_int_eq(seen.first_seen, T0);
+	ck_assert_uint_eq(seen.count, 2);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_different_parent_is_a_different_term)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+
+	touch(s, term2("/usr/sbin/lsmod", "/usr/bin/bash"), T0);
+	ck_assert(touch(s, term2("/usr/sbin/lsmod", "/usr/bin/zsh"), T0 + 1).is_new);
+	ck_assert(touch(s, term2("/usr/sbin/lsmod", NULL), T0 + 2).is_new);
+	ck_assert(!touch(s, term2("/usr/sbin/lsmod", NULL), T0 + 3).is_new);
+	ck_assert_uint_eq(count_terms(s), 3);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_absent_and_empty_values_are_different_terms)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+
+	ck_assert(touch(s, term2("/usr/sbin/lsmod", NULL), T0).is_new);
+	ck_assert(touch(s, term2("/usr/sbin/lsmod", ""), T0).is_new);
+	ck_assert(touch(s, term2(NULL, NULL), T0).is_new);
+	ck_assert(touch(s, term2("", ""), T0).is_new);
+	ck_assert(touch(s, term2(NULL, ""), T0).is_new);
+	ck_assert(touch(s, term2("", NULL), T0).is_new);
+	ck_assert_uint_eq(count_terms(s), 6);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_value_boundaries_never_merge)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+
+	ck_assert(touch(s, term2("ab", "c"), T0).is_new);
+	ck_assert(touch(s, term2("a", "bc"), T0).is_new);
+	ck_assert(touch(s, term2("abc", ""), T0).is_new);
+	ck_assert(touch(s, term2("", "abc"), T0).is_new);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_term_with_wrong_number_of_values_is_an_error)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+	struct nt_term t = term2("a", "b");
+	struct nt_seen seen;
+	struct kme_err err = { "" };
+
+	t.n = 1;
+	ck_assert_int_eq(nt_check_touch(s, &t, T0, &seen, &err), -1);
+	ck_assert(seen.is_new); /* treated as new, never silently dropped */
+	ck_assert_ptr_nonnull(strstr(err.msg, "expects 2"));
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_max_terms_evicts_least_recently_seen_and_counts)
+{
+	struct kme_config cfg = g_cfg;
+	struct nt_store *s;
+	struct nt_stats st;
+
+	cfg.max_terms = 3;
+	s = open_ok(NULL, &cfg, NULL, 0);
+	touch(s, term2("a", NULL), T0);
+	touch(s, term2("b", NULL), T0 + 1);
+	touch(s, term2("c", NULL), T0 + 2);
+	touch(s, term2("a", NULL), T0 + 3); /* a is now the most recent */
+	touch(s, term2("d", NULL), T0 + 4); /* evicts b */
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.terms, 3);
+	ck_assert_uint_eq(st.evicted, 1);
+	ck_assert(touch(s, term2("a", NULL), T0 + 5).known);
+	ck_assert(!touch(s, term2("b", NULL), T0 + 6).known); /* evicts c */
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.evicted, 2);
+	ck_assert(!touch(s, term2("c", NULL), T0 + 7).known);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_expire_drops_terms_older_than_window_and_counts)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+	struct nt_stats st;
+
+	touch(s, term2("old", NULL), T0);
+	touch(s, term2("edge", NULL), T0 + 1);
+	touch(s, term2("young", NULL), T0 + 100);
+	/* now - window == T0 + 1: "old" is before it, "edge" is not. */
+	ck_assert_uint_eq(nt_expire(s, T0 + 1 + WINDOW), 1);
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.terms, 2);
+	ck_assert_uint_eq(st.expired, 1);
+	ck_assert(!touch(s, term2("old", NULL), T0 + 1 + WINDOW).known);
+	ck_assert(touch(s, term2("edge", NULL), T0 + 1 + WINDOW).known);
+	ck_assert_uint_eq(nt_expire(s, INT64_MIN), 0);
+	ck_assert_uint_eq(nt_expire(s, INT64_MAX), 3);
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.expired, 4);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_memory_store_save_is_a_noop)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+	struct nt_stats st;
+
+	touch(s, term2("a", "b"), T0);
+	save_ok(s);
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.saves, 0);
+	ck_assert_uint_eq(st.save_errors, 0);
+	nt_destroy(s);
+}
+END_TEST
+
+/* ---- the state file ---------------------------------------------------- */
+
+START_TEST(test_missing_file_starts_empty_without_notice)
+{
+	char dir[256], path[300], notice[512] = "x";
+	struct nt_store *s;
+	struct stat sb;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_str_eq(notice, "");
+	ck_assert_uint_eq(count_terms(s), 0);
+	nt_destroy(s);
+	ck_assert_int_eq(stat(path, &sb), -1); /* opening writes nothing */
+}
+END_TEST
+
+START_TEST(test_state_round_trip_keeps_first_last_count)
+{
+	char dir[256], path[300], notice[512];
+	struct nt_store *s;
+	struct nt_seen seen;
+	struct nt_stats st;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	touch(s, term2("/usr/sbin/lsmod", "/usr/bin/bash"), T0);
+	touch(s, term2("/usr/sbin/lsmod", "/usr/bin/bash"), T0 + 60);
+	touch(s, term2("/usr/sbin/lsmod", "/usr/bin/bash"), T0 + 30);
+	touch(s, term2("/usr/bin/kmod", NULL), T0 + 90);
+	save_ok(s);
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.saves, 1);
+	nt_destroy(s);
+
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_str_eq(notice, "");
+	ck_assert_uint_eq(count_terms(s), 2);
+	seen = touch(s, term2("/usr/sbin/lsmod", "/usr/bin/bash"), T0 + 100);
+	ck_assert(seen.known);
+	ck_assert(!seen.is_new);
+	ck_assert_int_eq(seen.first_seen, T0);
+	ck_assert_int_eq(seen.last_seen, T0 + 60);
+	ck_assert_uint_eq(seen.count, 3);
+	seen = touch(s, term2("/usr/bin/kmod", NULL), T0 + 90 + WINDOW + 1);
+	ck_assert(seen.known);
+	ck_assert(seen.is_new);
+	ck_assert_int_eq(seen.last_seen, T0 + 90);
+	ck_assert(!touch(s, term2("/usr/bin/kmod", ""), T0).known);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_state_file_is_json_with_identity)
+{
+	char dir[256], path[300];
+	struct nt_store *s;
+	size_t len;
+	char *p;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	touch(s, term2("/usr/sbin/lsmod", NULL), T0);
+	save_ok(s);
+	nt_destroy(s);
+	p = read_all(path, &len);
+	ck_assert_ptr_nonnull(strstr(p, "{\"format\":\"audisp-kmod-enum-state\","
+				     "\"format_version\":1,"
+				     "\"rule_id\":\"2d8043ed-5bda-4caf-801c-c1feb7410504\","
+				     "\"rule_version\":\"211\","
+				     "\"fields\":[\"process.executable\","
+				     "\"process.parent.executable\"],"
+				     "\"window\":1209600,\"saved_at\":"));
+	ck_assert_ptr_nonnull(strstr(p, "{\"v\":[\"/usr/sbin/lsmod\",null],"
+				     "\"first\":1700000000,\"last\":1700000000,"
+				     "\"count\":1}"));
+	free(p);
+}
+END_TEST
+
+START_TEST(test_state_file_mode_is_0600)
+{
+	char dir[256], path[300], tmp[320];
+	struct nt_store *s;
+	struct stat sb;
+	mode_t old = umask(0);
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	touch(s, term2("a", "b"), T0);
+	save_ok(s);
+	nt_destroy(s);
+	umask(old);
+	ck_assert_int_eq(lstat(path, &sb), 0);
+	ck_assert(S_ISREG(sb.st_mode));
+	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	ck_assert_int_eq(lstat(tmp, &sb), -1); /* no temp file left */
+}
+END_TEST
+
+/* Values that are not plain text must survive save + load byte for byte. */
+static const struct {
+	const char *p;
+	size_t len;
+} odd_values[] = {
+	{ "/tmp/a\0b", 8 },            /* NUL byte */
+	{ "/tmp/\xff\xfe", 7 },        /* invalid UTF-8 */
+	{ "/tmp/a\nb", 8 },            /* newline */
+	{ "/tmp/\"q\"\\", 10 },        /* JSON specials */
+	{ "/tmp/caf\xc3\xa9", 10 },    /* valid UTF-8 */
+	{ "/tmp/\xc0\xaf", 7 },        /* overlong '/' */
+	{ "/tmp/\xed\xa0\x80", 8 },    /* UTF-16 surrogate */
+	{ "/tmp/\x7f\x1b[0m", 10 },    /* DEL, escape sequence */
+	{ "", 0 },                     /* empty */
+	{ "\0", 1 },                   /* a lone NUL */
+};
+
+struct collect {
+	size_t n;
+	bool found[sizeof(odd_values) / sizeof(odd_values[0])];
+};
+
+static void collect_fn(void *arg, const struct nt_term *t, int64_t first,
+		       int64_t last, uint64_t count)
+{
+	struct collect *c = arg;
+	size_t i;
+
+	c->n++;
+	ck_assert_uint_eq(t->n, 2);
+	ck_assert_ptr_null(t->v[1].p);
+	ck_assert_int_eq(t->v[0].p[t->v[0].len], '\0');
+	for (i = 0; i < sizeof(odd_values) / sizeof(odd_values[0]); i++)
+		if (t->v[0].len == odd_values[i].len &&
+		    memcmp(t->v[0].p, odd_values[i].p, t->v[0].len) == 0) {
+			ck_assert_int_eq(first, T0 + (int64_t)i);
+			ck_assert_int_eq(last, T0 + (int64_t)i);
+			ck_assert_uint_eq(count, 1);
+			c->found[i] = true;
+		}
+}
+
+START_TEST(test_binary_values_round_trip_through_save_and_load)
+{
+	char dir[256], path[300], notice[512];
+	struct nt_store *s;
+	struct collect c;
+	size_t i, n = sizeof(odd_values) / sizeof(odd_values[0]);
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	for (i = 0; i < n; i++) {
+		struct nt_term t = { .n = 2 };
+
+		t.v[0] = (struct kme_str){ odd_values[i].p, odd_values[i].len };
+		t.v[1] = KME_STR_NULL;
+		ck_assert(touch(s, t, T0 + (int64_t)i).is_new);
+	}
+	save_ok(s);
+	nt_destroy(s);
+
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_msg(notice[0] == '\0', "%s", notice);
+	memset(&c, 0, sizeof(c));
+	s->ops->foreach(s, collect_fn, &c);
+	ck_assert_uint_eq(c.n, n);
+	for (i = 0; i < n; i++) {
+		struct nt_term t = { .n = 2 };
+
+		ck_assert_msg(c.found[i], "value %zu lost", i);
+		t.v[0] = (struct kme_str){ odd_values[i].p, odd_values[i].len };
+		t.v[1] = KME_STR_NULL;
+		ck_assert(touch(s, t, T0 + 1000).known);
+	}
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_save_never_writes_expired_terms)
+{
+	char dir[256], path[300];
+	struct nt_store *s;
+	struct nt_stats st;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	touch(s, term2("old", NULL), T0);
+	touch(s, term2("new", NULL), T0 + WINDOW + 10);
+	save_ok(s);
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.expired, 1);
+	nt_destroy(s);
+	s = open_ok(path, &g_cfg, NULL, 0);
+	ck_assert_uint_eq(count_terms(s), 1);
+	ck_assert(touch(s, term2("new", NULL), T0 + WINDOW + 11).known);
+	ck_assert(!touch(s, term2("old", NULL), T0 + WINDOW + 11).known);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_more_terms_than_max_terms_keeps_the_most_recent)
+{
+	char dir[256], path[300], notice[512];
+	struct kme_config cfg = g_cfg;
+	struct nt_store *s;
+	struct nt_stats st;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &cfg, NULL, 0);
+	touch(s, term2("a", NULL), T0);
+	touch(s, term2("b", NULL), T0 + 1);
+	touch(s, term2("c", NULL), T0 + 2);
+	save_ok(s);
+	nt_destroy(s);
+	cfg.max_terms = 2;
+	s = open_ok(path, &cfg, notice, sizeof(notice));
+	ck_assert_ptr_nonnull(strstr(notice, "max_terms=2"));
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.terms, 2);
+	ck_assert_uint_eq(st.evicted, 1);
+	ck_assert(touch(s, term2("c", NULL), T0 + 3).known);
+	ck_assert(touch(s, term2("b", NULL), T0 + 3).known);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_window_change_keeps_the_terms)
+{
+	char dir[256], path[300], notice[512];
+	struct kme_config cfg = g_cfg;
+	struct nt_store *s;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &cfg, NULL, 0);
+	touch(s, term2("a", NULL), T0);
+	save_ok(s);
+	nt_destroy(s);
+	cfg.history_window = 3600;
+	s = open_ok(path, &cfg, notice, sizeof(notice));
+	ck_assert_str_eq(notice, "");
+	ck_assert(touch(s, term2("a", NULL), T0 + 3601).is_new);
+	nt_destroy(s);
+}
+END_TEST
+
+/* ---- files that are not our state -------------------------------------- */
+
+static void assert_kept_aside(const char *dir, const char *prefix,
+			      const char *want, size_t wlen, const char *notice)
+{
+	char aside[600];
+	size_t len;
+	char *got;
+
+	ck_assert_int_eq(find_aside(dir, prefix, aside, sizeof(aside)), 1);
+	got = read_all(aside, &len);
+	ck_assert_uint_eq(len, wlen);
+	ck_assert_mem_eq(got, want, wlen);
+	free(got);
+	ck_assert_msg(strstr(notice, aside) != NULL,
+		      "notice does not name %s: %s", aside, notice);
+}
+
+START_TEST(test_corrupt_file_is_kept_aside_and_store_starts_empty)
+{
+	static const char garbage[] = "\x01\x02not json at all\xff";
+	char dir[256], path[300], notice[1024];
+	struct nt_store *s;
+	struct stat sb;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	write_all(path, garbage, sizeof(garbage) - 1);
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_uint_eq(count_terms(s), 0);
+	ck_assert_ptr_nonnull(strstr(notice, "not usable"));
+	ck_assert_ptr_nonnull(strstr(notice, path));
+	assert_kept_aside(dir, "state.json.bad-", garbage, sizeof(garbage) - 1,
+			  notice);
+	ck_assert_int_eq(stat(path, &sb), -1);
+	/* The store works and saves over the now free name. */
+	touch(s, term2("a", "b"), T0);
+	save_ok(s);
+	nt_destroy(s);
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_str_eq(notice, "");
+	ck_assert_uint_eq(count_terms(s), 1);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_truncated_file_is_kept_aside)
+{
+	char dir[256], path[300], notice[1024];
+	struct nt_store *s;
+	size_t len;
+	char *p;
+	int i;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	for (i = 0; i < 50; i++) {
+		char v[32];
+
+		snprintf(v, sizeof(v), "/bin/t%d", i);
+		touch(s, term2(v, "/bin/sh"), T0 + i);
+	}
+	save_ok(s);
+	nt_destroy(s);
+	p = read_all(path, &len);
+	write_all(path, p, len / 2);
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_uint_eq(count_terms(s), 0); /* no half state */
+	assert_kept_aside(dir, "state.json.bad-", p, len / 2, notice);
+	free(p);
+	nt_destroy(s);
+}
+END_TEST
+
+#define HDR "{\"format\":\"audisp-kmod-enum-state\",\"format_version\":1," \
+	"\"rule_id\":\"2d8043ed-5bda-4caf-801c-c1feb7410504\"," \
+	"\"rule_version\":\"211\",\"fields\":[\"process.executable\"," \
+	"\"process.parent.executable\"],\"window\":1209600,\"saved_at\":1,"
+#define TERM(v, f, l, c) "{\"v\":" v ",\"first\":" #f ",\"last\":" #l \
+	",\"count\":" #c "}"
+
+/* Well-formed JSON (mostly) of the wrong shape: each is a bad file. */
+static const char *const bad_docs[] = {
+	"",
+	"[]",
+	"{}",
+	"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+	HDR "\"terms\":[" TERM("[\"a\"]", 1, 1, 1) "]}",
+	HDR "\"terms\":[" TERM("[\"a\",null,null]", 1, 1, 1) "]}",
+	HDR "\"terms\":[{\"v\":[\"a\",null],\"first\":1,\"last\":1}]}",
+	HDR "\"terms\":[" TERM("[\"a\",null]", 5, 4, 1) "]}",
+	HDR "\"terms\":[" TERM("[\"a\",null]", 1, 1, 0) "]}",
+	HDR "\"terms\":[" TERM("[\"a\",null]", 1, 1, 1) ","
+		TERM("[\"a\",null]", 2, 2, 1) "]}",
+	HDR "\"terms\":[" TERM("[{\"hex\":\"zz\"},null]", 1, 1, 1) "]}",
+	HDR "\"terms\":[" TERM("[{\"hex\":\"abc\"},null]", 1, 1, 1) "]}",
+	HDR "\"terms\":[" TERM("[{\"text\":\"ab\"},null]", 1, 1, 1) "]}",
+	HDR "\"terms\":[" TERM("[true,null]", 1, 1, 1) "]}",
+	HDR "\"terms\":[" TERM("[1,null]", 1, 1, 1) "]}",
+	HDR "\"terms\":[" TERM("[\"a\",null]", 1.5, 2, 1) "]}",
+	HDR "\"terms\":[" TERM("[\"a\",null]", 1, 1, 99999999999999999999) "]}",
+	HDR "\"terms\":[{\"v\":[\"a\",null],\"first\":1,\"last\":1,"
+		"\"count\":1,\"extra\":1}]}",
+	HDR "\"extra\":1,\"terms\":[]}",
+	HDR "\"saved_at\":2,\"terms\":[]}",
+	HDR "\"terms\":[]} trailing",
+	HDR "\"terms\":[]",
+	HDR "\"terms\":[]}{}",
+	HDR "\"terms\":{}}",
+	HDR "}",
+	"{\"terms\":[],\"format\":\"audisp-kmod-enum-state\"}",
+	"{\"format\":\"audisp-kmod-enum-state\",\"terms\":[]}",
+	HDR "\"terms\":[" TERM("[\"\xff\",null]", 1, 1, 1) "]}",
+};
+
+START_TEST(test_malformed_state_is_kept_aside)
+{
+	const char *doc = bad_docs[_i];
+	char dir[256], path[300], notice[1024];
+	struct nt_store *s;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	write_all(path, doc, strlen(doc));
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_uint_eq(count_terms(s), 0);
+	ck_assert_msg(strstr(notice, "not usable") != NULL,
+		      "doc %d: %s", _i, notice);
+	assert_kept_aside(dir, "state.json.bad-", doc, strlen(doc), notice);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_hand_written_state_with_hex_and_escapes_loads)
+{
+	static const char doc[] = HDR "\"terms\":["
+		TERM("[{\"hex\":\"2f61006200\"},\"\\u002fx\\n\"]", 1, 2, 3) "]}";
+	char dir[256], path[300], notice[1024];
+	struct nt_store *s;
+	struct nt_term t = { .n = 2 };
+	struct nt_seen seen;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	write_all(path, doc, sizeof(doc) - 1);
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_msg(notice[0] == '\0', "%s", notice);
+	t.v[0] = (struct kme_str){ "/a\0b\0", 5 };
+	t.v[1] = (struct kme_str){ "/x\n", 3 };
+	seen = touch(s, t, 10);
+	ck_assert(seen.known);
+	ck_assert_int_eq(seen.first_seen, 1);
+	ck_assert_int_eq(seen.last_seen, 2);
+	ck_assert_uint_eq(seen.count, 3);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_oversized_file_is_kept_aside_unread)
+{
+	char dir[256], path[300], notice[1024], aside[600];
+	struct nt_store *s;
+	struct stat sb;
+	int fd;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	/* Sparse: no disk space used. */
+	ck_assert_int_eq(ftruncate(fd, ((off_t)256 << 20) + 1), 0);
+	close(fd);
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_ptr_nonnull(strstr(notice, "larger than 256 MiB"));
+	ck_assert_int_eq(find_aside(dir, "state.json.bad-", aside,
+				    sizeof(aside)), 1);
+	ck_assert_int_eq(stat(aside, &sb), 0);
+	ck_assert_int_eq(sb.st_size, ((off_t)256 << 20) + 1);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_fifo_at_state_path_does_not_hang_and_is_kept_aside)
+{
+	char dir[256], path[300], notice[1024];
+	struct nt_store *s;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_ptr_nonnull(strstr(notice, "not a regular file"));
+	nt_destroy(s);
+}
+END_TEST
+
+/* Identity changes: rule version, rule id, term fields. */
+static void change_version(struct kme_config *c) { c->rule_version = "212"; }
+static void change_id(struct kme_config *c) { c->rule_id = "another-rule"; }
+static void change_fields(struct kme_config *c)
+{
+	c->term_fields[1] = CFG_TF_PARENT_NAME;
+}
+static void drop_field(struct kme_config *c) { c->nterm_fields = 1; }
+
+static void (*const identity_changes[])(struct kme_config *) = {
+	change_version, change_id, change_fields, drop_field,
+};
+
+START_TEST(test_identity_change_starts_empty_and_keeps_old_file)
+{
+	char dir[256], path[300], notice[1024];
+	struct kme_config cfg = g_cfg;
+	struct nt_store *s;
+	size_t len;
+	char *orig;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	touch(s, term2("a", NULL), T0);
+	save_ok(s);
+	nt_destroy(s);
+	orig = read_all(path, &len);
+
+	identity_changes[_i](&cfg);
+	s = open_ok(path, &cfg, notice, sizeof(notice));
+	ck_assert_uint_eq(count_terms(s), 0);
+	ck_assert_ptr_nonnull(strstr(notice, "was written for rule "
+				     "2d8043ed-5bda-4caf-801c-c1feb7410504 "
+				     "version 211 fields [process.executable, "
+				     "process.parent.executable]; starting "
+				     "empty (old file kept as "));
+	assert_kept_aside(dir, "state.json.old-", orig, len, notice);
+	free(orig);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_other_format_version_is_kept_aside_as_old)
+{
+	static const char doc[] = "{\"format\":\"audisp-kmod-enum-state\","
+		"\"format_version\":2,\"whatever\":{\"new\":[1,2]}}";
+	char dir[256], path[300], notice[1024];
+	struct nt_store *s;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	write_all(path, doc, sizeof(doc) - 1);
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	assert_kept_aside(dir, "state.json.old-", doc, sizeof(doc) - 1, notice);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_two_bad_files_in_one_second_are_both_kept)
+{
+	char dir[256], path[300], notice[1024], aside[600];
+	struct nt_store *s;
+	int i;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	for (i = 0; i < 2; i++) {
+		write_all(path, "junk", 4);
+		s = open_ok(path, &g_cfg, notice, sizeof(notice));
+		nt_destroy(s);
+	}
+	/* Unless the clock ticked in between, the second got a ".1". */
+	ck_assert_int_eq(find_aside(dir, "state.json.bad-", aside,
+				    sizeof(aside)), 2);
+}
+END_TEST
+
+/* ---- the state directory and symlinks ---------------------------------- */
+
+START_TEST(test_missing_state_dir_is_created_0700)
+{
+	char dir[256], path[300], sub[300];
+	struct nt_store *s;
+	struct stat sb;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	snprintf(sub, sizeof(sub), "%s/lib", dir);
+	snprintf(path, sizeof(path), "%s/lib/state.json", dir);
+	s = open_ok(path, &g_cfg, NULL, 0);
+	ck_assert_int_eq(stat(sub, &sb), 0);
+	ck_assert(S_ISDIR(sb.st_mode));
+	ck_assert_uint_eq(sb.st_mode & 07777, 0700);
+	touch(s, term2("a", NULL), T0);
+	save_ok(s);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_state_dir_whose_parent_is_missing_is_an_error)
+{
+	char dir[256], path[300];
+	struct kme_err err = { "" };
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	snprintf(path, sizeof(path), "%s/no/lib/state.json", dir);
+	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, 0, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "/no/lib: create state directory"));
+}
+END_TEST
+
+static const struct {
+	mode_t mode;
+	const char *why;
+} unsafe_dirs[] = {
+	{ 0770, "refusing state directory: group-writable" },
+	{ 0702, "refusing state directory: world-writable" },
+	{ 01777, "refusing state directory: world-writable" },
+};
+
+START_TEST(test_unsafe_state_dir_is_refused)
+{
+	char dir[256], path[300], want[400];
+	struct kme_err err = { "" };
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	ck_assert_int_eq(chmod(dir, unsafe_dirs[_i].mode), 0);
+	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, 0, &err));
+	snprintf(want, sizeof(want), "%s: %s", dir, unsafe_dirs[_i].why);
+	ck_assert_str_eq(err.msg, want);
+}
+END_TEST
+
+START_TEST(test_state_dir_owned_by_someone_else_is_refused)
+{
+	char dir[256], path[300];
+	struct kme_err err = { "" };
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	ck_assert_int_eq(chown(dir, 65534, 65534), 0);
+	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, 0, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "refusing state directory: "
+				     "not owned by us"));
+}
+END_TEST
+
+START_TEST(test_symlink_at_state_path_is_not_followed_on_load)
+{
+	char dir[256], path[300], secret[300], notice[1024], aside[600];
+	struct nt_store *s;
+	struct stat sb;
+	size_t len, slen;
+	char *valid, *after;
+
+	/* The target is a valid state file: following it would load it. */
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	touch(s, term2("planted", NULL), T0);
+	save_ok(s);
+	nt_destroy(s);
+	snprintf(secret, sizeof(secret), "%s/secret", dir);
+	ck_assert_int_eq(rename(path, secret), 0);
+	valid = read_all(secret, &slen);
+	ck_assert_int_eq(symlink(secret, path), 0);
+
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_uint_eq(count_terms(s), 0);
+	ck_assert_ptr_nonnull(strstr(notice, "symbolic link"));
+	ck_assert_int_eq(find_aside(dir, "state.json.bad-", aside,
+				    sizeof(aside)), 1);
+	ck_assert_int_eq(lstat(aside, &sb), 0);
+	ck_assert(S_ISLNK(sb.st_mode)); /* the link moved, not its target */
+	touch(s, term2("mine", NULL), T0);
+	save_ok(s);
+	nt_destroy(s);
+
+	after = read_all(secret, &len);
+	ck_assert_uint_eq(len, slen);
+	ck_assert_mem_eq(after, valid, len);
+	ck_assert_int_eq(lstat(path, &sb), 0);
+	ck_assert(S_ISREG(sb.st_mode));
+	free(valid);
+	free(after);
+}
+END_TEST
+
+START_TEST(test_symlink_at_temp_path_is_not_followed_on_save)
+{
+	static const char content[] = "secret content\n";
+	char dir[256], path[300], tmp[320], secret[300];
+	struct nt_store *s;
+	struct stat sb;
+	size_t len;
+	char *after;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	snprintf(secret, sizeof(secret), "%s/secret", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	write_all(secret, content, sizeof(content) - 1);
+	s = open_ok(path, &g_cfg, NULL, 0);
+	ck_assert_int_eq(symlink(secret, tmp), 0);
+	touch(s, term2("a", NULL), T0);
+	save_ok(s);
+	nt_destroy(s);
+
+	after = read_all(secret, &len);
+	ck_assert_uint_eq(len, sizeof(content) - 1);
+	ck_assert_mem_eq(after, content, len);
+	free(after);
+	ck_assert_int_eq(lstat(secret, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0644 & ~(mode_t)022);
+	ck_assert_int_eq(lstat(tmp, &sb), -1);
+	ck_assert_int_eq(lstat(path, &sb), 0);
+	ck_assert(S_ISREG(sb.st_mode));
+}
+END_TEST
+
+/* Root ignores permission bits, so an unwritable directory needs a
+ * read-only file system: a tmpfs remounted read-only, in a mount namespace
+ * private to this (forked) test. */
+START_TEST(test_save_to_unwritable_dir_fails_and_keeps_previous_file)
+{
+	char dir[256], path[320], mnt[300], tmp[340], notice[1024];
+	struct kme_err err = { "" };
+	struct nt_store *s;
+	struct nt_stats st;
+	struct stat sb;
+	size_t len, len2;
+	char *before, *after;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	snprintf(mnt, sizeof(mnt), "%s/ro", dir);
+	snprintf(path, sizeof(path), "%s/state.json", mnt);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	ck_assert_int_eq(mkdir(mnt, 0700), 0);
+	if (unshare(CLONE_NEWNS) == 0)
+		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=1m,mode=0700") < 0) {
+		fprintf(stderr, "SKIP %s: cannot mount tmpfs: %s\n", __func__,
+			strerror(errno));
+		return;
+	}
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	touch(s, term2("a", NULL), T0);
+	save_ok(s);
+	before = read_all(path, &len);
+	ck_assert_int_eq(mount("tmpfs", mnt, "tmpfs", MS_REMOUNT | MS_RDONLY,
+			       NULL), 0);
+
+	touch(s, term2("b", NULL), T0 + 1);
+	ck_assert_int_eq(nt_save(s, &err), -1);
+	ck_assert_msg(strstr(err.msg, tmp) != NULL, "%s", err.msg);
+	ck_assert_ptr_nonnull(strstr(err.msg, "Read-only file system"));
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.saves, 1);
+	ck_assert_uint_eq(st.save_errors, 1);
+	nt_destroy(s);
+
+	after = read_all(path, &len2);
+	ck_assert_uint_eq(len2, len);
+	ck_assert_mem_eq(after, before, len);
+	ck_assert_int_eq(lstat(tmp, &sb), -1);
+	free(before);
+	free(after);
+	ck_assert_int_eq(umount2(mnt, MNT_DETACH), 0);
+}
+END_TEST
+
+/* ---- scale ------------------------------------------------------------- */
+
+static double ms_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) * 1e3 +
+	       (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+START_TEST(test_hundred_thousand_terms_save_and_load)
+{
+	enum { N = 100000 };
+	char dir[256], path[300], notice[1024], v[64], p[64];
+	struct kme_config cfg = g_cfg;
+	struct timespec t0;
+	struct nt_store *s;
+	struct nt_seen seen;
+	double save_ms, load_ms;
+	int i;
+
+	cfg.max_terms = 1000000;
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &cfg, NULL, 0);
+	for (i = 0; i < N; i++) {
+		snprintf(v, sizeof(v), "/opt/tool%d/bin/lsmod", i);
+		snprintf(p, sizeof(p), "/usr/lib/parent-%d", i % 977);
+		touch(s, term2(v, i % 10 ? p : NULL), T0 + i);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	save_ok(s);
+	save_ms = ms_since(&t0);
+	nt_destroy(s);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	s = open_ok(path, &cfg, notice, sizeof(notice));
+	load_ms = ms_since(&t0);
+	fprintf(stderr, "statefile: %d terms: save %.1f ms, load %.1f ms\n",
+		N, save_ms, load_ms);
+	ck_assert_str_eq(notice, "");
+	ck_assert_uint_eq(count_terms(s), N);
+	for (i = 0; i < N; i += 9973) {
+		snprintf(v, sizeof(v), "/opt/tool%d/bin/lsmod", i);
+		snprintf(p, sizeof(p), "/usr/lib/parent-%d", i % 977);
+		seen = touch(s, term2(v, i % 10 ? p : NULL), T0 + N);
+		ck_assert(seen.known);
+		ck_assert_int_eq(seen.last_seen, T0 + i);
+		ck_assert_uint_eq(seen.count, 1);
+	}
+	nt_destroy(s);
+}
+END_TEST
+
+static Suite *statefile_suite(void)
+{
+	Suite *s = suite_create("statefile");
+	TCase *tc = tcase_create("sightings");
+
+	tcase_add_test(tc, test_first_sighting_is_new);
+	tcase_add_test(tc, test_repeat_inside_window_is_not_new_and_reports_previous_state);
+	tcase_add_loop_test(tc, test_window_edges_are_exact, 0,
+			    (int)(sizeof(edge_cases) / sizeof(edge_cases[0])));
+	tcase_add_test(tc, test_new_after_gap_then_not_new_again);
+	tcase_add_test(tc, test_out_of_order_sighting_counts_later_sighting_as_seen);
+	tcase_add_test(tc, test_different_parent_is_a_different_term);
+	tcase_add_test(tc, test_absent_and_empty_values_are_different_terms);
+	tcase_add_test(tc, test_value_boundaries_never_merge);
+	tcase_add_test(tc, test_term_with_wrong_number_of_values_is_an_error);
+	tcase_add_test(tc, test_max_terms_evicts_least_recently_seen_and_counts);
+	tcase_add_test(tc, test_expire_drops_terms_older_than_window_and_counts);
+	tcase_add_test(tc, test_memory_store_save_is_a_noop);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("file");
+	tcase_add_test(tc, test_missing_file_starts_empty_without_notice);
+	tcase_add_test(tc, test_state_round_trip_keeps_first_last_count);
+	tcase_add_test(tc, test_state_file_is_json_with_identity);
+	tcase_add_test(tc, test_state_file_mode_is_0600);
+	tcase_add_test(tc, test_binary_values_round_trip_through_save_and_load);
+	tcase_add_test(tc, test_save_never_writes_expired_terms);
+	tcase_add_test(tc, test_more_terms_than_max_terms_keeps_the_most_recent);
+	tcase_add_test(tc, test_window_change_keeps_the_terms);
+	tcase_add_test(tc, test_hand_written_state_with_hex_and_escapes_loads);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bad_files");
+	tcase_add_test(tc, test_corrupt_file_is_kept_aside_and_store_starts_empty);
+	tcase_add_test(tc, test_truncated_file_is_kept_aside);
+	tcase_add_loop_test(tc, test_malformed_state_is_kept_aside, 0,
+			    (int)(sizeof(bad_docs) / sizeof(bad_docs[0])));
+	tcase_add_test(tc, test_oversized_file_is_kept_aside_unread);
+	tcase_add_test(tc, test_fifo_at_state_path_does_not_hang_and_is_kept_aside);
+	tcase_add_loop_test(tc, test_identity_change_starts_empty_and_keeps_old_file,
+			    0, (int)(sizeof(identity_changes) /
+				     sizeof(identity_changes[0])));
+	tcase_add_test(tc, test_other_format_version_is_kept_aside_as_old);
+	tcase_add_test(tc, test_two_bad_files_in_one_second_are_both_kept);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("safety");
+	tcase_add_test(tc, test_missing_state_dir_is_created_0700);
+	tcase_add_test(tc, test_state_dir_whose_parent_is_missing_is_an_error);
+	tcase_add_loop_test(tc, test_unsafe_state_dir_is_refused, 0,
+			    (int)(sizeof(unsafe_dirs) / sizeof(unsafe_dirs[0])));
+	tcase_add_test(tc, test_state_dir_owned_by_someone_else_is_refused);
+	tcase_add_test(tc, test_symlink_at_state_path_is_not_followed_on_load);
+	tcase_add_test(tc, test_symlink_at_temp_path_is_not_followed_on_save);
+	tcase_add_test(tc, test_save_to_unwritable_dir_fails_and_keeps_previous_file);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("scale");
+	tcase_set_timeout(tc, 120); /* sanitizer builds are slow */
+	tcase_add_test(tc, test_hundred_thousand_terms_save_and_load);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static int rm_one(const char *p, const struct stat *sb, int type,
+		  struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return type == FTW_DP ? rmdir(p) : unlink(p);
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	umask(022);
+	cfg_init(&g_cfg);
+	if (mkdtemp(g_top) == NULL) {
+		perror(g_top);
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(statefile_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (nftw(g_top, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		fprintf(stderr, "%s: cleanup failed: %s\n", g_top,
+			strerror(errno));
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# tests/golden.sh - golden replays of real audit logs captured under a real
+# auditd (tests/capture.sh). For each tests/data/*.log:
+#   - the alerts of --replay equal tests/golden/NAME.alerts.jsonl byte for byte;
+#   - --explain equals tests/golden/NAME.explain.txt;
+#   - both agree with the scenario manifest (what the rule prescribes, written
+#     when the log was captured; tests/check_scenarios.py);
+#   - an ENRICHED log with its enrichment cut off decides exactly as itself.
+# KME_GOLDEN_UPDATE=1 rewrites the golden files (review the diff!).
+. "$(dirname "$0")/lib.sh"
+
+[ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
+
+for log in "$DATA"/*.log; do
+	name=$(basename "$log" .log)
+	manifest=$DATA/$name.scenarios.tsv
+	[ -f "$manifest" ] || manifest=$DATA/scenarios.tsv
+	replay "$log" >"$TMP/$name.alerts" 2>"$TMP/$name.err"
+	check "$name: replay exits 0" test $? -eq 0
+	replay --explain "$log" >"$TMP/$name.explain" 2>/dev/null
+	if [ "${KME_GOLDEN_UPDATE:-0}" = 1 ]; then
+		cp "$TMP/$name.alerts" "$GOLDEN/$name.alerts.jsonl"
+		cp "$TMP/$name.explain" "$GOLDEN/$name.explain.txt"
+	fi
+	check "$name: alerts equal the golden file" \
+		diff -u "$GOLDEN/$name.alerts.jsonl" "$TMP/$name.alerts"
+	check "$name: explanations equal the golden file" \
+		diff -u "$GOLDEN/$name.explain.txt" "$TMP/$name.explain"
+	check "$name: verdicts and parents agree with $(basename "$manifest")" \
+		$PYTHON "$KME_SRCDIR/tests/check_scenarios.py" "$manifest" \
+		"$TMP/$name.explain" "$TMP/$name.alerts"
+	check "$name: summary line on stderr" grep -q "summary: records=" "$TMP/$name.err"
+	check "$name: no parse errors in a real log" grep -q " parse_errors=0 " "$TMP/$name.err"
+	if grep -q "$(printf '\035')" "$log"; then
+		# RAW is ENRICHED minus everything from 0x1D on: same decisions.
+		sed "s/$(printf '\035').*//" "$log" >"$TMP/$name.raw"
+		replay "$TMP/$name.raw" 2>/dev/null | strip_user_name >"$TMP/$name.raw.alerts"
+		strip_user_name <"$TMP/$name.alerts" >"$TMP/$name.enr.alerts"
+		check "$name: the same log as RAW gives the same alerts" \
+			diff -u "$TMP/$name.enr.alerts" "$TMP/$name.raw.alerts"
+	fi
+	# --all: every match alerts, suppressed ones included.
+	nall=$(replay --all "$log" 2>/dev/null | wc -l)
+	nmatch=$(grep -c '=> \(alert\|suppressed\|rate-limited\):' "$TMP/$name.explain")
+	check "$name: --all alerts on all $nmatch non-excluded matches" test "$nall" -eq "$nmatch"
+done
+finish

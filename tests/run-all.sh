@@ -1,0 +1,38 @@
+#!/bin/sh
+# tests/run-all.sh - the whole test suite, as CI runs it:
+#   1. a warnings-as-errors build and `make check` (unit suites + golden replays),
+#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   3. `make distcheck` (the release tarball builds, installs and tests itself).
+# Build trees go to _build/ so the source tree stays clean.
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+build_and_check() {
+	dir=$1; shift
+	rm -rf "$dir"; mkdir -p "$dir"
+	(cd "$dir" && "$top/configure" --prefix=/usr --sysconfdir=/etc --localstatedir=/var "$@" >/dev/null &&
+	 make -j"$jobs" >/dev/null && make -j"$jobs" check) || {
+		for f in "$dir"/tests/*.log; do
+			[ -f "$f" ] && { echo "--- $f"; tail -n 60 "$f"; }
+		done
+		return 1
+	}
+}
+
+step "build with -Werror, make check"
+build_and_check _build/werror CFLAGS="-O2 -g -Werror"
+
+step "ASan + UBSan build, make check"
+build_and_check _build/asan \
+	CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -Werror" \
+	LDFLAGS="-fsanitize=address,undefined"
+
+step "make distcheck"
+(cd _build/werror && make -j"$jobs" distcheck >/dev/null 2>&1) || {
+	(cd _build/werror && make distcheck 2>&1 | tail -n 40); exit 1; }
+echo "distcheck: OK"

@@ -52,7 +52,9 @@ struct nt_store;
 
 struct nt_store_ops {
 	/* Look up term, report what was known in *seen, then record a sighting
-	 * at t. -1 only on ENOMEM (the event is then treated as new). */
+	 * at t. -1 only on ENOMEM, or for a term over 32 KiB or with a number
+	 * of values other than the store's fields (the event is then treated
+	 * as new: seen->is_new is set). */
 	int (*check_touch)(struct nt_store *s, const struct nt_term *term,
 			   int64_t t, struct nt_seen *seen, struct kme_err *err);
 	/* Drop terms whose last_seen < now - window. Returns how many. O(terms). */
@@ -86,8 +88,10 @@ void nt_term_of(const struct kme_config *cfg, const struct kme_exec *ex,
  *
  * Opening loads the file when it exists. A file that is unreadable as state
  * (garbage, oversized, wrong identity) is not an error: it is renamed aside to
- * PATH.bad-<unixtime>, the store starts empty, and `notice` says so (empty
- * string when all went well). A state directory that does not exist is
+ * PATH.bad-<unixtime> (PATH.old-<unixtime> when it is valid state of another
+ * rule id, rule version or field list), the store starts empty, and `notice`
+ * says so (empty string when all went well; a file holding more than
+ * max_terms terms keeps the most recent ones, also with a notice). A state directory that does not exist is
  * created 0700. A symlink at the state path or its temp file is never
  * followed. Returns NULL and fills err on errors that make the store unusable
  * (e.g. a group/world-writable state directory).

@@ -35,7 +35,9 @@ struct out_sink;
 
 /* A syslog sink. socket_path NULL means "/dev/log". The socket is connected
  * lazily and reconnected after errors, so a missing /dev/log at start is not
- * fatal. Returns NULL only on ENOMEM. */
+ * fatal. Returns NULL (err filled) only on ENOMEM or a socket_path that is
+ * empty or too long for sun_path. Waiting lines are also bounded to 16 MiB
+ * in total (oldest dropped first, counted as dropped). */
 struct out_sink *out_syslog_open(const char *socket_path, int facility,
 				 int priority, size_t queue_max,
 				 struct kme_err *err);

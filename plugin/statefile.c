@@ -12,6 +12,13 @@
  * kme_str keeps p[len] == '\0'). The number of fields is fixed per store, so
  * the encoding is unambiguous for arbitrary bytes, and absent != empty.
  *
+ * Window semantics keep only last_seen per term: a term whose last sighting
+ * is later than an event's time t (events delivered out of order) counts as
+ * seen in [t - window, t), though strictly it was seen after t. save()
+ * expires at the latest event time the store has seen, not the wall clock,
+ * so that a replay of old logs keeps what live would have kept. A
+ * max_terms of 0 is taken as 1.
+ *
  * Hashing is SipHash-2-4 with a random key: terms are attacker-chosen paths,
  * and a fixed hash would let them be chosen to collide.
  *
@@ -767,9 +774,16 @@ struct ld {
  * of another identity is not judged further: it is kept aside as "old". */
 static int ld_failk(struct ld *l, const char *why, const char *what)
 {
-	if (l->why[0] == '\0' && !l->mismatch)
+	char *c;
+
+	if (l->why[0] == '\0' && !l->mismatch) {
 		snprintf(l->why, sizeof(l->why), "%s%s%s%s", why,
 			 what ? " '" : "", what ? what : "", what ? "'" : "");
+		/* yajl's messages end in a newline; a notice is one line. */
+		for (c = l->why; *c != '\0'; c++)
+			if ((unsigned char)*c < 0x20)
+				*c = ' ';
+	}
 	return 0;
 }
 

@@ -24,7 +24,8 @@ set -uo pipefail
 export LC_ALL=C
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
-readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
+readonly HERE
 readonly MANIFEST=$HERE/data/scenarios.tsv
 readonly SCENARIOS=$HERE/scenarios.sh
 readonly SCENARIO_ROOT=/tmp/kme-scenario
@@ -219,7 +220,9 @@ for f in $dpkg_scripts; do
 	[ ! -e "$f" ] || die "$f exists: not overwriting (nor later removing) a file that is not ours"
 done
 outdir=$(dirname -- "$output")
-[ -d "$outdir" ] && [ -w "$outdir" ] || die "cannot write to directory $outdir"
+if [ ! -d "$outdir" ] || [ ! -w "$outdir" ]; then
+	die "cannot write to directory $outdir"
+fi
 
 # --- state for the cleanup trap ----------------------------------------------------------------------
 tmp=
@@ -334,7 +337,7 @@ session_rules() {
 		read -r ses </proc/self/sessionid
 		[ "$ses" != 4294967295 ] || ses=
 	fi
-	[ -n "${ses-}" ] || { echo 'capture.sh: cannot set a loginuid: no session filter' >&2; exit 1; }
+	[ -n "${ses-}" ] || { echo 'capture.sh: cannot set a loginuid (immutable?): no session to filter on' >&2; exit 1; }
 	while IFS= read -r spec; do
 		printf '%s\n' "$spec" >>"$rules_file"
 		# shellcheck disable=SC2086
@@ -364,7 +367,9 @@ lost1=$(auditctl -s | awk '$1 == "lost" { print $2 }')
 log=$tmp/log/audit.log
 begin=$(grep -a -m1 'type=EXECVE .* a1="kme-capture-begin"' "$log" | grep -o 'msg=audit([0-9.]*:[0-9]*)')
 end=$(grep -a -m1 'type=EXECVE .* a1="kme-capture-end"' "$log" | grep -o 'msg=audit([0-9.]*:[0-9]*)')
-[ -n "$begin" ] && [ -n "$end" ] || die "markers not found in $log"
+if [ -z "$begin" ] || [ -z "$end" ]; then
+	die "markers not found in $log"
+fi
 begin=${begin%)}; begin=${begin##*:}
 end=${end%)}; end=${end##*:}
 # Whole events strictly between the markers: every record of such an event, none of the markers',

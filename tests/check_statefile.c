@@ -292,6 +292,32 @@ START_TEST(test_term_with_wrong_number_of_values_is_an_error)
 }
 END_TEST
 
+START_TEST(test_term_longer_than_32k_is_an_error_and_treated_as_new)
+{
+	struct nt_store *s = open_ok(NULL, &g_cfg, NULL, 0);
+	struct kme_err err = { "" };
+	struct nt_seen seen;
+	struct nt_term t;
+	char *big = malloc(40000);
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', 39999);
+	big[39999] = '\0';
+	t = term2(big, NULL);
+	ck_assert_int_eq(nt_check_touch(s, &t, T0, &seen, &err), -1);
+	ck_assert(seen.is_new);
+	ck_assert_ptr_nonnull(strstr(err.msg, "term longer than"));
+	ck_assert_uint_eq(count_terms(s), 0);
+	/* Just under the bound is fine. */
+	big[32000] = '\0';
+	t = term2(big, NULL);
+	ck_assert_int_eq(nt_check_touch(s, &t, T0, &seen, &err), 0);
+	ck_assert_uint_eq(count_terms(s), 1);
+	free(big);
+	nt_destroy(s);
+}
+END_TEST
+
 START_TEST(test_max_terms_evicts_least_recently_seen_and_counts)
 {
 	struct kme_config cfg = g_cfg;
@@ -1125,6 +1151,7 @@ static Suite *statefile_suite(void)
 	tcase_add_test(tc, test_absent_and_empty_values_are_different_terms);
 	tcase_add_test(tc, test_value_boundaries_never_merge);
 	tcase_add_test(tc, test_term_with_wrong_number_of_values_is_an_error);
+	tcase_add_test(tc, test_term_longer_than_32k_is_an_error_and_treated_as_new);
 	tcase_add_test(tc, test_max_terms_evicts_least_recently_seen_and_counts);
 	tcase_add_test(tc, test_expire_drops_terms_older_than_window_and_counts);
 	tcase_add_test(tc, test_memory_store_save_is_a_noop);

@@ -62,7 +62,8 @@ setup() {
 	for f in "${SCENARIOS[@]}"; do
 		mkdir -p "$ROOT/$f" || die "setup: cannot create $ROOT/$f"
 	done
-	cp "$0" "$BIN/kme-run" && chmod 755 "$BIN/kme-run" || die "setup: cannot install $BIN/kme-run"
+	cp "$0" "$BIN/kme-run"
+	chmod 755 "$BIN/kme-run"
 
 	# The depmod -a runs write only into this private module tree, never the system's.
 	local dep="depmod -a -b $MODROOT 0.0.0 >/dev/null 2>&1"
@@ -201,25 +202,27 @@ s_06-dpkg() {
 	"$DPKG_INFO/linux-modules-6.1.0-9-amd64.postinst" configure >/dev/null 2>&1
 }
 
+# shellcheck disable=SC2016 # the -c scripts are expanded by the inner shell
 s_07-args() {
-	local big b9
-	printf -v big '%10000s' ''
-	printf -v b9 '%9000s' ''
 	# Each case has a parent of its own (a bash symlink), so each one alerts and its decoded args can
-	# be compared. The arguments reach the program as the shell's positional parameters: no quoting.
-	"$BIN/args-space" -c "modinfo \"\$@\" >/dev/null 2>&1; :" modinfo 'a b'
-	"$BIN/args-quote" -c "modinfo \"\$@\" >/dev/null 2>&1; :" modinfo 'x"y' "it's"
-	"$BIN/args-bytes" -c "modinfo \"\$@\" >/dev/null 2>&1; :" modinfo $'\xff\xfe' 'é'
-	"$BIN/args-newline" -c "modinfo \"\$@\" >/dev/null 2>&1; :" modinfo $'line1\nline2'
-	"$BIN/args-long" -c "kmod \"\$@\" >/dev/null 2>&1; :" kmod list "${big// /x}"
-	"$BIN/args-multi" -c "kmod \"\$@\" >/dev/null 2>&1; :" kmod "${b9// /a}" "${b9// /b}" "${b9// /c}" list
-	"$BIN/args-depmod" -c "depmod \"\$@\" >/dev/null 2>&1; :" depmod -b "$MODROOT" "${b9// /d}" -a
+	# be compared. The arguments reach the program as the shell's positional parameters (no quoting);
+	# the long ones are built inside the shell, so only the program's EXECVE carries them.
+	"$BIN/args-space" -c 'modinfo "$@" >/dev/null 2>&1; :' modinfo 'a b'
+	"$BIN/args-quote" -c 'modinfo "$@" >/dev/null 2>&1; :' modinfo 'x"y' "it's"
+	"$BIN/args-bytes" -c 'modinfo "$@" >/dev/null 2>&1; :' modinfo $'\xff\xfe' 'é'
+	"$BIN/args-newline" -c 'modinfo "$@" >/dev/null 2>&1; :' modinfo $'line1\nline2'
+	"$BIN/args-long" -c 'printf -v b %10000s ""
+		kmod list "${b// /x}" >/dev/null 2>&1; :'
+	"$BIN/args-multi" -c 'printf -v b %9000s ""
+		kmod "${b// /a}" "${b// /b}" "${b// /c}" list >/dev/null 2>&1; :'
+	"$BIN/args-depmod" -c 'printf -v b %9000s ""
+		depmod -b "$1" "${b// /d}" -a >/dev/null 2>&1; :' depmod "$MODROOT"
 }
 
 s_08-reparent() {
 	# The subshell outlives its bash parent and is reparented before it execs lsmod.
 	bash -c '( sleep 1; exec lsmod >/dev/null 2>&1 ) & exit 0' >/dev/null 2>&1
-	sleep 2
+	sleep 3
 }
 
 s_09-failed() {
@@ -269,7 +272,11 @@ run_scenario() {
 }
 
 case "${1-}" in
-setup) setup ;;
+setup)
+	# Any failed step aborts the setup: a half-built tree would make a log that fails its check.
+	set -e
+	setup
+	;;
 cleanup) cleanup ;;
 list) printf '%s\n' "${SCENARIOS[@]}" ;;
 dpkg-scripts) printf "$DPKG_INFO/%s\n" "${DPKG_SCRIPTS[@]}" ;;

@@ -1,0 +1,420 @@
+/* check_assemble.c - records to complete events through libauparse's feed. */
+#include <check.h>
+#include <libaudit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "assemble.h"
+
+#define MAX_EV 16
+#define MAX_REC 16
+
+/* What the callback saw of each event, copied out. */
+struct got_ev {
+	unsigned long serial;
+	time_t sec;
+	char host[32];
+	int first_type;         /* type under the cursor when called */
+	unsigned nrec;
+	int type[MAX_REC];
+	size_t reclen[MAX_REC];
+};
+
+struct got {
+	size_t n;
+	struct got_ev ev[MAX_EV];
+};
+
+static void on_event(void *arg, auparse_state_t *au)
+{
+	struct got *g = arg;
+	const au_event_t *ts = auparse_get_timestamp(au);
+	struct got_ev *e;
+	unsigned i = 0;
+
+	if (g->n >= MAX_EV)
+		ck_abort_msg("more than %d events", MAX_EV);
+	e = &g->ev[g->n++];
+	memset(e, 0, sizeof(*e));
+	e->first_type = auparse_get_type(au);
+	if (ts != NULL) {
+		e->serial = ts->serial;
+		e->sec = ts->sec;
+		if (ts->host != NULL)
+			snprintf(e->host, sizeof(e->host), "%s", ts->host);
+	}
+	e->nrec = auparse_get_num_records(au);
+	if (auparse_first_record(au) <= 0)
+		return;
+	do {
+		const char *text = auparse_get_record_text(au);
+
+		if (i < MAX_REC) {
+			e->type[i] = auparse_get_type(au);
+			e->reclen[i] = text ? strlen(text) : 0;
+		}
+		i++;
+	} while (auparse_next_record(au) > 0);
+}
+
+static struct as_assembler *new_as(struct got *g)
+{
+	struct kme_err err = { "" };
+	struct as_assembler *a;
+
+	memset(g, 0, sizeof(*g));
+	a = as_new(2, on_event, g, &err);
+	ck_assert_msg(a != NULL, "as_new: %s", err.msg);
+	return a;
+}
+
+static void feed(struct as_assembler *a, const char *line)
+{
+	as_line(a, line, strlen(line));
+}
+
+#define REC(type, stamp, rest) "type=" type " msg=audit(" stamp "): " rest
+
+#define SC(stamp, pid) REC("SYSCALL", stamp, \
+	"arch=c000003e syscall=59 success=yes exit=0 a0=55854d549c10 a1=55854d52e5d0 " \
+	"a2=55854d52dea0 a3=9ecb459221b38f65 items=2 ppid=2203 pid=" pid " auid=4294967295 " \
+	"uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 " \
+	"comm=\"lsmod\" exe=\"/usr/bin/kmod\" key=\"t\"")
+#define EXECVE(stamp) REC("EXECVE", stamp, "argc=1 a0=\"lsmod\"")
+#define CWD(stamp) REC("CWD", stamp, "cwd=\"/tmp/at\"")
+#define PATH0(stamp) REC("PATH", stamp, "item=0 name=\"/usr/sbin/lsmod\" inode=10977287 " \
+	"dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 " \
+	"cap_fe=0 cap_fver=0 cap_frootid=0")
+#define PROCTITLE(stamp) REC("PROCTITLE", stamp, "proctitle=\"lsmod\"")
+#define EOE(stamp) REC("EOE", stamp, "")
+
+START_TEST(test_event_ending_in_proctitle_is_delivered_whole)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+
+	feed(a, SC("1795728867.245:6", "2223"));
+	feed(a, EXECVE("1795728867.245:6"));
+	feed(a, CWD("1795728867.245:6"));
+	feed(a, PATH0("1795728867.245:6"));
+	ck_assert_uint_eq(g.n, 0); /* not complete before its last record */
+	feed(a, PROCTITLE("1795728867.245:6"));
+	/* libauparse 3.0.9 hands it out no later than the next record. */
+	feed(a, SC("1795728867.250:7", "2224"));
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].serial, 6);
+	ck_assert_int_eq(g.ev[0].sec, 1795728867);
+	ck_assert_uint_eq(g.ev[0].nrec, 5);
+	ck_assert_int_eq(g.ev[0].type[0], AUDIT_SYSCALL);
+	ck_assert_int_eq(g.ev[0].type[1], AUDIT_EXECVE);
+	ck_assert_int_eq(g.ev[0].type[2], AUDIT_CWD);
+	ck_assert_int_eq(g.ev[0].type[3], AUDIT_PATH);
+	ck_assert_int_eq(g.ev[0].type[4], AUDIT_PROCTITLE);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_callback_cursor_is_on_first_record)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+
+	feed(a, SC("1795728867.245:6", "2223"));
+	feed(a, EXECVE("1795728867.245:6"));
+	feed(a, PROCTITLE("1795728867.245:6"));
+	as_flush(a);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_int_eq(g.ev[0].first_type, AUDIT_SYSCALL);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_eoe_completes_event_at_once)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+
+	/* Plugin input: EOE closes the event; nothing else follows yet (an
+	 * idle host), so it must not wait for more input or the clock. */
+	feed(a, SC("1795728867.245:6", "2223"));
+	feed(a, EXECVE("1795728867.245:6"));
+	feed(a, CWD("1795728867.245:6"));
+	feed(a, PATH0("1795728867.245:6"));
+	feed(a, PROCTITLE("1795728867.245:6"));
+	feed(a, EOE("1795728867.245:6"));
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].serial, 6);
+	ck_assert_int_eq(g.ev[0].type[0], AUDIT_SYSCALL);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_eoe_after_syscall_only_event_completes_it)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+
+	feed(a, SC("1795728867.245:6", "2223"));
+	feed(a, EOE("1795728867.245:6"));
+	feed(a, SC("1795728867.245:7", "2224"));
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].nrec, 2);
+	ck_assert_int_eq(g.ev[0].type[1], AUDIT_EOE);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_last_event_without_terminal_record_waits_for_flush)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+
+	feed(a, SC("1795728867.245:6", "2223"));
+	feed(a, EXECVE("1795728867.245:6"));
+	feed(a, CWD("1795728867.245:6"));
+	ck_assert_uint_eq(g.n, 0);
+	as_flush(a);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].nrec, 3);
+	as_flush(a); /* nothing twice */
+	ck_assert_uint_eq(g.n, 1);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_interleaved_events_are_grouped_by_serial)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+	size_t i;
+
+	feed(a, SC("1795728867.245:6", "2223"));
+	feed(a, SC("1795728867.246:7", "2224"));
+	feed(a, EXECVE("1795728867.245:6"));
+	feed(a, EXECVE("1795728867.246:7"));
+	feed(a, PATH0("1795728867.246:7"));
+	feed(a, CWD("1795728867.245:6"));
+	feed(a, PROCTITLE("1795728867.246:7"));
+	feed(a, PATH0("1795728867.245:6"));
+	feed(a, PROCTITLE("1795728867.245:6"));
+	as_flush(a);
+	ck_assert_uint_eq(g.n, 2);
+	for (i = 0; i < 2; i++) {
+		struct got_ev *e = g.ev[0].serial == 6 ? &g.ev[i] : &g.ev[1 - i];
+
+		ck_assert_int_eq(e->type[0], AUDIT_SYSCALL);
+		ck_assert_int_eq(e->type[1], AUDIT_EXECVE);
+	}
+	ck_assert(g.ev[0].serial != g.ev[1].serial);
+	ck_assert_uint_eq(g.ev[0].nrec + g.ev[1].nrec, 9);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_same_serial_from_two_nodes_are_two_events)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+
+	feed(a, "node=host1 " SC("1795728867.245:6", "2223"));
+	feed(a, "node=host2 " SC("1795728867.245:6", "4000"));
+	feed(a, "node=host1 " EXECVE("1795728867.245:6"));
+	feed(a, "node=host2 " EXECVE("1795728867.245:6"));
+	feed(a, "node=host1 " PROCTITLE("1795728867.245:6"));
+	feed(a, "node=host2 " PROCTITLE("1795728867.245:6"));
+	as_flush(a);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_uint_eq(g.ev[0].nrec, 3);
+	ck_assert_uint_eq(g.ev[1].nrec, 3);
+	ck_assert_str_ne(g.ev[0].host, g.ev[1].host);
+	ck_assert(strcmp(g.ev[0].host, "host1") == 0 || strcmp(g.ev[0].host, "host2") == 0);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_replay_ages_events_only_by_later_record_times)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g); /* EOE timeout 2 s */
+
+	/* An event with no terminal record (records lost) ... */
+	feed(a, SC("1000000000.100:6", "2223"));
+	feed(a, EXECVE("1000000000.100:6"));
+	/* ... is not closed by a record one second later ... */
+	feed(a, SC("1000000001.000:7", "2224"));
+	ck_assert_uint_eq(g.n, 0);
+	/* ... but is by one well past the timeout, although the wall clock
+	 * says both are decades old. */
+	feed(a, SC("1000000010.000:8", "2225"));
+	ck_assert_uint_ge(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].serial, 6);
+	ck_assert_uint_eq(g.ev[0].nrec, 2);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_age_completes_old_events_by_wall_clock)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+	char line[512];
+
+	/* Live mode: an event from 100 s ago with no terminal record. */
+	snprintf(line, sizeof(line),
+		 "type=SYSCALL msg=audit(%lld.000:6): arch=c000003e syscall=59 success=yes "
+		 "exit=0 ppid=1 pid=2 comm=\"x\" exe=\"/x\"", (long long)time(NULL) - 100);
+	feed(a, line);
+	ck_assert_uint_eq(g.n, 0);
+	as_age(a);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].serial, 6);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_age_keeps_fresh_events_pending)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+	char line[512];
+
+	snprintf(line, sizeof(line),
+		 "type=SYSCALL msg=audit(%lld.000:6): arch=c000003e syscall=59 success=yes "
+		 "exit=0 ppid=1 pid=2 comm=\"x\" exe=\"/x\"", (long long)time(NULL) + 60);
+	feed(a, line);
+	as_age(a);
+	ck_assert_uint_eq(g.n, 0);
+	as_flush(a);
+	ck_assert_uint_eq(g.n, 1);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_record_longer_than_one_feed_buffer_is_kept_whole)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+	static const char head[] = REC("EXECVE", "1795728867.245:6", "argc=2 a0=\"x\" a1=");
+	size_t hexlen = 30000, n = sizeof(head) - 1 + hexlen;
+	char *line = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(line);
+	memcpy(line, head, sizeof(head) - 1);
+	memset(line + sizeof(head) - 1, '4', hexlen);
+	line[n] = '\0';
+	feed(a, SC("1795728867.245:6", "2223"));
+	as_line(a, line, n);
+	feed(a, PROCTITLE("1795728867.245:6"));
+	as_flush(a);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].nrec, 3);
+	ck_assert_int_eq(g.ev[0].type[1], AUDIT_EXECVE);
+	ck_assert_uint_eq(g.ev[0].reclen[1], n);
+	free(line);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_enriched_records_are_assembled)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+
+	feed(a, SC("1795728867.245:6", "2223") "\x1d" "ARCH=x86_64 SYSCALL=execve "
+	     "AUID=\"unset\" UID=\"root\" GID=\"root\" EUID=\"root\"");
+	feed(a, EXECVE("1795728867.245:6"));
+	feed(a, PATH0("1795728867.245:6") "\x1d" "OUID=\"root\" OGID=\"root\"");
+	feed(a, PROCTITLE("1795728867.245:6"));
+	as_flush(a);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].nrec, 4);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_garbage_lines_make_no_event)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+	struct as_stats st;
+
+	feed(a, "hello world");
+	feed(a, "");
+	feed(a, "type=SYSCALL msg=audit(");
+	feed(a, "type=SYSCALL msg=audit(abc:def): pid=1");
+	as_flush(a);
+	as_stats(a, &st);
+	ck_assert_uint_eq(st.records, 4);
+	/* Whatever auparse made of them, a good event still goes through. */
+	feed(a, SC("1795728867.245:6", "2223"));
+	feed(a, PROCTITLE("1795728867.245:6"));
+	as_flush(a);
+	ck_assert_uint_ge(g.n, 1);
+	ck_assert_uint_eq(g.ev[g.n - 1].serial, 6);
+	ck_assert_uint_eq(g.ev[g.n - 1].nrec, 2);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_stats_count_records_and_events)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+	struct as_stats st;
+
+	feed(a, SC("1795728867.245:6", "2223"));
+	feed(a, EXECVE("1795728867.245:6"));
+	feed(a, PROCTITLE("1795728867.245:6"));
+	feed(a, SC("1795728867.246:7", "2224"));
+	feed(a, PROCTITLE("1795728867.246:7"));
+	as_flush(a);
+	as_stats(a, &st);
+	ck_assert_uint_eq(st.records, 5);
+	ck_assert_uint_eq(st.events, 2);
+	ck_assert_uint_eq(g.n, 2);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_free_null_is_harmless)
+{
+	as_free(NULL);
+}
+END_TEST
+
+static Suite *assemble_suite(void)
+{
+	Suite *s = suite_create("assemble");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_event_ending_in_proctitle_is_delivered_whole);
+	tcase_add_test(tc, test_callback_cursor_is_on_first_record);
+	tcase_add_test(tc, test_eoe_completes_event_at_once);
+	tcase_add_test(tc, test_eoe_after_syscall_only_event_completes_it);
+	tcase_add_test(tc, test_last_event_without_terminal_record_waits_for_flush);
+	tcase_add_test(tc, test_interleaved_events_are_grouped_by_serial);
+	tcase_add_test(tc, test_same_serial_from_two_nodes_are_two_events);
+	tcase_add_test(tc, test_replay_ages_events_only_by_later_record_times);
+	tcase_add_test(tc, test_age_completes_old_events_by_wall_clock);
+	tcase_add_test(tc, test_age_keeps_fresh_events_pending);
+	tcase_add_test(tc, test_record_longer_than_one_feed_buffer_is_kept_whole);
+	tcase_add_test(tc, test_enriched_records_are_assembled);
+	tcase_add_test(tc, test_garbage_lines_make_no_event);
+	tcase_add_test(tc, test_stats_count_records_and_events);
+	tcase_add_test(tc, test_free_null_is_harmless);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(assemble_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,319 @@
+/* check_engine.c - the whole pipeline, record lines in, alert lines out. */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "config.h"
+#include "engine.h"
+#include "newterms.h"
+#include "output.h"
+
+struct fixture {
+	struct kme_config *cfg;
+	struct nt_store *store;
+	struct out_sink *sink;
+	FILE *out;
+	char *outbuf;
+	size_t outlen;
+	struct engine *eng;
+	char notices[4096];
+};
+
+static struct fixture F;
+
+static void on_notice(void *arg, int prio, const char *msg)
+{
+	(void)arg;
+	(void)prio;
+	strncat(F.notices, msg, sizeof(F.notices) - strlen(F.notices) - 2);
+	strcat(F.notices, "\n");
+}
+
+static void start(enum eng_action action, const char *extra_config)
+{
+	struct kme_err err;
+	char notice[256];
+	struct eng_opts o = { .mode = ENG_REPLAY, .action = action,
+			      .hostname = "testhost", .notice = on_notice };
+
+	memset(&F, 0, sizeof(F));
+	if (extra_config != NULL) {
+		size_t n = strlen(cfg_default_text) + strlen(extra_config) + 2;
+		char *text = malloc(n);
+
+		snprintf(text, n, "%s\n%s", cfg_default_text, extra_config);
+		ck_assert_int_eq(cfg_parse("test.conf", text, strlen(text), &F.cfg, &err), 0);
+		free(text);
+	} else {
+		ck_assert_int_eq(cfg_load_default(&F.cfg, &err), 0);
+	}
+	F.store = nt_store_file_open(NULL, F.cfg, notice, sizeof(notice), &err);
+	ck_assert_ptr_nonnull(F.store);
+	F.out = open_memstream(&F.outbuf, &F.outlen);
+	F.sink = out_stream_open(F.out, &err);
+	ck_assert_ptr_nonnull(F.sink);
+	o.sink = F.sink;
+	o.explain_fp = F.out;
+	F.eng = eng_new(F.cfg, F.store, &o, &err);
+	ck_assert_ptr_nonnull(F.eng);
+}
+
+static void stop(void)
+{
+	eng_free(F.eng);
+	out_close(F.sink);
+	fclose(F.out);
+	free(F.outbuf);
+	nt_destroy(F.store);
+	cfg_free(F.cfg);
+}
+
+static void line(const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	eng_line(F.eng, buf, strlen(buf));
+}
+
+/* One execve event in the shape a Debian 12 kernel writes it. args is the
+ * EXECVE body after argc (e.g. "a0=\"lsmod\""). */
+static void exec_event(long sec, int serial, int pid, int ppid, const char *path,
+		       const char *comm, const char *exe, int argc,
+		       const char *args, int success)
+{
+	line("type=SYSCALL msg=audit(%ld.100:%d): arch=c000003e syscall=59 "
+	     "success=%s exit=%d a0=1 a1=2 a2=3 a3=4 items=2 ppid=%d pid=%d "
+	     "auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+	     "tty=pts0 ses=3 comm=\"%s\" exe=\"%s\" key=\"kme\"",
+	     sec, serial, success ? "yes" : "no", success ? 0 : -2, ppid, pid,
+	     comm, exe);
+	if (success)
+		line("type=EXECVE msg=audit(%ld.100:%d): argc=%d %s", sec, serial, argc, args);
+	line("type=CWD msg=audit(%ld.100:%d): cwd=\"/root\"", sec, serial);
+	line("type=PATH msg=audit(%ld.100:%d): item=0 name=\"%s\" inode=1 dev=fe:00 "
+	     "mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 "
+	     "cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", sec, serial, path);
+	line("type=PROCTITLE msg=audit(%ld.100:%d): proctitle=\"%s\"", sec, serial, comm);
+}
+
+static const char *output(void)
+{
+	eng_finish(F.eng);
+	fflush(F.out);
+	return F.outbuf ? F.outbuf : "";
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static struct eng_counters counters(void)
+{
+	struct eng_counters c;
+
+	eng_counters(F.eng, &c);
+	return c;
+}
+
+START_TEST(test_lsmod_under_a_known_shell_alerts_with_its_parent)
+{
+	start(ENG_ALERT, NULL);
+	exec_event(1000, 1, 100, 1, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"bash\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"executable\":\"/usr/sbin/lsmod\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"parent\":{\"pid\":100,\"name\":\"bash\",\"executable\":\"/usr/bin/bash\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"parent_source\":\"audit\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"testhost\"}"));
+	ck_assert_uint_eq(counters().alerts, 1);
+	ck_assert_uint_eq(counters().matches, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_repeat_of_a_term_is_suppressed)
+{
+	start(ENG_ALERT, NULL);
+	exec_event(1000, 1, 100, 50, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"bash\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	exec_event(1002, 3, 201, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_uint_eq(count_lines(output()), 1);
+	ck_assert_uint_eq(counters().suppressed, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_script_parent_named_dkms_excludes)
+{
+	start(ENG_ALERT, NULL);
+	exec_event(1000, 1, 100, 50, "/usr/sbin/dkms", "dkms", "/usr/bin/dash", 2,
+		   "a0=\"/bin/sh\" a1=\"/usr/sbin/dkms\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_failed_exec_is_not_a_process_start)
+{
+	start(ENG_ALERT, NULL);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "", 0);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().failed_execs, 1);
+	ck_assert_uint_eq(counters().matches, 0);
+	stop();
+}
+END_TEST
+
+START_TEST(test_parent_reparented_to_init_is_unknown)
+{
+	start(ENG_EXPLAIN, NULL);
+	exec_event(1000, 1, 1, 0, "/sbin/init", "systemd", "/usr/lib/systemd/systemd", 1, "a0=\"/sbin/init\"", 1);
+	exec_event(1001, 2, 200, 1, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_ptr_nonnull(strstr(out, "parent_exe=? source=unknown"));
+	ck_assert_ptr_nonnull(strstr(out, "=> alert:"));
+	stop();
+}
+END_TEST
+
+START_TEST(test_all_reports_every_match)
+{
+	start(ENG_ALL, NULL);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	exec_event(1002, 3, 201, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_uint_eq(count_lines(output()), 2);
+	ck_assert_ptr_nonnull(strstr(F.outbuf, "\"mode\":\"all\""));
+	stop();
+}
+END_TEST
+
+START_TEST(test_learn_fills_history_without_alerting)
+{
+	struct nt_stats st;
+
+	start(ENG_LEARN, NULL);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	nt_stats(F.store, &st);
+	ck_assert_uint_eq(st.terms, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_explain_names_the_exclusion_and_the_suppression)
+{
+	start(ENG_EXPLAIN, NULL);
+	exec_event(1000, 1, 100, 50, "/usr/sbin/mkinitramfs", "mkinitramfs", "/usr/bin/dash", 1, "a0=\"/bin/sh\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/depmod", "depmod", "/usr/bin/kmod", 2, "a0=\"depmod\" a1=\"-a\"", 1);
+	exec_event(1002, 3, 300, 50, "/usr/sbin/depmod", "depmod", "/usr/bin/kmod", 2, "a0=\"depmod\" a1=\"-A\"", 1);
+	exec_event(1003, 4, 301, 50, "/usr/sbin/modinfo", "modinfo", "/usr/bin/kmod", 1, "a0=\"modinfo\"", 1);
+	exec_event(1004, 5, 302, 50, "/usr/sbin/modinfo", "modinfo", "/usr/bin/kmod", 1, "a0=\"modinfo\"", 1);
+	const char *out = output();
+	ck_assert_ptr_nonnull(strstr(out, "=> excluded: excluded by exclude_parent_name 'mkinitramfs'"));
+	ck_assert_ptr_nonnull(strstr(out, "=> no match: "));
+	ck_assert_ptr_nonnull(strstr(out, "=> alert: new term (never seen)"));
+	ck_assert_ptr_nonnull(strstr(out, "=> suppressed: term last seen 1970-01-01T00:16:43.000Z"));
+	ck_assert_uint_eq(count_lines(out), 4);
+	stop();
+}
+END_TEST
+
+START_TEST(test_new_config_exclusion_takes_effect)
+{
+	struct kme_config *cfg2;
+	struct kme_err err;
+	const char *add = "exclude_user = 0\n";
+	size_t n = strlen(cfg_default_text) + strlen(add) + 1;
+	char *text = malloc(n);
+
+	start(ENG_ALERT, NULL);
+	snprintf(text, n, "%s%s", cfg_default_text, add);
+	ck_assert_int_eq(cfg_parse("new.conf", text, strlen(text), &cfg2, &err), 0);
+	free(text);
+	eng_set_config(F.eng, cfg2);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	eng_set_config(F.eng, F.cfg);
+	stop();
+	cfg_free(cfg2);
+}
+END_TEST
+
+START_TEST(test_rate_limit_overflow_is_counted_and_reported)
+{
+	char path[64], args[64];
+	int i;
+
+	start(ENG_ALERT, "");
+	for (i = 0; i < 103; i++) {
+		snprintf(path, sizeof(path), "/opt/t%d/lsmod", i);
+		snprintf(args, sizeof(args), "a0=\"lsmod\"");
+		exec_event(1200, 10 + i, 500 + i, 100, path, "lsmod", "/usr/bin/kmod", 1, args, 1);
+	}
+	ck_assert_uint_eq(count_lines(output()), 100);
+	ck_assert_uint_eq(counters().rate_limited, 3);
+	ck_assert_ptr_nonnull(strstr(F.notices, "rate limit: 3 alert(s) not sent"));
+	stop();
+}
+END_TEST
+
+START_TEST(test_garbage_records_are_counted_not_fatal)
+{
+	start(ENG_ALERT, NULL);
+	line("type=EXECVE msg=audit(1000.1:9): argc=2 a0=\"x\" a1_len=5 a1[1]=4142");
+	line("\x01\x02 garbage");
+	line("type=SYSCALL msg=audit(1000.1:7): arch=c000003e syscall=59 success=yes pid=x ppid=");
+	eng_count_bad_record(F.eng, 2);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_uint_eq(count_lines(output()), 1);
+	ck_assert_uint_ge(counters().parse_errors, 3);
+	stop();
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("pipeline");
+
+	tcase_add_test(tc, test_lsmod_under_a_known_shell_alerts_with_its_parent);
+	tcase_add_test(tc, test_repeat_of_a_term_is_suppressed);
+	tcase_add_test(tc, test_script_parent_named_dkms_excludes);
+	tcase_add_test(tc, test_failed_exec_is_not_a_process_start);
+	tcase_add_test(tc, test_parent_reparented_to_init_is_unknown);
+	tcase_add_test(tc, test_all_reports_every_match);
+	tcase_add_test(tc, test_learn_fills_history_without_alerting);
+	tcase_add_test(tc, test_explain_names_the_exclusion_and_the_suppression);
+	tcase_add_test(tc, test_new_config_exclusion_takes_effect);
+	tcase_add_test(tc, test_rate_limit_overflow_is_counted_and_reported);
+	tcase_add_test(tc, test_garbage_records_are_counted_not_fatal);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(engine_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

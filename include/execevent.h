@@ -4,7 +4,10 @@
  * given to execve: a symlink stays itself, a script is the script) made
  * absolute with CWD and normalised lexically (".", "..", "//"; symlinks are
  * never resolved), falling back to SYSCALL `exe`; process.name is its
- * basename, falling back to `comm` (name_is_comm). argv comes from the EXECVE
+ * basename, falling back to `comm` (name_is_comm). For execveat with a path
+ * relative to a directory fd (unknown to us), executable is `exe` but name is
+ * still the basename of the path as run; fexecve logs an empty path, so both
+ * come from `exe` (as for Elastic Defend, the kernel has no other name). argv comes from the EXECVE
  * records: quoted or hex values are decoded, and arguments split as
  * `aN_len` + `aN[i]` pieces (even across several EXECVE records) are joined.
  * Bytes are kept exactly; nothing is dropped silently: what exceeds the bounds

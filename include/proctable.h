@@ -7,7 +7,7 @@
  * parent we have never seen is read from /proc (procfs.h) and remembered.
  *
  * Reparenting: a process whose parent exited before the exec has ppid 1 (or
- * a subreaper's pid). That ppid says nothing about who started it, so it must
+ * a subreaper's pid; we recognise `systemd --user`). That ppid says nothing about who started it, so it must
  * not lend init's identity (and its exclusions) to the child: the parent is
  * then "unknown" unless the stream told us the real one -- a fork record, or
  * an earlier exec of the same process while its parent was alive.

@@ -171,14 +171,19 @@ static void emit_alert(struct engine *e, const struct kme_exec *ex,
 	e->c.alerts++;
 }
 
-/* Append key=value with the value escaped; "?" when absent. */
+/* Append key=value with the value escaped; "?" when absent; a value with a
+ * space, a quote or a leading '?' is written as a JSON string, so that every
+ * explain line splits into its fields unambiguously. */
 static void explain_kv(struct kme_buf *b, const char *key, struct kme_str v)
 {
 	buf_printf(b, " %s=", key);
-	if (v.p != NULL)
-		jsonw_escape(b, v.p, v.len);
-	else
+	if (v.p == NULL)
 		buf_putc(b, '?');
+	else if (memchr(v.p, ' ', v.len) || memchr(v.p, '"', v.len) ||
+		 v.len == 0 || v.p[0] == '?')
+		jsonw_str(b, v.p, v.len);
+	else
+		jsonw_escape(b, v.p, v.len);
 }
 
 /* --explain: one line per exec of a watched program, e.g.

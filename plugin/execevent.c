@@ -19,7 +19,9 @@
  * pointers, because the byte arena may move while it grows. */
 struct arg_slot {
 	size_t off, len;
-	long long expect_len;   /* aN_len, or -1 */
+	long long expect_len;   /* aN_len, or -1: the length as logged, i.e.
+				   twice the bytes when the pieces are hex */
+	size_t logged_len;      /* sum of the pieces' logged lengths */
 	uint32_t next_piece;    /* next expected aN[i] */
 	uint8_t state;          /* SLOT_* */
 };
@@ -399,6 +401,13 @@ static void append_piece(struct ev_builder *b, struct arg_slot *s,
 			return;
 		}
 	}
+	/* The kernel's aN_len counts the logged form (hex digits, or the
+	 * bytes between quotes), so compare it with that. */
+	{
+		size_t rl = strlen(raw);
+
+		s->logged_len += (rl >= 2 && raw[0] == '"') ? rl - 2 : rl;
+	}
 	/* Overwrite the terminating NUL with the piece, then re-terminate. */
 	b->bytes.len--;
 	before = b->bytes.len;
@@ -523,7 +532,7 @@ static void finish_args(struct ev_builder *b, struct ev_event *ev,
 			b->argv[i] = (struct kme_str){ "", 0 };
 			continue;
 		}
-		if (s->expect_len >= 0 && (size_t)s->expect_len != s->len &&
+		if (s->expect_len >= 0 && (size_t)s->expect_len != s->logged_len &&
 		    !ev->exec.proc.args.truncated)
 			ev->malformed = true;
 		b->argv[i] = (struct kme_str){ b->bytes.p + s->off, s->len };
@@ -575,9 +584,20 @@ static void set_executable(struct ev_builder *b, struct ev_event *ev,
 	ex->proc.executable = str_at(b, o->path0, o->path0_len);
 }
 
-static void set_name(struct kme_exec *ex)
+static void set_name(struct kme_exec *ex, struct kme_str as_run)
 {
 	const char *slash;
+
+	if (as_run.len > 0) {
+		/* execveat relative to a directory fd: the directory is unknown,
+		 * but the name the program was run as is not. */
+		slash = memrchr(as_run.p, '/', as_run.len);
+		if (slash == NULL || (size_t)(slash - as_run.p) + 1 < as_run.len) {
+			ex->proc.name.p = slash ? slash + 1 : as_run.p;
+			ex->proc.name.len = as_run.len - (size_t)(ex->proc.name.p - as_run.p);
+			return;
+		}
+	}
 
 	if (ex->proc.executable.len > 0) {
 		slash = memrchr(ex->proc.executable.p, '/', ex->proc.executable.len);
@@ -740,6 +760,8 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 			finish_args(b, out, argc);
 		else if (ex->success)
 			out->malformed = true; /* records lost: no argv */
+		size_t raw_path0 = o.path0, raw_path0_len = o.path0_len;
+
 		/* Strings last: the arena no longer moves. */
 		set_executable(b, out, &o, at_dirfd);
 		ex->comm = str_at(b, o.comm, o.comm_len);
@@ -762,6 +784,12 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 					b->argv[i].p = b->bytes.p + s->off;
 			}
 		}
-		set_name(ex);
+		{
+			struct kme_str path0 = str_at(b, raw_path0, raw_path0_len);
+			bool relative_to_dirfd = at_dirfd && path0.len > 0 &&
+						 path0.p[0] != '/';
+
+			set_name(ex, relative_to_dirfd ? path0 : KME_STR_NULL);
+		}
 	}
 }

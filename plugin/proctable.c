@@ -40,9 +40,24 @@ struct pt_table {
 	struct pt_stats st;
 };
 
-/* Names of processes that adopt orphans (init, systemd --user as a
- * subreaper): a child of one of these may have been reparented. */
-static const char *const reaper_names[] = { "systemd", "init", NULL };
+/* Subreapers we can recognise (besides pid 1, which always adopts
+ * orphans): a process of this name with this argument adopts the orphans of
+ * its descendants, so its children may have been reparented. A plain process
+ * that happens to be named systemd is a parent like any other. */
+static const struct {
+	const char *name;
+	const char *arg;
+} subreapers[] = {
+	{ "systemd", "--user" },
+	{ NULL, NULL },
+};
+
+static bool str_is(struct kme_str s, const char *c)
+{
+	size_t n = strlen(c);
+
+	return s.p != NULL && s.len == n && memcmp(s.p, c, n) == 0;
+}
 
 static size_t hash_pid(int32_t pid, size_t n)
 {
@@ -289,10 +304,15 @@ static bool is_reaper(struct pt_table *t, int32_t ppid)
 	p = find(t, ppid);
 	if (p == NULL || p->name.p == NULL)
 		return false;
-	for (i = 0; reaper_names[i] != NULL; i++)
-		if (p->name.len == strlen(reaper_names[i]) &&
-		    memcmp(p->name.p, reaper_names[i], p->name.len) == 0)
-			return true;
+	for (i = 0; subreapers[i].name != NULL; i++) {
+		size_t a;
+
+		if (!str_is(p->name, subreapers[i].name))
+			continue;
+		for (a = 1; a < p->nargs; a++)
+			if (str_is(p->argv[a], subreapers[i].arg))
+				return true;
+	}
 	return false;
 }
 

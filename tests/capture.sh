@@ -26,7 +26,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
 readonly HERE
-readonly MANIFEST=$HERE/data/scenarios.tsv
+MANIFEST=$HERE/data/scenarios.tsv
 readonly SCENARIOS=$HERE/scenarios.sh
 readonly SCENARIO_ROOT=/tmp/kme-scenario
 readonly KEY=kme
@@ -103,6 +103,8 @@ BEGIN {
 			else if (key == "pid") pid[ser] = val
 			else if (key == "ppid") ppid[ser] = val
 			else if (key == "exe") sexe[ser] = dec(val)
+			else if (key == "a0") a0[ser] = val
+			else if (key == "exit") xit[ser] = val
 		} else if (type == "CWD" && key == "cwd") {
 			cwd[ser] = dec(val)
 		} else if (type == "PATH") {
@@ -122,15 +124,22 @@ END {
 	for (k = 1; k <= nev; k++) {
 		s = order[k]
 		if (!(s in sc)) continue
+		# fork records (--with-fork): remember who really created each pid
+		if (arch[s] == "c000003e" && (sc[s] == 56 || sc[s] == 57 || sc[s] == 58 || sc[s] == 435) &&
+		    ok[s] == "yes" && xit[s] + 0 > 0) { creator[xit[s]] = pid[s]; continue }
 		if (!((arch[s] == "c000003e" && (sc[s] == 59 || sc[s] == 322)) ||
 		      (arch[s] == "40000003" && (sc[s] == 11 || sc[s] == 358)))) continue
 		c = (s in cwd) ? cwd[s] : ""
-		if ((s in name0) && name0[s] != "")
-			exe = norm(substr(name0[s], 1, 1) == "/" ? name0[s] : c "/" name0[s])
-		else
-			exe = sexe[s]
-		nm = base(exe)
+		dirfd = sc[s] == 322 && a0[s] != "ffffffffffffff9c"
+		if ((s in name0) && name0[s] != "" && !(dirfd && substr(name0[s], 1, 1) != "/")) {
+			exe = norm(substr(name0[s], 1, 1) == "/" ? name0[s] : c "/" name0[s]); nm = base(exe)
+		} else if ((s in name0) && name0[s] != "") {
+			exe = sexe[s]; nm = base(name0[s])   # relative to an unknown dirfd
+		} else {
+			exe = sexe[s]; nm = base(exe)
+		}
 		p = ppid[s]
+		if (p == 1) p = (pid[s] in creator) ? creator[pid[s]] : "none"   # reparented
 		if (p in lastexe) { pexe = lastexe[p]; pn = base(pexe) } else { pexe = "unknown"; pn = "-" }
 		if (match(c, /^\/tmp\/kme-scenario\/[0-9][0-9]-[^\/]+/)) scen = substr(c, 19, RLENGTH - 18)
 		else if (p in pscen) scen = pscen[p]
@@ -189,6 +198,12 @@ while [ $# -gt 0 ]; do
 done
 [ $# -eq 1 ] || usage
 output=$1
+# A log captured with fork records has its own manifest where it differs.
+case "$(basename "$output")" in
+*fork*) [ -r "$HERE/data/kmod-fork-raw.scenarios.tsv" ] && MANIFEST=$HERE/data/kmod-fork-raw.scenarios.tsv ;;
+esac
+[ "$with_fork" = 1 ] && MANIFEST=$HERE/data/kmod-fork-raw.scenarios.tsv
+readonly MANIFEST
 if [ "$verify_only" = 1 ]; then
 	verify "$output"
 	exit

@@ -27,7 +27,7 @@ for log in "$DATA"/*.log; do
 	check "$name: explanations equal the golden file" \
 		diff -u "$GOLDEN/$name.explain.txt" "$TMP/$name.explain"
 	check "$name: verdicts and parents agree with $(basename "$manifest")" \
-		$PYTHON "$KME_SRCDIR/tests/check_scenarios.py" "$manifest" \
+		$PYTHON "$KME_SRCDIR/tests/check_scenarios.py" --log "$log" "$manifest" \
 		"$TMP/$name.explain" "$TMP/$name.alerts"
 	check "$name: summary line on stderr" grep -q "summary: records=" "$TMP/$name.err"
 	check "$name: no parse errors in a real log" grep -q " parse_errors=0 " "$TMP/$name.err"

@@ -103,6 +103,14 @@ struct nt_store *nt_store_file_open(const char *path,
 				    char *notice, size_t notice_size,
 				    struct kme_err *err);
 
+/* The same store, for reading only (--dump-state): nothing is created,
+ * renamed or written; a file unusable as state is reported in notice and
+ * left in place; save() fails. */
+struct nt_store *nt_store_file_open_ro(const char *path,
+				       const struct kme_config *cfg,
+				       char *notice, size_t notice_size,
+				       struct kme_err *err);
+
 /* Convenience wrappers over s->ops. */
 int nt_check_touch(struct nt_store *s, const struct nt_term *term, int64_t t,
 		   struct nt_seen *seen, struct kme_err *err);

@@ -4,6 +4,9 @@
  * only on stdin EOF or SIGTERM (auditd's stop or reconfigure), after flushing
  * events, saving state and reporting counters.
  */
+#ifdef HAVE_KME_BUILD_H
+#include "kme-build.h"
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,16 +15,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifdef HAVE_KME_BUILD_H
-#include "kme-build.h"
+#ifdef HAVE_LIBCAP_NG
+#include <cap-ng.h>
 #endif
+
+#include "alert.h"
+#include "auditrules.h"
+#include "buf.h"
 #include "config.h"
 #include "engine.h"
+#include "jsonw.h"
 #include "newterms.h"
 #include "output.h"
 #include "reader.h"
@@ -53,7 +61,7 @@ static void on_signal(int sig)
 	}
 }
 
-enum mode { MODE_PLUGIN, MODE_REPLAY, MODE_CHECK };
+enum mode { MODE_PLUGIN, MODE_REPLAY, MODE_LEARN, MODE_DUMP, MODE_CHECK };
 
 struct options {
 	enum mode mode;
@@ -71,6 +79,8 @@ static void usage(FILE *fp)
 "Usage: " PROG " [-c FILE] [--state FILE]\n"
 "       " PROG " --replay [--all | --explain] [-c FILE] [--state FILE]\n"
 "                        [--host NAME] [FILE...]\n"
+"       " PROG " --learn [-c FILE] [--state FILE] [FILE...]\n"
+"       " PROG " --dump-state [-c FILE] [--state FILE]\n"
 "       " PROG " --check-config [-c FILE]\n"
 "       " PROG " --version | --help\n"
 "\n"
@@ -82,8 +92,9 @@ static void usage(FILE *fp)
 "\n"
 "  -c, --config FILE   configuration (default " KME_CONFIG_PATH ";\n"
 "                      built-in defaults when that file does not exist)\n"
-"  -s, --state FILE    new-terms state file (plugin mode default: the\n"
-"                      config's state_file; replay default: memory only)\n"
+"  -s, --state FILE    new-terms state file (plugin, --learn and --dump-state\n"
+"                      default: the config's state_file; replay default:\n"
+"                      memory only)\n"
 "  -H, --host NAME     host.name for records without a node= prefix\n"
 "                      (default: this machine's host name)\n"
 "  -r, --replay        read audit logs (FILEs in order; none or - = stdin),\n"
@@ -93,12 +104,27 @@ static void usage(FILE *fp)
 "                      rate limit\n"
 "  -e, --explain       replay: for every exec of a watched program, say why it\n"
 "                      alerted, was excluded (by what) or suppressed (since when)\n"
+"  -l, --learn         replay audit logs into the state file without alerting,\n"
+"                      so that a fresh install knows the past 14 days\n"
+"  -d, --dump-state    list the learned terms with first/last seen and counts\n"
 "  -C, --check-config  parse the configuration, report errors, and exit\n"
 "  -V, --version       print the version and exit\n"
 "  -h, --help          print this help and exit\n"
 "\n"
 "Exit status: 0 success, 1 runtime error, 2 bad usage or configuration.\n"
 "See audisp-kmod-enum(8) and audisp-kmod-enum.conf(5).\n");
+}
+
+/* Mode options and what they may be combined with. */
+static int set_mode(struct options *o, enum mode m)
+{
+	if (o->mode != MODE_PLUGIN && o->mode != m) {
+		fprintf(stderr, PROG ": only one of --replay/--all/--explain, "
+			"--learn, --dump-state and --check-config\n");
+		return -1;
+	}
+	o->mode = m;
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -110,17 +136,19 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "replay", no_argument, NULL, 'r' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "explain", no_argument, NULL, 'e' },
+		{ "learn", no_argument, NULL, 'l' },
+		{ "dump-state", no_argument, NULL, 'd' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool replay = false, check = false;
-	int c;
+	int c, rc = 0;
 
 	memset(o, 0, sizeof(*o));
+	o->mode = MODE_PLUGIN;
 	o->action = ENG_ALERT;
-	while ((c = getopt_long(argc, argv, "c:s:H:raeCVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:H:raeldCVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -132,7 +160,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->host = optarg;
 			break;
 		case 'r':
-			replay = true;
+			rc |= set_mode(o, MODE_REPLAY);
 			break;
 		case 'a':
 		case 'e':
@@ -141,10 +169,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->action = c == 'a' ? ENG_ALL : ENG_EXPLAIN;
-			replay = true;
+			rc |= set_mode(o, MODE_REPLAY);
+			break;
+		case 'l':
+			rc |= set_mode(o, MODE_LEARN);
+			o->action = ENG_LEARN;
+			break;
+		case 'd':
+			rc |= set_mode(o, MODE_DUMP);
 			break;
 		case 'C':
-			check = true;
+			rc |= set_mode(o, MODE_CHECK);
 			break;
 		case 'V':
 			printf(PROG " " PACKAGE_VERSION "\n");
@@ -156,16 +191,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return -1;
 		}
 	}
-	if (check && replay) {
-		fprintf(stderr, PROG ": --check-config takes no other mode\n");
+	if (rc != 0)
 		return -1;
-	}
-	o->mode = check ? MODE_CHECK : replay ? MODE_REPLAY : MODE_PLUGIN;
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
-	if (o->mode != MODE_REPLAY && o->nfiles > 0) {
-		fprintf(stderr, PROG ": unexpected argument '%s' (files need --replay)\n",
-			o->files[0]);
+	if (o->mode != MODE_REPLAY && o->mode != MODE_LEARN && o->nfiles > 0) {
+		fprintf(stderr, PROG ": unexpected argument '%s' (files need --replay "
+			"or --learn)\n", o->files[0]);
 		return -1;
 	}
 	return 0;
@@ -225,6 +257,39 @@ static void hostname_of(const struct options *o, char *buf, size_t size)
 	buf[size - 1] = '\0';
 }
 
+static const char *state_path(const struct options *o, const struct kme_config *cfg)
+{
+	return o->state ? o->state : cfg->state_file;
+}
+
+/* Every writer of a state file holds an exclusive lock on PATH.lock for as
+ * long as it runs, so that --learn or a replay with --state cannot race the
+ * running plugin (whose next save would overwrite what they wrote). Returns
+ * the lock's fd, or -1 with err set (EWOULDBLOCK: somebody holds it). The
+ * state directory is created by the store first; the lock file is opened
+ * without following symlinks. */
+static int state_lock(const char *path, struct kme_err *err)
+{
+	char lpath[4096];
+	int fd;
+
+	if (snprintf(lpath, sizeof(lpath), "%s.lock", path) >= (int)sizeof(lpath))
+		return kme_errf(err, "%s: path too long for a lock", path);
+	fd = open(lpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return kme_errnof(err, errno, "%s: open lock", lpath);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return kme_errf(err, "%s: in use by another audisp-kmod-enum "
+					"(the running plugin? stop auditd first)", path);
+		return kme_errnof(err, e, "%s: lock", lpath);
+	}
+	return fd;
+}
+
 static int run_replay(const struct options *o, struct kme_config *cfg)
 {
 	struct kme_err err = { "" };
@@ -235,10 +300,17 @@ static int run_replay(const struct options *o, struct kme_config *cfg)
 	struct rd_stats last = { 0 };
 	struct feed f;
 	char host[256], notice[512] = "", summary[1024];
-	int i, rc = 1, nfiles = o->nfiles;
+	int i, rc = 1, nfiles = o->nfiles, lockfd = -1;
+	/* Replay keeps history in memory unless told; --learn fills the
+	 * plugin's own state file. */
+	const char *path = o->mode == MODE_LEARN ? state_path(o, cfg) : o->state;
 
 	hostname_of(o, host, sizeof(host));
-	store = nt_store_file_open(o->state, cfg, notice, sizeof(notice), &err);
+	store = nt_store_file_open(path, cfg, notice, sizeof(notice), &err);
+	if (store != NULL && path != NULL && (lockfd = state_lock(path, &err)) < 0) {
+		nt_destroy(store);
+		store = NULL;
+	}
 	if (store == NULL) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		return 1;
@@ -284,7 +356,7 @@ static int run_replay(const struct options *o, struct kme_config *cfg)
 			close(fd);
 	}
 	eng_finish(eng);
-	if (o->state != NULL && nt_save(store, &err) < 0) {
+	if (path != NULL && nt_save(store, &err) < 0) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		rc = 1;
 	}
@@ -295,7 +367,102 @@ out:
 	rd_free(rd);
 	out_close(sink);
 	nt_destroy(store);
+	if (lockfd >= 0)
+		close(lockfd);
 	return rc;
+}
+
+/* --dump-state: one line per term, most recently seen first. */
+struct dump_row {
+	int64_t first, last;
+	uint64_t count;
+	struct kme_buf values;
+};
+
+struct dump_rows {
+	struct dump_row *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void dump_collect(void *arg, const struct nt_term *term, int64_t first,
+			 int64_t last, uint64_t count)
+{
+	struct dump_rows *rows = arg;
+	struct dump_row *r;
+	size_t i;
+
+	if (rows->n == rows->cap) {
+		size_t ncap = rows->cap ? rows->cap * 2 : 256;
+		struct dump_row *nv = realloc(rows->v, ncap * sizeof(*nv));
+
+		if (nv == NULL) {
+			rows->oom = true;
+			return;
+		}
+		rows->v = nv;
+		rows->cap = ncap;
+	}
+	r = &rows->v[rows->n++];
+	r->first = first;
+	r->last = last;
+	r->count = count;
+	buf_init(&r->values, 0);
+	for (i = 0; i < term->n; i++) {
+		buf_putc(&r->values, '\t');
+		if (term->v[i].p == NULL)
+			buf_puts(&r->values, "-");
+		else
+			jsonw_escape(&r->values, term->v[i].p, term->v[i].len);
+	}
+}
+
+static int by_last_desc(const void *a, const void *b)
+{
+	const struct dump_row *x = a, *y = b;
+
+	return x->last < y->last ? 1 : x->last > y->last ? -1 : 0;
+}
+
+static int run_dump(const struct options *o, struct kme_config *cfg)
+{
+	struct kme_err err = { "" };
+	struct dump_rows rows = { 0 };
+	struct nt_store *store;
+	char notice[512] = "", first[32], last[32];
+	const char *path = state_path(o, cfg);
+	size_t i;
+
+	store = nt_store_file_open_ro(path, cfg, notice, sizeof(notice), &err);
+	if (store == NULL) {
+		fprintf(stderr, PROG ": %s\n", err.msg);
+		return 1;
+	}
+	if (notice[0])
+		fprintf(stderr, PROG ": %s\n", notice);
+	store->ops->foreach(store, dump_collect, &rows);
+	qsort(rows.v, rows.n, sizeof(*rows.v), by_last_desc);
+	printf("# %s: %zu term(s), rule %s v%s, window %llds\n", path, rows.n,
+	       cfg->rule_id, cfg->rule_version, (long long)cfg->history_window);
+	printf("# last_seen\tfirst_seen\tcount");
+	for (i = 0; i < cfg->nterm_fields; i++)
+		printf("\t%s", cfg_term_field_name(cfg->term_fields[i]));
+	printf("\n");
+	for (i = 0; i < rows.n; i++) {
+		alert_time(rows.v[i].last, 0, last);
+		alert_time(rows.v[i].first, 0, first);
+		printf("%s\t%s\t%llu%s\n", last, first,
+		       (unsigned long long)rows.v[i].count,
+		       rows.v[i].values.p ? rows.v[i].values.p : "");
+		buf_free(&rows.v[i].values);
+	}
+	free(rows.v);
+	nt_destroy(store);
+	if (rows.oom) {
+		fprintf(stderr, PROG ": %s: out of memory listing terms\n", path);
+		return 1;
+	}
+	return 0;
 }
 
 static int64_t now_sec(void)
@@ -334,10 +501,6 @@ static void setup_process(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-static const char *state_path(const struct options *o, const struct kme_config *cfg)
-{
-	return o->state ? o->state : cfg->state_file;
-}
 
 /* SIGHUP: parse the file again; keep the running config unless the new one
  * is entirely valid. A changed rule identity reopens the store. */
@@ -380,6 +543,46 @@ static void reload(const struct options *o, struct engine *eng,
 	syslog_notice(sink, LOG_NOTICE, msg);
 }
 
+/* Without an execve audit rule the plugin can never alert: say so once. */
+static void warn_if_exec_unaudited(struct out_sink *sink)
+{
+	struct kme_err err = { "" };
+	char msg[KME_ERR_MAX + 64];
+
+	switch (ar_exec_audited(&err)) {
+	case 1:
+		return;
+	case 0:
+		syslog_notice(sink, LOG_WARNING,
+			      "no audit rule audits execve: no process start will "
+			      "be seen and no alert raised (load kmod-enum.rules: "
+			      "augenrules --load)");
+		return;
+	default:
+		snprintf(msg, sizeof(msg), "cannot check for an execve audit rule: %s",
+			 err.msg);
+		syslog_notice(sink, LOG_WARNING, msg);
+	}
+}
+
+/* Keep only CAP_SYS_PTRACE: reading /proc/<pid>/exe and cwd of processes of
+ * other users (parent lookups) needs it. Everything the plugin writes (state
+ * directory, syslog socket) is reachable as uid 0 without capabilities. */
+static void drop_privileges(struct out_sink *sink)
+{
+#ifdef HAVE_LIBCAP_NG
+	if (geteuid() != 0)
+		return;
+	capng_clear(CAPNG_SELECT_BOTH);
+	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_SYS_PTRACE);
+	if (capng_apply(CAPNG_SELECT_BOTH) < 0)
+		syslog_notice(sink, LOG_WARNING,
+			      "cannot drop capabilities; running with those inherited");
+#else
+	(void)sink;
+#endif
+}
+
 static int run_plugin(const struct options *o, struct kme_config *cfg)
 {
 	struct kme_err err = { "" };
@@ -391,8 +594,8 @@ static int run_plugin(const struct options *o, struct kme_config *cfg)
 	struct feed f;
 	char host[256], notice[512] = "", summary[1024];
 	int64_t last_tick, last_save;
-	int flags, rc = 1;
-	bool eof = false;
+	int flags, rc = 1, lockfd = -1;
+	bool eof = false, file_backed = true;
 
 	setup_process();
 	hostname_of(o, host, sizeof(host));
@@ -414,9 +617,23 @@ static int run_plugin(const struct options *o, struct kme_config *cfg)
 		store = nt_store_file_open(NULL, cfg, notice, sizeof(notice), &err);
 		if (store == NULL)
 			goto out;
+		file_backed = false;
 	}
 	if (notice[0])
 		syslog_notice(sink, LOG_WARNING, notice);
+	if (file_backed && (lockfd = state_lock(state_path(o, cfg), &err)) < 0) {
+		/* Another instance owns the file: do not fight over it. */
+		char msg[KME_ERR_MAX + 64];
+
+		snprintf(msg, sizeof(msg), "%s; new-terms history kept in memory only",
+			 err.msg);
+		syslog_notice(sink, LOG_ERR, msg);
+		nt_destroy(store);
+		store = nt_store_file_open(NULL, cfg, notice, sizeof(notice), &err);
+		if (store == NULL)
+			goto out;
+	}
+	warn_if_exec_unaudited(sink);
 	rd = rd_new(RD_DEFAULT_MAX_LINE, &err);
 	if (rd != NULL) {
 		struct eng_opts eo = {
@@ -431,6 +648,9 @@ static int run_plugin(const struct options *o, struct kme_config *cfg)
 		goto out;
 	}
 	f.eng = eng;
+	/* /proc was read for the seed; from here on only parent lookups need
+	 * privilege. */
+	drop_privileges(sink);
 	flags = fcntl(STDIN_FILENO, F_GETFL);
 	if (flags >= 0)
 		fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK);
@@ -496,6 +716,8 @@ out:
 	nt_destroy(store);
 	out_close(sink);
 	cfg_free(cfg);
+	if (lockfd >= 0)
+		close(lockfd);
 	return rc;
 }
 
@@ -521,7 +743,12 @@ int main(int argc, char **argv)
 		       cfg->rule_version);
 		cfg_free(cfg);
 		return 0;
+	case MODE_DUMP:
+		rc = run_dump(&o, cfg);
+		cfg_free(cfg);
+		return rc;
 	case MODE_REPLAY:
+	case MODE_LEARN:
 		rc = run_replay(&o, cfg);
 		cfg_free(cfg);
 		return rc;

@@ -96,6 +96,7 @@ struct ntf {
 	char *path, *tmppath;
 	const char *name, *tmpname;       /* last components of both */
 	int dirfd;
+	bool readonly;                    /* nt_store_file_open_ro: never write */
 
 	int64_t high_water;               /* latest event time ever seen */
 	struct nt_stats st;
@@ -610,6 +611,8 @@ static int ntf_save(struct nt_store *base, struct kme_err *err)
 
 	if (s->path == NULL)
 		return 0;
+	if (s->readonly)
+		return kme_errf(err, "%s: opened read-only, not saved", s->path);
 	/* Expire at the latest event time, not the wall clock: times are
 	 * event times, so a replay saves what live would have saved. */
 	if (s->n > 0)
@@ -1248,6 +1251,10 @@ static int keep_aside(const struct ntf *s, const char *tag, char *aside,
 	size_t dlen = (size_t)(s->name - s->path);
 	int i, n;
 
+	if (s->readonly) {
+		snprintf(aside, size, "(left in place: read-only)");
+		return 0;
+	}
 	for (i = 0; i < 100; i++) {
 		n = i == 0 ? snprintf(aside, size, "%s.%s-%lld", s->path, tag, now)
 			   : snprintf(aside, size, "%s.%s-%lld.%d", s->path, tag,
@@ -1377,7 +1384,7 @@ static int open_dir(struct ntf *s, struct kme_err *err)
 	dir = dlen == 0 ? strdup(".") : strndup(s->path, dlen > 1 ? dlen - 1 : 1);
 	if (dir == NULL)
 		return kme_errnof(err, ENOMEM, "%s: open", s->path);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+	if (!s->readonly && mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		kme_errnof(err, errno, "%s: create state directory", dir);
 		goto out;
 	}
@@ -1454,10 +1461,33 @@ static struct ntf *ntf_new(const struct kme_config *cfg, struct kme_err *err)
 	return s;
 }
 
+static struct nt_store *file_open(const char *path, bool readonly,
+				   const struct kme_config *cfg, char *notice,
+				   size_t notice_size, struct kme_err *err);
+
 struct nt_store *nt_store_file_open(const char *path,
 				    const struct kme_config *cfg,
 				    char *notice, size_t notice_size,
 				    struct kme_err *err)
+{
+	return file_open(path, false, cfg, notice, notice_size, err);
+}
+
+struct nt_store *nt_store_file_open_ro(const char *path,
+				       const struct kme_config *cfg,
+				       char *notice, size_t notice_size,
+				       struct kme_err *err)
+{
+	if (path == NULL) {
+		kme_errf(err, "read-only store: no state file given");
+		return NULL;
+	}
+	return file_open(path, true, cfg, notice, notice_size, err);
+}
+
+static struct nt_store *file_open(const char *path, bool readonly,
+				  const struct kme_config *cfg, char *notice,
+				  size_t notice_size, struct kme_err *err)
 {
 	struct ntf *s;
 	const char *slash;
@@ -1482,6 +1512,7 @@ struct nt_store *nt_store_file_open(const char *path,
 	}
 	memcpy(s->tmppath, path, plen);
 	memcpy(s->tmppath + plen, ".tmp", sizeof(".tmp"));
+	s->readonly = readonly;
 	s->name = s->path + (slash ? (size_t)(slash - path) + 1 : 0);
 	s->tmpname = s->tmppath + (size_t)(s->name - s->path);
 	if (open_dir(s, err) < 0 || load(s, notice, notice_size, err) < 0)

@@ -131,13 +131,12 @@ START_TEST(test_callback_cursor_is_on_first_record)
 }
 END_TEST
 
-START_TEST(test_eoe_completes_event_at_once)
+START_TEST(test_proctitle_then_eoe_event_is_delivered_at_eoe)
 {
 	struct got g;
 	struct as_assembler *a = new_as(&g);
 
-	/* Plugin input: EOE closes the event; nothing else follows yet (an
-	 * idle host), so it must not wait for more input or the clock. */
+	/* The kernel's order for a syscall event, as a plugin receives it. */
 	feed(a, SC("1795728867.245:6", "2223"));
 	feed(a, EXECVE("1795728867.245:6"));
 	feed(a, CWD("1795728867.245:6"));
@@ -147,6 +146,29 @@ START_TEST(test_eoe_completes_event_at_once)
 	ck_assert_uint_eq(g.n, 1);
 	ck_assert_uint_eq(g.ev[0].serial, 6);
 	ck_assert_int_eq(g.ev[0].type[0], AUDIT_SYSCALL);
+	/* The EOE does not come back as an event of its own. */
+	as_flush(a);
+	ck_assert_uint_eq(g.n, 1);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_eoe_completes_event_at_once)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+
+	/* EOE closes the event (here one without PROCTITLE); nothing else
+	 * follows yet (an idle host), so it must not wait for more input,
+	 * the clock or a flush. */
+	feed(a, SC("1795728867.245:6", "2223"));
+	feed(a, EXECVE("1795728867.245:6"));
+	feed(a, CWD("1795728867.245:6"));
+	feed(a, PATH0("1795728867.245:6"));
+	feed(a, EOE("1795728867.245:6"));
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].serial, 6);
+	ck_assert_uint_eq(g.ev[0].nrec, 5);
 	as_free(a);
 }
 END_TEST
@@ -391,6 +413,7 @@ static Suite *assemble_suite(void)
 
 	tcase_add_test(tc, test_event_ending_in_proctitle_is_delivered_whole);
 	tcase_add_test(tc, test_callback_cursor_is_on_first_record);
+	tcase_add_test(tc, test_proctitle_then_eoe_event_is_delivered_at_eoe);
 	tcase_add_test(tc, test_eoe_completes_event_at_once);
 	tcase_add_test(tc, test_eoe_after_syscall_only_event_completes_it);
 	tcase_add_test(tc, test_last_event_without_terminal_record_waits_for_flush);

@@ -13,7 +13,9 @@
  * Bytes are kept exactly; nothing is dropped silently: what exceeds the bounds
  * sets args.truncated, and inconsistencies (missing, duplicate or
  * out-of-order pieces, a length that does not add up, missing arguments,
- * undecodable values) set `malformed`.
+ * undecodable values) set `malformed`. A hole between logged arguments is
+ * an empty string; arguments that argc promises beyond the last logged one
+ * are not invented (args.n counts what was logged).
  *
  * Bounds: EV_MAX_ARGS arguments and EV_MAX_BYTES bytes of decoded strings per
  * event (above the kernel's default ARG_MAX of 2 MiB, so a default system

@@ -57,6 +57,25 @@ void as_free(struct as_assembler *a)
 	free(a);
 }
 
+/* Does this record end its event (EOE, or PROCTITLE which the kernel writes
+ * last)? libauparse marks such an event complete when the record arrives but
+ * hands it out only on the next feed call; an empty feed right away delivers
+ * it without waiting for the next record (or the next aging tick). */
+static bool ends_event(const char *line, size_t len)
+{
+	const char *p = line, *end = line + len;
+
+	if (len > 5 && memcmp(p, "node=", 5) == 0) {
+		p = memchr(p, ' ', len);
+		if (p == NULL)
+			return false;
+		p++;
+	}
+	if ((size_t)(end - p) > 9 && memcmp(p, "type=EOE ", 9) == 0)
+		return true;
+	return (size_t)(end - p) > 15 && memcmp(p, "type=PROCTITLE ", 15) == 0;
+}
+
 void as_line(struct as_assembler *a, const char *line, size_t len)
 {
 	/* auparse splits on '\n': give it one complete record per call. A
@@ -72,6 +91,8 @@ void as_line(struct as_assembler *a, const char *line, size_t len)
 		auparse_feed(a->au, line, len);
 		auparse_feed(a->au, "\n", 1);
 	}
+	if (ends_event(line, len))
+		auparse_feed(a->au, "\n", 1);
 }
 
 void as_age(struct as_assembler *a)

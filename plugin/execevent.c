@@ -26,7 +26,7 @@ struct arg_slot {
 	uint8_t state;          /* SLOT_* */
 };
 
-enum { SLOT_EMPTY = 0, SLOT_WHOLE, SLOT_PIECES };
+enum { SLOT_EMPTY = 0, SLOT_WHOLE, SLOT_PIECES, SLOT_CUT /* no room left */ };
 
 /* Syscall classes, cached per audit arch so that the name lookup in
  * libaudit runs once per (arch, number) and not per event. */
@@ -41,7 +41,9 @@ struct sc_cache {
 };
 
 struct ev_builder {
-	struct kme_buf bytes;     /* decoded strings of the current event */
+	struct kme_buf bytes;     /* decoded argv of the current event */
+	struct kme_buf meta;      /* every other string of the event: argv can
+				     fill `bytes` without pushing these out */
 	struct kme_buf scratch;   /* path joining and normalising */
 	struct arg_slot *slots;
 	size_t nslots, capslots;
@@ -59,6 +61,10 @@ struct ev_offsets {
 
 #define OFF_NONE ((size_t)-1)
 
+/* Paths, comm, cwd, node...: a record line is at most RD_DEFAULT_MAX_LINE
+ * (64 KiB), so its values decode to less; a few of them fit here. */
+#define EV_MAX_META (256 * 1024)
+
 struct ev_builder *ev_builder_new(struct kme_err *err)
 {
 	struct ev_builder *b = calloc(1, sizeof(*b));
@@ -68,6 +74,7 @@ struct ev_builder *ev_builder_new(struct kme_err *err)
 		return NULL;
 	}
 	buf_init(&b->bytes, EV_MAX_BYTES);
+	buf_init(&b->meta, EV_MAX_META);
 	buf_init(&b->scratch, 3 * 4096 + 16);
 	return b;
 }
@@ -77,6 +84,7 @@ void ev_builder_free(struct ev_builder *b)
 	if (b == NULL)
 		return;
 	buf_free(&b->bytes);
+	buf_free(&b->meta);
 	buf_free(&b->scratch);
 	free(b->slots);
 	free(b->argv);
@@ -164,17 +172,18 @@ int ev_normalize_path(const char *path, size_t len, struct kme_buf *out)
 	return 0;
 }
 
-/* Decode raw into the arena; returns the offset or OFF_NONE, and the
- * length in *len. Sets *bad on an unexpected form or on overflow. */
-static size_t store_value(struct ev_builder *b, const char *raw, size_t *len,
-			  bool *bad)
+/* Decode raw into `into`; returns the offset or OFF_NONE (absent), and the
+ * length in *len. An unexpected form sets *bad; running into the buffer's
+ * bound sets *full (a bound is truncation, not malformation). */
+static size_t store_value(struct kme_buf *into, const char *raw, size_t *len,
+			  bool *bad, bool *full)
 {
-	size_t off = b->bytes.len;
-	int rc = ev_decode_value(raw, &b->bytes);
+	size_t off = into->len;
+	int rc = ev_decode_value(raw, into);
 
 	if (rc < 0) {
-		b->bytes.len = off;
-		*bad = true;
+		into->len = off;
+		*full = true;
 		return OFF_NONE;
 	}
 	if (rc == 1)
@@ -182,12 +191,27 @@ static size_t store_value(struct ev_builder *b, const char *raw, size_t *len,
 	if (rc == 2)
 		*bad = true;
 	/* Each stored string is NUL-terminated for kme_str's promise. */
-	if (buf_putc(&b->bytes, '\0') < 0) {
-		b->bytes.len = off;
-		*bad = true;
+	if (buf_putc(into, '\0') < 0) {
+		into->len = off;
+		*full = true;
 		return OFF_NONE;
 	}
-	*len = b->bytes.len - off - 1;
+	*len = into->len - off - 1;
+	return off;
+}
+
+/* Store a value that is used as it is (tty, node, user name). */
+static size_t store_plain(struct kme_buf *into, const char *v, size_t *len,
+			  bool *full)
+{
+	size_t off = into->len;
+
+	if (buf_puts(into, v) < 0 || buf_putc(into, '\0') < 0) {
+		into->len = off;
+		*full = true;
+		return OFF_NONE;
+	}
+	*len = into->len - off - 1;
 	return off;
 }
 
@@ -397,7 +421,7 @@ static void append_piece(struct ev_builder *b, struct arg_slot *s,
 		s->state = SLOT_PIECES;
 		if (buf_putc(&b->bytes, '\0') < 0) {
 			ev->exec.proc.args.truncated = true;
-			s->state = SLOT_EMPTY;
+			s->state = SLOT_CUT;
 			return;
 		}
 	}
@@ -458,10 +482,11 @@ static void read_execve(struct ev_builder *b, auparse_state_t *au,
 				ev->malformed = true; /* duplicate */
 				break;
 			}
-			s->off = store_value(b, raw, &len, &ev->malformed);
+			s->off = store_value(&b->bytes, raw, &len, &ev->malformed,
+					     &trunc);
 			if (s->off == OFF_NONE) {
-				if (b->bytes.overflow)
-					trunc = true;
+				if (trunc)
+					s->state = SLOT_CUT;
 				break;
 			}
 			s->len = len;
@@ -480,6 +505,8 @@ static void read_execve(struct ev_builder *b, auparse_state_t *au,
 			s = slot_at(b, n, &trunc);
 			if (s == NULL)
 				break;
+			if (s->state == SLOT_CUT)
+				break;
 			if (s->state == SLOT_WHOLE || piece != s->next_piece) {
 				ev->malformed = true; /* duplicate or missing piece */
 				if (piece < s->next_piece || s->state == SLOT_WHOLE)
@@ -496,8 +523,10 @@ static void read_execve(struct ev_builder *b, auparse_state_t *au,
 	} while (auparse_next_field(au) > 0);
 }
 
-/* Build argv from the slots: argc entries (bounded); a missing argument is an
- * empty string and marks the event malformed. */
+/* Build argv from the slots. argc bounds it, and so does what was present:
+ * a hole between present arguments is an empty string, arguments promised
+ * by argc but never logged are not invented; both mark the event malformed.
+ * More than EV_MAX_ARGS arguments are cut (truncated). */
 static void finish_args(struct ev_builder *b, struct ev_event *ev,
 			long long argc)
 {
@@ -512,6 +541,11 @@ static void finish_args(struct ev_builder *b, struct ev_event *ev,
 	n = (size_t)argc;
 	if (b->nslots > n)
 		ev->malformed = true; /* arguments beyond argc */
+	if (b->nslots < n) {
+		if (b->nslots < EV_MAX_ARGS)
+			ev->malformed = true; /* argc promised more */
+		n = b->nslots;
+	}
 	if (n > b->capargv) {
 		struct kme_str *na = realloc(b->argv, n * sizeof(*na));
 
@@ -524,10 +558,10 @@ static void finish_args(struct ev_builder *b, struct ev_event *ev,
 		}
 	}
 	for (i = 0; i < n; i++) {
-		struct arg_slot *s = i < b->nslots ? &b->slots[i] : NULL;
+		struct arg_slot *s = &b->slots[i];
 
-		if (s == NULL || s->state == SLOT_EMPTY) {
-			if (!ev->exec.proc.args.truncated)
+		if (s->state == SLOT_EMPTY || s->state == SLOT_CUT) {
+			if (s->state == SLOT_EMPTY)
 				ev->malformed = true;
 			b->argv[i] = (struct kme_str){ "", 0 };
 			continue;
@@ -545,7 +579,7 @@ static struct kme_str str_at(struct ev_builder *b, size_t off, size_t len)
 {
 	if (off == OFF_NONE)
 		return KME_STR_NULL;
-	return (struct kme_str){ b->bytes.p + off, len };
+	return (struct kme_str){ b->meta.p + off, len };
 }
 
 /* process.executable: PATH item 0 as executed, absolute, normalised. */
@@ -573,14 +607,14 @@ static void set_executable(struct ev_builder *b, struct ev_event *ev,
 	}
 	if (buf_append(&b->scratch, path.p, path.len) < 0)
 		return;
-	off = b->bytes.len;
-	if (ev_normalize_path(b->scratch.p, b->scratch.len, &b->bytes) < 0 ||
-	    buf_putc(&b->bytes, '\0') < 0) {
-		b->bytes.len = off;
+	off = b->meta.len;
+	if (ev_normalize_path(b->scratch.p, b->scratch.len, &b->meta) < 0 ||
+	    buf_putc(&b->meta, '\0') < 0) {
+		b->meta.len = off;
 		return;
 	}
 	o->path0 = off; /* reuse as "executable" */
-	o->path0_len = b->bytes.len - off - 1;
+	o->path0_len = b->meta.len - off - 1;
 	ex->proc.executable = str_at(b, o->path0, o->path0_len);
 }
 
@@ -618,7 +652,7 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 	const char *sc[F__COUNT];
 	const au_event_t *ts;
 	struct ev_offsets o;
-	bool have_sc = false, have_execve = false, at_dirfd = false;
+	bool have_sc = false, have_execve = false, at_dirfd = false, full = false;
 	long long argc = -1, v;
 	unsigned long long arch = 0, a0 = 0;
 	int cls = SC_OTHER;
@@ -668,6 +702,7 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 	/* An exec: decode it fully. */
 	out->kind = EV_EXEC;
 	buf_reset(&b->bytes);
+	buf_reset(&b->meta);
 	b->nslots = 0;
 	memset(&o, 0xff, sizeof(o)); /* every offset OFF_NONE */
 	{
@@ -687,42 +722,28 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 		ex->ses = parse_id(sc[F_SES]);
 		ex->parent.pid = out->ppid;
 		if (sc[F_COMM])
-			o.comm = store_value(b, sc[F_COMM], &o.comm_len, &out->malformed);
+			o.comm = store_value(&b->meta, sc[F_COMM], &o.comm_len,
+					     &out->malformed, &full);
 		if (sc[F_EXE])
-			o.exe = store_value(b, sc[F_EXE], &o.exe_len, &out->malformed);
+			o.exe = store_value(&b->meta, sc[F_EXE], &o.exe_len,
+					    &out->malformed, &full);
+		/* tty is never quoted: "pts0", "tty1" or "(none)". */
 		if (sc[F_TTY] && strcmp(sc[F_TTY], "(none)") != 0)
-			o.tty = store_value(b, sc[F_TTY], &o.tty_len, &out->malformed);
+			o.tty = store_plain(&b->meta, sc[F_TTY], &o.tty_len, &full);
 		at_dirfd = cls == SC_EXECAT && sc[F_A0] != NULL &&
 			   strcmp(sc[F_A0], AT_FDCWD_HEX) != 0;
 		/* ENRICHED logs carry the user name; interpret only then,
 		 * since RAW interpretation would call getpwuid on the hot path. */
-		if (auparse_find_field(au, "uid") != NULL) {
-			const char *text = auparse_get_record_text(au);
+		if (auparse_get_record_interpretations(au) != NULL &&
+		    auparse_first_field(au) > 0 &&
+		    auparse_find_field(au, "uid") != NULL) {
+			const char *name = auparse_interpret_field(au);
 
-			if (text != NULL && strchr(text, 0x1d) != NULL) {
-				const char *name = auparse_interpret_field(au);
-				size_t off = b->bytes.len;
-
-				if (name != NULL && buf_puts(&b->bytes, name) == 0 &&
-				    buf_putc(&b->bytes, '\0') == 0) {
-					o.uname = off;
-					o.uname_len = strlen(name);
-				} else {
-					b->bytes.len = off;
-				}
-			}
+			if (name != NULL)
+				o.uname = store_plain(&b->meta, name, &o.uname_len, &full);
 		}
-		if (ts != NULL && ts->host != NULL) {
-			size_t off = b->bytes.len;
-
-			if (buf_puts(&b->bytes, ts->host) == 0 &&
-			    buf_putc(&b->bytes, '\0') == 0) {
-				o.node = off;
-				o.node_len = b->bytes.len - off - 1;
-			} else {
-				b->bytes.len = off;
-			}
-		}
+		if (ts != NULL && ts->host != NULL)
+			o.node = store_plain(&b->meta, ts->host, &o.node_len, &full);
 	}
 
 	/* Pass 2: EXECVE, CWD and PATH item 0. */
@@ -738,14 +759,16 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 			break;
 		case TYPE_CWD:
 			if (o.cwd == OFF_NONE && (raw = auparse_find_field(au, "cwd")) != NULL)
-				o.cwd = store_value(b, raw, &len, &out->malformed), o.cwd_len = len;
+				o.cwd = store_value(&b->meta, raw, &len, &out->malformed,
+						    &full), o.cwd_len = len;
 			break;
 		case TYPE_PATH:
 			raw = auparse_find_field(au, "item");
 			path_item = (raw != NULL && parse_long(raw, 10, &v)) ? (int)v : -1;
 			if (path_item == 0 && o.path0 == OFF_NONE &&
 			    (raw = auparse_find_field(au, "name")) != NULL)
-				o.path0 = store_value(b, raw, &len, &out->malformed),
+				o.path0 = store_value(&b->meta, raw, &len,
+						      &out->malformed, &full),
 				o.path0_len = len;
 			break;
 		default:
@@ -772,18 +795,8 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 		ex->proc.cwd = str_at(b, o.cwd, o.cwd_len);
 		if (ex->proc.executable.p == NULL)
 			ex->proc.executable = KME_STR_NULL;
-		/* argv pointers were taken before the executable was stored;
-		 * rebase them now that the arena is final. */
-		if (have_execve) {
-			size_t i;
-
-			for (i = 0; i < ex->proc.args.n; i++) {
-				struct arg_slot *s = i < b->nslots ? &b->slots[i] : NULL;
-
-				if (s != NULL && s->state != SLOT_EMPTY)
-					b->argv[i].p = b->bytes.p + s->off;
-			}
-		}
+		if (full)
+			out->malformed = true; /* values too large for any path */
 		{
 			struct kme_str path0 = str_at(b, raw_path0, raw_path0_len);
 			bool relative_to_dirfd = at_dirfd && path0.len > 0 &&

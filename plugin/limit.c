@@ -15,9 +15,19 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* Hostile logs can carry any time; no real one is beyond +-2^62 s. Clamping
+ * keeps the interval arithmetic free of overflow. */
+#define LIM_TIME_MAX ((int64_t)1 << 62)
+
 bool lim_allow(struct lim_state *l, int64_t t)
 {
-	int64_t start = floor_div(t, l->interval) * l->interval;
+	int64_t start;
+
+	if (t > LIM_TIME_MAX)
+		t = LIM_TIME_MAX;
+	else if (t < -LIM_TIME_MAX)
+		t = -LIM_TIME_MAX;
+	start = floor_div(t, l->interval) * l->interval;
 
 	if (l->window_start == INT64_MIN || start > l->window_start) {
 		if (l->over_window > 0) {

@@ -265,19 +265,25 @@ static const char *state_path(const struct options *o, const struct kme_config *
 /* Every writer of a state file holds an exclusive lock on PATH.lock for as
  * long as it runs, so that --learn or a replay with --state cannot race the
  * running plugin (whose next save would overwrite what they wrote). Returns
- * the lock's fd, or -1 with err set (EWOULDBLOCK: somebody holds it). The
- * state directory is created by the store first; the lock file is opened
- * without following symlinks. */
+ * the lock's fd; -1 with err set when another process holds it; -2 with err
+ * set when no lock file can be made (a read-only directory: saving will fail
+ * and say so anyway, so the caller only warns). The state directory is
+ * created by the store first; the lock file is opened without following
+ * symlinks. */
 static int state_lock(const char *path, struct kme_err *err)
 {
 	char lpath[4096];
 	int fd;
 
-	if (snprintf(lpath, sizeof(lpath), "%s.lock", path) >= (int)sizeof(lpath))
-		return kme_errf(err, "%s: path too long for a lock", path);
+	if (snprintf(lpath, sizeof(lpath), "%s.lock", path) >= (int)sizeof(lpath)) {
+		kme_errf(err, "%s: path too long for a lock", path);
+		return -2;
+	}
 	fd = open(lpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return kme_errnof(err, errno, "%s: open lock", lpath);
+	if (fd < 0) {
+		kme_errnof(err, errno, "%s: open lock", lpath);
+		return -2;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
 
@@ -308,8 +314,12 @@ static int run_replay(const struct options *o, struct kme_config *cfg)
 	hostname_of(o, host, sizeof(host));
 	store = nt_store_file_open(path, cfg, notice, sizeof(notice), &err);
 	if (store != NULL && path != NULL && (lockfd = state_lock(path, &err)) < 0) {
-		nt_destroy(store);
-		store = NULL;
+		if (lockfd == -2) {
+			fprintf(stderr, PROG ": warning: %s\n", err.msg);
+		} else {
+			nt_destroy(store);
+			store = NULL;
+		}
 	}
 	if (store == NULL) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
@@ -621,7 +631,9 @@ static int run_plugin(const struct options *o, struct kme_config *cfg)
 	}
 	if (notice[0])
 		syslog_notice(sink, LOG_WARNING, notice);
-	if (file_backed && (lockfd = state_lock(state_path(o, cfg), &err)) < 0) {
+	if (file_backed && (lockfd = state_lock(state_path(o, cfg), &err)) == -2) {
+		syslog_notice(sink, LOG_WARNING, err.msg);
+	} else if (file_backed && lockfd < 0) {
 		/* Another instance owns the file: do not fight over it. */
 		char msg[KME_ERR_MAX + 64];
 

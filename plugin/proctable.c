@@ -194,17 +194,20 @@ static void remove_entry(struct pt_table *t, struct pt_entry *e)
 	t->st.entries--;
 }
 
-static void evict_for(struct pt_table *t, size_t bytes, const struct pt_entry *keep)
+/* Evict least recently used entries until `bytes` more fit under the memory
+ * bound and, when need_slot, a free entry exists. keep is never evicted. */
+static void evict_for(struct pt_table *t, size_t bytes, bool need_slot,
+		      const struct pt_entry *keep)
 {
-	while (t->lru_tail != NIL &&
-	       (t->free_head == NIL || t->st.bytes + bytes > t->max_bytes)) {
-		struct pt_entry *victim = &t->e[t->lru_tail];
+	int32_t i = t->lru_tail;
 
-		if (victim == keep) {
-			if (victim->lprev == NIL)
-				break;
-			victim = &t->e[victim->lprev];
-		}
+	while (i != NIL &&
+	       ((need_slot && t->free_head == NIL) || t->st.bytes + bytes > t->max_bytes)) {
+		struct pt_entry *victim = &t->e[i];
+
+		i = victim->lprev;
+		if (victim == keep)
+			continue;
 		remove_entry(t, victim);
 		t->st.evicted++;
 	}
@@ -220,7 +223,7 @@ static struct pt_entry *get_slot(struct pt_table *t, int32_t pid)
 		touch(t, e);
 		return e;
 	}
-	evict_for(t, 0, NULL);
+	evict_for(t, 0, true, NULL);
 	if (t->free_head == NIL)
 		return NULL;
 	e = &t->e[t->free_head];
@@ -239,15 +242,20 @@ static struct pt_entry *get_slot(struct pt_table *t, int32_t pid)
 }
 
 /* Give e the identity (exe, name, argv), copied into one bounded blob. */
+/* Give e the identity (exe, name, argv), copied into one bounded blob. The
+ * copy is made before anything is evicted, so the sources may live in the
+ * table themselves (a fork copies its parent's identity); eviction then
+ * restores the memory bound, never taking e itself. */
 static void set_identity(struct pt_table *t, struct pt_entry *e,
 			 struct kme_str exe, struct kme_str name,
 			 bool name_is_comm, const struct kme_str *argv,
 			 size_t nargs, bool truncated)
 {
 	size_t n = 0, bytes = 0, i, size;
+	struct kme_str *nargv;
+	void *blob;
 	char *p;
 
-	drop_identity(t, e);
 	if (exe.len > PT_MAX_PATH)
 		exe = KME_STR_NULL; /* not a path the kernel could have run */
 	if (name.len > PT_MAX_PATH)
@@ -261,37 +269,44 @@ static void set_identity(struct pt_table *t, struct pt_entry *e,
 	if (n < nargs)
 		truncated = true;
 	size = n * sizeof(struct kme_str) + exe.len + 1 + name.len + 1 + bytes;
-	evict_for(t, size, e);
-	if (t->st.bytes + size > t->max_bytes || (e->blob = malloc(size)) == NULL) {
+	blob = size <= t->max_bytes ? malloc(size) : NULL;
+	if (blob == NULL) {
+		drop_identity(t, e);
 		e->name_is_comm = false;
 		return; /* kept as a pid -> ppid link only */
 	}
-	e->blob_size = size;
-	t->st.bytes += size;
-	e->argv = e->blob;
-	p = (char *)e->blob + n * sizeof(struct kme_str);
+	nargv = blob;
+	p = (char *)blob + n * sizeof(struct kme_str);
 	if (exe.p != NULL) {
 		memcpy(p, exe.p, exe.len);
 		p[exe.len] = '\0';
-		e->exe = (struct kme_str){ p, exe.len };
+		exe.p = p;
 		p += exe.len + 1;
 	}
 	if (name.p != NULL) {
 		memcpy(p, name.p, name.len);
 		p[name.len] = '\0';
-		e->name = (struct kme_str){ p, name.len };
+		name.p = p;
 		p += name.len + 1;
 	}
 	for (i = 0; i < n; i++) {
 		memcpy(p, argv[i].p, argv[i].len);
 		p[argv[i].len] = '\0';
-		e->argv[i] = (struct kme_str){ p, argv[i].len };
+		nargv[i] = (struct kme_str){ p, argv[i].len };
 		p += argv[i].len + 1;
 	}
+	drop_identity(t, e);
+	e->blob = blob;
+	e->blob_size = size;
+	t->st.bytes += size;
+	e->exe = exe;
+	e->name = name;
+	e->argv = nargv;
 	e->nargs = n;
 	e->args_truncated = truncated;
 	e->name_is_comm = name_is_comm;
 	e->has_identity = exe.p != NULL || name.p != NULL;
+	evict_for(t, 0, false, e);
 }
 
 static bool is_reaper(struct pt_table *t, int32_t ppid)
@@ -514,9 +529,9 @@ void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
 		return;
 	p = find(t, parent_pid); /* get_slot may have evicted it */
 	if (p != NULL && p->has_identity) {
+		c->source = p->source; /* before set_identity may evict p */
 		set_identity(t, c, p->exe, p->name, p->name_is_comm, p->argv,
 			     p->nargs, p->args_truncated);
-		c->source = p->source;
 	} else {
 		c->source = KME_PARENT_AUDIT;
 	}

@@ -1389,6 +1389,10 @@ static int open_dir(struct ntf *s, struct kme_err *err)
 		goto out;
 	}
 	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0 && errno == ENOENT && s->readonly) {
+		rc = 0; /* nothing learned yet: an empty store to read */
+		goto out;
+	}
 	if (s->dirfd < 0) {
 		kme_errnof(err, errno, "%s: open state directory", dir);
 		goto out;
@@ -1515,7 +1519,8 @@ static struct nt_store *file_open(const char *path, bool readonly,
 	s->readonly = readonly;
 	s->name = s->path + (slash ? (size_t)(slash - path) + 1 : 0);
 	s->tmpname = s->tmppath + (size_t)(s->name - s->path);
-	if (open_dir(s, err) < 0 || load(s, notice, notice_size, err) < 0)
+	if (open_dir(s, err) < 0 ||
+	    (s->dirfd >= 0 && load(s, notice, notice_size, err) < 0))
 		goto fail;
 	return &s->store;
 fail:

@@ -774,7 +774,7 @@ START_TEST(test_duplicate_whole_arg_is_malformed_first_kept)
 }
 END_TEST
 
-START_TEST(test_argc_larger_than_args_present_is_malformed_with_empty_strings)
+START_TEST(test_argc_larger_than_args_present_is_malformed_and_not_invented)
 {
 	static const char in[] =
 		SYSCALL_LSMOD
@@ -784,10 +784,25 @@ START_TEST(test_argc_larger_than_args_present_is_malformed_with_empty_strings)
 	struct got_ev *g = one_event(h, in);
 
 	ck_assert(g->malformed);
-	ck_assert_uint_eq(g->nargs, 3);
+	ck_assert_uint_eq(g->nargs, 1);
 	ck_assert_cstr(g->args[0], "lsmod");
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_hole_between_present_args_is_an_empty_string)
+{
+	static const char in[] =
+		SYSCALL_LSMOD
+		EXECVE("argc=3 a0=\"lsmod\" a2=\"x\"")
+		PROCTITLE("\"x\"");
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert(g->malformed);
+	ck_assert_uint_eq(g->nargs, 3);
 	ck_assert_cstr(g->args[1], "");
-	ck_assert_cstr(g->args[2], "");
+	ck_assert_cstr(g->args[2], "x");
 	h_free(h);
 }
 END_TEST
@@ -1603,7 +1618,8 @@ static Suite *execevent_suite(void)
 	tcase_add_test(ta, test_piece_length_mismatch_is_malformed);
 	tcase_add_test(ta, test_whole_and_pieces_for_one_arg_is_malformed);
 	tcase_add_test(ta, test_duplicate_whole_arg_is_malformed_first_kept);
-	tcase_add_test(ta, test_argc_larger_than_args_present_is_malformed_with_empty_strings);
+	tcase_add_test(ta, test_argc_larger_than_args_present_is_malformed_and_not_invented);
+	tcase_add_test(ta, test_hole_between_present_args_is_an_empty_string);
 	tcase_add_test(ta, test_args_beyond_argc_are_malformed);
 	tcase_add_test(ta, test_garbled_argc_is_malformed);
 	tcase_add_test(ta, test_undecodable_arg_value_is_malformed);

@@ -1,0 +1,317 @@
+#!/bin/bash
+# Capture a mixed benchmark corpus under a real, private auditd.
+#
+#   bench/capture-corpus.sh [--lines N] [--format RAW|ENRICHED] [--wait SECONDS] OUTPUT.log
+#
+# --lines N      stop once the log holds at least N lines (default 1000000; ~20000 for CI, ~10 s)
+# --format       auditd log_format (default RAW)
+# --wait S       if the kernel audit subsystem is busy (an auditd runs, rules are loaded), retry for
+#                up to S seconds before giving up (default 0: refuse at once)
+#
+# What it does, and undoes on every exit (trap):
+#   1. refuses unless root, no auditd runs, no process is registered as audit daemon, no rules are
+#      loaded and the enabled flag is not locked;
+#   2. starts `auditd -n -c TMPDIR` with a config of its own: log in TMPDIR, RAW (or ENRICHED), an
+#      empty plugin_dir, max_log_file 1000 MB with action IGNORE, no disk-space actions; sets the
+#      kernel backlog_limit to 65536 so that nothing is lost while auditd writes;
+#   3. in a subshell that writes its own loginuid (so it and its descendants get a fresh audit
+#      session id) loads rules filtered on that session, so other work on the machine stays out:
+#        -a always,exit -F arch=b64|b32 -S execve,execveat -F sessionid=SES -k kmebench
+#        -a always,exit -F arch=b64 -S openat,connect -F sessionid=SES -k kmebench-io
+#   4. runs rounds, each an exec-heavy batch (about 2000 execs of /bin/true, /bin/echo, env, sh -c,
+#      basename, date ... with varied arguments, some long and hex-encoded) followed by a
+#      syscall-heavy batch (openat of existing and missing files, connect() to a closed localhost
+#      port), until the log holds N lines; real enumerations (lsmod, kmod list, modinfo, depmod -a
+#      -b TMPDIR) run at the start, in the middle and at the end;
+#   5. deletes its rules, stops auditd, compares the kernel's `lost` counter before and after (fails
+#      if records were lost), restores enabled and backlog_limit, removes its temp files;
+#   6. writes the whole audit log, as auditd wrote it, to OUTPUT.
+set -uo pipefail
+export LC_ALL=C
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+readonly KEY=kmebench
+readonly BACKLOG=65536
+
+die() {
+	printf 'capture-corpus.sh: %s\n' "$*" >&2
+	exit 1
+}
+say() { printf 'capture-corpus.sh: %s\n' "$*" >&2; }
+
+usage() {
+	printf 'usage: %s [--lines N] [--format RAW|ENRICHED] [--wait SECONDS] OUTPUT.log\n' "$0" >&2
+	exit 2
+}
+
+lines=1000000
+format=RAW
+wait_s=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--lines) [ $# -ge 2 ] || usage; lines=$2; shift 2 ;;
+	--format) [ $# -ge 2 ] || usage; format=$2; shift 2 ;;
+	--wait) [ $# -ge 2 ] || usage; wait_s=$2; shift 2 ;;
+	-h|--help) usage ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || usage
+output=$1
+case "$lines" in ''|*[!0-9]*) die "--lines needs a number" ;; esac
+[ "$lines" -ge 1000 ] || die "--lines must be at least 1000"
+case "$wait_s" in ''|*[!0-9]*) die "--wait needs a number of seconds" ;; esac
+case "$format" in RAW|ENRICHED) ;; *) die "--format must be RAW or ENRICHED" ;; esac
+outdir=$(dirname -- "$output")
+[ -d "$outdir" ] && [ -w "$outdir" ] || die "cannot write to directory $outdir"
+
+[ "$(id -u)" = 0 ] || die "must run as root: it starts auditd and loads kernel audit rules"
+for tool in auditd auditctl awk seq xargs; do
+	command -v "$tool" >/dev/null || die "$tool not found"
+done
+
+# --- wait for / refuse a kernel audit subsystem in use -----------------------------------------------
+busy() {
+	local st
+	if pidof auditd >/dev/null; then
+		echo "an auditd is running (pid $(pidof auditd))"
+		return 0
+	fi
+	st=$(auditctl -s 2>/dev/null) || { echo "auditctl -s failed"; return 0; }
+	if [ "$(printf '%s\n' "$st" | awk '$1 == "pid" { print $2 }')" != 0 ]; then
+		echo "a process is registered as the audit daemon"
+		return 0
+	fi
+	if [ "$(auditctl -l 2>/dev/null)" != "No rules" ]; then
+		echo "audit rules are loaded"
+		return 0
+	fi
+	return 1
+}
+deadline=$((SECONDS + wait_s))
+while why=$(busy); do
+	[ "$SECONDS" -lt "$deadline" ] || die "kernel audit subsystem busy: $why; not capturing (try --wait)"
+	say "busy ($why); retrying"
+	sleep 5
+done
+status=$(auditctl -s) || die "auditctl -s failed: no audit support in this kernel?"
+get_status() { printf '%s\n' "$status" | awk -v k="$1" '$1 == k { print $2 }'; }
+enabled0=$(get_status enabled)
+backlog0=$(get_status backlog_limit)
+lost0=$(get_status lost)
+[ "$enabled0" != 2 ] || die "the audit configuration is locked (enabled 2): nothing can be changed"
+
+# --- cleanup trap ------------------------------------------------------------------------------------
+tmp=
+daemon_pid=
+rules_file=
+pidfile_existed=0
+[ -e /var/run/auditd.pid ] && pidfile_existed=1
+
+cleanup() {
+	local rc=$? spec i
+	trap - EXIT INT TERM HUP
+	if [ -n "$rules_file" ] && [ -s "$rules_file" ]; then
+		while IFS= read -r spec; do
+			# shellcheck disable=SC2086 # a rule spec is a list of words
+			auditctl -d $spec >/dev/null 2>&1 || say "cleanup: could not delete rule $spec"
+		done <"$rules_file"
+	fi
+	if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
+		kill -TERM "$daemon_pid" 2>/dev/null
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$daemon_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$daemon_pid" 2>/dev/null && kill -KILL "$daemon_pid" 2>/dev/null
+		wait "$daemon_pid" 2>/dev/null
+	fi
+	[ "$pidfile_existed" = 1 ] || rm -f /var/run/auditd.pid
+	if [ -n "$enabled0" ] && [ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" != "$enabled0" ]; then
+		auditctl -e "$enabled0" >/dev/null || say "cleanup: could not restore enabled $enabled0"
+	fi
+	if [ -n "$backlog0" ] && [ "$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')" != "$backlog0" ]; then
+		auditctl -b "$backlog0" >/dev/null || say "cleanup: could not restore backlog_limit $backlog0"
+	fi
+	[ -n "$tmp" ] && rm -rf "$tmp"
+	rm -f "$output.tmp"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+tmp=$(mktemp -d /tmp/kme-bench-capture.XXXXXX) || die "mktemp failed"
+mkdir "$tmp/conf" "$tmp/plugins" "$tmp/log" "$tmp/work" || die "mkdir in $tmp failed"
+rules_file=$tmp/rules
+: >"$rules_file"
+
+cat >"$tmp/conf/auditd.conf" <<EOF
+local_events = yes
+write_logs = yes
+log_file = $tmp/log/audit.log
+log_group = root
+log_format = $format
+flush = INCREMENTAL_ASYNC
+freq = 1000
+max_log_file = 1000
+num_logs = 0
+max_log_file_action = IGNORE
+priority_boost = 0
+name_format = NONE
+space_left = 2
+space_left_action = IGNORE
+admin_space_left = 1
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = SYSLOG
+use_libwrap = no
+distribute_network = no
+q_depth = 80000
+overflow_action = SYSLOG
+max_restarts = 10
+plugin_dir = $tmp/plugins
+end_of_event_timeout = 2
+EOF
+chmod 600 "$tmp/conf/auditd.conf"
+
+auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 &
+daemon_pid=$!
+for ((i = 0; i < 100; i++)); do
+	[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$daemon_pid" ] && break
+	kill -0 "$daemon_pid" 2>/dev/null || die "auditd exited at start: $(cat "$tmp/auditd.out")"
+	sleep 0.1
+done
+[ "$i" -lt 100 ] || die "auditd (pid $daemon_pid) did not register with the kernel"
+auditctl -e 1 >/dev/null || die "auditctl -e 1 failed"
+auditctl -b "$BACKLOG" >/dev/null || die "auditctl -b $BACKLOG failed"
+say "auditd pid $daemon_pid, lost before: $lost0, target $lines lines ($format)"
+
+log=$tmp/log/audit.log
+work=$tmp/work
+# A closed localhost TCP port for connect(): the first of these nobody listens on.
+port=
+for p in 9 7 13 37 79 1023; do
+	if ! { : 3<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
+		port=$p
+		break
+	fi
+done
+[ -n "$port" ] || die "no closed localhost port found for the connect() phase"
+
+# Files for openat(): existing ones of several sizes and directories, and missing ones.
+mapfile -t files < <(find /etc /usr/share/doc/bash /usr/lib/os-release -maxdepth 1 -type f -readable 2>/dev/null | head -200)
+[ "${#files[@]}" -gt 10 ] || die "too few readable files for the openat phase"
+mkdir -p "$work/depmod/lib/modules/$(uname -r)"
+
+# A full round writes about 67000 lines; a small corpus gets smaller rounds (percent).
+scale=$((lines * 100 / 67000))
+[ "$scale" -le 100 ] || scale=100
+[ "$scale" -ge 5 ] || scale=5
+n1800=$((1800 * scale / 100)) n1000=$((1000 * scale / 100)) n600=$((600 * scale / 100))
+n200=$((200 * scale / 100)) n100=$((100 * scale / 100)) n20=$((20 * scale / 100))
+n2400=$((2400 * scale / 100))
+
+# One batch of about 2000 execs (full scale), varied programs and arguments. $1: round number.
+exec_batch() {
+	local r=$1 i base=$(($1 * 100000)) long
+	seq "$base" $((base + $n1800 - 1)) | xargs -n 3 /bin/true
+	seq "$base" $((base + $n600 - 1)) | sed 's/^/KME_BENCH_I=/' | xargs -I{} -n 1 env {} /bin/true
+	seq "$base" $((base + $n1000 - 1)) | xargs -n 5 /bin/echo round "$r" >/dev/null
+	printf '/usr/lib/x86_64-linux-gnu/file-%s.so\n' $(seq "$base" $((base + $n200 - 1))) | xargs -n 1 basename >/dev/null
+	for ((i = 0; i < $n200; i++)); do
+		sh -c ": $r $i"
+		/bin/date "+%s round $r item $i" >/dev/null
+	done
+	# long arguments with spaces: EXECVE a1 becomes hex, a few over the record split size
+	long=$(printf 'x y %.0s' $(seq 1 $((50 + r % 200))))
+	for ((i = 0; i < $n100; i++)); do
+		/bin/true "$long $i" "two words" 'quote"d'
+	done
+	for ((i = 0; i < $n20; i++)); do
+		/bin/true "$(printf '%*s' 4000 "round $r arg $i")"
+	done
+	bash -c 'for i in 1 2 3; do /bin/true "$i"; done'
+}
+
+# One batch of about 3000 openat and 600 connect events (full scale), from this shell (no fork
+# per syscall).
+io_batch() {
+	local r=$1 i nf=${#files[@]}
+	{
+		for ((i = 0; i < $n2400; i++)); do
+			: <"${files[(i + r) % nf]}"
+		done
+		for ((i = 0; i < $n600; i++)); do
+			: <"/nonexistent/kme-bench/$r/$i"
+		done
+		for ((i = 0; i < $n600; i++)); do
+			: 3<>"/dev/tcp/127.0.0.1/$port"
+		done
+	} 2>/dev/null
+}
+
+# Real enumerations; their output and errors (a kernel without modules has no /proc/modules) do
+# not matter, their exec events do.
+enumerate() {
+	{
+	lsmod >/dev/null
+	kmod list >/dev/null
+	modinfo "$(lsmod | awk 'NR == 2 { print $1 }')" >/dev/null 2>&1 || modinfo ext4 >/dev/null 2>&1
+	depmod -a -b "$work/depmod" "$(uname -r)" >/dev/null 2>&1
+	sh -c 'lsmod >/dev/null; /sbin/modinfo -F license ext4 >/dev/null 2>&1' || true
+	bash -c 'depmod --all -b "$1" "$2" >/dev/null 2>&1' depmod-bench "$work/depmod" "$(uname -r)" || true
+	} 2>/dev/null
+}
+
+log_lines() { wc -l <"$log" 2>/dev/null || echo 0; }
+
+(
+	# A new loginuid gives this subshell and its descendants an audit session of their own.
+	echo 0 >/proc/self/loginuid 2>/dev/null || { say "cannot set a loginuid"; exit 1; }
+	read -r ses </proc/self/sessionid
+	[ -n "$ses" ] && [ "$ses" != 4294967295 ] || { say "no audit session id"; exit 1; }
+	for spec in "always,exit -F arch=b64 -S execve,execveat -F sessionid=$ses -k $KEY" \
+		"always,exit -F arch=b32 -S execve,execveat -F sessionid=$ses -k $KEY" \
+		"always,exit -F arch=b64 -S openat,connect -F sessionid=$ses -k $KEY-io"; do
+		printf '%s\n' "$spec" >>"$rules_file"
+		# shellcheck disable=SC2086
+		auditctl -a $spec >/dev/null || { say "auditctl -a $spec failed"; exit 1; }
+	done
+	cd "$work" || exit 1
+	enumerate
+	r=0
+	mid=0
+	while :; do
+		n=$(log_lines)
+		[ "$n" -lt "$lines" ] || break
+		if [ "$mid" = 0 ] && [ "$n" -ge $((lines / 2)) ]; then
+			enumerate
+			mid=1
+		fi
+		exec_batch "$r"
+		io_batch "$r"
+		r=$((r + 1))
+	done
+	enumerate
+	say "session $ses: $r rounds"
+) || die "capture session failed"
+
+# Let auditd write the last records, then delete the rules and stop auditd.
+sleep 1
+while IFS= read -r spec; do
+	# shellcheck disable=SC2086
+	auditctl -d $spec >/dev/null 2>&1 || die "cannot delete rule $spec"
+done <"$rules_file"
+: >"$rules_file"
+kill -TERM "$daemon_pid"
+wait "$daemon_pid"
+daemon_pid=
+lost1=$(auditctl -s | awk '$1 == "lost" { print $2 }')
+say "kernel lost counter: before $lost0, after $lost1"
+[ "$lost1" = "$lost0" ] || die "the kernel lost $((lost1 - lost0)) audit records during the capture: corpus incomplete"
+
+cp "$log" "$output.tmp" && mv "$output.tmp" "$output" || die "cannot write $output"
+chmod 644 "$output"
+say "wrote $output: $(wc -l <"$output") lines, $(stat -c %s "$output") bytes, $(grep -c '^type=SYSCALL' "$output") syscall records, $(grep -c '^type=EXECVE' "$output") EXECVE records"

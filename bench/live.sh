@@ -1,0 +1,273 @@
+#!/bin/bash
+# Live cost (issue 4, item 4): the plugin's CPU time under a real auditd at a sustained exec load,
+# against laurel's as a plugin of the same auditd, under the same load.
+#
+#   bench/live.sh [--rate N] [--seconds S] [--plugin PATH] [--no-laurel] [--wait SECONDS]
+#
+# What it does, and undoes on every exit (trap):
+#   1. refuses unless root, no auditd runs, nothing is registered as audit daemon, no rules are
+#      loaded (retrying for --wait seconds, default 0);
+#   2. starts `auditd -n -c TMPDIR` with a config of its own (RAW log in TMPDIR, plugin_dir in
+#      TMPDIR, q_depth 80000) and two plugins, both `format = string`:
+#        audisp-kmod-enum (a root-owned 0750 copy of PATH) with `-c TMPDIR/kme.conf`: the shipped
+#          configuration, state_file in TMPDIR;
+#        laurel (when installed) with its defaults, its log file in TMPDIR, no privilege drop;
+#      backlog_limit 65536;
+#   3. in a subshell with a fresh audit session, loads the plugin's shipped rules (execve,execveat
+#      b64/b32) filtered on that session, and runs bench/loadgen.py: N (default 1000) execs of
+#      /bin/true per second for S (default 30) seconds;
+#   4. waits until the plugins have drained, then reads utime+stime of auditd and of each plugin from
+#      /proc/PID/stat (the plugins are still running: their own CPU, whole life, and the part spent
+#      during the load: the difference with a reading taken just before it), deletes the rules, stops
+#      auditd, checks the kernel's lost counter, restores enabled/backlog_limit, removes TMPDIR.
+# Prints the CPU seconds and the ratio plugin/laurel (target <= 0.25).
+set -uo pipefail
+export LC_ALL=C
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
+TOP=$(cd "$HERE/.." && pwd) || exit 1
+readonly HERE TOP
+
+die() {
+	printf 'live.sh: %s\n' "$*" >&2
+	exit 1
+}
+say() { printf 'live.sh: %s\n' "$*" >&2; }
+
+rate=1000
+seconds=30
+plugin=${KME_PLUGIN:-}
+use_laurel=1
+wait_s=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--rate) rate=$2; shift 2 ;;
+	--seconds) seconds=$2; shift 2 ;;
+	--plugin) plugin=$2; shift 2 ;;
+	--no-laurel) use_laurel=0; shift ;;
+	--wait) wait_s=$2; shift 2 ;;
+	*) printf 'usage: %s [--rate N] [--seconds S] [--plugin PATH] [--no-laurel] [--wait SECONDS]\n' "$0" >&2
+	   exit 2 ;;
+	esac
+done
+[ -n "$plugin" ] || plugin=$TOP/plugin/audisp-kmod-enum
+[ -x "$plugin" ] || die "audisp-kmod-enum not found at $plugin: build it, or pass --plugin PATH"
+[ "$(id -u)" = 0 ] || die "must run as root: it starts auditd and loads kernel audit rules"
+for tool in auditd auditctl python3; do
+	command -v "$tool" >/dev/null || die "$tool not found"
+done
+laurel=
+[ "$use_laurel" = 1 ] && laurel=$(command -v laurel || true)
+[ "$use_laurel" = 0 ] || [ -n "$laurel" ] || say "laurel is not installed: measuring the plugin alone"
+shipped_conf=$TOP/conf/audisp-kmod-enum.conf.in
+[ -r "$shipped_conf" ] || die "cannot read $shipped_conf"
+
+busy() {
+	if pidof auditd >/dev/null; then echo "an auditd is running (pid $(pidof auditd))"; return 0; fi
+	if [ "$(auditctl -s 2>/dev/null | awk '$1 == "pid" { print $2 }')" != 0 ]; then
+		echo "a process is registered as the audit daemon"; return 0
+	fi
+	if [ "$(auditctl -l 2>/dev/null)" != "No rules" ]; then echo "audit rules are loaded"; return 0; fi
+	return 1
+}
+deadline=$((SECONDS + wait_s))
+while why=$(busy); do
+	[ "$SECONDS" -lt "$deadline" ] || die "kernel audit subsystem busy: $why (try --wait)"
+	say "busy ($why); retrying"
+	sleep 5
+done
+status=$(auditctl -s) || die "auditctl -s failed"
+get_status() { printf '%s\n' "$status" | awk -v k="$1" '$1 == k { print $2 }'; }
+enabled0=$(get_status enabled)
+backlog0=$(get_status backlog_limit)
+lost0=$(get_status lost)
+[ "$enabled0" != 2 ] || die "the audit configuration is locked (enabled 2)"
+
+tmp=
+daemon_pid=
+rules_file=
+pidfile_existed=0
+[ -e /var/run/auditd.pid ] && pidfile_existed=1
+cleanup() {
+	local rc=$? spec i
+	trap - EXIT INT TERM HUP
+	if [ -n "$rules_file" ] && [ -s "$rules_file" ]; then
+		while IFS= read -r spec; do
+			# shellcheck disable=SC2086
+			auditctl -d $spec >/dev/null 2>&1 || say "cleanup: could not delete rule $spec"
+		done <"$rules_file"
+	fi
+	if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
+		kill -TERM "$daemon_pid" 2>/dev/null
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$daemon_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$daemon_pid" 2>/dev/null && kill -KILL "$daemon_pid" 2>/dev/null
+		wait "$daemon_pid" 2>/dev/null
+	fi
+	[ "$pidfile_existed" = 1 ] || rm -f /var/run/auditd.pid
+	if [ -n "$enabled0" ] && [ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" != "$enabled0" ]; then
+		auditctl -e "$enabled0" >/dev/null || say "cleanup: could not restore enabled $enabled0"
+	fi
+	if [ -n "$backlog0" ] && [ "$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')" != "$backlog0" ]; then
+		auditctl -b "$backlog0" >/dev/null || say "cleanup: could not restore backlog_limit $backlog0"
+	fi
+	[ -n "$tmp" ] && rm -rf "$tmp"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+tmp=$(mktemp -d /tmp/kme-bench-live.XXXXXX) || die "mktemp failed"
+mkdir -m 700 "$tmp/conf" "$tmp/plugins" "$tmp/log" "$tmp/bin" "$tmp/state" "$tmp/laurel" || die "mkdir failed"
+rules_file=$tmp/rules
+: >"$rules_file"
+install -o root -g root -m 0750 "$plugin" "$tmp/bin/audisp-kmod-enum" || die "cannot copy $plugin"
+sed "s|^state_file = .*|state_file = $tmp/state/state.json|" "$shipped_conf" >"$tmp/kme.conf"
+! grep -q '@[a-z]*@' "$tmp/kme.conf" || die "unsubstituted @variable@ in $shipped_conf"
+chmod 0640 "$tmp/kme.conf"
+"$tmp/bin/audisp-kmod-enum" --check-config -c "$tmp/kme.conf" >/dev/null || die "the plugin refuses $tmp/kme.conf"
+
+cat >"$tmp/conf/auditd.conf" <<EOF
+local_events = yes
+write_logs = yes
+log_file = $tmp/log/audit.log
+log_group = root
+log_format = RAW
+flush = INCREMENTAL_ASYNC
+freq = 1000
+max_log_file = 1000
+num_logs = 0
+max_log_file_action = IGNORE
+priority_boost = 0
+name_format = NONE
+space_left = 2
+space_left_action = IGNORE
+admin_space_left = 1
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = SYSLOG
+use_libwrap = no
+distribute_network = no
+q_depth = 80000
+overflow_action = SYSLOG
+max_restarts = 10
+plugin_dir = $tmp/plugins
+end_of_event_timeout = 2
+EOF
+chmod 600 "$tmp/conf/auditd.conf"
+cat >"$tmp/plugins/kme.conf" <<EOF
+active = yes
+direction = out
+path = $tmp/bin/audisp-kmod-enum
+type = always
+args = -c $tmp/kme.conf
+format = string
+EOF
+if [ -n "$laurel" ]; then
+	cat >"$tmp/laurel.toml" <<EOF
+directory = "$tmp/laurel"
+statusreport-period = 0
+[auditlog]
+file = "audit.log"
+size = 1000000000
+generations = 1
+EOF
+	cat >"$tmp/plugins/laurel.conf" <<EOF
+active = yes
+direction = out
+path = $laurel
+type = always
+args = --config $tmp/laurel.toml
+format = string
+EOF
+fi
+chmod 0640 "$tmp/plugins/"*.conf
+
+auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 &
+daemon_pid=$!
+for ((i = 0; i < 100; i++)); do
+	[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$daemon_pid" ] && break
+	kill -0 "$daemon_pid" 2>/dev/null || die "auditd exited at start: $(cat "$tmp/auditd.out")"
+	sleep 0.1
+done
+[ "$i" -lt 100 ] || die "auditd (pid $daemon_pid) did not register with the kernel"
+auditctl -e 1 >/dev/null || die "auditctl -e 1 failed"
+auditctl -b 65536 >/dev/null || die "auditctl -b 65536 failed"
+
+# The plugins are auditd's children; wait until they run.
+child_of() { pgrep -P "$daemon_pid" -f "$1" | head -1; }
+kme_pid=
+laurel_pid=
+for ((i = 0; i < 50; i++)); do
+	kme_pid=$(child_of "$tmp/bin/audisp-kmod-enum")
+	[ -z "$laurel" ] || laurel_pid=$(child_of "$laurel")
+	[ -n "$kme_pid" ] && { [ -z "$laurel" ] || [ -n "$laurel_pid" ]; } && break
+	sleep 0.1
+done
+[ -n "$kme_pid" ] || die "auditd did not start the plugin: $(cat "$tmp/auditd.out")"
+[ -z "$laurel" ] || [ -n "$laurel_pid" ] || die "auditd did not start laurel: $(cat "$tmp/auditd.out")"
+sleep 1
+
+tck=$(getconf CLK_TCK)
+# cpu PID: utime+stime in seconds (fields 14 and 15, counted after the ") " that ends comm).
+cpu() { awk -v t="$tck" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / t }' "/proc/$1/stat"; }
+kme0=$(cpu "$kme_pid")
+auditd0=$(cpu "$daemon_pid")
+[ -z "$laurel" ] || laurel0=$(cpu "$laurel_pid")
+
+(
+	echo 0 >/proc/self/loginuid 2>/dev/null || { say "cannot set a loginuid"; exit 1; }
+	read -r ses </proc/self/sessionid
+	[ -n "$ses" ] && [ "$ses" != 4294967295 ] || { say "no audit session id"; exit 1; }
+	for arch in b64 b32; do
+		spec="always,exit -F arch=$arch -S execve,execveat -F sessionid=$ses -k kmebench-live"
+		printf '%s\n' "$spec" >>"$rules_file"
+		# shellcheck disable=SC2086
+		auditctl -a $spec >/dev/null || { say "auditctl -a $spec failed"; exit 1; }
+	done
+	python3 "$HERE/loadgen.py" "$rate" "$seconds"
+) >"$tmp/loadgen.out" || die "load session failed"
+say "load: $(cat "$tmp/loadgen.out")"
+
+# Drained when the plugins' CPU time stops moving for 2 s (at most 60 s).
+snap() { echo "$(cpu "$kme_pid") ${laurel_pid:+$(cpu "$laurel_pid")}"; }
+prev=$(snap)
+for ((i = 0; i < 30; i++)); do
+	sleep 2
+	cur=$(snap)
+	[ "$cur" = "$prev" ] && break
+	prev=$cur
+done
+kme1=$(cpu "$kme_pid")
+auditd1=$(cpu "$daemon_pid")
+[ -z "$laurel" ] || laurel1=$(cpu "$laurel_pid")
+execs=$(grep -c '^type=SYSCALL.*key="kmebench-live"' "$tmp/log/audit.log")
+
+while IFS= read -r spec; do
+	# shellcheck disable=SC2086
+	auditctl -d $spec >/dev/null 2>&1 || die "cannot delete rule $spec"
+done <"$rules_file"
+: >"$rules_file"
+kill -TERM "$daemon_pid"
+wait "$daemon_pid"
+daemon_pid=
+lost1=$(auditctl -s | awk '$1 == "lost" { print $2 }')
+
+printf 'live: %s execs/s target for %s s: %s; exec events in the audit log: %s; kernel lost: %s\n' \
+	"$rate" "$seconds" "$(cat "$tmp/loadgen.out")" "$execs" "$((lost1 - lost0))"
+[ -z "$laurel" ] || printf 'live: laurel wrote %s lines\n' "$(cat "$tmp/laurel/audit.log"* 2>/dev/null | wc -l)"
+printf '%-18s %12s %12s\n' process cpu_total_s cpu_load_s
+printf '%-18s %12s %12s\n' audisp-kmod-enum "$kme1" "$(awk -v a="$kme0" -v b="$kme1" 'BEGIN { printf "%.2f", b - a }')"
+[ -z "$laurel" ] || printf '%-18s %12s %12s\n' laurel "$laurel1" \
+	"$(awk -v a="$laurel0" -v b="$laurel1" 'BEGIN { printf "%.2f", b - a }')"
+printf '%-18s %12s %12s\n' auditd "$auditd1" "$(awk -v a="$auditd0" -v b="$auditd1" 'BEGIN { printf "%.2f", b - a }')"
+if [ -n "$laurel" ]; then
+	awk -v k="$kme1" -v l="$laurel1" -v k0="$kme0" -v l0="$laurel0" 'BEGIN {
+		if (l > 0) printf "plugin/laurel cpu (whole life) = %.3f\n", k / l
+		if (l - l0 > 0) printf "plugin/laurel cpu (during load) = %.3f   (target <= 0.25)\n", (k - k0) / (l - l0) }'
+fi
+[ "$lost1" = "$lost0" ] || { say "the kernel lost $((lost1 - lost0)) records: the load was not fully seen"; exit 1; }

@@ -1,0 +1,224 @@
+#!/bin/bash
+# Replay benchmark of issue 4: audisp-kmod-enum --replay vs a bare libauparse feed loop vs laurel.
+#
+#   bench/run.sh [--rounds N] [--lines N] [--plugin PATH] [--install-laurel] [--no-laurel] [LOG...]
+#   bench/run.sh --smoke [--plugin PATH]
+#
+# With no LOG it uses the corpus cached in $KME_BENCH_CACHE (default /var/tmp/kme-bench) as
+# corpus-N.log, capturing it first with bench/capture-corpus.sh --lines N (root, a real auditd;
+# default N = 1000000). Each LOG is benchmarked on its own.
+#
+# For each log, after one untimed read that puts it in the page cache, runs ROUNDS rounds (default
+# 5), each running in turn
+#   (a) replay:   audisp-kmod-enum --replay LOG >/dev/null      (built-in configuration)
+#   (b) feedloop: bench/feedloop LOG                            (built here with gcc -O2 -lauparse)
+#   (c) laurel:   laurel -c CONF <LOG >/dev/null                (when installed; CONF: output "-")
+# each under /usr/bin/time -v (package `time`), and prints per program the median, min and max of
+# the wall time, the median user and system time and the largest peak RSS, then the ratios
+# replay/feedloop and laurel/replay (of the medians). Every run's exit status and output are checked
+# (the replay summary must count every line of the log as a record; feedloop must count events);
+# a failed run makes the script fail. Benchmarks are not timed tests: no time is asserted.
+#
+# --smoke: CI mode. A small corpus (capture-corpus.sh --lines 20000, cached; about 10 s) and one
+# round; additionally checks that the replay alerted on the corpus's enumerations and that laurel
+# (when installed) wrote one JSON object per event.
+set -uo pipefail
+export LC_ALL=C
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
+TOP=$(cd "$HERE/.." && pwd) || exit 1
+readonly HERE TOP
+CACHE=${KME_BENCH_CACHE:-/var/tmp/kme-bench}
+
+die() {
+	printf 'run.sh: %s\n' "$*" >&2
+	exit 1
+}
+say() { printf 'run.sh: %s\n' "$*" >&2; }
+
+usage() {
+	printf 'usage: %s [--smoke] [--rounds N] [--lines N] [--plugin PATH] [--install-laurel] [--no-laurel] [LOG...]\n' "$0" >&2
+	exit 2
+}
+
+rounds=5
+lines=1000000
+smoke=0
+plugin=${KME_PLUGIN:-}
+install_laurel=0
+use_laurel=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--smoke) smoke=1; shift ;;
+	--rounds) [ $# -ge 2 ] || usage; rounds=$2; shift 2 ;;
+	--lines) [ $# -ge 2 ] || usage; lines=$2; shift 2 ;;
+	--plugin) [ $# -ge 2 ] || usage; plugin=$2; shift 2 ;;
+	--install-laurel) install_laurel=1; shift ;;
+	--no-laurel) use_laurel=0; shift ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+case "$rounds" in ''|*[!0-9]*|0) die "--rounds needs a positive number" ;; esac
+if [ "$smoke" = 1 ]; then
+	rounds=1
+	lines=20000
+fi
+
+# --- the programs -------------------------------------------------------------------------------------
+if [ -z "$plugin" ]; then
+	for p in "$TOP/plugin/audisp-kmod-enum" "$PWD/plugin/audisp-kmod-enum"; do
+		[ -x "$p" ] && { plugin=$p; break; }
+	done
+fi
+[ -n "$plugin" ] && [ -x "$plugin" ] ||
+	die "audisp-kmod-enum not found: build it, then pass --plugin PATH (or set KME_PLUGIN)"
+[ -x /usr/bin/time ] || die "/usr/bin/time not found: install the package 'time' (apt-get install time)"
+command -v gcc >/dev/null || die "gcc not found"
+
+if [ "$install_laurel" = 1 ] && ! command -v laurel >/dev/null; then
+	apt-get install -y laurel >&2 || die "apt-get install laurel failed"
+fi
+laurel=
+if [ "$use_laurel" = 1 ]; then
+	laurel=$(command -v laurel || true)
+	[ -n "$laurel" ] || say "laurel is not installed: (c) skipped (--install-laurel installs it)"
+fi
+
+tmp=$(mktemp -d /tmp/kme-bench-run.XXXXXX) || die "mktemp failed"
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+feedloop=$tmp/feedloop
+# shellcheck disable=SC2046 # pkg-config prints a list of flags
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror "$HERE/feedloop.c" -o "$feedloop" \
+	$(pkg-config --cflags --libs auparse 2>/dev/null || echo -lauparse) ||
+	die "cannot build bench/feedloop.c (libauparse-dev installed?)"
+
+if [ -n "$laurel" ]; then
+	# laurel's defaults (pid/script/container enrichment, argv as array), its JSON to stdout.
+	mkdir "$tmp/laurel"
+	cat >"$tmp/laurel.toml" <<EOF
+directory = "$tmp/laurel"
+statusreport-period = 0
+[auditlog]
+file = "-"
+EOF
+fi
+
+# --- the corpus ---------------------------------------------------------------------------------------
+logs=("$@")
+if [ ${#logs[@]} -eq 0 ]; then
+	corpus=$CACHE/corpus-$lines.log
+	if [ ! -s "$corpus" ]; then
+		mkdir -p "$CACHE" || die "cannot create $CACHE"
+		say "no cached corpus $corpus: capturing one under auditd"
+		"$HERE/capture-corpus.sh" --lines "$lines" --wait 600 "$corpus" ||
+			die "capture failed (as root, with auditd installed; or give a LOG)"
+	fi
+	logs=("$corpus")
+fi
+for log in "${logs[@]}"; do
+	[ -r "$log" ] && [ -f "$log" ] || die "cannot read $log"
+done
+
+# --- measuring ----------------------------------------------------------------------------------------
+# run NAME LOG OUTFILE: one timed run; appends "wall user sys rss_kib" to $tmp/NAME.times.
+run() {
+	local name=$1 log=$2 out=$3 t0 t1 rc
+	local tv=$tmp/$name.time
+	t0=$(date +%s%N)
+	case "$name" in
+	replay) /usr/bin/time -v -o "$tv" "$plugin" --replay "$log" >"$out" 2>"$tmp/replay.err" ;;
+	feedloop) /usr/bin/time -v -o "$tv" "$feedloop" "$log" >"$out" 2>"$tmp/feedloop.err" ;;
+	laurel) (cd "$tmp/laurel" && /usr/bin/time -v -o "$tv" "$laurel" -c "$tmp/laurel.toml" <"$log" \
+		>"$out" 2>"$tmp/laurel.err") ;;
+	esac
+	rc=$?
+	t1=$(date +%s%N)
+	if [ "$rc" != 0 ]; then
+		say "$name failed on $log (exit $rc):"
+		cat "$tmp/$name.err" >&2
+		return 1
+	fi
+	awk -v wall="$(((t1 - t0) / 1000))" '
+		/User time \(seconds\)/ { u = $NF }
+		/System time \(seconds\)/ { s = $NF }
+		/Maximum resident set size/ { r = $NF }
+		END { printf "%.6f %s %s %s\n", wall / 1e6, u, s, r }' "$tv" >>"$tmp/$name.times"
+}
+
+# check NAME LOG OUTFILE: the run printed what it must.
+check() {
+	local name=$1 log=$2 out=$3 nlines sum rec ev
+	case "$name" in
+	replay)
+		nlines=$(awk 'END { print NR }' "$log")
+		sum=$(grep 'summary: records=' "$tmp/replay.err") || { say "replay printed no summary"; return 1; }
+		rec=$(printf '%s\n' "$sum" | sed -n 's/.*summary: records=\([0-9]*\) .*/\1/p')
+		[ "$rec" = "$nlines" ] || { say "replay counted $rec records, the log has $nlines lines"; return 1; }
+		;;
+	feedloop)
+		ev=$(sed -n 's/^events=\([0-9]*\) .*/\1/p' "$out")
+		[ -n "$ev" ] && [ "$ev" -gt 0 ] || { say "feedloop printed no event count"; return 1; }
+		;;
+	laurel)
+		grep -q 'Stopped .*laurel processed [0-9]* lines' "$tmp/laurel.err" ||
+			{ say "laurel did not report a clean stop:"; cat "$tmp/laurel.err" >&2; return 1; }
+		;;
+	esac
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+progs=(replay feedloop)
+[ -n "$laurel" ] && progs+=(laurel)
+
+status=0
+for log in "${logs[@]}"; do
+	rm -f "$tmp"/*.times
+	cat "$log" >/dev/null
+	nlines=$(awk 'END { print NR }' "$log")
+	printf '\ncorpus: %s: %d lines, %d bytes\n' "$log" "$nlines" "$(stat -c %s "$log")"
+	for ((r = 1; r <= rounds; r++)); do
+		for name in "${progs[@]}"; do
+			out=/dev/null
+			[ "$name" = feedloop ] && out=$tmp/feedloop.out
+			[ "$smoke" = 1 ] && [ "$name" != feedloop ] && out=$tmp/$name.out
+			run "$name" "$log" "$out" && check "$name" "$log" "$out" || { status=1; continue 3; }
+		done
+	done
+	printf '%s\n' "$(cat "$tmp/feedloop.out")" | sed 's/^/feedloop: /'
+	sed -n 's/^audisp-kmod-enum: \(summary: .*\)/replay: \1/p' "$tmp/replay.err"
+	printf '%-9s %5s %9s %9s %9s %9s %9s %10s\n' program runs median_s min_s max_s user_s sys_s maxrss_MiB
+	for name in "${progs[@]}"; do
+		f=$tmp/$name.times
+		med=$(cut -d' ' -f1 "$f" | median)
+		printf '%-9s %5d %9.3f %9.3f %9.3f %9.3f %9.3f %10.1f\n' "$name" "$(wc -l <"$f")" "$med" \
+			"$(cut -d' ' -f1 "$f" | sort -n | head -1)" "$(cut -d' ' -f1 "$f" | sort -n | tail -1)" \
+			"$(cut -d' ' -f2 "$f" | median)" "$(cut -d' ' -f3 "$f" | median)" \
+			"$(cut -d' ' -f4 "$f" | sort -n | tail -1 | awk '{ print $1 / 1024 }')"
+		eval "med_$name=$med"
+	done
+	awk -v r="$med_replay" -v f="$med_feedloop" 'BEGIN { printf "replay/feedloop = %.2f\n", r / f }'
+	if [ -n "$laurel" ]; then
+		awk -v r="$med_replay" -v l="$med_laurel" 'BEGIN { printf "laurel/replay   = %.2f\n", l / r }'
+	fi
+	if [ "$smoke" = 1 ]; then
+		# Sane output, not speed: the corpus holds real enumerations, so the replay alerts; laurel
+		# writes JSON lines.
+		n=$(grep -c '"rule"' "$tmp/replay.out" || true)
+		[ "$n" -ge 1 ] || { say "smoke: replay printed no alert on $log"; status=1; }
+		if [ -n "$laurel" ]; then
+			head -1 "$tmp/laurel.out" | grep -q '^{"ID":' || { say "smoke: laurel wrote no JSON"; status=1; }
+		fi
+		[ "$status" = 0 ] && printf 'smoke: ok (replay alerts: %d, laurel lines: %s)\n' "$n" \
+			"$([ -n "$laurel" ] && wc -l <"$tmp/laurel.out" || echo -)"
+	fi
+done
+printf '\nmachine: %s, %s CPU(s), %s; plugin %s; laurel %s\n' "$(. /etc/os-release && echo "$PRETTY_NAME")" \
+	"$(nproc)" "$(uname -r)" "$plugin" "$([ -n "$laurel" ] && "$laurel" --version 2>&1 | head -1 || echo none)"
+exit "$status"

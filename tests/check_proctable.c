@@ -1,0 +1,735 @@
+/* check_proctable.c - parents for exec events, in replay (no /proc).
+ *
+ * Every table here is made with procroot NULL, so /proc is never read: what
+ * the table knows comes from the stream alone.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proctable.h"
+
+#define MAXA 128
+#define KEEP 8
+
+/* A process start to feed the table, with storage for its strings. */
+struct px {
+	struct kme_exec ex;
+	struct kme_str argv[MAXA];
+};
+
+static struct kme_str S(const char *s)
+{
+	return (struct kme_str){ s, strlen(s) };
+}
+
+/* exe may be NULL (absent); args is NULL-terminated. */
+static void px_set(struct px *p, int32_t pid, int32_t ppid, int64_t sec,
+		   const char *exe, const char *const *args)
+{
+	size_t n = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->ex.sec = sec;
+	p->ex.success = true;
+	p->ex.proc.pid = pid;
+	p->ex.ppid = ppid;
+	if (exe != NULL) {
+		const char *slash = strrchr(exe, '/');
+
+		p->ex.proc.executable = S(exe);
+		p->ex.proc.name = S(slash ? slash + 1 : exe);
+	}
+	while (args != NULL && args[n] != NULL && n < MAXA) {
+		p->argv[n] = S(args[n]);
+		n++;
+	}
+	p->ex.proc.args = (struct kme_args){ p->argv, n, false };
+	p->ex.parent.pid = -1;
+}
+
+/* The parent as resolved, copied out (the table's strings are borrowed). */
+struct parent {
+	enum kme_parent_source source;
+	int32_t pid;
+	bool has_exe, has_name, truncated;
+	char exe[PT_MAX_PATH + 1], name[PT_MAX_PATH + 1];
+	size_t nargs, arglen[KEEP];
+	char arg[KEEP][PT_MAX_ARG_BYTES + 1];
+};
+
+static void copy_parent(const struct kme_exec *ex, struct parent *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->source = ex->parent_source;
+	out->pid = ex->parent.pid;
+	out->has_exe = kme_str_present(ex->parent.executable);
+	out->has_name = kme_str_present(ex->parent.name);
+	if (out->has_exe) {
+		ck_assert_uint_le(ex->parent.executable.len, PT_MAX_PATH);
+		memcpy(out->exe, ex->parent.executable.p, ex->parent.executable.len);
+	}
+	if (out->has_name) {
+		ck_assert_uint_le(ex->parent.name.len, PT_MAX_PATH);
+		memcpy(out->name, ex->parent.name.p, ex->parent.name.len);
+	}
+	out->nargs = ex->parent.args.n;
+	out->truncated = ex->parent.args.truncated;
+	for (i = 0; i < out->nargs && i < KEEP; i++) {
+		ck_assert_uint_le(ex->parent.args.v[i].len, PT_MAX_ARG_BYTES);
+		out->arglen[i] = ex->parent.args.v[i].len;
+		memcpy(out->arg[i], ex->parent.args.v[i].p, ex->parent.args.v[i].len);
+	}
+}
+
+/* What the engine does with one exec event: observe its SYSCALL, resolve
+ * the parent, remember the process. */
+static void exec_event(struct pt_table *t, struct px *p, struct parent *out)
+{
+	struct parent dummy;
+
+	pt_observe(t, p->ex.proc.pid, p->ex.ppid);
+	pt_resolve_parent(t, &p->ex);
+	copy_parent(&p->ex, out ? out : &dummy);
+	pt_record_exec(t, &p->ex);
+}
+
+/* Record an exec without looking at its parent. */
+static void record(struct pt_table *t, int32_t pid, int32_t ppid, int64_t sec,
+		   const char *exe, const char *const *args)
+{
+	struct px p;
+
+	px_set(&p, pid, ppid, sec, exe, args);
+	pt_record_exec(t, &p.ex);
+}
+
+/* Resolve the parent of a (hypothetical) child exec with this ppid. */
+static void parent_of(struct pt_table *t, int32_t pid, int32_t ppid,
+		      struct parent *out)
+{
+	static const char *const args[] = { "lsmod", NULL };
+	struct px p;
+
+	px_set(&p, pid, ppid, 1000, "/usr/sbin/lsmod", args);
+	pt_resolve_parent(t, &p.ex);
+	copy_parent(&p.ex, out);
+}
+
+static struct pt_table *table(size_t entries, size_t bytes)
+{
+	struct kme_err err = { "" };
+	struct pt_table *t = pt_new(entries, bytes, NULL, &err);
+
+	ck_assert_msg(t != NULL, "pt_new: %s", err.msg);
+	return t;
+}
+
+static const char *const mkinitramfs_args[] = { "/bin/sh", "/usr/sbin/mkinitramfs",
+						"-o", "/boot/initrd.img", NULL };
+static const char *const bash_args[] = { "-bash", NULL };
+
+/* ---- resolving parents ------------------------------------------------- */
+
+START_TEST(test_child_of_recorded_exec_gets_audit_parent_identity)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record(t, 100, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	parent_of(t, 101, 100, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_int_eq(p.pid, 100);
+	ck_assert(p.has_exe);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	ck_assert_str_eq(p.name, "mkinitramfs");
+	ck_assert_uint_eq(p.nargs, 4);
+	ck_assert_str_eq(p.arg[0], "/bin/sh");
+	ck_assert_str_eq(p.arg[2], "-o");
+	ck_assert_str_eq(p.arg[3], "/boot/initrd.img");
+	ck_assert(!p.truncated);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_unknown_parent_is_unknown_with_ppid_as_pid)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record(t, 100, 50, 10, "/usr/bin/bash", bash_args);
+	parent_of(t, 201, 555, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert_int_eq(p.pid, 555);
+	ck_assert(!p.has_exe);
+	ck_assert(!p.has_name);
+	ck_assert_uint_eq(p.nargs, 0);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_ppid_1_is_unknown_and_counted_as_reparented)
+{
+	static const char *const init_args[] = { "/sbin/init", NULL };
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct parent p;
+
+	record(t, 1, 0, 1, "/usr/lib/systemd/systemd", init_args);
+	parent_of(t, 300, 1, &p);
+	/* init adopted it: its identity (and exclusions) must not leak. */
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert(!p.has_exe);
+	ck_assert(!p.has_name);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.reparented, 1);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_fork_record_names_the_real_parent_of_a_reparented_child)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record(t, 300, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_record_fork(t, 300, 301, 11);
+	/* 300 exited before 301 exec'd: the kernel now says ppid 1. */
+	parent_of(t, 301, 1, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_int_eq(p.pid, 300);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_fork_of_unknown_parent_then_reparented_names_parent_pid)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	pt_record_fork(t, 350, 351, 11);
+	parent_of(t, 351, 1, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert_int_eq(p.pid, 350);
+	ck_assert(!p.has_exe);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_earlier_exec_lineage_survives_reparenting)
+{
+	static const char *const sh_args[] = { "sh", "-c", "x", NULL };
+	static const char *const lsmod_args[] = { "lsmod", NULL };
+	struct pt_table *t = table(100, 0);
+	struct px a, b;
+	struct parent p;
+
+	record(t, 300, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	px_set(&a, 400, 300, 11, "/usr/bin/dash", sh_args);
+	exec_event(t, &a, &p);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	/* 300 exits; 400 is adopted by init and execs again. */
+	px_set(&b, 400, 1, 12, "/usr/sbin/lsmod", lsmod_args);
+	exec_event(t, &b, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_int_eq(p.pid, 300);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_child_exec_logged_before_parent_fork_keeps_its_identity)
+{
+	static const char *const make_args[] = { "make", "-j2", NULL };
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record(t, 500, 50, 10, "/usr/bin/bash", bash_args);
+	/* vfork: the child's exec completes before the parent's vfork returns,
+	 * so its event comes first. */
+	record(t, 501, 500, 11, "/usr/bin/make", make_args);
+	pt_record_fork(t, 500, 501, 11);
+	parent_of(t, 502, 501, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_int_eq(p.pid, 501);
+	ck_assert_str_eq(p.exe, "/usr/bin/make");
+	ck_assert_str_eq(p.arg[1], "-j2");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_forked_child_that_never_execs_has_its_parents_identity)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_record_fork(t, 600, 601, 11); /* a subshell */
+	parent_of(t, 602, 601, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_int_eq(p.pid, 601);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	ck_assert_uint_eq(p.nargs, 4);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_systemd_user_is_a_subreaper)
+{
+	static const char *const user_mgr[] = { "/lib/systemd/systemd", "--user", NULL };
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct parent p;
+
+	record(t, 900, 1, 10, "/usr/lib/systemd/systemd", user_mgr);
+	parent_of(t, 901, 900, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert(!p.has_exe);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.reparented, 1);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_process_merely_named_systemd_is_an_ordinary_parent)
+{
+	static const char *const sysd[] = { "/usr/lib/systemd/systemd", "--system", NULL };
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record(t, 910, 1, 10, "/usr/lib/systemd/systemd", sysd);
+	parent_of(t, 911, 910, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "systemd");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_parent_strings_are_copies_not_the_callers)
+{
+	struct pt_table *t = table(100, 0);
+	char exe[] = "/usr/sbin/mkinitramfs", arg1[] = "-o";
+	struct px x;
+	struct parent p;
+
+	px_set(&x, 100, 50, 10, NULL, NULL);
+	x.ex.proc.executable = S(exe);
+	x.ex.proc.name = (struct kme_str){ exe + 10, 11 };
+	x.argv[0] = S(arg1);
+	x.ex.proc.args.n = 1;
+	pt_record_exec(t, &x.ex);
+	memset(exe, 'X', sizeof(exe) - 1);
+	memset(arg1, 'Y', sizeof(arg1) - 1);
+	parent_of(t, 101, 100, &p);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	ck_assert_str_eq(p.name, "mkinitramfs");
+	ck_assert_str_eq(p.arg[0], "-o");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_seed_without_procroot_reads_nothing)
+{
+	struct pt_table *t = table(100, 0);
+	struct kme_err err = { "" };
+	struct pt_stats st;
+
+	ck_assert_int_eq(pt_seed_procfs(t, &err), 0);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.entries, 0);
+	ck_assert_uint_eq(st.procfs_reads, 0);
+	ck_assert_uint_eq(st.procfs_misses, 0);
+	pt_free(t);
+}
+END_TEST
+
+/* ---- pid reuse --------------------------------------------------------- */
+
+START_TEST(test_pid_seen_with_other_parent_is_dropped_as_stale)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct parent p;
+
+	record(t, 700, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_observe(t, 700, 70); /* pid 700 now belongs to a child of 70 */
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 1);
+	ck_assert_uint_eq(st.entries, 0);
+	parent_of(t, 701, 700, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert_int_eq(p.pid, 700);
+	ck_assert(!p.has_exe);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_pid_seen_with_same_or_reaper_parent_is_kept)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct parent p;
+
+	record(t, 700, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_observe(t, 700, 50);
+	pt_observe(t, 700, 1); /* its parent exited: adopted, same process */
+	pt_observe(t, 700, 0);
+	pt_observe(t, 700, -1);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 0);
+	parent_of(t, 701, 700, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_fork_onto_a_pid_held_by_another_process_replaces_it)
+{
+	static const char *const old_args[] = { "old", NULL };
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct parent p;
+
+	record(t, 800, 50, 10, "/usr/bin/old", old_args);
+	record(t, 810, 60, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_record_fork(t, 810, 800, 20); /* 800 was reused */
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 1);
+	parent_of(t, 801, 800, &p);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	pt_free(t);
+}
+END_TEST
+
+/* ---- bounds ------------------------------------------------------------ */
+
+START_TEST(test_table_of_four_holds_four_processes)
+{
+	struct pt_table *t = table(4, 0);
+	struct pt_stats st;
+	struct parent p;
+	int32_t pid;
+
+	for (pid = 1001; pid <= 1004; pid++)
+		record(t, pid, 50, 10, "/usr/bin/bash", bash_args);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.entries, 4);
+	ck_assert_uint_eq(st.evicted, 0);
+	for (pid = 1001; pid <= 1004; pid++) {
+		parent_of(t, 2000 + pid, pid, &p);
+		ck_assert_msg(p.source == KME_PARENT_AUDIT, "pid %d lost", (int)pid);
+	}
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_lru_evicts_least_recently_used_and_keeps_a_resolved_parent)
+{
+	struct pt_table *t = table(4, 0);
+	struct pt_stats st;
+	struct parent p;
+	int32_t pid;
+
+	for (pid = 1001; pid <= 1004; pid++)
+		record(t, pid, 50, 10 + pid, "/usr/bin/bash", bash_args);
+	parent_of(t, 3000, 1001, &p); /* 1001 is now the most recently used */
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	record(t, 1005, 50, 20, "/usr/bin/bash", bash_args);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.evicted, 1);
+	ck_assert_uint_le(st.entries, 4);
+	parent_of(t, 3001, 1002, &p); /* the least recently used */
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	parent_of(t, 3002, 1001, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	parent_of(t, 3003, 1005, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_fork_copies_parent_identity_when_the_table_is_full)
+{
+	struct pt_table *t = table(3, 0);
+	struct parent p;
+
+	record(t, 100, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	record(t, 200, 50, 11, "/usr/bin/bash", bash_args);
+	/* The child takes the last free slot while the parent is the least
+	 * recently used entry: copying its identity must not evict it first. */
+	pt_record_fork(t, 100, 101, 12);
+	parent_of(t, 102, 101, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	ck_assert_uint_eq(p.nargs, 4);
+	ck_assert_str_eq(p.arg[3], "/boot/initrd.img");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_fork_copies_parent_identity_at_the_memory_bound)
+{
+	struct pt_table *t;
+	struct pt_stats st;
+	struct parent p;
+
+	/* Measure one identity's cost, then allow a little under two. */
+	t = table(100, 0);
+	record(t, 100, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_stats(t, &st);
+	pt_free(t);
+	t = table(100, st.bytes * 2 - 1);
+	record(t, 100, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_record_fork(t, 100, 101, 12);
+	parent_of(t, 102, 101, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	ck_assert_str_eq(p.arg[1], "/usr/sbin/mkinitramfs");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_memory_bound_evicts_and_bounds_bytes)
+{
+	static const char *const args[] = { "/usr/bin/python3", "-m", "some.module",
+					    "--with-an-option=and-a-value", NULL };
+	struct pt_table *t = table(1000, 2000);
+	struct pt_stats st;
+	struct parent p;
+	int32_t pid;
+
+	for (pid = 100; pid < 200; pid++) {
+		record(t, pid, 50, 10, "/usr/lib/some/long/path/to/a/program", args);
+		pt_stats(t, &st);
+		ck_assert_uint_le(st.bytes, 2000);
+	}
+	ck_assert_uint_gt(st.evicted, 0);
+	ck_assert_uint_lt(st.entries, 100);
+	parent_of(t, 5000, 199, &p); /* the newest survives */
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_uint_eq(p.nargs, 4);
+	parent_of(t, 5001, 100, &p); /* the oldest does not */
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_identity_larger_than_memory_bound_keeps_lineage_only)
+{
+	static const char *const sh_args[] = { "sh", NULL };
+	struct pt_table *t = table(100, 40);
+	struct pt_stats st;
+	struct parent p;
+	struct px x;
+
+	/* 300 has too big an identity to store, but 400's lineage through it
+	 * is still known when 400 is reparented. */
+	record(t, 300, 50, 10, "/usr/sbin/a-very-long-program-name-indeed", mkinitramfs_args);
+	pt_stats(t, &st);
+	ck_assert_uint_le(st.bytes, 40);
+	parent_of(t, 301, 300, &p);
+	ck_assert(!p.has_exe);
+	px_set(&x, 400, 300, 11, "/bin/sh", sh_args);
+	pt_record_exec(t, &x.ex);
+	parent_of(t, 400, 1, &p);
+	ck_assert_int_eq(p.pid, 300);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_parent_args_are_cut_at_max_args_and_flagged)
+{
+	static char words[PT_MAX_ARGS + 20][8];
+	const char *args[PT_MAX_ARGS + 21];
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+	size_t i;
+
+	for (i = 0; i < PT_MAX_ARGS + 20; i++) {
+		snprintf(words[i], sizeof(words[i]), "w%zu", i);
+		args[i] = words[i];
+	}
+	args[PT_MAX_ARGS + 20] = NULL;
+	record(t, 100, 50, 10, "/usr/bin/xargs", args);
+	parent_of(t, 101, 100, &p);
+	ck_assert_uint_eq(p.nargs, PT_MAX_ARGS);
+	ck_assert(p.truncated);
+	ck_assert_str_eq(p.arg[0], "w0");
+	ck_assert_str_eq(p.arg[7], "w7");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_parent_args_are_cut_at_max_bytes_and_flagged)
+{
+	static char big[10][501];
+	const char *args[11];
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+	size_t i, total = 0;
+
+	for (i = 0; i < 10; i++) {
+		memset(big[i], 'a' + (int)i, 500);
+		args[i] = big[i];
+	}
+	args[10] = NULL;
+	record(t, 100, 50, 10, "/usr/bin/xargs", args);
+	parent_of(t, 101, 100, &p);
+	ck_assert(p.truncated);
+	ck_assert_uint_ge(p.nargs, 1);
+	ck_assert_uint_lt(p.nargs, 10);
+	for (i = 0; i < p.nargs; i++) {
+		ck_assert_uint_eq(p.arglen[i], 500); /* whole arguments only */
+		total += p.arglen[i];
+	}
+	ck_assert_uint_le(total, PT_MAX_ARG_BYTES);
+	ck_assert_int_eq(p.arg[0][0], 'a');
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_truncated_flag_of_the_exec_is_kept)
+{
+	static const char *const args[] = { "a", "b", NULL };
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+	struct px x;
+
+	px_set(&x, 100, 50, 10, "/usr/bin/prog", args);
+	x.ex.proc.args.truncated = true;
+	pt_record_exec(t, &x.ex);
+	parent_of(t, 101, 100, &p);
+	ck_assert_uint_eq(p.nargs, 2);
+	ck_assert(p.truncated);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_exe_longer_than_path_max_is_not_kept)
+{
+	static char longexe[PT_MAX_PATH + 100];
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	memset(longexe, 'd', sizeof(longexe) - 1);
+	longexe[0] = '/';
+	record(t, 100, 50, 10, longexe, bash_args);
+	parent_of(t, 101, 100, &p);
+	ck_assert(!p.has_exe);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_hostile_pids_are_ignored)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct parent p;
+
+	record(t, 0, 50, 10, "/usr/bin/bash", bash_args);
+	record(t, -5, 50, 10, "/usr/bin/bash", bash_args);
+	record(t, INT32_MIN, 50, 10, "/usr/bin/bash", bash_args);
+	pt_record_fork(t, 0, 5, 10);
+	pt_record_fork(t, -1, 5, 10);
+	pt_record_fork(t, 5, 0, 10);
+	pt_record_fork(t, 5, -7, 10);
+	pt_record_fork(t, 5, 5, 10);
+	pt_observe(t, 0, 1);
+	pt_observe(t, -1, -1);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.entries, 0);
+	parent_of(t, 10, 0, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	parent_of(t, 10, -3, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert(!p.has_exe);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_100k_distinct_pids_into_1000_entries_stay_bounded)
+{
+	struct pt_table *t = table(1000, 0);
+	struct pt_stats st;
+	struct parent p;
+	int32_t pid;
+
+	for (pid = 2; pid < 100002; pid++)
+		record(t, pid, pid - 1, pid, "/usr/bin/bash", bash_args);
+	pt_stats(t, &st);
+	ck_assert_uint_le(st.entries, 1000);
+	ck_assert_uint_ge(st.evicted, 99000);
+	parent_of(t, 200000, 100001, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	parent_of(t, 200001, 2, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_free_null_is_harmless)
+{
+	pt_free(NULL);
+}
+END_TEST
+
+static Suite *proctable_suite(void)
+{
+	Suite *s = suite_create("proctable");
+	TCase *tr = tcase_create("resolve");
+	TCase *tp = tcase_create("pid_reuse");
+	TCase *tb = tcase_create("bounds");
+
+	tcase_add_test(tr, test_child_of_recorded_exec_gets_audit_parent_identity);
+	tcase_add_test(tr, test_unknown_parent_is_unknown_with_ppid_as_pid);
+	tcase_add_test(tr, test_ppid_1_is_unknown_and_counted_as_reparented);
+	tcase_add_test(tr, test_fork_record_names_the_real_parent_of_a_reparented_child);
+	tcase_add_test(tr, test_fork_of_unknown_parent_then_reparented_names_parent_pid);
+	tcase_add_test(tr, test_earlier_exec_lineage_survives_reparenting);
+	tcase_add_test(tr, test_child_exec_logged_before_parent_fork_keeps_its_identity);
+	tcase_add_test(tr, test_forked_child_that_never_execs_has_its_parents_identity);
+	tcase_add_test(tr, test_systemd_user_is_a_subreaper);
+	tcase_add_test(tr, test_process_merely_named_systemd_is_an_ordinary_parent);
+	tcase_add_test(tr, test_parent_strings_are_copies_not_the_callers);
+	tcase_add_test(tr, test_seed_without_procroot_reads_nothing);
+	suite_add_tcase(s, tr);
+
+	tcase_add_test(tp, test_pid_seen_with_other_parent_is_dropped_as_stale);
+	tcase_add_test(tp, test_pid_seen_with_same_or_reaper_parent_is_kept);
+	tcase_add_test(tp, test_fork_onto_a_pid_held_by_another_process_replaces_it);
+	suite_add_tcase(s, tp);
+
+	tcase_add_test(tb, test_table_of_four_holds_four_processes);
+	tcase_add_test(tb, test_lru_evicts_least_recently_used_and_keeps_a_resolved_parent);
+	tcase_add_test(tb, test_fork_copies_parent_identity_when_the_table_is_full);
+	tcase_add_test(tb, test_fork_copies_parent_identity_at_the_memory_bound);
+	tcase_add_test(tb, test_memory_bound_evicts_and_bounds_bytes);
+	tcase_add_test(tb, test_identity_larger_than_memory_bound_keeps_lineage_only);
+	tcase_add_test(tb, test_parent_args_are_cut_at_max_args_and_flagged);
+	tcase_add_test(tb, test_parent_args_are_cut_at_max_bytes_and_flagged);
+	tcase_add_test(tb, test_truncated_flag_of_the_exec_is_kept);
+	tcase_add_test(tb, test_exe_longer_than_path_max_is_not_kept);
+	tcase_add_test(tb, test_hostile_pids_are_ignored);
+	tcase_add_test(tb, test_100k_distinct_pids_into_1000_entries_stay_bounded);
+	tcase_add_test(tb, test_free_null_is_harmless);
+	tcase_set_timeout(tb, 30);
+	suite_add_tcase(s, tb);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(proctable_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,175 @@
+# tests/e2e-lib.sh - start and stop the real daemons of the end-to-end tests
+# (sourced after tests/lib.sh): a private rsyslogd on /dev/log writing to a
+# file, a private auditd (own config dir, log and plugin dir) running the
+# built plugin, and execve/execveat audit rules. Everything is undone at exit:
+# the rules we added, the kernel's enabled flag, both daemons, /dev/log if we
+# created it, dpkg scripts we planted.
+#
+# Under CI (CI=true) a daemon that cannot start is a failure; elsewhere the
+# test is skipped with the reason (exit 77).
+
+E2E_RULES="-a always,exit -F arch=b64 -S execve,execveat -k kme-e2e
+-a always,exit -F arch=b32 -S execve,execveat -k kme-e2e"
+SYSLOG=$TMP/syslog.txt
+STATE=$TMP/state/state.json
+PCONF=$TMP/kme.conf
+AUDITD_PID=
+RSYSLOG_PID=
+CREATED_DEVLOG=0
+ENABLED_BEFORE=
+PLANTED=
+
+cant_run() {
+	if [ "${CI:-}" = true ]; then
+		echo "not ok - end-to-end setup: $*"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+
+e2e_cleanup() {
+	if [ -n "$ENABLED_BEFORE" ]; then
+		echo "$E2E_RULES" | while read -r rule; do
+			# shellcheck disable=SC2086
+			auditctl $(echo "$rule" | sed "s/^-a /-d /") >/dev/null 2>&1
+		done
+	fi
+	[ -n "$AUDITD_PID" ] && kill -TERM "$AUDITD_PID" 2>/dev/null && wait_gone "$AUDITD_PID"
+	[ -n "$ENABLED_BEFORE" ] && auditctl -e "$ENABLED_BEFORE" >/dev/null 2>&1
+	if [ -n "$RSYSLOG_PID" ]; then
+		kill -CONT "$RSYSLOG_PID" 2>/dev/null
+		kill -TERM "$RSYSLOG_PID" 2>/dev/null && wait_gone "$RSYSLOG_PID"
+	fi
+	[ "$CREATED_DEVLOG" = 1 ] && rm -f /dev/log
+	for f in $PLANTED; do rm -f "$f"; done
+	rm -rf "$TMP"
+}
+
+wait_gone() {
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_for() {
+	limit=$(($1 * 10)); shift
+	i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.1
+	done
+}
+
+plugin_pid() { pgrep -f "^$KME_BIN -c $PCONF" | head -n 1; }
+
+start_rsyslogd() {
+	command -v rsyslogd >/dev/null || cant_run "rsyslogd is not installed (tests/deps.sh)"
+	if [ -S /dev/log ] && [ -n "$(ss -xlH 2>/dev/null | grep ' /dev/log ')" ]; then
+		cant_run "a system syslog daemon already serves /dev/log"
+	fi
+	[ -e /dev/log ] && rm -f /dev/log   # a stale socket nobody serves
+	cat >"$TMP/rsyslog.conf" <<EOC
+global(maxMessageSize="64k" workDirectory="$TMP")
+module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+template(name="kme" type="string" string="%timegenerated:::date-rfc3339% %syslogfacility-text%.%syslogpriority-text% %syslogtag%%msg%\n")
+*.* action(type="omfile" file="$SYSLOG" template="kme")
+EOC
+	rsyslogd -n -f "$TMP/rsyslog.conf" -i "$TMP/rsyslog.pid" >"$TMP/rsyslogd.out" 2>&1 &
+	RSYSLOG_PID=$!
+	CREATED_DEVLOG=1
+	wait_for 10 test -S /dev/log || cant_run "rsyslogd did not create /dev/log: $(cat "$TMP/rsyslogd.out")"
+}
+
+# write_plugin_conf [EXTRA LINES]: the shipped config, our state file, extras.
+write_plugin_conf() {
+	sed -e "s|^state_file = .*|state_file = $STATE|" \
+	    -e "s|^state_save_interval = .*|state_save_interval = 2s|" \
+	    "$KME_BUILDDIR/conf/audisp-kmod-enum.conf" >"$PCONF.new"
+	[ $# -gt 0 ] && printf '%s\n' "$@" >>"$PCONF.new"
+	chmod 0640 "$PCONF.new"
+	mv "$PCONF.new" "$PCONF"
+}
+
+start_auditd() {
+	command -v auditd >/dev/null || cant_run "auditd is not installed (tests/deps.sh)"
+	[ "$(id -u)" -eq 0 ] || cant_run "needs root (auditd, audit rules)"
+	pidof auditd >/dev/null && cant_run "another auditd is running (pid $(pidof auditd))"
+	if [ -z "$ENABLED_BEFORE" ]; then
+		ENABLED_BEFORE=$(auditctl -s 2>/dev/null | awk '$1 == "enabled" { print $2 }')
+		[ -n "$ENABLED_BEFORE" ] || cant_run "the kernel audit subsystem does not answer (auditctl -s)"
+		[ "$ENABLED_BEFORE" = 2 ] && cant_run "audit configuration is locked (enabled 2)"
+	fi
+	mkdir -p "$TMP/audit/plugins.d" "$TMP/audit/log"
+	sed -e "s|^log_file *=.*|log_file = $TMP/audit/log/audit.log|" \
+	    -e "s|^plugin_dir *=.*|plugin_dir = $TMP/audit/plugins.d|" \
+	    -e "s|^log_format *=.*|log_format = RAW|" \
+	    -e "s|^space_left_action *=.*|space_left_action = IGNORE|" \
+	    -e "s|^admin_space_left_action *=.*|admin_space_left_action = IGNORE|" \
+	    -e "s|^disk_full_action *=.*|disk_full_action = IGNORE|" \
+	    "${AUDITD_CONF_SRC:-/etc/audit/auditd.conf}" >"$TMP/audit/auditd.conf"
+	grep -q '^plugin_dir' "$TMP/audit/auditd.conf" ||
+		echo "plugin_dir = $TMP/audit/plugins.d" >>"$TMP/audit/auditd.conf"
+	chmod 0640 "$TMP/audit/auditd.conf"
+	cat >"$TMP/audit/plugins.d/kme.conf" <<EOC
+active = yes
+direction = out
+path = $KME_BIN
+type = always
+args = -c $PCONF
+format = string
+EOC
+	chmod 0640 "$TMP/audit/plugins.d/kme.conf"
+	auditd -n -c "$TMP/audit" >"$TMP/auditd.out" 2>&1 &
+	AUDITD_PID=$!
+	wait_for 10 sh -c "[ -n \"\$(pgrep -f '^$KME_BIN -c $PCONF')\" ]" ||
+		cant_run "auditd did not start the plugin: $(cat "$TMP/auditd.out")"
+	wait_for 10 grep -q "audisp-kmod-enum.*started" "$SYSLOG" ||
+		cant_run "the plugin did not log its start to syslog"
+}
+
+stop_auditd() {
+	kill -TERM "$AUDITD_PID" 2>/dev/null
+	wait_gone "$AUDITD_PID"
+	AUDITD_PID=
+}
+
+load_rules() {
+	echo "$E2E_RULES" | while read -r rule; do
+		# shellcheck disable=SC2086
+		auditctl $rule >/dev/null || exit 1
+	done || cant_run "cannot load audit rules"
+}
+
+# Alerts in the syslog file as "name executable parent_executable source".
+alerts() {
+	$PYTHON - "$SYSLOG" "$TMP" <<'EOP'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    i = line.find("audisp-kmod-enum[")
+    j = line.find("]: {", i)
+    if i < 0 or j < 0:
+        continue
+    d = json.loads(line[j + 3:])
+    p = d["process"]
+    if not p.get("working_directory", "").startswith(sys.argv[2]):
+        continue
+    print(p["name"], p["executable"], p.get("parent", {}).get("executable", "-"),
+          d["audisp_kmod_enum"]["parent_source"])
+EOP
+}
+
+count_alerts() { alerts | wc -l; }
+
+# The plugin's counters: SIGUSR1 logs a summary line; print its KEY=VALUE.
+counter() {
+	n0=$(grep -c "summary:" "$SYSLOG")
+	kill -USR1 "$(plugin_pid)"
+	wait_for 10 sh -c "[ \$(grep -c 'summary:' '$SYSLOG') -gt $n0 ]" || { echo "?"; return; }
+	grep "summary:" "$SYSLOG" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# plant FILE: a file we create outside TMP and must remove.
+plant() { PLANTED="$PLANTED $1"; }

@@ -13,7 +13,11 @@
 #    close, fsync, rename), three times, and prints the median time from opening the state file to
 #    closing it (load; target < 200 ms) and from creating the temporary file to the fsync of the
 #    directory after the rename (save),
-#    plus the run's whole wall time. strace's own cost inflates both a little: an upper bound.
+#    plus the run's whole wall time. strace stops the process only at the traced system calls
+#    (--seccomp-bpf), so its own cost is small; still an upper bound.
+#
+#   bench/flood.sh --state-only FILE   (only step 2, on an existing state FILE, e.g. one kept with
+#                                       --keep-state FILE by an earlier run)
 set -uo pipefail
 export LC_ALL=C
 
@@ -30,8 +34,12 @@ events=1000000
 pids=100000
 terms=100000
 plugin=${KME_PLUGIN:-}
+state_only=
+keep_state=
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--state-only) state_only=$2; shift 2 ;;
+	--keep-state) keep_state=$2; shift 2 ;;
 	--events) events=$2; shift 2 ;;
 	--pids) pids=$2; shift 2 ;;
 	--terms) terms=$2; shift 2 ;;
@@ -52,6 +60,14 @@ trap 'exit 143' TERM HUP
 state=$tmp/state.json
 
 # --- 1. the flood --------------------------------------------------------------------------------------
+if [ -n "$state_only" ]; then
+	[ -s "$state_only" ] || die "no state file $state_only"
+	cp "$state_only" "$state" || die "cannot copy $state_only"
+	# the count of terms the reloaded store must report, from the plugin itself
+	sum=$("$plugin" --replay --state "$state" /dev/null 2>&1 >/dev/null | grep 'summary:') || die "cannot load $state"
+	field() { printf '%s\n' "$sum" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+	status=0
+else
 printf 'flood: %d exec events, %d pids, %d terms (%d lines), through a pipe\n' "$events" "$pids" "$terms" \
 	$((events * 7))
 t0=$(date +%s%N)
@@ -75,19 +91,22 @@ status=0
 [ "$(field execs)" = "$events" ] || { echo "flood: FAIL: $(field execs) execs counted, $events sent"; status=1; }
 [ "$rss" -le $((64 * 1024)) ] || { echo "flood: over target: peak RSS $((rss / 1024)) MiB > 64 MiB"; }
 [ -s "$state" ] || die "no state file written"
+[ -z "$keep_state" ] || cp "$state" "$keep_state" || die "cannot copy the state to $keep_state"
+fi
 printf 'state: %s: %d bytes\n' "$state" "$(stat -c %s "$state")"
 
 # --- 2. state file load and save ----------------------------------------------------------------------
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for r in 1 2 3; do
 	t0=$(date +%s%N)
-	strace -ttt -o "$tmp/strace.$r" -e trace=openat,read,close,fsync,rename,renameat,renameat2 \
+	strace -f --seccomp-bpf -ttt -o "$tmp/strace.$r" -e trace=openat,read,close,fsync,rename,renameat,renameat2 \
 		"$plugin" --replay --state "$state" /dev/null >/dev/null 2>"$tmp/load.err" ||
 		{ cat "$tmp/load.err" >&2; die "the replay with --state failed"; }
 	t1=$(date +%s%N)
 	grep -q "terms=$(field terms) " "$tmp/load.err" || { cat "$tmp/load.err" >&2; die "the reloaded store does not hold $(field terms) terms"; }
 	# load: openat(...state.json) = FD ... close(FD); save: openat(...tmp...) ... rename*(...)
 	awk -v name="$(basename "$state")" -v wall="$(((t1 - t0) / 1000))" '
+		$1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+\.[0-9]+$/ { $1 = ""; $0 = $0 }   # strace -f: a pid first
 		$2 ~ /^openat/ && index($0, "\"" name "\"") && load0 == "" { load0 = $1; fd = $NF; next }
 		load0 != "" && load1 == "" && $2 ~ "^close\\(" fd "\\)" { load1 = $1; next }
 		load1 != "" && $2 ~ /^openat/ && $0 ~ /O_CREAT/ && save0 == "" { save0 = $1; next }

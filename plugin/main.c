@@ -746,6 +746,13 @@ int main(int argc, char **argv)
 	}
 	if (load_config(&o, &cfg, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
+		if (o.mode == MODE_PLUGIN) {
+			/* auditd discards a plugin's stderr: say it where an
+			 * administrator will look. */
+			openlog(PROG, LOG_PID, LOG_DAEMON);
+			syslog(LOG_ERR, "refusing to start: %s", err.msg);
+			closelog();
+		}
 		return EXIT_USAGE;
 	}
 	switch (o.mode) {

@@ -44,7 +44,7 @@ e2e_cleanup() {
 	fi
 	[ "$CREATED_DEVLOG" = 1 ] && rm -f /dev/log
 	for f in $PLANTED; do rm -f "$f"; done
-	rm -rf "$TMP"
+	[ -n "$KEEP_TMP" ] && echo "kept $TMP" || rm -rf "$TMP"
 }
 
 wait_gone() {
@@ -83,16 +83,31 @@ EOC
 	wait_for 10 test -S /dev/log || cant_run "rsyslogd did not create /dev/log: $(cat "$TMP/rsyslogd.out")"
 }
 
-# write_plugin_conf [EXTRA LINES]: the shipped config, our state file, extras.
+# write_plugin_conf [KEY = VALUE ...]: the shipped config with our state
+# file; each argument replaces the line of its key, or is appended (list keys
+# such as exclude_* and match always append).
 write_plugin_conf() {
 	sed -e "s|^state_file = .*|state_file = $STATE|" \
 	    -e "s|^state_save_interval = .*|state_save_interval = 2s|" \
 	    "$KME_BUILDDIR/conf/audisp-kmod-enum.conf" >"$PCONF.new"
-	[ $# -gt 0 ] && printf '%s\n' "$@" >>"$PCONF.new"
+	for kv in "$@"; do
+		key=${kv%% *}
+		case $key in
+		exclude_*|match) echo "$kv" >>"$PCONF.new" ;;
+		*)	if grep -q "^$key =" "$PCONF.new"; then
+				sed -i "s|^$key = .*|$kv|" "$PCONF.new"
+			else
+				echo "$kv" >>"$PCONF.new"
+			fi ;;
+		esac
+	done
 	chmod 0640 "$PCONF.new"
 	mv "$PCONF.new" "$PCONF"
 }
 
+# auditd's own syslog() calls block while rsyslogd is stopped and /dev/log is
+# full (the stall test does exactly that), so the private auditd must have
+# nothing to say: no log rotation, no disk-space actions.
 start_auditd() {
 	command -v auditd >/dev/null || cant_run "auditd is not installed (tests/deps.sh)"
 	[ "$(id -u)" -eq 0 ] || cant_run "needs root (auditd, audit rules)"
@@ -109,6 +124,7 @@ start_auditd() {
 	    -e "s|^space_left_action *=.*|space_left_action = IGNORE|" \
 	    -e "s|^admin_space_left_action *=.*|admin_space_left_action = IGNORE|" \
 	    -e "s|^disk_full_action *=.*|disk_full_action = IGNORE|" \
+	    -e "s|^max_log_file_action *=.*|max_log_file_action = IGNORE|" \
 	    "${AUDITD_CONF_SRC:-/etc/audit/auditd.conf}" >"$TMP/audit/auditd.conf"
 	grep -q '^plugin_dir' "$TMP/audit/auditd.conf" ||
 		echo "plugin_dir = $TMP/audit/plugins.d" >>"$TMP/audit/auditd.conf"

@@ -233,9 +233,19 @@ def main():
         cur.append(ln)
         last = s
     events.append(cur)
+    def when(ev):
+        h = ev[0]
+        return float(h[h.index(b"audit(") + 6:h.index(b":", h.index(b"audit("))])
+
+    # Only events less than a second apart are interleaved: records of an
+    # event at least eoe_timeout (2s) newer complete the older event early
+    # (see interleaved-late-record).
     inter = []
     for i in range(0, len(events) - 1, 2):
         a, b = events[i], events[i + 1]
+        if abs(when(b) - when(a)) >= 1:
+            inter += a + b
+            continue
         # a's last record (its PROCTITLE) goes before b's, so a completes first
         body = []
         for k in range(max(len(a) - 1, len(b) - 1)):
@@ -247,6 +257,15 @@ def main():
     if len(events) % 2:
         inter += events[-1]
     write(outdir, "interleaved-events", inter)
+    # One record of an event 2 seconds newer (the EOE timeout) arrives
+    # between the lsmod's SYSCALL and the rest of its records, as when the
+    # lsmod's execve was slow (its time is taken at syscall entry) and
+    # another CPU logs an exec meanwhile. The lsmod must still alert.
+    ev = lsmod()
+    other = exec_event(3000, 30000, 1, b"/usr/bin/true", [b"true"],
+                       t=T0 + 2, exe=b"/usr/bin/true")
+    write(outdir, "interleaved-late-record",
+          bash() + ev[:1] + other[:1] + ev[1:] + other[1:])
     # Two different execs under one serial (and time): auparse merges them.
     write(outdir, "duplicate-serial-different",
           bash() + lsmod() + lsmod(path=b"/usr/sbin/modinfo",

@@ -32,7 +32,7 @@ while [ $i -lt "$N" ]; do
 done
 check "all $N alerts arrived" \
 	wait_for 30 sh -c "[ \$(grep -c 'audisp-kmod-enum\[.*\"working_directory\":\"$W\"' '$SYSLOG') -eq $N ]"
-$PYTHON - "$SYSLOG" "$W" "$(auditd -v 2>&1 | head -n 1)" <<'EOP'
+$PYTHON - "$SYSLOG" "$W" "$(auditctl -v 2>&1 | head -n 1)" <<'EOP'
 import datetime, json, sys
 lat = []
 for line in open(sys.argv[1], encoding="utf-8", errors="replace"):

@@ -10,9 +10,6 @@
  * process could rename itself between the two reads), cut to 15 bytes as the
  * kernel and auditd's SYSCALL comm cut it.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* memrchr */
-#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -36,9 +36,6 @@
  * memory is bounded by the store (plus yajl's buffer for one token; a file is
  * refused above NT_FILE_MAX bytes).
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* renameat2 */
-#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

@@ -1,8 +1,5 @@
 /* check_procfs.c - /proc reader: real processes, and a fake procroot for the
  * inputs a real kernel will not produce on demand. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* pipe2 */
-#endif
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>

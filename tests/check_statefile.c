@@ -5,7 +5,6 @@
  * needs a read-only file system mounts a tmpfs inside a private mount
  * namespace of its (forked) test process, so the mount dies with it.
  */
-#define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>

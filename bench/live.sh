@@ -2,7 +2,7 @@
 # Live cost (issue 4, item 4): the plugin's CPU time under a real auditd at a sustained exec load,
 # against laurel's as a plugin of the same auditd, under the same load.
 #
-#   bench/live.sh [--rate N] [--seconds S] [--plugin PATH] [--no-laurel] [--wait SECONDS]
+#   bench/live.sh [--rate N] [--seconds S] [--plugin PATH] [--no-laurel] [--wait SECONDS] [--perf FILE]
 #
 # What it does, and undoes on every exit (trap):
 #   1. refuses unless root, no auditd runs, nothing is registered as audit daemon, no rules are
@@ -40,8 +40,11 @@ seconds=30
 plugin=${KME_PLUGIN:-}
 use_laurel=1
 wait_s=0
+perf_out=
+perf_pid=
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--perf) perf_out=$2; shift 2 ;;
 	--rate) rate=$2; shift 2 ;;
 	--seconds) seconds=$2; shift 2 ;;
 	--plugin) plugin=$2; shift 2 ;;
@@ -92,6 +95,7 @@ pidfile_existed=0
 cleanup() {
 	local rc=$? spec i
 	trap - EXIT INT TERM HUP
+	[ -z "$perf_pid" ] || { kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid" 2>/dev/null; }
 	if [ -n "$rules_file" ] && [ -s "$rules_file" ]; then
 		while IFS= read -r spec; do
 			# shellcheck disable=SC2086
@@ -215,6 +219,14 @@ sleep 1
 tck=$(getconf CLK_TCK)
 # cpu PID: utime+stime in seconds (fields 14 and 15, counted after the ") " that ends comm).
 cpu() { awk -v t="$tck" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / t }' "/proc/$1/stat"; }
+# usys PID: "utime/stime" in seconds.
+usys() { awk -v t="$tck" '{ sub(/^.*\) /, ""); printf "%.2f/%.2f\n", $12 / t, $13 / t }' "/proc/$1/stat"; }
+if [ -n "$perf_out" ]; then
+	# --perf FILE: a cpu-clock profile of the plugin during the load (perf report -i FILE).
+	perf record -e cpu-clock -F 2000 -g -o "$perf_out" -p "$kme_pid" >/dev/null 2>&1 &
+	perf_pid=$!
+	sleep 0.5
+fi
 kme0=$(cpu "$kme_pid")
 auditd0=$(cpu "$daemon_pid")
 [ -z "$laurel" ] || laurel0=$(cpu "$laurel_pid")
@@ -245,6 +257,14 @@ done
 kme1=$(cpu "$kme_pid")
 auditd1=$(cpu "$daemon_pid")
 [ -z "$laurel" ] || laurel1=$(cpu "$laurel_pid")
+kme_us=$(usys "$kme_pid")
+[ -z "$laurel" ] || laurel_us=$(usys "$laurel_pid")
+auditd_us=$(usys "$daemon_pid")
+if [ -n "$perf_pid" ]; then
+	kill -INT "$perf_pid" 2>/dev/null
+	wait "$perf_pid" 2>/dev/null
+	perf_pid=
+fi
 execs=$(grep -c '^type=SYSCALL.*key="kmebench-live"' "$tmp/log/audit.log")
 
 while IFS= read -r spec; do
@@ -260,11 +280,11 @@ lost1=$(auditctl -s | awk '$1 == "lost" { print $2 }')
 printf 'live: %s execs/s target for %s s: %s; exec events in the audit log: %s; kernel lost: %s\n' \
 	"$rate" "$seconds" "$(cat "$tmp/loadgen.out")" "$execs" "$((lost1 - lost0))"
 [ -z "$laurel" ] || printf 'live: laurel wrote %s lines\n' "$(cat "$tmp/laurel/audit.log"* 2>/dev/null | wc -l)"
-printf '%-18s %12s %12s\n' process cpu_total_s cpu_load_s
-printf '%-18s %12s %12s\n' audisp-kmod-enum "$kme1" "$(awk -v a="$kme0" -v b="$kme1" 'BEGIN { printf "%.2f", b - a }')"
-[ -z "$laurel" ] || printf '%-18s %12s %12s\n' laurel "$laurel1" \
-	"$(awk -v a="$laurel0" -v b="$laurel1" 'BEGIN { printf "%.2f", b - a }')"
-printf '%-18s %12s %12s\n' auditd "$auditd1" "$(awk -v a="$auditd0" -v b="$auditd1" 'BEGIN { printf "%.2f", b - a }')"
+printf '%-18s %12s %12s %14s\n' process cpu_total_s cpu_load_s user/sys_s
+printf '%-18s %12s %12s %14s\n' audisp-kmod-enum "$kme1" "$(awk -v a="$kme0" -v b="$kme1" 'BEGIN { printf "%.2f", b - a }')" "$kme_us"
+[ -z "$laurel" ] || printf '%-18s %12s %12s %14s\n' laurel "$laurel1" \
+	"$(awk -v a="$laurel0" -v b="$laurel1" 'BEGIN { printf "%.2f", b - a }')" "$laurel_us"
+printf '%-18s %12s %12s %14s\n' auditd "$auditd1" "$(awk -v a="$auditd0" -v b="$auditd1" 'BEGIN { printf "%.2f", b - a }')" "$auditd_us"
 if [ -n "$laurel" ]; then
 	awk -v k="$kme1" -v l="$laurel1" -v k0="$kme0" -v l0="$laurel0" 'BEGIN {
 		if (l > 0) printf "plugin/laurel cpu (whole life) = %.3f\n", k / l

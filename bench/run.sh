@@ -174,6 +174,7 @@ check() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+declare -A medians
 progs=(replay feedloop)
 [ -n "$laurel" ] && progs+=(laurel)
 
@@ -201,11 +202,11 @@ for log in "${logs[@]}"; do
 			"$(cut -d' ' -f1 "$f" | sort -n | head -1)" "$(cut -d' ' -f1 "$f" | sort -n | tail -1)" \
 			"$(cut -d' ' -f2 "$f" | median)" "$(cut -d' ' -f3 "$f" | median)" \
 			"$(cut -d' ' -f4 "$f" | sort -n | tail -1 | awk '{ print $1 / 1024 }')"
-		eval "med_$name=$med"
+		medians[$name]=$med
 	done
-	awk -v r="$med_replay" -v f="$med_feedloop" 'BEGIN { printf "replay/feedloop = %.2f\n", r / f }'
+	awk -v r="${medians[replay]}" -v f="${medians[feedloop]}" 'BEGIN { printf "replay/feedloop = %.2f\n", r / f }'
 	if [ -n "$laurel" ]; then
-		awk -v r="$med_replay" -v l="$med_laurel" 'BEGIN { printf "laurel/replay   = %.2f\n", l / r }'
+		awk -v r="${medians[replay]}" -v l="${medians[laurel]}" 'BEGIN { printf "laurel/replay   = %.2f\n", l / r }'
 	fi
 	if [ "$smoke" = 1 ]; then
 		# Sane output, not speed: the corpus holds real enumerations, so the replay alerts; laurel

@@ -8,9 +8,10 @@
 #   KME_FUZZ_BUILD   build and work directory (default /tmp/kme-fuzz)
 #   KME_FUZZ_ONLY    run only these harnesses (e.g. "fuzz_config")
 #   KME_FUZZ_NO_REGRESSIONS=1  skip the regression pass
-#   KME_FUZZ_ALLOW_LOST_ALERTS=1  see fuzz_records.c (fuzzing past a known
-#                    "alert counted but not written" bug; regressions are
-#                    always run strict)
+#   KME_FUZZ_ALLOW_KNOWN=1  fuzz past the bugs already found and kept as
+#                    regressions: sets KME_FUZZ_ALLOW_LOST_ALERTS=1 (see
+#                    fuzz_records.c) and the LeakSanitizer suppressions of
+#                    fuzz/known-bugs.supp. Regressions always run strict.
 # The working corpora (BUILDDIR/corpus/HARNESS) persist between runs, so
 # repeated runs keep their coverage; delete them to start from the seeds.
 set -u
@@ -84,6 +85,12 @@ maxlen() {
 	esac
 }
 
+if [ "${KME_FUZZ_ALLOW_KNOWN:-0}" = 1 ]; then
+	KME_FUZZ_ALLOW_LOST_ALERTS=1
+	LSAN_OPTIONS="suppressions=$SRCDIR/fuzz/known-bugs.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+	export KME_FUZZ_ALLOW_LOST_ALERTS LSAN_OPTIONS
+fi
+
 rc=0
 for h in $HARNESSES; do
 	echo "== $h: fuzzing for ${SECS}s (log: $OUT/$h.log)"
@@ -107,7 +114,8 @@ if [ "${KME_FUZZ_NO_REGRESSIONS:-0}" != 1 ]; then
 		dir=$SRCDIR/fuzz/regressions/$h
 		for f in "$dir"/*; do
 			[ -f "$f" ] || continue
-			if env -u KME_FUZZ_ALLOW_LOST_ALERTS "$OUT/$h" -runs=1 "$f" \
+			if env -u KME_FUZZ_ALLOW_LOST_ALERTS -u LSAN_OPTIONS \
+				"$OUT/$h" -runs=1 "$f" \
 				>"$OUT/regression.log" 2>&1; then
 				echo "ok - regression $h/$(basename "$f")"
 			else

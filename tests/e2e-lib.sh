@@ -65,9 +65,18 @@ wait_for() {
 
 plugin_pid() { pgrep -f "^$KME_BIN -c $PCONF" | head -n 1; }
 
+# One end-to-end test at a time on a machine: they share the kernel's audit
+# subsystem and /dev/log.
+e2e_lock() {
+	exec 9>"${TMPDIR:-/tmp}/kme-e2e.lock"
+	flock -w 600 9 || cant_run "another end-to-end test holds the lock for 10 minutes"
+}
+
 start_rsyslogd() {
+	e2e_lock
 	command -v rsyslogd >/dev/null || cant_run "rsyslogd is not installed (tests/deps.sh)"
-	if [ -S /dev/log ] && [ -n "$(ss -xlH 2>/dev/null | grep ' /dev/log ')" ]; then
+	# /dev/log is a datagram socket: bound, never "listening".
+	if [ -S /dev/log ] && ss -xaH 2>/dev/null | grep -q ' /dev/log '; then
 		cant_run "a system syslog daemon already serves /dev/log"
 	fi
 	[ -e /dev/log ] && rm -f /dev/log   # a stale socket nobody serves

@@ -12,16 +12,34 @@ autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
+passed=0
+failed=0
+# Add a build's automake totals to the closing line.
+count() {
+	p=$(sed -n 's/^# PASS: *//p' "$1" | tail -n 1)
+	f=$(sed -n 's/^# \(FAIL\|ERROR\|XPASS\): *//p' "$1" | awk '{ s += $1 } END { print s + 0 }')
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + f))
+}
+
 build_and_check() {
 	dir=$1; shift
 	rm -rf "$dir"; mkdir -p "$dir"
-	(cd "$dir" && "$top/configure" --prefix=/usr --sysconfdir=/etc --localstatedir=/var "$@" >/dev/null &&
-	 make -j"$jobs" >/dev/null && make -j"$jobs" check) || {
+	if (cd "$dir" && "$top/configure" --prefix=/usr --sysconfdir=/etc --localstatedir=/var "$@" >/dev/null &&
+	    make -j"$jobs" >/dev/null && make -j"$jobs" check) >"$dir.out" 2>&1; then
+		rc=0
+	else
+		rc=1
+	fi
+	cat "$dir.out"
+	count "$dir.out"
+	if [ $rc -ne 0 ]; then
 		for f in "$dir"/tests/*.log; do
 			[ -f "$f" ] && { echo "--- $f"; tail -n 60 "$f"; }
 		done
-		return 1
-	}
+		echo "tests: $passed passed, $((failed > 0 ? failed : 1)) failed"
+		exit 1
+	fi
 }
 
 step "build with -Werror, make check"
@@ -36,3 +54,6 @@ step "make distcheck"
 (cd _build/werror && make -j"$jobs" distcheck >/dev/null 2>&1) || {
 	(cd _build/werror && make distcheck 2>&1 | tail -n 40); exit 1; }
 echo "distcheck: OK"
+echo
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

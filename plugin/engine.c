@@ -14,6 +14,7 @@
 #include "jsonw.h"
 #include "limit.h"
 #include "proctable.h"
+#include "recfilter.h"
 #include "rule.h"
 
 /* An alert line is bounded: argv beyond this is cut by the buffer bound and
@@ -24,6 +25,7 @@ struct engine {
 	const struct kme_config *cfg;
 	struct nt_store *store;
 	struct eng_opts opts;
+	struct rf_filter rf;
 	struct as_assembler *as;
 	struct ev_builder *evb;
 	struct pt_table *pt;
@@ -34,6 +36,17 @@ struct engine {
 };
 
 static void on_event(void *arg, auparse_state_t *au);
+
+static void rf_to_assembler(void *arg, const char *line, size_t len)
+{
+	as_line(((struct engine *)arg)->as, line, len);
+}
+
+static void rf_to_table(void *arg, int32_t pid, int32_t ppid)
+{
+	if (pid > 0)
+		pt_observe(((struct engine *)arg)->pt, pid, ppid);
+}
 
 struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 		       const struct eng_opts *opts, struct kme_err *err)
@@ -54,6 +67,7 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 				opts->mode == ENG_LIVE ? opts->procroot : NULL, err)
 		       : NULL;
 	e->as = e->pt ? as_new(cfg->eoe_timeout, on_event, e, err) : NULL;
+	rf_init(&e->rf, cfg->eoe_timeout, rf_to_assembler, rf_to_table, e);
 	if (e->as == NULL) {
 		eng_free(e);
 		return NULL;
@@ -333,7 +347,7 @@ static void on_event(void *arg, auparse_state_t *au)
 void eng_line(struct engine *e, const char *line, size_t len)
 {
 	e->c.records++;
-	as_line(e->as, line, len);
+	rf_line(&e->rf, line, len);
 }
 
 void eng_count_bad_record(struct engine *e, uint64_t n)
@@ -374,13 +388,17 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 	if (e->opts.sink)
 		out_stats(e->opts.sink, &os);
 	snprintf(buf, size,
-		 "summary: records=%llu events=%llu execs=%llu failed_execs=%llu "
+		 "summary: records=%llu skipped=%llu completed=%llu events=%llu "
+		 "execs=%llu failed_execs=%llu "
 		 "matches=%llu excluded=%llu suppressed=%llu alerts=%llu "
 		 "rate_limited=%llu parse_errors=%llu unknown_parents=%llu "
 		 "processes=%zu process_evictions=%llu pid_reuse=%llu "
 		 "reparented=%llu procfs_reads=%llu terms=%zu term_evictions=%llu "
 		 "output_sent=%llu output_queued=%llu output_dropped=%llu",
-		 (unsigned long long)e->c.records, (unsigned long long)e->c.events,
+		 (unsigned long long)e->c.records,
+		 (unsigned long long)e->rf.st.dropped,
+		 (unsigned long long)e->rf.st.completed,
+		 (unsigned long long)e->c.events,
 		 (unsigned long long)e->c.execs, (unsigned long long)e->c.failed_execs,
 		 (unsigned long long)e->c.matches, (unsigned long long)e->c.excluded,
 		 (unsigned long long)e->c.suppressed, (unsigned long long)e->c.alerts,

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "execevent.h"
+#include "syscalls.h"
 
 #define TYPE_SYSCALL 1300
 #define TYPE_PATH 1302
@@ -28,18 +29,6 @@ struct arg_slot {
 
 enum { SLOT_EMPTY = 0, SLOT_WHOLE, SLOT_PIECES, SLOT_CUT /* no room left */ };
 
-/* Syscall classes, cached per audit arch so that the name lookup in
- * libaudit runs once per (arch, number) and not per event. */
-enum { SC_UNKNOWN = 0, SC_OTHER, SC_EXEC, SC_EXECAT, SC_CLONE, SC_FORK };
-#define SC_CACHE_NR 1024
-#define SC_CACHE_ARCHES 4
-
-struct sc_cache {
-	unsigned long arch;
-	int machine;
-	uint8_t cls[SC_CACHE_NR];
-};
-
 struct ev_builder {
 	struct kme_buf bytes;     /* decoded argv of the current event */
 	struct kme_buf meta;      /* every other string of the event: argv can
@@ -49,8 +38,7 @@ struct ev_builder {
 	size_t nslots, capslots;
 	struct kme_str *argv;
 	size_t capargv;
-	struct sc_cache cache[SC_CACHE_ARCHES];
-	size_t ncache;
+	struct sc_cache sc;
 };
 
 /* Offsets of the event's strings in `bytes`; (size_t)-1 = absent. */
@@ -215,46 +203,6 @@ static size_t store_plain(struct kme_buf *into, const char *v, size_t *len,
 	return off;
 }
 
-static int sc_class(struct ev_builder *b, unsigned long arch, long nr)
-{
-	struct sc_cache *c = NULL;
-	const char *name;
-	size_t i;
-	int cls;
-
-	for (i = 0; i < b->ncache; i++)
-		if (b->cache[i].arch == arch)
-			c = &b->cache[i];
-	if (c == NULL) {
-		if (b->ncache == SC_CACHE_ARCHES)
-			b->ncache = 0; /* hostile variety of arches: recycle */
-		c = &b->cache[b->ncache++];
-		memset(c, 0, sizeof(*c));
-		c->arch = arch;
-		c->machine = audit_elf_to_machine((unsigned int)arch);
-	}
-	if (nr < 0)
-		return SC_OTHER;
-	if (nr < SC_CACHE_NR && c->cls[nr] != SC_UNKNOWN)
-		return c->cls[nr];
-	name = c->machine < 0 ? NULL : audit_syscall_to_name((int)nr, c->machine);
-	if (name == NULL)
-		cls = SC_OTHER;
-	else if (strcmp(name, "execve") == 0)
-		cls = SC_EXEC;
-	else if (strcmp(name, "execveat") == 0)
-		cls = SC_EXECAT;
-	else if (strcmp(name, "clone") == 0)
-		cls = SC_CLONE;
-	else if (strcmp(name, "fork") == 0 || strcmp(name, "vfork") == 0 ||
-		 strcmp(name, "clone3") == 0)
-		cls = SC_FORK;
-	else
-		cls = SC_OTHER;
-	if (nr < SC_CACHE_NR)
-		c->cls[nr] = (uint8_t)cls;
-	return cls;
-}
 
 static bool parse_long(const char *s, int base, long long *out)
 {
@@ -655,7 +603,7 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 	bool have_sc = false, have_execve = false, at_dirfd = false, full = false;
 	long long argc = -1, v;
 	unsigned long long arch = 0, a0 = 0;
-	int cls = SC_OTHER;
+	enum sc_class cls = SC_OTHER;
 	int path_item;
 
 	memset(out, 0, sizeof(*out));
@@ -684,7 +632,7 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 	out->pid = parse_pid(sc[F_PID]);
 	out->ppid = parse_pid(sc[F_PPID]);
 	if (parse_ulong(sc[F_ARCH], 16, &arch) && parse_long(sc[F_SYSCALL], 10, &v))
-		cls = sc_class(b, (unsigned long)arch, (long)v);
+		cls = sc_classify(&b->sc, (unsigned long)arch, (long)v);
 	if (cls == SC_CLONE || cls == SC_FORK) {
 		if (sc[F_SUCCESS] == NULL || strcmp(sc[F_SUCCESS], "yes") != 0 ||
 		    !parse_long(sc[F_EXIT], 10, &v) || v <= 0 || v > INT32_MAX)

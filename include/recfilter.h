@@ -1,0 +1,87 @@
+/* recfilter.h - records that cannot matter never reach libauparse.
+ *
+ * A host's audit stream is mostly events this plugin has no use for (openat,
+ * connect, logins, ...); assembling them costs most of the time. The filter
+ * looks at each record's type, serial and (for SYSCALL) arch and syscall
+ * number, without parsing the rest, and decides per event:
+ *   - a SYSCALL of exec, execveat, clone, clone3, fork or vfork: the event is
+ *     kept and every record of it passes;
+ *   - a SYSCALL of any other syscall: its pid/ppid go to the observer (the
+ *     process table's pid-reuse guard needs them) and every record of the
+ *     event is dropped;
+ *   - a record of an event not yet decided: the record types an exec event
+ *     is made of (EXECVE, CWD, PATH, PROCTITLE, EOE) pass and keep their
+ *     event, conservatively; any other type (AVC, LOGIN, USER_*, ...) is
+ *     dropped: no exec decision depends on it.
+ * A record it cannot parse passes, so libauparse still counts it.
+ *
+ * It also completes events that would never complete: libauparse 3.0.9 in
+ * feed mode holds back every later event behind one that lacks its last
+ * record (lost records, a cut log). When a record arrives whose event time is
+ * more than eoe_timeout past a kept, still open event, the filter passes a
+ * synthetic EOE record for that event. This judges by event time only, so a
+ * replay completes events as live would have.
+ *
+ * Bounded: decisions are remembered for the last RF_SERIALS serials (an older
+ * event's late record is judged as undecided), at most RF_OPEN kept events are
+ * open at once (beyond, the oldest is completed). O(1) per record.
+ */
+#ifndef KME_RECFILTER_H
+#define KME_RECFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "syscalls.h"
+
+#define RF_SERIALS 1024
+#define RF_OPEN 256
+
+typedef void (*rf_pass_fn)(void *arg, const char *line, size_t len);
+typedef void (*rf_observe_fn)(void *arg, int32_t pid, int32_t ppid);
+
+struct rf_stats {
+	uint64_t passed;     /* records handed on */
+	uint64_t dropped;    /* records of events that cannot matter */
+	uint64_t completed;  /* synthetic EOE records for stuck events */
+	uint64_t unparsed;   /* records passed without a recognisable header */
+};
+
+#define RF_NODE_MAX 64
+
+struct rf_slot {
+	uint64_t key;        /* serial mixed with the node's hash; 0 = free */
+	uint8_t state;       /* keep, drop or done */
+};
+
+/* A kept event that has not seen its last record yet. */
+struct rf_open {
+	uint64_t key;
+	uint64_t serial;
+	int64_t sec;
+	uint32_t msec;
+	uint32_t slot;
+	uint8_t node_len;    /* 0: no node= prefix */
+	char node[RF_NODE_MAX];
+};
+
+struct rf_filter {
+	rf_pass_fn pass;
+	rf_observe_fn observe;
+	void *arg;
+	int64_t eoe_timeout;
+	struct sc_cache sc;
+	struct rf_slot slots[RF_SERIALS];
+	struct rf_open open[RF_OPEN];   /* ring, oldest first */
+	uint32_t open_head, open_len;
+	struct rf_stats st;
+};
+
+/* Initialise f in place (no allocation). */
+void rf_init(struct rf_filter *f, int64_t eoe_timeout, rf_pass_fn pass,
+	     rf_observe_fn observe, void *arg);
+
+/* Judge one record (no '\n'); pass it on, or drop it. */
+void rf_line(struct rf_filter *f, const char *line, size_t len);
+
+#endif

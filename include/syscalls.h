@@ -1,0 +1,42 @@
+/* syscalls.h - which system calls matter: exec, and process creation.
+ *
+ * Audit records name a syscall by number and arch (arch=c000003e
+ * syscall=59); the numbering differs per arch. The class of each (arch,
+ * number) is looked up in libaudit's tables once and cached, so the hot path
+ * costs an array index. A cache is a plain struct owned by its user (no
+ * allocation); a hostile variety of arches only recycles its slots.
+ */
+#ifndef KME_SYSCALLS_H
+#define KME_SYSCALLS_H
+
+#include <stdint.h>
+
+enum sc_class {
+	SC_UNKNOWN = 0, /* not looked up yet (internal) */
+	SC_OTHER,       /* irrelevant to us */
+	SC_EXEC,        /* execve */
+	SC_EXECAT,      /* execveat */
+	SC_CLONE,       /* clone: a thread when its flags say CLONE_THREAD */
+	SC_FORK,        /* fork, vfork, clone3 */
+};
+
+#define SC_CACHE_NR 1024
+#define SC_CACHE_ARCHES 4
+
+struct sc_cache {
+	struct {
+		unsigned long arch;
+		int machine;
+		uint8_t cls[SC_CACHE_NR];
+	} a[SC_CACHE_ARCHES];
+	unsigned n;
+};
+
+/* The class of syscall nr on audit arch `arch` (AUDIT_ARCH_* value).
+ * O(1) after the first call for a pair; numbers >= SC_CACHE_NR are looked up
+ * every time (no real syscall is numbered that high). */
+enum sc_class sc_classify(struct sc_cache *c, unsigned long arch, long nr);
+
+static inline int sc_matters(enum sc_class k) { return k >= SC_EXEC; }
+
+#endif

@@ -1,0 +1,322 @@
+/* recfilter.c - drop what cannot matter, complete what would not (see
+ * recfilter.h). Everything here reads fixed prefixes of the record with
+ * explicit lengths: records are hostile input. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "recfilter.h"
+
+enum { RF_UNDECIDED = 0, RF_KEEP, RF_DROP, RF_DONE };
+
+/* Record types an exec or fork event is made of. */
+static const struct {
+	const char *name;
+	size_t len;
+	bool ends;  /* the event's last record */
+} exec_parts[] = {
+	{ "EXECVE", 6, false },
+	{ "CWD", 3, false },
+	{ "PATH", 4, false },
+	{ "PROCTITLE", 9, true },
+	{ "EOE", 3, true },
+	{ NULL, 0, false },
+};
+
+struct header {
+	const char *node;
+	size_t node_len;
+	const char *type;
+	size_t type_len;
+	int64_t sec;
+	uint32_t msec;
+	uint64_t serial;
+	const char *body;   /* after "): " */
+	size_t body_len;
+};
+
+void rf_init(struct rf_filter *f, int64_t eoe_timeout, rf_pass_fn pass,
+	     rf_observe_fn observe, void *arg)
+{
+	memset(f, 0, sizeof(*f));
+	f->eoe_timeout = eoe_timeout > 0 ? eoe_timeout : 2;
+	f->pass = pass;
+	f->observe = observe;
+	f->arg = arg;
+}
+
+static bool starts(const char *p, const char *end, const char *lit, size_t n)
+{
+	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+/* Parse digits at *pp (at most 19), advancing it; false if none. */
+static bool digits(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int n = 0;
+
+	while (p < end && *p >= '0' && *p <= '9' && n < 19) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		p++;
+		n++;
+	}
+	if (n == 0)
+		return false;
+	*pp = p;
+	*out = v;
+	return true;
+}
+
+/* [node=NAME ]type=TYPE msg=audit(SEC.MSEC:SERIAL): BODY */
+static bool parse_header(const char *line, size_t len, struct header *h)
+{
+	const char *p = line, *end = line + len, *q;
+	uint64_t v;
+
+	memset(h, 0, sizeof(*h));
+	if (starts(p, end, "node=", 5)) {
+		q = memchr(p, ' ', len);
+		if (q == NULL)
+			return false;
+		h->node = p + 5;
+		h->node_len = (size_t)(q - h->node);
+		p = q + 1;
+	}
+	if (!starts(p, end, "type=", 5))
+		return false;
+	h->type = p + 5;
+	q = memchr(h->type, ' ', (size_t)(end - h->type));
+	if (q == NULL)
+		return false;
+	h->type_len = (size_t)(q - h->type);
+	p = q;
+	if (!starts(p, end, " msg=audit(", 11))
+		return false;
+	p += 11;
+	if (!digits(&p, end, &v) || v > (uint64_t)INT64_MAX / 2 || p >= end || *p++ != '.')
+		return false;
+	h->sec = (int64_t)v;
+	if (!digits(&p, end, &v) || v > 999 || p >= end || *p++ != ':')
+		return false;
+	h->msec = (uint32_t)v;
+	if (!digits(&p, end, &h->serial) || !starts(p, end, "):", 2))
+		return false;
+	p += 2;
+	if (p < end && *p == ' ')
+		p++;
+	h->body = p;
+	h->body_len = (size_t)(end - p);
+	return true;
+}
+
+static uint64_t key_of(const struct header *h)
+{
+	uint64_t k = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < h->node_len; i++)
+		k = (k ^ (unsigned char)h->node[i]) * 1099511628211ULL;
+	k ^= h->serial * 0x9E3779B97F4A7C15ULL;
+	return k ? k : 1;
+}
+
+static struct rf_slot *slot_of(struct rf_filter *f, uint64_t key, uint32_t *idx)
+{
+	*idx = (uint32_t)((key ^ (key >> 29)) % RF_SERIALS);
+	return &f->slots[*idx];
+}
+
+/* The value of " NAME=" within the body's first `limit` bytes. */
+static const char *field(const struct header *h, const char *name, size_t n,
+			 size_t limit)
+{
+	const char *end = h->body + (h->body_len < limit ? h->body_len : limit);
+	const char *p = h->body;
+
+	if (starts(p, end, name + 1, n - 1))   /* first field: no space */
+		return p + n - 1;
+	p = memmem(p, (size_t)(end - p), name, n);
+	return p ? p + n : NULL;
+}
+
+static bool hex_at(const char *p, const char *end, unsigned long *out)
+{
+	unsigned long v = 0;
+	int n = 0;
+
+	for (; p < end && n < 16; p++, n++) {
+		int d = (*p >= '0' && *p <= '9') ? *p - '0' :
+			(*p >= 'a' && *p <= 'f') ? *p - 'a' + 10 :
+			(*p >= 'A' && *p <= 'F') ? *p - 'A' + 10 : -1;
+
+		if (d < 0)
+			break;
+		v = v << 4 | (unsigned long)d;
+	}
+	*out = v;
+	return n > 0;
+}
+
+static int32_t pid_at(const struct header *h, const char *name, size_t n)
+{
+	const char *end = h->body + h->body_len;
+	const char *p = field(h, name, n, h->body_len);
+	uint64_t v;
+
+	if (p == NULL || !digits(&p, end, &v) || v > INT32_MAX)
+		return -1;
+	return (int32_t)v;
+}
+
+/* Does this SYSCALL record's syscall matter? (arch and syscall come first.) */
+static bool syscall_matters(struct rf_filter *f, const struct header *h)
+{
+	const char *end = h->body + h->body_len;
+	const char *a = field(h, " arch=", 6, 64), *s = field(h, " syscall=", 9, 96);
+	unsigned long arch;
+	uint64_t nr;
+
+	if (a == NULL || s == NULL || !hex_at(a, end, &arch) || !digits(&s, end, &nr))
+		return true; /* cannot tell: let the full parser decide */
+	return sc_matters(sc_classify(&f->sc, arch, (long)nr));
+}
+
+static int part_of_exec(const struct header *h)
+{
+	size_t i;
+
+	for (i = 0; exec_parts[i].name != NULL; i++)
+		if (h->type_len == exec_parts[i].len &&
+		    memcmp(h->type, exec_parts[i].name, h->type_len) == 0)
+			return exec_parts[i].ends ? 2 : 1;
+	return 0;
+}
+
+static void complete(struct rf_filter *f, const struct rf_open *o)
+{
+	char buf[RF_NODE_MAX + 96];
+	int n;
+
+	if (o->node_len > 0)
+		n = snprintf(buf, sizeof(buf), "node=%.*s type=EOE msg=audit(%lld.%03u:%llu): ",
+			     (int)o->node_len, o->node, (long long)o->sec, o->msec,
+			     (unsigned long long)o->serial);
+	else
+		n = snprintf(buf, sizeof(buf), "type=EOE msg=audit(%lld.%03u:%llu): ",
+			     (long long)o->sec, o->msec, (unsigned long long)o->serial);
+	if (n > 0 && (size_t)n < sizeof(buf)) {
+		f->st.completed++;
+		f->pass(f->arg, buf, (size_t)n);
+	}
+	if (f->slots[o->slot].key == o->key)
+		f->slots[o->slot].state = RF_DONE;
+}
+
+/* Pop finished events off the ring; complete those older than the timeout
+ * (or the oldest, when the ring is full). */
+static void age(struct rf_filter *f, int64_t now, bool need_room)
+{
+	while (f->open_len > 0) {
+		struct rf_open *o = &f->open[f->open_head];
+		struct rf_slot *s = &f->slots[o->slot];
+
+		if (s->key != o->key || s->state != RF_KEEP) {
+			/* done, or its slot was reused: nothing to complete */
+		} else if (need_room || now - o->sec > f->eoe_timeout) {
+			if (o->node_len > 0 || o->node[0] == '\0')
+				complete(f, o);
+			need_room = false;
+		} else {
+			return;
+		}
+		f->open_head = (f->open_head + 1) % RF_OPEN;
+		f->open_len--;
+	}
+}
+
+static void track(struct rf_filter *f, const struct header *h, uint64_t key,
+		  uint32_t idx)
+{
+	struct rf_open *o;
+
+	if (f->open_len == RF_OPEN)
+		age(f, h->sec, true);
+	o = &f->open[(f->open_head + f->open_len) % RF_OPEN];
+	f->open_len++;
+	memset(o, 0, sizeof(*o));
+	o->key = key;
+	o->serial = h->serial;
+	o->sec = h->sec;
+	o->msec = h->msec;
+	o->slot = idx;
+	if (h->node_len > 0 && h->node_len < RF_NODE_MAX) {
+		memcpy(o->node, h->node, h->node_len);
+		o->node_len = (uint8_t)h->node_len;
+	} else if (h->node_len > 0) {
+		o->node[0] = 1; /* too long to rebuild: never synthesised */
+	}
+}
+
+static void pass(struct rf_filter *f, const char *line, size_t len)
+{
+	f->st.passed++;
+	f->pass(f->arg, line, len);
+}
+
+void rf_line(struct rf_filter *f, const char *line, size_t len)
+{
+	struct header h;
+	struct rf_slot *s;
+	uint64_t key;
+	uint32_t idx;
+	int part;
+
+	if (!parse_header(line, len, &h)) {
+		f->st.unparsed++;
+		pass(f, line, len);
+		return;
+	}
+	if (f->open_len > 0)
+		age(f, h.sec, false);
+	key = key_of(&h);
+	s = slot_of(f, key, &idx);
+	if (s->key != key) {
+		/* Not decided yet (or forgotten): decide now. */
+		bool sys = h.type_len == 7 && memcmp(h.type, "SYSCALL", 7) == 0;
+
+		part = sys ? 0 : part_of_exec(&h);
+		if (sys && !syscall_matters(f, &h)) {
+			s->key = key;
+			s->state = RF_DROP;
+			if (f->observe)
+				f->observe(f->arg, pid_at(&h, " pid=", 5),
+					   pid_at(&h, " ppid=", 6));
+			f->st.dropped++;
+			return;
+		}
+		if (!sys && part == 0) {
+			f->st.dropped++; /* AVC, LOGIN, USER_*...: no decision */
+			return;
+		}
+		s->key = key;
+		s->state = part == 2 ? RF_DONE : RF_KEEP;
+		if (s->state == RF_KEEP)
+			track(f, &h, key, idx);
+		pass(f, line, len);
+		return;
+	}
+	switch (s->state) {
+	case RF_KEEP:
+		if (part_of_exec(&h) == 2)
+			s->state = RF_DONE;
+		pass(f, line, len);
+		return;
+	case RF_DONE:
+	case RF_DROP:
+	default:
+		f->st.dropped++;
+		return;
+	}
+}

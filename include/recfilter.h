@@ -29,6 +29,7 @@
 #ifndef KME_RECFILTER_H
 #define KME_RECFILTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,7 @@ struct rf_stats {
 
 struct rf_slot {
 	uint64_t key;        /* serial mixed with the node's hash; 0 = free */
+	uint16_t open;       /* its entry in the open ring, while kept */
 	uint8_t state;       /* keep, drop or done */
 };
 
@@ -61,6 +63,7 @@ struct rf_open {
 	int64_t sec;
 	uint32_t msec;
 	uint32_t slot;
+	bool done;           /* its last record came */
 	uint8_t node_len;    /* 0: no node= prefix */
 	char node[RF_NODE_MAX];
 };

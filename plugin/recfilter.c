@@ -214,16 +214,27 @@ static void complete(struct rf_filter *f, const struct rf_open *o)
 		f->slots[o->slot].state = RF_DONE;
 }
 
+/* The event of slot s has seen its last record. */
+static void finish(struct rf_filter *f, struct rf_slot *s)
+{
+	struct rf_open *o = &f->open[s->open % RF_OPEN];
+
+	s->state = RF_DONE;
+	if (o->key == s->key)
+		o->done = true;
+}
+
 /* Pop finished events off the ring; complete those older than the timeout
  * (or the oldest, when the ring is full). */
 static void age(struct rf_filter *f, int64_t now, bool need_room)
 {
 	while (f->open_len > 0) {
 		struct rf_open *o = &f->open[f->open_head];
-		struct rf_slot *s = &f->slots[o->slot];
 
-		if (s->key != o->key || s->state != RF_KEEP) {
-			/* done, or its slot was reused: nothing to complete */
+		/* An event whose slot was reused since is still open in
+		 * libauparse unless its last record came: judge by o->done. */
+		if (o->done) {
+			/* nothing to complete */
 		} else if (need_room || now - o->sec > f->eoe_timeout) {
 			if (o->node_len > 0 || o->node[0] == '\0')
 				complete(f, o);
@@ -244,6 +255,7 @@ static void track(struct rf_filter *f, const struct header *h, uint64_t key,
 	if (f->open_len == RF_OPEN)
 		age(f, h->sec, true);
 	o = &f->open[(f->open_head + f->open_len) % RF_OPEN];
+	f->slots[idx].open = (uint16_t)((f->open_head + f->open_len) % RF_OPEN);
 	f->open_len++;
 	memset(o, 0, sizeof(*o));
 	o->key = key;
@@ -310,7 +322,7 @@ void rf_line(struct rf_filter *f, const char *line, size_t len)
 	switch (s->state) {
 	case RF_KEEP:
 		if (part_of_exec(&h) == 2)
-			s->state = RF_DONE;
+			finish(f, s);
 		pass(f, line, len);
 		return;
 	case RF_DONE:

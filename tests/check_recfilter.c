@@ -1,0 +1,214 @@
+/* check_recfilter.c - what reaches libauparse, and what is completed. */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recfilter.h"
+
+static struct rf_filter *F;
+static char passed[64][512];
+static int npassed;
+static int32_t obs_pid[16], obs_ppid[16];
+static int nobs;
+
+static void on_pass(void *arg, const char *line, size_t len)
+{
+	(void)arg;
+	if (npassed < 64)
+		snprintf(passed[npassed], sizeof(passed[0]), "%.*s", (int)len, line);
+	npassed++;
+}
+
+static void on_observe(void *arg, int32_t pid, int32_t ppid)
+{
+	(void)arg;
+	if (nobs < 16) {
+		obs_pid[nobs] = pid;
+		obs_ppid[nobs] = ppid;
+	}
+	nobs++;
+}
+
+static void setup(void)
+{
+	F = malloc(sizeof(*F));
+	rf_init(F, 2, on_pass, on_observe, NULL);
+	npassed = nobs = 0;
+}
+
+static void teardown(void)
+{
+	free(F);
+}
+
+static void feed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void feed(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	rf_line(F, buf, strlen(buf));
+}
+
+#define SYSCALL(t, s, nr, pid, ppid) \
+	feed("type=SYSCALL msg=audit(%d.100:%d): arch=c000003e syscall=%d success=yes exit=3 " \
+	     "a0=1 a1=2 a2=3 a3=4 items=1 ppid=%d pid=%d auid=0 uid=0 gid=0 euid=0 suid=0 " \
+	     "fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"x\" exe=\"/usr/bin/x\" key=(null)", \
+	     t, s, nr, ppid, pid)
+#define REC(type, t, s, body) feed("type=" type " msg=audit(%d.100:%d): " body, t, s)
+
+START_TEST(test_an_openat_event_is_dropped_and_its_pids_observed)
+{
+	SYSCALL(1000, 7, 257, 300, 200);
+	REC("CWD", 1000, 7, "cwd=\"/\"");
+	REC("PATH", 1000, 7, "item=0 name=\"/etc/passwd\"");
+	REC("PROCTITLE", 1000, 7, "proctitle=\"cat\"");
+	ck_assert_int_eq(npassed, 0);
+	ck_assert_int_eq(nobs, 1);
+	ck_assert_int_eq(obs_pid[0], 300);
+	ck_assert_int_eq(obs_ppid[0], 200);
+	ck_assert_uint_eq(F->st.dropped, 4);
+}
+END_TEST
+
+START_TEST(test_an_execve_event_passes_whole_and_in_order)
+{
+	SYSCALL(1000, 8, 59, 301, 200);
+	REC("EXECVE", 1000, 8, "argc=1 a0=\"lsmod\"");
+	REC("CWD", 1000, 8, "cwd=\"/\"");
+	REC("PATH", 1000, 8, "item=0 name=\"/usr/sbin/lsmod\"");
+	REC("PROCTITLE", 1000, 8, "proctitle=\"lsmod\"");
+	ck_assert_int_eq(npassed, 5);
+	ck_assert_ptr_nonnull(strstr(passed[0], "type=SYSCALL"));
+	ck_assert_ptr_nonnull(strstr(passed[4], "type=PROCTITLE"));
+	ck_assert_int_eq(nobs, 0);
+}
+END_TEST
+
+START_TEST(test_fork_and_clone_events_pass)
+{
+	SYSCALL(1000, 9, 56, 302, 200);
+	REC("PROCTITLE", 1000, 9, "proctitle=\"sh\"");
+	SYSCALL(1000, 10, 435, 303, 200);
+	ck_assert_int_eq(npassed, 3);
+}
+END_TEST
+
+START_TEST(test_records_without_exec_use_are_dropped_without_deciding)
+{
+	REC("AVC", 1000, 11, "avc:  denied  { read }");
+	REC("USER_LOGIN", 1000, 12, "pid=1 uid=0 msg='op=login'");
+	SYSCALL(1000, 11, 59, 304, 200);
+	REC("PROCTITLE", 1000, 11, "proctitle=\"x\"");
+	ck_assert_int_eq(npassed, 2); /* the exec's SYSCALL and PROCTITLE */
+}
+END_TEST
+
+START_TEST(test_records_after_the_last_one_are_dropped)
+{
+	SYSCALL(1000, 13, 59, 305, 200);
+	REC("PROCTITLE", 1000, 13, "proctitle=\"x\"");
+	REC("EOE", 1000, 13, "");
+	ck_assert_int_eq(npassed, 2);
+}
+END_TEST
+
+START_TEST(test_an_undecided_exec_part_passes)
+{
+	REC("EXECVE", 1000, 14, "argc=1 a0=\"lsmod\"");
+	ck_assert_int_eq(npassed, 1);
+}
+END_TEST
+
+START_TEST(test_unparsable_records_pass_and_are_counted)
+{
+	feed("garbage without a header");
+	feed("type=SYSCALL msg=audit(x)");
+	ck_assert_int_eq(npassed, 2);
+	ck_assert_uint_eq(F->st.unparsed, 2);
+}
+END_TEST
+
+START_TEST(test_a_stuck_event_is_completed_by_a_later_event_time)
+{
+	SYSCALL(1000, 20, 59, 306, 200);
+	REC("EXECVE", 1000, 20, "argc=1 a0=\"lsmod\"");
+	/* Its PROCTITLE never comes. 2 s later: still within the timeout. */
+	SYSCALL(1002, 21, 257, 1, 0);
+	ck_assert_uint_eq(F->st.completed, 0);
+	SYSCALL(1003, 22, 257, 1, 0);
+	ck_assert_uint_eq(F->st.completed, 1);
+	ck_assert_int_eq(npassed, 3);
+	ck_assert_str_eq(passed[2], "type=EOE msg=audit(1000.100:20): ");
+}
+END_TEST
+
+START_TEST(test_completion_keeps_the_node_prefix)
+{
+	feed("node=web1 type=SYSCALL msg=audit(1000.100:30): arch=c000003e syscall=59 success=yes ppid=1 pid=2");
+	feed("node=web1 type=SYSCALL msg=audit(1010.100:31): arch=c000003e syscall=257 success=yes ppid=1 pid=3");
+	ck_assert_int_eq(npassed, 2);
+	ck_assert_str_eq(passed[1], "node=web1 type=EOE msg=audit(1000.100:30): ");
+}
+END_TEST
+
+START_TEST(test_time_going_backwards_completes_nothing)
+{
+	SYSCALL(1000, 40, 59, 307, 200);
+	SYSCALL(900, 41, 257, 1, 0);
+	ck_assert_uint_eq(F->st.completed, 0);
+}
+END_TEST
+
+START_TEST(test_same_serial_on_two_nodes_are_two_events)
+{
+	feed("node=a type=SYSCALL msg=audit(1000.100:50): arch=c000003e syscall=257 success=yes ppid=1 pid=3");
+	feed("node=b type=SYSCALL msg=audit(1000.100:50): arch=c000003e syscall=59 success=yes ppid=1 pid=4");
+	feed("node=b type=PROCTITLE msg=audit(1000.100:50): proctitle=\"x\"");
+	ck_assert_int_eq(npassed, 2);
+}
+END_TEST
+
+START_TEST(test_open_events_are_bounded)
+{
+	int i;
+
+	for (i = 0; i < RF_OPEN + 10; i++)
+		SYSCALL(1000, 1000 + i, 59, 400 + i, 200);
+	ck_assert_uint_eq(F->st.completed, 10);
+	ck_assert_uint_le(F->open_len, RF_OPEN);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("recfilter");
+	TCase *tc = tcase_create("filter");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_an_openat_event_is_dropped_and_its_pids_observed);
+	tcase_add_test(tc, test_an_execve_event_passes_whole_and_in_order);
+	tcase_add_test(tc, test_fork_and_clone_events_pass);
+	tcase_add_test(tc, test_records_without_exec_use_are_dropped_without_deciding);
+	tcase_add_test(tc, test_records_after_the_last_one_are_dropped);
+	tcase_add_test(tc, test_an_undecided_exec_part_passes);
+	tcase_add_test(tc, test_unparsable_records_pass_and_are_counted);
+	tcase_add_test(tc, test_a_stuck_event_is_completed_by_a_later_event_time);
+	tcase_add_test(tc, test_completion_keeps_the_node_prefix);
+	tcase_add_test(tc, test_time_going_backwards_completes_nothing);
+	tcase_add_test(tc, test_same_serial_on_two_nodes_are_two_events);
+	tcase_add_test(tc, test_open_events_are_bounded);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,85 @@
+/* check_syscalls.c - which syscalls matter, per audit arch. */
+#include <check.h>
+#include <stdlib.h>
+
+#include "syscalls.h"
+
+#define X86_64 0xc000003eUL
+#define I386 0x40000003UL
+#define AARCH64 0xc00000b7UL
+
+static struct sc_cache C;
+
+START_TEST(test_x86_64_exec_and_process_creation_are_classified)
+{
+	ck_assert_int_eq(sc_classify(&C, X86_64, 59), SC_EXEC);
+	ck_assert_int_eq(sc_classify(&C, X86_64, 322), SC_EXECAT);
+	ck_assert_int_eq(sc_classify(&C, X86_64, 56), SC_CLONE);
+	ck_assert_int_eq(sc_classify(&C, X86_64, 57), SC_FORK);
+	ck_assert_int_eq(sc_classify(&C, X86_64, 58), SC_FORK);
+	ck_assert_int_eq(sc_classify(&C, X86_64, 435), SC_FORK);
+}
+END_TEST
+
+START_TEST(test_other_syscalls_do_not_matter)
+{
+	ck_assert_int_eq(sc_classify(&C, X86_64, 257), SC_OTHER); /* openat */
+	ck_assert_int_eq(sc_classify(&C, X86_64, 42), SC_OTHER);  /* connect */
+	ck_assert(!sc_matters(SC_OTHER));
+	ck_assert(sc_matters(SC_EXEC) && sc_matters(SC_FORK));
+}
+END_TEST
+
+START_TEST(test_numbering_follows_the_arch)
+{
+	ck_assert_int_eq(sc_classify(&C, I386, 11), SC_EXEC);
+	ck_assert_int_eq(sc_classify(&C, I386, 59), SC_OTHER); /* oldolduname */
+	ck_assert_int_eq(sc_classify(&C, AARCH64, 221), SC_EXEC);
+	ck_assert_int_eq(sc_classify(&C, X86_64, 59), SC_EXEC); /* cache kept */
+}
+END_TEST
+
+START_TEST(test_hostile_numbers_and_arches_are_other)
+{
+	ck_assert_int_eq(sc_classify(&C, X86_64, -1), SC_OTHER);
+	ck_assert_int_eq(sc_classify(&C, X86_64, 1L << 40), SC_OTHER);
+	ck_assert_int_eq(sc_classify(&C, 0x12345678UL, 59), SC_OTHER);
+}
+END_TEST
+
+START_TEST(test_many_arches_recycle_the_cache)
+{
+	unsigned long a;
+
+	for (a = 0; a < 20; a++)
+		sc_classify(&C, 0x1000 + a, 1);
+	ck_assert_uint_le(C.n, SC_CACHE_ARCHES);
+	ck_assert_int_eq(sc_classify(&C, X86_64, 59), SC_EXEC);
+}
+END_TEST
+
+static void setup(void)
+{
+	C = (struct sc_cache){ .n = 0 };
+}
+
+int main(void)
+{
+	Suite *s = suite_create("syscalls");
+	TCase *tc = tcase_create("classes");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_x86_64_exec_and_process_creation_are_classified);
+	tcase_add_test(tc, test_other_syscalls_do_not_matter);
+	tcase_add_test(tc, test_numbering_follows_the_arch);
+	tcase_add_test(tc, test_hostile_numbers_and_arches_are_other);
+	tcase_add_test(tc, test_many_arches_recycle_the_cache);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

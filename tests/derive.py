@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""derive.py LOG OUT [--pick REGEX] [--at SECONDS[@EXE]] ...
+"""derive.py LOG OUT [--pick REGEX] [--at SECONDS[@EXE]] ... [--terms N@SECONDS]
 
 Build a test log from one real event of LOG: the first event whose records
 match REGEX (default: the first lsmod exec), repeated once per --at, with
 its timestamp moved to SECONDS (an integer; "+N" is relative to the original
 time) and fresh serials. "@EXE" also replaces the executable path in PATH
 item 0, so each copy can be a different new term. Everything else of the
-record stays as the kernel wrote it.
+record stays as the kernel wrote it. --terms N@SECONDS adds N copies one
+second apart from SECONDS, each with its own executable /opt/termI/lsmod
+(N distinct new terms).
 """
 import re
 import sys
@@ -27,6 +29,9 @@ def main():
             pick = args[i + 1]
         elif args[i] == "--at":
             ats.append(args[i + 1])
+        elif args[i] == "--terms":
+            n, _, start = args[i + 1].partition("@")
+            ats += [f"{int(start) + k}@/opt/term{k}/lsmod" for k in range(int(n))]
         else:
             sys.exit(f"derive.py: unknown argument {args[i]}")
         i += 2

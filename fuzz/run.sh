@@ -35,6 +35,7 @@ fi
 if [ -n "$need" ]; then
 	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "run.sh: installing$need" >&2
+		# shellcheck disable=SC2086 # a list of package names
 		apt-get install -y --no-install-recommends $need >&2 || exit 2
 	else
 		echo "run.sh: missing$need (as root: apt-get install$need)" >&2

@@ -152,6 +152,30 @@ static void fill_user_name(struct engine *e, struct kme_exec *ex)
 	ex->user_name = (struct kme_str){ e->user_name, strlen(e->user_name) };
 }
 
+/* The longest a string may be in an alert's last-resort form. */
+#define ENG_CLIP 512
+
+static struct kme_str clip(struct kme_str s)
+{
+	if (s.len > ENG_CLIP)
+		s.len = ENG_CLIP;
+	return s;
+}
+
+static int render(struct engine *e, const struct alert_ctx *ctx,
+		  const struct kme_exec *ex, const struct nt_term *term,
+		  const struct nt_seen *seen)
+{
+	buf_reset(&e->line);
+	return e->cfg->alert_format == CFG_FORMAT_TEXT
+		       ? alert_text(&e->line, ctx, ex, term, seen)
+		       : alert_json(&e->line, ctx, ex, term, seen);
+}
+
+/* Format and send one alert. An alert is never lost to its own size: over
+ * the line bound (a huge argv, or paths of escaped bytes that grow fivefold),
+ * it goes out without arguments, then with every string cut to ENG_CLIP
+ * bytes; args_truncated says so. */
 static void emit_alert(struct engine *e, const struct kme_exec *ex,
 		       const struct nt_term *term, const struct nt_seen *seen)
 {
@@ -161,24 +185,31 @@ static void emit_alert(struct engine *e, const struct kme_exec *ex,
 		.mode = e->opts.action == ENG_ALL ? "all" :
 			e->opts.mode == ENG_LIVE ? "live" : "replay",
 	};
+	struct kme_exec cut;
+	struct nt_term cterm;
+	size_t i;
 	int rc;
 
-	buf_reset(&e->line);
-	if (e->cfg->alert_format == CFG_FORMAT_TEXT)
-		rc = alert_text(&e->line, &ctx, ex, term, seen);
-	else
-		rc = alert_json(&e->line, &ctx, ex, term, seen);
+	rc = render(e, &ctx, ex, term, seen);
 	if (rc < 0) {
-		/* Over the line bound (huge argv): send the alert without
-		 * arguments rather than lose it; args_truncated says so. */
-		struct kme_exec cut = *ex;
-
+		cut = *ex;
 		cut.proc.args = (struct kme_args){ NULL, 0, true };
 		cut.parent.args = (struct kme_args){ NULL, 0, ex->parent.args.n > 0 };
-		buf_reset(&e->line);
-		rc = e->cfg->alert_format == CFG_FORMAT_TEXT
-			     ? alert_text(&e->line, &ctx, &cut, term, seen)
-			     : alert_json(&e->line, &ctx, &cut, term, seen);
+		rc = render(e, &ctx, &cut, term, seen);
+	}
+	if (rc < 0) {
+		cut.proc.executable = clip(cut.proc.executable);
+		cut.proc.name = clip(cut.proc.name);
+		cut.proc.cwd = clip(cut.proc.cwd);
+		cut.parent.executable = clip(cut.parent.executable);
+		cut.parent.name = clip(cut.parent.name);
+		cut.node = clip(cut.node);
+		cut.user_name = clip(cut.user_name);
+		cut.tty = clip(cut.tty);
+		cterm = *term;
+		for (i = 0; i < cterm.n; i++)
+			cterm.v[i] = clip(cterm.v[i]);
+		rc = render(e, &ctx, &cut, &cterm, seen);
 	}
 	if (rc < 0 || out_write(e->opts.sink, e->line.p, e->line.len) < 0)
 		e->c.output_errors++;

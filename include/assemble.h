@@ -1,11 +1,13 @@
 /* assemble.h - records to complete audit events, through libauparse's feed API.
  *
  * Records are fed one line at a time; libauparse groups them by event serial
- * and hands out each event when it is complete: on its EOE record (plugin
- * input), on a terminal record such as PROCTITLE, or when it is older than
- * the EOE timeout. In replay mode "older" is judged only against the times of
- * later records and at as_flush(), never the wall clock, so a replay decides
- * as live would have; in live mode as_age() also ages events by the clock.
+ * and hands out each event when it is complete: on its EOE record or on a
+ * terminal record such as PROCTITLE (delivered at once, not on the next
+ * record), and at as_flush(). Events that never get their last record are
+ * completed by the record filter (recfilter.h), which feeds a synthetic EOE:
+ * libauparse's own timeout is set far out of the way (an hour), because it
+ * would close an event early when a record with a later time slips between
+ * its records. as_age() remains as a last resort against the wall clock.
  *
  * The event callback runs synchronously inside as_line/as_age/as_flush with
  * the auparse cursor on the event's first record; the auparse_state_t is
@@ -34,8 +36,7 @@ struct as_stats {
 struct as_assembler;
 
 /* NULL with err set on failure (auparse_init). */
-struct as_assembler *as_new(int64_t eoe_timeout, as_event_fn fn, void *arg,
-			    struct kme_err *err);
+struct as_assembler *as_new(as_event_fn fn, void *arg, struct kme_err *err);
 void as_free(struct as_assembler *a);
 
 /* Feed one record (without its '\n'). */

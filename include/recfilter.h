@@ -13,14 +13,22 @@
  *     is made of (EXECVE, CWD, PATH, PROCTITLE, EOE) pass and keep their
  *     event, conservatively; any other type (AVC, LOGIN, USER_*, ...) is
  *     dropped: no exec decision depends on it.
- * A record it cannot parse passes, so libauparse still counts it.
+ * A record without the header auditd always writes
+ * ("[node=N ]type=T msg=audit(S.M:SERIAL): ") is dropped and counted in
+ * `unparsed`: libauparse would leak memory on it.
  *
- * It also completes events that would never complete: libauparse 3.0.9 in
- * feed mode holds back every later event behind one that lacks its last
- * record (lost records, a cut log). When a record arrives whose event time is
- * more than eoe_timeout past a kept, still open event, the filter passes a
- * synthetic EOE record for that event. This judges by event time only, so a
- * replay completes events as live would have.
+ * It also completes events, instead of libauparse: libauparse 3.0.9 in feed
+ * mode holds back every later event behind one that lacks its last record
+ * (lost records, a cut log), and closes an event early when a record with a
+ * later time slips between its records (an exec's time is taken at syscall
+ * entry, so a slow exec's records carry an old time). An open kept event is
+ * completed with a synthetic EOE record when a record arrives whose event time
+ * is more than eoe_timeout past it AND it has been idle -- none of its records
+ * among the last RF_IDLE records -- or, in live mode, when no record of it
+ * arrived for eoe_timeout seconds of wall time (rf_age). The assembler gives
+ * libauparse a timeout far beyond these, so only the filter completes events.
+ * In replay this judges by event time and record order alone, so a replay
+ * completes events as live would have.
  *
  * Bounded: decisions are remembered for the last RF_SERIALS serials (an older
  * event's late record is judged as undecided), at most RF_OPEN kept events are
@@ -37,6 +45,7 @@
 
 #define RF_SERIALS 1024
 #define RF_OPEN 256
+#define RF_IDLE 16
 
 typedef void (*rf_pass_fn)(void *arg, const char *line, size_t len);
 typedef void (*rf_observe_fn)(void *arg, int32_t pid, int32_t ppid);
@@ -63,6 +72,8 @@ struct rf_open {
 	int64_t sec;
 	uint32_t msec;
 	uint32_t slot;
+	uint64_t last_rec;   /* record number of its latest record */
+	int64_t last_wall;   /* wall time (s) of its latest record, live */
 	bool done;           /* its last record came */
 	uint8_t node_len;    /* 0: no node= prefix */
 	char node[RF_NODE_MAX];
@@ -77,6 +88,8 @@ struct rf_filter {
 	struct rf_slot slots[RF_SERIALS];
 	struct rf_open open[RF_OPEN];   /* ring, oldest first */
 	uint32_t open_head, open_len;
+	uint64_t nrec;                  /* records seen */
+	int64_t wall;                   /* last rf_age() time, 0 in replay */
 	struct rf_stats st;
 };
 
@@ -86,5 +99,9 @@ void rf_init(struct rf_filter *f, int64_t eoe_timeout, rf_pass_fn pass,
 
 /* Judge one record (no '\n'); pass it on, or drop it. */
 void rf_line(struct rf_filter *f, const char *line, size_t len);
+
+/* Live mode, about once a second: complete open events none of whose records
+ * arrived in the last eoe_timeout seconds of wall time `now`. */
+void rf_age(struct rf_filter *f, int64_t now);
 
 #endif

@@ -4,6 +4,8 @@
 
 #include "assemble.h"
 
+#define AS_AUPARSE_TIMEOUT 3600
+
 struct as_assembler {
 	auparse_state_t *au;
 	as_event_fn fn;
@@ -24,8 +26,7 @@ static void on_auparse(auparse_state_t *au, auparse_cb_event_t type,
 	a->fn(a->arg, au);
 }
 
-struct as_assembler *as_new(int64_t eoe_timeout, as_event_fn fn, void *arg,
-			    struct kme_err *err)
+struct as_assembler *as_new(as_event_fn fn, void *arg, struct kme_err *err)
 {
 	struct as_assembler *a = calloc(1, sizeof(*a));
 
@@ -39,8 +40,11 @@ struct as_assembler *as_new(int64_t eoe_timeout, as_event_fn fn, void *arg,
 		kme_errf(err, "assembler: auparse_init failed");
 		return NULL;
 	}
-	/* auparse_init resets the process-global timeout: set it after. */
-	auparse_set_eoe_timeout(eoe_timeout > 0 ? (time_t)eoe_timeout : 2);
+	/* auparse_init resets the process-global timeout: set it after. The
+	 * record filter completes stuck events (recfilter.h); libauparse's
+	 * own timeout would close an event early when a record with a later
+	 * time slips between its records, so it is pushed out of the way. */
+	auparse_set_eoe_timeout(AS_AUPARSE_TIMEOUT);
 	/* Raw bytes from interpretations; we escape on output ourselves. */
 	auparse_set_escape_mode(a->au, AUPARSE_ESC_RAW);
 	a->fn = fn;

@@ -66,7 +66,7 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->pt = e->evb ? pt_new(cfg->process_table_size, cfg->process_table_memory,
 				opts->mode == ENG_LIVE ? opts->procroot : NULL, err)
 		       : NULL;
-	e->as = e->pt ? as_new(cfg->eoe_timeout, on_event, e, err) : NULL;
+	e->as = e->pt ? as_new(on_event, e, err) : NULL;
 	rf_init(&e->rf, cfg->eoe_timeout, rf_to_assembler, rf_to_table, e);
 	if (e->as == NULL) {
 		eng_free(e);
@@ -388,9 +388,10 @@ void eng_count_bad_record(struct engine *e, uint64_t n)
 
 void eng_tick(struct engine *e, int64_t now)
 {
-	(void)now;
-	if (e->opts.mode == ENG_LIVE)
+	if (e->opts.mode == ENG_LIVE) {
+		rf_age(&e->rf, now);
 		as_age(e->as);
+	}
 	report_rate_limit(e, false);
 	if (e->opts.sink)
 		out_pump(e->opts.sink);
@@ -405,6 +406,7 @@ void eng_finish(struct engine *e)
 void eng_counters(const struct engine *e, struct eng_counters *out)
 {
 	*out = e->c;
+	out->parse_errors += e->rf.st.unparsed;
 }
 
 const char *eng_summary(const struct engine *e, char *buf, size_t size)
@@ -425,7 +427,8 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 "rate_limited=%llu parse_errors=%llu unknown_parents=%llu "
 		 "processes=%zu process_evictions=%llu pid_reuse=%llu "
 		 "reparented=%llu procfs_reads=%llu terms=%zu term_evictions=%llu "
-		 "output_sent=%llu output_queued=%llu output_dropped=%llu",
+		 "output_sent=%llu output_queued=%llu output_dropped=%llu "
+		 "output_errors=%llu",
 		 (unsigned long long)e->c.records,
 		 (unsigned long long)e->rf.st.dropped,
 		 (unsigned long long)e->rf.st.completed,
@@ -434,12 +437,13 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)e->c.matches, (unsigned long long)e->c.excluded,
 		 (unsigned long long)e->c.suppressed, (unsigned long long)e->c.alerts,
 		 (unsigned long long)e->c.rate_limited,
-		 (unsigned long long)e->c.parse_errors,
+		 (unsigned long long)(e->c.parse_errors + e->rf.st.unparsed),
 		 (unsigned long long)e->c.unknown_parents, pt.entries,
 		 (unsigned long long)pt.evicted, (unsigned long long)pt.stale,
 		 (unsigned long long)pt.reparented, (unsigned long long)pt.procfs_reads,
 		 nt.terms, (unsigned long long)nt.evicted,
 		 (unsigned long long)os.sent, (unsigned long long)os.queued,
-		 (unsigned long long)os.dropped);
+		 (unsigned long long)os.dropped,
+		 (unsigned long long)(e->c.output_errors + os.errors + os.truncated));
 	return buf;
 }

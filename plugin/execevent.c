@@ -517,6 +517,8 @@ static void finish_args(struct ev_builder *b, struct ev_event *ev,
 		if (s->expect_len >= 0 && (size_t)s->expect_len != s->logged_len &&
 		    !ev->exec.proc.args.truncated)
 			ev->malformed = true;
+		if (s->state == SLOT_PIECES && s->expect_len < 0)
+			ev->malformed = true; /* the kernel writes aN_len first */
 		b->argv[i] = (struct kme_str){ b->bytes.p + s->off, s->len };
 	}
 	ev->exec.proc.args.v = b->argv;

@@ -34,7 +34,8 @@ struct pt_table {
 	size_t max_bytes;
 	int32_t *buckets;
 	size_t nbuckets;          /* power of two */
-	int32_t free_head;        /* free entries chained through hnext */
+	int32_t free_head;        /* freed entries chained through hnext */
+	size_t fresh;             /* entries [fresh, max) were never used */
 	int32_t lru_head, lru_tail;
 	char *procroot;
 	struct pt_stats st;
@@ -92,9 +93,8 @@ struct pt_table *pt_new(size_t max_entries, size_t max_bytes,
 		goto nomem;
 	for (i = 0; i < t->nbuckets; i++)
 		t->buckets[i] = NIL;
-	for (i = 0; i < max_entries; i++)
-		t->e[i].hnext = i + 1 < max_entries ? (int32_t)(i + 1) : NIL;
-	t->free_head = 0;
+	t->free_head = NIL;
+	t->fresh = 0;
 	t->lru_head = t->lru_tail = NIL;
 	return t;
 nomem:
@@ -110,7 +110,7 @@ void pt_free(struct pt_table *t)
 	if (t == NULL)
 		return;
 	if (t->e != NULL)
-		for (i = 0; i < t->max_entries; i++)
+		for (i = 0; i < t->fresh; i++)
 			free(t->e[i].blob);
 	free(t->e);
 	free(t->buckets);
@@ -202,7 +202,8 @@ static void evict_for(struct pt_table *t, size_t bytes, bool need_slot,
 	int32_t i = t->lru_tail;
 
 	while (i != NIL &&
-	       ((need_slot && t->free_head == NIL) || t->st.bytes + bytes > t->max_bytes)) {
+	       ((need_slot && t->free_head == NIL && t->fresh == t->max_entries) ||
+		t->st.bytes + bytes > t->max_bytes)) {
 		struct pt_entry *victim = &t->e[i];
 
 		i = victim->lprev;
@@ -224,10 +225,14 @@ static struct pt_entry *get_slot(struct pt_table *t, int32_t pid)
 		return e;
 	}
 	evict_for(t, 0, true, NULL);
-	if (t->free_head == NIL)
+	if (t->free_head != NIL) {
+		e = &t->e[t->free_head];
+		t->free_head = e->hnext;
+	} else if (t->fresh < t->max_entries) {
+		e = &t->e[t->fresh++];
+	} else {
 		return NULL;
-	e = &t->e[t->free_head];
-	t->free_head = e->hnext;
+	}
 	memset(e, 0, sizeof(*e));
 	e->used = true;
 	e->pid = pid;

@@ -224,9 +224,20 @@ static void finish(struct rf_filter *f, struct rf_slot *s)
 		o->done = true;
 }
 
-/* Pop finished events off the ring; complete those older than the timeout
- * (or the oldest, when the ring is full). */
-static void age(struct rf_filter *f, int64_t now, bool need_room)
+/* Is open event o stuck? By event time and idleness (record arrival), or by
+ * wall time in live mode (wall > 0). */
+static bool stuck(const struct rf_filter *f, const struct rf_open *o,
+		  int64_t now, int64_t wall)
+{
+	if (wall > 0)
+		return wall - o->last_wall > f->eoe_timeout;
+	return now - o->sec > f->eoe_timeout && f->nrec - o->last_rec > RF_IDLE;
+}
+
+/* Pop finished events off the ring; complete stuck ones (or the oldest, when
+ * the ring is full). Events are judged oldest first: a younger stuck event
+ * waits behind an older live one, as libauparse would make it wait anyway. */
+static void age(struct rf_filter *f, int64_t now, int64_t wall, bool need_room)
 {
 	while (f->open_len > 0) {
 		struct rf_open *o = &f->open[f->open_head];
@@ -235,7 +246,7 @@ static void age(struct rf_filter *f, int64_t now, bool need_room)
 		 * libauparse unless its last record came: judge by o->done. */
 		if (o->done) {
 			/* nothing to complete */
-		} else if (need_room || now - o->sec > f->eoe_timeout) {
+		} else if (need_room || stuck(f, o, now, wall)) {
 			if (o->node_len > 0 || o->node[0] == '\0')
 				complete(f, o);
 			need_room = false;
@@ -247,13 +258,20 @@ static void age(struct rf_filter *f, int64_t now, bool need_room)
 	}
 }
 
+void rf_age(struct rf_filter *f, int64_t now)
+{
+	f->wall = now;
+	if (f->open_len > 0)
+		age(f, 0, now, false);
+}
+
 static void track(struct rf_filter *f, const struct header *h, uint64_t key,
 		  uint32_t idx)
 {
 	struct rf_open *o;
 
 	if (f->open_len == RF_OPEN)
-		age(f, h->sec, true);
+		age(f, h->sec, 0, true);
 	o = &f->open[(f->open_head + f->open_len) % RF_OPEN];
 	f->slots[idx].open = (uint16_t)((f->open_head + f->open_len) % RF_OPEN);
 	f->open_len++;
@@ -263,6 +281,8 @@ static void track(struct rf_filter *f, const struct header *h, uint64_t key,
 	o->sec = h->sec;
 	o->msec = h->msec;
 	o->slot = idx;
+	o->last_rec = f->nrec;
+	o->last_wall = f->wall;
 	if (h->node_len > 0 && h->node_len < RF_NODE_MAX) {
 		memcpy(o->node, h->node, h->node_len);
 		o->node_len = (uint8_t)h->node_len;
@@ -285,13 +305,13 @@ void rf_line(struct rf_filter *f, const char *line, size_t len)
 	uint32_t idx;
 	int part;
 
+	f->nrec++;
 	if (!parse_header(line, len, &h)) {
 		f->st.unparsed++;
-		pass(f, line, len);
 		return;
 	}
 	if (f->open_len > 0)
-		age(f, h.sec, false);
+		age(f, h.sec, 0, false);
 	key = key_of(&h);
 	s = slot_of(f, key, &idx);
 	if (s->key != key) {
@@ -320,10 +340,17 @@ void rf_line(struct rf_filter *f, const char *line, size_t len)
 		return;
 	}
 	switch (s->state) {
-	case RF_KEEP:
+	case RF_KEEP: {
+		struct rf_open *o = &f->open[s->open % RF_OPEN];
+
+		if (o->key == key) {
+			o->last_rec = f->nrec;
+			o->last_wall = f->wall;
+		}
 		if (part_of_exec(&h) == 2)
 			finish(f, s);
 		pass(f, line, len);
+	}
 		return;
 	case RF_DONE:
 	case RF_DROP:

@@ -125,7 +125,7 @@ static struct harness *h_new(void)
 	ck_assert_ptr_nonnull(h);
 	h->b = ev_builder_new(&err);
 	ck_assert_msg(h->b != NULL, "ev_builder_new: %s", err.msg);
-	h->a = as_new(2, on_event, h, &err);
+	h->a = as_new(on_event, h, &err);
 	ck_assert_msg(h->a != NULL, "as_new: %s", err.msg);
 	return h;
 }

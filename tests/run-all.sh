@@ -2,7 +2,8 @@
 # tests/run-all.sh - the whole test suite, as CI runs it:
 #   1. a warnings-as-errors build and `make check` (unit suites + golden replays),
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer,
-#   3. `make distcheck` (the release tarball builds, installs and tests itself).
+#   3. the libFuzzer harnesses for a bounded time each, and their regressions,
+#   4. `make distcheck` (the release tarball builds, installs and tests itself).
 # Build trees go to _build/ so the source tree stays clean.
 set -eu
 cd "$(dirname "$0")/.."
@@ -49,6 +50,16 @@ step "ASan + UBSan build, make check"
 build_and_check _build/asan \
 	CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -Werror" \
 	LDFLAGS="-fsanitize=address,undefined"
+
+step "fuzzers: each harness for ${KME_FUZZ_SECONDS:-60} s, then every kept regression"
+if sh fuzz/run.sh "${KME_FUZZ_SECONDS:-60}" >_build/fuzz.out 2>&1; then
+	tail -n 12 _build/fuzz.out
+	passed=$((passed + 1))
+else
+	tail -n 60 _build/fuzz.out
+	echo "tests: $passed passed, $((failed + 1)) failed"
+	exit 1
+fi
 
 step "make distcheck"
 (cd _build/werror && make -j"$jobs" distcheck >/dev/null 2>&1) || {

@@ -12,8 +12,15 @@
  * then "unknown" unless the stream told us the real one -- a fork record, or
  * an earlier exec of the same process while its parent was alive.
  *
+ * A new parent that is an ancestor of the old one (by the links we know)
+ * means reparenting too: subreapers we cannot name adopt orphans of their
+ * descendants.
+ *
  * Pid reuse: an entry is dropped as stale when the same pid shows up with a
- * different, non-reaper parent (any SYSCALL record: pt_observe), and, in live
+ * different parent that is neither a reaper nor an ancestor of the old one,
+ * and pid allocation has wrapped since the entry was made (pids are handed
+ * out in increasing order; a new pid far below the highest seen marks a wrap)
+ * (any SYSCALL record: pt_observe), and, in live
  * mode, when /proc says the process now holding the pid started after the
  * entry was made.
  *

@@ -14,6 +14,7 @@ struct pt_entry {
 	int32_t lprev, lnext;     /* LRU list, most recent at head */
 	int64_t learned;          /* event time we learned this identity */
 	int64_t start_time;       /* /proc start time, -1 when unknown */
+	uint32_t wrap;            /* t->wrap when we learned it */
 	uint8_t source;           /* enum kme_parent_source */
 	bool used;
 	bool ppid_known;          /* ppid is the process's real creator */
@@ -38,6 +39,11 @@ struct pt_table {
 	size_t fresh;             /* entries [fresh, max) were never used */
 	int32_t lru_head, lru_tail;
 	char *procroot;
+	/* Pids are handed out in increasing order until they wrap: a pid can
+	 * only have been reused if the allocation wrapped since we learned
+	 * it. cursor is the highest new pid seen since the last wrap. */
+	int32_t cursor;
+	uint32_t wrap;
 	struct pt_stats st;
 };
 
@@ -238,6 +244,7 @@ static struct pt_entry *get_slot(struct pt_table *t, int32_t pid)
 	e->pid = pid;
 	e->ppid = -1;
 	e->start_time = -1;
+	e->wrap = t->wrap;
 	b = hash_pid(pid, t->nbuckets);
 	e->hnext = t->buckets[b];
 	t->buckets[b] = idx(t, e);
@@ -451,6 +458,41 @@ static struct pt_entry *lookup_parent(struct pt_table *t, int32_t pid,
 	return p;
 }
 
+/* Is anc an ancestor of pid, by the parent links we know? (Subreapers we
+ * cannot recognise by name adopt orphans of their descendants: a process
+ * whose new parent is an ancestor of its old one was reparented, not
+ * replaced by a new process with a reused pid.) At most PT_MAX_DEPTH steps. */
+#define PT_MAX_DEPTH 64
+
+static bool is_ancestor(struct pt_table *t, int32_t anc, int32_t pid)
+{
+	int i;
+
+	for (i = 0; i < PT_MAX_DEPTH && pid > 0; i++) {
+		struct pt_entry *e;
+
+		if (pid == anc)
+			return true;
+		e = find(t, pid);
+		if (e == NULL || e->ppid == pid)
+			return false;
+		pid = e->ppid;
+	}
+	return false;
+}
+
+/* A process we had not seen: advance the pid cursor, noting a wrap when a
+ * new pid is far below it (pid_max is at least 32768). */
+static void saw_new_pid(struct pt_table *t, int32_t pid)
+{
+	if (pid > t->cursor) {
+		t->cursor = pid;
+	} else if (t->cursor - pid > 16384) {
+		t->wrap++;
+		t->cursor = pid;
+	}
+}
+
 void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 {
 	struct pt_entry *self, *p;
@@ -461,9 +503,12 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 	ex->parent_source = KME_PARENT_UNKNOWN;
 	if (ppid <= 0)
 		return;
-	if (is_reaper(t, ppid)) {
-		/* Only the stream can say who really started this process. */
-		self = find(t, ex->proc.pid);
+	self = find(t, ex->proc.pid);
+	if (is_reaper(t, ppid) ||
+	    (self != NULL && self->ppid_known && self->ppid > 0 &&
+	     self->ppid != ppid && is_ancestor(t, ppid, self->ppid))) {
+		/* Reparented: only the stream can say who really started
+		 * this process. */
 		if (self == NULL || !self->ppid_known || self->ppid <= 0) {
 			t->st.reparented++;
 			return;
@@ -496,6 +541,8 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	}
 	if (e != NULL)
 		start = e->start_time;
+	else
+		saw_new_pid(t, ex->proc.pid);
 	e = get_slot(t, ex->proc.pid);
 	if (e == NULL)
 		return;
@@ -528,6 +575,7 @@ void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
 		remove_entry(t, c);
 		t->st.stale++;
 	}
+	saw_new_pid(t, child_pid);
 	p = find(t, parent_pid);
 	c = get_slot(t, child_pid);
 	if (c == NULL)
@@ -554,8 +602,10 @@ void pt_observe(struct pt_table *t, int32_t pid, int32_t ppid)
 	 * change means the pid now belongs to another process. */
 	if (e == NULL || ppid <= 0 || e->ppid == ppid || e->ppid <= 0)
 		return;
-	if (is_reaper(t, ppid))
+	if (is_reaper(t, ppid) || is_ancestor(t, ppid, e->ppid))
 		return;
+	if (e->wrap == t->wrap)
+		return; /* no pid wrapped since: the same process, reparented */
 	remove_entry(t, e);
 	t->st.stale++;
 }

@@ -350,17 +350,35 @@ END_TEST
 
 /* ---- pid reuse --------------------------------------------------------- */
 
-START_TEST(test_pid_seen_with_other_parent_is_dropped_as_stale)
+START_TEST(test_other_parent_without_a_pid_wrap_is_a_reparent_not_reuse)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+
+	record(t, 700, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	/* Its parent exited; a subreaper we cannot name (pid 40) adopted it. */
+	pt_observe(t, 700, 40);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 0);
+	ck_assert_uint_eq(st.entries, 1);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_pid_seen_with_other_parent_after_a_wrap_is_dropped_as_stale)
 {
 	struct pt_table *t = table(100, 0);
 	struct pt_stats st;
 	struct parent p;
 
 	record(t, 700, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	/* Pid allocation runs up to pid_max and wraps. */
+	record(t, 32000, 50, 11, "/usr/bin/true", bash_args);
+	record(t, 300, 50, 12, "/usr/bin/true", bash_args);
 	pt_observe(t, 700, 70); /* pid 700 now belongs to a child of 70 */
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 1);
-	ck_assert_uint_eq(st.entries, 0);
+	ck_assert_uint_eq(st.entries, 2);
 	parent_of(t, 701, 700, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
 	ck_assert_int_eq(p.pid, 700);
@@ -700,7 +718,8 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tr, test_seed_without_procroot_reads_nothing);
 	suite_add_tcase(s, tr);
 
-	tcase_add_test(tp, test_pid_seen_with_other_parent_is_dropped_as_stale);
+	tcase_add_test(tp, test_pid_seen_with_other_parent_after_a_wrap_is_dropped_as_stale);
+	tcase_add_test(tp, test_other_parent_without_a_pid_wrap_is_a_reparent_not_reuse);
 	tcase_add_test(tp, test_pid_seen_with_same_or_reaper_parent_is_kept);
 	tcase_add_test(tp, test_fork_onto_a_pid_held_by_another_process_replaces_it);
 	suite_add_tcase(s, tp);

@@ -14,7 +14,7 @@
 #        laurel (when installed) with its defaults, its log file in TMPDIR, no privilege drop;
 #      backlog_limit 65536;
 #   3. in a subshell with a fresh audit session, loads the plugin's shipped rules (execve,execveat
-#      b64/b32) filtered on that session, and runs bench/loadgen.py: N (default 1000) execs of
+#      b64/b32) filtered on that session, and runs bench/loadgen.c: N (default 1000) execs of
 #      /bin/true per second for S (default 30) seconds;
 #   4. waits until the plugins have drained, then reads utime+stime of auditd and of each plugin from
 #      /proc/PID/stat (the plugins are still running: their own CPU, whole life, and the part spent
@@ -129,6 +129,9 @@ tmp=$(mktemp -d /tmp/kme-bench-live.XXXXXX) || die "mktemp failed"
 mkdir -m 700 "$tmp/conf" "$tmp/plugins" "$tmp/log" "$tmp/bin" "$tmp/state" "$tmp/laurel" || die "mkdir failed"
 rules_file=$tmp/rules
 : >"$rules_file"
+# The load generator is C: a Python one cannot keep 1000 spawns/s on 2 CPUs.
+loadgen=$tmp/bin/loadgen
+${CC:-cc} -O2 -o "$loadgen" "$HERE/loadgen.c" || die "cannot build bench/loadgen.c"
 install -o root -g root -m 0750 "$plugin" "$tmp/bin/audisp-kmod-enum" || die "cannot copy $plugin"
 sed "s|^state_file = .*|state_file = $tmp/state/state.json|" "$shipped_conf" >"$tmp/kme.conf"
 ! grep -q '@[a-z]*@' "$tmp/kme.conf" || die "unsubstituted @variable@ in $shipped_conf"
@@ -241,7 +244,7 @@ auditd0=$(cpu "$daemon_pid")
 		# shellcheck disable=SC2086
 		auditctl -a $spec >/dev/null || { say "auditctl -a $spec failed"; exit 1; }
 	done
-	python3 "$HERE/loadgen.py" "$rate" "$seconds"
+	"$loadgen" "$rate" "$seconds"
 ) >"$tmp/loadgen.out" || die "load session failed"
 say "load: $(cat "$tmp/loadgen.out")"
 

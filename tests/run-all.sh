@@ -3,7 +3,8 @@
 #   1. a warnings-as-errors build and `make check` (unit suites + golden replays),
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   3. the libFuzzer harnesses for a bounded time each, and their regressions,
-#   4. `make distcheck` (the release tarball builds, installs and tests itself).
+#   4. the benchmark scripts on a small corpus (so they cannot rot; not timed),
+#   5. `make distcheck` (the release tarball builds, installs and tests itself).
 # Build trees go to _build/ so the source tree stays clean.
 set -eu
 cd "$(dirname "$0")/.."
@@ -57,6 +58,16 @@ if sh fuzz/run.sh "${KME_FUZZ_SECONDS:-60}" >_build/fuzz.out 2>&1; then
 	passed=$((passed + 1))
 else
 	tail -n 60 _build/fuzz.out
+	echo "tests: $passed passed, $((failed + 1)) failed"
+	exit 1
+fi
+
+step "benchmark smoke (bench/run.sh --smoke: a small real capture, one round)"
+if bash bench/run.sh --smoke --plugin _build/werror/plugin/audisp-kmod-enum >_build/bench.out 2>&1; then
+	tail -n 8 _build/bench.out
+	passed=$((passed + 1))
+else
+	tail -n 40 _build/bench.out
 	echo "tests: $passed passed, $((failed + 1)) failed"
 	exit 1
 fi

@@ -8,7 +8,8 @@ time) and fresh serials. "@EXE" also replaces the executable path in PATH
 item 0, so each copy can be a different new term. Everything else of the
 record stays as the kernel wrote it. --terms N@SECONDS adds N copies one
 second apart from SECONDS, each with its own executable /opt/termI/lsmod
-(N distinct new terms).
+(N distinct new terms). --repeat N@SECONDS adds N copies of the event
+itself, 100 per second from SECONDS (one term, over and over).
 """
 import re
 import sys
@@ -29,6 +30,9 @@ def main():
             pick = args[i + 1]
         elif args[i] == "--at":
             ats.append(args[i + 1])
+        elif args[i] == "--repeat":
+            n, _, start = args[i + 1].partition("@")
+            ats += [str(int(start) + k // 100) for k in range(int(n))]
         elif args[i] == "--terms":
             n, _, start = args[i + 1].partition("@")
             ats += [f"{int(start) + k}@/opt/term{k}/lsmod" for k in range(int(n))]

@@ -35,6 +35,8 @@ write_plugin_conf
 start_auditd
 load_rules
 PID1=$(plugin_pid)
+check "started before the rules were loaded, the plugin warned that nothing audits execve" \
+	grep -q "no audit rule audits execve" "$SYSLOG"
 
 # --- 1. exactly the expected alerts --------------------------------------
 run lsmod "lsmod"

@@ -47,6 +47,16 @@ build_and_check() {
 step "build with -Werror, make check"
 build_and_check _build/werror CFLAGS="-O2 -g -Werror"
 
+step "make install DESTDIR=... (files and modes of a distro package)"
+if sh tests/install.sh _build/werror >_build/install.out 2>&1; then
+	cat _build/install.out
+	passed=$((passed + 1))
+else
+	cat _build/install.out
+	echo "tests: $passed passed, $((failed + 1)) failed"
+	exit 1
+fi
+
 step "ASan + UBSan build, make check"
 build_and_check _build/asan \
 	CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -Werror" \

@@ -44,6 +44,19 @@ before=$(stat -c '%Y %s' "$live" 2>/dev/null || echo absent)
 check "replay without --state never touches the plugin's state file ($live)" \
 	test "$(stat -c '%Y %s' "$live" 2>/dev/null || echo absent)" = "$before"
 
+# --- day one: --learn fills the history without alerting ---------------------
+L=$TMP/learn/state.json
+n=$("$KME_BIN" --learn --state "$L" "$TMP/a.log" 2>/dev/null | wc -l)
+check "--learn prints no alert" test "$n" -eq 0
+check "--dump-state lists the learned term with its counts" sh -c \
+	"'$KME_BIN' --dump-state --state '$L' | grep -q '^2023-11-14T22:13:20.000Z	2023-11-14T22:13:20.000Z	1	/usr/sbin/lsmod	'"
+check "a learned term is suppressed afterwards" test "$(alerts --state "$L" "$TMP/b.log")" -eq 0
+exec 8>"$L.lock"
+flock 8
+"$KME_BIN" --learn --state "$L" "$TMP/a.log" >/dev/null 2>"$TMP/stderr"
+check "--learn refuses a state file in use by a running plugin" grep -q "in use by another audisp-kmod-enum" "$TMP/stderr"
+exec 8>&-
+
 # --- a corrupt state file ---------------------------------------------------
 printf '{"format":"audisp-kmod-enum-state", garbage' >"$S"
 check "a corrupt state file starts empty (the term alerts)" \

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hex.h"
 #include "execevent.h"
 #include "syscalls.h"
 
@@ -79,16 +80,6 @@ void ev_builder_free(struct ev_builder *b)
 	free(b);
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 int ev_decode_value(const char *raw, struct kme_buf *out)
 {
@@ -107,14 +98,14 @@ int ev_decode_value(const char *raw, struct kme_buf *out)
 		return 1;
 	if (n > 0 && n % 2 == 0) {
 		for (i = 0; i < n; i++)
-			if (hexval((unsigned char)raw[i]) < 0)
+			if (hex_value((unsigned char)raw[i]) < 0)
 				break;
 		if (i == n) {
 			if (buf_reserve(out, n / 2) < 0)
 				return -1;
 			for (i = 0; i < n; i += 2)
-				out->p[out->len++] = (char)(hexval((unsigned char)raw[i]) << 4 |
-					       hexval((unsigned char)raw[i + 1]));
+				out->p[out->len++] = (char)(hex_value((unsigned char)raw[i]) << 4 |
+					       hex_value((unsigned char)raw[i + 1]));
 			out->p[out->len] = '\0';
 			return 0;
 		}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "recfilter.h"
 
 enum { RF_UNDECIDED = 0, RF_KEEP, RF_DROP, RF_DONE };
@@ -147,9 +148,7 @@ static bool hex_at(const char *p, const char *end, unsigned long *out)
 	int n = 0;
 
 	for (; p < end && n < 16; p++, n++) {
-		int d = (*p >= '0' && *p <= '9') ? *p - '0' :
-			(*p >= 'a' && *p <= 'f') ? *p - 'a' + 10 :
-			(*p >= 'A' && *p <= 'F') ? *p - 'A' + 10 : -1;
+		int d = hex_value((unsigned char)*p);
 
 		if (d < 0)
 			break;

@@ -51,6 +51,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "buf.h"
+#include "hex.h"
 #include "newterms.h"
 
 #define NT_FORMAT          "audisp-kmod-enum-state"
@@ -878,16 +879,6 @@ static int ld_integer(void *ctx, long long v)
 	return 1;
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int ld_hex(struct ld *l, const unsigned char *p, size_t len)
 {
@@ -901,7 +892,7 @@ static int ld_hex(struct ld *l, const unsigned char *p, size_t len)
 		return ld_fail(l, "a term is too long");
 	start = l->key.len - 1 - n;
 	for (i = 0; i < n; i++) {
-		int hi = hexval(p[2 * i]), lo = hexval(p[2 * i + 1]);
+		int hi = hex_value(p[2 * i]), lo = hex_value(p[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return ld_fail(l, "bad hex value");

@@ -196,5 +196,20 @@ counter() {
 	grep "summary:" "$SYSLOG" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
+# counter_is KEY OP VALUE: poll (10 s) until the plugin's counter satisfies
+# `test COUNTER OP VALUE`: under load, auditd may still hold events the test
+# has just caused.
+counter_is() {
+	i=0
+	while [ $i -lt 20 ]; do
+		v=$(counter "$1")
+		[ "$v" != "?" ] && [ "$v" "$2" "$3" ] && return 0
+		sleep 0.5
+		i=$((i + 1))
+	done
+	echo "# counter $1 = $v, wanted $2 $3"
+	return 1
+}
+
 # plant FILE: a file we create outside TMP and must remove.
 plant() { PLANTED="$PLANTED $1"; }

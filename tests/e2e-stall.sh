@@ -67,8 +67,8 @@ fi
 kill -CONT "$RSYSLOG_PID"
 check "once syslog resumes, all $NTERMS waiting alerts are delivered" \
 	wait_for 30 sh -c "[ \$(grep -c 'audisp-kmod-enum\[.*\"working_directory\":\"$W/a' '$SYSLOG') -eq $NTERMS ]"
-check "nothing was dropped" test "$(counter output_dropped)" = 0
-check "and nothing is waiting" test "$(counter output_queued)" = 0
+check "nothing was dropped" counter_is output_dropped -eq 0
+check "and nothing is waiting" counter_is output_queued -eq 0
 
 # --- 2. a queue too small for the stall: overflow counted and reported ----------
 stop_auditd

@@ -72,8 +72,8 @@ check "alerts go to authpriv.warning with ident audisp-kmod-enum" \
 check "an alert carries rule, threat and new-terms fields" sh -c \
 	"grep -F '\"process\":{\"pid\":' '$SYSLOG' | grep -F '\"rule\":{\"id\":\"2d8043ed-5bda-4caf-801c-c1feb7410504\"' | grep -F '\"technique\":[{\"id\":\"T1082\"' | grep -qF '\"new_terms\":{\"fields\":[\"process.executable\",\"process.parent.executable\"]'"
 check "the plugin counted the excluded ones (dkms, mkinitramfs$( [ $ndpkg = 1 ] && echo ", dpkg postinst"))" \
-	test "$(counter excluded)" -eq $((2 + ndpkg))
-check "and the repeat as suppressed" test "$(counter suppressed)" -eq 1
+	counter_is excluded -eq $((2 + ndpkg))
+check "and the repeat as suppressed" counter_is suppressed -eq 1
 
 # --- 2. least privilege ------------------------------------------------------
 capeff=$(awk '/^CapEff/ { print $2 }' "/proc/$PID1/status")
@@ -94,7 +94,7 @@ run lsmod-after-restart "lsmod"
 run kmod-after-restart "kmod list"
 sleep 2
 check "no repeat alert for known terms after the restart" test "$(count_alerts)" -eq "$n"
-check "the restarted plugin suppressed both" test "$(counter suppressed)" -eq 2
+check "the restarted plugin suppressed both" counter_is suppressed -eq 2
 
 # --- 4. a config change plus an auditd reload ---------------------------------
 run scan-before "$TMP/bin/scan-tool"
@@ -108,7 +108,7 @@ check "auditd's reload reaches the plugin (reloaded or restarted)" \
 run scan-after "$TMP/bin/scan-tool2"
 sleep 2
 check "the new exclusion is in force: no alert for scan-tool2" test "$(count_alerts)" -eq $((n + 1))
-check "it was counted as excluded" test "$(counter excluded)" -ge 1
+check "it was counted as excluded" counter_is excluded -ge 1
 
 # --- 5. a bad config on reload keeps the running one ------------------------------
 printf 'bogus_key = 1\n' >>"$PCONF"

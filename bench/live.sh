@@ -66,58 +66,15 @@ laurel=
 shipped_conf=$TOP/conf/audisp-kmod-enum.conf.in
 [ -r "$shipped_conf" ] || die "cannot read $shipped_conf"
 
-busy() {
-	if pidof auditd >/dev/null; then echo "an auditd is running (pid $(pidof auditd))"; return 0; fi
-	if [ "$(auditctl -s 2>/dev/null | awk '$1 == "pid" { print $2 }')" != 0 ]; then
-		echo "a process is registered as the audit daemon"; return 0
-	fi
-	if [ "$(auditctl -l 2>/dev/null)" != "No rules" ]; then echo "audit rules are loaded"; return 0; fi
-	return 1
-}
-deadline=$((SECONDS + wait_s))
-while why=$(busy); do
-	[ "$SECONDS" -lt "$deadline" ] || die "kernel audit subsystem busy: $why (try --wait)"
-	say "busy ($why); retrying"
-	sleep 5
-done
-status=$(auditctl -s) || die "auditctl -s failed"
-get_status() { printf '%s\n' "$status" | awk -v k="$1" '$1 == k { print $2 }'; }
-enabled0=$(get_status enabled)
-backlog0=$(get_status backlog_limit)
-lost0=$(get_status lost)
-[ "$enabled0" != 2 ] || die "the audit configuration is locked (enabled 2)"
-
+# shellcheck source=bench/audit-lib.sh
+. "$HERE/audit-lib.sh"
+audit_claim "$wait_s"
 tmp=
-daemon_pid=
-rules_file=
-pidfile_existed=0
-[ -e /var/run/auditd.pid ] && pidfile_existed=1
 cleanup() {
-	local rc=$? spec i
+	local rc=$?
 	trap - EXIT INT TERM HUP
 	[ -z "$perf_pid" ] || { kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid" 2>/dev/null; }
-	if [ -n "$rules_file" ] && [ -s "$rules_file" ]; then
-		while IFS= read -r spec; do
-			# shellcheck disable=SC2086
-			auditctl -d $spec >/dev/null 2>&1 || say "cleanup: could not delete rule $spec"
-		done <"$rules_file"
-	fi
-	if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
-		kill -TERM "$daemon_pid" 2>/dev/null
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$daemon_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -0 "$daemon_pid" 2>/dev/null && kill -KILL "$daemon_pid" 2>/dev/null
-		wait "$daemon_pid" 2>/dev/null
-	fi
-	[ "$pidfile_existed" = 1 ] || rm -f /var/run/auditd.pid
-	if [ -n "$enabled0" ] && [ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" != "$enabled0" ]; then
-		auditctl -e "$enabled0" >/dev/null || say "cleanup: could not restore enabled $enabled0"
-	fi
-	if [ -n "$backlog0" ] && [ "$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')" != "$backlog0" ]; then
-		auditctl -b "$backlog0" >/dev/null || say "cleanup: could not restore backlog_limit $backlog0"
-	fi
+	audit_restore
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$rc"
 }

@@ -1,0 +1,76 @@
+# bench/audit-lib.sh - claim and give back the kernel's audit subsystem, for
+# the bench scripts that run a private auditd (sourced by capture-corpus.sh and
+# live.sh; bash). The caller defines say() and die().
+#
+#   audit_claim WAIT_S   wait up to WAIT_S seconds until no auditd runs, no
+#                        process is registered as the audit daemon and no rule
+#                        is loaded; then note enabled0, backlog0 and lost0
+#   audit_restore        delete the rules listed in $rules_file, stop
+#                        $daemon_pid, remove an auditd pid file we created,
+#                        and put back the enabled flag and backlog_limit
+#
+# Variables the caller fills as it goes: rules_file (one rule spec a line, as
+# given to auditctl -a), daemon_pid.
+
+rules_file=
+daemon_pid=
+pidfile_existed=0
+[ -e /var/run/auditd.pid ] && pidfile_existed=1
+
+audit_busy() {
+	local st
+	if pidof auditd >/dev/null; then
+		echo "an auditd is running (pid $(pidof auditd))"
+		return 0
+	fi
+	st=$(auditctl -s 2>/dev/null) || { echo "auditctl -s failed"; return 0; }
+	if [ "$(printf '%s\n' "$st" | awk '$1 == "pid" { print $2 }')" != 0 ]; then
+		echo "a process is registered as the audit daemon"
+		return 0
+	fi
+	if [ "$(auditctl -l 2>/dev/null)" != "No rules" ]; then
+		echo "audit rules are loaded"
+		return 0
+	fi
+	return 1
+}
+
+audit_claim() {
+	local deadline=$((SECONDS + $1)) why status
+	while why=$(audit_busy); do
+		[ "$SECONDS" -lt "$deadline" ] || die "kernel audit subsystem busy: $why (try --wait)"
+		say "busy ($why); retrying"
+		sleep 5
+	done
+	status=$(auditctl -s) || die "auditctl -s failed: no audit support in this kernel?"
+	enabled0=$(printf '%s\n' "$status" | awk '$1 == "enabled" { print $2 }')
+	backlog0=$(printf '%s\n' "$status" | awk '$1 == "backlog_limit" { print $2 }')
+	lost0=$(printf '%s\n' "$status" | awk '$1 == "lost" { print $2 }')
+	[ "$enabled0" != 2 ] || die "the audit configuration is locked (enabled 2): nothing can be changed"
+}
+
+audit_restore() {
+	local spec i
+	if [ -n "$rules_file" ] && [ -s "$rules_file" ]; then
+		while IFS= read -r spec; do
+			# shellcheck disable=SC2086 # a rule spec is a list of words
+			auditctl -d $spec >/dev/null 2>&1 || say "cleanup: could not delete rule $spec"
+		done <"$rules_file"
+	fi
+	if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
+		kill -TERM "$daemon_pid" 2>/dev/null
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$daemon_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$daemon_pid" 2>/dev/null && kill -KILL "$daemon_pid" 2>/dev/null
+		wait "$daemon_pid" 2>/dev/null
+	fi
+	[ "$pidfile_existed" = 1 ] || rm -f /var/run/auditd.pid
+	if [ -n "${enabled0:-}" ] && [ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" != "$enabled0" ]; then
+		auditctl -e "$enabled0" >/dev/null || say "cleanup: could not restore enabled $enabled0"
+	fi
+	if [ -n "${backlog0:-}" ] && [ "$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')" != "$backlog0" ]; then
+		auditctl -b "$backlog0" >/dev/null || say "cleanup: could not restore backlog_limit $backlog0"
+	fi
+}

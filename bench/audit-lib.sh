@@ -37,6 +37,10 @@ audit_busy() {
 
 audit_claim() {
 	local deadline=$((SECONDS + $1)) why status
+	# One user of the kernel audit subsystem at a time: the lock the
+	# end-to-end tests and tests/capture.sh take.
+	exec 9>"${TMPDIR:-/tmp}/kme-e2e.lock"
+	flock -w "$1" 9 || die "kernel audit subsystem busy: its lock is held (try --wait)"
 	while why=$(audit_busy); do
 		[ "$SECONDS" -lt "$deadline" ] || die "kernel audit subsystem busy: $why (try --wait)"
 		say "busy ($why); retrying"

@@ -212,6 +212,11 @@ case "$format" in RAW|ENRICHED) ;; *) die "--format must be RAW or ENRICHED, not
 
 # --- refuse to touch a kernel audit subsystem that is in use ----------------------------------------
 [ "$(id -u)" = 0 ] || die "must run as root: it starts auditd and loads kernel audit rules"
+# The kernel audit subsystem is one per machine: take the lock the end-to-end
+# tests and the bench scripts take (tests/e2e-lib.sh), so that none of them
+# finds the others' auditd or rules in its way.
+exec 9>"${TMPDIR:-/tmp}/kme-e2e.lock"
+flock -w 1800 9 || die "another user of the audit subsystem held the lock for 30 minutes"
 for tool in auditd auditctl awk; do
 	command -v "$tool" >/dev/null || die "$tool not found"
 done

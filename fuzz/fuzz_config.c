@@ -22,7 +22,7 @@
 
 #include "alert.h"
 #include "buf.h"
-#include "config.h"
+#include "cfg.h"
 #include "newterms.h"
 #include "rule.h"
 
@@ -115,11 +115,10 @@ static void run_rule(const struct kme_config *cfg)
 	struct nt_store *store;
 	struct kme_err err;
 	struct kme_buf b;
-	char notice[512];
 	size_t i;
 
 	buf_init(&b, 64 * 1024);
-	store = nt_store_file_open(NULL, cfg, notice, sizeof(notice), &err);
+	store = nt_store_memory_open(cfg, &err);
 	if (store == NULL && memchr(err.msg, '\0', sizeof(err.msg)) == NULL)
 		abort();
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {

@@ -31,8 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "cfg.h"
 #include "engine.h"
+#include "log.h"
 #include "newterms.h"
 #include "output.h"
 #include "reader.h"
@@ -97,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *out = NULL, *xout = NULL;
 	char *outbuf = NULL, *xbuf = NULL;
 	size_t outlen = 0, xlen = 0, nlines;
-	char notice[512], summary[1024];
+	char summary[1024];
 	uint8_t mode;
 	const char *text;
 	size_t tlen;
@@ -123,7 +124,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg->max_alerts = 1;
 		cfg->alert_interval = 60;
 	}
-	store = nt_store_file_open(NULL, cfg, notice, sizeof(notice), &err);
+	log_to_fn(on_notice, NULL);
+	store = nt_store_memory_open(cfg, &err);
 	out = open_memstream(&outbuf, &outlen);
 	xout = open_memstream(&xbuf, &xlen);
 	if (store == NULL || out == NULL || xout == NULL)
@@ -136,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct eng_opts o = {
 			.mode = ENG_REPLAY, .action = actions[mode & 3],
 			.hostname = "fuzz-host", .sink = sink,
-			.explain_fp = xout, .notice = on_notice,
+			.explain_fp = xout,
 		};
 
 		eng = eng_new(cfg, store, &o, &err);

@@ -27,7 +27,7 @@
 #define KME_ALERT_H
 
 #include "buf.h"
-#include "config.h"
+#include "cfg.h"
 #include "kme.h"
 #include "newterms.h"
 #include "rule.h"

@@ -13,6 +13,12 @@
  *
  * Everything the engine borrows (config, store, sink) must outlive it or be
  * swapped in with the setters.
+ *
+ * Notices that are not alerts (rate-limit reports, a /proc seed that
+ * failed) go to the log (log.h). A store that fails a lookup (out of
+ * memory, a term too long, a backend down) makes the event count as new,
+ * so it alerts; each failure counts in store_errors, and each distinct
+ * message is logged once (at most ENG_STORE_MSGS of them).
  */
 #ifndef KME_ENGINE_H
 #define KME_ENGINE_H
@@ -21,10 +27,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "cfg.h"
 #include "err.h"
 #include "newterms.h"
 #include "output.h"
+#include "reader.h"
 
 enum eng_mode {
 	ENG_LIVE = 0,   /* plugin mode: wall clock ages events, /proc fallback */
@@ -38,10 +45,6 @@ enum eng_action {
 	ENG_LEARN,      /* fill the new-terms history, never alert (--learn) */
 };
 
-/* Receives notices that are not alerts (rate-limit reports): prio is a
- * syslog level. */
-typedef void (*eng_notice_fn)(void *arg, int prio, const char *msg);
-
 struct eng_opts {
 	enum eng_mode mode;
 	enum eng_action action;
@@ -49,15 +52,15 @@ struct eng_opts {
 	const char *hostname;     /* host.name when the record has no node= */
 	struct out_sink *sink;    /* alert lines */
 	FILE *explain_fp;         /* ENG_EXPLAIN output */
-	eng_notice_fn notice;
-	void *notice_arg;
 };
 
 struct eng_counters {
 	uint64_t records, events, execs, failed_execs, matches, excluded,
-		suppressed, alerts, rate_limited, parse_errors, unknown_parents,
-		forks, output_errors;
+		suppressed, alerts, rate_limited, parse_errors, store_errors,
+		unknown_parents, forks, output_errors;
 };
+
+#define ENG_STORE_MSGS 16
 
 struct engine;
 
@@ -71,6 +74,10 @@ void eng_line(struct engine *e, const char *line, size_t len);
 
 /* Count a record the reader had to discard (too long, NUL byte). */
 void eng_count_bad_record(struct engine *e, uint64_t n);
+
+/* The same from the reader's cumulative counters (rd_stats): what was
+ * discarded since the previous call is counted. */
+void eng_reader_stats(struct engine *e, const struct rd_stats *st);
 
 /* Live housekeeping at wall time now: age pending events, report rate-limit
  * overflow, retry waiting output. Cheap; call about once a second. */

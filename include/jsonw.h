@@ -16,6 +16,7 @@
 #ifndef KME_JSONW_H
 #define KME_JSONW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -25,5 +26,15 @@ int jsonw_str(struct kme_buf *b, const char *p, size_t len);
 
 /* Append escaped(p, len) without quotes (for text lines; same escapes). */
 int jsonw_escape(struct kme_buf *b, const char *p, size_t len);
+
+/* As jsonw_escape, except that '"' and '\' are kept as they are: for
+ * messages meant for people (the log), where quoting is not needed but a
+ * control byte must still never reach a terminal or split a log line. */
+int jsonw_text(struct kme_buf *b, const char *p, size_t len);
+
+/* True when p[0..len) is well-formed UTF-8 without C0 controls or DEL: a
+ * JSON string written by jsonw_str reads back (in any JSON parser) as
+ * exactly these bytes, and reads as plain text. O(len). */
+bool jsonw_is_text(const char *p, size_t len);
 
 #endif

@@ -11,7 +11,8 @@
  * decides as live would have.
  *
  * The store is an interface so that a fleet-wide backend can replace the local
- * file; nt_store_file is the one backend today.
+ * file. Every backend keeps its terms in a term table (termtab.h), which
+ * holds the semantics above; the state file (statefile.c) persists one.
  */
 #ifndef KME_NEWTERMS_H
 #define KME_NEWTERMS_H
@@ -20,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "cfg.h"
 #include "err.h"
 #include "kme.h"
 
@@ -82,33 +83,47 @@ struct nt_store {
 void nt_term_of(const struct kme_config *cfg, const struct kme_exec *ex,
 		struct nt_term *term, char *scratch, size_t scratch_size);
 
-/* A store backed by a JSON state file (yajl), or memory only when path is
- * NULL. window, max_terms and the identity (rule id + version + term field
- * names) come from cfg: a file written under another identity is not reused.
+/* A store in memory only (termtab.h): the history of one run. NULL with
+ * err set on a config the table refuses, or ENOMEM. */
+struct nt_store *nt_store_memory_open(const struct kme_config *cfg,
+				      struct kme_err *err);
+
+/* The store backed by the JSON state file at path (statefile.c; the same
+ * as nt_store_memory_open when path is NULL). window, max_terms and the
+ * identity (rule id + version + term field names) come from cfg.
  *
- * Opening loads the file when it exists. A file that is unreadable as state
- * (garbage, oversized, wrong identity) is not an error: it is renamed aside to
- * PATH.bad-<unixtime> (PATH.old-<unixtime> when it is valid state of another
- * rule id, rule version or field list), the store starts empty, and `notice`
- * says so (empty string when all went well; a file holding more than
- * max_terms terms keeps the most recent ones, also with a notice). A state directory that does not exist is
- * created 0700. A symlink at the state path or its temp file is never
- * followed. Returns NULL and fills err on errors that make the store unusable
- * (e.g. a group/world-writable state directory).
+ * In this order, and nothing is changed before the lock is held:
+ *   1. the state directory is opened (created 0700 when missing) and must
+ *      be ours alone: else NULL with err ("refusing state directory");
+ *   2. the lock PATH.lock is taken (flock, never through a symlink) and
+ *      held until nt_destroy: when another process holds it, NULL with err
+ *      ("in use by another audisp-kmod-enum") and nothing touched; when no
+ *      lock file can be made (a read-only directory, where nothing can be
+ *      saved either) the store goes on unlocked, with a warning logged;
+ *      when prev (may be NULL) is a file store holding the lock of this
+ *      same file, the lock passes from prev to the new store (a reload)
+ *      once the open succeeds: prev must then be destroyed, not saved;
+ *   3. the file is loaded when it exists. A file that is not usable as
+ *      state (garbage, a symlink, not a regular file, oversized) is renamed
+ *      aside to PATH.bad-<unixtime>, valid state of another rule id, rule
+ *      version, field list or format to PATH.old-<unixtime>, the store
+ *      starts empty and a warning is logged (log.h); so is keeping only the
+ *      most recent max_terms terms of a larger file.
+ * NULL with err on errors that make the store unusable.
  *
- * save(): writes PATH.tmp (O_NOFOLLOW|O_EXCL, 0600), fsyncs, renames over
- * PATH, fsyncs the directory. */
+ * save(): expires at the latest event time seen, then replaces PATH
+ * through safefile.h (PATH.tmp, fsync, rename, fsync of the directory):
+ * on failure the previous file is intact. */
 struct nt_store *nt_store_file_open(const char *path,
 				    const struct kme_config *cfg,
-				    char *notice, size_t notice_size,
+				    struct nt_store *prev,
 				    struct kme_err *err);
 
-/* The same store, for reading only (--dump-state): nothing is created,
- * renamed or written; a file unusable as state is reported in notice and
- * left in place; save() fails. */
+/* The same store, for reading only (--dump-state): no lock is taken and
+ * nothing is created, renamed or written; a file unusable as state is
+ * reported (log.h) and left in place; save() fails. */
 struct nt_store *nt_store_file_open_ro(const char *path,
 				       const struct kme_config *cfg,
-				       char *notice, size_t notice_size,
 				       struct kme_err *err);
 
 /* Convenience wrappers over s->ops. */
@@ -117,6 +132,11 @@ int nt_check_touch(struct nt_store *s, const struct nt_term *term, int64_t t,
 size_t nt_expire(struct nt_store *s, int64_t now);
 int nt_save(struct nt_store *s, struct kme_err *err);
 void nt_stats(const struct nt_store *s, struct nt_stats *out);
+void nt_foreach(const struct nt_store *s,
+		void (*fn)(void *arg, const struct nt_term *term,
+			   int64_t first_seen, int64_t last_seen,
+			   uint64_t count),
+		void *arg);
 void nt_destroy(struct nt_store *s);
 
 #endif

@@ -18,7 +18,7 @@
 #ifndef KME_RULE_H
 #define KME_RULE_H
 
-#include "config.h"
+#include "cfg.h"
 #include "kme.h"
 
 enum rule_verdict {

@@ -6,6 +6,9 @@
  * goes, its bounds and its default. Every error of a file is collected, and a
  * file with any error yields no config at all.
  */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -16,7 +19,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "cfg.h"
 
 /* The state directory is a configure-time choice (--with-statedir); the
  * build should pass it as -DKME_STATEDIR so that the fallback default below

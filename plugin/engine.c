@@ -1,10 +1,11 @@
 /* engine.c - the per-event pipeline (see engine.h). */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 
 #include "alert.h"
 #include "assemble.h"
@@ -13,6 +14,7 @@
 #include "execevent.h"
 #include "jsonw.h"
 #include "limit.h"
+#include "log.h"
 #include "proctable.h"
 #include "recfilter.h"
 #include "rule.h"
@@ -33,6 +35,9 @@ struct engine {
 	struct kme_buf line;
 	struct eng_counters c;
 	char user_name[256];      /* getpwuid result for a matched event */
+	uint64_t store_msgs[ENG_STORE_MSGS];  /* hashes of logged messages */
+	struct rd_stats rd_last;  /* the reader's counters, last seen */
+	size_t nstore_msgs;
 };
 
 static void on_event(void *arg, auparse_state_t *au);
@@ -75,8 +80,7 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	if (opts->mode == ENG_LIVE && opts->procroot != NULL &&
 	    pt_seed_procfs(e->pt, err) < 0) {
 		/* Not fatal: the table fills from the stream and /proc lookups. */
-		if (opts->notice)
-			opts->notice(opts->notice_arg, LOG_WARNING, err->msg);
+		log_warnx("%s", err->msg);
 	}
 	return e;
 }
@@ -103,22 +107,6 @@ void eng_set_store(struct engine *e, struct nt_store *store)
 	e->store = store;
 }
 
-static void notice(struct engine *e, int prio, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void notice(struct engine *e, int prio, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (e->opts.notice == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	e->opts.notice(e->opts.notice_arg, prio, msg);
-}
-
 static void report_rate_limit(struct engine *e, bool at_exit)
 {
 	int64_t start;
@@ -127,8 +115,7 @@ static void report_rate_limit(struct engine *e, bool at_exit)
 
 	while (lim_take_report(&e->lim, at_exit, &start, &count)) {
 		alert_time(start, 0, when);
-		notice(e, LOG_WARNING,
-		       "rate limit: %llu alert(s) not sent in the interval starting %s "
+		log_warnx("rate limit: %llu alert(s) not sent in the interval starting %s "
 		       "(max_alerts %u per %llds)",
 		       (unsigned long long)count, when, e->cfg->max_alerts,
 		       (long long)e->cfg->alert_interval);
@@ -257,6 +244,25 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 	fwrite(e->line.p, 1, e->line.len, e->opts.explain_fp);
 }
 
+/* Count a store failure; log its message the first time it is seen. */
+static void store_error(struct engine *e, const char *msg)
+{
+	uint64_t h = 1469598103934665603ULL;  /* FNV-1a */
+	const char *p;
+	size_t i;
+
+	e->c.store_errors++;
+	for (p = msg; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (i = 0; i < e->nstore_msgs; i++)
+		if (e->store_msgs[i] == h)
+			return;
+	if (e->nstore_msgs == ENG_STORE_MSGS)
+		return;
+	e->store_msgs[e->nstore_msgs++] = h;
+	log_errx("%s (counted in store_errors; logged once)", msg);
+}
+
 static void on_match(struct engine *e, struct kme_exec *ex,
 		     const struct rule_result *rr)
 {
@@ -271,10 +277,10 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		return;
 	}
 	if (nt_check_touch(e->store, &term, ex->sec, &seen, &err) < 0) {
-		/* Out of memory in the store: alerting is the safe side. */
+		/* The store could not decide: alerting is the safe side. */
 		memset(&seen, 0, sizeof(seen));
 		seen.is_new = true;
-		e->c.parse_errors++;
+		store_error(e, err.msg);
 	}
 	if (e->opts.action == ENG_LEARN)
 		return;
@@ -386,6 +392,13 @@ void eng_count_bad_record(struct engine *e, uint64_t n)
 	e->c.parse_errors += n;
 }
 
+void eng_reader_stats(struct engine *e, const struct rd_stats *st)
+{
+	e->c.parse_errors += (st->too_long - e->rd_last.too_long) +
+			     (st->bad_bytes - e->rd_last.bad_bytes);
+	e->rd_last = *st;
+}
+
 void eng_tick(struct engine *e, int64_t now)
 {
 	if (e->opts.mode == ENG_LIVE) {
@@ -424,7 +437,8 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 "summary: records=%llu skipped=%llu completed=%llu events=%llu "
 		 "execs=%llu failed_execs=%llu "
 		 "matches=%llu excluded=%llu suppressed=%llu alerts=%llu "
-		 "rate_limited=%llu parse_errors=%llu unknown_parents=%llu "
+		 "rate_limited=%llu parse_errors=%llu store_errors=%llu "
+		 "unknown_parents=%llu "
 		 "processes=%zu process_evictions=%llu pid_reuse=%llu "
 		 "reparented=%llu procfs_reads=%llu terms=%zu term_evictions=%llu "
 		 "output_sent=%llu output_queued=%llu output_dropped=%llu "
@@ -438,6 +452,7 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)e->c.suppressed, (unsigned long long)e->c.alerts,
 		 (unsigned long long)e->c.rate_limited,
 		 (unsigned long long)(e->c.parse_errors + e->rf.st.unparsed),
+		 (unsigned long long)e->c.store_errors,
 		 (unsigned long long)e->c.unknown_parents, pt.entries,
 		 (unsigned long long)pt.evicted, (unsigned long long)pt.stale,
 		 (unsigned long long)pt.reparented, (unsigned long long)pt.procfs_reads,

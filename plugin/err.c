@@ -1,4 +1,7 @@
 /* err.c - errors as values (see err.h). */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 

@@ -9,6 +9,9 @@
  * and decoding resumes at the next byte, so one bad byte never swallows the
  * valid text after it.
  */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -89,7 +92,7 @@ static int put_x(struct kme_buf *b, unsigned char c)
 	return buf_append(b, e, sizeof(e));
 }
 
-int jsonw_escape(struct kme_buf *b, const char *p, size_t len)
+static int escape(struct kme_buf *b, const char *p, size_t len, bool quote)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	size_t i = 0, run, n;
@@ -98,7 +101,8 @@ int jsonw_escape(struct kme_buf *b, const char *p, size_t len)
 
 	while (i < len) {
 		/* Fast path: the usual argv is all plain ASCII. */
-		for (run = i; run < len && plain(s[run]); run++)
+		for (run = i; run < len && (plain(s[run]) ||
+		     (!quote && (s[run] == '"' || s[run] == '\\'))); run++)
 			;
 		if (run > i) {
 			if (buf_append(b, s + i, run - i) < 0)
@@ -128,6 +132,36 @@ int jsonw_escape(struct kme_buf *b, const char *p, size_t len)
 		i += n;
 	}
 	return 0;
+}
+
+int jsonw_escape(struct kme_buf *b, const char *p, size_t len)
+{
+	return escape(b, p, len, true);
+}
+
+int jsonw_text(struct kme_buf *b, const char *p, size_t len)
+{
+	return escape(b, p, len, false);
+}
+
+bool jsonw_is_text(const char *p, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			if (s[i] < 0x20 || s[i] == 0x7f)
+				return false;
+			i++;
+		} else if ((n = utf8_seq(s + i, len - i, &cp)) == 0) {
+			return false;
+		} else {
+			i += n;
+		}
+	}
+	return true;
 }
 
 int jsonw_str(struct kme_buf *b, const char *p, size_t len)

@@ -1,4 +1,7 @@
 /* limit.c - alerts per interval of event time (see limit.h). */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
 #include "limit.h"
 
 void lim_init(struct lim_state *l, uint32_t max, int64_t interval)

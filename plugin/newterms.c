@@ -1,9 +1,15 @@
-/* newterms.c - the term of an exec event, and the store-independent calls
- * (see newterms.h). The store itself is statefile.c. */
+/* newterms.c - the term of an exec event, the store-independent calls and
+ * the memory-only store (see newterms.h). The state file is statefile.c. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "newterms.h"
+#include "termtab.h"
 
 /* Where each term field lives in struct kme_exec. A numeric field has no
  * string in the event and is formatted into the caller's scratch. */
@@ -84,8 +90,90 @@ void nt_stats(const struct nt_store *s, struct nt_stats *out)
 	s->ops->stats(s, out);
 }
 
+void nt_foreach(const struct nt_store *s,
+		void (*fn)(void *arg, const struct nt_term *term,
+			   int64_t first_seen, int64_t last_seen,
+			   uint64_t count),
+		void *arg)
+{
+	s->ops->foreach(s, fn, arg);
+}
+
 void nt_destroy(struct nt_store *s)
 {
 	if (s != NULL)
 		s->ops->destroy(s);
+}
+
+/* ---- the memory store ---------------------------------------------------- */
+
+struct mem_store {
+	struct nt_store store;
+	struct tt_table *tt;
+};
+
+static int mem_check_touch(struct nt_store *s, const struct nt_term *term,
+			   int64_t t, struct nt_seen *seen, struct kme_err *err)
+{
+	return tt_check_touch(((struct mem_store *)s)->tt, term, t, seen, err);
+}
+
+static size_t mem_expire(struct nt_store *s, int64_t now)
+{
+	return tt_expire(((struct mem_store *)s)->tt, now);
+}
+
+static int mem_save(struct nt_store *s, struct kme_err *err)
+{
+	(void)s;
+	(void)err;
+	return 0;
+}
+
+static void mem_stats(const struct nt_store *s, struct nt_stats *out)
+{
+	tt_stats(((const struct mem_store *)s)->tt, out);
+}
+
+static void mem_foreach(const struct nt_store *s,
+			void (*fn)(void *arg, const struct nt_term *term,
+				   int64_t first_seen, int64_t last_seen,
+				   uint64_t count),
+			void *arg)
+{
+	tt_foreach(((const struct mem_store *)s)->tt, fn, arg);
+}
+
+static void mem_destroy(struct nt_store *s)
+{
+	tt_free(((struct mem_store *)s)->tt);
+	free(s);
+}
+
+static const struct nt_store_ops mem_ops = {
+	.check_touch = mem_check_touch,
+	.expire = mem_expire,
+	.save = mem_save,
+	.stats = mem_stats,
+	.foreach = mem_foreach,
+	.destroy = mem_destroy,
+};
+
+struct nt_store *nt_store_memory_open(const struct kme_config *cfg,
+				      struct kme_err *err)
+{
+	struct mem_store *m = calloc(1, sizeof(*m));
+
+	if (m == NULL) {
+		kme_errnof(err, ENOMEM, "new-terms store");
+		return NULL;
+	}
+	m->store.ops = &mem_ops;
+	m->tt = tt_new(cfg->nterm_fields, cfg->history_window, cfg->max_terms,
+		       err);
+	if (m->tt == NULL) {
+		free(m);
+		return NULL;
+	}
+	return &m->store;
 }

@@ -34,6 +34,9 @@
  * cannot wedge the queue. Every error except "try again" counts in
  * stats.errors; an outage (connect failing again and again) counts once.
  */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>

@@ -8,7 +8,7 @@
 
 #include "alert.h"
 #include "buf.h"
-#include "config.h"
+#include "cfg.h"
 #include "kme.h"
 #include "newterms.h"
 

@@ -6,8 +6,9 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "config.h"
+#include "cfg.h"
 #include "engine.h"
+#include "log.h"
 #include "newterms.h"
 #include "output.h"
 
@@ -35,9 +36,8 @@ static void on_notice(void *arg, int prio, const char *msg)
 static void start(enum eng_action action, const char *extra_config)
 {
 	struct kme_err err;
-	char notice[256];
 	struct eng_opts o = { .mode = ENG_REPLAY, .action = action,
-			      .hostname = "testhost", .notice = on_notice };
+			      .hostname = "testhost" };
 
 	memset(&F, 0, sizeof(F));
 	if (extra_config != NULL) {
@@ -50,7 +50,8 @@ static void start(enum eng_action action, const char *extra_config)
 	} else {
 		ck_assert_int_eq(cfg_load_default(&F.cfg, &err), 0);
 	}
-	F.store = nt_store_file_open(NULL, F.cfg, notice, sizeof(notice), &err);
+	log_to_fn(on_notice, NULL);
+	F.store = nt_store_memory_open(F.cfg, &err);
 	ck_assert_ptr_nonnull(F.store);
 	F.out = open_memstream(&F.outbuf, &F.outlen);
 	F.sink = out_stream_open(F.out, &err);

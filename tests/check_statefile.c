@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "newterms.h"
 
 #define WINDOW 1209600 /* 14 days */
@@ -59,14 +60,32 @@ static struct nt_term term2(const char *a, const char *b)
 	return t;
 }
 
+/* What the store logged (log.h), one line per message. */
+static char g_log[8192];
+
+static void capture(void *arg, int prio, const char *line)
+{
+	size_t n = strlen(g_log);
+
+	(void)arg;
+	(void)prio;
+	snprintf(g_log + n, sizeof(g_log) - n, "%s%s", n ? "\n" : "", line);
+}
+
+/* Open a store; `notice` receives what the opening logged ("" if
+ * nothing). */
 static struct nt_store *open_ok(const char *path, const struct kme_config *cfg,
 				char *notice, size_t nsize)
 {
 	struct kme_err err = { "" };
-	struct nt_store *s = nt_store_file_open(path, cfg, notice, nsize, &err);
+	struct nt_store *s;
 
+	g_log[0] = '\0';
+	s = nt_store_file_open(path, cfg, NULL, &err);
 	ck_assert_msg(s != NULL, "open %s: %s", path ? path : "(memory)",
 		      err.msg);
+	if (notice != NULL && nsize > 0)
+		snprintf(notice, nsize, "%s", g_log);
 	return s;
 }
 
@@ -919,7 +938,7 @@ START_TEST(test_state_dir_whose_parent_is_missing_is_an_error)
 
 	new_dir(dir, sizeof(dir), path, sizeof(path));
 	snprintf(path, sizeof(path), "%s/no/lib/state.json", dir);
-	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, 0, &err));
+	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, &err));
 	ck_assert_ptr_nonnull(strstr(err.msg, "/no/lib: create state directory"));
 }
 END_TEST
@@ -940,7 +959,7 @@ START_TEST(test_unsafe_state_dir_is_refused)
 
 	new_dir(dir, sizeof(dir), path, sizeof(path));
 	ck_assert_int_eq(chmod(dir, unsafe_dirs[_i].mode), 0);
-	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, 0, &err));
+	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, &err));
 	snprintf(want, sizeof(want), "%s: %s", dir, unsafe_dirs[_i].why);
 	ck_assert_str_eq(err.msg, want);
 }
@@ -953,7 +972,7 @@ START_TEST(test_state_dir_owned_by_someone_else_is_refused)
 
 	new_dir(dir, sizeof(dir), path, sizeof(path));
 	ck_assert_int_eq(chown(dir, 65534, 65534), 0);
-	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, 0, &err));
+	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, &err));
 	ck_assert_ptr_nonnull(strstr(err.msg, "refusing state directory: "
 				     "not owned by us"));
 }
@@ -1215,6 +1234,7 @@ int main(void)
 
 	umask(022);
 	cfg_init(&g_cfg);
+	log_to_fn(capture, NULL);
 	if (mkdtemp(g_top) == NULL) {
 		perror(g_top);
 		return EXIT_FAILURE;

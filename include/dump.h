@@ -1,0 +1,25 @@
+/* dump.h - --dump-state: the learned terms as text, most recently seen
+ * first.
+ *
+ *   # PATH: N term(s), rule ID vVERSION, window Ws
+ *   # last_seen<TAB>first_seen<TAB>count<TAB>FIELD...
+ *   2023-11-14T22:13:20.000Z<TAB>...<TAB>1<TAB>/usr/sbin/lsmod<TAB>-
+ * Values are escaped as jsonw_escape does ("-" when absent), so a hostile
+ * path can neither forge a line nor shift the columns. Cost O(n log n) in
+ * the terms, O(n) memory for the sort.
+ */
+#ifndef KME_DUMP_H
+#define KME_DUMP_H
+
+#include <stdio.h>
+
+#include "cfg.h"
+#include "err.h"
+#include "newterms.h"
+
+/* Write the listing of store (opened for cfg, from path) to out. -1 with
+ * err on ENOMEM. */
+int dump_history(const struct nt_store *store, const struct kme_config *cfg,
+		 const char *path, FILE *out, struct kme_err *err);
+
+#endif

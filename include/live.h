@@ -1,0 +1,54 @@
+/* live.h - plugin mode: the process around the pipeline.
+ *
+ * auditd starts the plugin with its own signal mask and umask, writes audit
+ * records to its stdin and stops it with SIGTERM (SIGHUP is passed on as
+ * "reload"). live_prepare() sets the process up for that; live_run() is
+ * the loop: it drains stdin without ever waiting on it (auditd writes to
+ * plugins from one thread: a plugin that stops reading stalls them all),
+ * feeds the engine, ticks it about once a second, pumps waiting output, and
+ * acts on the signals through the caller's hooks. Signal handlers only set
+ * flags; everything happens in the loop.
+ */
+#ifndef KME_LIVE_H
+#define KME_LIVE_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "output.h"
+#include "reader.h"
+
+struct live_hooks {
+	void *arg;
+	void (*reload)(void *arg);                  /* SIGHUP */
+	void (*report)(void *arg);                  /* SIGUSR1 */
+	/* About once a second, with the monotonic clock in ms (saves). */
+	void (*housekeeping)(void *arg, int64_t mono_ms);
+};
+
+/* Umask 077, an empty signal mask, the handlers of SIGTERM, SIGINT,
+ * SIGHUP and SIGUSR1, SIGPIPE ignored. -1 (logged) when any call fails:
+ * without them the plugin could not stop cleanly. */
+int live_prepare(void);
+
+/* The plugin cannot start (why: a bad configuration). auditd discards a
+ * plugin's stderr: say it to syslog (facility daemon), where an
+ * administrator will look, waiting at most a second for the daemon. */
+void live_refuse(const char *why);
+
+/* Things to do once the pipeline is built and before records flow: warn
+ * when no audit rule audits execve (the plugin could never alert), drop
+ * every capability but CAP_SYS_PTRACE (with libcap-ng), make stdin
+ * non-blocking. -1 (logged) when stdin cannot be made non-blocking. */
+int live_start(void);
+
+/* The loop, until end of input or SIGTERM; then the pending events are
+ * completed (eng_finish). eng, rd and sink are borrowed. */
+void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
+	      const struct live_hooks *hooks);
+
+/* Wall clock and monotonic clock in milliseconds. */
+int64_t live_now_ms(void);
+int64_t live_mono_ms(void);
+
+#endif

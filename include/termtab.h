@@ -1,0 +1,134 @@
+/* termtab.h - the new-terms table: which term was seen when, in memory only.
+ *
+ * The semantics of every new-terms store live here, with no I/O, so that the
+ * state file (statefile.c) and any other backend decide alike: an event at
+ * time t is new iff its term was not seen in [t - window, t); every sighting
+ * refreshes the term's last-seen time to max(last_seen, t) and its
+ * first-seen time to min(first_seen, t). Only last_seen is kept, so a term
+ * last seen after t (events delivered out of order) counts as seen in
+ * [t - window, t). Times are plain integers in whatever unit the caller
+ * uses consistently (milliseconds since the epoch in this program); the
+ * table only compares and subtracts them, without overflow.
+ *
+ * Memory: one allocation per term (entry header + encoded key, at most
+ * TT_KEY_MAX bytes), a bucket array of at most the next power of two above
+ * 2 * max_terms pointers, and a doubly linked list in touch order: at
+ * max_terms the least recently touched term is evicted in O(1) and counted.
+ * Touch order approximates "least recently seen": an out-of-order event
+ * moves its term to the young end although its last_seen may not change.
+ *
+ * Hashing is SipHash-2-4 with a random key per table (siphash.h): terms are
+ * attacker-chosen paths.
+ *
+ * Key encoding (tt_key_put): for each value, one tag byte (0 absent,
+ * 1 present); a present value follows as LEB128 length, the bytes and a NUL
+ * (so a decoded kme_str keeps p[len] == '\0'). The number of values is fixed
+ * per table, so the encoding is unambiguous for arbitrary bytes, and absent
+ * differs from empty.
+ *
+ * Sightings since the last tt_mark_clean() are counted per term (pending),
+ * so that a backend that shares the history elsewhere (a fleet store) can
+ * push what was decided locally.
+ *
+ * Errors: -1 with err filled (messages begin "new-terms store: "). Not
+ * thread-safe.
+ */
+#ifndef KME_TERMTAB_H
+#define KME_TERMTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+#include "newterms.h"
+
+#define TT_KEY_MAX (32u << 10)   /* encoded bytes of one term */
+
+struct tt_table;
+
+/* A table for terms of nfields values (1..CFG_MAX_TERM_FIELDS), a window
+ * >= 0 and at most max_terms terms (0 is taken as 1). NULL with err set on
+ * bad arguments or ENOMEM. */
+struct tt_table *tt_new(size_t nfields, int64_t window, size_t max_terms,
+			struct kme_err *err);
+void tt_free(struct tt_table *t);
+
+/* Report in *seen what was known of term before this sighting, then record
+ * a sighting at time `when`. -1 (seen->is_new set: the caller alerts) for a
+ * term with a number of values other than the table's, a term longer than
+ * TT_KEY_MAX encoded bytes, or ENOMEM. */
+int tt_check_touch(struct tt_table *t, const struct nt_term *term,
+		   int64_t when, struct nt_seen *seen, struct kme_err *err);
+
+/* Drop every term whose last_seen < now - window; returns how many (also
+ * counted in stats.expired). O(terms). */
+size_t tt_expire(struct tt_table *t, int64_t now);
+
+/* Drop every term (counters are kept; high water is reset). */
+void tt_clear(struct tt_table *t);
+
+/* terms, evicted and expired; the other fields of out are zeroed. */
+void tt_stats(const struct tt_table *t, struct nt_stats *out);
+
+/* The latest time the table has seen (sightings and added terms); INT64_MIN
+ * when none. A backend expires at this time, not the wall clock, so that a
+ * replay of old logs keeps what live would have kept. */
+int64_t tt_high_water(const struct tt_table *t);
+
+size_t tt_nfields(const struct tt_table *t);
+int64_t tt_window(const struct tt_table *t);
+size_t tt_max_terms(const struct tt_table *t);
+
+/* ---- loading from storage ---------------------------------------------- */
+
+/* Append one value of a term to key (p NULL: absent). -1 when key's bound
+ * is reached (build keys in a buffer bounded to TT_KEY_MAX) or ENOMEM. */
+int tt_key_put(struct kme_buf *key, const char *p, size_t len);
+
+/* Make room for about n terms (never beyond max_terms): spares rehashes
+ * when the count is known in advance. Failure only costs speed. */
+void tt_reserve(struct tt_table *t, size_t n);
+
+/* Add a stored term: key holds nfields values built with tt_key_put.
+ * Terms are added as the most recently touched, so adding oldest first
+ * restores the eviction order; at max_terms the oldest is evicted (and
+ * counted). The term is not pending. Returns 0; 1 when the table already
+ * holds the term (nothing changed); -1 on ENOMEM. first <= last and
+ * count >= 1 are the caller's to check. */
+int tt_add(struct tt_table *t, const char *key, size_t keylen, int64_t first,
+	   int64_t last, uint64_t count);
+
+/* ---- walking ------------------------------------------------------------- */
+
+struct tt_item {
+	struct nt_term term;      /* borrowed from the table */
+	int64_t first, last;
+	uint64_t count;           /* all sightings known */
+	uint32_t pending;         /* sightings since the last tt_mark_clean */
+};
+
+struct tt_iter {
+	const void *next;
+	size_t nfields;
+};
+
+/* Walk the terms from the least to the most recently touched. The table
+ * must not change during the walk. */
+void tt_iter_init(const struct tt_table *t, struct tt_iter *it);
+bool tt_iter_next(struct tt_iter *it, struct tt_item *out);
+
+/* Call fn for every term, least recently touched first (a store's
+ * foreach). */
+void tt_foreach(const struct tt_table *t,
+		void (*fn)(void *arg, const struct nt_term *term,
+			   int64_t first_seen, int64_t last_seen,
+			   uint64_t count),
+		void *arg);
+
+/* Terms with pending sightings, and forgetting them (after a push). */
+size_t tt_pending_terms(const struct tt_table *t);
+void tt_mark_clean(struct tt_table *t);
+
+#endif

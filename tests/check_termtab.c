@@ -1,0 +1,407 @@
+/* check_termtab.c - the new-terms table, in memory only: window semantics,
+ * eviction, expiry, key encoding, loading, walking and pending sightings.
+ * No file system is touched. */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "termtab.h"
+
+#define WINDOW 1209600000 /* 14 days, in ms */
+#define T0 ((int64_t)1700000000000)
+
+static struct tt_table *table(size_t nfields, size_t max_terms)
+{
+	struct kme_err err = { "" };
+	struct tt_table *t = tt_new(nfields, WINDOW, max_terms, &err);
+
+	ck_assert_msg(t != NULL, "%s", err.msg);
+	return t;
+}
+
+static struct nt_term term2(const char *a, const char *b)
+{
+	struct nt_term t = { .n = 2 };
+
+	t.v[0] = a ? (struct kme_str){ a, strlen(a) } : KME_STR_NULL;
+	t.v[1] = b ? (struct kme_str){ b, strlen(b) } : KME_STR_NULL;
+	return t;
+}
+
+static struct nt_seen touch(struct tt_table *t, struct nt_term term,
+			    int64_t when)
+{
+	struct kme_err err = { "" };
+	struct nt_seen seen;
+
+	ck_assert_msg(tt_check_touch(t, &term, when, &seen, &err) == 0, "%s",
+		      err.msg);
+	return seen;
+}
+
+static size_t nterms(const struct tt_table *t)
+{
+	struct nt_stats st;
+
+	tt_stats(t, &st);
+	return st.terms;
+}
+
+/* ---- sightings ----------------------------------------------------------- */
+
+START_TEST(test_first_sighting_is_new_and_unknown)
+{
+	struct tt_table *t = table(2, 10);
+	struct nt_seen seen = touch(t, term2("/usr/sbin/lsmod", "/bin/bash"), T0);
+
+	ck_assert(seen.is_new);
+	ck_assert(!seen.known);
+	ck_assert_uint_eq(seen.count, 0);
+	ck_assert_uint_eq(nterms(t), 1);
+	tt_free(t);
+}
+END_TEST
+
+START_TEST(test_repeat_reports_the_state_before_it)
+{
+	struct tt_table *t = table(2, 10);
+	struct nt_term a = term2("/usr/sbin/lsmod", "/bin/bash");
+	struct nt_seen seen;
+
+	touch(t, a, T0);
+	touch(t, a, T0 + 100);
+	seen = touch(t, a, T0 + 500);
+	ck_assert(!seen.is_new);
+	ck_assert(seen.known);
+	ck_assert_int_eq(seen.first_seen, T0);
+	ck_assert_int_eq(seen.last_seen, T0 + 100);
+	ck_assert_uint_eq(seen.count, 2);
+	tt_free(t);
+}
+END_TEST
+
+/* [t - window, t): the last sighting at T is inside for any t <= T + window,
+ * to the unit. */
+static const struct {
+	int64_t dt;
+	bool is_new;
+} edges[] = {
+	{ 0, false },
+	{ 1, false },
+	{ WINDOW - 1, false },
+	{ WINDOW, false },
+	{ WINDOW + 1, true },
+	{ WINDOW + 83, true },
+	{ -5, false },   /* an earlier event delivered late */
+};
+
+START_TEST(test_window_is_half_open_to_the_unit)
+{
+	struct tt_table *t = table(2, 10);
+	struct nt_term a = term2("/usr/sbin/lsmod", "/bin/bash");
+	struct nt_seen seen;
+
+	touch(t, a, T0);
+	seen = touch(t, a, T0 + edges[_i].dt);
+	ck_assert_msg(seen.is_new == edges[_i].is_new,
+		      "seen at T, again at T + %lld: is_new %d",
+		      (long long)edges[_i].dt, seen.is_new);
+	ck_assert_int_eq(seen.last_seen, T0);
+	tt_free(t);
+}
+END_TEST
+
+START_TEST(test_out_of_order_keeps_max_last_and_min_first)
+{
+	struct tt_table *t = table(2, 10);
+	struct nt_term a = term2("/usr/sbin/lsmod", "/bin/bash");
+	struct nt_seen seen;
+
+	touch(t, a, T0 + 1000);
+	seen = touch(t, a, T0);
+	ck_assert(!seen.is_new);
+	seen = touch(t, a, T0 + 1001);
+	ck_assert_int_eq(seen.last_seen, T0 + 1000);
+	ck_assert_int_eq(seen.first_seen, T0);
+	ck_assert_uint_eq(seen.count, 2);
+	tt_free(t);
+}
+END_TEST
+
+START_TEST(test_times_near_the_limits_do_not_overflow)
+{
+	struct tt_table *t = table(1, 10);
+	struct nt_term a = { .n = 1, .v = { { "x", 1 } } };
+
+	ck_assert(touch(t, a, INT64_MIN).is_new);
+	ck_assert(!touch(t, a, INT64_MIN + 5).is_new);
+	ck_assert(touch(t, a, INT64_MAX).is_new);
+	ck_assert(!touch(t, a, INT64_MAX).is_new);
+	ck_assert_uint_eq(tt_expire(t, INT64_MIN), 0);
+	tt_free(t);
+}
+END_TEST
+
+/* ---- keys ------------------------------------------------------------------ */
+
+START_TEST(test_absent_empty_and_boundaries_are_distinct_terms)
+{
+	struct tt_table *t = table(2, 100);
+	static const char *const v[][2] = {
+		{ "ab", "c" }, { "a", "bc" }, { "abc", "" }, { "", "abc" },
+		{ "abc", NULL }, { NULL, "abc" }, { NULL, NULL }, { "", "" },
+		{ NULL, "" }, { "", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		ck_assert_msg(touch(t, term2(v[i][0], v[i][1]), T0).is_new,
+			      "term %zu merged with an earlier one", i);
+	ck_assert_uint_eq(nterms(t), sizeof(v) / sizeof(v[0]));
+	tt_free(t);
+}
+END_TEST
+
+START_TEST(test_term_of_wrong_shape_or_size_is_an_error_and_new)
+{
+	struct tt_table *t = table(2, 10);
+	struct kme_err err = { "" };
+	struct nt_term a = term2("a", "b");
+	struct nt_seen seen;
+	char *big = malloc(TT_KEY_MAX + 1);
+
+	a.n = 1;
+	ck_assert_int_eq(tt_check_touch(t, &a, T0, &seen, &err), -1);
+	ck_assert(seen.is_new);
+	ck_assert_ptr_nonnull(strstr(err.msg, "store expects 2"));
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', TT_KEY_MAX);
+	big[TT_KEY_MAX] = '\0';
+	a = term2(big, NULL);
+	ck_assert_int_eq(tt_check_touch(t, &a, T0, &seen, &err), -1);
+	ck_assert(seen.is_new);
+	ck_assert_ptr_nonnull(strstr(err.msg, "term longer than 32768 bytes"));
+	/* tag + 3-byte length + NUL + absent tag: 6 bytes of framing. */
+	big[TT_KEY_MAX - 6] = '\0';
+	a = term2(big, NULL);
+	ck_assert_int_eq(tt_check_touch(t, &a, T0, &seen, &err), 0);
+	ck_assert_uint_eq(nterms(t), 1);
+	free(big);
+	tt_free(t);
+}
+END_TEST
+
+START_TEST(test_walk_decodes_binary_values_with_a_terminating_nul)
+{
+	struct tt_table *t = table(2, 10);
+	struct nt_term a = { .n = 2, .v = { { "/a\0b", 4 }, KME_STR_NULL } };
+	struct tt_iter it;
+	struct tt_item item;
+
+	touch(t, a, T0);
+	tt_iter_init(t, &it);
+	ck_assert(tt_iter_next(&it, &item));
+	ck_assert_uint_eq(item.term.n, 2);
+	ck_assert_uint_eq(item.term.v[0].len, 4);
+	ck_assert_mem_eq(item.term.v[0].p, "/a\0b", 4);
+	ck_assert_int_eq(item.term.v[0].p[4], '\0');
+	ck_assert_ptr_null(item.term.v[1].p);
+	ck_assert_int_eq(item.first, T0);
+	ck_assert_int_eq(item.last, T0);
+	ck_assert_uint_eq(item.count, 1);
+	ck_assert(!tt_iter_next(&it, &item));
+	tt_free(t);
+}
+END_TEST
+
+/* ---- bounds ---------------------------------------------------------------- */
+
+START_TEST(test_max_terms_evicts_the_least_recently_touched)
+{
+	struct tt_table *t = table(1, 3);
+	struct nt_stats st;
+	struct nt_term a = { .n = 1, .v = { { "a", 1 } } };
+	struct nt_term b = { .n = 1, .v = { { "b", 1 } } };
+	struct nt_term c = { .n = 1, .v = { { "c", 1 } } };
+	struct nt_term d = { .n = 1, .v = { { "d", 1 } } };
+
+	touch(t, a, T0);
+	touch(t, b, T0 + 1);
+	touch(t, c, T0 + 2);
+	touch(t, a, T0 + 3);                 /* a is now the youngest */
+	touch(t, d, T0 + 4);                 /* evicts b */
+	tt_stats(t, &st);
+	ck_assert_uint_eq(st.terms, 3);
+	ck_assert_uint_eq(st.evicted, 1);
+	ck_assert(touch(t, a, T0 + 5).known);
+	ck_assert(!touch(t, b, T0 + 6).known); /* evicts c */
+	ck_assert(!touch(t, c, T0 + 7).known);
+	tt_free(t);
+}
+END_TEST
+
+START_TEST(test_expire_drops_what_the_window_left_behind)
+{
+	struct tt_table *t = table(1, 10);
+	struct nt_term old = { .n = 1, .v = { { "old", 3 } } };
+	struct nt_term edge = { .n = 1, .v = { { "edge", 4 } } };
+	struct nt_stats st;
+
+	touch(t, old, T0);
+	touch(t, edge, T0 + 1);
+	ck_assert_uint_eq(tt_expire(t, T0 + 1 + WINDOW), 1);
+	tt_stats(t, &st);
+	ck_assert_uint_eq(st.terms, 1);
+	ck_assert_uint_eq(st.expired, 1);
+	ck_assert_uint_eq(tt_expire(t, INT64_MAX), 1);
+	tt_free(t);
+}
+END_TEST
+
+START_TEST(test_bad_arguments_are_refused)
+{
+	struct kme_err err = { "" };
+	struct tt_table *t;
+
+	ck_assert_ptr_null(tt_new(0, WINDOW, 10, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "0 term fields (1 to 4)"));
+	ck_assert_ptr_null(tt_new(CFG_MAX_TERM_FIELDS + 1, WINDOW, 10, &err));
+	ck_assert_ptr_null(tt_new(2, -1, 10, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "negative history window"));
+	t = tt_new(1, 0, 0, &err);   /* max_terms 0 is taken as 1 */
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(tt_max_terms(t), 1);
+	tt_free(t);
+}
+END_TEST
+
+/* ---- loading --------------------------------------------------------------- */
+
+static void key1(struct kme_buf *k, const char *v)
+{
+	buf_reset(k);
+	ck_assert_int_eq(tt_key_put(k, v, v ? strlen(v) : 0), 0);
+}
+
+START_TEST(test_added_terms_keep_their_times_and_order)
+{
+	struct tt_table *t = table(1, 2);
+	struct kme_buf k;
+	struct tt_iter it;
+	struct tt_item item;
+	struct nt_stats st;
+	struct nt_seen seen;
+	struct nt_term b = { .n = 1, .v = { { "b", 1 } } };
+
+	buf_init(&k, TT_KEY_MAX);
+	key1(&k, "a");
+	ck_assert_int_eq(tt_add(t, k.p, k.len, T0, T0 + 1, 5), 0);
+	key1(&k, "b");
+	ck_assert_int_eq(tt_add(t, k.p, k.len, T0, T0 + 2, 6), 0);
+	ck_assert_int_eq(tt_add(t, k.p, k.len, T0, T0 + 9, 1), 1); /* dup */
+	key1(&k, NULL);
+	ck_assert_int_eq(tt_add(t, k.p, k.len, T0, T0 + 3, 7), 0); /* evicts a */
+	tt_stats(t, &st);
+	ck_assert_uint_eq(st.terms, 2);
+	ck_assert_uint_eq(st.evicted, 1);
+	ck_assert_int_eq(tt_high_water(t), T0 + 3);
+	ck_assert_uint_eq(tt_pending_terms(t), 0);
+	tt_iter_init(t, &it);
+	ck_assert(tt_iter_next(&it, &item));
+	ck_assert_str_eq(item.term.v[0].p, "b");
+	ck_assert(tt_iter_next(&it, &item));
+	ck_assert_ptr_null(item.term.v[0].p);
+	ck_assert(!tt_iter_next(&it, &item));
+	seen = touch(t, b, T0 + 4);
+	ck_assert_int_eq(seen.first_seen, T0);
+	ck_assert_int_eq(seen.last_seen, T0 + 2);
+	ck_assert_uint_eq(seen.count, 6);
+	buf_free(&k);
+	tt_free(t);
+}
+END_TEST
+
+START_TEST(test_clear_empties_and_forgets_the_high_water)
+{
+	struct tt_table *t = table(1, 10);
+	struct nt_term a = { .n = 1, .v = { { "a", 1 } } };
+
+	ck_assert_int_eq(tt_high_water(t), INT64_MIN);
+	touch(t, a, T0);
+	ck_assert_int_eq(tt_high_water(t), T0);
+	tt_clear(t);
+	ck_assert_uint_eq(nterms(t), 0);
+	ck_assert_int_eq(tt_high_water(t), INT64_MIN);
+	ck_assert(!touch(t, a, T0).known);
+	tt_free(t);
+}
+END_TEST
+
+/* ---- pending sightings (for a backend that pushes them) -------------------- */
+
+START_TEST(test_sightings_are_pending_until_marked_clean)
+{
+	struct tt_table *t = table(1, 2);
+	struct nt_term a = { .n = 1, .v = { { "a", 1 } } };
+	struct nt_term b = { .n = 1, .v = { { "b", 1 } } };
+	struct nt_term c = { .n = 1, .v = { { "c", 1 } } };
+	struct tt_iter it;
+	struct tt_item item;
+
+	touch(t, a, T0);
+	touch(t, a, T0 + 1);
+	touch(t, b, T0 + 2);
+	ck_assert_uint_eq(tt_pending_terms(t), 2);
+	tt_iter_init(t, &it);
+	ck_assert(tt_iter_next(&it, &item));
+	ck_assert_uint_eq(item.pending, 2);
+	ck_assert_uint_eq(item.count, 2);
+	tt_mark_clean(t);
+	ck_assert_uint_eq(tt_pending_terms(t), 0);
+	touch(t, b, T0 + 3);
+	ck_assert_uint_eq(tt_pending_terms(t), 1);
+	touch(t, c, T0 + 4);                 /* evicts a (clean) */
+	ck_assert_uint_eq(tt_pending_terms(t), 2);
+	touch(t, a, T0 + 5);                 /* evicts b (pending) */
+	ck_assert_uint_eq(tt_pending_terms(t), 2);
+	tt_free(t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("termtab");
+	TCase *tc = tcase_create("sightings");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_first_sighting_is_new_and_unknown);
+	tcase_add_test(tc, test_repeat_reports_the_state_before_it);
+	tcase_add_loop_test(tc, test_window_is_half_open_to_the_unit, 0,
+			    (int)(sizeof(edges) / sizeof(edges[0])));
+	tcase_add_test(tc, test_out_of_order_keeps_max_last_and_min_first);
+	tcase_add_test(tc, test_times_near_the_limits_do_not_overflow);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("keys");
+	tcase_add_test(tc, test_absent_empty_and_boundaries_are_distinct_terms);
+	tcase_add_test(tc, test_term_of_wrong_shape_or_size_is_an_error_and_new);
+	tcase_add_test(tc, test_walk_decodes_binary_values_with_a_terminating_nul);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bounds");
+	tcase_add_test(tc, test_max_terms_evicts_the_least_recently_touched);
+	tcase_add_test(tc, test_expire_drops_what_the_window_left_behind);
+	tcase_add_test(tc, test_bad_arguments_are_refused);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("loading");
+	tcase_add_test(tc, test_added_terms_keep_their_times_and_order);
+	tcase_add_test(tc, test_clear_empties_and_forgets_the_high_water);
+	tcase_add_test(tc, test_sightings_are_pending_until_marked_clean);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg->process_table_memory = 256;
 		cfg->max_terms = 2;
 		cfg->max_alerts = 1;
-		cfg->alert_interval = 60;
+		cfg->alert_interval = 60 * 1000;
 	}
 	log_to_fn(on_notice, NULL);
 	store = nt_store_memory_open(cfg, &err);

@@ -151,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct snap s1, s2;
 	unsigned sum = 0;
 	size_t i;
-	const int64_t t = 1795729587;
+	const int64_t t = 1795729587589;  /* ms */
 	struct nt_term known = { .n = 2, .v = {
 		{ "/usr/sbin/lsmod", 15 }, { "/usr/bin/bash", 13 } } };
 	struct nt_term orphan = { .n = 2, .v = {
@@ -179,8 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (before.terms > cfg->max_terms)
 		abort();
 	if (nt_check_touch(st, &known, t, &seen, &err) < 0 ||
-	    nt_check_touch(st, &orphan, t - 3600, &seen, &err) < 0 ||
-	    nt_check_touch(st, &known, t + 1, &seen, &err) < 0) {
+	    nt_check_touch(st, &orphan, t - 3600 * 1000, &seen, &err) < 0 ||
+	    nt_check_touch(st, &known, t + 1000, &seen, &err) < 0) {
 		fprintf(stderr, "check_touch: %s\n", err.msg);
 		abort();
 	}

@@ -18,7 +18,7 @@
  *                           reference}, technique[{id T1082, name, reference}]
  *   kibana.alert.new_terms  the term values (absent -> null)
  *   audisp_kmod_enum        new_terms{fields, values, previous_last_seen
- *                           (RFC 3339 or null), first_seen, count},
+ *                           (RFC 3339 with ms, or null), first_seen, count},
  *                           parent_source, args_truncated, mode
  *
  * All strings go through jsonw (see jsonw.h). Cost O(size of the event).
@@ -55,5 +55,8 @@ int alert_text(struct kme_buf *b, const struct alert_ctx *ctx,
 
 /* Format t (seconds) + msec as "2026-11-26T21:34:27.245Z" into out[32]. */
 void alert_time(int64_t t, uint32_t msec, char out[32]);
+
+/* The same for a time in milliseconds since the epoch (new-terms times). */
+void alert_time_ms(int64_t ms, char out[32]);
 
 #endif

@@ -20,7 +20,8 @@
  *   exclude_executable = GLOB ...   fnmatch on process.executable
  *   exclude_user = USER ...         user name or numeric uid (user.id)
  *   new_terms_fields = FIELD ...    from cfg_term_field_names
- *   history_window = DURATION       e.g. 14d, 36h, 90m, 600s, 600
+ *   history_window = DURATION       e.g. 14d, 36h, 90m, 600s, 600 (seconds);
+ *                                   every duration is held in milliseconds
  *   max_alerts = N                  per alert_interval; 0 = unlimited
  *   alert_interval = DURATION
  *   state_file = PATH
@@ -101,17 +102,17 @@ struct kme_config {
 
 	enum cfg_term_field term_fields[CFG_MAX_TERM_FIELDS];
 	size_t nterm_fields;
-	int64_t history_window;       /* seconds */
+	int64_t history_window;       /* ms */
 	uint32_t max_alerts;          /* per alert_interval, 0 = no limit */
-	int64_t alert_interval;       /* seconds */
+	int64_t alert_interval;       /* ms */
 	size_t max_terms;
 
 	char *state_file;
-	int64_t state_save_interval;  /* seconds */
+	int64_t state_save_interval;  /* ms */
 
 	size_t process_table_size;    /* entries */
 	size_t process_table_memory;  /* bytes */
-	int64_t eoe_timeout;          /* seconds */
+	int64_t eoe_timeout;          /* ms */
 
 	enum cfg_format alert_format;
 	int syslog_facility;          /* LOG_* facility value */
@@ -151,8 +152,8 @@ int cfg_load_default(struct kme_config **out, struct kme_err *err);
 
 void cfg_free(struct kme_config *cfg);
 
-/* Parse a duration such as "14d", "36h", "90m", "600s" or "600" into
- * seconds. Returns -1 on syntax error or overflow. */
+/* Parse a duration such as "14d", "36h", "90m", "600s" or "600" (seconds)
+ * into milliseconds. Returns -1 on syntax error or overflow. */
 int cfg_parse_duration(const char *s, int64_t *out);
 
 #endif

@@ -1,9 +1,10 @@
 /* dump.h - --dump-state: the learned terms as text, most recently seen
  * first.
  *
- *   # PATH: N term(s), rule ID vVERSION, window Ws
+ *   # PATH: N term(s), rule ID vVERSION, window 1209600000ms
  *   # last_seen<TAB>first_seen<TAB>count<TAB>FIELD...
- *   2023-11-14T22:13:20.000Z<TAB>...<TAB>1<TAB>/usr/sbin/lsmod<TAB>-
+ *   2023-11-14T22:13:20.083Z<TAB>...<TAB>1<TAB>/usr/sbin/lsmod<TAB>-
+ * (times to the millisecond).
  * Values are escaped as jsonw_escape does ("-" when absent), so a hostile
  * path can neither forge a line nor shift the columns. Cost O(n log n) in
  * the terms, O(n) memory for the sort.

@@ -5,6 +5,9 @@
  * /proc for unseen parents and ages events by the clock (eng_tick); replay
  * decides by event time alone.
  *
+ * Times are milliseconds: an event's time is sec * 1000 + msec of its audit
+ * stamp, for the new-terms store and the rate limit alike.
+ *
  * Per exec event, in this order (parent strings are borrowed from the process
  * table and must be used before the table changes):
  *   pid-reuse guard; failed exec -> counted, not a process start; watched
@@ -79,9 +82,10 @@ void eng_count_bad_record(struct engine *e, uint64_t n);
  * discarded since the previous call is counted. */
 void eng_reader_stats(struct engine *e, const struct rd_stats *st);
 
-/* Live housekeeping at wall time now: age pending events, report rate-limit
- * overflow, retry waiting output. Cheap; call about once a second. */
-void eng_tick(struct engine *e, int64_t now);
+/* Live housekeeping at wall time now_ms (milliseconds since the epoch): age
+ * pending events, report rate-limit overflow, retry waiting output. Cheap;
+ * call about once a second. */
+void eng_tick(struct engine *e, int64_t now_ms);
 
 /* End of input: complete every pending event and report what is pending. */
 void eng_finish(struct engine *e);

@@ -1,7 +1,9 @@
 /* limit.h - Kibana's max_signals as a stream: at most N alerts per interval.
  *
  * Intervals are fixed windows of event time [k*interval, (k+1)*interval), so a
- * replay limits exactly as live would have. What exceeds the limit is not lost
+ * replay limits exactly as live would have. Times and the interval are in
+ * milliseconds (event time: sec * 1000 + msec), so an interval ends at its
+ * exact millisecond, not at a whole second. What exceeds the limit is not lost
  * silently: it is counted (total and per interval) and the caller reports it.
  * O(1), no allocation.
  */
@@ -13,8 +15,8 @@
 
 struct lim_state {
 	uint32_t max;            /* 0 = no limit */
-	int64_t interval;        /* seconds, > 0 */
-	int64_t window_start;    /* start of the current interval */
+	int64_t interval;        /* ms, > 0 */
+	int64_t window_start;    /* start of the current interval, ms */
 	uint32_t used;           /* alerts allowed in the current interval */
 	uint64_t over_window;    /* refused in the current interval */
 	uint64_t over_total;     /* refused since start */

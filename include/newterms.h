@@ -8,7 +8,9 @@
  * Stream semantics of Kibana's new_terms rule: an event at time t is new iff
  * its term was not seen in [t - window, t); every call refreshes the term's
  * last-seen time (to max(last_seen, t)), so times are event times and a replay
- * decides as live would have.
+ * decides as live would have. Every time here (t, first/last seen, the
+ * window) is in milliseconds since the epoch: the event's audit stamp
+ * sec * 1000 + msec.
  *
  * The store is an interface so that a fleet-wide backend can replace the local
  * file. Every backend keeps its terms in a term table (termtab.h), which

@@ -1,12 +1,19 @@
 /* stateformat.h - the state file's bytes: a term table to JSON and back,
  * without I/O (statefile.c does the files).
  *
- * Format (format_version 1), written oldest-touched term first, so that
+ * Format (format_version 2), written oldest-touched term first, so that
  * loading in file order restores the eviction order:
- *   {"format":"audisp-kmod-enum-state","format_version":1,"rule_id":"...",
+ *   {"format":"audisp-kmod-enum-state","format_version":2,"rule_id":"...",
  *    "rule_version":"211","fields":["process.executable",...],
- *    "window":1209600,"saved_at":<unix>,
+ *    "window":1209600000,"saved_at":<unix ms>,
  *    "terms":[{"v":["/usr/sbin/lsmod",null],"first":T,"last":T,"count":N},...]}
+ * Every time is in milliseconds since the epoch (window: milliseconds).
+ * format_version says the resolution: files of format_version 1, written
+ * before, hold the same document in whole seconds and still load (each time
+ * becomes S * 1000, the start of its second: a window that ends early can
+ * only make a repeat alert, never hide one). A program that knows only
+ * version 1 keeps a version 2 file aside as another format (.old), never
+ * misreading milliseconds as seconds.
  * A value that is not plain text (jsonw_is_text: well-formed UTF-8 without
  * control bytes) is written as {"hex":"..."}; null is an absent value.
  * Strings are written by jsonw_str. Identity keys (format, format_version,

@@ -69,6 +69,17 @@ void alert_time(int64_t t, uint32_t msec, char out[32])
 		 tm.tm_sec % 100, (unsigned)msec);
 }
 
+void alert_time_ms(int64_t ms, char out[32])
+{
+	int64_t sec = ms / 1000, rem = ms % 1000;
+
+	if (rem < 0) {
+		rem += 1000;
+		sec--;
+	}
+	alert_time(sec, (uint32_t)rem, out);
+}
+
 /* --- a minimal JSON writer ----------------------------------------------- */
 
 #define JW_DEPTH 8
@@ -167,7 +178,7 @@ static void jw_time(struct jw *w, const char *key, bool known, int64_t t)
 		jw_raw(w, "null");
 		return;
 	}
-	alert_time(t, 0, ts);
+	alert_time_ms(t, ts);
 	jw_fmt(w, key, "\"%s\"", ts);
 }
 
@@ -491,7 +502,7 @@ int alert_text(struct kme_buf *b, const struct alert_ctx *ctx,
 	if (ex->proc.args.truncated || pp->args.truncated)
 		tw_raw(&t, " [args truncated]");
 	if (seen && seen->known) {
-		alert_time(seen->last_seen, 0, tmp);
+		alert_time_ms(seen->last_seen, tmp);
 		tw_raw(&t, " last seen ");
 		tw_raw(&t, tmp);
 	}

@@ -234,9 +234,9 @@ int cfg_parse_duration(const char *s, int64_t *out)
 {
 	uint64_t v;
 
-	if (parse_scaled(s, duration_units, INT64_MAX, &v) == -1)
+	if (parse_scaled(s, duration_units, INT64_MAX / 1000, &v) == -1)
 		return -1;
-	*out = (int64_t)v;
+	*out = (int64_t)v * 1000;
 	return 0;
 }
 
@@ -342,13 +342,15 @@ static int set_bytes(struct parser *p, const struct cfg_key *k, char *val)
 	return 0;
 }
 
+/* Given in seconds (s/m/h/d), bounded in seconds (the key table's min and
+ * max), held in milliseconds like every time of the program. */
 static int set_duration(struct parser *p, const struct cfg_key *k, char *val)
 {
 	uint64_t v;
 
 	if (parse_number(p, k, val, duration_units, "duration", &v) == -1)
 		return -1;
-	*(int64_t *)field(p, k) = (int64_t)v;
+	*(int64_t *)field(p, k) = (int64_t)v * 1000;
 	return 0;
 }
 

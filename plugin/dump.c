@@ -67,8 +67,9 @@ int dump_history(const struct nt_store *store, const struct kme_config *cfg,
 	size_t i;
 
 	nt_foreach(store, collect, &rows);
-	qsort(rows.v, rows.n, sizeof(*rows.v), by_last_desc);
-	fprintf(out, "# %s: %zu term(s), rule %s v%s, window %llds\n", path,
+	if (rows.n > 1)
+		qsort(rows.v, rows.n, sizeof(*rows.v), by_last_desc);
+	fprintf(out, "# %s: %zu term(s), rule %s v%s, window %lldms\n", path,
 		rows.n, cfg->rule_id, cfg->rule_version,
 		(long long)cfg->history_window);
 	fprintf(out, "# last_seen\tfirst_seen\tcount");
@@ -76,8 +77,8 @@ int dump_history(const struct nt_store *store, const struct kme_config *cfg,
 		fprintf(out, "\t%s", cfg_term_field_name(cfg->term_fields[i]));
 	fprintf(out, "\n");
 	for (i = 0; i < rows.n; i++) {
-		alert_time(rows.v[i].last, 0, last);
-		alert_time(rows.v[i].first, 0, first);
+		alert_time_ms(rows.v[i].last, last);
+		alert_time_ms(rows.v[i].first, first);
 		fprintf(out, "%s\t%s\t%llu%s\n", last, first,
 			(unsigned long long)rows.v[i].count,
 			rows.v[i].values.p ? rows.v[i].values.p : "");

@@ -72,7 +72,9 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 				opts->mode == ENG_LIVE ? opts->procroot : NULL, err)
 		       : NULL;
 	e->as = e->pt ? as_new(on_event, e, err) : NULL;
-	rf_init(&e->rf, cfg->eoe_timeout, rf_to_assembler, rf_to_table, e);
+	/* The record filter ages events by whole seconds of record time. */
+	rf_init(&e->rf, (cfg->eoe_timeout + 999) / 1000, rf_to_assembler,
+		rf_to_table, e);
 	if (e->as == NULL) {
 		eng_free(e);
 		return NULL;
@@ -114,11 +116,11 @@ static void report_rate_limit(struct engine *e, bool at_exit)
 	char when[32];
 
 	while (lim_take_report(&e->lim, at_exit, &start, &count)) {
-		alert_time(start, 0, when);
-		log_warnx("rate limit: %llu alert(s) not sent in the interval starting %s "
-		       "(max_alerts %u per %llds)",
-		       (unsigned long long)count, when, e->cfg->max_alerts,
-		       (long long)e->cfg->alert_interval);
+		alert_time_ms(start, when);
+		log_warnx("rate limit: %llu alert(s) not sent in the interval "
+			  "starting %s (max_alerts %u per %llds)",
+			  (unsigned long long)count, when, e->cfg->max_alerts,
+			  (long long)(e->cfg->alert_interval / 1000));
 	}
 }
 
@@ -263,20 +265,66 @@ static void store_error(struct engine *e, const char *msg)
 	log_errx("%s (counted in store_errors; logged once)", msg);
 }
 
+/* Event time in milliseconds. Hostile logs carry any seconds: clamped so
+ * that the product cannot overflow (no real time is near the bound). */
+#define ENG_SEC_MAX (INT64_MAX / 1000 - 1)
+
+static int64_t event_ms(const struct kme_exec *ex)
+{
+	int64_t sec = ex->sec;
+
+	if (sec > ENG_SEC_MAX)
+		sec = ENG_SEC_MAX;
+	else if (sec < -ENG_SEC_MAX)
+		sec = -ENG_SEC_MAX;
+	return sec * 1000 + (ex->msec < 1000 ? (int64_t)ex->msec : 999);
+}
+
+/* a - b, saturated. */
+static int64_t ms_between(int64_t a, int64_t b)
+{
+	if (b < 0 ? a > INT64_MAX + b : a < INT64_MIN + b)
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return a - b;
+}
+
+/* --explain for a term the store knew: when it was last seen, how long
+ * before this event (to the millisecond), and the window it was held to. */
+static void explain_known(struct engine *e, const struct kme_exec *ex,
+			  const struct nt_seen *seen, int64_t t, bool is_new)
+{
+	char detail[320], when[32], first[32];
+
+	if (e->opts.action != ENG_EXPLAIN)
+		return;
+	alert_time_ms(seen->last_seen, when);
+	alert_time_ms(seen->first_seen, first);
+	snprintf(detail, sizeof(detail), is_new
+		 ? "new term (last seen %s, %lld ms before, outside the %lld ms "
+		   "window; %llu time(s) since %s)"
+		 : "term last seen %s, %lld ms before, within the %lld ms "
+		   "window (%llu time(s) since %s)",
+		 when, (long long)ms_between(t, seen->last_seen),
+		 (long long)e->cfg->history_window,
+		 (unsigned long long)seen->count, first);
+	explain(e, ex, is_new ? "alert" : "suppressed", detail);
+}
+
 static void on_match(struct engine *e, struct kme_exec *ex,
 		     const struct rule_result *rr)
 {
 	struct nt_term term;
 	struct nt_seen seen;
 	struct kme_err err;
-	char scratch[64], rdesc[192], detail[320], when[32], first[32];
+	char scratch[64], rdesc[192], detail[320];
+	int64_t t = event_ms(ex);
 
 	nt_term_of(e->cfg, ex, &term, scratch, sizeof(scratch));
 	if (e->opts.action == ENG_ALL) {
 		emit_alert(e, ex, &term, NULL);
 		return;
 	}
-	if (nt_check_touch(e->store, &term, ex->sec, &seen, &err) < 0) {
+	if (nt_check_touch(e->store, &term, t, &seen, &err) < 0) {
 		/* The store could not decide: alerting is the safe side. */
 		memset(&seen, 0, sizeof(seen));
 		seen.is_new = true;
@@ -286,33 +334,25 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		return;
 	if (!seen.is_new) {
 		e->c.suppressed++;
-		alert_time(seen.last_seen, 0, when);
-		alert_time(seen.first_seen, 0, first);
-		snprintf(detail, sizeof(detail),
-			 "term last seen %s (%llu time(s) since %s), within %llds",
-			 when, (unsigned long long)seen.count, first,
-			 (long long)e->cfg->history_window);
-		explain(e, ex, "suppressed", detail);
+		explain_known(e, ex, &seen, t, false);
 		return;
 	}
-	if (!lim_allow(&e->lim, ex->sec)) {
+	if (!lim_allow(&e->lim, t)) {
 		e->c.rate_limited++;
 		snprintf(detail, sizeof(detail), "over max_alerts %u per %llds",
-			 e->cfg->max_alerts, (long long)e->cfg->alert_interval);
+			 e->cfg->max_alerts,
+			 (long long)(e->cfg->alert_interval / 1000));
 		explain(e, ex, "rate-limited", detail);
 		return;
 	}
 	if (e->opts.action == ENG_EXPLAIN) {
 		if (seen.known) {
-			alert_time(seen.last_seen, 0, when);
-			snprintf(detail, sizeof(detail),
-				 "new term (last seen %s, before the %llds window)",
-				 when, (long long)e->cfg->history_window);
+			explain_known(e, ex, &seen, t, true);
 		} else {
 			snprintf(detail, sizeof(detail), "new term (never seen); %s",
 				 rule_describe(rr, rdesc, sizeof(rdesc)));
+			explain(e, ex, "alert", detail);
 		}
-		explain(e, ex, "alert", detail);
 		e->c.alerts++;
 		return;
 	}
@@ -399,10 +439,10 @@ void eng_reader_stats(struct engine *e, const struct rd_stats *st)
 	e->rd_last = *st;
 }
 
-void eng_tick(struct engine *e, int64_t now)
+void eng_tick(struct engine *e, int64_t now_ms)
 {
 	if (e->opts.mode == ENG_LIVE) {
-		rf_age(&e->rf, now);
+		rf_age(&e->rf, now_ms / 1000);
 		as_age(e->as);
 	}
 	report_rate_limit(e, false);

@@ -18,8 +18,8 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-/* Hostile logs can carry any time; no real one is beyond +-2^62 s. Clamping
- * keeps the interval arithmetic free of overflow. */
+/* Hostile logs can carry any time; no real one is beyond +-2^62 ms.
+ * Clamping keeps the interval arithmetic free of overflow. */
 #define LIM_TIME_MAX ((int64_t)1 << 62)
 
 bool lim_allow(struct lim_state *l, int64_t t)

@@ -212,7 +212,7 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 			eof = read_records(&f);
 		mono = live_mono_ms();
 		if (mono / 1000 != last_tick) {
-			eng_tick(eng, live_now_ms() / 1000);
+			eng_tick(eng, live_now_ms());
 			h->housekeeping(h->arg, mono);
 			last_tick = mono / 1000;
 		} else if (pfd[1].revents & POLLOUT) {

@@ -48,7 +48,7 @@ struct run {
 	struct out_sink *sink;
 	struct rd_reader *rd;
 	struct engine *eng;
-	int64_t last_save;        /* plugin: monotonic seconds */
+	int64_t last_save;        /* plugin: monotonic ms */
 	char host[256];
 };
 
@@ -397,9 +397,9 @@ static void housekeeping(void *arg, int64_t mono_ms)
 {
 	struct run *r = arg;
 
-	if (mono_ms / 1000 - r->last_save >= r->cfg->state_save_interval) {
+	if (mono_ms - r->last_save >= r->cfg->state_save_interval) {
 		save(r);
-		r->last_save = mono_ms / 1000;
+		r->last_save = mono_ms;
 	}
 }
 
@@ -414,7 +414,7 @@ static int run_plugin(struct run *r)
 		return 1;
 	log_info("started (rule %s v%s, config %s, state %s)", r->cfg->rule_id,
 		 r->cfg->rule_version, r->cfg->path, state_path(r->o, r->cfg));
-	r->last_save = live_mono_ms() / 1000;
+	r->last_save = live_mono_ms();
 	live_run(r->eng, r->rd, r->sink, &hooks);
 	save(r);
 	summary(r);

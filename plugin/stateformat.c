@@ -15,7 +15,7 @@
 #include "stateformat.h"
 
 #define STF_FORMAT          "audisp-kmod-enum-state"
-#define STF_FORMAT_VERSION  1
+#define STF_FORMAT_VERSION  2     /* written; 1 (seconds) is still read */
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -182,6 +182,7 @@ struct stf_reader {
 	struct kme_buf key;      /* the term being read, encoded */
 	size_t nv;
 	int64_t first, last, count;
+	int64_t scale;           /* the file's times to ms: 1000 (v1) or 1 */
 };
 
 /* Stop the parse, remembering the first reason. A file already known to be
@@ -280,8 +281,12 @@ static int ld_integer(void *ctx, long long v)
 	if (l->state == LD_TOP_VAL) {
 		if (!ld_typed(l, top_keys, JT_INT))
 			return 0;
-		if (l->cur == TK_FORMAT_VERSION && v != STF_FORMAT_VERSION)
-			l->mismatch = true;
+		if (l->cur == TK_FORMAT_VERSION) {
+			if (v == 1)
+				l->scale = 1000;   /* seconds */
+			else if (v != STF_FORMAT_VERSION)
+				l->mismatch = true;
+		}
 		l->state = LD_TOP_KEY;
 		return 1;
 	}
@@ -479,6 +484,16 @@ static int ld_term_done(struct stf_reader *l)
 		return ld_fail(l, "a term lacks v, first, last or count");
 	if (l->first > l->last || l->count < 1)
 		return ld_fail(l, "a term has inconsistent times or count");
+	if (l->scale != 1) {
+		/* A second-resolution file: a sighting at second S happened
+		 * in [S, S + 1 s); taking S.000 ends its window early rather
+		 * than late, so a repeat can alert but is never missed. */
+		if (l->first < INT64_MIN / l->scale ||
+		    l->last > INT64_MAX / l->scale)
+			return ld_fail(l, "a term's time is out of range");
+		l->first *= l->scale;
+		l->last *= l->scale;
+	}
 	rc = tt_add(l->tt, l->key.p, l->key.len, l->first, l->last,
 		    (uint64_t)l->count);
 	if (rc > 0)
@@ -578,6 +593,7 @@ struct stf_reader *stf_reader_new(const struct stf_identity *id,
 	}
 	r->id = id;
 	r->tt = tt;
+	r->scale = 1;
 	buf_init(&r->key, TT_KEY_MAX);
 	r->h = yajl_alloc(&ld_callbacks, NULL, r);
 	if (r->h == NULL) {

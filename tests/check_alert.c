@@ -68,8 +68,8 @@ static void setup(void)
 	term.v[1] = ex.parent.executable;
 	term.n = 2;
 	seen = (struct nt_seen){ .known = true, .is_new = true,
-				 .first_seen = 1700000000,
-				 .last_seen = 1790000000, .count = 4 };
+				 .first_seen = 1700000000000, /* ms */
+				 .last_seen = 1790000000000, .count = 4 };
 	buf_init(&out, 0);
 	doc = NULL;
 }

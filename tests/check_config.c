@@ -134,15 +134,15 @@ START_TEST(test_default_scalars_are_the_documented_values)
 	ck_assert_uint_eq(cfg->nterm_fields, 2);
 	ck_assert_int_eq(cfg->term_fields[0], CFG_TF_EXECUTABLE);
 	ck_assert_int_eq(cfg->term_fields[1], CFG_TF_PARENT_EXECUTABLE);
-	ck_assert_int_eq(cfg->history_window, 14 * 86400);
+	ck_assert_int_eq(cfg->history_window, 14 * 86400 * 1000LL); /* ms */
 	ck_assert_uint_eq(cfg->max_alerts, 100);
-	ck_assert_int_eq(cfg->alert_interval, 5 * 60);
+	ck_assert_int_eq(cfg->alert_interval, 5 * 60 * 1000);
 	ck_assert_uint_eq(cfg->max_terms, 1000000);
 	ck_assert_str_eq(cfg->state_file, KME_STATEDIR "/state.json");
-	ck_assert_int_eq(cfg->state_save_interval, 60);
+	ck_assert_int_eq(cfg->state_save_interval, 60 * 1000);
 	ck_assert_uint_eq(cfg->process_table_size, 65536);
 	ck_assert_uint_eq(cfg->process_table_memory, 48 * 1024 * 1024);
-	ck_assert_int_eq(cfg->eoe_timeout, 2);
+	ck_assert_int_eq(cfg->eoe_timeout, 2 * 1000);
 	ck_assert_int_eq(cfg->alert_format, CFG_FORMAT_JSON);
 	ck_assert_int_eq(cfg->syslog_facility, LOG_AUTHPRIV);
 	ck_assert_int_eq(cfg->syslog_priority, LOG_WARNING);
@@ -247,7 +247,7 @@ START_TEST(test_spaces_around_equals_are_optional)
 	ck_assert_str_eq(cfg->matches[1].args[0], "list");
 	ck_assert_int_eq(cfg->matches[1].origin.line, 2);
 	ck_assert_str_eq(cfg->rule_name, "My rule name");
-	ck_assert_int_eq(cfg->history_window, 36 * 3600);
+	ck_assert_int_eq(cfg->history_window, 36 * 3600 * 1000LL);
 	cfg_free(cfg);
 }
 END_TEST
@@ -322,19 +322,20 @@ START_TEST(test_durations_accept_units)
 	int64_t v;
 
 	ck_assert_int_eq(cfg_parse_duration("14d", &v), 0);
-	ck_assert_int_eq(v, 14 * 86400);
+	ck_assert_int_eq(v, 14 * 86400 * 1000LL);  /* held in ms */
 	ck_assert_int_eq(cfg_parse_duration("36h", &v), 0);
-	ck_assert_int_eq(v, 36 * 3600);
+	ck_assert_int_eq(v, 36 * 3600 * 1000LL);
 	ck_assert_int_eq(cfg_parse_duration("90m", &v), 0);
-	ck_assert_int_eq(v, 90 * 60);
+	ck_assert_int_eq(v, 90 * 60 * 1000);
 	ck_assert_int_eq(cfg_parse_duration("600s", &v), 0);
-	ck_assert_int_eq(v, 600);
+	ck_assert_int_eq(v, 600 * 1000);
 	ck_assert_int_eq(cfg_parse_duration("600", &v), 0);
-	ck_assert_int_eq(v, 600);
+	ck_assert_int_eq(v, 600 * 1000);
 	ck_assert_int_eq(cfg_parse_duration("0", &v), 0);
 	ck_assert_int_eq(v, 0);
-	ck_assert_int_eq(cfg_parse_duration("9223372036854775807", &v), 0);
-	ck_assert_int_eq(v, INT64_MAX);
+	/* The most seconds whose milliseconds fit in an int64_t. */
+	ck_assert_int_eq(cfg_parse_duration("9223372036854775", &v), 0);
+	ck_assert_int_eq(v, 9223372036854775000LL);
 }
 END_TEST
 
@@ -343,6 +344,7 @@ START_TEST(test_durations_reject_bad_syntax_and_overflow)
 	static const char *const bad[] = {
 		"", "d", "14x", "14dd", "14 d", " 14d", "-1", "+1", "1.5h",
 		"1h30m", "0x10", "14D", "9223372036854775808",
+		"9223372036854776", "9223372036854775807",
 		"106751991167301d", "99999999999999999999999",
 	};
 	size_t i;

@@ -83,25 +83,36 @@ static void line(const char *fmt, ...)
 	eng_line(F.eng, buf, strlen(buf));
 }
 
-/* One execve event in the shape a Debian 12 kernel writes it. args is the
- * EXECVE body after argc (e.g. "a0=\"lsmod\""). */
+/* One execve event in the shape a Debian 12 kernel writes it, stamped
+ * sec.msec. args is the EXECVE body after argc (e.g. "a0=\"lsmod\""). */
+static void exec_event_at(long sec, int msec, int serial, int pid, int ppid,
+			  const char *path, const char *comm, const char *exe,
+			  int argc, const char *args, int success)
+{
+	line("type=SYSCALL msg=audit(%ld.%03d:%d): arch=c000003e syscall=59 "
+	     "success=%s exit=%d a0=1 a1=2 a2=3 a3=4 items=2 ppid=%d pid=%d "
+	     "auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+	     "tty=pts0 ses=3 comm=\"%s\" exe=\"%s\" key=\"kme\"",
+	     sec, msec, serial, success ? "yes" : "no", success ? 0 : -2, ppid,
+	     pid, comm, exe);
+	if (success)
+		line("type=EXECVE msg=audit(%ld.%03d:%d): argc=%d %s", sec, msec,
+		     serial, argc, args);
+	line("type=CWD msg=audit(%ld.%03d:%d): cwd=\"/root\"", sec, msec, serial);
+	line("type=PATH msg=audit(%ld.%03d:%d): item=0 name=\"%s\" inode=1 dev=fe:00 "
+	     "mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 "
+	     "cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", sec, msec, serial, path);
+	line("type=PROCTITLE msg=audit(%ld.%03d:%d): proctitle=\"%s\"", sec,
+	     msec, serial, comm);
+}
+
+/* The same at sec.100. */
 static void exec_event(long sec, int serial, int pid, int ppid, const char *path,
 		       const char *comm, const char *exe, int argc,
 		       const char *args, int success)
 {
-	line("type=SYSCALL msg=audit(%ld.100:%d): arch=c000003e syscall=59 "
-	     "success=%s exit=%d a0=1 a1=2 a2=3 a3=4 items=2 ppid=%d pid=%d "
-	     "auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
-	     "tty=pts0 ses=3 comm=\"%s\" exe=\"%s\" key=\"kme\"",
-	     sec, serial, success ? "yes" : "no", success ? 0 : -2, ppid, pid,
-	     comm, exe);
-	if (success)
-		line("type=EXECVE msg=audit(%ld.100:%d): argc=%d %s", sec, serial, argc, args);
-	line("type=CWD msg=audit(%ld.100:%d): cwd=\"/root\"", sec, serial);
-	line("type=PATH msg=audit(%ld.100:%d): item=0 name=\"%s\" inode=1 dev=fe:00 "
-	     "mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 "
-	     "cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", sec, serial, path);
-	line("type=PROCTITLE msg=audit(%ld.100:%d): proctitle=\"%s\"", sec, serial, comm);
+	exec_event_at(sec, 100, serial, pid, ppid, path, comm, exe, argc, args,
+		      success);
 }
 
 static const char *output(void)
@@ -228,8 +239,39 @@ START_TEST(test_explain_names_the_exclusion_and_the_suppression)
 	ck_assert_ptr_nonnull(strstr(out, "=> excluded: excluded by exclude_parent_name 'mkinitramfs'"));
 	ck_assert_ptr_nonnull(strstr(out, "=> no match: "));
 	ck_assert_ptr_nonnull(strstr(out, "=> alert: new term (never seen)"));
-	ck_assert_ptr_nonnull(strstr(out, "=> suppressed: term last seen 1970-01-01T00:16:43.000Z"));
+	ck_assert_ptr_nonnull(strstr(out, "=> suppressed: term last seen "
+				     "1970-01-01T00:16:43.100Z, 1000 ms before, "
+				     "within the 1209600000 ms window (1 time(s) "
+				     "since 1970-01-01T00:16:43.100Z)"));
 	ck_assert_uint_eq(count_lines(out), 4);
+	stop();
+}
+END_TEST
+
+/* Event time is sec * 1000 + msec: the 14-day window ends at its exact
+ * millisecond (issue 9: a repeat 14 days and 83 ms after the last sighting
+ * is outside it). */
+START_TEST(test_window_is_compared_to_the_millisecond)
+{
+	const long T = 1700000000, W = 14 * 86400;
+
+	start(ENG_EXPLAIN, NULL);
+	exec_event_at(T, 500, 1, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	/* 14 days exactly: still in [t - 14d, t). */
+	exec_event_at(T + W, 500, 2, 201, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	/* 14 days and 83 ms after the last sighting: new again. */
+	exec_event_at(T + 2 * W, 583, 3, 202, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_ptr_nonnull(strstr(out, ":2 pid=201 name=lsmod"));
+	ck_assert_ptr_nonnull(strstr(out, "=> suppressed: term last seen "
+				     "2023-11-14T22:13:20.500Z, 1209600000 ms "
+				     "before, within the 1209600000 ms window"));
+	ck_assert_ptr_nonnull(strstr(out, "=> alert: new term (last seen "
+				     "2023-11-28T22:13:20.500Z, 1209600083 ms "
+				     "before, outside the 1209600000 ms window; "
+				     "2 time(s) since 2023-11-14T22:13:20.500Z)"));
+	ck_assert_uint_eq(counters().suppressed, 1);
+	ck_assert_uint_eq(counters().alerts, 2);
 	stop();
 }
 END_TEST
@@ -301,6 +343,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_all_reports_every_match);
 	tcase_add_test(tc, test_learn_fills_history_without_alerting);
 	tcase_add_test(tc, test_explain_names_the_exclusion_and_the_suppression);
+	tcase_add_test(tc, test_window_is_compared_to_the_millisecond);
 	tcase_add_test(tc, test_new_config_exclusion_takes_effect);
 	tcase_add_test(tc, test_rate_limit_overflow_is_counted_and_reported);
 	tcase_add_test(tc, test_garbage_records_are_counted_not_fatal);

@@ -191,6 +191,25 @@ START_TEST(test_nonpositive_interval_is_made_positive)
 }
 END_TEST
 
+/* The program's times are milliseconds (event time sec * 1000 + msec): an
+ * interval of 5 minutes is 300000 ms and ends at its exact millisecond. */
+START_TEST(test_interval_ends_at_its_millisecond)
+{
+	const int64_t t0 = (int64_t)T0 * 1000;  /* a multiple of 300000 */
+	struct lim_state l;
+	int64_t start = 0;
+	uint64_t count = 0;
+
+	lim_init(&l, 1, 300000);
+	ck_assert(lim_allow(&l, t0 + 83));
+	ck_assert(!lim_allow(&l, t0 + 299999));     /* same interval */
+	ck_assert(lim_allow(&l, t0 + 300000));      /* the next one */
+	ck_assert(lim_take_report(&l, false, &start, &count));
+	ck_assert_int_eq(start, t0);
+	ck_assert_uint_eq(count, 1);
+}
+END_TEST
+
 static Suite *limit_suite(void)
 {
 	Suite *s = suite_create("limit");
@@ -207,6 +226,7 @@ static Suite *limit_suite(void)
 	tcase_add_test(tc, test_negative_times_use_floor_intervals);
 	tcase_add_test(tc, test_extreme_times_do_not_overflow);
 	tcase_add_test(tc, test_nonpositive_interval_is_made_positive);
+	tcase_add_test(tc, test_interval_ends_at_its_millisecond);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -30,7 +30,7 @@ static void cfg_fields(struct kme_config *cfg, const enum cfg_term_field *f,
 	memset(cfg, 0, sizeof(*cfg));
 	memcpy(cfg->term_fields, f, n * sizeof(*f));
 	cfg->nterm_fields = n;
-	cfg->history_window = 1209600;
+	cfg->history_window = 1209600000; /* 14 days, in ms */
 	cfg->max_terms = 100;
 	cfg->rule_id = "2d8043ed-5bda-4caf-801c-c1feb7410504";
 	cfg->rule_version = "211";

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -22,8 +23,9 @@
 #include "log.h"
 #include "newterms.h"
 
-#define WINDOW 1209600 /* 14 days */
-#define T0 ((int64_t)1700000000)
+/* Every time is in milliseconds, as the program holds it. */
+#define WINDOW 1209600000 /* 14 days */
+#define T0 ((int64_t)1700000000000)
 
 static char g_top[] = "/tmp/check_statefile.XXXXXX";
 
@@ -465,14 +467,14 @@ START_TEST(test_state_file_is_json_with_identity)
 	nt_destroy(s);
 	p = read_all(path, &len);
 	ck_assert_ptr_nonnull(strstr(p, "{\"format\":\"audisp-kmod-enum-state\","
-				     "\"format_version\":1,"
+				     "\"format_version\":2,"
 				     "\"rule_id\":\"2d8043ed-5bda-4caf-801c-c1feb7410504\","
 				     "\"rule_version\":\"211\","
 				     "\"fields\":[\"process.executable\","
 				     "\"process.parent.executable\"],"
-				     "\"window\":1209600,\"saved_at\":"));
+				     "\"window\":1209600000,\"saved_at\":"));
 	ck_assert_ptr_nonnull(strstr(p, "{\"v\":[\"/usr/sbin/lsmod\",null],"
-				     "\"first\":1700000000,\"last\":1700000000,"
+				     "\"first\":1700000000000,\"last\":1700000000000,"
 				     "\"count\":1}"));
 	free(p);
 }
@@ -636,10 +638,49 @@ START_TEST(test_window_change_keeps_the_terms)
 	touch(s, term2("a", NULL), T0);
 	save_ok(s);
 	nt_destroy(s);
-	cfg.history_window = 3600;
+	cfg.history_window = 3600 * 1000;
 	s = open_ok(path, &cfg, notice, sizeof(notice));
 	ck_assert_str_eq(notice, "");
-	ck_assert(touch(s, term2("a", NULL), T0 + 3601).is_new);
+	ck_assert(touch(s, term2("a", NULL), T0 + 3600 * 1000 + 1).is_new);
+	nt_destroy(s);
+}
+END_TEST
+
+/* A state file of format_version 1 (seconds, written before times were
+ * milliseconds) loads, and the next save writes format_version 2. */
+START_TEST(test_second_resolution_file_loads_and_is_saved_in_ms)
+{
+	static const char doc[] = "{\"format\":\"audisp-kmod-enum-state\","
+		"\"format_version\":1,"
+		"\"rule_id\":\"2d8043ed-5bda-4caf-801c-c1feb7410504\","
+		"\"rule_version\":\"211\",\"fields\":[\"process.executable\","
+		"\"process.parent.executable\"],\"window\":1209600,"
+		"\"saved_at\":1700000100,\"terms\":["
+		"\n{\"v\":[\"/usr/sbin/lsmod\",\"/usr/bin/bash\"],"
+		"\"first\":1700000000,\"last\":1700000060,\"count\":2}\n]}\n";
+	char dir[256], path[300], notice[512];
+	struct nt_store *s;
+	struct nt_seen seen;
+	size_t len;
+	char *p;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	write_all(path, doc, sizeof(doc) - 1);
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	ck_assert_str_eq(notice, "");
+	save_ok(s);
+	nt_destroy(s);
+	p = read_all(path, &len);
+	ck_assert_ptr_nonnull(strstr(p, "\"format_version\":2,"));
+	ck_assert_ptr_nonnull(strstr(p, "\"first\":1700000000000,"
+				     "\"last\":1700000060000,\"count\":2}"));
+	free(p);
+	s = open_ok(path, &g_cfg, notice, sizeof(notice));
+	seen = touch(s, term2("/usr/sbin/lsmod", "/usr/bin/bash"),
+		     1700000060000 + WINDOW + 1);
+	ck_assert(seen.known);
+	ck_assert(seen.is_new);
+	ck_assert_int_eq(seen.last_seen, 1700000060000);
 	nt_destroy(s);
 }
 END_TEST
@@ -717,6 +758,8 @@ START_TEST(test_truncated_file_is_kept_aside)
 }
 END_TEST
 
+/* A header of format_version 1 (whole seconds), as files written before
+ * milliseconds: such files still load. */
 #define HDR "{\"format\":\"audisp-kmod-enum-state\",\"format_version\":1," \
 	"\"rule_id\":\"2d8043ed-5bda-4caf-801c-c1feb7410504\"," \
 	"\"rule_version\":\"211\",\"fields\":[\"process.executable\"," \
@@ -790,10 +833,10 @@ START_TEST(test_hand_written_state_with_hex_and_escapes_loads)
 	ck_assert_msg(notice[0] == '\0', "%s", notice);
 	t.v[0] = (struct kme_str){ "/a\0b\0", 5 };
 	t.v[1] = (struct kme_str){ "/x\n", 3 };
-	seen = touch(s, t, 10);
+	seen = touch(s, t, 10000);
 	ck_assert(seen.known);
-	ck_assert_int_eq(seen.first_seen, 1);
-	ck_assert_int_eq(seen.last_seen, 2);
+	ck_assert_int_eq(seen.first_seen, 1000);  /* seconds became ms */
+	ck_assert_int_eq(seen.last_seen, 2000);
 	ck_assert_uint_eq(seen.count, 3);
 	nt_destroy(s);
 }
@@ -880,7 +923,7 @@ END_TEST
 START_TEST(test_other_format_version_is_kept_aside_as_old)
 {
 	static const char doc[] = "{\"format\":\"audisp-kmod-enum-state\","
-		"\"format_version\":2,\"whatever\":{\"new\":[1,2]}}";
+		"\"format_version\":3,\"whatever\":{\"new\":[1,2]}}";
 	char dir[256], path[300], notice[1024];
 	struct nt_store *s;
 
@@ -1100,6 +1143,122 @@ START_TEST(test_save_to_unwritable_dir_fails_and_keeps_previous_file)
 }
 END_TEST
 
+/* ---- the lock ---------------------------------------------------------- */
+
+/* Hold PATH.lock as another process would (flock on our own open file). */
+static int hold_lock(const char *path)
+{
+	char lock[400];
+	int fd;
+
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	fd = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	return fd;
+}
+
+START_TEST(test_a_held_lock_refuses_and_nothing_is_touched)
+{
+	static const char garbage[] = "garbage, not state";
+	char dir[256], path[300], aside[600];
+	struct kme_err err = { "" };
+	size_t len;
+	char *p;
+	int fd;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	write_all(path, garbage, sizeof(garbage) - 1);
+	fd = hold_lock(path);
+	g_log[0] = '\0';
+	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "in use by another audisp-kmod-enum"));
+	ck_assert_str_eq(g_log, "");
+	ck_assert_int_eq(find_aside(dir, "state.json.bad-", aside, sizeof(aside)), 0);
+	p = read_all(path, &len);
+	ck_assert_uint_eq(len, sizeof(garbage) - 1);
+	ck_assert_mem_eq(p, garbage, len);
+	free(p);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_the_lock_is_held_until_the_store_is_destroyed)
+{
+	char dir[256], path[300];
+	struct kme_err err = { "" };
+	struct nt_store *s;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "in use by another"));
+	nt_destroy(s);
+	s = open_ok(path, &g_cfg, NULL, 0);
+	nt_destroy(s);
+}
+END_TEST
+
+/* A reload of the same file: the new store takes the old one's lock. */
+START_TEST(test_reopening_the_same_file_takes_over_the_lock)
+{
+	char dir[256], path[300], other[300];
+	struct kme_err err = { "" };
+	struct nt_store *a, *b, *c;
+	struct kme_config cfg = g_cfg;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	a = open_ok(path, &g_cfg, NULL, 0);
+	touch(a, term2("a", NULL), T0);
+	save_ok(a);
+	cfg.rule_version = "212";               /* e.g. a new rule version */
+	b = nt_store_file_open(path, &cfg, a, &err);
+	ck_assert_msg(b != NULL, "%s", err.msg);
+	nt_destroy(a);
+	/* b holds the lock now: nobody else gets it. */
+	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "in use by another"));
+	/* Another file: its own lock, taken before b lets go. */
+	snprintf(other, sizeof(other), "%s/other.json", dir);
+	c = nt_store_file_open(other, &cfg, b, &err);
+	ck_assert_msg(c != NULL, "%s", err.msg);
+	ck_assert_ptr_null(nt_store_file_open(path, &g_cfg, NULL, &err));
+	nt_destroy(b);
+	ck_assert_ptr_null(nt_store_file_open(other, &g_cfg, NULL, &err));
+	nt_destroy(c);
+}
+END_TEST
+
+/* The read-only store of --dump-state: no lock, nothing created or moved,
+ * even when the lock is held or the file is not usable. */
+START_TEST(test_read_only_open_takes_no_lock_and_changes_nothing)
+{
+	char dir[256], path[300], lock[320], aside[600];
+	struct kme_err err = { "" };
+	struct nt_store *s;
+	struct stat sb;
+	int fd;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = nt_store_file_open_ro(path, &g_cfg, &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	nt_destroy(s);
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	ck_assert_int_eq(lstat(lock, &sb), -1);
+	write_all(path, "junk", 4);
+	fd = hold_lock(path);
+	g_log[0] = '\0';
+	s = nt_store_file_open_ro(path, &g_cfg, &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	ck_assert_ptr_nonnull(strstr(g_log, "left in place"));
+	ck_assert_uint_eq(count_terms(s), 0);
+	ck_assert_int_eq(nt_save(s, &err), -1);
+	nt_destroy(s);
+	ck_assert_int_eq(find_aside(dir, "state.json.bad-", aside, sizeof(aside)), 0);
+	close(fd);
+}
+END_TEST
+
 /* ---- scale ------------------------------------------------------------- */
 
 static double ms_since(const struct timespec *a)
@@ -1185,6 +1344,7 @@ static Suite *statefile_suite(void)
 	tcase_add_test(tc, test_more_terms_than_max_terms_keeps_the_most_recent);
 	tcase_add_test(tc, test_window_change_keeps_the_terms);
 	tcase_add_test(tc, test_hand_written_state_with_hex_and_escapes_loads);
+	tcase_add_test(tc, test_second_resolution_file_loads_and_is_saved_in_ms);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad_files");
@@ -1210,6 +1370,13 @@ static Suite *statefile_suite(void)
 	tcase_add_test(tc, test_symlink_at_state_path_is_not_followed_on_load);
 	tcase_add_test(tc, test_symlink_at_temp_path_is_not_followed_on_save);
 	tcase_add_test(tc, test_save_to_unwritable_dir_fails_and_keeps_previous_file);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lock");
+	tcase_add_test(tc, test_a_held_lock_refuses_and_nothing_is_touched);
+	tcase_add_test(tc, test_the_lock_is_held_until_the_store_is_destroyed);
+	tcase_add_test(tc, test_reopening_the_same_file_takes_over_the_lock);
+	tcase_add_test(tc, test_read_only_open_takes_no_lock_and_changes_nothing);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("scale");

@@ -16,13 +16,13 @@ static const enum cfg_term_field fields[] = {
 };
 static const struct stf_identity id = {
 	.rule_id = RULE, .rule_version = "211", .fields = fields,
-	.nfields = 2, .window = 1209600,
+	.nfields = 2, .window = 1209600000,
 };
 
 static struct tt_table *table(void)
 {
 	struct kme_err err = { "" };
-	struct tt_table *t = tt_new(2, 1209600, 1000, &err);
+	struct tt_table *t = tt_new(2, 1209600000, 1000, &err);
 
 	ck_assert_msg(t != NULL, "%s", err.msg);
 	return t;
@@ -78,7 +78,13 @@ static void read_doc(struct tt_table *t, const char *doc, size_t len,
 	stf_reader_finish(r, res);
 }
 
-#define HDR "{\"format\":\"audisp-kmod-enum-state\",\"format_version\":1," \
+/* The header of a file of format_version 2 (milliseconds), as written. */
+#define HDR "{\"format\":\"audisp-kmod-enum-state\",\"format_version\":2," \
+	"\"rule_id\":\"" RULE "\",\"rule_version\":\"211\"," \
+	"\"fields\":[\"process.executable\",\"process.parent.executable\"]," \
+	"\"window\":1209600000,\"saved_at\":1700000123,"
+/* ... and of format_version 1, written before: whole seconds. */
+#define HDR1 "{\"format\":\"audisp-kmod-enum-state\",\"format_version\":1," \
 	"\"rule_id\":\"" RULE "\",\"rule_version\":\"211\"," \
 	"\"fields\":[\"process.executable\",\"process.parent.executable\"]," \
 	"\"window\":1209600,\"saved_at\":1700000123,"
@@ -89,18 +95,18 @@ START_TEST(test_writer_writes_identity_then_terms_oldest_first)
 	size_t len;
 	char *doc;
 
-	touch(t, S("/usr/sbin/lsmod"), KME_STR_NULL, 1700000000);
-	touch(t, S("/tmp/\"q\"\\"), S("/bin/caf\xc3\xa9"), 1700000001);
-	touch(t, S("/tmp/a\nb\xff"), S("\xc2\x85"), 1700000002);
+	touch(t, S("/usr/sbin/lsmod"), KME_STR_NULL, 1700000000000);
+	touch(t, S("/tmp/\"q\"\\"), S("/bin/caf\xc3\xa9"), 1700000000083);
+	touch(t, S("/tmp/a\nb\xff"), S("\xc2\x85"), 1700000002999);
 	doc = write_all(t, 0, &len);
 	ck_assert_str_eq(doc, HDR "\"terms\":["
-		"\n{\"v\":[\"/usr/sbin/lsmod\",null],\"first\":1700000000,"
-		"\"last\":1700000000,\"count\":1},"
+		"\n{\"v\":[\"/usr/sbin/lsmod\",null],\"first\":1700000000000,"
+		"\"last\":1700000000000,\"count\":1},"
 		"\n{\"v\":[\"/tmp/\\\"q\\\"\\\\\",\"/bin/caf\xc3\xa9\"],"
-		"\"first\":1700000001,\"last\":1700000001,\"count\":1},"
+		"\"first\":1700000000083,\"last\":1700000000083,\"count\":1},"
 		/* Not text: hex. A C1 control is text, escaped by jsonw. */
 		"\n{\"v\":[{\"hex\":\"2f746d702f610a62ff\"},\"\\u0085\"],"
-		"\"first\":1700000002,\"last\":1700000002,\"count\":1}"
+		"\"first\":1700000002999,\"last\":1700000002999,\"count\":1}"
 		"\n]}\n");
 	free(doc);
 	tt_free(t);
@@ -177,11 +183,12 @@ START_TEST(test_what_is_written_reads_back_the_same_byte_by_byte)
 }
 END_TEST
 
-/* A file written before the writer escaped through jsonw: C1 controls and
- * U+2028 were written raw. It still loads, to the same bytes. */
+/* A file written before the writer escaped through jsonw and before times
+ * were milliseconds: C1 controls and U+2028 raw, times in seconds. It still
+ * loads, to the same bytes, each time at the start of its second. */
 START_TEST(test_a_file_of_the_earlier_writer_still_loads)
 {
-	static const char doc[] = HDR "\"terms\":["
+	static const char doc[] = HDR1 "\"terms\":["
 		"\n{\"v\":[\"/bin/\xc2\x85x\",\"/bin/\xe2\x80\xa8\"],"
 		"\"first\":5,\"last\":6,\"count\":2}\n]}\n";
 	struct tt_table *t = table(), *u = table();
@@ -192,8 +199,8 @@ START_TEST(test_a_file_of_the_earlier_writer_still_loads)
 
 	read_doc(t, doc, sizeof(doc) - 1, sizeof(doc), &res);
 	ck_assert_msg(res.verdict == STF_OK, "%s", res.why);
-	touch(u, S("/bin/\xc2\x85x"), S("/bin/\xe2\x80\xa8"), 5);
-	touch(u, S("/bin/\xc2\x85x"), S("/bin/\xe2\x80\xa8"), 6);
+	touch(u, S("/bin/\xc2\x85x"), S("/bin/\xe2\x80\xa8"), 5000);
+	touch(u, S("/bin/\xc2\x85x"), S("/bin/\xe2\x80\xa8"), 6000);
 	snap(t, a, sizeof(a));
 	snap(u, b, sizeof(b));
 	ck_assert_str_eq(a, b);
@@ -203,6 +210,62 @@ START_TEST(test_a_file_of_the_earlier_writer_still_loads)
 	free(again);
 	tt_free(t);
 	tt_free(u);
+}
+END_TEST
+
+/* A file's resolution is its format_version: 1 is seconds, 2 is ms. */
+START_TEST(test_format_version_says_the_resolution)
+{
+	static const char v1[] = HDR1 "\"terms\":[{\"v\":[\"/usr/sbin/lsmod\",null],"
+		"\"first\":1700000000,\"last\":1701209600,\"count\":3}]}";
+	static const char v2[] = HDR "\"terms\":[{\"v\":[\"/usr/sbin/lsmod\",null],"
+		"\"first\":1700000000000,\"last\":1701209600083,\"count\":3}]}";
+	struct tt_table *t = table(), *u = table();
+	struct stf_result res;
+	struct tt_iter it;
+	struct tt_item item;
+
+	read_doc(t, v1, sizeof(v1) - 1, sizeof(v1), &res);
+	ck_assert_msg(res.verdict == STF_OK, "%s", res.why);
+	tt_iter_init(t, &it);
+	ck_assert(tt_iter_next(&it, &item));
+	ck_assert_int_eq(item.first, 1700000000000);
+	ck_assert_int_eq(item.last, 1701209600000);
+	read_doc(u, v2, sizeof(v2) - 1, sizeof(v2), &res);
+	ck_assert_msg(res.verdict == STF_OK, "%s", res.why);
+	tt_iter_init(u, &it);
+	ck_assert(tt_iter_next(&it, &item));
+	ck_assert_int_eq(item.first, 1700000000000);
+	ck_assert_int_eq(item.last, 1701209600083);
+	tt_free(t);
+	tt_free(u);
+}
+END_TEST
+
+START_TEST(test_seconds_beyond_the_millisecond_range_are_bad)
+{
+	static const char doc[] = HDR1 "\"terms\":[{\"v\":[\"a\",null],"
+		"\"first\":1,\"last\":9223372036854776,\"count\":1}]}";
+	struct tt_table *t = table();
+	struct stf_result res;
+
+	read_doc(t, doc, sizeof(doc) - 1, sizeof(doc), &res);
+	ck_assert_int_eq(res.verdict, STF_BAD);
+	ck_assert_str_eq(res.why, "a term's time is out of range");
+	tt_free(t);
+}
+END_TEST
+
+START_TEST(test_an_unknown_format_version_is_other)
+{
+	static const char doc[] = "{\"format\":\"audisp-kmod-enum-state\","
+		"\"format_version\":3,\"whatever\":{\"new\":[1,2]}}";
+	struct tt_table *t = table();
+	struct stf_result res;
+
+	read_doc(t, doc, sizeof(doc) - 1, sizeof(doc), &res);
+	ck_assert_int_eq(res.verdict, STF_OTHER);
+	tt_free(t);
 }
 END_TEST
 
@@ -284,6 +347,9 @@ int main(void)
 	tc = tcase_create("reader");
 	tcase_add_test(tc, test_what_is_written_reads_back_the_same_byte_by_byte);
 	tcase_add_test(tc, test_a_file_of_the_earlier_writer_still_loads);
+	tcase_add_test(tc, test_format_version_says_the_resolution);
+	tcase_add_test(tc, test_seconds_beyond_the_millisecond_range_are_bad);
+	tcase_add_test(tc, test_an_unknown_format_version_is_other);
 	tcase_add_test(tc, test_garbage_is_bad_with_a_one_line_reason);
 	tcase_add_test(tc, test_truncated_state_is_bad);
 	tcase_add_test(tc, test_another_identity_is_other_and_named_before_any_term);

@@ -316,6 +316,46 @@ START_TEST(test_rate_limit_overflow_is_counted_and_reported)
 }
 END_TEST
 
+/* A store that cannot answer (a backend down, out of memory). */
+static int failing_check_touch(struct nt_store *st, const struct nt_term *t,
+			       int64_t when, struct nt_seen *seen,
+			       struct kme_err *err)
+{
+	(void)st;
+	(void)t;
+	(void)when;
+	memset(seen, 0, sizeof(*seen));
+	seen->is_new = true;
+	return kme_errf(err, "new-terms store: backend unreachable");
+}
+
+START_TEST(test_store_errors_alert_are_counted_and_logged_once)
+{
+	struct nt_store_ops ops;
+	struct nt_store failing;
+	const struct nt_store *real;
+	int i;
+
+	start(ENG_ALERT, NULL);
+	real = F.store;
+	ops = *real->ops;
+	ops.check_touch = failing_check_touch;
+	failing.ops = &ops;
+	eng_set_store(F.eng, &failing);
+	for (i = 0; i < 3; i++)
+		exec_event(1001 + i, 2 + i, 200 + i, 100, "/usr/sbin/lsmod", "lsmod",
+			   "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	/* Undecided is new: every one alerts (the rate limit allows 100). */
+	ck_assert_uint_eq(count_lines(output()), 3);
+	ck_assert_uint_eq(counters().store_errors, 3);
+	ck_assert_uint_eq(counters().parse_errors, 0);
+	ck_assert_str_eq(F.notices, "new-terms store: backend unreachable "
+			 "(counted in store_errors; logged once)\n");
+	eng_set_store(F.eng, F.store);
+	stop();
+}
+END_TEST
+
 START_TEST(test_garbage_records_are_counted_not_fatal)
 {
 	start(ENG_ALERT, NULL);
@@ -346,6 +386,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_window_is_compared_to_the_millisecond);
 	tcase_add_test(tc, test_new_config_exclusion_takes_effect);
 	tcase_add_test(tc, test_rate_limit_overflow_is_counted_and_reported);
+	tcase_add_test(tc, test_store_errors_alert_are_counted_and_logged_once);
 	tcase_add_test(tc, test_garbage_records_are_counted_not_fatal);
 	suite_add_tcase(s, tc);
 	return s;

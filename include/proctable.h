@@ -23,11 +23,13 @@
  *     the subshell (a copy of the shell), not dkms. A fork no later than the
  *     child's exec is that child's own fork, logged after its exec (the
  *     fork's time is taken at syscall entry);
- *   - the same pid shows up with a different parent that is neither a reaper
- *     nor an ancestor of the old one, and pid allocation has wrapped since
- *     the entry was made (pids are handed out in increasing order; a new pid
- *     far below the highest seen marks a wrap) (any SYSCALL record:
- *     pt_observe);
+ *   - the same pid shows up with a different parent (any SYSCALL record:
+ *     pt_observe) and pid allocation has wrapped since the entry was made
+ *     (pids are handed out in increasing order; a new pid far below the
+ *     highest seen marks a wrap) -- unless the stream has fork records and
+ *     the new parent is a reaper or an ancestor of the old one (then it is
+ *     the same process, reparented: a new one would have come with a fork
+ *     record);
  *   - in live mode, /proc says the process now holding the pid started after
  *     the entry was made.
  * Without fork records, a pid reused before pid allocation wraps cannot be

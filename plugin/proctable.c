@@ -48,6 +48,7 @@ struct pt_table {
 	 * it. cursor is the highest new pid seen since the last wrap. */
 	int32_t cursor;
 	uint32_t wrap;
+	bool forks_seen;          /* the stream carries fork records */
 	struct pt_stats st;
 };
 
@@ -611,6 +612,7 @@ void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
 
 	if (parent_pid <= 0 || child_pid <= 0 || parent_pid == child_pid)
 		return;
+	t->forks_seen = true;
 	c = find(t, child_pid);
 	if (c != NULL && c->ppid == parent_pid && c->learned >= when_ms) {
 		/* The child's own exec was logged before its parent's fork
@@ -659,14 +661,18 @@ void pt_observe(struct pt_table *t, int32_t pid, int32_t ppid)
 {
 	struct pt_entry *e = find(t, pid);
 
-	/* A living process's parent only ever changes to a reaper; any other
-	 * change means the pid now belongs to another process. */
 	if (e == NULL || ppid <= 0 || e->ppid == ppid || e->ppid <= 0)
-		return;
-	if (is_reaper(t, ppid) || is_ancestor(t, ppid, e->ppid))
 		return;
 	if (e->wrap == t->wrap)
 		return; /* no pid wrapped since: the same process, reparented */
+	/* A living process's parent only ever changes to a reaper (init, or a
+	 * subreaper among its ancestors). After a wrap the pid may also belong
+	 * to a new process: a stream with fork records would have said so
+	 * (pt_record_fork), so there the change is a reparenting; without them
+	 * it is a guess either way, and a stale identity is the worse one (a
+	 * reused pid would lend its old, maybe excluded, name to new children). */
+	if (t->forks_seen && (is_reaper(t, ppid) || is_ancestor(t, ppid, e->ppid)))
+		return;
 	remove_entry(t, e);
 	t->st.stale++;
 }

@@ -432,6 +432,56 @@ START_TEST(test_pid_seen_with_same_or_reaper_parent_is_kept)
 }
 END_TEST
 
+/* From bench/run.sh --fork (the corpus without its fork events): pid 18519
+ * had been /bin/true, a child of xargs 18436, itself a child of 4201; after
+ * pid allocation wrapped, a subshell's lsmod got pid 18519 with ppid 4201.
+ * 4201 is an ancestor of 18436, which once read as "reparented to a
+ * subreaper": the lsmod was given the stale lineage (parent "true"). */
+START_TEST(test_reused_pid_after_a_wrap_without_fork_records_takes_no_stale_lineage)
+{
+	static const char *const xargs_args[] = { "xargs", "-n", "3", "/bin/true", NULL };
+	static const char *const true_args[] = { "/bin/true", "1", NULL };
+	static const char *const lsmod_args[] = { "lsmod", NULL };
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct px a;
+	struct parent p;
+
+	record(t, 4201, 17982, 10, "/usr/bin/bash", bash_args);
+	record(t, 18436, 4201, 11, "/usr/bin/xargs", xargs_args);
+	record(t, 18519, 18436, 11, "/bin/true", true_args);
+	/* Pid allocation runs up to pid_max and wraps. */
+	record(t, 32000, 4201, 12, "/bin/true", true_args);
+	record(t, 300, 4201, 13, "/bin/true", true_args);
+	px_set(&a, 18519, 4201, 14, "/usr/sbin/lsmod", lsmod_args);
+	exec_event(t, &a, &p);
+	ck_assert_int_eq(p.pid, 4201);
+	ck_assert_str_eq(p.exe, "/usr/bin/bash");
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 1);
+	pt_free(t);
+}
+END_TEST
+
+/* With fork records a new process announces itself with one: a parent that
+ * turns into an ancestor is then a reparenting, even after a wrap. */
+START_TEST(test_reparent_to_an_ancestor_after_a_wrap_with_fork_records_is_kept)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+
+	record(t, 40, 1, 10, "/usr/bin/tini", bash_args);
+	record(t, 600, 40, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_record_fork(t, 600, 700, 10500);
+	record(t, 32000, 40, 11, "/usr/bin/true", bash_args);
+	record(t, 300, 40, 12, "/usr/bin/true", bash_args);
+	pt_observe(t, 700, 40); /* 600 exited; 40 (an ancestor) adopted 700 */
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 0);
+	pt_free(t);
+}
+END_TEST
+
 START_TEST(test_fork_onto_a_pid_held_by_another_process_replaces_it)
 {
 	static const char *const old_args[] = { "old", NULL };
@@ -987,6 +1037,8 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tp, test_other_parent_without_a_pid_wrap_is_a_reparent_not_reuse);
 	tcase_add_test(tp, test_pid_seen_with_same_or_reaper_parent_is_kept);
 	tcase_add_test(tp, test_fork_onto_a_pid_held_by_another_process_replaces_it);
+	tcase_add_test(tp, test_reused_pid_after_a_wrap_without_fork_records_takes_no_stale_lineage);
+	tcase_add_test(tp, test_reparent_to_an_ancestor_after_a_wrap_with_fork_records_is_kept);
 	tcase_add_test(tp, test_fork_later_than_the_pids_exec_replaces_a_stale_identity);
 	tcase_add_test(tp, test_fork_in_the_same_millisecond_as_the_childs_exec_keeps_the_exec);
 	tcase_add_test(tp, test_each_fork_of_a_pid_is_a_new_subshell);

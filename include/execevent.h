@@ -71,7 +71,9 @@ int ev_builder_watch(struct ev_builder *b, const struct kme_argset *set,
 
 /* Append dir "/" name to out (no second '/' when dir ends with one), name
  * without its leading "./"s and otherwise unchanged. -1 (out unchanged) when
- * out's bound is reached. Used for PATH names and for /proc paths alike. */
+ * out's bound is reached. Used for PATH names and for /proc paths alike.
+ * dir and name may point into out only when room for both (plus a '/' and
+ * a NUL) was reserved first: an append that grows out would move them. */
 struct kme_buf;
 int ev_join_path(struct kme_str dir, struct kme_str name, struct kme_buf *out);
 

@@ -88,12 +88,12 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex);
 /* Remember ex's process (a successful exec): copies what it keeps. */
 void pt_record_exec(struct pt_table *t, const struct kme_exec *ex);
 
-/* Remember that parent_pid created child_pid at event time when_ms
- * (milliseconds): the child starts with its parent's identity and a parent we
- * know for certain, unless the table knows the child from an exec that is not
- * earlier than the fork (the child's own, logged first). */
+/* Remember that parent_pid created child_pid at event time sec.msec: the
+ * child starts with its parent's identity and a parent we know for certain,
+ * unless the table knows the child from an exec that is not earlier than the
+ * fork in milliseconds (the child's own, logged first). */
 void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
-		    int64_t when_ms);
+		    int64_t sec, uint32_t msec);
 
 /* Any SYSCALL record: pid has parent ppid now (pid-reuse guard). */
 void pt_observe(struct pt_table *t, int32_t pid, int32_t ppid);

@@ -418,8 +418,7 @@ static void on_event(void *arg, auparse_state_t *au)
 		break;
 	case EV_FORK:
 		e->c.forks++;
-		pt_record_fork(e->pt, ev.pid, ev.fork_child,
-			       ev.sec * 1000 + ev.msec);
+		pt_record_fork(e->pt, ev.pid, ev.fork_child, ev.sec, ev.msec);
 		break;
 	default:
 		break;

@@ -364,6 +364,14 @@ static void exec_paths(struct ev_builder *b, struct exec_spans *s)
 	if (usable(path0) && path0.p[0] == '/') {
 		s->executable = s->path0;
 	} else if (usable(path0) && !s->at_dirfd && usable(cwd) && cwd.p[0] == '/') {
+		/* cwd and path0 live in meta: make the room first, so that the
+		 * join never moves them while it reads them. */
+		if (buf_reserve(&b->meta, cwd.len + 1 + path0.len + 1) < 0) {
+			s->full = true;
+			return;
+		}
+		path0 = str_at(b, s->path0);
+		cwd = str_at(b, s->cwd);
 		if (ev_join_path(cwd, path0, &b->meta) == 0 &&
 		    buf_putc(&b->meta, '\0') == 0)
 			s->executable = (struct span){ off, b->meta.len - off - 1 };

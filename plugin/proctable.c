@@ -64,6 +64,17 @@ static const struct {
 	{ NULL, NULL },
 };
 
+/* Event time in milliseconds, saturating: a hostile record may carry any
+ * number of seconds. */
+static int64_t ms_of(int64_t sec, uint32_t msec)
+{
+	if (sec >= INT64_MAX / 1000)
+		return INT64_MAX;
+	if (sec <= INT64_MIN / 1000)
+		return INT64_MIN;
+	return sec * 1000 + (msec > 999 ? 999 : (int64_t)msec);
+}
+
 static bool str_is(struct kme_str s, const char *c)
 {
 	size_t n = strlen(c);
@@ -400,7 +411,7 @@ static int seed_one(void *arg, const struct pf_proc *p)
 {
 	struct pt_table *t = arg;
 
-	put_procfs(t, p, p->start_time >= 0 ? p->start_time * 1000 : 0);
+	put_procfs(t, p, p->start_time >= 0 ? ms_of(p->start_time, 0) : 0);
 	return 0;
 }
 
@@ -552,7 +563,7 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 		}
 		ppid = self->ppid;
 	}
-	p = lookup_parent(t, ppid, ex->sec * 1000 + ex->msec);
+	p = lookup_parent(t, ppid, ms_of(ex->sec, ex->msec));
 	if (p == NULL) {
 		ex->parent.pid = ppid;
 		ex->parent_note = KME_PNOTE_UNSEEN;
@@ -599,14 +610,15 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	e->via_fork = e->replaced = false;
 	e->ppid = ppid;
 	e->ppid_known = known;
-	e->learned = ex->sec * 1000 + ex->msec;
+	e->learned = ms_of(ex->sec, ex->msec);
 	e->start_time = start;
 	e->source = KME_PARENT_AUDIT;
 }
 
 void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
-		    int64_t when_ms)
+		    int64_t sec, uint32_t msec)
 {
+	int64_t when_ms = ms_of(sec, msec);
 	struct pt_entry *p, *c;
 	bool replaced = false;
 

@@ -539,6 +539,32 @@ START_TEST(test_too_long_cwd_script_is_named_after_the_script)
 }
 END_TEST
 
+/* Found by fuzz_records under ASan: the CWD and the PATH name are stored in
+ * the builder's buffer, and joining them there must not move them while they
+ * are read. Long enough to make the buffer grow during the join. */
+START_TEST(test_long_cwd_and_relative_name_are_joined_whole)
+{
+	char cwd[3101], line[3300], want[3200];
+	struct harness *h = h_new();
+	struct got_ev *g;
+
+	memset(cwd, 'c', sizeof(cwd) - 1);
+	cwd[0] = '/';
+	cwd[sizeof(cwd) - 1] = '\0';
+	h_feed(h, SYSCALL_LSMOD EXECVE("argc=1 a0=\"lsmod\""));
+	snprintf(line, sizeof(line), HDR("CWD") "cwd=\"%s\"", cwd);
+	as_line(h->a, line, strlen(line));
+	h_feed(h, PATH("0", "\"sub/lsmod\"") PROCTITLE("\"x\""));
+	as_flush(h->a);
+	ck_assert_uint_eq(h->n, 1);
+	g = &h->ev[0];
+	snprintf(want, sizeof(want), "%s/sub/lsmod", cwd);
+	ck_assert(g->executable.present);
+	ck_assert_str_eq(g->executable.p, want);
+	h_free(h);
+}
+END_TEST
+
 START_TEST(test_relative_path_without_cwd_record_falls_back_to_exe_keeps_name)
 {
 	static const char in[] =
@@ -1974,6 +2000,7 @@ static Suite *execevent_suite(void)
 	tcase_add_test(tc, test_too_long_cwd_keeps_the_name_and_falls_back_to_exe);
 	tcase_add_test(tc, test_too_long_cwd_script_is_named_after_the_script);
 	tcase_add_test(tc, test_relative_path_without_cwd_record_falls_back_to_exe_keeps_name);
+	tcase_add_test(tc, test_long_cwd_and_relative_name_are_joined_whole);
 	tcase_add_test(tc, test_missing_path_record_falls_back_to_exe);
 	tcase_add_test(tc, test_null_path_name_falls_back_to_exe);
 	tcase_add_test(tc, test_missing_path_and_exe_fall_back_to_comm_for_name);

@@ -1,10 +1,13 @@
 #!/bin/bash
 # Capture a mixed benchmark corpus under a real, private auditd.
 #
-#   bench/capture-corpus.sh [--lines N] [--format RAW|ENRICHED] [--wait SECONDS] OUTPUT.log
+#   bench/capture-corpus.sh [--lines N] [--format RAW|ENRICHED] [--with-fork] [--wait SECONDS] OUTPUT.log
 #
 # --lines N      stop once the log holds at least N lines (default 1000000; ~20000 for CI, ~10 s)
 # --format       auditd log_format (default RAW)
+# --with-fork    also load the fork/clone rules of conf/kmod-enum.rules (clone,clone3,fork,vfork
+#                success=1, b64 and b32; key kmebench-fork): the same workload, with a fork event per
+#                process creation. bench/run.sh --fork measures what they cost and what they fix.
 # --wait S       if the kernel audit subsystem is busy (an auditd runs, rules are loaded), retry for
 #                up to S seconds before giving up (default 0: refuse at once)
 #
@@ -18,11 +21,16 @@
 #      session id) loads rules filtered on that session, so other work on the machine stays out:
 #        -a always,exit -F arch=b64|b32 -S execve,execveat -F sessionid=SES -k kmebench
 #        -a always,exit -F arch=b64 -S openat,connect -F sessionid=SES -k kmebench-io
+#        (--with-fork) -a always,exit -F arch=b64|b32 -S clone,clone3,fork,vfork -F success=1
+#                      -F sessionid=SES -k kmebench-fork
 #   4. runs rounds, each an exec-heavy batch (about 2000 execs of /bin/true, /bin/echo, env, sh -c,
 #      basename, date ... with varied arguments, some long and hex-encoded) followed by a
 #      syscall-heavy batch (openat of existing and missing files, connect() to a closed localhost
 #      port), until the log holds N lines; real enumerations (lsmod, kmod list, modinfo, depmod -a
-#      -b TMPDIR) run at the start, in the middle and at the end;
+#      -b TMPDIR) run at the start, in the middle and at the end, among them the cases fork records
+#      decide: lsmod in `$(lsmod | cat)` and `( lsmod; : )` of #!/bin/sh scripts named mkinitramfs
+#      and dracut (a subshell that never execs is the parent), and an orphan (`( sleep 0.2; exec
+#      lsmod ) &` of a shell that exits first: reparented to init);
 #   5. deletes its rules, stops auditd, compares the kernel's `lost` counter before and after (fails
 #      if records were lost), restores enabled and backlog_limit, removes its temp files;
 #   6. writes the whole audit log, as auditd wrote it, to OUTPUT.
@@ -41,15 +49,17 @@ die() {
 say() { printf 'capture-corpus.sh: %s\n' "$*" >&2; }
 
 usage() {
-	printf 'usage: %s [--lines N] [--format RAW|ENRICHED] [--wait SECONDS] OUTPUT.log\n' "$0" >&2
+	printf 'usage: %s [--lines N] [--format RAW|ENRICHED] [--with-fork] [--wait SECONDS] OUTPUT.log\n' "$0" >&2
 	exit 2
 }
 
 lines=1000000
 format=RAW
 wait_s=0
+with_fork=0
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--with-fork) with_fork=1; shift ;;
 	--lines) [ $# -ge 2 ] || usage; lines=$2; shift 2 ;;
 	--format) [ $# -ge 2 ] || usage; format=$2; shift 2 ;;
 	--wait) [ $# -ge 2 ] || usage; wait_s=$2; shift 2 ;;
@@ -151,6 +161,11 @@ done
 mapfile -t files < <(find /etc /usr/share/doc/bash /usr/lib/os-release -maxdepth 1 -type f -readable 2>/dev/null | head -200)
 [ "${#files[@]}" -gt 10 ] || die "too few readable files for the openat phase"
 mkdir -p "$work/depmod/lib/modules/$(uname -r)"
+# Scripts named like the tools v211 excludes by parent name, running lsmod in subshells.
+for tool in mkinitramfs dracut; do
+	printf '#!/bin/sh\nmods=$(lsmod | cat)\n( lsmod >/dev/null 2>&1; : )\nexit 0\n' >"$work/$tool"
+	chmod 755 "$work/$tool"
+done
 
 # A full round writes about 67000 lines; a small corpus gets smaller rounds (percent).
 scale=$((lines * 100 / 67000))
@@ -209,6 +224,10 @@ enumerate() {
 	depmod -a -b "$work/depmod" "$(uname -r)" >/dev/null 2>&1
 	sh -c 'lsmod >/dev/null; /sbin/modinfo -F license ext4 >/dev/null 2>&1' || true
 	bash -c 'depmod --all -b "$1" "$2" >/dev/null 2>&1' depmod-bench "$work/depmod" "$(uname -r)" || true
+	"$work/mkinitramfs" >/dev/null
+	"$work/dracut" >/dev/null
+	bash -c '( sleep 0.2; exec lsmod >/dev/null 2>&1 ) & exit 0'
+	sleep 0.5
 	} 2>/dev/null
 }
 
@@ -219,9 +238,14 @@ log_lines() { wc -l <"$log" 2>/dev/null || echo 0; }
 	echo 0 >/proc/self/loginuid 2>/dev/null || { say "cannot set a loginuid"; exit 1; }
 	read -r ses </proc/self/sessionid
 	[ -n "$ses" ] && [ "$ses" != 4294967295 ] || { say "no audit session id"; exit 1; }
-	for spec in "always,exit -F arch=b64 -S execve,execveat -F sessionid=$ses -k $KEY" \
-		"always,exit -F arch=b32 -S execve,execveat -F sessionid=$ses -k $KEY" \
-		"always,exit -F arch=b64 -S openat,connect -F sessionid=$ses -k $KEY-io"; do
+	specs=("always,exit -F arch=b64 -S execve,execveat -F sessionid=$ses -k $KEY"
+		"always,exit -F arch=b32 -S execve,execveat -F sessionid=$ses -k $KEY"
+		"always,exit -F arch=b64 -S openat,connect -F sessionid=$ses -k $KEY-io")
+	if [ "$with_fork" = 1 ]; then
+		specs+=("always,exit -F arch=b64 -S clone,clone3,fork,vfork -F success=1 -F sessionid=$ses -k $KEY-fork"
+			"always,exit -F arch=b32 -S clone,clone3,fork,vfork -F success=1 -F sessionid=$ses -k $KEY-fork")
+	fi
+	for spec in "${specs[@]}"; do
 		printf '%s\n' "$spec" >>"$rules_file"
 		# shellcheck disable=SC2086
 		auditctl -a $spec >/dev/null || { say "auditctl -a $spec failed"; exit 1; }
@@ -261,4 +285,4 @@ say "kernel lost counter: before $lost0, after $lost1"
 
 cp "$log" "$output.tmp" && mv "$output.tmp" "$output" || die "cannot write $output"
 chmod 644 "$output"
-say "wrote $output: $(wc -l <"$output") lines, $(stat -c %s "$output") bytes, $(grep -c '^type=SYSCALL' "$output") syscall records, $(grep -c '^type=EXECVE' "$output") EXECVE records"
+say "wrote $output: $(wc -l <"$output") lines, $(stat -c %s "$output") bytes, $(grep -c '^type=SYSCALL' "$output") syscall records, $(grep -c '^type=EXECVE' "$output") EXECVE records, $(grep -c '^type=SYSCALL.*key="kmebench-fork"' "$output") fork records"

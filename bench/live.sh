@@ -2,7 +2,8 @@
 # Live cost (issue 4, item 4): the plugin's CPU time under a real auditd at a sustained exec load,
 # against laurel's as a plugin of the same auditd, under the same load.
 #
-#   bench/live.sh [--rate N] [--seconds S] [--plugin PATH] [--no-laurel] [--wait SECONDS] [--perf FILE]
+#   bench/live.sh [--rate N] [--seconds S] [--plugin PATH] [--no-laurel] [--with-fork] [--wait SECONDS]
+#                 [--perf FILE]
 #
 # What it does, and undoes on every exit (trap):
 #   1. refuses unless root, no auditd runs, nothing is registered as audit daemon, no rules are
@@ -14,8 +15,10 @@
 #        laurel (when installed) with its defaults, its log file in TMPDIR, no privilege drop;
 #      backlog_limit 65536;
 #   3. in a subshell with a fresh audit session, loads the plugin's shipped rules (execve,execveat
-#      b64/b32) filtered on that session, and runs bench/loadgen.c: N (default 1000) execs of
-#      /bin/true per second for S (default 30) seconds;
+#      b64/b32; with --with-fork also the optional clone,clone3,fork,vfork success=1 rules of
+#      conf/kmod-enum.rules) filtered on that session, and runs bench/loadgen.c: N (default 1000)
+#      execs of /bin/true per second for S (default 30) seconds (each a posix_spawn: one process
+#      creation and one exec);
 #   4. waits until the plugins have drained, then reads utime+stime of auditd and of each plugin from
 #      /proc/PID/stat (the plugins are still running: their own CPU, whole life, and the part spent
 #      during the load: the difference with a reading taken just before it), deletes the rules, stops
@@ -39,6 +42,7 @@ rate=1000
 seconds=30
 plugin=${KME_PLUGIN:-}
 use_laurel=1
+with_fork=0
 wait_s=0
 perf_out=
 perf_pid=
@@ -49,8 +53,9 @@ while [ $# -gt 0 ]; do
 	--seconds) seconds=$2; shift 2 ;;
 	--plugin) plugin=$2; shift 2 ;;
 	--no-laurel) use_laurel=0; shift ;;
+	--with-fork) with_fork=1; shift ;;
 	--wait) wait_s=$2; shift 2 ;;
-	*) printf 'usage: %s [--rate N] [--seconds S] [--plugin PATH] [--no-laurel] [--wait SECONDS]\n' "$0" >&2
+	*) printf 'usage: %s [--rate N] [--seconds S] [--plugin PATH] [--no-laurel] [--with-fork] [--wait SECONDS]\n' "$0" >&2
 	   exit 2 ;;
 	esac
 done
@@ -196,10 +201,13 @@ auditd0=$(cpu "$daemon_pid")
 	read -r ses </proc/self/sessionid
 	[ -n "$ses" ] && [ "$ses" != 4294967295 ] || { say "no audit session id"; exit 1; }
 	for arch in b64 b32; do
-		spec="always,exit -F arch=$arch -S execve,execveat -F sessionid=$ses -k kmebench-live"
-		printf '%s\n' "$spec" >>"$rules_file"
-		# shellcheck disable=SC2086
-		auditctl -a $spec >/dev/null || { say "auditctl -a $spec failed"; exit 1; }
+		specs=("always,exit -F arch=$arch -S execve,execveat -F sessionid=$ses -k kmebench-live")
+		[ "$with_fork" = 1 ] && specs+=("always,exit -F arch=$arch -S clone,clone3,fork,vfork -F success=1 -F sessionid=$ses -k kmebench-live-fork")
+		for spec in "${specs[@]}"; do
+			printf '%s\n' "$spec" >>"$rules_file"
+			# shellcheck disable=SC2086
+			auditctl -a $spec >/dev/null || { say "auditctl -a $spec failed"; exit 1; }
+		done
 	done
 	"$loadgen" "$rate" "$seconds"
 ) >"$tmp/loadgen.out" || die "load session failed"
@@ -226,6 +234,8 @@ if [ -n "$perf_pid" ]; then
 	perf_pid=
 fi
 execs=$(grep -c '^type=SYSCALL.*key="kmebench-live"' "$tmp/log/audit.log")
+forks=$(grep -c '^type=SYSCALL.*key="kmebench-live-fork"' "$tmp/log/audit.log")
+records=$(wc -l <"$tmp/log/audit.log")
 
 while IFS= read -r spec; do
 	# shellcheck disable=SC2086
@@ -237,8 +247,8 @@ wait "$daemon_pid"
 daemon_pid=
 lost1=$(auditctl -s | awk '$1 == "lost" { print $2 }')
 
-printf 'live: %s execs/s target for %s s: %s; exec events in the audit log: %s; kernel lost: %s\n' \
-	"$rate" "$seconds" "$(cat "$tmp/loadgen.out")" "$execs" "$((lost1 - lost0))"
+printf 'live: %s execs/s target for %s s: %s; exec events in the audit log: %s; fork events: %s; records: %s; kernel lost: %s\n' \
+	"$rate" "$seconds" "$(cat "$tmp/loadgen.out")" "$execs" "$forks" "$records" "$((lost1 - lost0))"
 [ -z "$laurel" ] || printf 'live: laurel wrote %s lines\n' "$(cat "$tmp/laurel/audit.log"* 2>/dev/null | wc -l)"
 printf '%-18s %12s %12s %14s\n' process cpu_total_s cpu_load_s user/sys_s
 printf '%-18s %12s %12s %14s\n' audisp-kmod-enum "$kme1" "$(awk -v a="$kme0" -v b="$kme1" 'BEGIN { printf "%.2f", b - a }')" "$kme_us"

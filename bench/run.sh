@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [--rounds N] [--lines N] [--plugin PATH] [--install-laurel] [--no-laurel] [LOG...]
 #   bench/run.sh --smoke [--plugin PATH]
+#   bench/run.sh --fork [--rounds N] [--lines N] [--plugin PATH] [LOG]
 #
 # With no LOG it uses the corpus cached in $KME_BENCH_CACHE (default /var/tmp/kme-bench) as
 # corpus-N.log, capturing it first with bench/capture-corpus.sh --lines N (root, a real auditd;
@@ -18,6 +19,16 @@
 # replay/feedloop and laurel/replay (of the medians). Every run's exit status and output are checked
 # (the replay summary must count every line of the log as a record; feedloop must count events);
 # a failed run makes the script fail. Benchmarks are not timed tests: no time is asserted.
+#
+# --fork: what the optional fork/clone audit rules cost and what they fix (issue 9). LOG (default:
+# $KME_BENCH_CACHE/corpus-fork-N.log, captured with capture-corpus.sh --with-fork) holds the corpus
+# workload with fork records; the same log without them is derived by dropping exactly the events of
+# the fork rules (key "kmebench-fork"): the same workload as a capture without those rules, record
+# for record. Prints both logs' lines, events and bytes; ROUNDS interleaved replays of each under
+# /usr/bin/time (medians of user+system CPU and wall time) and the difference in percent; each
+# replay's summary (alerts, excluded, unknown_parents, reparented); and, from --explain, the
+# verdicts on the enumerations that fork records decide: lsmod run by a subshell of the corpus's
+# mkinitramfs and dracut scripts, and the orphaned lsmod (ppid 1).
 #
 # --smoke: CI mode. A small corpus (capture-corpus.sh --lines 20000, cached; about 10 s) and one
 # round; additionally checks that the replay alerted on the corpus's enumerations and that laurel
@@ -37,19 +48,21 @@ die() {
 say() { printf 'run.sh: %s\n' "$*" >&2; }
 
 usage() {
-	printf 'usage: %s [--smoke] [--rounds N] [--lines N] [--plugin PATH] [--install-laurel] [--no-laurel] [LOG...]\n' "$0" >&2
+	printf 'usage: %s [--smoke | --fork] [--rounds N] [--lines N] [--plugin PATH] [--install-laurel] [--no-laurel] [LOG...]\n' "$0" >&2
 	exit 2
 }
 
 rounds=5
 lines=1000000
 smoke=0
+fork=0
 plugin=${KME_PLUGIN:-}
 install_laurel=0
 use_laurel=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--smoke) smoke=1; shift ;;
+	--fork) fork=1; shift ;;
 	--rounds) [ $# -ge 2 ] || usage; rounds=$2; shift 2 ;;
 	--lines) [ $# -ge 2 ] || usage; lines=$2; shift 2 ;;
 	--plugin) [ $# -ge 2 ] || usage; plugin=$2; shift 2 ;;
@@ -92,6 +105,8 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 feedloop=$tmp/feedloop
 # shellcheck disable=SC2046 # pkg-config prints a list of flags
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror "$HERE/feedloop.c" -o "$feedloop" \
@@ -107,6 +122,75 @@ statusreport-period = 0
 [auditlog]
 file = "-"
 EOF
+fi
+
+# --- --fork: the fork/clone rules, with and without ----------------------------------------------------
+if [ "$fork" = 1 ]; then
+	[ $# -le 1 ] || usage
+	log=${1:-$CACHE/corpus-fork-$lines.log}
+	if [ $# -eq 0 ] && [ ! -s "$log" ]; then
+		mkdir -p "$CACHE" || die "cannot create $CACHE"
+		say "no cached corpus $log: capturing one under auditd, with the fork rules"
+		"$HERE/capture-corpus.sh" --lines "$lines" --with-fork --wait 600 "$log" ||
+			die "capture failed (as root, with auditd installed; or give a LOG)"
+	fi
+	[ -r "$log" ] && [ -f "$log" ] || die "cannot read $log"
+	grep -q 'key="kmebench-fork"' "$log" || die "$log holds no fork records (capture-corpus.sh --with-fork)"
+	nofork=$tmp/corpus-nofork.log
+	# Drop every record of the events the fork rules logged (by serial): what the same workload
+	# logs without those rules.
+	awk 'function ser(l) { if (!match(l, /msg=audit\([0-9.]+:[0-9]+\)/)) return ""
+		l = substr(l, RSTART + 10, RLENGTH - 11); sub(/^[^:]*:/, "", l); return l }
+	     NR == FNR { if ($0 ~ /^type=SYSCALL/ && $0 ~ /key="kmebench-fork"/) drop[ser($0)] = 1; next }
+	     !(ser($0) in drop)' "$log" "$log" >"$nofork" || die "cannot derive $nofork"
+	events() { grep -o 'msg=audit([0-9.]*:[0-9]*)' "$1" | sort -u | wc -l; }
+	l0=$(wc -l <"$nofork"); l1=$(wc -l <"$log")
+	e0=$(events "$nofork"); e1=$(events "$log")
+	b0=$(stat -c %s "$nofork"); b1=$(stat -c %s "$log")
+	cat "$log" "$nofork" >/dev/null
+	: >"$tmp/nofork.times"; : >"$tmp/fork.times"
+	# frun TAG LOG: one timed replay; appends "wall user+sys" to $tmp/TAG.times.
+	frun() {
+		local t0 t1
+		t0=$(date +%s%N)
+		/usr/bin/time -v -o "$tmp/$1.time" "$plugin" --replay "$2" >/dev/null 2>"$tmp/$1.err" ||
+			{ say "replay failed on $2:"; cat "$tmp/$1.err" >&2; return 1; }
+		t1=$(date +%s%N)
+		awk -v wall="$(((t1 - t0) / 1000))" '
+			/User time \(seconds\)/ { u = $NF }
+			/System time \(seconds\)/ { s = $NF }
+			END { printf "%.6f %.3f\n", wall / 1e6, u + s }' "$tmp/$1.time" >>"$tmp/$1.times"
+	}
+	for ((r = 1; r <= rounds; r++)); do
+		frun nofork "$nofork" && frun fork "$log" || exit 1
+	done
+	c0=$(cut -d' ' -f2 "$tmp/nofork.times" | median); c1=$(cut -d' ' -f2 "$tmp/fork.times" | median)
+	w0=$(cut -d' ' -f1 "$tmp/nofork.times" | median); w1=$(cut -d' ' -f1 "$tmp/fork.times" | median)
+	pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", (b - a) * 100 / a }'; }
+	printf '\nfork rules: %s (with) and the same without its fork events, %d rounds\n' "$log" "$rounds"
+	printf '%-14s %10s %10s %12s %12s %12s\n' log lines events bytes cpu_s wall_s
+	printf '%-14s %10d %10d %12d %12.3f %12.3f\n' without "$l0" "$e0" "$b0" "$c0" "$w0"
+	printf '%-14s %10d %10d %12d %12.3f %12.3f\n' with "$l1" "$e1" "$b1" "$c1" "$w1"
+	printf '%-14s %10s %10s %12s %12s %12s\n' difference "$(pct "$l0" "$l1")" "$(pct "$e0" "$e1")" \
+		"$(pct "$b0" "$b1")" "$(pct "$c0" "$c1")" "$(pct "$w0" "$w1")"
+	sed -n 's/^audisp-kmod-enum: summary: /without: /p' "$tmp/nofork.err"
+	sed -n 's/^audisp-kmod-enum: summary: /with:    /p' "$tmp/fork.err"
+	# What they decide differently: every verdict on an enumeration, by parent name (a subshell of
+	# the corpus's mkinitramfs and dracut scripts, the orphan's bash, ...); "?" is an unknown parent.
+	for tag in nofork fork; do
+		f=$log
+		[ "$tag" = nofork ] && f=$nofork
+		"$plugin" --replay --explain "$f" 2>/dev/null |
+			sed -n 's/.* parent_name=\([^ ]*\) .* => \([a-z -]*\):.*/\2 (parent \1)/p' |
+			sort | uniq -c >"$tmp/$tag.verdicts"
+	done
+	printf '\nverdicts on the enumerations, without fork records:\n'
+	cat "$tmp/nofork.verdicts"
+	printf 'with fork records:\n'
+	cat "$tmp/fork.verdicts"
+	printf '\nmachine: %s, %s CPU(s), %s; plugin %s\n' "$(. /etc/os-release && echo "$PRETTY_NAME")" \
+		"$(nproc)" "$(uname -r)" "$plugin"
+	exit 0
 fi
 
 # --- the corpus ---------------------------------------------------------------------------------------
@@ -171,8 +255,6 @@ check() {
 		;;
 	esac
 }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -A medians
 progs=(replay feedloop)

@@ -79,7 +79,7 @@ static void build(const struct fixed_exec *f, struct kme_exec *ex)
 	ex->proc.pid = 21850;
 	ex->proc.executable = opt(f->exe);
 	ex->proc.name = opt(f->name);
-	ex->proc.args = (struct kme_args){ f->argv, f->argc, false };
+	ex->proc.args = (struct kme_args){ .v = f->argv, .n = f->argc };
 	ex->proc.cwd = S("/tmp/\x1b[2J");
 	ex->ppid = 21849;
 	ex->uid = ex->euid = ex->gid = ex->egid = ex->auid = f->uid;

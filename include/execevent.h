@@ -1,26 +1,24 @@
 /* execevent.h - one auparse event to the ECS view of a process start.
  *
  * Field mapping (rule.md): process.executable is PATH item 0 `name` (the path
- * given to execve: a symlink stays itself, a script is the script) made
- * absolute with CWD and normalised lexically (".", "..", "//"; symlinks are
- * never resolved), falling back to SYSCALL `exe`; process.name is its
- * basename, falling back to `comm` (name_is_comm). For execveat with a path
- * relative to a directory fd (unknown to us), executable is `exe` but name is
- * still the basename of the path as run; fexecve logs an empty path, so both
- * come from `exe` (as for Elastic Defend, the kernel has no other name). argv comes from the EXECVE
- * records: quoted or hex values are decoded, and arguments split as
- * `aN_len` + `aN[i]` pieces (even across several EXECVE records) are joined.
- * Bytes are kept exactly; nothing is dropped silently: what exceeds the bounds
- * sets args.truncated, and inconsistencies (missing, duplicate or
- * out-of-order pieces, a length that does not add up, missing arguments,
- * undecodable values) set `malformed`. A hole between logged arguments is
- * an empty string; arguments that argc promises beyond the last logged one
- * are not invented (args.n counts what was logged).
+ * given to execve: a symlink stays itself, a script is the script), made
+ * absolute by joining it to the CWD record -- never rewritten: `..` is not
+ * collapsed (t/s/../x, with t/s a symlinked directory, is not t/x), only a
+ * leading "./" is dropped. When it cannot be made absolute (no CWD record,
+ * cwd="<too_long>" beyond PATH_MAX, a path relative to an execveat directory
+ * fd) or there is no name (fexecve logs ""), it is SYSCALL `exe`, the resolved
+ * binary. process.name is the basename of PATH item 0 whenever that name is
+ * there, even when the executable had to fall back to `exe` (`./lsmod` in a
+ * too-long directory is lsmod, not kmod); else the basename of the
+ * executable; else `comm` (name_is_comm).
  *
- * Bounds: EV_MAX_ARGS arguments and EV_MAX_BYTES bytes of decoded strings per
- * event (above the kernel's default ARG_MAX of 2 MiB, so a default system
- * never truncates). The builder's memory is reused from event to event:
- * steady state allocates nothing.
+ * argv comes from the EXECVE records through execargs.h: stored within
+ * bounds (flagged when cut), every argument compared with the rule's watched
+ * values (ev_builder_watch), the real argc kept. Nothing is dropped silently:
+ * inconsistencies set `malformed`.
+ *
+ * The builder's memory is reused from event to event: steady state allocates
+ * nothing.
  *
  * Other events are classified cheaply: a successful fork/clone/vfork (not a
  * thread) gives EV_FORK; any event with a SYSCALL record reports its pid and
@@ -35,9 +33,6 @@
 
 #include "err.h"
 #include "kme.h"
-
-#define EV_MAX_ARGS (256 * 1024)
-#define EV_MAX_BYTES (4 * 1024 * 1024)
 
 enum ev_kind {
 	EV_OTHER = 0, /* anything else (possibly with a SYSCALL: pid/ppid) */
@@ -68,15 +63,18 @@ void ev_builder_free(struct ev_builder *b);
  * EV_OTHER or a malformed event. Cost O(record bytes). */
 void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out);
 
-/* Decode one audit field value: "quoted" -> the bytes between the quotes;
- * even-length hex -> its bytes; "(null)" -> absent (returns 1); anything else
- * is kept as is and returns 2 (unexpected form). 0 on a normal decode.
- * Appends to out (bounded). Exposed for tests and the fuzzers. */
-struct kme_buf;
-int ev_decode_value(const char *raw, struct kme_buf *out);
+/* Compare every argument of later exec events with set's values (borrowed
+ * until the next call; NULL: none): kme_args.seen says which appeared. -1 with
+ * err set on ENOMEM (then nothing is watched). */
+int ev_builder_watch(struct ev_builder *b, const struct kme_argset *set,
+		     struct kme_err *err);
 
-/* Lexically normalise `path` (absolute, len bytes) into out: collapse "//",
- * drop ".", and resolve ".." against the preceding component. */
-int ev_normalize_path(const char *path, size_t len, struct kme_buf *out);
+/* Append dir "/" name to out (no second '/' when dir ends with one), name
+ * without its leading "./"s and otherwise unchanged. -1 (out unchanged) when
+ * out's bound is reached. Used for PATH names and for /proc paths alike.
+ * dir and name may point into out only when room for both (plus a '/' and
+ * a NUL) was reserved first: an append that grows out would move them. */
+struct kme_buf;
+int ev_join_path(struct kme_str dir, struct kme_str name, struct kme_buf *out);
 
 #endif

@@ -26,13 +26,34 @@ struct kme_str {
 
 static inline bool kme_str_present(struct kme_str s) { return s.p != NULL; }
 
-/* argv of a process, borrowed like kme_str. truncated is set when the
- * process had more arguments or bytes than the bound that stored them. */
+/* Argument values the rule's argument conditions name (rule_argset): the
+ * exec decoder compares every argument of an event with them, however many
+ * arguments there are, beyond what it stores (execargs.h). Borrowed. */
+struct kme_argset {
+	const struct kme_str *v;
+	size_t n;
+};
+
+/* argv of a process, borrowed like kme_str. v[0..n) is what was stored;
+ * truncated is set when the process had more arguments or bytes than the
+ * bound that stored them. argc is the real count as the kernel logged it
+ * (n <= argc); a producer that stored every argument may leave it 0: use
+ * kme_args_count(). When watched is set, seen[i] tells whether
+ * watched->v[i] was one of ALL the arguments, stored or not. */
 struct kme_args {
 	const struct kme_str *v;
 	size_t n;
 	bool truncated;
+	size_t argc;
+	const struct kme_argset *watched;
+	const bool *seen;
 };
+
+/* The real number of arguments: never made up from what was stored. */
+static inline size_t kme_args_count(const struct kme_args *a)
+{
+	return a->argc > a->n ? a->argc : a->n;
+}
 
 /* Where the parent's identity came from; printed on every alert. */
 enum kme_parent_source {
@@ -43,12 +64,26 @@ enum kme_parent_source {
 
 const char *kme_parent_source_name(enum kme_parent_source s);
 
+/* How the process table decided the parent, beyond its source (for
+ * --explain). */
+enum kme_parent_note {
+	KME_PNOTE_NONE = 0,     /* its own exec event (or /proc) */
+	KME_PNOTE_FORK,         /* a fork record: a copy of its creator that
+				   never exec'd (a subshell) */
+	KME_PNOTE_FORK_REUSED,  /* ... whose pid had belonged to an earlier
+				   process: that identity was stale */
+	KME_PNOTE_UNSEEN,       /* the stream never described the ppid */
+	KME_PNOTE_REPARENTED,   /* ppid is a reaper: the creator is unknown */
+};
+
 /* A process as ECS describes it (process.* or process.parent.*). */
 struct kme_proc {
 	int32_t pid;              /* -1 when unknown */
 	struct kme_str executable; /* absent when unknown */
 	struct kme_str name;       /* absent when unknown */
 	bool name_is_comm;         /* name is a 15-byte kernel comm, maybe cut */
+	bool exe_resolved;         /* executable is the resolved binary: the
+				      path as run could not be made absolute */
 	struct kme_args args;
 	struct kme_str cwd;        /* absent when unknown */
 };
@@ -75,6 +110,8 @@ struct kme_exec {
 
 	struct kme_proc parent;
 	enum kme_parent_source parent_source;
+	enum kme_parent_note parent_note;
+	int32_t parent_creator;   /* KME_PNOTE_FORK*: who forked the parent */
 };
 
 #define KME_ID_UNSET UINT32_MAX

@@ -5,18 +5,24 @@
  * in replay, where /proc describes another moment than the log.
  *
  * Identity follows rule.md's mapping, as far as /proc allows:
- *   - executable: the path as executed, not /proc/<pid>/exe's resolved binary.
- *     For a script (the interpreter's basename differs from comm, and an
- *     argv element after argv[0] names a file whose basename begins with
- *     comm), it is that script path. Otherwise argv[0] when it contains '/'
- *     and its basename begins with comm. Otherwise the exe link. Relative
- *     paths are made absolute with /proc/<pid>/cwd.
- *   - name: basename of executable; when only comm is known, comm
- *     (name_is_comm set).
- *   - args: /proc/<pid>/cmdline split at NULs, bounded (PF_MAX_ARGS_BYTES;
- *     args_truncated set beyond).
+ *   - the path as run: for a script (the interpreter's basename differs from
+ *     comm, and an argv element after argv[0] names a file whose basename
+ *     begins with comm), that script path; otherwise argv[0] when it contains
+ *     '/' and its basename begins with comm; otherwise none.
+ *   - executable: that path, joined to /proc/<pid>/cwd when relative, never
+ *     rewritten (no '..' collapsed, as execevent). When it cannot be made
+ *     absolute (no cwd link: a cwd beyond PATH_MAX, no permission) or there is
+ *     none, the exe link, the resolved binary (exe_resolved set).
+ *   - name: basename of the path as run, even when the executable is the exe
+ *     link (a script ./dkms in a too-deep directory is dkms, not dash); else
+ *     of the executable; when only comm is known, comm (name_is_comm set).
+ *   - args: /proc/<pid>/cmdline split at NULs, bounded (PF_MAX_ARGS_BYTES,
+ *     PF_MAX_ARGS; args_truncated set beyond); argc counts the arguments of
+ *     the whole cmdline, read on without storing.
  *   - start_time: process start (fork) time in seconds since the epoch, from
  *     /proc/<pid>/stat field 22 and /proc/stat btime; used against pid reuse.
+ * A subshell (forked, never exec'd) shows its creator's cmdline, comm and exe:
+ * a subshell of a #!/bin/sh script is named after the script.
  * Every read is length-checked; a process may exit at any moment, in which
  * case the call fails with ENOENT/ESRCH in err and nothing is leaked.
  * Reading another user's /proc/<pid>/exe and cwd needs CAP_SYS_PTRACE (or
@@ -39,12 +45,14 @@ struct pf_proc {
 	int32_t pid;
 	int32_t ppid;
 	char *executable;      /* NULL when unknown */
+	bool exe_resolved;     /* executable is the exe link, not as run */
 	char *name;            /* NULL when unknown */
 	bool name_is_comm;
 	char **args;           /* args[0..nargs-1], each NUL-terminated */
 	size_t *arg_lens;      /* byte length of each arg */
 	size_t nargs;
 	bool args_truncated;
+	size_t argc;           /* arguments in the whole cmdline (>= nargs) */
 	int64_t start_time;    /* seconds since the epoch; -1 when unknown */
 };
 

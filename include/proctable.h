@@ -16,13 +16,28 @@
  * means reparenting too: subreapers we cannot name adopt orphans of their
  * descendants.
  *
- * Pid reuse: an entry is dropped as stale when the same pid shows up with a
- * different parent that is neither a reaper nor an ancestor of the old one,
- * and pid allocation has wrapped since the entry was made (pids are handed
- * out in increasing order; a new pid far below the highest seen marks a wrap)
- * (any SYSCALL record: pt_observe), and, in live
- * mode, when /proc says the process now holding the pid started after the
- * entry was made.
+ * Pid reuse: an entry is dropped as stale when
+ *   - a fork record creates its pid and the fork is later (in event time,
+ *     milliseconds) than what the entry knew: a shell's child that exec'd
+ *     dkms and exited, then a subshell of the same shell with the same pid, is
+ *     the subshell (a copy of the shell), not dkms. A fork no later than the
+ *     child's exec is that child's own fork, logged after its exec (the
+ *     fork's time is taken at syscall entry);
+ *   - the same pid shows up with a different parent (any SYSCALL record:
+ *     pt_observe) and pid allocation has wrapped since the entry was made
+ *     (pids are handed out in increasing order; a new pid far below the
+ *     highest seen marks a wrap) -- unless the stream has fork records and
+ *     the new parent is a reaper or an ancestor of the old one (then it is
+ *     the same process, reparented: a new one would have come with a fork
+ *     record);
+ *   - in live mode, /proc says the process now holding the pid started after
+ *     the entry was made.
+ * Without fork records, a pid reused before pid allocation wraps cannot be
+ * told apart in replay: the log never says the pid changed hands.
+ *
+ * Every parent it hands out says how it was decided (kme_exec.parent_note):
+ * a fork copy (a subshell), one that replaced a stale identity, a ppid the
+ * stream never described, a reaper.
  *
  * Bounded: at most max_entries entries and max_bytes bytes of strings; the
  * least recently used entries are evicted beyond either (counted). Stored argv
@@ -41,7 +56,9 @@
 
 #define PT_MAX_ARG_BYTES 2048
 #define PT_MAX_ARGS 64
-#define PT_MAX_PATH 4096
+/* An executable is a CWD (up to PATH_MAX, as the kernel logs it) joined to a
+ * PATH name (up to PATH_MAX): longer is not a path the kernel ran. */
+#define PT_MAX_PATH (2 * 4096 + 16)
 
 struct pt_stats {
 	size_t entries;
@@ -71,10 +88,12 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex);
 /* Remember ex's process (a successful exec): copies what it keeps. */
 void pt_record_exec(struct pt_table *t, const struct kme_exec *ex);
 
-/* Remember that parent_pid created child_pid at time `when`: the child starts
- * with its parent's identity and a parent we know for certain. */
+/* Remember that parent_pid created child_pid at event time sec.msec: the
+ * child starts with its parent's identity and a parent we know for certain,
+ * unless the table knows the child from an exec that is not earlier than the
+ * fork in milliseconds (the child's own, logged first). */
 void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
-		    int64_t when);
+		    int64_t sec, uint32_t msec);
 
 /* Any SYSCALL record: pid has parent ppid now (pid-reuse guard). */
 void pt_observe(struct pt_table *t, int32_t pid, int32_t ppid);

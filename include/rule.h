@@ -10,15 +10,23 @@
  * excluded name longer than 15 bytes matches on its first 15 bytes, so
  * "whoopsie-upload-all" excludes a parent whose comm is "whoopsie-upload".
  *
- * Pure functions of their inputs: no allocation, no I/O. Cost O(matches +
- * exclusions * argc) per call. One exception: exclude_user by name, on an
- * event without user_name, resolves ex->uid with getpwuid_r() (NSS, may do
- * I/O); this happens only for events that already matched a program.
+ * Argument conditions see every argument, not only the stored ones: the
+ * exec decoder is given rule_argset()'s values and reports which of them it
+ * saw anywhere in argv (kme_args.seen); stored arguments are compared too,
+ * for events built without a watch set.
+ *
+ * Pure functions of their inputs: no I/O, no allocation except
+ * rule_argset_new. Cost O(matches * args-per-match * watched values +
+ * exclusions) per call, plus a scan of the stored arguments when an event has
+ * no watch set. One exception: exclude_user by name, on an event without
+ * user_name, resolves ex->uid with getpwuid_r() (NSS, may do I/O); this
+ * happens only for events that already matched a program.
  */
 #ifndef KME_RULE_H
 #define KME_RULE_H
 
 #include "cfg.h"
+#include "err.h"
 #include "kme.h"
 
 enum rule_verdict {
@@ -31,6 +39,15 @@ struct rule_result {
 	enum rule_verdict verdict;
 	const struct cfg_match *match;  /* the entry that matched, or NULL */
 	const struct cfg_excl *excl;    /* the exclusion that applied, or NULL */
+	/* Why, for rule_describe (facts of the event, not decisions): */
+	const char *arg;                /* the argument that met the condition */
+	bool arg_unstored;              /* ... seen only beyond the stored ones */
+	size_t argc, stored;            /* real and stored argument counts */
+	bool exe_resolved, parent_exe_resolved; /* see kme_proc */
+	bool dots;                      /* an executable holds "." or ".."
+					   components, kept as executed */
+	enum kme_parent_note parent_note;
+	int32_t parent_pid, parent_creator;
 };
 
 /* Evaluate cfg's rule on ex (including ex->parent). Failed execs
@@ -38,12 +55,23 @@ struct rule_result {
 void rule_eval(const struct kme_config *cfg, const struct kme_exec *ex,
 	       struct rule_result *res);
 
+/* The distinct argument values of cfg's match lines, for the exec decoder
+ * (ev_builder_watch). out->v is allocated (rule_argset_free), its strings
+ * borrowed from cfg. -1 with err set on ENOMEM. O(values^2). */
+int rule_argset_new(const struct kme_config *cfg, struct kme_argset *out,
+		    struct kme_err *err);
+void rule_argset_free(struct kme_argset *set);
+
 /* Cheap pre-check used before a parent lookup: could an exec whose
  * process.name is `name` ever match? O(matches). */
 bool rule_watches_name(const struct kme_config *cfg, struct kme_str name);
 
 /* Describe res in one line for --explain, e.g.
- * "excluded by exclude_parent_name 'dkms' (<built-in>:40)".
+ * "excluded by exclude_parent_name 'dkms' (<built-in>:40)", followed by what
+ * the decision rested on when it is not plain: "; 'list' is beyond the 262144
+ * stored arguments (argc 270002)", "; process.executable is the resolved exe
+ * (the path as run could not be made absolute)", "; paths kept as executed:
+ * '..' is not collapsed", "; parent pid N is a fork of pid M ...".
  * Writes at most size bytes including the NUL; returns buf. */
 const char *rule_describe(const struct rule_result *res, char *buf, size_t size);
 

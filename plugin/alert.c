@@ -9,6 +9,8 @@
  * Presence rules (ECS has no "unknown" value, so absence is the honest one):
  *   - process.args and args_count are always written (argc 0 is a real and
  *     suspicious case); command_line only when there is at least one arg.
+ *     args_count is the real argc (kme_args_count), also when args holds
+ *     fewer (cut to a bound) or none (an alert too large for one line).
  *   - process.parent is omitted when neither ppid nor any parent field is
  *     known; parent args/args_count/command_line only when it has args.
  *   - ids equal to KME_ID_UNSET are omitted; ids are strings (ECS keyword).
@@ -203,7 +205,7 @@ static void jw_args(struct jw *w, const struct kme_args *a, bool always)
 {
 	size_t i;
 
-	if (a->n == 0 && !always)
+	if (kme_args_count(a) == 0 && !always)
 		return;
 	jw_open(w, "args", "[");
 	for (i = 0; i < a->n && w->rc == 0; i++) {
@@ -212,7 +214,8 @@ static void jw_args(struct jw *w, const struct kme_args *a, bool always)
 			w->rc = -1;
 	}
 	jw_close(w, "]");
-	jw_fmt(w, "args_count", "%zu", a->n);
+	/* The real count, also when fewer (or none) were stored or printed. */
+	jw_fmt(w, "args_count", "%zu", kme_args_count(a));
 	if (a->n > 0)
 		jw_cmdline(w, "command_line", a);
 }
@@ -224,7 +227,7 @@ static bool parent_known(const struct kme_exec *ex)
 	const struct kme_proc *p = &ex->parent;
 
 	return ex->ppid >= 0 || kme_str_present(p->name) ||
-	       kme_str_present(p->executable) || p->args.n > 0;
+	       kme_str_present(p->executable) || kme_args_count(&p->args) > 0;
 }
 
 static void json_process(struct jw *w, const struct kme_exec *ex)

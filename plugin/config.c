@@ -1,6 +1,6 @@
 /* config.c - parse the configuration file into a struct kme_config.
  *
- * The format and the keys are described in config.h and
+ * The format and the keys are described in cfg.h and
  * audisp-kmod-enum.conf(5). The parser is a loop over lines and a sorted key
  * table (searched with bsearch); each key names its handler, where the value
  * goes, its bounds and its default. Every error of a file is collected, and a

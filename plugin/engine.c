@@ -30,6 +30,8 @@ struct engine {
 	struct rf_filter rf;
 	struct as_assembler *as;
 	struct ev_builder *evb;
+	struct kme_argset argset; /* the rule's argument values, watched in
+				     every argument by evb */
 	struct pt_table *pt;
 	struct lim_state lim;
 	struct kme_buf line;
@@ -68,6 +70,11 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	buf_init(&e->line, ENG_MAX_ALERT);
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
 	e->evb = ev_builder_new(err);
+	if (e->evb != NULL && (rule_argset_new(cfg, &e->argset, err) < 0 ||
+			       ev_builder_watch(e->evb, &e->argset, err) < 0)) {
+		eng_free(e);
+		return NULL;
+	}
 	e->pt = e->evb ? pt_new(cfg->process_table_size, cfg->process_table_memory,
 				opts->mode == ENG_LIVE ? opts->procroot : NULL, err)
 		       : NULL;
@@ -93,6 +100,7 @@ void eng_free(struct engine *e)
 		return;
 	as_free(e->as);
 	ev_builder_free(e->evb);
+	rule_argset_free(&e->argset);
 	pt_free(e->pt);
 	buf_free(&e->line);
 	free(e);
@@ -100,6 +108,18 @@ void eng_free(struct engine *e)
 
 void eng_set_config(struct engine *e, const struct kme_config *cfg)
 {
+	struct kme_argset set;
+	struct kme_err err;
+
+	/* The old set borrows the old config's strings: replace it now. Out of
+	 * memory leaves nothing watched, and the rule then sees the stored
+	 * arguments only (as before a set existed). */
+	ev_builder_watch(e->evb, NULL, &err);
+	rule_argset_free(&e->argset);
+	if (rule_argset_new(cfg, &set, &err) == 0) {
+		e->argset = set;
+		ev_builder_watch(e->evb, &e->argset, &err);
+	}
 	e->cfg = cfg;
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
 }
@@ -161,12 +181,17 @@ static int render(struct engine *e, const struct alert_ctx *ctx,
 		       : alert_json(&e->line, ctx, ex, term, seen);
 }
 
-/* Format and send one alert. An alert is never lost to its own size: over
- * the line bound (a huge argv, or paths of escaped bytes that grow fivefold),
- * it goes out without arguments, then with every string cut to ENG_CLIP
- * bytes; args_truncated says so. */
-static void emit_alert(struct engine *e, const struct kme_exec *ex,
-		       const struct nt_term *term, const struct nt_seen *seen)
+/* How an alert fits its line bound (see render_fitting). */
+enum eng_fit { FIT_WHOLE = 0, FIT_NO_ARGS, FIT_CLIPPED, FIT_NONE };
+
+/* Format one alert into e->line. An alert is never lost to its own size:
+ * over the line bound (a huge argv, or paths of escaped bytes that grow
+ * fivefold), it is formatted without arguments (args_count still the real
+ * argc), then with every string cut to ENG_CLIP bytes; args_truncated says
+ * so. Returns the form that fitted. */
+static enum eng_fit render_fitting(struct engine *e, const struct kme_exec *ex,
+				   const struct nt_term *term,
+				   const struct nt_seen *seen)
 {
 	struct alert_ctx ctx = {
 		.cfg = e->cfg,
@@ -177,32 +202,56 @@ static void emit_alert(struct engine *e, const struct kme_exec *ex,
 	struct kme_exec cut;
 	struct nt_term cterm;
 	size_t i;
-	int rc;
 
-	rc = render(e, &ctx, ex, term, seen);
-	if (rc < 0) {
-		cut = *ex;
-		cut.proc.args = (struct kme_args){ NULL, 0, true };
-		cut.parent.args = (struct kme_args){ NULL, 0, ex->parent.args.n > 0 };
-		rc = render(e, &ctx, &cut, term, seen);
-	}
-	if (rc < 0) {
-		cut.proc.executable = clip(cut.proc.executable);
-		cut.proc.name = clip(cut.proc.name);
-		cut.proc.cwd = clip(cut.proc.cwd);
-		cut.parent.executable = clip(cut.parent.executable);
-		cut.parent.name = clip(cut.parent.name);
-		cut.node = clip(cut.node);
-		cut.user_name = clip(cut.user_name);
-		cut.tty = clip(cut.tty);
-		cterm = *term;
-		for (i = 0; i < cterm.n; i++)
-			cterm.v[i] = clip(cterm.v[i]);
-		rc = render(e, &ctx, &cut, &cterm, seen);
-	}
-	if (rc < 0 || out_write(e->opts.sink, e->line.p, e->line.len) < 0)
+	if (render(e, &ctx, ex, term, seen) == 0)
+		return FIT_WHOLE;
+	cut = *ex;
+	/* Without the strings, but never without the real counts. */
+	cut.proc.args = (struct kme_args){
+		.truncated = true, .argc = kme_args_count(&ex->proc.args) };
+	cut.parent.args = (struct kme_args){
+		.truncated = ex->parent.args.n > 0,
+		.argc = kme_args_count(&ex->parent.args) };
+	if (render(e, &ctx, &cut, term, seen) == 0)
+		return FIT_NO_ARGS;
+	cut.proc.executable = clip(cut.proc.executable);
+	cut.proc.name = clip(cut.proc.name);
+	cut.proc.cwd = clip(cut.proc.cwd);
+	cut.parent.executable = clip(cut.parent.executable);
+	cut.parent.name = clip(cut.parent.name);
+	cut.node = clip(cut.node);
+	cut.user_name = clip(cut.user_name);
+	cut.tty = clip(cut.tty);
+	cterm = *term;
+	for (i = 0; i < cterm.n; i++)
+		cterm.v[i] = clip(cterm.v[i]);
+	return render(e, &ctx, &cut, &cterm, seen) == 0 ? FIT_CLIPPED : FIT_NONE;
+}
+
+/* Format and send one alert. */
+static void emit_alert(struct engine *e, const struct kme_exec *ex,
+		       const struct nt_term *term, const struct nt_seen *seen)
+{
+	if (render_fitting(e, ex, term, seen) == FIT_NONE ||
+	    out_write(e->opts.sink, e->line.p, e->line.len) < 0)
 		e->c.output_errors++;
 	e->c.alerts++;
+}
+
+/* --explain: what the alert's form would be when it does not fit whole. */
+static void explain_fit(struct engine *e, const struct kme_exec *ex,
+			const struct nt_term *term, const struct nt_seen *seen,
+			char *detail, size_t size)
+{
+	size_t len = strlen(detail);
+	enum eng_fit fit = render_fitting(e, ex, term, seen);
+
+	if (fit == FIT_WHOLE || len + 1 >= size)
+		return;
+	snprintf(detail + len, size - len,
+		 "; the alert is too large for one line: it goes out without args%s "
+		 "(args_count %zu)", fit == FIT_NO_ARGS ? "" : " and with cut strings",
+		 kme_args_count(&ex->proc.args));
 }
 
 /* Append key=value with the value escaped; "?" when absent; a value with a
@@ -291,9 +340,10 @@ static int64_t ms_between(int64_t a, int64_t b)
 /* --explain for a term the store knew: when it was last seen, how long
  * before this event (to the millisecond), and the window it was held to. */
 static void explain_known(struct engine *e, const struct kme_exec *ex,
-			  const struct nt_seen *seen, int64_t t, bool is_new)
+			  const struct nt_term *term, const struct nt_seen *seen,
+			  int64_t t, bool is_new)
 {
-	char detail[320], when[32], first[32];
+	char detail[768], when[32], first[32];
 
 	if (e->opts.action != ENG_EXPLAIN)
 		return;
@@ -307,6 +357,8 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 		 when, (long long)ms_between(t, seen->last_seen),
 		 (long long)e->cfg->history_window,
 		 (unsigned long long)seen->count, first);
+	if (is_new)
+		explain_fit(e, ex, term, seen, detail, sizeof(detail));
 	explain(e, ex, is_new ? "alert" : "suppressed", detail);
 }
 
@@ -316,7 +368,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 	struct nt_term term;
 	struct nt_seen seen;
 	struct kme_err err;
-	char scratch[64], rdesc[192], detail[320];
+	char scratch[64], rdesc[640], detail[768];
 	int64_t t = event_ms(ex);
 
 	nt_term_of(e->cfg, ex, &term, scratch, sizeof(scratch));
@@ -334,7 +386,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		return;
 	if (!seen.is_new) {
 		e->c.suppressed++;
-		explain_known(e, ex, &seen, t, false);
+		explain_known(e, ex, &term, &seen, t, false);
 		return;
 	}
 	if (!lim_allow(&e->lim, t)) {
@@ -347,10 +399,11 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 	}
 	if (e->opts.action == ENG_EXPLAIN) {
 		if (seen.known) {
-			explain_known(e, ex, &seen, t, true);
+			explain_known(e, ex, &term, &seen, t, true);
 		} else {
 			snprintf(detail, sizeof(detail), "new term (never seen); %s",
 				 rule_describe(rr, rdesc, sizeof(rdesc)));
+			explain_fit(e, ex, &term, &seen, detail, sizeof(detail));
 			explain(e, ex, "alert", detail);
 		}
 		e->c.alerts++;
@@ -362,7 +415,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 static void on_exec(struct engine *e, struct kme_exec *ex)
 {
 	struct rule_result rr;
-	char detail[256];
+	char detail[640];
 
 	e->c.execs++;
 	if (!ex->success) {
@@ -414,7 +467,7 @@ static void on_event(void *arg, auparse_state_t *au)
 		break;
 	case EV_FORK:
 		e->c.forks++;
-		pt_record_fork(e->pt, ev.pid, ev.fork_child, ev.sec);
+		pt_record_fork(e->pt, ev.pid, ev.fork_child, ev.sec, ev.msec);
 		break;
 	default:
 		break;

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "execevent.h" /* ev_normalize_path */
+#include "execevent.h" /* ev_join_path */
 #include "procfs.h"
 
 /* A stat line is ~300 bytes; only its first 22 fields are needed. */
@@ -28,6 +28,9 @@
 #define PF_COMM_MAX 15       /* TASK_COMM_LEN - 1 */
 /* argv elements after argv[0] that may name a script: "#!interp [arg]". */
 #define PF_SCRIPT_SCAN 4
+/* argv + envp are at most 6 MiB (3/4 of the 8 MiB stack cap): cmdline is
+ * never longer, unless faked. */
+#define PF_CMDLINE_MAX (16u << 20)
 /* PID_MAX_LIMIT: more entries than this means a fake procroot. */
 #define PF_MAX_PIDS (1u << 22)
 #define PF_DELETED " (deleted)"
@@ -47,6 +50,7 @@ struct pf_raw {
 	char cmd[PF_MAX_ARGS_BYTES];  /* cmdline bytes, NUL-separated */
 	size_t cmd_len;
 	bool cmd_truncated;
+	size_t argc;                  /* arguments in the whole cmdline */
 };
 
 static const char *root_or_default(const char *procroot)
@@ -92,6 +96,52 @@ static int read_bounded(int dfd, const char *name, char *buf, size_t cap,
 	}
 	close(fd);
 	*len = got;
+	return 0;
+}
+
+/* cmdline: its first cap bytes into r->cmd, and the number of arguments in
+ * the whole of it (NUL-terminated strings; an unterminated last one counts),
+ * read on in chunks up to PF_CMDLINE_MAX bytes: the count is the real one,
+ * not what fit. Returns 0, or -1 with errno set. */
+static int read_cmdline(int dfd, struct pf_raw *r)
+{
+	char chunk[4096];
+	size_t got = 0, total = 0, nuls = 0, i;
+	char last = '\0';
+	ssize_t n;
+	int fd, saved;
+
+	fd = openat(dfd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	r->cmd_truncated = false;
+	while (total < PF_CMDLINE_MAX) {
+		char *into = got < sizeof(r->cmd) ? r->cmd + got : chunk;
+		size_t room = got < sizeof(r->cmd) ? sizeof(r->cmd) - got : sizeof(chunk);
+
+		n = read(fd, into, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (into == chunk)
+			r->cmd_truncated = true;
+		else
+			got += (size_t)n;
+		for (i = 0; i < (size_t)n; i++)
+			nuls += into[i] == '\0';
+		last = into[n - 1];
+		total += (size_t)n;
+	}
+	close(fd);
+	r->cmd_len = got;
+	r->argc = nuls + (total > 0 && last != '\0');
 	return 0;
 }
 
@@ -202,8 +252,7 @@ static int read_raw(int dfd, const char *path, struct pf_raw *r,
 		*errnum = EINVAL;
 		return kme_errf(err, "%s/stat:1: %s", path, why);
 	}
-	if (read_bounded(dfd, "cmdline", r->cmd, sizeof(r->cmd), &r->cmd_len,
-			 &r->cmd_truncated) < 0) {
+	if (read_cmdline(dfd, r) < 0) {
 		*errnum = errno;
 		return kme_errnof(err, errno, "%s/cmdline: read", path);
 	}
@@ -307,36 +356,41 @@ static const char *pick_path(const struct pf_raw *r, const struct pf_proc *p)
 	return r->exe;
 }
 
-/* pick_path made absolute with cwd and normalised lexically, exactly as
- * execevent treats PATH names (symlinks are never resolved), so that a
- * parent known from /proc and one known from its exec event make the same
- * new-terms key. Like execevent, a relative path without a cwd falls back to
- * the exe link, and an exe link that is not absolute is unknown.
- * Returns 0 with *out NULL when unknown, -1 on ENOMEM. */
-static int executable_of(const struct pf_raw *r, const struct pf_proc *p,
-			 char **out)
+/* pick_path's path made absolute as execevent makes PATH names absolute:
+ * joined to /proc/<pid>/cwd, never rewritten (a '..' after a symlinked
+ * directory is not a text operation), so that a parent known from /proc and
+ * one known from its exec event make the same new-terms key and meet the same
+ * exclusions. When it cannot be made absolute (no cwd link: a cwd beyond
+ * PATH_MAX, no permission) or nothing was run by a path, the exe link
+ * (*resolved). Returns 0 with *out NULL when unknown, -1 on ENOMEM. */
+static int executable_of(const struct pf_raw *r, const char *path, bool as_run,
+			 char **out, bool *resolved)
 {
-	const char *path = pick_path(r, p);
-	struct kme_buf joined, norm;
-	int rc = 0;
+	struct kme_buf joined;
 
 	*out = NULL;
-	if (path[0] != '/' && r->cwd[0] != '/')
-		path = r->exe;
-	if (path == r->exe && path[0] != '/')
+	*resolved = false;
+	if (as_run && path[0] != '/' && r->cwd[0] == '/') {
+		buf_init(&joined, PF_EXEC_MAX);
+		if (ev_join_path((struct kme_str){ r->cwd, strlen(r->cwd) },
+				 (struct kme_str){ path, strlen(path) }, &joined) < 0) {
+			/* cwd and one argument always fit: out of memory. */
+			buf_free(&joined);
+			return -1;
+		}
+		*out = joined.p; /* buf memory is malloc'd: the caller frees it */
 		return 0;
-	buf_init(&joined, PF_EXEC_MAX);
-	buf_init(&norm, PF_EXEC_MAX);
-	if ((path[0] != '/' &&
-	     (buf_puts(&joined, r->cwd) < 0 || buf_putc(&joined, '/') < 0)) ||
-	    buf_puts(&joined, path) < 0 ||
-	    ev_normalize_path(joined.p, joined.len, &norm) < 0) {
-		buf_free(&norm);
-		rc = -1;
 	}
-	buf_free(&joined);
-	*out = norm.p; /* buf memory is malloc'd: the caller frees it */
-	return rc;
+	if (!as_run || path[0] != '/') {
+		path = r->exe;
+		*resolved = true;
+	}
+	if (path[0] != '/') {
+		*resolved = false;
+		return 0;
+	}
+	*out = strdup(path);
+	return *out ? 0 : -1;
 }
 
 /* Decide identity from r into out. -1 only on ENOMEM. */
@@ -345,6 +399,8 @@ static int build(const struct pf_raw *r, int32_t pid, int64_t btime,
 {
 	long ticks = sysconf(_SC_CLK_TCK);
 	unsigned long long since;
+	const char *path, *name = NULL;
+	bool as_run;
 
 	out->pid = pid;
 	out->ppid = r->ppid;
@@ -356,11 +412,20 @@ static int build(const struct pf_raw *r, int32_t pid, int64_t btime,
 	}
 	if (split_args(r, out) < 0)
 		return -1;
-	if (executable_of(r, out, &out->executable) < 0)
+	out->argc = r->argc > out->nargs ? r->argc : out->nargs;
+	path = pick_path(r, out);
+	as_run = path != r->exe;
+	if (executable_of(r, path, as_run, &out->executable, &out->exe_resolved) < 0)
 		return -1;
-	/* A path that normalises to "/" has no basename: comm, as execevent. */
-	if (out->executable != NULL && *base_name(out->executable) != '\0') {
-		out->name = strdup(base_name(out->executable));
+	/* The name is the basename of the path as run, as execevent takes it
+	 * from PATH item 0, even when the executable had to be the exe link;
+	 * else of the executable; else comm. */
+	if (as_run && *base_name(path) != '\0')
+		name = base_name(path);
+	else if (out->executable != NULL && *base_name(out->executable) != '\0')
+		name = base_name(out->executable);
+	if (name != NULL) {
+		out->name = strdup(name);
 		return out->name ? 0 : -1;
 	}
 	if (r->comm[0] == '\0')

@@ -12,8 +12,8 @@ struct pt_entry {
 	int32_t ppid;
 	int32_t hnext;            /* hash chain */
 	int32_t lprev, lnext;     /* LRU list, most recent at head */
-	int64_t learned;          /* event time we learned this identity */
-	int64_t start_time;       /* /proc start time, -1 when unknown */
+	int64_t learned;          /* event time (ms) we learned this identity */
+	int64_t start_time;       /* /proc start time (s), -1 when unknown */
 	uint32_t wrap;            /* t->wrap when we learned it */
 	uint8_t source;           /* enum kme_parent_source */
 	bool used;
@@ -21,6 +21,10 @@ struct pt_entry {
 	bool name_is_comm;
 	bool args_truncated;
 	bool has_identity;        /* executable or name known */
+	bool exe_resolved;        /* see kme_proc */
+	bool via_fork;            /* identity copied from its creator at a fork */
+	bool replaced;            /* ... and the pid's earlier identity was stale */
+	size_t argc;              /* the real count (kme_args_count) */
 	/* One allocation: argv[] then the bytes of exe, name and args. */
 	void *blob;
 	size_t blob_size;
@@ -44,6 +48,7 @@ struct pt_table {
 	 * it. cursor is the highest new pid seen since the last wrap. */
 	int32_t cursor;
 	uint32_t wrap;
+	bool forks_seen;          /* the stream carries fork records */
 	struct pt_stats st;
 };
 
@@ -58,6 +63,17 @@ static const struct {
 	{ "systemd", "--user" },
 	{ NULL, NULL },
 };
+
+/* Event time in milliseconds, saturating: a hostile record may carry any
+ * number of seconds. */
+static int64_t ms_of(int64_t sec, uint32_t msec)
+{
+	if (sec >= INT64_MAX / 1000)
+		return INT64_MAX;
+	if (sec <= INT64_MIN / 1000)
+		return INT64_MIN;
+	return sec * 1000 + (msec > 999 ? 999 : (int64_t)msec);
+}
 
 static bool str_is(struct kme_str s, const char *c)
 {
@@ -253,17 +269,25 @@ static struct pt_entry *get_slot(struct pt_table *t, int32_t pid)
 	return e;
 }
 
-/* Give e the identity (exe, name, argv), copied into one bounded blob. */
-/* Give e the identity (exe, name, argv), copied into one bounded blob. The
- * copy is made before anything is evicted, so the sources may live in the
- * table themselves (a fork copies its parent's identity); eviction then
- * restores the memory bound, never taking e itself. */
+/* An identity to copy into an entry. */
+struct ident {
+	struct kme_str exe, name;
+	bool name_is_comm, exe_resolved;
+	const struct kme_str *argv;
+	size_t nargs, argc;
+	bool truncated;
+};
+
+/* Give e the identity, copied into one bounded blob. The copy is made before
+ * anything is evicted, so the sources may live in the table themselves (a
+ * fork copies its parent's identity); eviction then restores the memory
+ * bound, never taking e itself. */
 static void set_identity(struct pt_table *t, struct pt_entry *e,
-			 struct kme_str exe, struct kme_str name,
-			 bool name_is_comm, const struct kme_str *argv,
-			 size_t nargs, bool truncated)
+			 const struct ident *id)
 {
+	struct kme_str exe = id->exe, name = id->name;
 	size_t n = 0, bytes = 0, i, size;
+	bool truncated = id->truncated;
 	struct kme_str *nargv;
 	void *blob;
 	char *p;
@@ -272,13 +296,13 @@ static void set_identity(struct pt_table *t, struct pt_entry *e,
 		exe = KME_STR_NULL; /* not a path the kernel could have run */
 	if (name.len > PT_MAX_PATH)
 		name = KME_STR_NULL;
-	for (i = 0; i < nargs && i < PT_MAX_ARGS; i++) {
-		if (bytes + argv[i].len > PT_MAX_ARG_BYTES)
+	for (i = 0; i < id->nargs && i < PT_MAX_ARGS; i++) {
+		if (bytes + id->argv[i].len > PT_MAX_ARG_BYTES)
 			break;
-		bytes += argv[i].len + 1;
+		bytes += id->argv[i].len + 1;
 		n++;
 	}
-	if (n < nargs)
+	if (n < id->nargs)
 		truncated = true;
 	size = n * sizeof(struct kme_str) + exe.len + 1 + name.len + 1 + bytes;
 	blob = size <= t->max_bytes ? malloc(size) : NULL;
@@ -302,10 +326,10 @@ static void set_identity(struct pt_table *t, struct pt_entry *e,
 		p += name.len + 1;
 	}
 	for (i = 0; i < n; i++) {
-		memcpy(p, argv[i].p, argv[i].len);
-		p[argv[i].len] = '\0';
-		nargv[i] = (struct kme_str){ p, argv[i].len };
-		p += argv[i].len + 1;
+		memcpy(p, id->argv[i].p, id->argv[i].len);
+		p[id->argv[i].len] = '\0';
+		nargv[i] = (struct kme_str){ p, id->argv[i].len };
+		p += id->argv[i].len + 1;
 	}
 	drop_identity(t, e);
 	e->blob = blob;
@@ -315,8 +339,10 @@ static void set_identity(struct pt_table *t, struct pt_entry *e,
 	e->name = name;
 	e->argv = nargv;
 	e->nargs = n;
+	e->argc = id->argc > id->nargs ? id->argc : id->nargs;
 	e->args_truncated = truncated;
-	e->name_is_comm = name_is_comm;
+	e->name_is_comm = id->name_is_comm;
+	e->exe_resolved = id->exe_resolved && exe.p != NULL;
 	e->has_identity = exe.p != NULL || name.p != NULL;
 	evict_for(t, 0, false, e);
 }
@@ -348,24 +374,34 @@ static struct kme_str str_of(const char *s, size_t len)
 	return s ? (struct kme_str){ s, len } : KME_STR_NULL;
 }
 
-/* Store a /proc snapshot as pid's entry. */
+/* Store a /proc snapshot as pid's entry; learned_ms is event time. */
 static struct pt_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
-				   int64_t learned)
+				   int64_t learned_ms)
 {
 	struct pt_entry *e = get_slot(t, p->pid);
 	struct kme_str argv[PT_MAX_ARGS];
 	size_t i, n = p->nargs < PT_MAX_ARGS ? p->nargs : PT_MAX_ARGS;
+	struct ident id;
 
 	if (e == NULL)
 		return NULL;
 	for (i = 0; i < n; i++)
 		argv[i] = (struct kme_str){ p->args[i], p->arg_lens[i] };
-	set_identity(t, e, str_of(p->executable, p->executable ? strlen(p->executable) : 0),
-		     str_of(p->name, p->name ? strlen(p->name) : 0), p->name_is_comm,
-		     argv, n, p->args_truncated || n < p->nargs);
+	id = (struct ident){
+		.exe = str_of(p->executable, p->executable ? strlen(p->executable) : 0),
+		.name = str_of(p->name, p->name ? strlen(p->name) : 0),
+		.name_is_comm = p->name_is_comm,
+		.exe_resolved = p->exe_resolved,
+		.argv = argv,
+		.nargs = n,
+		.argc = p->argc,
+		.truncated = p->args_truncated || n < p->nargs,
+	};
+	set_identity(t, e, &id);
+	e->via_fork = e->replaced = false;
 	e->ppid = p->ppid;
 	e->ppid_known = false; /* /proc shows the current parent only */
-	e->learned = learned;
+	e->learned = learned_ms;
 	e->start_time = p->start_time;
 	e->source = KME_PARENT_PROCFS;
 	return e;
@@ -375,7 +411,7 @@ static int seed_one(void *arg, const struct pf_proc *p)
 {
 	struct pt_table *t = arg;
 
-	put_procfs(t, p, p->start_time);
+	put_procfs(t, p, p->start_time >= 0 ? ms_of(p->start_time, 0) : 0);
 	return 0;
 }
 
@@ -398,7 +434,7 @@ static bool still_valid(struct pt_table *t, struct pt_entry *e)
 		return true;
 	if (pf_read(t->procroot, e->pid, &now, &err) < 0)
 		return true; /* exited: what we knew is all there is */
-	ref = e->start_time >= 0 ? e->start_time : e->learned;
+	ref = e->start_time >= 0 ? e->start_time : e->learned / 1000;
 	/* Start times come in whole seconds from two clocks (boot-relative
 	 * ticks + btime vs. audit's wall clock): allow a second of skew. */
 	if (now.start_time >= 0 && now.start_time > ref + 1)
@@ -413,13 +449,22 @@ static void fill_parent(struct kme_exec *ex, const struct pt_entry *p)
 	ex->parent.executable = p->exe;
 	ex->parent.name = p->name;
 	ex->parent.name_is_comm = p->name_is_comm;
-	ex->parent.args = (struct kme_args){ p->argv, p->nargs, p->args_truncated };
+	ex->parent.exe_resolved = p->exe_resolved;
+	ex->parent.args = (struct kme_args){
+		.v = p->argv, .n = p->nargs, .truncated = p->args_truncated,
+		.argc = p->argc,
+	};
 	ex->parent_source = (enum kme_parent_source)p->source;
+	if (p->via_fork) {
+		ex->parent_note = p->replaced ? KME_PNOTE_FORK_REUSED : KME_PNOTE_FORK;
+		ex->parent_creator = p->ppid;
+	}
 }
 
-/* The parent entry for pid, from the table or (live) /proc; NULL if none. */
+/* The parent entry for pid, from the table or (live) /proc; NULL if none.
+ * now_ms: the event's time. */
 static struct pt_entry *lookup_parent(struct pt_table *t, int32_t pid,
-				      int64_t now)
+				      int64_t now_ms)
 {
 	struct pt_entry *p = find(t, pid);
 	struct pf_proc snap;
@@ -446,13 +491,13 @@ static struct pt_entry *lookup_parent(struct pt_table *t, int32_t pid,
 		int32_t ppid = p->ppid;
 		bool known = p->ppid_known;
 
-		p = put_procfs(t, &snap, now);
+		p = put_procfs(t, &snap, now_ms);
 		if (p != NULL && known) {
 			p->ppid = ppid;
 			p->ppid_known = true;
 		}
 	} else {
-		p = put_procfs(t, &snap, now);
+		p = put_procfs(t, &snap, now_ms);
 	}
 	pf_proc_free(&snap);
 	return p;
@@ -501,6 +546,8 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 	memset(&ex->parent, 0, sizeof(ex->parent));
 	ex->parent.pid = ppid;
 	ex->parent_source = KME_PARENT_UNKNOWN;
+	ex->parent_note = KME_PNOTE_NONE;
+	ex->parent_creator = -1;
 	if (ppid <= 0)
 		return;
 	self = find(t, ex->proc.pid);
@@ -511,13 +558,15 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 		 * this process. */
 		if (self == NULL || !self->ppid_known || self->ppid <= 0) {
 			t->st.reparented++;
+			ex->parent_note = KME_PNOTE_REPARENTED;
 			return;
 		}
 		ppid = self->ppid;
 	}
-	p = lookup_parent(t, ppid, ex->sec);
+	p = lookup_parent(t, ppid, ms_of(ex->sec, ex->msec));
 	if (p == NULL) {
 		ex->parent.pid = ppid;
+		ex->parent_note = KME_PNOTE_UNSEEN;
 		return;
 	}
 	fill_parent(ex, p);
@@ -529,6 +578,7 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	int32_t ppid = ex->ppid;
 	bool known = true;
 	int64_t start = -1;
+	struct ident id;
 
 	if (ex->proc.pid <= 0)
 		return;
@@ -546,66 +596,95 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	e = get_slot(t, ex->proc.pid);
 	if (e == NULL)
 		return;
-	set_identity(t, e, ex->proc.executable, ex->proc.name,
-		     ex->proc.name_is_comm, ex->proc.args.v, ex->proc.args.n,
-		     ex->proc.args.truncated);
+	id = (struct ident){
+		.exe = ex->proc.executable,
+		.name = ex->proc.name,
+		.name_is_comm = ex->proc.name_is_comm,
+		.exe_resolved = ex->proc.exe_resolved,
+		.argv = ex->proc.args.v,
+		.nargs = ex->proc.args.n,
+		.argc = kme_args_count(&ex->proc.args),
+		.truncated = ex->proc.args.truncated,
+	};
+	set_identity(t, e, &id);
+	e->via_fork = e->replaced = false;
 	e->ppid = ppid;
 	e->ppid_known = known;
-	e->learned = ex->sec;
+	e->learned = ms_of(ex->sec, ex->msec);
 	e->start_time = start;
 	e->source = KME_PARENT_AUDIT;
 }
 
 void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
-		    int64_t when)
+		    int64_t sec, uint32_t msec)
 {
+	int64_t when_ms = ms_of(sec, msec);
 	struct pt_entry *p, *c;
+	bool replaced = false;
 
 	if (parent_pid <= 0 || child_pid <= 0 || parent_pid == child_pid)
 		return;
+	t->forks_seen = true;
 	c = find(t, child_pid);
-	if (c != NULL && c->ppid == parent_pid) {
-		/* The child's exec was logged before its parent's fork returned
-		 * (always so for vfork): keep the newer identity. */
+	if (c != NULL && c->ppid == parent_pid && c->learned >= when_ms) {
+		/* The child's own exec was logged before its parent's fork
+		 * returned (always so for vfork): the fork's time (taken at
+		 * syscall entry) is not later than what we know of the child.
+		 * Keep that newer identity. */
 		c->ppid_known = true;
 		return;
 	}
 	if (c != NULL) {
-		/* A new process holds this pid: the old identity is stale. */
+		/* A new process holds this pid: whatever we knew of the pid
+		 * (another parent's child, or this parent's earlier child that
+		 * exec'd before this fork) is stale. */
+		replaced = c->has_identity;
 		remove_entry(t, c);
 		t->st.stale++;
 	}
 	saw_new_pid(t, child_pid);
-	p = find(t, parent_pid);
 	c = get_slot(t, child_pid);
 	if (c == NULL)
 		return;
 	p = find(t, parent_pid); /* get_slot may have evicted it */
 	if (p != NULL && p->has_identity) {
+		struct ident id = {
+			.exe = p->exe, .name = p->name,
+			.name_is_comm = p->name_is_comm,
+			.exe_resolved = p->exe_resolved,
+			.argv = p->argv, .nargs = p->nargs, .argc = p->argc,
+			.truncated = p->args_truncated,
+		};
+
 		c->source = p->source; /* before set_identity may evict p */
-		set_identity(t, c, p->exe, p->name, p->name_is_comm, p->argv,
-			     p->nargs, p->args_truncated);
+		set_identity(t, c, &id);
 	} else {
 		c->source = KME_PARENT_AUDIT;
 	}
+	c->via_fork = true;
+	c->replaced = replaced;
 	c->ppid = parent_pid;
 	c->ppid_known = true;
-	c->learned = when;
-	c->start_time = when;
+	c->learned = when_ms;
+	c->start_time = when_ms / 1000;
 }
 
 void pt_observe(struct pt_table *t, int32_t pid, int32_t ppid)
 {
 	struct pt_entry *e = find(t, pid);
 
-	/* A living process's parent only ever changes to a reaper; any other
-	 * change means the pid now belongs to another process. */
 	if (e == NULL || ppid <= 0 || e->ppid == ppid || e->ppid <= 0)
-		return;
-	if (is_reaper(t, ppid) || is_ancestor(t, ppid, e->ppid))
 		return;
 	if (e->wrap == t->wrap)
 		return; /* no pid wrapped since: the same process, reparented */
+	/* A living process's parent only ever changes to a reaper (init, or a
+	 * subreaper among its ancestors). After a wrap the pid may also belong
+	 * to a new process: a stream with fork records would have said so
+	 * (pt_record_fork), so there the change is a reparenting; without them
+	 * it is a guess either way, and a stale identity is the worse one (a
+	 * reused pid would lend its old, maybe excluded, name to new children). */
+	if (t->forks_seen && (is_reaper(t, ppid) || is_ancestor(t, ppid, e->ppid)))
+		return;
 	remove_entry(t, e);
 	t->st.stale++;
 }

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rule.h"
@@ -90,18 +91,79 @@ static bool excl_applies(const struct cfg_excl *e, const struct kme_exec *ex)
 	return false;
 }
 
-/* Any argv element (argv[0] included) equals any of the match's args. */
-static bool args_match(const struct cfg_match *m, const struct kme_args *a)
+/* Is val one of the arguments? The watch flags cover every argument, the
+ * stored ones only what was stored: a value the decoder watched and did not
+ * see is nowhere in argv. */
+static bool arg_present(const struct kme_args *a, const char *val,
+			bool *unstored)
 {
-	size_t i, j;
+	size_t i;
+	bool seen = false;
+
+	*unstored = false;
+	if (a->watched != NULL && a->seen != NULL) {
+		for (i = 0; i < a->watched->n; i++) {
+			if (!str_eq(a->watched->v[i], val))
+				continue;
+			if (!a->seen[i])
+				return false; /* in no argument at all */
+			seen = true;
+			break;
+		}
+	}
+	for (i = 0; i < a->n; i++)
+		if (str_eq(a->v[i], val))
+			return true;
+	*unstored = seen;
+	return seen;
+}
+
+/* Any argv element (argv[0] included) equals any of the match's args. */
+static bool args_match(const struct cfg_match *m, const struct kme_args *a,
+		       struct rule_result *res)
+{
+	size_t j;
+	bool unstored;
 
 	if (m->nargs == 0)
 		return true;
-	for (i = 0; i < a->n; i++)
-		for (j = 0; j < m->nargs; j++)
-			if (str_eq(a->v[i], m->args[j]))
-				return true;
+	for (j = 0; j < m->nargs; j++) {
+		if (arg_present(a, m->args[j], &unstored)) {
+			res->arg = m->args[j];
+			res->arg_unstored = unstored;
+			return true;
+		}
+	}
 	return false;
+}
+
+/* A path component "." or "..": kept as executed, never collapsed. */
+static bool has_dots(struct kme_str p)
+{
+	size_t i = 0, j;
+
+	while (i < p.len) {
+		for (j = i; j < p.len && p.p[j] != '/'; j++)
+			;
+		if ((j - i == 1 && p.p[i] == '.') ||
+		    (j - i == 2 && p.p[i] == '.' && p.p[i + 1] == '.'))
+			return true;
+		i = j + 1;
+	}
+	return false;
+}
+
+/* The facts rule_describe reports next to the decision. */
+static void note_facts(const struct kme_exec *ex, struct rule_result *res)
+{
+	res->argc = kme_args_count(&ex->proc.args);
+	res->stored = ex->proc.args.n;
+	res->exe_resolved = ex->proc.exe_resolved;
+	res->parent_exe_resolved = ex->parent.exe_resolved;
+	res->dots = has_dots(ex->proc.executable) || has_dots(ex->parent.executable);
+	res->parent_note = ex->parent_note;
+	res->parent_pid = ex->parent.pid;
+	res->parent_creator = ex->parent_creator;
 }
 
 void rule_eval(const struct kme_config *cfg, const struct kme_exec *ex,
@@ -110,15 +172,15 @@ void rule_eval(const struct kme_config *cfg, const struct kme_exec *ex,
 	const struct cfg_match *m = NULL;
 	size_t i;
 
+	memset(res, 0, sizeof(*res));
 	res->verdict = RULE_NO_MATCH;
-	res->match = NULL;
-	res->excl = NULL;
 	if (!ex->success)
 		return;
+	note_facts(ex, res);
 	/* Several entries may name one program (OR): try each. */
 	for (i = 0; i < cfg->nmatches && m == NULL; i++)
 		if (str_eq(ex->proc.name, cfg->matches[i].name) &&
-		    args_match(&cfg->matches[i], &ex->proc.args))
+		    args_match(&cfg->matches[i], &ex->proc.args, res))
 			m = &cfg->matches[i];
 	if (m == NULL)
 		return;
@@ -131,6 +193,45 @@ void rule_eval(const struct kme_config *cfg, const struct kme_exec *ex,
 			return;
 		}
 	}
+}
+
+int rule_argset_new(const struct kme_config *cfg, struct kme_argset *out,
+		    struct kme_err *err)
+{
+	struct kme_str *v;
+	size_t total = 0, n = 0, i, j, k;
+
+	*out = (struct kme_argset){ NULL, 0 };
+	for (i = 0; i < cfg->nmatches; i++)
+		total += cfg->matches[i].nargs;
+	if (total == 0)
+		return 0;
+	v = calloc(total, sizeof(*v));
+	if (v == NULL)
+		return kme_errf(err, "rule: out of memory for %zu argument values", total);
+	for (i = 0; i < cfg->nmatches; i++) {
+		for (j = 0; j < cfg->matches[i].nargs; j++) {
+			const char *a = cfg->matches[i].args[j];
+
+			for (k = 0; k < n; k++)
+				if (str_eq(v[k], a))
+					break;
+			if (k == n)
+				v[n++] = (struct kme_str){ a, strlen(a) };
+		}
+	}
+	out->v = v;
+	out->n = n;
+	return 0;
+}
+
+void rule_argset_free(struct kme_argset *set)
+{
+	if (set == NULL)
+		return;
+	free((void *)set->v);
+	set->v = NULL;
+	set->n = 0;
 }
 
 bool rule_watches_name(const struct kme_config *cfg, struct kme_str name)
@@ -164,6 +265,50 @@ static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
 		*len = size - 1;
 }
 
+/* What the decision rested on, when it is not plain. */
+static void describe_facts(const struct rule_result *res, char *buf,
+			   size_t size, size_t *len)
+{
+	if (res->arg != NULL && res->arg_unstored)
+		put(buf, size, len,
+		    "; '%s' is beyond the %zu stored arguments (argc %zu)",
+		    res->arg, res->stored, res->argc);
+	if (res->exe_resolved)
+		put(buf, size, len, "; process.executable is the resolved exe: "
+		    "the path as run is not known as an absolute path");
+	if (res->parent_exe_resolved)
+		put(buf, size, len, "; process.parent.executable is the resolved "
+		    "exe: the path as run is not known as an absolute path");
+	if (res->dots)
+		put(buf, size, len, "; paths kept as executed: '..' is not "
+		    "collapsed (it may follow a symlink)");
+	switch (res->parent_note) {
+	case KME_PNOTE_FORK:
+		put(buf, size, len, "; parent pid %d is a fork of pid %d that "
+		    "never exec'd (a subshell): its creator's identity",
+		    (int)res->parent_pid, (int)res->parent_creator);
+		break;
+	case KME_PNOTE_FORK_REUSED:
+		put(buf, size, len, "; parent pid %d is a fork of pid %d that "
+		    "never exec'd, made after an earlier process had that pid: "
+		    "that identity was stale", (int)res->parent_pid,
+		    (int)res->parent_creator);
+		break;
+	case KME_PNOTE_UNSEEN:
+		put(buf, size, len, "; parent pid %d: the stream shows neither "
+		    "its exec nor a fork by a known process (a subshell? fork "
+		    "records would name it): unknown", (int)res->parent_pid);
+		break;
+	case KME_PNOTE_REPARENTED:
+		put(buf, size, len, "; ppid %d is a reaper (the parent exited "
+		    "first) and no fork record names the creator: unknown",
+		    (int)res->parent_pid);
+		break;
+	case KME_PNOTE_NONE:
+		break;
+	}
+}
+
 const char *rule_describe(const struct rule_result *res, char *buf, size_t size)
 {
 	const struct cfg_match *m = res->match;
@@ -182,6 +327,7 @@ const char *rule_describe(const struct rule_result *res, char *buf, size_t size)
 			put(buf, size, &len, " %s", m->args[i]);
 		put(buf, size, &len, "' (%s:%d)", m->origin.file,
 		    m->origin.line);
+		describe_facts(res, buf, size, &len);
 		return buf;
 	case RULE_EXCLUDED:
 		if (e == NULL || (unsigned)e->kind >= CFG_EXCL__COUNT)
@@ -189,10 +335,12 @@ const char *rule_describe(const struct rule_result *res, char *buf, size_t size)
 		put(buf, size, &len, "excluded by %s '%s' (%s:%d)",
 		    excl_key[e->kind], e->pattern, e->origin.file,
 		    e->origin.line);
+		describe_facts(res, buf, size, &len);
 		return buf;
 	case RULE_NO_MATCH:
 		break;
 	}
 	put(buf, size, &len, "no match");
+	describe_facts(res, buf, size, &len);
 	return buf;
 }

@@ -1,12 +1,22 @@
 #!/bin/bash
-# Capture a real audit log of the scenarios in tests/scenarios.sh under a private auditd, and check it
-# against tests/data/scenarios.tsv.
+# Capture a real audit log of a set of scenarios under a private auditd, and check it against the
+# log's manifest.
 #
-#   tests/capture.sh [--format RAW|ENRICHED] [--with-fork] OUTPUT.log
-#   tests/capture.sh --verify LOG          (no root needed: check an existing log against the manifest)
+#   tests/capture.sh [--set main|fidelity] [--only NN-name[,NN-name...]] [--format RAW|ENRICHED]
+#                    [--with-fork] OUTPUT.log
+#   tests/capture.sh --verify LOG          (no root needed: check an existing log against its manifest;
+#                                           LOG may be xz-compressed, LOG.xz)
+#
+# Scenario sets: main is tests/scenarios.sh (the golden logs kmod-*.log), fidelity is
+# tests/scenarios-fidelity.sh (the logs fidelity-*.log*, issue 9). --only runs a subset of the set.
+# The manifest of OUTPUT is tests/data/NAME.scenarios.tsv, NAME being OUTPUT's file name without .log
+# or .log.xz, when that file exists; otherwise the set's default (main: scenarios.tsv, or
+# kmod-fork-raw.scenarios.tsv with --with-fork; fidelity: fidelity-raw.scenarios.tsv, or
+# fidelity-fork-raw.scenarios.tsv with --with-fork).
 #
 # What it does, and undoes on every exit (trap):
 #   1. refuses unless root, no auditd runs, no audit rules are loaded and the enabled flag is not locked;
+#      holds the audit-subsystem lock /tmp/kme-e2e.lock throughout;
 #   2. starts `auditd -n -c TMPDIR` with its own config (log file in TMPDIR, no plugins, the chosen
 #      log_format) and raises the kernel backlog limit;
 #   3. in a subshell that sets its own loginuid (so it gets a fresh audit session id), loads
@@ -17,7 +27,8 @@
 #   5. deletes its rules, stops auditd, restores the enabled flag and backlog limit, removes temp files,
 #      the scenario tree and the dpkg maintainer scripts;
 #   6. writes to OUTPUT the whole events strictly between the two markers (selected by event serial and
-#      file position; no record is edited) and verifies them against the manifest.
+#      file position; no record is edited) and verifies them against the manifest. An OUTPUT ending in
+#      .xz is written xz-compressed (xz -9e).
 # Each run produces a fresh log (new pids, times, serials); the manifest stays valid.
 
 set -uo pipefail
@@ -26,8 +37,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
 readonly HERE
-MANIFEST=$HERE/data/scenarios.tsv
-readonly SCENARIOS=$HERE/scenarios.sh
+MANIFEST=
+SCENARIOS=
 readonly SCENARIO_ROOT=/tmp/kme-scenario
 readonly KEY=kme
 readonly BACKLOG=8192
@@ -38,7 +49,7 @@ die() {
 }
 
 usage() {
-	printf 'usage: %s [--format RAW|ENRICHED] [--with-fork] OUTPUT.log\n       %s --verify LOG\n' \
+	printf 'usage: %s [--set main|fidelity] [--only NN-name,...] [--format RAW|ENRICHED] [--with-fork] OUTPUT.log\n       %s --verify LOG\n' \
 		"$0" "$0" >&2
 	exit 2
 }
@@ -46,9 +57,16 @@ usage() {
 # Reads an audit log (RAW or ENRICHED) and prints, for every exec event worth a manifest line, the
 # scenario, process.name, verdict, parent name and parent executable, TAB-separated, in log order.
 # It is an independent, deliberately simple model of the rule (tests/data/README, rule.md):
-# process.executable = PATH item 0 made absolute with CWD (lexically normalised), else SYSCALL exe;
-# parent = the latest successful exec event of ppid earlier in the log, else unknown; a failed execve
-# is "failed"; a match that survives the exclusions alerts once per (executable, parent executable).
+# process.executable = PATH item 0 as given, made absolute with the CWD by joining the two (a leading
+# "./" dropped, nothing else rewritten: no ".." is collapsed); SYSCALL exe when the name is empty, or
+# relative with no usable CWD ("<too_long>") or relative to an execveat dirfd; process.name = the
+# basename of PATH item 0 whenever it is not empty, else of the executable.
+# Parent = the identity the ppid had: its latest successful exec earlier in the log, or, with fork
+# records, the identity of its creator at the fork -- unless the process exec'd at or after the fork's
+# time (a fork record may come after the child's exec); a fork that is later than the child pid's
+# latest exec means a new process with a reused pid. A ppid of 1 is replaced by the creator of the
+# fork record, else unknown. A failed execve is "failed"; a match that survives the exclusions alerts
+# once per (executable, parent executable).
 # A scenario is found from the CWD (/tmp/kme-scenario/NN-name[/...]), else inherited from the parent.
 read -r -d '' VERIFY_AWK <<'EOF'
 function hexval(c) { return index("0123456789ABCDEF", c) - 1 }
@@ -65,16 +83,15 @@ function dec(v) {
 	return v
 }
 function base(p,   n, a) { n = split(p, a, "/"); return a[n] }
-function norm(p,   n, a, i, st, d, out) {
-	n = split(p, a, "/"); d = 0
-	for (i = 1; i <= n; i++) {
-		if (a[i] == "" || a[i] == ".") continue
-		if (a[i] == "..") { if (d > 0) d--; continue }
-		st[++d] = a[i]
-	}
-	out = ""
-	for (i = 1; i <= d; i++) out = out "/" st[i]
-	return out == "" ? "/" : out
+function join(c, n) {
+	while (substr(n, 1, 2) == "./") n = substr(n, 3)
+	return substr(c, length(c), 1) == "/" ? c n : c "/" n
+}
+function stamp(line,   t) {
+	match(line, /msg=audit\([0-9]+\.[0-9]+:/)
+	t = substr(line, RSTART + 10, RLENGTH - 11)
+	sub(/\./, "", t)
+	return t + 0
 }
 BEGIN {
 	split("mkinitramfs cryptroot framebuffer dracut jem thin-provisioning-tools readykernel lvm2 " \
@@ -89,7 +106,7 @@ BEGIN {
 	i = index(line, "\035"); if (i) line = substr(line, 1, i - 1)
 	if (!match(line, /msg=audit\([0-9.]+:[0-9]+\)/)) next
 	ser = substr(line, RSTART + 10, RLENGTH - 11); sub(/^[^:]*:/, "", ser)
-	if (!(ser in seen)) { seen[ser] = 1; order[++nev] = ser }
+	if (!(ser in seen)) { seen[ser] = 1; order[++nev] = ser; when[ser] = stamp(line) }
 	nf = split(line, f, " ")
 	type = ""
 	for (k = 1; k <= nf; k++) if (f[k] ~ /^type=/) { type = substr(f[k], 6); break }
@@ -124,30 +141,38 @@ END {
 	for (k = 1; k <= nev; k++) {
 		s = order[k]
 		if (!(s in sc)) continue
-		# fork records (--with-fork): remember who really created each pid
+		# fork records (--with-fork): the child starts as a copy of its creator
 		if (arch[s] == "c000003e" && (sc[s] == 56 || sc[s] == 57 || sc[s] == 58 || sc[s] == 435) &&
-		    ok[s] == "yes" && xit[s] + 0 > 0) { creator[xit[s]] = pid[s]; continue }
+		    ok[s] == "yes" && xit[s] + 0 > 0) {
+			c = xit[s]; creator[c] = pid[s]
+			# its own exec came first (logged before the fork returned)
+			if ((c in learned) && parentof[c] == pid[s] && learned[c] >= when[s]) continue
+			if (pid[s] in lastexe) { lastexe[c] = lastexe[pid[s]]; lastname[c] = lastname[pid[s]] }
+			else { delete lastexe[c]; delete lastname[c] }
+			if (pid[s] in pscen) pscen[c] = pscen[pid[s]]
+			learned[c] = when[s]; parentof[c] = pid[s]
+			continue
+		}
 		if (!((arch[s] == "c000003e" && (sc[s] == 59 || sc[s] == 322)) ||
 		      (arch[s] == "40000003" && (sc[s] == 11 || sc[s] == 358)))) continue
 		c = (s in cwd) ? cwd[s] : ""
 		dirfd = sc[s] == 322 && a0[s] != "ffffffffffffff9c"
-		if ((s in name0) && name0[s] != "" && !(dirfd && substr(name0[s], 1, 1) != "/")) {
-			exe = norm(substr(name0[s], 1, 1) == "/" ? name0[s] : c "/" name0[s]); nm = base(exe)
-		} else if ((s in name0) && name0[s] != "") {
-			exe = sexe[s]; nm = base(name0[s])   # relative to an unknown dirfd
-		} else {
-			exe = sexe[s]; nm = base(exe)
-		}
+		n0 = (s in name0) ? name0[s] : ""
+		if (n0 != "" && substr(n0, 1, 1) == "/") exe = n0
+		else if (n0 != "" && !dirfd && substr(c, 1, 1) == "/") exe = join(c, n0)
+		else exe = sexe[s]
+		nm = (n0 != "" && base(n0) != "") ? base(n0) : base(exe)
 		p = ppid[s]
 		if (p == 1) p = (pid[s] in creator) ? creator[pid[s]] : "none"   # reparented
-		if (p in lastexe) { pexe = lastexe[p]; pn = base(pexe) } else { pexe = "unknown"; pn = "-" }
+		if (p in lastexe) { pexe = lastexe[p]; pn = lastname[p] } else { pexe = "unknown"; pn = "-" }
 		if (match(c, /^\/tmp\/kme-scenario\/[0-9][0-9]-[^\/]+/)) scen = substr(c, 19, RLENGTH - 18)
 		else if (p in pscen) scen = pscen[p]
 		else scen = "?"
 		if (ok[s] != "yes") {
 			v = "failed"
 		} else {
-			lastexe[pid[s]] = exe; pscen[pid[s]] = scen
+			lastexe[pid[s]] = exe; lastname[pid[s]] = nm; pscen[pid[s]] = scen
+			learned[pid[s]] = when[s]; parentof[pid[s]] = ppid[s]
 			m = (nm == "lsmod" || nm == "modinfo")
 			if (nm == "kmod" || nm == "depmod")
 				for (a = 0; a < argc[s] + 0; a++)
@@ -166,29 +191,41 @@ END {
 EOF
 
 verify() {
-	local log=$1 got want
+	local log=$1 got want text=$1
 	[ -r "$log" ] || die "verify: cannot read $log"
 	[ -r "$MANIFEST" ] || die "verify: cannot read $MANIFEST"
-	got=$(awk "$VERIFY_AWK" "$log") || die "verify: awk failed on $log"
+	case "$log" in
+	*.xz)
+		text=$(mktemp /tmp/kme-verify.XXXXXX) || die "verify: mktemp failed"
+		xz -dc -- "$log" >"$text" || { rm -f "$text"; die "verify: cannot decompress $log"; }
+		;;
+	esac
+	got=$(awk "$VERIFY_AWK" "$text") || die "verify: awk failed on $log"
 	want=$(grep -v '^#' "$MANIFEST" | cut -f1-5)
 	if [ "$got" != "$want" ]; then
 		printf 'capture.sh: %s does not match %s (< manifest, > log):\n' "$log" "$MANIFEST" >&2
 		diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") >&2
+		[ "$text" = "$log" ] || rm -f "$text"
 		return 1
 	fi
-	printf 'capture.sh: %s matches the manifest: %d expected outcomes, %d lines, %d events\n' "$log" \
-		"$(printf '%s\n' "$want" | wc -l)" "$(wc -l <"$log")" \
-		"$(grep -o 'msg=audit([0-9.]*:[0-9]*)' "$log" | sort -u | wc -l)"
+	printf 'capture.sh: %s matches the manifest %s: %d expected outcomes, %d lines, %d events\n' "$log" \
+		"$(basename "$MANIFEST")" "$(printf '%s\n' "$want" | wc -l)" "$(wc -l <"$text")" \
+		"$(grep -o 'msg=audit([0-9.]*:[0-9]*)' "$text" | sort -u | wc -l)"
+	[ "$text" = "$log" ] || rm -f "$text"
 }
 
 # ---------------------------------------------------------------------------------------------------
 format=RAW
 with_fork=0
 verify_only=0
+set_name=main
+only=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--format) [ $# -ge 2 ] || usage; format=$2; shift 2 ;;
 	--format=*) format=${1#--format=}; shift ;;
+	--set) [ $# -ge 2 ] || usage; set_name=$2; shift 2 ;;
+	--only) [ $# -ge 2 ] || usage; only=$2; shift 2 ;;
 	--with-fork) with_fork=1; shift ;;
 	--verify) verify_only=1; shift ;;
 	-h|--help) usage ;;
@@ -198,12 +235,25 @@ while [ $# -gt 0 ]; do
 done
 [ $# -eq 1 ] || usage
 output=$1
-# A log captured with fork records has its own manifest where it differs.
-case "$(basename "$output")" in
-*fork*) [ -r "$HERE/data/kmod-fork-raw.scenarios.tsv" ] && MANIFEST=$HERE/data/kmod-fork-raw.scenarios.tsv ;;
+case "$set_name" in
+main)
+	SCENARIOS=$HERE/scenarios.sh
+	MANIFEST=$HERE/data/scenarios.tsv
+	[ "$with_fork" = 1 ] && MANIFEST=$HERE/data/kmod-fork-raw.scenarios.tsv
+	;;
+fidelity)
+	SCENARIOS=$HERE/scenarios-fidelity.sh
+	MANIFEST=$HERE/data/fidelity-raw.scenarios.tsv
+	[ "$with_fork" = 1 ] && MANIFEST=$HERE/data/fidelity-fork-raw.scenarios.tsv
+	;;
+*) die "--set must be main or fidelity, not '$set_name'" ;;
 esac
-[ "$with_fork" = 1 ] && MANIFEST=$HERE/data/kmod-fork-raw.scenarios.tsv
-readonly MANIFEST
+# A log's own manifest, named after it, wins.
+name=$(basename -- "$output")
+name=${name%.xz}
+name=${name%.log}
+[ -r "$HERE/data/$name.scenarios.tsv" ] && MANIFEST=$HERE/data/$name.scenarios.tsv
+readonly MANIFEST SCENARIOS
 if [ "$verify_only" = 1 ]; then
 	verify "$output"
 	exit
@@ -217,7 +267,7 @@ case "$format" in RAW|ENRICHED) ;; *) die "--format must be RAW or ENRICHED, not
 # finds the others' auditd or rules in its way.
 exec 9>"${TMPDIR:-/tmp}/kme-e2e.lock"
 flock -w 1800 9 || die "another user of the audit subsystem held the lock for 30 minutes"
-for tool in auditd auditctl awk; do
+for tool in auditd auditctl awk xz; do
 	command -v "$tool" >/dev/null || die "$tool not found"
 done
 if pids=$(pidof auditd); then
@@ -324,6 +374,12 @@ chmod 600 "$tmp/conf/auditd.conf"
 
 bash "$SCENARIOS" setup || die "scenario setup failed"
 scenario_list=$(bash "$SCENARIOS" list) || die "cannot list the scenarios"
+if [ -n "$only" ]; then
+	for s in ${only//,/ }; do
+		printf '%s\n' "$scenario_list" | grep -qx -- "$s" || die "--only: no scenario '$s' in $SCENARIOS"
+	done
+	scenario_list=${only//,/ }
+fi
 
 auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 &
 daemon_pid=$!
@@ -399,9 +455,14 @@ awk -v b="$begin" -v e="$end" '
 	match($0, /msg=audit\([0-9.]+:[0-9]+\)/) {
 		s = substr($0, RSTART + 10, RLENGTH - 11); sub(/^[^:]*:/, "", s); s += 0
 		if (s > b + 0 && s < e + 0 && $0 !~ /^type=DAEMON_/) print
-	}' "$log" >"$output.tmp" || die "cannot write $output.tmp"
+	}' "$log" >"$tmp/events.log" || die "cannot write $tmp/events.log"
+case "$output" in
+*.xz) xz -9e -c "$tmp/events.log" >"$output.tmp" || die "cannot write $output.tmp" ;;
+*) cp "$tmp/events.log" "$output.tmp" || die "cannot write $output.tmp" ;;
+esac
 mv "$output.tmp" "$output" || die "cannot write $output"
 chmod 644 "$output"
-printf 'capture.sh: wrote %s (%s, fork %s): %d lines\n' "$output" "$format" \
-	"$([ "$with_fork" = 1 ] && echo on || echo off)" "$(wc -l <"$output")"
+printf 'capture.sh: wrote %s (%s, fork %s, set %s%s): %d lines, %d bytes\n' "$output" "$format" \
+	"$([ "$with_fork" = 1 ] && echo on || echo off)" "$set_name" "${only:+, only $only}" \
+	"$(wc -l <"$tmp/events.log")" "$(stat -c %s "$output")"
 verify "$output"

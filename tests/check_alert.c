@@ -47,7 +47,7 @@ static void setup(void)
 	ex.proc.pid = 2223;
 	ex.proc.executable = S("/usr/sbin/lsmod");
 	ex.proc.name = S("lsmod");
-	ex.proc.args = (struct kme_args){ args, 1, false };
+	ex.proc.args = (struct kme_args){ .v = args, .n = 1 };
 	ex.proc.cwd = S("/root");
 	ex.ppid = 2203;
 	ex.uid = ex.euid = ex.gid = ex.egid = 0;
@@ -60,7 +60,7 @@ static void setup(void)
 	ex.parent.pid = 2203;
 	ex.parent.executable = S("/usr/bin/bash");
 	ex.parent.name = S("bash");
-	ex.parent.args = (struct kme_args){ pargs, 1, false };
+	ex.parent.args = (struct kme_args){ .v = pargs, .n = 1 };
 	ex.parent_source = KME_PARENT_AUDIT;
 
 	memset(&term, 0, sizeof(term));
@@ -359,7 +359,7 @@ START_TEST(test_json_parent_without_args_omits_arg_fields)
 {
 	yajl_val d;
 
-	ex.parent.args = (struct kme_args){ NULL, 0, false };
+	ex.parent.args = (struct kme_args){ .v = NULL, .n = 0 };
 	ex.parent_source = KME_PARENT_PROCFS;
 	d = render(&seen);
 	ck_assert_str_eq(str_at(d, "process.parent.executable"), "/usr/bin/bash");

@@ -12,12 +12,14 @@
 
 #include "assemble.h"
 #include "buf.h"
+#include "execargs.h"
 #include "execevent.h"
 
 /* ---- harness: feed lines, copy every built event out ------------------ */
 
 #define MAX_EV 8
 #define KEEP_ARGS 16
+#define MAX_WATCH 4
 
 struct cstr {
 	bool present;
@@ -33,8 +35,10 @@ struct got_ev {
 	bool has_syscall, malformed, success;
 	int32_t pid, ppid, fork_child, proc_pid, exec_ppid;
 	struct cstr executable, name, cwd, node, comm, exe, tty, user_name;
-	bool name_is_comm, truncated;
-	size_t nargs;
+	bool name_is_comm, truncated, exe_resolved;
+	size_t nargs, argc;
+	bool watching;        /* the event carried the watch set */
+	bool seen[MAX_WATCH]; /* seen[i]: watch value i was an argument */
 	struct cstr args[KEEP_ARGS];
 	uint32_t uid, euid, gid, egid, auid, ses;
 };
@@ -44,6 +48,8 @@ struct harness {
 	struct as_assembler *a;
 	size_t n;
 	struct got_ev ev[MAX_EV];
+	struct kme_str watch[MAX_WATCH];
+	struct kme_argset set;
 };
 
 static struct cstr copy_str(struct kme_str s)
@@ -106,7 +112,13 @@ static void on_event(void *arg, auparse_state_t *au)
 	g->tty = copy_str(ev.exec.tty);
 	g->user_name = copy_str(ev.exec.user_name);
 	g->truncated = ev.exec.proc.args.truncated;
+	g->exe_resolved = ev.exec.proc.exe_resolved;
 	g->nargs = ev.exec.proc.args.n;
+	g->argc = kme_args_count(&ev.exec.proc.args);
+	g->watching = ev.exec.proc.args.watched == &h->set &&
+		      ev.exec.proc.args.seen != NULL;
+	for (i = 0; g->watching && i < h->set.n && i < MAX_WATCH; i++)
+		g->seen[i] = ev.exec.proc.args.seen[i];
 	for (i = 0; i < ev.exec.proc.args.n && i < KEEP_ARGS; i++)
 		g->args[i] = copy_str(ev.exec.proc.args.v[i]);
 	g->uid = ev.exec.uid;
@@ -127,6 +139,22 @@ static struct harness *h_new(void)
 	ck_assert_msg(h->b != NULL, "ev_builder_new: %s", err.msg);
 	h->a = as_new(on_event, h, &err);
 	ck_assert_msg(h->a != NULL, "as_new: %s", err.msg);
+	return h;
+}
+
+/* Watch these values (as the engine watches the rule's argument values). */
+static struct harness *h_new_watching(const char *const *values, size_t n)
+{
+	struct kme_err err = { "" };
+	struct harness *h = h_new();
+	size_t i;
+
+	ck_assert_uint_le(n, MAX_WATCH);
+	for (i = 0; i < n; i++)
+		h->watch[i] = (struct kme_str){ values[i], strlen(values[i]) };
+	h->set = (struct kme_argset){ h->watch, n };
+	ck_assert_msg(ev_builder_watch(h->b, &h->set, &err) == 0,
+		      "ev_builder_watch: %s", err.msg);
 	return h;
 }
 
@@ -334,7 +362,7 @@ START_TEST(test_relative_path_is_made_absolute_with_cwd)
 }
 END_TEST
 
-START_TEST(test_dotdot_relative_path_is_normalised)
+START_TEST(test_dotdot_relative_path_is_joined_not_collapsed)
 {
 	static const char in[] =
 		SYSCALL_LSMOD
@@ -345,12 +373,15 @@ START_TEST(test_dotdot_relative_path_is_normalised)
 	struct harness *h = h_new();
 	struct got_ev *g = one_event(h, in);
 
-	ck_assert_cstr(g->executable, "/usr/sbin/lsmod");
+	/* /usr/bin could be a symlink: /usr/bin/.. is not /usr as text. */
+	ck_assert_cstr(g->executable, "/usr/bin/../sbin/lsmod");
+	ck_assert_cstr(g->name, "lsmod");
+	ck_assert(!g->exe_resolved);
 	h_free(h);
 }
 END_TEST
 
-START_TEST(test_absolute_path_with_dots_is_normalised_lexically)
+START_TEST(test_absolute_path_with_dots_is_kept_as_given)
 {
 	static const char in[] =
 		SYSCALL_LSMOD
@@ -361,7 +392,192 @@ START_TEST(test_absolute_path_with_dots_is_normalised_lexically)
 	struct harness *h = h_new();
 	struct got_ev *g = one_event(h, in);
 
-	ck_assert_cstr(g->executable, "/usr/sbin/lsmod");
+	ck_assert_cstr(g->executable, "//usr/./lib/../sbin//lsmod");
+	ck_assert_cstr(g->name, "lsmod");
+	h_free(h);
+}
+END_TEST
+
+/* Records of tests/data/fidelity-raw.log (scenario 21-dotdot): t/s is a
+ * symlink to e/f/g/h, so the kernel ran t/e/f/g/lsmod; "t/lsmod", the text
+ * collapse, does not exist. */
+START_TEST(test_dotdot_after_a_symlinked_directory_stays_as_executed)
+{
+	static const char in[] =
+		"type=SYSCALL msg=audit(1795992380.504:68077): arch=c000003e syscall=59 success=yes e"
+		"xit=0 a0=55fd780e8940 a1=55fd780e8968 a2=55fda2c5dc88 a3=8 items=2 ppid=7301 pid=730"
+		"3 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 co"
+		"mm=\"lsmod\" exe=\"/usr/bin/kmod\" key=\"kme\"\n"
+		"type=BPRM_FCAPS msg=audit(1795992380.504:68077): fver=0 fp=0 fi=0 fe=0 old_pp=000001"
+		"fffeffffff old_pi=0 old_pe=000001fffeffffff old_pa=0 pp=000001fffeffffff pi=0 pe=000"
+		"001fffeffffff pa=0 frootid=0\n"
+		"type=EXECVE msg=audit(1795992380.504:68077): argc=1 a0=\"t/s/../lsmod\"\n"
+		"type=CWD msg=audit(1795992380.504:68077): cwd=\"/tmp/kme-scenario/21-dotdot\"\n"
+		"type=PATH msg=audit(1795992380.504:68077): item=0 name=\"t/s/../lsmod\" inode=10977287"
+		" dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 c"
+		"ap_fe=0 cap_fver=0 cap_frootid=0\n"
+		"type=PATH msg=audit(1795992380.504:68077): item=1 name=\"/lib64/ld-linux-x86-64.so.2\""
+		" inode=332383 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp"
+		"=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n"
+		"type=PROCTITLE msg=audit(1795992380.504:68077): proctitle=\"t/s/../lsmod\"\n";
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_cstr(g->executable, "/tmp/kme-scenario/21-dotdot/t/s/../lsmod");
+	ck_assert_cstr(g->name, "lsmod");
+	ck_assert(!g->malformed);
+	h_free(h);
+}
+END_TEST
+
+/* The dpkg-exclusion forgery of fidelity-raw.log (21-dotdot): a user's
+ * script reached through five '..' after the symlink. As text, the path
+ * collapses into /var/lib/dpkg/info/linux-modules-9-generic.postinst. */
+START_TEST(test_dotdot_never_moves_a_path_into_the_dpkg_directory)
+{
+	static const char in[] =
+		"type=SYSCALL msg=audit(1795992380.524:68078): arch=c000003e syscall=59 success=yes e"
+		"xit=0 a0=5627f7dadde0 a1=5627f7dad9b0 a2=5627f7daca60 a3=a44549d24c2cf15f items=3 pp"
+		"id=7299 pid=7304 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty="
+		"(none) ses=1 comm=\"linux-modules-9\" exe=\"/usr/bin/dash\" key=\"kme\"\n"
+		"type=BPRM_FCAPS msg=audit(1795992380.524:68078): fver=0 fp=0 fi=0 fe=0 old_pp=000001"
+		"fffeffffff old_pi=0 old_pe=000001fffeffffff old_pa=0 pp=000001fffeffffff pi=0 pe=000"
+		"001fffeffffff pa=0 frootid=0\n"
+		"type=EXECVE msg=audit(1795992380.524:68078): argc=3 a0=\"/bin/sh\" a1=\"/tmp/kme-scenar"
+		"io/21-dotdot/t/s/../../../../../var/lib/dpkg/info/linux-modules-9-generic.postinst\" "
+		"a2=\"configure\"\n"
+		"type=CWD msg=audit(1795992380.524:68078): cwd=\"/tmp/kme-scenario/21-dotdot\"\n"
+		"type=PATH msg=audit(1795992380.524:68078): item=0 name=\"/tmp/kme-scenario/21-dotdot/"
+		"t/s/../../../../../var/lib/dpkg/info/linux-modules-9-generic.postinst\" inode=1096157"
+		"1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 "
+		"cap_fe=0 cap_fver=0 cap_frootid=0\n"
+		"type=PATH msg=audit(1795992380.524:68078): item=1 name=\"/bin/sh\" inode=247230 dev=fe"
+		":00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0"
+		" cap_fver=0 cap_frootid=0\n"
+		"type=PATH msg=audit(1795992380.524:68078): item=2 name=\"/lib64/ld-linux-x86-64.so.2\""
+		" inode=332383 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp"
+		"=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n"
+		"type=PROCTITLE msg=audit(1795992380.524:68078): proctitle=2F62696E2F7368002F746D702F"
+		"6B6D652D7363656E6172696F2F32312D646F74646F742F742F732F2E2E2F2E2E2F2E2E2F2E2E2F2E2E2F"
+		"7661722F6C69622F64706B672F696E666F2F6C696E75782D6D6F64756C65732D392D67656E657269632E"
+		"706F7374696E737400636F6E666967757265\n";
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_cstr(g->executable, "/tmp/kme-scenario/21-dotdot/t/s/../../../../../"
+		       "var/lib/dpkg/info/linux-modules-9-generic.postinst");
+	ck_assert_cstr(g->name, "linux-modules-9-generic.postinst");
+	h_free(h);
+}
+END_TEST
+
+/* A CWD beyond PATH_MAX: the kernel logs cwd="<too_long>" (fidelity-raw.log,
+ * 22-too-long). The name is still the basename of PATH item 0; the
+ * executable cannot be made absolute and falls back to exe. */
+START_TEST(test_too_long_cwd_keeps_the_name_and_falls_back_to_exe)
+{
+	static const char in[] =
+		"type=SYSCALL msg=audit(1795992380.572:68082): arch=c000003e syscall=59 success=yes e"
+		"xit=0 a0=564f5c9879c0 a1=564f5c987d80 a2=564f5c98cc90 a3=b42423239529bbdd items=2 pp"
+		"id=7307 pid=7308 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty="
+		"(none) ses=1 comm=\"lsmod\" exe=\"/usr/bin/kmod\" key=\"kme\"\n"
+		"type=BPRM_FCAPS msg=audit(1795992380.572:68082): fver=0 fp=0 fi=0 fe=0 old_pp=000001"
+		"fffeffffff old_pi=0 old_pe=000001fffeffffff old_pa=0 pp=000001fffeffffff pi=0 pe=000"
+		"001fffeffffff pa=0 frootid=0\n"
+		"type=EXECVE msg=audit(1795992380.572:68082): argc=1 a0=\"./lsmod\"\n"
+		"type=CWD msg=audit(1795992380.572:68082): cwd=\"<too_long>\"\n"
+		"type=PATH msg=audit(1795992380.572:68082): item=0 name=\"./lsmod\" inode=10977287 dev="
+		"fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe"
+		"=0 cap_fver=0 cap_frootid=0\n"
+		"type=PATH msg=audit(1795992380.572:68082): item=1 name=\"/lib64/ld-linux-x86-64.so.2\""
+		" inode=332383 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp"
+		"=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n"
+		"type=PROCTITLE msg=audit(1795992380.572:68082): proctitle=\"./lsmod\"\n";
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_cstr(g->name, "lsmod");
+	ck_assert(!g->name_is_comm);
+	ck_assert_cstr(g->executable, "/usr/bin/kmod");
+	ck_assert(g->exe_resolved);
+	ck_assert_cstr(g->cwd, "<too_long>");
+	ck_assert(!g->malformed);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_too_long_cwd_script_is_named_after_the_script)
+{
+	static const char in[] =
+		"type=SYSCALL msg=audit(1795992380.608:68085): arch=c000003e syscall=59 success=yes e"
+		"xit=0 a0=564f5c9879c0 a1=564f5c988140 a2=564f5c98cc90 a3=b42423239529bbdd items=3 pp"
+		"id=7307 pid=7311 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty="
+		"(none) ses=1 comm=\"dkms\" exe=\"/usr/bin/dash\" key=\"kme\"\n"
+		"type=BPRM_FCAPS msg=audit(1795992380.608:68085): fver=0 fp=0 fi=0 fe=0 old_pp=000001"
+		"fffeffffff old_pi=0 old_pe=000001fffeffffff old_pa=0 pp=000001fffeffffff pi=0 pe=000"
+		"001fffeffffff pa=0 frootid=0\n"
+		"type=EXECVE msg=audit(1795992380.608:68085): argc=2 a0=\"/bin/sh\" a1=\"./dkms\"\n"
+		"type=CWD msg=audit(1795992380.608:68085): cwd=\"<too_long>\"\n"
+		"type=PATH msg=audit(1795992380.608:68085): item=0 name=\"./dkms\" inode=10961597 dev=f"
+		"e:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe="
+		"0 cap_fver=0 cap_frootid=0\n"
+		"type=PATH msg=audit(1795992380.608:68085): item=1 name=\"/bin/sh\" inode=247230 dev=fe"
+		":00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0"
+		" cap_fver=0 cap_frootid=0\n"
+		"type=PATH msg=audit(1795992380.608:68085): item=2 name=\"/lib64/ld-linux-x86-64.so.2\""
+		" inode=332383 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp"
+		"=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n"
+		"type=PROCTITLE msg=audit(1795992380.608:68085): proctitle=2F62696E2F7368002E2F646B6D"
+		"73\n";
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_cstr(g->name, "dkms");
+	ck_assert_cstr(g->executable, "/usr/bin/dash");
+	ck_assert(g->exe_resolved);
+	h_free(h);
+}
+END_TEST
+
+/* Found by fuzz_records under ASan: the CWD and the PATH name are stored in
+ * the builder's buffer, and joining them there must not move them while they
+ * are read. Long enough to make the buffer grow during the join. */
+START_TEST(test_long_cwd_and_relative_name_are_joined_whole)
+{
+	char cwd[3101], line[3300], want[3200];
+	struct harness *h = h_new();
+	struct got_ev *g;
+
+	memset(cwd, 'c', sizeof(cwd) - 1);
+	cwd[0] = '/';
+	cwd[sizeof(cwd) - 1] = '\0';
+	h_feed(h, SYSCALL_LSMOD EXECVE("argc=1 a0=\"lsmod\""));
+	snprintf(line, sizeof(line), HDR("CWD") "cwd=\"%s\"", cwd);
+	as_line(h->a, line, strlen(line));
+	h_feed(h, PATH("0", "\"sub/lsmod\"") PROCTITLE("\"x\""));
+	as_flush(h->a);
+	ck_assert_uint_eq(h->n, 1);
+	g = &h->ev[0];
+	snprintf(want, sizeof(want), "%s/sub/lsmod", cwd);
+	ck_assert(g->executable.present);
+	ck_assert_str_eq(g->executable.p, want);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_relative_path_without_cwd_record_falls_back_to_exe_keeps_name)
+{
+	static const char in[] =
+		SYSCALL_LSMOD
+		EXECVE("argc=1 a0=\"lsmod\"")
+		PATH("0", "\"sbin/lsmod\"")
+		PROCTITLE("\"x\"");
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_cstr(g->executable, "/usr/bin/kmod");
+	ck_assert_cstr(g->name, "lsmod");
+	ck_assert(g->exe_resolved);
 	h_free(h);
 }
 END_TEST
@@ -872,7 +1088,7 @@ START_TEST(test_absurd_argc_is_bounded_and_malformed)
 	struct got_ev *g = one_event(h, in);
 
 	ck_assert_double_lt(now_s() - t0, 2.0);
-	ck_assert_uint_le(g->nargs, EV_MAX_ARGS);
+	ck_assert_uint_le(g->nargs, EA_MAX_ARGS);
 	ck_assert_cstr(g->args[0], "lsmod");
 	ck_assert_cstr(g->args[1], "-v");
 	/* 4294967293 arguments are missing: an inconsistency, not just a bound. */
@@ -884,7 +1100,7 @@ END_TEST
 START_TEST(test_args_beyond_the_byte_bound_are_truncated_not_malformed)
 {
 	/* 1200 arguments of 3750 bytes (hex in the record, one EXECVE record
-	 * each, as the kernel splits them): 4.5 MB > EV_MAX_BYTES. */
+	 * each, as the kernel splits them): 4.5 MB > EA_MAX_BYTES. */
 	enum { NARGS = 1200, ARGBYTES = 3750 };
 	struct harness *h = h_new();
 	char *line = malloc(256 + 2 * ARGBYTES);
@@ -921,12 +1137,12 @@ END_TEST
 
 START_TEST(test_args_filling_the_byte_bound_exactly_keep_the_executable)
 {
-	/* A hostile argv sized so the decoded strings fill EV_MAX_BYTES to the
+	/* A hostile argv sized so the decoded strings fill EA_MAX_BYTES to the
 	 * last byte (comm "lsmod" and exe "/usr/bin/kmod" take 6 + 14 bytes
 	 * with their NULs, each argument len + 1): nothing is left for the
 	 * cwd and PATH that come after the EXECVE records. */
 	enum { ARGBYTES = 3750 };
-	size_t room = EV_MAX_BYTES - 6 - 14;
+	size_t room = EA_MAX_BYTES - 6 - 14;
 	size_t full = room / (ARGBYTES + 1), last = room % (ARGBYTES + 1) - 1;
 	struct harness *h = h_new();
 	char *line = malloc(256 + 2 * ARGBYTES);
@@ -992,6 +1208,198 @@ START_TEST(test_builder_is_reused_across_events)
 	ck_assert_cstr(h->ev[1].args[1], "ext4");
 	ck_assert(!h->ev[1].cwd.present); /* nothing leaks from event 1 */
 	ck_assert_int_eq(h->ev[1].pid, 99);
+	h_free(h);
+}
+END_TEST
+
+/* ---- argument conditions see every argument (execargs.h) -------------- */
+
+static const char *const rule_values[] = { "list", "--all", "-a" };
+
+/* Feed EXECVE records carrying argv as the kernel writes them: argc first,
+ * then a0.. in order, a new record when one would pass ~7500 bytes. args[i]
+ * for i < nfixed, else filler, for n arguments in all. */
+static void feed_argv(struct harness *h, const char *const *fixed, size_t nfixed,
+		      const char *filler, size_t n, const char *last)
+{
+	char *line = malloc(8192);
+	size_t len = 0, i;
+
+	ck_assert_ptr_nonnull(line);
+	len = (size_t)snprintf(line, 8192, HDR("EXECVE") "argc=%zu", n);
+	for (i = 0; i < n; i++) {
+		const char *v = i < nfixed ? fixed[i] : (i == n - 1 && last) ? last : filler;
+		char field[64];
+		int m = snprintf(field, sizeof(field), " a%zu=\"%s\"", i, v);
+
+		if (len + (size_t)m > 7500) {
+			as_line(h->a, line, len);
+			len = (size_t)snprintf(line, 8192, HDR("EXECVE"));
+			memmove(field, field + 1, (size_t)m); /* no leading space */
+			m--;
+		}
+		memcpy(line + len, field, (size_t)m);
+		len += (size_t)m;
+	}
+	as_line(h->a, line, len);
+	free(line);
+}
+
+START_TEST(test_watched_value_beyond_the_stored_arguments_is_seen)
+{
+	/* kmod x x ... list with more arguments than are stored: the
+	 * 270,000-argument evasion of tests/data/fidelity-args-raw.log.xz. */
+	static const char *const fixed[] = { "kmod" };
+	size_t n = EA_MAX_ARGS + 10;
+	struct harness *h = h_new_watching(rule_values, 3);
+	struct got_ev *g;
+
+	h_feed(h, SYSCALL_F("59 exit=0", "yes", "1", IDS_ROOT, "(none)", "\"kmod\"",
+			    "\"/usr/bin/kmod\""));
+	feed_argv(h, fixed, 1, "x", n, "list");
+	h_feed(h, CWD("\"/tmp\"") PATH("0", "\"/usr/bin/kmod\"") PROCTITLE("\"kmod\""));
+	as_flush(h->a);
+	ck_assert_uint_eq(h->n, 1);
+	g = &h->ev[0];
+	ck_assert(!g->malformed);
+	ck_assert(g->truncated);                 /* stored: bounded, flagged */
+	ck_assert_uint_eq(g->nargs, EA_MAX_ARGS);
+	ck_assert_uint_eq(g->argc, n);           /* the real count is kept */
+	ck_assert(g->watching);
+	ck_assert(g->seen[0]);                   /* "list" */
+	ck_assert(!g->seen[1] && !g->seen[2]);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_watched_value_beyond_the_byte_bound_is_seen)
+{
+	/* Arguments of 3750 bytes fill EA_MAX_BYTES; -a comes after. */
+	enum { NARGS = 1200, ARGBYTES = 3750 };
+	struct harness *h = h_new_watching(rule_values, 3);
+	char *line = malloc(256 + 2 * ARGBYTES);
+	struct got_ev *g;
+	size_t i, n;
+
+	ck_assert_ptr_nonnull(line);
+	h_feed(h, SYSCALL_F("59 exit=0", "yes", "1", IDS_ROOT, "(none)", "\"depmod\"",
+			    "\"/usr/bin/kmod\""));
+	for (i = 0; i < NARGS; i++) {
+		n = (size_t)snprintf(line, 256, HDR("EXECVE") "%sa%zu=",
+				     i == 0 ? "argc=1201 " : "", i);
+		memset(line + n, '6', 2 * ARGBYTES);
+		as_line(h->a, line, n + 2 * ARGBYTES);
+	}
+	h_feed(h, EXECVE("a1200=\"-a\"")
+		  CWD("\"/tmp\"") PATH("0", "\"/usr/sbin/depmod\"") PROCTITLE("\"x\""));
+	as_flush(h->a);
+	g = &h->ev[0];
+	ck_assert(g->truncated);
+	ck_assert(!g->malformed);
+	ck_assert_uint_eq(g->argc, 1201);
+	ck_assert(g->seen[2]); /* "-a" */
+	ck_assert(!g->seen[0]);
+	free(line);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_watched_values_are_seen_in_hex_and_quoted_forms)
+{
+	static const char in[] =
+		SYSCALL_LSMOD
+		EXECVE("argc=3 a0=\"depmod\" a1=6C697374 a2=\"--all\"")
+		PATH("0", "\"/usr/sbin/depmod\"")
+		PROCTITLE("\"x\"");
+	struct harness *h = h_new_watching(rule_values, 3);
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert(g->seen[0] && g->seen[1] && !g->seen[2]);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_watched_value_split_into_pieces_is_seen)
+{
+	/* The kernel splits only long arguments, but nothing here depends on
+	 * length: pieces are compared as they come, across records. */
+	static const char in[] =
+		SYSCALL_LSMOD
+		EXECVE("argc=2 a0=\"kmod\" a1_len=8 a1[0]=6C69")
+		EXECVE("a1[1]=7374")
+		PATH("0", "\"/usr/bin/kmod\"")
+		PROCTITLE("\"x\"");
+	struct harness *h = h_new_watching(rule_values, 3);
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert(!g->malformed);
+	ck_assert_cstr(g->args[1], "list");
+	ck_assert(g->seen[0]);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_watched_value_is_matched_whole_never_as_a_prefix)
+{
+	static const char in[] =
+		SYSCALL_LSMOD
+		EXECVE("argc=6 a0=\"kmod\" a1=\"listx\" a2=\"lis\" a3=\"List\" "
+		       "a4_len=10 a4[0]=6C697374 a4[1]=78 a5=\"-an\"")
+		PATH("0", "\"/usr/bin/kmod\"")
+		PROCTITLE("\"x\"");
+	struct harness *h = h_new_watching(rule_values, 3);
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert(g->watching);
+	ck_assert(!g->seen[0] && !g->seen[1] && !g->seen[2]);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_watch_flags_start_clear_for_each_event)
+{
+	static const char second[] =
+		"type=SYSCALL msg=audit(1795728868.000:7): arch=c000003e syscall=59 success=yes "
+		"exit=0 a0=1 items=1 ppid=1 pid=99 uid=0 comm=\"kmod\" exe=\"/usr/bin/kmod\"\n"
+		"type=EXECVE msg=audit(1795728868.000:7): argc=2 a0=\"kmod\" a1=\"help\"\n"
+		"type=PATH msg=audit(1795728868.000:7): item=0 name=\"/usr/bin/kmod\"\n"
+		"type=PROCTITLE msg=audit(1795728868.000:7): proctitle=\"x\"\n";
+	struct harness *h = h_new_watching(rule_values, 3);
+
+	h_feed(h, SYSCALL_LSMOD EXECVE("argc=2 a0=\"kmod\" a1=\"list\"")
+		  PATH("0", "\"/usr/bin/kmod\"") PROCTITLE("\"x\""));
+	h_feed(h, second);
+	as_flush(h->a);
+	ck_assert_uint_eq(h->n, 2);
+	ck_assert(h->ev[0].seen[0]);
+	ck_assert(!h->ev[1].seen[0]);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_without_a_watch_set_nothing_is_claimed_seen)
+{
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, lsmod_event);
+
+	ck_assert(!g->watching);
+	ck_assert_uint_eq(g->argc, 1);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_argc_is_what_the_kernel_logged_when_fewer_arguments_came)
+{
+	static const char in[] =
+		SYSCALL_LSMOD
+		EXECVE("argc=5 a0=\"lsmod\" a1=\"-v\"")
+		PROCTITLE("\"x\"");
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert(g->malformed);
+	ck_assert_uint_eq(g->nargs, 2); /* never invented */
+	ck_assert_uint_eq(g->argc, 5);  /* never made up either */
 	h_free(h);
 }
 END_TEST
@@ -1412,7 +1820,7 @@ START_TEST(test_interleaved_events_both_decode)
 }
 END_TEST
 
-/* ---- ev_decode_value / ev_normalize_path ------------------------------- */
+/* ---- ea_decode_value / ev_join_path ------------------------------------ */
 
 static struct kme_buf dbuf;
 
@@ -1420,7 +1828,7 @@ static int decode(const char *raw)
 {
 	buf_free(&dbuf);
 	buf_init(&dbuf, 64);
-	return ev_decode_value(raw, &dbuf);
+	return ea_decode_value(raw, &dbuf);
 }
 
 START_TEST(test_decode_quoted_value)
@@ -1479,8 +1887,8 @@ START_TEST(test_decode_appends_to_existing_content)
 {
 	buf_init(&dbuf, 64);
 	ck_assert_int_eq(buf_puts(&dbuf, "pre:"), 0);
-	ck_assert_int_eq(ev_decode_value("6869", &dbuf), 0);
-	ck_assert_int_eq(ev_decode_value("\"!\"", &dbuf), 0);
+	ck_assert_int_eq(ea_decode_value("6869", &dbuf), 0);
+	ck_assert_int_eq(ea_decode_value("\"!\"", &dbuf), 0);
 	ck_assert_str_eq(dbuf.p, "pre:hi!");
 	buf_free(&dbuf);
 }
@@ -1491,86 +1899,79 @@ START_TEST(test_decode_respects_the_buffer_bound)
 	struct kme_buf b;
 
 	buf_init(&b, 4);
-	ck_assert_int_lt(ev_decode_value("3031323334353637", &b), 0);
+	ck_assert_int_lt(ea_decode_value("3031323334353637", &b), 0);
 	ck_assert_uint_le(b.len, 4);
 	ck_assert(b.overflow);
 	buf_free(&b);
 	buf_init(&b, 4);
-	ck_assert_int_lt(ev_decode_value("\"0123456\"", &b), 0);
+	ck_assert_int_lt(ea_decode_value("\"0123456\"", &b), 0);
 	ck_assert_uint_le(b.len, 4);
 	buf_free(&b);
 }
 END_TEST
 
-static const char *norm(const char *path)
+static const char *join(const char *dir, const char *name)
 {
 	buf_free(&dbuf);
 	buf_init(&dbuf, 256);
-	ck_assert_int_eq(ev_normalize_path(path, strlen(path), &dbuf), 0);
+	ck_assert_int_eq(ev_join_path((struct kme_str){ dir, strlen(dir) },
+				      (struct kme_str){ name, strlen(name) }, &dbuf), 0);
 	return dbuf.p;
 }
 
-START_TEST(test_normalize_dotdot_at_root_stays_at_root)
+START_TEST(test_join_puts_one_slash_between)
 {
-	ck_assert_str_eq(norm("/.."), "/");
-	ck_assert_str_eq(norm("/../.."), "/");
-	ck_assert_str_eq(norm("/a/b/../../../c"), "/c");
+	ck_assert_str_eq(join("/usr/sbin", "lsmod"), "/usr/sbin/lsmod");
+	ck_assert_str_eq(join("/", "lsmod"), "/lsmod");
+	ck_assert_str_eq(join("/usr/sbin/", "lsmod"), "/usr/sbin/lsmod");
 	buf_free(&dbuf);
 }
 END_TEST
 
-START_TEST(test_normalize_collapses_slashes_and_drops_trailing)
+START_TEST(test_join_drops_leading_dot_slashes_only)
 {
-	ck_assert_str_eq(norm("//a//b/"), "/a/b");
-	ck_assert_str_eq(norm("/"), "/");
-	ck_assert_str_eq(norm("///"), "/");
+	ck_assert_str_eq(join("/usr/sbin", "./lsmod"), "/usr/sbin/lsmod");
+	ck_assert_str_eq(join("/usr/sbin", "././lsmod"), "/usr/sbin/lsmod");
+	ck_assert_str_eq(join("/d", "./a/./b"), "/d/a/./b");
+	/* ".//x" and "./" keep their dot: dropping it would leave "/x". */
+	ck_assert_str_eq(join("/d", ".//x"), "/d/.//x");
+	ck_assert_str_eq(join("/d", "./"), "/d/./");
+	ck_assert_str_eq(join("/d", ".lsmod"), "/d/.lsmod");
 	buf_free(&dbuf);
 }
 END_TEST
 
-START_TEST(test_normalize_dot_and_dotdot)
+START_TEST(test_join_never_collapses_dotdot_or_slashes)
 {
-	ck_assert_str_eq(norm("/a/./b/../c"), "/a/c");
-	ck_assert_str_eq(norm("/usr/sbin/."), "/usr/sbin");
-	ck_assert_str_eq(norm("/usr/sbin/.."), "/usr");
+	ck_assert_str_eq(join("/tmp/d", "t/s/../lsmod"), "/tmp/d/t/s/../lsmod");
+	ck_assert_str_eq(join("/a", "../../../var/lib/dpkg/info/x.postinst"),
+			 "/a/../../../var/lib/dpkg/info/x.postinst");
+	ck_assert_str_eq(join("/a//b", "c//d"), "/a//b/c//d");
 	buf_free(&dbuf);
 }
 END_TEST
 
-START_TEST(test_normalize_keeps_names_that_only_start_with_dots)
-{
-	ck_assert_str_eq(norm("/a/.../b"), "/a/.../b");
-	ck_assert_str_eq(norm("/a/..b/.c"), "/a/..b/.c");
-	buf_free(&dbuf);
-}
-END_TEST
-
-START_TEST(test_normalize_uses_length_not_nul)
+START_TEST(test_join_uses_lengths_and_appends)
 {
 	buf_init(&dbuf, 256);
-	ck_assert_int_eq(ev_normalize_path("/usr/sbinXXXX", 9, &dbuf), 0);
-	ck_assert_str_eq(dbuf.p, "/usr/sbin");
+	ck_assert_int_eq(buf_puts(&dbuf, "keep:"), 0);
+	ck_assert_int_eq(ev_join_path((struct kme_str){ "/usrXX", 4 },
+				      (struct kme_str){ "binYY", 3 }, &dbuf), 0);
+	ck_assert_str_eq(dbuf.p, "keep:/usr/bin");
 	buf_free(&dbuf);
 }
 END_TEST
 
-START_TEST(test_normalize_appends_and_never_climbs_into_prior_content)
-{
-	buf_init(&dbuf, 256);
-	ck_assert_int_eq(buf_puts(&dbuf, "keep"), 0);
-	ck_assert_int_eq(ev_normalize_path("/../../x", 8, &dbuf), 0);
-	ck_assert_str_eq(dbuf.p, "keep/x");
-	buf_free(&dbuf);
-}
-END_TEST
-
-START_TEST(test_normalize_respects_the_buffer_bound)
+START_TEST(test_join_respects_the_buffer_bound_and_leaves_it_unchanged)
 {
 	struct kme_buf b;
 
 	buf_init(&b, 8);
-	ck_assert_int_lt(ev_normalize_path("/usr/sbin/lsmod", 15, &b), 0);
-	ck_assert_uint_le(b.len, 8);
+	ck_assert_int_eq(buf_puts(&b, "ab"), 0);
+	ck_assert_int_lt(ev_join_path((struct kme_str){ "/usr/sbin", 9 },
+				      (struct kme_str){ "lsmod", 5 }, &b), 0);
+	ck_assert_uint_eq(b.len, 2);
+	ck_assert_str_eq(b.p, "ab");
 	buf_free(&b);
 }
 END_TEST
@@ -1584,6 +1985,7 @@ static Suite *execevent_suite(void)
 	TCase *to = tcase_create("other");
 	TCase *tb = tcase_create("boundaries");
 	TCase *tu = tcase_create("helpers");
+	TCase *tw = tcase_create("watched arguments");
 
 	tcase_add_test(tc, test_lsmod_exec_maps_to_ecs_fields);
 	tcase_add_test(tc, test_executable_is_path_item0_not_the_resolved_exe);
@@ -1591,8 +1993,14 @@ static Suite *execevent_suite(void)
 	tcase_add_test(tc, test_script_executable_is_the_script_not_the_interpreter);
 	tcase_add_test(tc, test_path_item0_is_found_whatever_the_record_order);
 	tcase_add_test(tc, test_relative_path_is_made_absolute_with_cwd);
-	tcase_add_test(tc, test_dotdot_relative_path_is_normalised);
-	tcase_add_test(tc, test_absolute_path_with_dots_is_normalised_lexically);
+	tcase_add_test(tc, test_dotdot_relative_path_is_joined_not_collapsed);
+	tcase_add_test(tc, test_absolute_path_with_dots_is_kept_as_given);
+	tcase_add_test(tc, test_dotdot_after_a_symlinked_directory_stays_as_executed);
+	tcase_add_test(tc, test_dotdot_never_moves_a_path_into_the_dpkg_directory);
+	tcase_add_test(tc, test_too_long_cwd_keeps_the_name_and_falls_back_to_exe);
+	tcase_add_test(tc, test_too_long_cwd_script_is_named_after_the_script);
+	tcase_add_test(tc, test_relative_path_without_cwd_record_falls_back_to_exe_keeps_name);
+	tcase_add_test(tc, test_long_cwd_and_relative_name_are_joined_whole);
 	tcase_add_test(tc, test_missing_path_record_falls_back_to_exe);
 	tcase_add_test(tc, test_null_path_name_falls_back_to_exe);
 	tcase_add_test(tc, test_missing_path_and_exe_fall_back_to_comm_for_name);
@@ -1631,6 +2039,17 @@ static Suite *execevent_suite(void)
 	tcase_set_timeout(ta, 30);
 	suite_add_tcase(s, ta);
 
+	tcase_add_test(tw, test_watched_value_beyond_the_stored_arguments_is_seen);
+	tcase_add_test(tw, test_watched_value_beyond_the_byte_bound_is_seen);
+	tcase_add_test(tw, test_watched_values_are_seen_in_hex_and_quoted_forms);
+	tcase_add_test(tw, test_watched_value_split_into_pieces_is_seen);
+	tcase_add_test(tw, test_watched_value_is_matched_whole_never_as_a_prefix);
+	tcase_add_test(tw, test_watch_flags_start_clear_for_each_event);
+	tcase_add_test(tw, test_without_a_watch_set_nothing_is_claimed_seen);
+	tcase_add_test(tw, test_argc_is_what_the_kernel_logged_when_fewer_arguments_came);
+	tcase_set_timeout(tw, 60);
+	suite_add_tcase(s, tw);
+
 	tcase_add_test(tf, test_hex_comm_and_exe_are_decoded);
 	tcase_add_test(tf, test_ids_session_and_tty_are_parsed);
 	tcase_add_test(tf, test_tty_field_does_not_make_event_malformed);
@@ -1665,13 +2084,11 @@ static Suite *execevent_suite(void)
 	tcase_add_test(tu, test_decode_unexpected_forms_are_kept_and_flagged);
 	tcase_add_test(tu, test_decode_appends_to_existing_content);
 	tcase_add_test(tu, test_decode_respects_the_buffer_bound);
-	tcase_add_test(tu, test_normalize_dotdot_at_root_stays_at_root);
-	tcase_add_test(tu, test_normalize_collapses_slashes_and_drops_trailing);
-	tcase_add_test(tu, test_normalize_dot_and_dotdot);
-	tcase_add_test(tu, test_normalize_keeps_names_that_only_start_with_dots);
-	tcase_add_test(tu, test_normalize_uses_length_not_nul);
-	tcase_add_test(tu, test_normalize_appends_and_never_climbs_into_prior_content);
-	tcase_add_test(tu, test_normalize_respects_the_buffer_bound);
+	tcase_add_test(tu, test_join_puts_one_slash_between);
+	tcase_add_test(tu, test_join_drops_leading_dot_slashes_only);
+	tcase_add_test(tu, test_join_never_collapses_dotdot_or_slashes);
+	tcase_add_test(tu, test_join_uses_lengths_and_appends);
+	tcase_add_test(tu, test_join_respects_the_buffer_bound_and_leaves_it_unchanged);
 	suite_add_tcase(s, tu);
 	return s;
 }

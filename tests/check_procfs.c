@@ -273,10 +273,98 @@ START_TEST(test_relative_script_made_absolute_with_cwd)
 	pid = spawn("./relscript", (char *[]){ "relscript", NULL }, dir, false);
 	read_ready(pid, 2, &p);
 	ck_assert_str_eq(p.args[1], "./relscript");
-	/* Joined with cwd and normalised lexically, as execevent does. */
+	/* Joined with cwd, "./" dropped, as execevent does. */
 	path_in(want, "relscript");
 	ck_assert_str_eq(p.executable, want);
 	ck_assert_str_eq(p.name, "relscript");
+	pf_proc_free(&p);
+}
+END_TEST
+
+/* Remove dir/name/name/... (levels deep) and the file at its bottom, with
+ * *at() calls: no path is ever longer than one name. */
+static void remove_deep(const char *name, int levels, const char *file)
+{
+	int fds[64], i, n = 0;
+
+	fds[n++] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (i = 0; i < levels && i < 63 && fds[n - 1] >= 0; i++) {
+		fds[n] = openat(fds[n - 1], name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		n++;
+	}
+	if (fds[n - 1] >= 0)
+		unlinkat(fds[n - 1], file, 0);
+	for (i = n - 1; i > 0; i--) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		if (fds[i - 1] >= 0)
+			unlinkat(fds[i - 1], name, AT_REMOVEDIR);
+	}
+	if (fds[0] >= 0)
+		close(fds[0]);
+}
+
+/* ./dkms started in a directory deeper than PATH_MAX: /proc/<pid>/cwd
+ * cannot be read, so the executable is the exe link; the name is still the
+ * script's (as execevent names it from the PATH record). */
+START_TEST(test_script_in_cwd_beyond_path_max_is_named_after_the_script)
+{
+	enum { LEVELS = 24, NAMELEN = 200 };
+	char name[NAMELEN + 1], real[PATH_MAX];
+	pid_t parent = getpid(), pid;
+	struct pf_proc p;
+	int i, fds[2], e = 0;
+	ssize_t n;
+
+	memset(name, 'd', NAMELEN);
+	name[NAMELEN] = '\0';
+	ck_assert_ptr_nonnull(realpath("/usr/bin/dash", real));
+	ck_assert_int_lt(nkids, MAX_KIDS);
+	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		setpgid(0, 0);
+		if (chdir(dir) < 0)
+			e = errno;
+		for (i = 0; i < LEVELS && e == 0; i++)
+			if (mkdir(name, 0755) < 0 || chdir(name) < 0)
+				e = errno;
+		if (e == 0) {
+			int fd = open("dkms", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+
+			if (fd < 0 || write(fd, sleeper, sizeof(sleeper) - 1) < 0 ||
+			    close(fd) < 0)
+				e = errno;
+		}
+		if (e == 0) {
+			execl("./dkms", "dkms", (char *)NULL);
+			e = errno;
+		}
+		n = write(fds[1], &e, sizeof(e));
+		(void)n;
+		_exit(127);
+	}
+	kids[nkids++] = pid;
+	setpgid(pid, pid);
+	close(fds[1]);
+	do
+		n = read(fds[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(fds[0]);
+	ck_assert_msg(n == 0, "exec ./dkms in a deep directory: %s", strerror(e));
+	read_ready(pid, 2, &p);
+	/* nftw in the teardown cannot walk paths beyond PATH_MAX: remove the
+	 * tree here, one directory descriptor at a time, before asserting. */
+	remove_deep(name, LEVELS, "dkms");
+	ck_assert_str_eq(p.args[1], "./dkms");
+	ck_assert_str_eq(p.name, "dkms");
+	ck_assert_str_eq(p.executable, real);
+	ck_assert(p.exe_resolved);
 	pf_proc_free(&p);
 }
 END_TEST
@@ -505,7 +593,9 @@ START_TEST(test_fake_script_skips_options_and_joins_cwd)
 }
 END_TEST
 
-START_TEST(test_fake_script_path_normalised_lexically)
+/* Joined to the cwd, never rewritten: '..' may follow a symlinked
+ * directory, and text must not move a path into an exclusion. */
+START_TEST(test_fake_script_path_kept_as_given)
 {
 	struct pf_proc p;
 	struct kme_err err;
@@ -514,15 +604,33 @@ START_TEST(test_fake_script_path_normalised_lexically)
 		  CMD("/bin/sh\0../dpkg/./info//x.postinst\0"),
 		  "/usr/bin/dash", "/var/lib/tmp");
 	ck_assert_msg(pf_read(dir, 304, &p, &err) == 0, "%s", err.msg);
-	ck_assert_str_eq(p.executable, "/var/lib/dpkg/info/x.postinst");
+	ck_assert_str_eq(p.executable, "/var/lib/tmp/../dpkg/./info//x.postinst");
 	ck_assert_str_eq(p.name, "x.postinst");
+	ck_assert(!p.exe_resolved);
 	pf_proc_free(&p);
 }
 END_TEST
 
-/* As execevent: a relative path with no cwd cannot be placed; the image is
- * the best identity left. */
-START_TEST(test_fake_relative_script_without_cwd_uses_exe_link)
+START_TEST(test_fake_dotdot_forgery_is_not_the_dpkg_script)
+{
+	struct pf_proc p;
+	struct kme_err err;
+
+	fake_proc(307, "linux-modules-9", 1, 0,
+		  CMD("/bin/sh\0/tmp/d/t/s/../../../../../var/lib/dpkg/info/"
+		      "linux-modules-9-generic.postinst\0configure\0"),
+		  "/usr/bin/dash", "/tmp/d");
+	ck_assert_msg(pf_read(dir, 307, &p, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(p.executable, "/tmp/d/t/s/../../../../../var/lib/dpkg/info/"
+			 "linux-modules-9-generic.postinst");
+	pf_proc_free(&p);
+}
+END_TEST
+
+/* As execevent: a relative path with no cwd (a cwd beyond PATH_MAX has no
+ * readable link) cannot be placed: the executable is the exe link, the name
+ * is still the script's. */
+START_TEST(test_fake_relative_script_without_cwd_uses_exe_link_keeps_name)
 {
 	struct pf_proc p;
 	struct kme_err err;
@@ -531,23 +639,40 @@ START_TEST(test_fake_relative_script_without_cwd_uses_exe_link)
 		  "/usr/bin/perl", NULL);
 	ck_assert_msg(pf_read(dir, 305, &p, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(p.executable, "/usr/bin/perl");
-	ck_assert_str_eq(p.name, "perl");
+	ck_assert(p.exe_resolved);
+	ck_assert_str_eq(p.name, "job.pl");
 	pf_proc_free(&p);
 }
 END_TEST
 
-/* comm ".." (prctl can set any name) and argv[0] "/a/..": the path
- * normalises to "/", which has no basename. */
-START_TEST(test_fake_path_normalised_to_root_named_by_comm)
+/* ./dkms started in a directory deeper than PATH_MAX (22-too-long of
+ * tests/data/fidelity-raw.log, seen from /proc): dkms, as v211 excludes. */
+START_TEST(test_fake_dkms_in_too_long_cwd_is_named_dkms)
+{
+	struct pf_proc p;
+	struct kme_err err;
+
+	fake_proc(308, "dkms", 1, 0, CMD("/bin/sh\0./dkms\0"), "/usr/bin/dash", NULL);
+	ck_assert_msg(pf_read(dir, 308, &p, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(p.name, "dkms");
+	ck_assert_str_eq(p.executable, "/usr/bin/dash");
+	ck_assert(p.exe_resolved);
+	pf_proc_free(&p);
+}
+END_TEST
+
+/* comm ".." (prctl can set any name) and argv[0] "/a/..": kept as given;
+ * its basename is "..". */
+START_TEST(test_fake_path_with_dotdot_is_kept_and_named_by_its_basename)
 {
 	struct pf_proc p;
 	struct kme_err err;
 
 	fake_proc(306, "..", 1, 0, CMD("/a/..\0"), NULL, NULL);
 	ck_assert_msg(pf_read(dir, 306, &p, &err) == 0, "%s", err.msg);
-	ck_assert_str_eq(p.executable, "/");
+	ck_assert_str_eq(p.executable, "/a/..");
 	ck_assert_str_eq(p.name, "..");
-	ck_assert(p.name_is_comm);
+	ck_assert(!p.name_is_comm);
 	pf_proc_free(&p);
 }
 END_TEST
@@ -612,6 +737,29 @@ START_TEST(test_fake_cmdline_10000_args_truncated)
 		ck_assert_str_eq(p.args[i], "a");
 		ck_assert_uint_eq(p.arg_lens[i], 1);
 	}
+	pf_proc_free(&p);
+}
+END_TEST
+
+/* 300,000 arguments: far more than are stored, all counted (the real argc
+ * for the parent's args_count). */
+START_TEST(test_fake_argc_counts_the_whole_cmdline)
+{
+	size_t n = 300000, len = 2 * n;
+	char *cmd = malloc(len);
+	struct pf_proc p;
+	struct kme_err err;
+	size_t i;
+
+	ck_assert_ptr_nonnull(cmd);
+	for (i = 0; i < len; i += 2)
+		memcpy(cmd + i, "a", 2);
+	fake_proc(18, "a", 1, 0, cmd, len, NULL, NULL);
+	free(cmd);
+	ck_assert_msg(pf_read(dir, 18, &p, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(p.nargs, PF_MAX_ARGS);
+	ck_assert(p.args_truncated);
+	ck_assert_uint_eq(p.argc, n);
 	pf_proc_free(&p);
 }
 END_TEST
@@ -835,6 +983,7 @@ static Suite *procfs_suite(void)
 	tcase_add_test(live, test_script_reports_script_not_interpreter);
 	tcase_add_test(live, test_script_name_longer_than_comm_recovered_from_cmdline);
 	tcase_add_test(live, test_relative_script_made_absolute_with_cwd);
+	tcase_add_test(live, test_script_in_cwd_beyond_path_max_is_named_after_the_script);
 	tcase_add_test(live, test_path_lookup_binary_uses_exe_link);
 	tcase_add_test(live, test_child_ppid_and_start_time);
 	tcase_add_test(live, test_own_process_reads);
@@ -855,9 +1004,12 @@ static Suite *procfs_suite(void)
 	tcase_add_test(fake, test_fake_long_comm_cut_to_15_bytes);
 	tcase_add_test(fake, test_fake_script_skips_options_and_joins_cwd);
 	tcase_add_test(fake, test_fake_script_in_cwd_root_has_one_slash);
-	tcase_add_test(fake, test_fake_script_path_normalised_lexically);
-	tcase_add_test(fake, test_fake_relative_script_without_cwd_uses_exe_link);
-	tcase_add_test(fake, test_fake_path_normalised_to_root_named_by_comm);
+	tcase_add_test(fake, test_fake_script_path_kept_as_given);
+	tcase_add_test(fake, test_fake_dotdot_forgery_is_not_the_dpkg_script);
+	tcase_add_test(fake, test_fake_relative_script_without_cwd_uses_exe_link_keeps_name);
+	tcase_add_test(fake, test_fake_dkms_in_too_long_cwd_is_named_dkms);
+	tcase_add_test(fake, test_fake_path_with_dotdot_is_kept_and_named_by_its_basename);
+	tcase_add_test(fake, test_fake_argc_counts_the_whole_cmdline);
 	tcase_add_test(fake, test_fake_script_beyond_fourth_argument_not_taken);
 	tcase_add_test(fake, test_fake_deleted_binary_is_not_a_script);
 	tcase_add_test(fake, test_fake_cmdline_10000_args_truncated);

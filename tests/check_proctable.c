@@ -1,13 +1,23 @@
-/* check_proctable.c - parents for exec events, in replay (no /proc).
+/* check_proctable.c - parents for exec events.
  *
- * Every table here is made with procroot NULL, so /proc is never read: what
- * the table knows comes from the stream alone.
+ * Every table here but the "live" case's is made with procroot NULL, so /proc
+ * is never read: what the table knows comes from the stream alone (replay).
+ * Times are event times: exec events in seconds (+ msec), fork records in
+ * milliseconds, as the engine passes them.
  */
 #include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "proctable.h"
 
@@ -46,14 +56,17 @@ static void px_set(struct px *p, int32_t pid, int32_t ppid, int64_t sec,
 		p->argv[n] = S(args[n]);
 		n++;
 	}
-	p->ex.proc.args = (struct kme_args){ p->argv, n, false };
+	p->ex.proc.args = (struct kme_args){ .v = p->argv, .n = n };
 	p->ex.parent.pid = -1;
 }
 
 /* The parent as resolved, copied out (the table's strings are borrowed). */
 struct parent {
 	enum kme_parent_source source;
-	int32_t pid;
+	enum kme_parent_note note;
+	int32_t pid, creator;
+	size_t argc;
+	bool exe_resolved;
 	bool has_exe, has_name, truncated;
 	char exe[PT_MAX_PATH + 1], name[PT_MAX_PATH + 1];
 	size_t nargs, arglen[KEEP];
@@ -66,7 +79,11 @@ static void copy_parent(const struct kme_exec *ex, struct parent *out)
 
 	memset(out, 0, sizeof(*out));
 	out->source = ex->parent_source;
+	out->note = ex->parent_note;
+	out->creator = ex->parent_creator;
 	out->pid = ex->parent.pid;
+	out->argc = kme_args_count(&ex->parent.args);
+	out->exe_resolved = ex->parent.exe_resolved;
 	out->has_exe = kme_str_present(ex->parent.executable);
 	out->has_name = kme_str_present(ex->parent.name);
 	if (out->has_exe) {
@@ -96,6 +113,14 @@ static void exec_event(struct pt_table *t, struct px *p, struct parent *out)
 	pt_resolve_parent(t, &p->ex);
 	copy_parent(&p->ex, out ? out : &dummy);
 	pt_record_exec(t, &p->ex);
+}
+
+/* The same at sec.msec. */
+static void px_set_ms(struct px *p, int32_t pid, int32_t ppid, int64_t sec,
+		      uint32_t msec, const char *exe, const char *const *args)
+{
+	px_set(p, pid, ppid, sec, exe, args);
+	p->ex.msec = msec;
 }
 
 /* Record an exec without looking at its parent. */
@@ -197,7 +222,7 @@ START_TEST(test_fork_record_names_the_real_parent_of_a_reparented_child)
 	struct parent p;
 
 	record(t, 300, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 300, 301, 11);
+	pt_record_fork(t, 300, 301, 11, 0);
 	/* 300 exited before 301 exec'd: the kernel now says ppid 1. */
 	parent_of(t, 301, 1, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
@@ -212,7 +237,7 @@ START_TEST(test_fork_of_unknown_parent_then_reparented_names_parent_pid)
 	struct pt_table *t = table(100, 0);
 	struct parent p;
 
-	pt_record_fork(t, 350, 351, 11);
+	pt_record_fork(t, 350, 351, 11, 0);
 	parent_of(t, 351, 1, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
 	ck_assert_int_eq(p.pid, 350);
@@ -253,7 +278,7 @@ START_TEST(test_child_exec_logged_before_parent_fork_keeps_its_identity)
 	/* vfork: the child's exec completes before the parent's vfork returns,
 	 * so its event comes first. */
 	record(t, 501, 500, 11, "/usr/bin/make", make_args);
-	pt_record_fork(t, 500, 501, 11);
+	pt_record_fork(t, 500, 501, 11, 0);
 	parent_of(t, 502, 501, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_int_eq(p.pid, 501);
@@ -269,7 +294,7 @@ START_TEST(test_forked_child_that_never_execs_has_its_parents_identity)
 	struct parent p;
 
 	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 600, 601, 11); /* a subshell */
+	pt_record_fork(t, 600, 601, 11, 0); /* a subshell */
 	parent_of(t, 602, 601, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_int_eq(p.pid, 601);
@@ -407,6 +432,56 @@ START_TEST(test_pid_seen_with_same_or_reaper_parent_is_kept)
 }
 END_TEST
 
+/* From bench/run.sh --fork (the corpus without its fork events): pid 18519
+ * had been /bin/true, a child of xargs 18436, itself a child of 4201; after
+ * pid allocation wrapped, a subshell's lsmod got pid 18519 with ppid 4201.
+ * 4201 is an ancestor of 18436, which once read as "reparented to a
+ * subreaper": the lsmod was given the stale lineage (parent "true"). */
+START_TEST(test_reused_pid_after_a_wrap_without_fork_records_takes_no_stale_lineage)
+{
+	static const char *const xargs_args[] = { "xargs", "-n", "3", "/bin/true", NULL };
+	static const char *const true_args[] = { "/bin/true", "1", NULL };
+	static const char *const lsmod_args[] = { "lsmod", NULL };
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct px a;
+	struct parent p;
+
+	record(t, 4201, 17982, 10, "/usr/bin/bash", bash_args);
+	record(t, 18436, 4201, 11, "/usr/bin/xargs", xargs_args);
+	record(t, 18519, 18436, 11, "/bin/true", true_args);
+	/* Pid allocation runs up to pid_max and wraps. */
+	record(t, 32000, 4201, 12, "/bin/true", true_args);
+	record(t, 300, 4201, 13, "/bin/true", true_args);
+	px_set(&a, 18519, 4201, 14, "/usr/sbin/lsmod", lsmod_args);
+	exec_event(t, &a, &p);
+	ck_assert_int_eq(p.pid, 4201);
+	ck_assert_str_eq(p.exe, "/usr/bin/bash");
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 1);
+	pt_free(t);
+}
+END_TEST
+
+/* With fork records a new process announces itself with one: a parent that
+ * turns into an ancestor is then a reparenting, even after a wrap. */
+START_TEST(test_reparent_to_an_ancestor_after_a_wrap_with_fork_records_is_kept)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+
+	record(t, 40, 1, 10, "/usr/bin/tini", bash_args);
+	record(t, 600, 40, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_record_fork(t, 600, 700, 10, 500);
+	record(t, 32000, 40, 11, "/usr/bin/true", bash_args);
+	record(t, 300, 40, 12, "/usr/bin/true", bash_args);
+	pt_observe(t, 700, 40); /* 600 exited; 40 (an ancestor) adopted 700 */
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 0);
+	pt_free(t);
+}
+END_TEST
+
 START_TEST(test_fork_onto_a_pid_held_by_another_process_replaces_it)
 {
 	static const char *const old_args[] = { "old", NULL };
@@ -416,12 +491,250 @@ START_TEST(test_fork_onto_a_pid_held_by_another_process_replaces_it)
 
 	record(t, 800, 50, 10, "/usr/bin/old", old_args);
 	record(t, 810, 60, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 810, 800, 20); /* 800 was reused */
+	pt_record_fork(t, 810, 800, 20, 0); /* 800 was reused */
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 1);
 	parent_of(t, 801, 800, &p);
 	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
 	pt_free(t);
+}
+END_TEST
+
+/* The pid-reuse case of tests/data/fidelity-fork-raw.log (23-pid-reuse),
+ * with its pids and times: reuse-shell (7870) forks 7871, which execs dkms in
+ * the same millisecond; dkms exits; reuse-shell forks a subshell that gets
+ * pid 7871 again (steered with ns_last_pid) and runs lsmod. */
+START_TEST(test_fork_later_than_the_pids_exec_replaces_a_stale_identity)
+{
+	static const char *const shell_args[] = { "reuse-shell", "-c", "...", NULL };
+	static const char *const dkms_args[] = { "/bin/sh", "/tmp/kme-scenario/bin/dkms", NULL };
+	static const char *const lsmod_args[] = { "lsmod", NULL };
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct px a;
+	struct parent p;
+
+	px_set_ms(&a, 7870, 7869, 1795992390, 608, "/tmp/kme-scenario/bin/reuse-shell", shell_args);
+	exec_event(t, &a, NULL);
+	pt_record_fork(t, 7870, 7871, 1795992390, 616);
+	px_set_ms(&a, 7871, 7870, 1795992390, 616, "/tmp/kme-scenario/bin/dkms", dkms_args);
+	exec_event(t, &a, NULL);
+	px_set_ms(&a, 7872, 7871, 1795992390, 620, "/usr/sbin/lsmod", lsmod_args);
+	exec_event(t, &a, &p);
+	ck_assert_str_eq(p.name, "dkms"); /* dkms's own lsmod: excluded, rightly */
+	/* dkms has exited; the same shell forks again and gets 7871 back. */
+	pt_record_fork(t, 7870, 7871, 1795992390, 764);
+	px_set_ms(&a, 7873, 7871, 1795992390, 816, "/usr/sbin/lsmod", lsmod_args);
+	exec_event(t, &a, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_int_eq(p.pid, 7871);
+	ck_assert_str_eq(p.exe, "/tmp/kme-scenario/bin/reuse-shell");
+	ck_assert_str_eq(p.name, "reuse-shell");
+	ck_assert_int_eq(p.note, KME_PNOTE_FORK_REUSED);
+	ck_assert_int_eq(p.creator, 7870);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 1);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_fork_in_the_same_millisecond_as_the_childs_exec_keeps_the_exec)
+{
+	static const char *const dkms_args[] = { "/bin/sh", "/usr/sbin/dkms", NULL };
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record(t, 700, 50, 10, "/usr/bin/bash", bash_args);
+	/* The audit clock is coarse: the fork (timed at syscall entry) and the
+	 * child's exec can carry the same millisecond. */
+	record(t, 701, 700, 12, "/usr/sbin/dkms", dkms_args);
+	pt_record_fork(t, 700, 701, 12, 0);
+	parent_of(t, 702, 701, &p);
+	ck_assert_str_eq(p.exe, "/usr/sbin/dkms");
+	ck_assert_int_eq(p.note, KME_PNOTE_NONE);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_each_fork_of_a_pid_is_a_new_subshell)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_record_fork(t, 600, 601, 11, 0);
+	pt_record_fork(t, 600, 601, 11, 500);
+	parent_of(t, 602, 601, &p);
+	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
+	ck_assert_int_eq(p.note, KME_PNOTE_FORK_REUSED);
+	pt_free(t);
+}
+END_TEST
+
+/* ---- how the parent was decided (for --explain) ------------------------ */
+
+START_TEST(test_subshell_parent_is_noted_as_a_fork_of_its_creator)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	pt_record_fork(t, 600, 601, 11, 0);
+	parent_of(t, 602, 601, &p);
+	ck_assert_int_eq(p.note, KME_PNOTE_FORK);
+	ck_assert_int_eq(p.creator, 600);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_parent_the_stream_never_described_is_noted_unseen)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	parent_of(t, 602, 601, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert_int_eq(p.note, KME_PNOTE_UNSEEN);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_reaper_parent_is_noted_reparented)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	parent_of(t, 602, 1, &p);
+	ck_assert_int_eq(p.note, KME_PNOTE_REPARENTED);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_exec_parent_has_no_note)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
+	parent_of(t, 602, 600, &p);
+	ck_assert_int_eq(p.note, KME_PNOTE_NONE);
+	pt_free(t);
+}
+END_TEST
+
+/* ---- counts and flags travel with the identity ------------------------- */
+
+START_TEST(test_parent_args_count_is_the_real_argc_through_exec_and_fork)
+{
+	struct pt_table *t = table(100, 0);
+	struct px a;
+	struct parent p;
+
+	px_set(&a, 100, 50, 10, "/usr/bin/bash", bash_args);
+	a.ex.proc.args.argc = 270002; /* one stored, 270002 logged */
+	a.ex.proc.args.truncated = true;
+	pt_record_exec(t, &a.ex);
+	parent_of(t, 101, 100, &p);
+	ck_assert_uint_eq(p.nargs, 1);
+	ck_assert_uint_eq(p.argc, 270002);
+	pt_record_fork(t, 100, 102, 11, 0);
+	parent_of(t, 103, 102, &p);
+	ck_assert_uint_eq(p.argc, 270002);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_resolved_executable_flag_travels_with_the_parent)
+{
+	static const char *const dkms_args[] = { "/bin/sh", "./dkms", NULL };
+	struct pt_table *t = table(100, 0);
+	struct px a;
+	struct parent p;
+
+	px_set(&a, 100, 50, 10, "/usr/bin/dash", dkms_args);
+	a.ex.proc.name = S("dkms");
+	a.ex.proc.exe_resolved = true; /* cwd <too_long> */
+	pt_record_exec(t, &a.ex);
+	parent_of(t, 101, 100, &p);
+	ck_assert_str_eq(p.name, "dkms");
+	ck_assert_str_eq(p.exe, "/usr/bin/dash");
+	ck_assert(p.exe_resolved);
+	pt_free(t);
+}
+END_TEST
+
+/* ---- live: a parent the stream never described, from /proc ------------- */
+
+/* A #!/bin/sh script whose subshell (forked, never exec'd) writes its own
+ * pid (the $PPID of a sh it starts) to $1, then waits. */
+static const char subshell_script[] =
+	"#!/bin/sh\n"
+	"(\n"
+	"\tsh -c 'echo $PPID' >\"$1.tmp\" && mv \"$1.tmp\" \"$1\"\n"
+	"\tsleep 30\n"
+	"\t:\n"
+	")\n"
+	"exit 0\n";
+
+START_TEST(test_live_subshell_of_a_script_is_named_after_the_script_from_proc)
+{
+	char dir[] = "/tmp/check_proctable.XXXXXX";
+	char script[PATH_MAX], pidfile[PATH_MAX];
+	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+	struct kme_err err = { "" };
+	struct pt_table *t;
+	struct parent p;
+	pid_t kid;
+	int sub = 0, i;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(script, sizeof(script), "%s/mkinitramfs", dir);
+	snprintf(pidfile, sizeof(pidfile), "%s/subshell.pid", dir);
+	f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fputs(subshell_script, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(script, 0755), 0);
+	kid = fork();
+	ck_assert_int_ge(kid, 0);
+	if (kid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		setpgid(0, 0);
+		execl(script, script, pidfile, (char *)NULL);
+		_exit(127);
+	}
+	setpgid(kid, kid);
+	/* Poll for the positive fact (the subshell wrote its pid), with a
+	 * deadline. */
+	for (i = 0; i < 1000 && sub <= 0; i++) {
+		f = fopen(pidfile, "r");
+		if (f != NULL) {
+			if (fscanf(f, "%d", &sub) != 1)
+				sub = 0;
+			fclose(f);
+		}
+		if (sub <= 0)
+			nanosleep(&ms10, NULL);
+	}
+	ck_assert_msg(sub > 0 && sub != kid, "no subshell pid from %s", script);
+
+	t = pt_new(100, 0, "/proc", &err);
+	ck_assert_msg(t != NULL, "pt_new: %s", err.msg);
+	/* lsmod run by the subshell: the stream never showed the subshell. */
+	parent_of(t, 1000000, sub, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_PROCFS);
+	ck_assert_int_eq(p.pid, sub);
+	ck_assert_str_eq(p.name, "mkinitramfs");
+	ck_assert_str_eq(p.exe, script);
+	ck_assert(!p.exe_resolved);
+	pt_free(t);
+
+	kill(-kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+	unlink(pidfile);
+	unlink(script);
+	rmdir(dir);
 }
 END_TEST
 
@@ -481,7 +794,7 @@ START_TEST(test_fork_copies_parent_identity_when_the_table_is_full)
 	record(t, 200, 50, 11, "/usr/bin/bash", bash_args);
 	/* The child takes the last free slot while the parent is the least
 	 * recently used entry: copying its identity must not evict it first. */
-	pt_record_fork(t, 100, 101, 12);
+	pt_record_fork(t, 100, 101, 12, 0);
 	parent_of(t, 102, 101, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
@@ -504,7 +817,7 @@ START_TEST(test_fork_copies_parent_identity_at_the_memory_bound)
 	pt_free(t);
 	t = table(100, st.bytes * 2 - 1);
 	record(t, 100, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 100, 101, 12);
+	pt_record_fork(t, 100, 101, 12, 0);
 	parent_of(t, 102, 101, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
@@ -653,11 +966,11 @@ START_TEST(test_hostile_pids_are_ignored)
 	record(t, 0, 50, 10, "/usr/bin/bash", bash_args);
 	record(t, -5, 50, 10, "/usr/bin/bash", bash_args);
 	record(t, INT32_MIN, 50, 10, "/usr/bin/bash", bash_args);
-	pt_record_fork(t, 0, 5, 10);
-	pt_record_fork(t, -1, 5, 10);
-	pt_record_fork(t, 5, 0, 10);
-	pt_record_fork(t, 5, -7, 10);
-	pt_record_fork(t, 5, 5, 10);
+	pt_record_fork(t, 0, 5, 10, 0);
+	pt_record_fork(t, -1, 5, 10, 0);
+	pt_record_fork(t, 5, 0, 10, 0);
+	pt_record_fork(t, 5, -7, 10, 0);
+	pt_record_fork(t, 5, 5, 10, 0);
 	pt_observe(t, 0, 1);
 	pt_observe(t, -1, -1);
 	pt_stats(t, &st);
@@ -691,6 +1004,26 @@ START_TEST(test_100k_distinct_pids_into_1000_entries_stay_bounded)
 }
 END_TEST
 
+/* Hostile records can carry any number of seconds: milliseconds saturate
+ * (UBSan would stop on an overflow here). */
+START_TEST(test_absurd_event_times_saturate)
+{
+	static const char *const args[] = { "x", NULL };
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+	struct px a;
+
+	record(t, 100, 50, INT64_MAX / 2, "/usr/bin/bash", args);
+	pt_record_fork(t, 100, 101, INT64_MAX / 2, 999);
+	pt_record_fork(t, 100, 102, INT64_MIN / 2, 0);
+	px_set(&a, 103, 101, INT64_MIN, "/usr/sbin/lsmod", args);
+	a.ex.msec = 4000000000u;
+	exec_event(t, &a, &p);
+	ck_assert_str_eq(p.exe, "/usr/bin/bash");
+	pt_free(t);
+}
+END_TEST
+
 START_TEST(test_free_null_is_harmless)
 {
 	pt_free(NULL);
@@ -703,6 +1036,8 @@ static Suite *proctable_suite(void)
 	TCase *tr = tcase_create("resolve");
 	TCase *tp = tcase_create("pid_reuse");
 	TCase *tb = tcase_create("bounds");
+	TCase *tn = tcase_create("notes");
+	TCase *tl = tcase_create("live");
 
 	tcase_add_test(tr, test_child_of_recorded_exec_gets_audit_parent_identity);
 	tcase_add_test(tr, test_unknown_parent_is_unknown_with_ppid_as_pid);
@@ -722,7 +1057,24 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tp, test_other_parent_without_a_pid_wrap_is_a_reparent_not_reuse);
 	tcase_add_test(tp, test_pid_seen_with_same_or_reaper_parent_is_kept);
 	tcase_add_test(tp, test_fork_onto_a_pid_held_by_another_process_replaces_it);
+	tcase_add_test(tp, test_reused_pid_after_a_wrap_without_fork_records_takes_no_stale_lineage);
+	tcase_add_test(tp, test_reparent_to_an_ancestor_after_a_wrap_with_fork_records_is_kept);
+	tcase_add_test(tp, test_fork_later_than_the_pids_exec_replaces_a_stale_identity);
+	tcase_add_test(tp, test_fork_in_the_same_millisecond_as_the_childs_exec_keeps_the_exec);
+	tcase_add_test(tp, test_each_fork_of_a_pid_is_a_new_subshell);
 	suite_add_tcase(s, tp);
+
+	tcase_add_test(tn, test_subshell_parent_is_noted_as_a_fork_of_its_creator);
+	tcase_add_test(tn, test_parent_the_stream_never_described_is_noted_unseen);
+	tcase_add_test(tn, test_reaper_parent_is_noted_reparented);
+	tcase_add_test(tn, test_exec_parent_has_no_note);
+	tcase_add_test(tn, test_parent_args_count_is_the_real_argc_through_exec_and_fork);
+	tcase_add_test(tn, test_resolved_executable_flag_travels_with_the_parent);
+	suite_add_tcase(s, tn);
+
+	tcase_add_test(tl, test_live_subshell_of_a_script_is_named_after_the_script_from_proc);
+	tcase_set_timeout(tl, 30);
+	suite_add_tcase(s, tl);
 
 	tcase_add_test(tb, test_table_of_four_holds_four_processes);
 	tcase_add_test(tb, test_lru_evicts_least_recently_used_and_keeps_a_resolved_parent);
@@ -736,6 +1088,7 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tb, test_exe_longer_than_path_max_is_not_kept);
 	tcase_add_test(tb, test_hostile_pids_are_ignored);
 	tcase_add_test(tb, test_100k_distinct_pids_into_1000_entries_stay_bounded);
+	tcase_add_test(tb, test_absurd_event_times_saturate);
 	tcase_add_test(tb, test_free_null_is_harmless);
 	tcase_set_timeout(tb, 30);
 	suite_add_tcase(s, tb);

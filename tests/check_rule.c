@@ -521,6 +521,99 @@ START_TEST(test_watches_the_configured_names_only)
 }
 END_TEST
 
+/* ---- arguments beyond the stored ones (kme_args.seen) ---------------- */
+
+/* The default config's argument values, as the engine gives them to the
+ * exec decoder; e's args say which were seen anywhere in argv. */
+struct watched {
+	struct kme_argset set;
+	bool seen[8];
+};
+
+static void watch(struct watched *w, struct ev *e, const char *seen_value)
+{
+	struct kme_err err;
+	size_t i;
+
+	ck_assert_msg(rule_argset_new(def, &w->set, &err) == 0, "%s", err.msg);
+	ck_assert_uint_le(w->set.n, 8);
+	for (i = 0; i < w->set.n; i++)
+		w->seen[i] = seen_value != NULL &&
+			     w->set.v[i].len == strlen(seen_value) &&
+			     memcmp(w->set.v[i].p, seen_value, w->set.v[i].len) == 0;
+	e->ex.proc.args.watched = &w->set;
+	e->ex.proc.args.seen = w->seen;
+}
+
+START_TEST(test_argset_holds_each_configured_argument_once)
+{
+	struct kme_config *cfg = parse("match = kmod list\nmatch = depmod --all -a\n"
+				       "match = kmod list -a\nmatch = lsmod\n");
+	struct kme_argset set;
+	struct kme_err err;
+
+	ck_assert_msg(rule_argset_new(cfg, &set, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(set.n, 3);
+	ck_assert_mem_eq(set.v[0].p, "list", 4);
+	ck_assert_mem_eq(set.v[1].p, "--all", 5);
+	ck_assert_mem_eq(set.v[2].p, "-a", 2);
+	rule_argset_free(&set);
+	ck_assert_uint_eq(set.n, 0);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_argument_seen_beyond_the_stored_ones_matches)
+{
+	struct watched w;
+	struct rule_result res;
+	struct ev e;
+	char buf[256];
+
+	/* kmod x x ... list: 270002 arguments, "x"s stored, "list" not. */
+	ev_init(&e, "kmod", "kmod", "x", "x", NULL);
+	e.ex.proc.args.truncated = true;
+	e.ex.proc.args.argc = 270002;
+	ck_assert_int_eq(eval(def, &e), RULE_NO_MATCH); /* what was stored */
+	watch(&w, &e, "list");
+	rule_eval(def, &e.ex, &res);
+	ck_assert_int_eq(res.verdict, RULE_MATCH);
+	ck_assert_str_eq(res.arg, "list");
+	ck_assert(res.arg_unstored);
+	rule_describe(&res, buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "; 'list' is beyond the 3 stored arguments "
+			     "(argc 270002)") != NULL, "%s", buf);
+	rule_argset_free(&w.set);
+}
+END_TEST
+
+START_TEST(test_argument_watched_and_not_seen_does_not_match)
+{
+	struct watched w;
+	struct ev e;
+
+	ev_init(&e, "depmod", "depmod", "-A", NULL);
+	watch(&w, &e, NULL);
+	ck_assert_int_eq(eval(def, &e), RULE_NO_MATCH);
+	rule_argset_free(&w.set);
+}
+END_TEST
+
+START_TEST(test_stored_argument_matches_and_is_not_called_unstored)
+{
+	struct watched w;
+	struct rule_result res;
+	struct ev e;
+
+	ev_init(&e, "depmod", "depmod", "-a", NULL);
+	watch(&w, &e, "-a");
+	rule_eval(def, &e.ex, &res);
+	ck_assert_int_eq(res.verdict, RULE_MATCH);
+	ck_assert(!res.arg_unstored);
+	rule_argset_free(&w.set);
+}
+END_TEST
+
 /* ---- rule_describe -------------------------------------------------- */
 
 START_TEST(test_describe_match)
@@ -591,6 +684,66 @@ START_TEST(test_describe_truncates_to_the_buffer)
 }
 END_TEST
 
+/* What the decision rested on, for the --explain cases of issue 9. */
+START_TEST(test_describe_says_the_executable_is_the_resolved_exe)
+{
+	struct rule_result res;
+	struct ev e;
+	char buf[512];
+
+	ev_init(&e, "lsmod", "./lsmod", NULL);
+	e.ex.proc.executable = S("/usr/bin/kmod");
+	e.ex.proc.exe_resolved = true;
+	rule_eval(def, &e.ex, &res);
+	rule_describe(&res, buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "; process.executable is the resolved exe") != NULL,
+		      "%s", buf);
+}
+END_TEST
+
+START_TEST(test_describe_says_paths_with_dotdot_are_kept)
+{
+	struct rule_result res;
+	struct ev e;
+	char buf[512];
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	e.ex.parent.name = S("linux-modules-9-generic.postinst");
+	e.ex.parent.executable = S("/tmp/d/t/s/../../../../../var/lib/dpkg/info/"
+				   "linux-modules-9-generic.postinst");
+	rule_eval(def, &e.ex, &res);
+	ck_assert_int_eq(res.verdict, RULE_MATCH);
+	rule_describe(&res, buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "'..' is not collapsed") != NULL, "%s", buf);
+	/* ".." inside a name is not a component. */
+	e.ex.parent.executable = S("/opt/a..b/x");
+	rule_eval(def, &e.ex, &res);
+	ck_assert(!res.dots);
+}
+END_TEST
+
+START_TEST(test_describe_says_how_the_parent_was_decided)
+{
+	struct rule_result res;
+	struct ev e;
+	char buf[512];
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	e.ex.parent.pid = 7871;
+	e.ex.parent_note = KME_PNOTE_FORK_REUSED;
+	e.ex.parent_creator = 7870;
+	rule_eval(def, &e.ex, &res);
+	rule_describe(&res, buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "; parent pid 7871 is a fork of pid 7870") != NULL,
+		      "%s", buf);
+	ck_assert_msg(strstr(buf, "stale") != NULL, "%s", buf);
+	e.ex.parent_note = KME_PNOTE_UNSEEN;
+	rule_eval(def, &e.ex, &res);
+	rule_describe(&res, buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "fork records would name it") != NULL, "%s", buf);
+}
+END_TEST
+
 static Suite *rule_suite(void)
 {
 	Suite *s = suite_create("rule");
@@ -617,6 +770,10 @@ static Suite *rule_suite(void)
 	tcase_add_test(tc, test_failed_exec_never_matches);
 	tcase_add_test(tc, test_repeated_match_name_tries_each_entry);
 	tcase_add_test(tc, test_watches_the_configured_names_only);
+	tcase_add_test(tc, test_argset_holds_each_configured_argument_once);
+	tcase_add_test(tc, test_argument_seen_beyond_the_stored_ones_matches);
+	tcase_add_test(tc, test_argument_watched_and_not_seen_does_not_match);
+	tcase_add_test(tc, test_stored_argument_matches_and_is_not_called_unstored);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("exclusions");
@@ -644,6 +801,9 @@ static Suite *rule_suite(void)
 	tcase_add_test(tc, test_describe_exclusion_names_key_pattern_and_place);
 	tcase_add_test(tc, test_describe_no_match);
 	tcase_add_test(tc, test_describe_truncates_to_the_buffer);
+	tcase_add_test(tc, test_describe_says_the_executable_is_the_resolved_exe);
+	tcase_add_test(tc, test_describe_says_paths_with_dotdot_are_kept);
+	tcase_add_test(tc, test_describe_says_how_the_parent_was_decided);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/golden.sh - golden replays of real audit logs captured under a real
-# auditd (tests/capture.sh). For each tests/data/*.log:
+# auditd (tests/capture.sh). For each tests/data/*.log and *.log.xz (a large
+# capture, committed compressed and decompressed here):
 #   - the alerts of --replay equal tests/golden/NAME.alerts.jsonl byte for byte;
 #   - --explain equals tests/golden/NAME.explain.txt;
 #   - both agree with the scenario manifest (what the rule prescribes, written
@@ -11,8 +12,29 @@
 
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
 
-for log in "$DATA"/*.log; do
-	name=$(basename "$log" .log)
+# The shipped configuration (the built-in one, byte for byte) by name: an
+# /etc/audit/audisp-kmod-enum.conf that another test installed meanwhile must
+# not change the verdicts. Its name is put back as <built-in> in the output.
+CONF=$KME_BUILDDIR/conf/audisp-kmod-enum.conf
+if [ -f "$CONF" ]; then
+	replay() {
+		"$KME_BIN" --replay --host golden-host -c "$CONF" "$@" >"$TMP/replay.out"
+		rc=$?
+		sed "s|($CONF:|(<built-in>:|g" "$TMP/replay.out"
+		return $rc
+	}
+fi
+
+for log in "$DATA"/*.log "$DATA"/*.log.xz; do
+	name=$(basename "$log")
+	name=${name%.xz}
+	name=${name%.log}
+	case "$log" in
+	*.xz)
+		xz -dc "$log" >"$TMP/$name.log" || { not_ok "$name: xz -dc $log"; continue; }
+		log=$TMP/$name.log
+		;;
+	esac
 	manifest=$DATA/$name.scenarios.tsv
 	[ -f "$manifest" ] || manifest=$DATA/scenarios.tsv
 	replay "$log" >"$TMP/$name.alerts" 2>"$TMP/$name.err"

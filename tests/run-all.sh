@@ -27,13 +27,14 @@ KME_FUZZ_BUILD=${KME_FUZZ_BUILD:-$top/_build/fuzz}
 export KME_FUZZ_BUILD
 
 # --- root-level steps --------------------------------------------------------
-# One line each, "NAME: COMMAND": COMMAND runs with sh from the top of the
-# source tree after both builds (the werror build is in _build/werror), its
-# output goes to _build/NAME.out. Exit 0 passes, 77 skips, anything else
-# fails. To add a test that needs no build of its own (a package test, an
-# end-to-end test of a deployment), add its line here; a test that should
-# run against both builds belongs in TESTS in Makefile.am instead. Steps
-# that change the machine take the locks the README names (tests/e2e-lib.sh).
+# One line each, "NAME: COMMAND" (a line starting with # is ignored):
+# COMMAND runs with sh from the top of the source tree after both builds
+# (the werror build is in _build/werror); its output goes to
+# _build/NAME.out. Exit 0 passes, 77 skips, anything else fails. To add a
+# test that needs no build of its own (a package test, an end-to-end test
+# of a deployment), add its line here; a test that should run against both
+# builds belongs in TESTS in Makefile.am instead. Steps that change the
+# machine take the locks the README names (tests/e2e-lib.sh e2e_lock).
 STEPS="
 install: sh tests/install.sh _build/werror
 fuzz: sh fuzz/run.sh $KME_FUZZ_SECONDS
@@ -132,7 +133,8 @@ build_and_check asan \
 	CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -Werror" \
 	LDFLAGS="-fsanitize=address,undefined"
 
-echo "$STEPS" | while IFS= read -r line; do [ -n "$line" ] && echo "$line"; done >_build/steps.list
+# (blank lines and lines starting with # are ignored)
+echo "$STEPS" | grep -v '^[[:space:]]*\(#\|$\)' >_build/steps.list
 while IFS= read -r line; do
 	name=${line%%:*}
 	step "$name: ${line#*: }"

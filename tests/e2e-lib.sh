@@ -215,15 +215,15 @@ EOP
 count_alerts() { alerts | wc -l; }
 
 # sync_alert TAG: run an enumeration that must alert (lsmod under a path
-# never seen before: a new term) and wait (30 s) for its alert in syslog.
+# never seen before: a new term) and wait (60 s) for its alert in syslog.
 # Every event caused before it has then been decided by the plugin, so a
 # check of what did not happen may follow. alerts() leaves these out.
 sync_alert() {
 	mkdir -p "$TMP/markers/$1"
 	ln -sf /usr/bin/kmod "$TMP/markers/$1/lsmod"
 	(cd "$TMP/markers/$1" && ./lsmod >/dev/null 2>&1)
-	wait_for 30 grep -qF "\"executable\":\"$TMP/markers/$1/lsmod\"" "$SYSLOG" || {
-		echo "# sync_alert $1: no alert for the marker within 30 s"; return 1; }
+	wait_for 60 grep -qF "\"executable\":\"$TMP/markers/$1/lsmod\"" "$SYSLOG" || {
+		echo "# sync_alert $1: no alert for the marker within 60 s"; return 1; }
 }
 
 # The plugin's counters: SIGUSR1 logs a summary line; print its KEY=VALUE.

@@ -20,12 +20,12 @@ lost() { auditctl -s | awk '$1 == "lost" { print $2 }'; }
 rchar() { awk '$1 == "rchar:" { print $2 }' "/proc/$1/io"; }
 logsize() { stat -c %s "$TMP/audit/log/audit.log"; }
 
-# log_marker TAG: an exec after the burst, and a wait (30 s) until auditd has
+# log_marker TAG: an exec after the burst, and a wait (60 s) until auditd has
 # logged it: the kernel queue holds records in order, so every record of the
 # burst has then reached auditd (or was counted lost by the kernel).
 log_marker() {
 	/bin/true "kme-stall-marker-$1"
-	wait_for 30 grep -q "a1=\"kme-stall-marker-$1\"" "$TMP/audit/log/audit.log"
+	wait_for 60 grep -q "a1=\"kme-stall-marker-$1\"" "$TMP/audit/log/audit.log"
 }
 # caught_up LOG0 READ0: the plugin has read at least as many bytes as auditd
 # logged since (both are the same records, one per line).
@@ -72,7 +72,7 @@ burst a
 t1=$(date +%s)
 check "auditd logged a marker exec run after the burst" log_marker a
 check "the plugin read everything auditd wrote (it kept draining stdin)" \
-	wait_for 60 caught_up "$log0" "$read0"
+	wait_for 120 caught_up "$log0" "$read0"
 echo "# burst of $NTERMS enumerations + $NTRUE execs took $((t1 - t0))s; audit.log grew $(($(logsize) - log0)) bytes, the plugin read $(($(rchar "$PID") - read0))"
 check "the kernel lost no record while syslog was stopped" test "$(lost)" = "$lost0"
 check "the plugin is not blocked in a socket send ($(cat "/proc/$PID/wchan" 2>/dev/null))" \
@@ -80,7 +80,7 @@ check "the plugin is not blocked in a socket send ($(cat "/proc/$PID/wchan" 2>/d
 auditd_queue_ok
 kill -CONT "$RSYSLOG_PID"
 check "once syslog resumes, all $NTERMS waiting alerts are delivered" \
-	wait_for 30 sh -c "[ \$(grep -c 'audisp-kmod-enum\[.*\"working_directory\":\"$W/a' '$SYSLOG') -eq $NTERMS ]"
+	wait_for 120 sh -c "[ \$(grep -c 'audisp-kmod-enum\[.*\"working_directory\":\"$W/a' '$SYSLOG') -eq $NTERMS ]"
 check "nothing was dropped" counter_is output_dropped -eq 0
 check "and nothing is waiting" counter_is output_queued -eq 0
 
@@ -99,7 +99,7 @@ t1=$(date +%s)
 echo "# second burst took $((t1 - t0))s"
 check "auditd logged a marker exec run after the burst" log_marker b
 check "the kernel lost no record" test "$(lost)" = "$lost0"
-check "the plugin read everything auditd wrote" wait_for 60 caught_up "$log0" "$read0"
+check "the plugin read everything auditd wrote" wait_for 120 caught_up "$log0" "$read0"
 auditd_queue_ok
 kill -CONT "$RSYSLOG_PID"
 # Each of the burst's new terms is either delivered or counted as dropped,
@@ -110,7 +110,7 @@ accounted() {
 	dropped=$(counter output_dropped)
 	[ "$dropped" != "?" ] && [ $((got + dropped)) -eq "$NTERMS" ]
 }
-check "overflow is counted: delivered + dropped = $NTERMS" wait_for 60 accounted
+check "overflow is counted: delivered + dropped = $NTERMS" wait_for 120 accounted
 got=$(delivered)
 dropped=$(counter output_dropped)
 echo "# delivered $got of $NTERMS, dropped $dropped"

@@ -7,6 +7,13 @@
 #
 # Under CI (CI=true) a daemon that cannot start is a failure; elsewhere the
 # test is skipped with the reason (exit 77).
+#
+# No test here sleeps and then asserts. A wait polls for a positive fact
+# with a deadline (wait_for, counter_is); a check that something did NOT
+# happen ("no alert for X") runs only after sync_alert has seen the alert of
+# an enumeration caused after the events in question: the kernel, auditd and
+# the plugin handle events in order, so once that alert is in syslog every
+# earlier event has been decided.
 
 E2E_RULES="-a always,exit -F arch=b64 -S execve,execveat -k kme-e2e
 -a always,exit -F arch=b32 -S execve,execveat -k kme-e2e"
@@ -47,23 +54,28 @@ e2e_cleanup() {
 	[ -n "$KEEP_TMP" ] && echo "kept $TMP" || rm -rf "$TMP"
 }
 
-wait_gone() {
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-}
+# exited PID: PID is gone, or a zombie waiting for a reaper (pid 1 of some
+# sandboxes never reaps the orphans it inherits).
+exited() { ! kill -0 "$1" 2>/dev/null || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
 
-# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
+# wait_gone PID: poll (10 s) until PID has exited; 1 if it has not.
+wait_gone() { wait_for 10 exited "$1"; }
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds; 1 if it has not
+# within SECONDS of wall time. (COMMAND may itself wait_for: the deadline is
+# local; dash, bash and busybox sh all have `local`.)
 wait_for() {
-	limit=$(($1 * 10)); shift
-	i=0
+	local wf_end
+	wf_end=$(($(date +%s) + $1)); shift
 	until "$@"; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
+		[ "$(date +%s)" -ge "$wf_end" ] && return 1
 		sleep 0.1
 	done
 }
 
-plugin_pid() { pgrep -f "^$KME_BIN -c $PCONF" | head -n 1; }
+# The plugin that our auditd runs now (not one still exiting after a
+# restart).
+plugin_pid() { pgrep -P "${AUDITD_PID:-0}" -f "^$KME_BIN -c $PCONF" | head -n 1; }
 
 # One end-to-end test at a time on a machine: they share the kernel's audit
 # subsystem and /dev/log.
@@ -147,17 +159,29 @@ args = -c $PCONF
 format = string
 EOC
 	chmod 0640 "$TMP/audit/plugins.d/kme.conf"
+	nstart=$(started_lines)
 	auditd -n -c "$TMP/audit" >"$TMP/auditd.out" 2>&1 &
 	AUDITD_PID=$!
-	wait_for 10 sh -c "[ -n \"\$(pgrep -f '^$KME_BIN -c $PCONF')\" ]" ||
-		cant_run "auditd did not start the plugin: $(cat "$TMP/auditd.out")"
-	wait_for 10 grep -q "audisp-kmod-enum.*started" "$SYSLOG" ||
-		cant_run "the plugin did not log its start to syslog"
+	# Ready means: the plugin logged a new start (a restart's old "started"
+	# line does not count), and the kernel sends its records to this auditd
+	# (until then, events are not delivered to it).
+	wait_for 30 sh -c "[ \$(grep -c 'audisp-kmod-enum\[[0-9]*\]: started' '$SYSLOG' 2>/dev/null) -gt $nstart ]" ||
+		cant_run "the plugin did not log its start to syslog: $(cat "$TMP/auditd.out")"
+	wait_for 10 sh -c "auditctl -s | grep -qx 'pid $AUDITD_PID'" ||
+		cant_run "auditd did not register with the kernel: $(auditctl -s | tr '\n' ' ')"
 }
 
+# The plugin's start notices in syslog, counted.
+started_lines() { { cat "$SYSLOG" 2>/dev/null || :; } | grep -c 'audisp-kmod-enum\[[0-9]*\]: started'; }
+
+# stop_auditd: stop our auditd and wait until it and its plugin are gone
+# (the plugin saves its state as it exits).
 stop_auditd() {
+	sa_plugin=$(plugin_pid)
 	kill -TERM "$AUDITD_PID" 2>/dev/null
-	wait_gone "$AUDITD_PID"
+	wait_gone "$AUDITD_PID" || echo "# auditd $AUDITD_PID did not exit within 10 s"
+	[ -z "$sa_plugin" ] || wait_for 30 exited "$sa_plugin" ||
+		echo "# the plugin $sa_plugin did not exit within 30 s of auditd"
 	AUDITD_PID=
 }
 
@@ -181,12 +205,26 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
     p = d["process"]
     if not p.get("working_directory", "").startswith(sys.argv[2]):
         continue
+    if p["executable"].startswith(sys.argv[2] + "/markers/"):
+        continue   # sync_alert's own enumerations
     print(p["name"], p["executable"], p.get("parent", {}).get("executable", "-"),
           d["audisp_kmod_enum"]["parent_source"])
 EOP
 }
 
 count_alerts() { alerts | wc -l; }
+
+# sync_alert TAG: run an enumeration that must alert (lsmod under a path
+# never seen before: a new term) and wait (60 s) for its alert in syslog.
+# Every event caused before it has then been decided by the plugin, so a
+# check of what did not happen may follow. alerts() leaves these out.
+sync_alert() {
+	mkdir -p "$TMP/markers/$1"
+	ln -sf /usr/bin/kmod "$TMP/markers/$1/lsmod"
+	(cd "$TMP/markers/$1" && ./lsmod >/dev/null 2>&1)
+	wait_for 60 grep -qF "\"executable\":\"$TMP/markers/$1/lsmod\"" "$SYSLOG" || {
+		echo "# sync_alert $1: no alert for the marker within 60 s"; return 1; }
+}
 
 # The plugin's counters: SIGUSR1 logs a summary line; print its KEY=VALUE.
 counter() {
@@ -196,16 +234,17 @@ counter() {
 	grep "summary:" "$SYSLOG" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
-# counter_is KEY OP VALUE: poll (10 s) until the plugin's counter satisfies
-# `test COUNTER OP VALUE`: under load, auditd may still hold events the test
-# has just caused.
+# counter_is KEY OP VALUE: poll (30 s) until the plugin's counter satisfies
+# `test COUNTER OP VALUE`. A counter only grows, so an upper bound or an
+# equality is final only once sync_alert has shown the events before it
+# were all decided.
 counter_is() {
-	i=0
-	while [ $i -lt 20 ]; do
+	ci_end=$(($(date +%s) + 30))
+	while :; do
 		v=$(counter "$1")
 		[ "$v" != "?" ] && [ "$v" "$2" "$3" ] && return 0
+		[ "$(date +%s)" -ge "$ci_end" ] && break
 		sleep 0.5
-		i=$((i + 1))
 	done
 	echo "# counter $1 = $v, wanted $2 $3"
 	return 1

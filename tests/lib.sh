@@ -9,6 +9,7 @@ PYTHON=${PYTHON:-python3}
 
 pass=0
 fail=0
+skipped=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kme-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
@@ -21,10 +22,33 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
-# The closing line that test runners look for; exit status follows it.
+# skip_case DESCRIPTION: a case that cannot run here (say why). Under
+# CI=true that is a failure. Elsewhere the test ends as skipped (exit 77)
+# even when everything else passed, so that the suite's totals show it:
+# a skipped case is never counted as a pass.
+skip_case() {
+	if [ "${CI:-}" = true ]; then
+		not_ok "$* (cannot run here, and CI=true)"
+	else
+		skipped=$((skipped + 1))
+		echo "# SKIP $*"
+	fi
+}
+
+# The closing line, then exit: 1 if a check failed, else 77 if a case was
+# skipped, else 0. Call it last.
 finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	if [ "$skipped" -gt 0 ]; then
+		echo "$pass passed, $fail failed, $skipped skipped"
+	else
+		echo "$pass passed, $fail failed"
+	fi
+	[ "$fail" -eq 0 ] || exit 1
+	if [ "$skipped" -gt 0 ]; then
+		echo "SKIP: $skipped case(s) could not run here (# SKIP above)"
+		exit 77
+	fi
+	exit 0
 }
 
 replay() { "$KME_BIN" --replay --host golden-host "$@"; }

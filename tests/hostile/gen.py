@@ -333,6 +333,18 @@ def main():
             hay.append(hdr(b"SYSCALL", T0, 0, 200000 + i) + b"syscall=59 success=yes pid=-5 ppid=99999999999")
     write(outdir, "needle-in-garbage", hay[:150] + family() + hay[150:])
 
+    # --- memory must not grow with the number of broken lines -------------
+    # libauparse 3.0.9 leaks an event per line without a type= field that
+    # looks like a record (fuzz/regressions/fuzz_records/leak-auparse-*).
+    write(outdir, "typeless-lines",
+          raw=b"".join(b"x msg=audit(%dabcdefghijk\n" % i
+                       + b"D msg=auit(1295_fvxa=\n" for i in range(50000)))
+    # Never-completed events (no EOE, no terminal record, one time) must not
+    # pile up: 200000 distinct serials at one timestamp.
+    write(outdir, "pending-events",
+          raw=b"".join(b"type=CWD msg=audit(1795729587.589:%d): cwd=\"/root\"\n"
+                       % (i + 1) for i in range(200000)))
+
 
 if __name__ == "__main__":
     main()

@@ -40,6 +40,7 @@ install: sh tests/install.sh _build/werror
 fuzz: sh fuzz/run.sh $KME_FUZZ_SECONDS
 bench-smoke: bash bench/run.sh --smoke --plugin _build/werror/plugin/audisp-kmod-enum
 distcheck: cd _build/werror && make -j$jobs distcheck
+package: sh tests/package.sh
 "
 
 mkdir -p _build

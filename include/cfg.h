@@ -35,6 +35,12 @@
  *   syslog_priority = NAME          emerg .. debug
  *   output_queue = N                alerts kept while syslog is stalled
  *   rule_id, rule_name, rule_version, rule_severity, rule_risk_score
+ *   rule_description, rule_reference, rule_ruleset = TEXT
+ *   rule_author = TEXT              list (ECS rule.author is an array)
+ *   threat_framework = TEXT
+ *   threat_tactic = ID REFERENCE NAME...     list, at most CFG_MAX_THREAT
+ *   threat_technique = ID REFERENCE NAME...  list, at most CFG_MAX_THREAT
+ *   max_alert_size = BYTES          bound of one alert line (alert.h)
  */
 #ifndef KME_CFG_H
 #define KME_CFG_H
@@ -90,6 +96,21 @@ enum cfg_term_field {
 
 #define CFG_MAX_TERM_FIELDS 4
 
+/* One ATT&CK tactic or technique (threat_tactic / threat_technique). */
+struct cfg_threat {
+	char *id;            /* "TA0007", "T1082" */
+	char *reference;     /* URL */
+	char *name;          /* "Discovery" (may hold spaces) */
+};
+
+#define CFG_MAX_THREAT 16    /* entries of each threat list, rule_author too */
+
+/* max_alert_size bounds: below the minimum the fixed part of an alert with
+ * the longest config strings may not fit; the maximum is the output line
+ * bound (OUT_MAX_MSG, output.h). */
+#define CFG_MIN_ALERT_SIZE 4096
+#define CFG_MAX_ALERT_SIZE (60 * 1024)
+
 enum cfg_format { CFG_FORMAT_JSON = 0, CFG_FORMAT_TEXT };
 
 struct kme_config {
@@ -122,8 +143,20 @@ struct kme_config {
 	char *rule_id;
 	char *rule_name;
 	char *rule_version;
-	char *rule_severity;
+	char *rule_severity;          /* low, medium, high, critical */
+	uint32_t rule_severity_num;   /* 21, 47, 73, 99 (event.severity) */
 	uint32_t rule_risk_score;
+	char *rule_description;
+	char *rule_reference;
+	char *rule_ruleset;
+	char *rule_authors[CFG_MAX_THREAT];
+	size_t nrule_authors;
+	char *threat_framework;
+	struct cfg_threat tactics[CFG_MAX_THREAT];
+	size_t ntactics;
+	struct cfg_threat techniques[CFG_MAX_THREAT];
+	size_t ntechniques;
+	size_t max_alert_size;        /* bytes of one alert line */
 };
 
 /* The compiled-in copy of conf/audisp-kmod-enum.conf, NUL-terminated. */

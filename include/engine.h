@@ -53,6 +53,8 @@ struct eng_opts {
 	enum eng_action action;
 	const char *procroot;     /* live: "/proc"; NULL: never read /proc */
 	const char *hostname;     /* host.name when the record has no node= */
+	const char *host_id;      /* live: host.id of local events (machine id);
+				     NULL: none */
 	struct out_sink *sink;    /* alert lines */
 	FILE *explain_fp;         /* ENG_EXPLAIN output */
 };

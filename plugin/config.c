@@ -69,9 +69,10 @@ static const struct name_val format_names[] = {
 	{ "json", CFG_FORMAT_JSON }, { "text", CFG_FORMAT_TEXT }, { NULL, 0 }
 };
 
-/* Elastic's severity levels: alerts carry the value as event.severity. */
+/* Elastic's severity levels and the numbers its detection engine gives them
+ * (and maps back from event.severity in the "External Alerts" rule). */
 static const struct name_val severity_names[] = {
-	{ "low", 0 }, { "medium", 0 }, { "high", 0 }, { "critical", 0 },
+	{ "low", 21 }, { "medium", 47 }, { "high", 73 }, { "critical", 99 },
 	{ NULL, 0 }
 };
 
@@ -106,7 +107,7 @@ struct parser {
 	const char *name;          /* file name for messages */
 	int line;                  /* current line; 0 = not tied to a line */
 	struct kme_config *cfg;
-	int seen[32];              /* first line of each key (by table index) */
+	int seen[48];              /* first line of each key (by table index) */
 	bool entries_full;         /* "too many entries" already reported */
 	bool oom;
 	unsigned nerr, dropped;
@@ -401,6 +402,64 @@ static int set_string(struct parser *p, const struct cfg_key *k, char *val)
 	return 0;
 }
 
+/* rule_severity: the word, and its number for event.severity. */
+static int set_severity(struct parser *p, const struct cfg_key *k, char *val)
+{
+	const struct name_val *nv = lookup_word(p, k, val);
+
+	if (nv == NULL || set_string(p, k, val) == -1)
+		return -1;
+	p->cfg->rule_severity_num = (uint32_t)nv->val;
+	return 0;
+}
+
+/* rule_author: each occurrence appends one whole value (spaces kept). */
+static int set_author(struct parser *p, const struct cfg_key *k, char *val)
+{
+	struct kme_config *cfg = p->cfg;
+
+	if (cfg->nrule_authors == CFG_MAX_THREAT) {
+		perr(p, "%s: too many entries (limit %d)", k->name, CFG_MAX_THREAT);
+		return -1;
+	}
+	if ((cfg->rule_authors[cfg->nrule_authors] = dup_or_oom(p, val)) == NULL)
+		return -1;
+	cfg->nrule_authors++;
+	return 0;
+}
+
+/* threat_tactic / threat_technique = ID REFERENCE NAME...: the name is the
+ * rest of the line (ATT&CK names have spaces). */
+static int set_threat(struct parser *p, const struct cfg_key *k, char *val)
+{
+	struct kme_config *cfg = p->cfg;
+	bool tactic = k->off == offsetof(struct kme_config, tactics);
+	struct cfg_threat *t = tactic ? cfg->tactics : cfg->techniques;
+	size_t *n = tactic ? &cfg->ntactics : &cfg->ntechniques;
+	char *rest = val, *id, *ref;
+
+	id = next_word(&rest);
+	ref = next_word(&rest);
+	if (rest != NULL)
+		rest += strspn(rest, " \t");
+	if (id == NULL || ref == NULL || rest == NULL || *rest == '\0') {
+		perr(p, "%s: expected 'ID REFERENCE NAME', got '%.*s'", k->name,
+		     CFG_SHOW_VALUE, val);
+		return -1;
+	}
+	if (*n == CFG_MAX_THREAT) {
+		perr(p, "%s: too many entries (limit %d)", k->name, CFG_MAX_THREAT);
+		return -1;
+	}
+	t += *n;
+	if ((t->id = dup_or_oom(p, id)) == NULL ||
+	    (t->reference = dup_or_oom(p, ref)) == NULL ||
+	    (t->name = dup_or_oom(p, rest)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
 static int set_path(struct parser *p, const struct cfg_key *k, char *val)
 {
 	if (val[0] != '/' || strpbrk(val, " \t") != NULL) {
@@ -553,6 +612,19 @@ static int set_fields(struct parser *p, const struct cfg_key *k, char *val)
 /* ---- the key table (sorted by name: bsearch) ------------------------- */
 
 #define OFF(f) offsetof(struct kme_config, f)
+
+/* Written for this project (not Elastic's text, which is under the Elastic
+ * License): what the rule looks for and why it matters. */
+#define RULE_DESCRIPTION \
+	"Flags a program that lists or inspects the kernel modules of a Linux " \
+	"host (lsmod, modinfo, kmod list, depmod --all/-a) when this pair of " \
+	"program and parent program has not been seen on the host within the " \
+	"history window. Intruders enumerate modules to learn what the kernel " \
+	"runs (security modules, drivers, a loaded rootkit) before they act; " \
+	"routine callers such as initramfs and DKMS tools are excluded."
+#define RULE_REFERENCE \
+	"https://github.com/elastic/detection-rules/blob/main/rules/linux/" \
+	"discovery_kernel_module_enumeration.toml"
 #define DAY (86400LL)
 
 static const struct cfg_key keys[] = {
@@ -571,6 +643,8 @@ static const struct cfg_key keys[] = {
 	{ "history_window", set_duration, false, OFF(history_window), 1,
 	  3650 * DAY, NULL, 0, "14d" },
 	{ "match", set_match, true, 0, 0, 0, NULL, 0, NULL },
+	{ "max_alert_size", set_bytes, false, OFF(max_alert_size),
+	  CFG_MIN_ALERT_SIZE, CFG_MAX_ALERT_SIZE, NULL, 0, "7168" },
 	{ "max_alerts", set_u32, false, OFF(max_alerts), 0, 1000000, NULL, 0,
 	  "100" },
 	{ "max_terms", set_size, false, OFF(max_terms), 1, 100000000, NULL, 0,
@@ -583,13 +657,20 @@ static const struct cfg_key keys[] = {
 	  64 * 1024, 64LL * 1024 * 1024 * 1024, NULL, 0, "48M" },
 	{ "process_table_size", set_size, false, OFF(process_table_size), 16,
 	  16 * 1024 * 1024, NULL, 0, "65536" },
+	{ "rule_author", set_author, true, 0, 0, 0, NULL, 0, "Elastic" },
+	{ "rule_description", set_string, false, OFF(rule_description), 0, 0,
+	  NULL, 0, RULE_DESCRIPTION },
 	{ "rule_id", set_string, false, OFF(rule_id), 0, 0, NULL, 0,
 	  "2d8043ed-5bda-4caf-801c-c1feb7410504" },
 	{ "rule_name", set_string, false, OFF(rule_name), 0, 0, NULL, 0,
 	  "Enumeration of Kernel Modules" },
+	{ "rule_reference", set_string, false, OFF(rule_reference), 0, 0, NULL,
+	  0, RULE_REFERENCE },
 	{ "rule_risk_score", set_u32, false, OFF(rule_risk_score), 0, 100,
 	  NULL, 0, "47" },
-	{ "rule_severity", set_string, false, OFF(rule_severity), 0, 0,
+	{ "rule_ruleset", set_string, false, OFF(rule_ruleset), 0, 0, NULL, 0,
+	  "Elastic prebuilt rules" },
+	{ "rule_severity", set_severity, false, OFF(rule_severity), 0, 0,
 	  severity_names, 0, "medium" },
 	{ "rule_version", set_string, false, OFF(rule_version), 0, 0, NULL, 0,
 	  "211" },
@@ -601,6 +682,13 @@ static const struct cfg_key keys[] = {
 	  facility_names, 0, "authpriv" },
 	{ "syslog_priority", set_int_name, false, OFF(syslog_priority), 0, 0,
 	  priority_names, 0, "warning" },
+	{ "threat_framework", set_string, false, OFF(threat_framework), 0, 0,
+	  NULL, 0, "MITRE ATT&CK" },
+	{ "threat_tactic", set_threat, true, OFF(tactics), 0, 0, NULL, 0,
+	  "TA0007 https://attack.mitre.org/tactics/TA0007/ Discovery" },
+	{ "threat_technique", set_threat, true, OFF(techniques), 0, 0, NULL, 0,
+	  "T1082 https://attack.mitre.org/techniques/T1082/ "
+	  "System Information Discovery" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -853,6 +941,20 @@ void cfg_free(struct kme_config *cfg)
 	free(cfg->rule_name);
 	free(cfg->rule_version);
 	free(cfg->rule_severity);
+	free(cfg->rule_description);
+	free(cfg->rule_reference);
+	free(cfg->rule_ruleset);
+	for (i = 0; i < cfg->nrule_authors; i++)
+		free(cfg->rule_authors[i]);
+	free(cfg->threat_framework);
+	for (i = 0; i < CFG_MAX_THREAT; i++) {
+		free(cfg->tactics[i].id);
+		free(cfg->tactics[i].reference);
+		free(cfg->tactics[i].name);
+		free(cfg->techniques[i].id);
+		free(cfg->techniques[i].reference);
+		free(cfg->techniques[i].name);
+	}
 	free(cfg->path);
 	free(cfg);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alert.h"
 #include "assemble.h"
@@ -19,8 +20,8 @@
 #include "recfilter.h"
 #include "rule.h"
 
-/* An alert line is bounded: argv beyond this is cut by the buffer bound and
- * the alert is re-rendered without args (see emit_alert). */
+/* The hard bound of one alert line; max_alert_size (at most this) is the
+ * one alerts are fitted to (alert_render). */
 #define ENG_MAX_ALERT (OUT_MAX_MSG)
 
 struct engine {
@@ -161,78 +162,42 @@ static void fill_user_name(struct engine *e, struct kme_exec *ex)
 	ex->user_name = (struct kme_str){ e->user_name, strlen(e->user_name) };
 }
 
-/* The longest a string may be in an alert's last-resort form. */
-#define ENG_CLIP 512
-
-static struct kme_str clip(struct kme_str s)
+/* event.created: the wall clock when the alert is made (in replay too: it
+ * is the detection time, distinct from the event's @timestamp). */
+static int64_t wall_ms(void)
 {
-	if (s.len > ENG_CLIP)
-		s.len = ENG_CLIP;
-	return s;
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int render(struct engine *e, const struct alert_ctx *ctx,
-		  const struct kme_exec *ex, const struct nt_term *term,
-		  const struct nt_seen *seen)
-{
-	buf_reset(&e->line);
-	return e->cfg->alert_format == CFG_FORMAT_TEXT
-		       ? alert_text(&e->line, ctx, ex, term, seen)
-		       : alert_json(&e->line, ctx, ex, term, seen);
-}
-
-/* How an alert fits its line bound (see render_fitting). */
-enum eng_fit { FIT_WHOLE = 0, FIT_NO_ARGS, FIT_CLIPPED, FIT_NONE };
-
-/* Format one alert into e->line. An alert is never lost to its own size:
- * over the line bound (a huge argv, or paths of escaped bytes that grow
- * fivefold), it is formatted without arguments (args_count still the real
- * argc), then with every string cut to ENG_CLIP bytes; args_truncated says
- * so. Returns the form that fitted. */
-static enum eng_fit render_fitting(struct engine *e, const struct kme_exec *ex,
-				   const struct nt_term *term,
-				   const struct nt_seen *seen)
+/* Format one alert into e->line, fitted to max_alert_size by the alert
+ * module (alert_render: long args clipped, never dropped; see alert.h). */
+static enum alert_form render_fitting(struct engine *e,
+				      const struct kme_exec *ex,
+				      const struct nt_term *term,
+				      const struct nt_seen *seen)
 {
 	struct alert_ctx ctx = {
 		.cfg = e->cfg,
 		.hostname = e->opts.hostname,
 		.mode = e->opts.action == ENG_ALL ? "all" :
 			e->opts.mode == ENG_LIVE ? "live" : "replay",
+		.created_ms = wall_ms(),
+		.host_id = e->opts.mode == ENG_LIVE ? e->opts.host_id : NULL,
 	};
-	struct kme_exec cut;
-	struct nt_term cterm;
-	size_t i;
 
-	if (render(e, &ctx, ex, term, seen) == 0)
-		return FIT_WHOLE;
-	cut = *ex;
-	/* Without the strings, but never without the real counts. */
-	cut.proc.args = (struct kme_args){
-		.truncated = true, .argc = kme_args_count(&ex->proc.args) };
-	cut.parent.args = (struct kme_args){
-		.truncated = ex->parent.args.n > 0,
-		.argc = kme_args_count(&ex->parent.args) };
-	if (render(e, &ctx, &cut, term, seen) == 0)
-		return FIT_NO_ARGS;
-	cut.proc.executable = clip(cut.proc.executable);
-	cut.proc.name = clip(cut.proc.name);
-	cut.proc.cwd = clip(cut.proc.cwd);
-	cut.parent.executable = clip(cut.parent.executable);
-	cut.parent.name = clip(cut.parent.name);
-	cut.node = clip(cut.node);
-	cut.user_name = clip(cut.user_name);
-	cut.tty = clip(cut.tty);
-	cterm = *term;
-	for (i = 0; i < cterm.n; i++)
-		cterm.v[i] = clip(cterm.v[i]);
-	return render(e, &ctx, &cut, &cterm, seen) == 0 ? FIT_CLIPPED : FIT_NONE;
+	return alert_render(&e->line, &ctx, e->cfg->alert_format, ex, term,
+			    seen);
 }
 
 /* Format and send one alert. */
 static void emit_alert(struct engine *e, const struct kme_exec *ex,
 		       const struct nt_term *term, const struct nt_seen *seen)
 {
-	if (render_fitting(e, ex, term, seen) == FIT_NONE ||
+	if (render_fitting(e, ex, term, seen) == ALERT_TOO_LARGE ||
 	    out_write(e->opts.sink, e->line.p, e->line.len) < 0)
 		e->c.output_errors++;
 	e->c.alerts++;
@@ -244,13 +209,15 @@ static void explain_fit(struct engine *e, const struct kme_exec *ex,
 			char *detail, size_t size)
 {
 	size_t len = strlen(detail);
-	enum eng_fit fit = render_fitting(e, ex, term, seen);
+	enum alert_form fit = render_fitting(e, ex, term, seen);
 
-	if (fit == FIT_WHOLE || len + 1 >= size)
+	if (fit == ALERT_WHOLE || len + 1 >= size)
 		return;
 	snprintf(detail + len, size - len,
-		 "; the alert is too large for one line: it goes out without args%s "
-		 "(args_count %zu)", fit == FIT_NO_ARGS ? "" : " and with cut strings",
+		 "; the alert is larger than max_alert_size (%zu): it goes out "
+		 "%s (args_count %zu)", e->cfg->max_alert_size,
+		 fit == ALERT_CLIPPED ? "with long arguments clipped" :
+		 fit == ALERT_PARTIAL ? "with the first args only" : "not at all",
 		 kme_args_count(&ex->proc.args));
 }
 

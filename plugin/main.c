@@ -50,6 +50,7 @@ struct run {
 	struct engine *eng;
 	int64_t last_save;        /* plugin: monotonic ms */
 	char host[256];
+	char host_id[33];         /* plugin: /etc/machine-id, "" when unknown */
 };
 
 static void usage(FILE *fp)
@@ -222,6 +223,30 @@ static void hostname_of(const struct options *o, char *buf, size_t size)
 	buf[size - 1] = '\0';
 }
 
+/* The machine id (machine-id(5): 32 lowercase hex digits and a newline)
+ * for host.id. Anything else leaves out[0] == '\0': no host.id. */
+static void machine_id_of(const char *path, char out[33])
+{
+	char buf[40];
+	ssize_t n = -1;
+	size_t i;
+	int fd;
+
+	out[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd != -1) {
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+	}
+	if (n < 32 || (n > 32 && buf[32] != '\n'))
+		return;
+	for (i = 0; i < 32; i++)
+		if (strchr("0123456789abcdef", buf[i]) == NULL || buf[i] == '\0')
+			return;
+	memcpy(out, buf, 32);
+	out[32] = '\0';
+}
+
 /* The output, the history, the reader and the engine of the mode. In
  * plugin mode the log goes to syslog from here on. 0, or 1 after saying
  * why. */
@@ -237,6 +262,10 @@ static int setup(struct run *r)
 
 	hostname_of(r->o, r->host, sizeof(r->host));
 	eo.hostname = r->host;
+	if (live) {
+		machine_id_of("/etc/machine-id", r->host_id);
+		eo.host_id = r->host_id[0] != '\0' ? r->host_id : NULL;
+	}
 	r->sink = live ? out_syslog_open(NULL, cfg->syslog_facility,
 					 cfg->syslog_priority, cfg->output_queue,
 					 &err)

@@ -31,11 +31,25 @@ static void setup(void)
 	cfg.rule_name = "Enumeration of Kernel Modules";
 	cfg.rule_version = "211";
 	cfg.rule_severity = "medium";
+	cfg.rule_severity_num = 47;
 	cfg.rule_risk_score = 47;
+	cfg.rule_description = "Our own words.";
+	cfg.rule_reference = "https://example.org/rule";
+	cfg.rule_ruleset = "Elastic prebuilt rules";
+	cfg.rule_authors[0] = "Elastic";
+	cfg.nrule_authors = 1;
+	cfg.threat_framework = "MITRE ATT&CK";
+	cfg.tactics[0] = (struct cfg_threat){ "TA0007",
+		"https://attack.mitre.org/tactics/TA0007/", "Discovery" };
+	cfg.ntactics = 1;
+	cfg.techniques[0] = (struct cfg_threat){ "T1082",
+		"https://attack.mitre.org/techniques/T1082/",
+		"System Information Discovery" };
+	cfg.ntechniques = 1;
 	cfg.term_fields[0] = CFG_TF_EXECUTABLE;
 	cfg.term_fields[1] = CFG_TF_PARENT_EXECUTABLE;
 	cfg.nterm_fields = 2;
-	ctx = (struct alert_ctx){ &cfg, "web01", "live" };
+	ctx = (struct alert_ctx){ &cfg, "web01", "live", 1795728868999, NULL };
 
 	args[0] = S("lsmod");
 	pargs[0] = S("-bash");
@@ -170,17 +184,30 @@ START_TEST(test_json_carries_event_and_timestamp)
 	ck_assert_str_eq(elem_str(arr_at(d, "event.type", 1), 0), "start");
 	ck_assert_str_eq(str_at(d, "event.action"), "exec");
 	ck_assert_str_eq(str_at(d, "event.id"), "1795728867.245:6");
-	ck_assert_str_eq(str_at(d, "event.module"), "auditd");
+	ck_assert_str_eq(str_at(d, "event.module"), "audisp_kmod_enum");
+	ck_assert_str_eq(str_at(d, "event.provider"), "auditd");
 	ck_assert_str_eq(str_at(d, "event.dataset"), "audisp_kmod_enum.alert");
+	ck_assert_str_eq(str_at(d, "event.outcome"), "success");
+	ck_assert_str_eq(str_at(d, "event.created"), "2026-11-26T21:34:28.999Z");
+	ck_assert_str_eq(str_at(d, "ecs.version"), ALERT_ECS_VERSION);
+	ck_assert_str_eq(str_at(d, "message"), "Enumeration of Kernel Modules");
 	ck_assert_str_eq(str_at(d, "host.name"), "web01");
+	ck_assert_str_eq(str_at(d, "host.hostname"), "web01");
+	ck_assert_str_eq(str_at(d, "host.os.type"), "linux");
+	ck_assert_str_eq(str_at(d, "agent.type"), "audisp-kmod-enum");
+	ck_assert_str_eq(str_at(d, "agent.name"), "web01");
+	ck_assert_uint_gt(strlen(str_at(d, "agent.version")), 0);
+	ck_assert_ptr_null(at(d, "event.ingested"));
+	ck_assert_ptr_null(at(d, "host.id"));
 }
 END_TEST
 
 START_TEST(test_json_top_level_fields_are_in_documented_order)
 {
 	static const char *const order[] = {
-		"@timestamp", "event", "host", "process", "user", "group",
-		"auditd", "rule", "threat", "kibana", "audisp_kmod_enum",
+		"@timestamp", "ecs", "message", "event", "host", "agent",
+		"process", "user", "group", "auditd", "rule", "threat",
+		"audisp_kmod_enum",
 	};
 	yajl_val d = render(&seen);
 	size_t i;
@@ -230,32 +257,154 @@ START_TEST(test_json_identity_fields_are_keyword_strings)
 	ck_assert_str_eq(str_at(d, "user.id"), "0");
 	ck_assert_str_eq(str_at(d, "user.name"), "root");
 	ck_assert_str_eq(str_at(d, "user.effective.id"), "0");
-	ck_assert_str_eq(str_at(d, "user.audit.id"), "1000");
+	ck_assert_str_eq(str_at(d, "user.effective.name"), "root");
+	ck_assert_str_eq(str_at(d, "auditd.data.auid"), "1000");
 	ck_assert_str_eq(str_at(d, "group.id"), "0");
 	ck_assert_str_eq(str_at(d, "auditd.session"), "3");
-	ck_assert_str_eq(str_at(d, "auditd.tty"), "pts0");
+	ck_assert_str_eq(str_at(d, "auditd.data.tty"), "pts0");
+	ck_assert_ptr_null(at(d, "user.audit"));
+	ck_assert_ptr_null(at(d, "auditd.tty"));
 }
 END_TEST
 
 START_TEST(test_json_rule_and_threat)
 {
-	yajl_val d = render(&seen), tech;
+	yajl_val d = render(&seen);
 
 	ck_assert_str_eq(str_at(d, "rule.id"), "2d8043ed-5bda-4caf-801c-c1feb7410504");
 	ck_assert_str_eq(str_at(d, "rule.name"), "Enumeration of Kernel Modules");
 	ck_assert_str_eq(str_at(d, "rule.version"), "211");
-	ck_assert_str_eq(str_at(d, "rule.severity"), "medium");
-	ck_assert_int_eq(int_at(d, "rule.risk_score"), 47);
+	ck_assert_str_eq(str_at(d, "rule.description"), "Our own words.");
+	ck_assert_str_eq(str_at(d, "rule.reference"), "https://example.org/rule");
+	ck_assert_str_eq(str_at(d, "rule.ruleset"), "Elastic prebuilt rules");
+	ck_assert_str_eq(elem_str(arr_at(d, "rule.author", 1), 0), "Elastic");
+	ck_assert_ptr_null(at(d, "rule.severity"));
+	ck_assert_ptr_null(at(d, "rule.risk_score"));
+	ck_assert_int_eq(int_at(d, "event.severity"), 47);
+	ck_assert_int_eq(int_at(d, "event.risk_score"), 47);
+	ck_assert_str_eq(str_at(d, "audisp_kmod_enum.severity"), "medium");
 	ck_assert_str_eq(str_at(d, "threat.framework"), "MITRE ATT&CK");
-	ck_assert_str_eq(str_at(d, "threat.tactic.id"), "TA0007");
-	ck_assert_str_eq(str_at(d, "threat.tactic.name"), "Discovery");
-	ck_assert_str_eq(str_at(d, "threat.tactic.reference"),
+	ck_assert_str_eq(elem_str(arr_at(d, "threat.tactic.id", 1), 0), "TA0007");
+	ck_assert_str_eq(elem_str(arr_at(d, "threat.tactic.name", 1), 0),
+			 "Discovery");
+	ck_assert_str_eq(elem_str(arr_at(d, "threat.tactic.reference", 1), 0),
 			 "https://attack.mitre.org/tactics/TA0007/");
-	tech = arr_at(d, "threat.technique", 1)->u.array.values[0];
-	ck_assert_str_eq(str_at(tech, "id"), "T1082");
-	ck_assert_str_eq(str_at(tech, "name"), "System Information Discovery");
-	ck_assert_str_eq(str_at(tech, "reference"),
+	ck_assert_str_eq(elem_str(arr_at(d, "threat.technique.id", 1), 0), "T1082");
+	ck_assert_str_eq(elem_str(arr_at(d, "threat.technique.name", 1), 0),
+			 "System Information Discovery");
+	ck_assert_str_eq(elem_str(arr_at(d, "threat.technique.reference", 1), 0),
 			 "https://attack.mitre.org/techniques/T1082/");
+}
+END_TEST
+
+START_TEST(test_json_several_techniques_are_parallel_arrays)
+{
+	yajl_val d;
+
+	cfg.techniques[1] = (struct cfg_threat){ "T1518",
+		"https://attack.mitre.org/techniques/T1518/",
+		"Software Discovery" };
+	cfg.ntechniques = 2;
+	d = render(&seen);
+	ck_assert_str_eq(elem_str(arr_at(d, "threat.technique.id", 2), 1), "T1518");
+	ck_assert_str_eq(elem_str(arr_at(d, "threat.technique.name", 2), 1),
+			 "Software Discovery");
+	ck_assert_str_eq(elem_str(arr_at(d, "threat.technique.reference", 2), 1),
+			 "https://attack.mitre.org/techniques/T1518/");
+	arr_at(d, "threat.tactic.id", 1);
+}
+END_TEST
+
+START_TEST(test_json_no_threat_entries_omits_threat)
+{
+	yajl_val d;
+
+	cfg.ntactics = cfg.ntechniques = 0;
+	d = render(&seen);
+	ck_assert_ptr_null(at(d, "threat"));
+}
+END_TEST
+
+START_TEST(test_json_process_user_is_effective_and_real_user_is_uid)
+{
+	yajl_val d;
+
+	ex.uid = 1000;
+	ex.euid = 0;
+	ex.gid = 1000;
+	ex.egid = 27;
+	ex.user_name = S("alice");
+	d = render(&seen);
+	ck_assert_str_eq(str_at(d, "process.user.id"), "0");
+	/* The name we know is the real uid's: not given to another euid. */
+	ck_assert_ptr_null(at(d, "process.user.name"));
+	ck_assert_str_eq(str_at(d, "process.real_user.id"), "1000");
+	ck_assert_str_eq(str_at(d, "process.real_user.name"), "alice");
+	ck_assert_str_eq(str_at(d, "process.group.id"), "27");
+	ck_assert_str_eq(str_at(d, "process.real_group.id"), "1000");
+	ck_assert_str_eq(str_at(d, "user.id"), "1000");
+	ck_assert_str_eq(str_at(d, "user.effective.id"), "0");
+	ck_assert_ptr_null(at(d, "user.effective.name"));
+	ck_assert_str_eq(str_at(d, "group.id"), "1000");
+}
+END_TEST
+
+START_TEST(test_json_failed_exec_has_outcome_failure)
+{
+	yajl_val d;
+
+	ex.success = false;
+	d = render(&seen);
+	ck_assert_str_eq(str_at(d, "event.outcome"), "failure");
+}
+END_TEST
+
+START_TEST(test_json_reason_is_one_sentence_about_the_event)
+{
+	yajl_val d = render(&seen);
+
+	ck_assert_str_eq(str_at(d, "event.reason"),
+		"kernel module enumeration: /usr/sbin/lsmod was run by "
+		"/usr/bin/bash as uid 0 (root), login uid 1000 on web01");
+}
+END_TEST
+
+START_TEST(test_json_reason_cuts_long_values_and_says_unknown)
+{
+	static char big[2000];
+	yajl_val d;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[0] = '/';
+	ex.proc.executable = (struct kme_str){ big, sizeof(big) - 1 };
+	memset(&ex.parent, 0, sizeof(ex.parent));
+	ex.ppid = -1;
+	ex.uid = ex.auid = KME_ID_UNSET;
+	ctx.hostname = NULL;
+	d = render(&seen);
+	ck_assert_uint_lt(strlen(str_at(d, "event.reason")), 400);
+	ck_assert_ptr_nonnull(strstr(str_at(d, "event.reason"),
+		"... was run by an unknown parent on an unknown host"));
+}
+END_TEST
+
+START_TEST(test_json_host_id_only_for_events_of_this_host)
+{
+	yajl_val d;
+
+	ctx.host_id = "0123456789abcdef0123456789abcdef";
+	d = render(&seen);
+	ck_assert_str_eq(str_at(d, "host.id"), ctx.host_id);
+	ex.node = S("web01");  /* name_format = hostname: still this host */
+	d = render(&seen);
+	ck_assert_str_eq(str_at(d, "host.id"), ctx.host_id);
+	ex.node = S("web02");  /* another host's record (an aggregator) */
+	d = render(&seen);
+	ck_assert_ptr_null(at(d, "host.id"));
+	ck_assert_str_eq(str_at(d, "host.name"), "web02");
+	ex.node = S("web01x");
+	d = render(&seen);
+	ck_assert_ptr_null(at(d, "host.id"));
 }
 END_TEST
 
@@ -263,9 +412,7 @@ START_TEST(test_json_new_terms_with_history)
 {
 	yajl_val d = render(&seen), f;
 
-	f = arr_at(d, "kibana.alert.new_terms", 2);
-	ck_assert_str_eq(elem_str(f, 0), "/usr/sbin/lsmod");
-	ck_assert_str_eq(elem_str(f, 1), "/usr/bin/bash");
+	ck_assert_ptr_null(at(d, "kibana"));
 	f = arr_at(d, "audisp_kmod_enum.new_terms.fields", 2);
 	ck_assert_str_eq(elem_str(f, 0), "process.executable");
 	ck_assert_str_eq(elem_str(f, 1), "process.parent.executable");
@@ -302,7 +449,7 @@ START_TEST(test_json_all_mode_omits_history_but_keeps_term)
 	d = render(NULL);
 	arr_at(d, "audisp_kmod_enum.new_terms.fields", 2);
 	arr_at(d, "audisp_kmod_enum.new_terms.values", 2);
-	arr_at(d, "kibana.alert.new_terms", 2);
+	arr_at(d, "audisp_kmod_enum.new_terms.values", 2);
 	ck_assert_ptr_null(at(d, "audisp_kmod_enum.new_terms.previous_last_seen"));
 	ck_assert_ptr_null(at(d, "audisp_kmod_enum.new_terms.first_seen"));
 	ck_assert_ptr_null(at(d, "audisp_kmod_enum.new_terms.count"));
@@ -316,7 +463,7 @@ START_TEST(test_json_absent_term_value_is_null)
 
 	term.v[1] = KME_STR_NULL;
 	d = render(&seen);
-	v = arr_at(d, "kibana.alert.new_terms", 2);
+	v = arr_at(d, "audisp_kmod_enum.new_terms.values", 2);
 	ck_assert_str_eq(elem_str(v, 0), "/usr/sbin/lsmod");
 	ck_assert(YAJL_IS_NULL(v->u.array.values[1]));
 	v = arr_at(d, "audisp_kmod_enum.new_terms.values", 2);
@@ -410,9 +557,9 @@ START_TEST(test_json_partly_set_ids)
 	ex.ses = KME_ID_UNSET;
 	d = render(&seen);
 	ck_assert_str_eq(str_at(d, "user.effective.id"), "1000");
-	ck_assert_ptr_null(at(d, "user.audit"));
+	ck_assert_ptr_null(at(d, "auditd.data.auid"));
 	ck_assert_ptr_null(at(d, "auditd.session"));
-	ck_assert_str_eq(str_at(d, "auditd.tty"), "pts0");
+	ck_assert_str_eq(str_at(d, "auditd.data.tty"), "pts0");
 }
 END_TEST
 
@@ -426,7 +573,9 @@ START_TEST(test_json_node_is_host_name)
 	ctx.hostname = NULL;
 	ex.node = KME_STR_NULL;
 	d = render(&seen);
-	ck_assert_ptr_null(at(d, "host"));
+	ck_assert_ptr_null(at(d, "host.name"));
+	ck_assert_ptr_null(at(d, "host.hostname"));
+	ck_assert_str_eq(str_at(d, "host.os.type"), "linux");
 }
 END_TEST
 
@@ -604,12 +753,233 @@ START_TEST(test_text_bound_reached_returns_minus_one)
 }
 END_TEST
 
+/* --- fitting into max_alert_size ----------------------------------------- */
+
+static char bigs[4][3000];
+static struct kme_str many[64];
+
+/* n args: "lsmod", then n-1 args of len bytes of 'a'. */
+static void long_args(size_t n, size_t len)
+{
+	size_t i;
+
+	ck_assert_uint_le(n, 64);
+	ck_assert_uint_le(len, sizeof(bigs[0]));
+	memset(bigs[0], 'a', sizeof(bigs[0]));
+	many[0] = S("lsmod");
+	for (i = 1; i < n; i++)
+		many[i] = (struct kme_str){ bigs[0], len };
+	ex.proc.args = (struct kme_args){ .v = many, .n = n };
+}
+
+/* alert_render, then parse; the line is within max. */
+static yajl_val fit(size_t max, enum alert_form want)
+{
+	char err[256];
+
+	cfg.max_alert_size = max;
+	yajl_tree_free(doc);
+	doc = NULL;
+	ck_assert_int_eq(alert_render(&out, &ctx, CFG_FORMAT_JSON, &ex, &term,
+				      &seen), want);
+	ck_assert_uint_le(out.len, max);
+	assert_one_clean_line(&out);
+	doc = yajl_tree_parse(out.p, err, sizeof(err));
+	ck_assert_msg(doc != NULL, "invalid JSON (%s): %s", err, out.p);
+	return doc;
+}
+
+START_TEST(test_fit_small_alert_is_whole_and_unmarked)
+{
+	yajl_val d = fit(7168, ALERT_WHOLE);
+
+	ck_assert_ptr_null(at(d, "audisp_kmod_enum.args_clipped"));
+	ck_assert_ptr_null(at(d, "audisp_kmod_enum.args_omitted"));
+	ck_assert(YAJL_IS_FALSE(at(d, "audisp_kmod_enum.args_truncated")));
+}
+END_TEST
+
+START_TEST(test_fit_long_args_are_clipped_to_ignore_above_first)
+{
+	yajl_val d, a;
+
+	long_args(3, 3000);
+	d = fit(7168, ALERT_CLIPPED);
+	a = arr_at(d, "process.args", 3);
+	ck_assert_str_eq(elem_str(a, 0), "lsmod");
+	ck_assert_uint_eq(strlen(elem_str(a, 1)), 1024);
+	ck_assert_uint_eq(strlen(elem_str(a, 2)), 1024);
+	ck_assert_int_eq(int_at(d, "process.args_count"), 3);
+	a = arr_at(d, "audisp_kmod_enum.args_clipped", 2);
+	ck_assert_int_eq(YAJL_GET_INTEGER(a->u.array.values[0]), 1);
+	ck_assert_int_eq(YAJL_GET_INTEGER(a->u.array.values[1]), 2);
+	ck_assert_int_eq(int_at(d, "audisp_kmod_enum.args_clipped_count"), 2);
+	ck_assert_int_eq(int_at(d, "audisp_kmod_enum.args_clip_bytes"), 1024);
+	ck_assert(YAJL_IS_TRUE(at(d, "audisp_kmod_enum.args_truncated")));
+	ck_assert_ptr_null(at(d, "audisp_kmod_enum.args_omitted"));
+	ck_assert_uint_eq(strlen(str_at(d, "process.command_line")),
+			  5 + 1 + 1024 + 1 + 1024);
+}
+END_TEST
+
+START_TEST(test_fit_clips_further_when_1024_is_not_enough)
+{
+	yajl_val d;
+
+	long_args(6, 3000);
+	d = fit(7168, ALERT_CLIPPED);
+	arr_at(d, "process.args", 6);
+	ck_assert_int_lt(int_at(d, "audisp_kmod_enum.args_clip_bytes"), 1024);
+	ck_assert_uint_eq(strlen(elem_str(at(d, "process.args"), 5)),
+			  (size_t)int_at(d, "audisp_kmod_enum.args_clip_bytes"));
+}
+END_TEST
+
+START_TEST(test_fit_lists_at_most_16_clipped_indices_but_counts_all)
+{
+	yajl_val d;
+
+	long_args(41, 200);
+	d = fit(60 * 1024, ALERT_WHOLE);
+	arr_at(d, "process.args", 41);
+	d = fit(8000, ALERT_CLIPPED);
+	arr_at(d, "process.args", 41);
+	arr_at(d, "audisp_kmod_enum.args_clipped", 16);
+	ck_assert_int_eq(int_at(d, "audisp_kmod_enum.args_clipped_count"), 40);
+}
+END_TEST
+
+START_TEST(test_fit_never_cuts_inside_a_utf8_sequence)
+{
+	static char eur[3000];
+	yajl_val d;
+	size_t i;
+
+	for (i = 0; i + 3 <= sizeof(eur); i += 3)
+		memcpy(eur + i, "\xe2\x82\xac", 3);   /* U+20AC, 3 bytes */
+	many[0] = S("lsmod");
+	many[1] = (struct kme_str){ eur, 2999 };
+	ex.proc.args = (struct kme_args){ .v = many, .n = 2 };
+	cfg.max_alert_size = 4096;
+	d = fit(4096, ALERT_CLIPPED);
+	ck_assert_ptr_null(strstr(out.p, "\\x"));  /* no escaped bytes */
+	ck_assert_uint_eq(strlen(elem_str(at(d, "process.args"), 1)) % 3, 0);
+}
+END_TEST
+
+/* 200,000 args cannot all be listed in 7 KiB: the first are, args_count is
+ * still the real argc, and args_omitted makes up the difference. */
+START_TEST(test_fit_huge_argc_lists_first_args_and_keeps_real_count)
+{
+	struct kme_str *v = malloc(200000 * sizeof(*v));
+	yajl_val d, a;
+	size_t i;
+
+	ck_assert_ptr_nonnull(v);
+	v[0] = S("kmod");
+	for (i = 1; i < 200000; i++)
+		v[i] = S("list");
+	ex.proc.args = (struct kme_args){ .v = v, .n = 200000 };
+	d = fit(7168, ALERT_PARTIAL);
+	a = at(d, "process.args");
+	ck_assert(YAJL_IS_ARRAY(a));
+	ck_assert_uint_gt(a->u.array.len, 100);
+	ck_assert_int_eq(int_at(d, "process.args_count"), 200000);
+	ck_assert_int_eq(int_at(d, "audisp_kmod_enum.args_omitted"),
+			 200000 - (long long)a->u.array.len);
+	ck_assert(YAJL_IS_TRUE(at(d, "audisp_kmod_enum.args_truncated")));
+	/* The executable and the term are kept whole. */
+	ck_assert_str_eq(str_at(d, "process.executable"), "/usr/sbin/lsmod");
+	ck_assert_ptr_null(at(d, "audisp_kmod_enum.strings_clipped"));
+	/* argc beyond what the decoder stored counts as omitted too. */
+	ex.proc.args.argc = 300000;
+	d = fit(7168, ALERT_PARTIAL);
+	ck_assert_int_eq(int_at(d, "process.args_count"), 300000);
+	ck_assert_int_eq(int_at(d, "audisp_kmod_enum.args_omitted"),
+			 300000 - (long long)at(d, "process.args")->u.array.len);
+	free(v);
+}
+END_TEST
+
+START_TEST(test_fit_long_paths_are_clipped_after_args)
+{
+	static char path[3000];
+	yajl_val d;
+
+	memset(path, 'p', sizeof(path));
+	path[0] = '/';
+	ex.proc.executable = (struct kme_str){ path, sizeof(path) };
+	ex.parent.executable = (struct kme_str){ path, sizeof(path) };
+	ex.proc.cwd = (struct kme_str){ path, sizeof(path) };
+	term.v[0] = ex.proc.executable;
+	term.v[1] = ex.parent.executable;
+	d = fit(7168, ALERT_CLIPPED);
+	ck_assert(YAJL_IS_TRUE(at(d, "audisp_kmod_enum.strings_clipped")));
+	ck_assert_uint_le(strlen(str_at(d, "process.executable")), 1024);
+}
+END_TEST
+
+START_TEST(test_fit_bound_below_the_fixed_part_is_too_large)
+{
+	cfg.max_alert_size = 300;
+	ck_assert_int_eq(alert_render(&out, &ctx, CFG_FORMAT_JSON, &ex, &term,
+				      &seen), ALERT_TOO_LARGE);
+	ck_assert_uint_eq(out.len, 0);
+}
+END_TEST
+
+START_TEST(test_fit_text_obeys_the_same_bound)
+{
+	long_args(6, 3000);
+	cfg.max_alert_size = 4096;
+	ck_assert_int_eq(alert_render(&out, &ctx, CFG_FORMAT_TEXT, &ex, &term,
+				      &seen), ALERT_CLIPPED);
+	ck_assert_uint_le(out.len, 4096);
+	assert_one_clean_line(&out);
+	ck_assert_ptr_nonnull(strstr(out.p, " [args truncated] [5 args clipped to "));
+	cfg.max_alert_size = 7168;
+	ck_assert_int_eq(alert_render(&out, &ctx, CFG_FORMAT_TEXT, &ex, &term,
+				      &seen), ALERT_CLIPPED);
+	ck_assert_ptr_nonnull(strstr(out.p, " [5 args clipped to 1024 bytes]"));
+}
+END_TEST
+
+START_TEST(test_fit_every_bound_gives_a_valid_line_within_it)
+{
+	size_t max;
+
+	long_args(20, 2500);
+	for (max = 4096; max <= 60 * 1024; max += 1999) {
+		cfg.max_alert_size = max;
+		yajl_tree_free(doc);
+		doc = NULL;
+		ck_assert_int_ne(alert_render(&out, &ctx, CFG_FORMAT_JSON, &ex,
+					      &term, &seen), ALERT_TOO_LARGE);
+		ck_assert_uint_le(out.len, max);
+		fit(max, alert_render(&out, &ctx, CFG_FORMAT_JSON, &ex, &term,
+				      &seen));
+		ck_assert_int_eq(int_at(doc, "process.args_count"), 20);
+	}
+}
+END_TEST
+
+START_TEST(test_form_names)
+{
+	ck_assert_str_eq(alert_form_name(ALERT_WHOLE), "whole");
+	ck_assert_str_eq(alert_form_name(ALERT_CLIPPED), "clipped");
+	ck_assert_str_eq(alert_form_name(ALERT_PARTIAL), "partial");
+	ck_assert_str_eq(alert_form_name(ALERT_TOO_LARGE), "too large");
+	ck_assert_str_eq(alert_form_name((enum alert_form)9), "?");
+}
+END_TEST
+
 static Suite *alert_suite(void)
 {
 	Suite *s = suite_create("alert");
 	TCase *j = tcase_create("json");
 	TCase *t = tcase_create("time");
 	TCase *x = tcase_create("text");
+	TCase *f = tcase_create("fit");
 
 	tcase_add_checked_fixture(j, setup, teardown);
 	tcase_add_test(j, test_json_carries_event_and_timestamp);
@@ -618,6 +988,13 @@ static Suite *alert_suite(void)
 	tcase_add_test(j, test_json_parent_fields);
 	tcase_add_test(j, test_json_identity_fields_are_keyword_strings);
 	tcase_add_test(j, test_json_rule_and_threat);
+	tcase_add_test(j, test_json_several_techniques_are_parallel_arrays);
+	tcase_add_test(j, test_json_no_threat_entries_omits_threat);
+	tcase_add_test(j, test_json_process_user_is_effective_and_real_user_is_uid);
+	tcase_add_test(j, test_json_failed_exec_has_outcome_failure);
+	tcase_add_test(j, test_json_reason_is_one_sentence_about_the_event);
+	tcase_add_test(j, test_json_reason_cuts_long_values_and_says_unknown);
+	tcase_add_test(j, test_json_host_id_only_for_events_of_this_host);
 	tcase_add_test(j, test_json_new_terms_with_history);
 	tcase_add_test(j, test_json_never_seen_term_has_null_history);
 	tcase_add_test(j, test_json_all_mode_omits_history_but_keeps_term);
@@ -646,6 +1023,21 @@ static Suite *alert_suite(void)
 	tcase_add_test(x, test_text_line_has_no_control_bytes);
 	tcase_add_test(x, test_text_bound_reached_returns_minus_one);
 	suite_add_tcase(s, x);
+
+	tcase_add_checked_fixture(f, setup, teardown);
+	tcase_set_timeout(f, 60);
+	tcase_add_test(f, test_fit_small_alert_is_whole_and_unmarked);
+	tcase_add_test(f, test_fit_long_args_are_clipped_to_ignore_above_first);
+	tcase_add_test(f, test_fit_clips_further_when_1024_is_not_enough);
+	tcase_add_test(f, test_fit_lists_at_most_16_clipped_indices_but_counts_all);
+	tcase_add_test(f, test_fit_never_cuts_inside_a_utf8_sequence);
+	tcase_add_test(f, test_fit_huge_argc_lists_first_args_and_keeps_real_count);
+	tcase_add_test(f, test_fit_long_paths_are_clipped_after_args);
+	tcase_add_test(f, test_fit_bound_below_the_fixed_part_is_too_large);
+	tcase_add_test(f, test_fit_text_obeys_the_same_bound);
+	tcase_add_test(f, test_fit_every_bound_gives_a_valid_line_within_it);
+	tcase_add_test(f, test_form_names);
+	suite_add_tcase(s, f);
 	return s;
 }
 

@@ -68,6 +68,16 @@ static int default_line_of(const char *needle)
 	return line;
 }
 
+/* A parse that must fail with a message containing want. */
+static void parse_fails(const char *text, const char *want)
+{
+	struct kme_err err;
+
+	parse_fail(text, &err);
+	ck_assert_msg(strstr(err.msg, want) != NULL, "'%s' not in '%s'", want,
+		      err.msg);
+}
+
 /* ---- the built-in rule ------------------------------------------------ */
 
 START_TEST(test_default_has_the_four_v211_programs)
@@ -151,7 +161,27 @@ START_TEST(test_default_scalars_are_the_documented_values)
 	ck_assert_str_eq(cfg->rule_name, "Enumeration of Kernel Modules");
 	ck_assert_str_eq(cfg->rule_version, "211");
 	ck_assert_str_eq(cfg->rule_severity, "medium");
+	ck_assert_uint_eq(cfg->rule_severity_num, 47);
 	ck_assert_uint_eq(cfg->rule_risk_score, 47);
+	ck_assert_ptr_nonnull(strstr(cfg->rule_description, "kernel modules"));
+	ck_assert_str_eq(cfg->rule_reference,
+			 "https://github.com/elastic/detection-rules/blob/main/"
+			 "rules/linux/discovery_kernel_module_enumeration.toml");
+	ck_assert_str_eq(cfg->rule_ruleset, "Elastic prebuilt rules");
+	ck_assert_uint_eq(cfg->nrule_authors, 1);
+	ck_assert_str_eq(cfg->rule_authors[0], "Elastic");
+	ck_assert_str_eq(cfg->threat_framework, "MITRE ATT&CK");
+	ck_assert_uint_eq(cfg->ntactics, 1);
+	ck_assert_str_eq(cfg->tactics[0].id, "TA0007");
+	ck_assert_str_eq(cfg->tactics[0].name, "Discovery");
+	ck_assert_str_eq(cfg->tactics[0].reference,
+			 "https://attack.mitre.org/tactics/TA0007/");
+	ck_assert_uint_eq(cfg->ntechniques, 1);
+	ck_assert_str_eq(cfg->techniques[0].id, "T1082");
+	ck_assert_str_eq(cfg->techniques[0].name, "System Information Discovery");
+	ck_assert_str_eq(cfg->techniques[0].reference,
+			 "https://attack.mitre.org/techniques/T1082/");
+	ck_assert_uint_eq(cfg->max_alert_size, 7168);
 	cfg_free(cfg);
 }
 END_TEST
@@ -188,6 +218,28 @@ START_TEST(test_missing_keys_take_the_shipped_defaults)
 	ck_assert_str_eq(cfg->rule_version, def->rule_version);
 	ck_assert_str_eq(cfg->rule_severity, def->rule_severity);
 	ck_assert_uint_eq(cfg->rule_risk_score, def->rule_risk_score);
+	ck_assert_uint_eq(cfg->rule_severity_num, def->rule_severity_num);
+	ck_assert_str_eq(cfg->rule_description, def->rule_description);
+	ck_assert_str_eq(cfg->rule_reference, def->rule_reference);
+	ck_assert_str_eq(cfg->rule_ruleset, def->rule_ruleset);
+	ck_assert_uint_eq(cfg->nrule_authors, def->nrule_authors);
+	ck_assert_str_eq(cfg->rule_authors[0], def->rule_authors[0]);
+	ck_assert_str_eq(cfg->threat_framework, def->threat_framework);
+	ck_assert_uint_eq(cfg->ntactics, def->ntactics);
+	ck_assert_uint_eq(cfg->ntechniques, def->ntechniques);
+	for (i = 0; i < def->ntactics; i++) {
+		ck_assert_str_eq(cfg->tactics[i].id, def->tactics[i].id);
+		ck_assert_str_eq(cfg->tactics[i].name, def->tactics[i].name);
+		ck_assert_str_eq(cfg->tactics[i].reference,
+				 def->tactics[i].reference);
+	}
+	for (i = 0; i < def->ntechniques; i++) {
+		ck_assert_str_eq(cfg->techniques[i].id, def->techniques[i].id);
+		ck_assert_str_eq(cfg->techniques[i].name, def->techniques[i].name);
+		ck_assert_str_eq(cfg->techniques[i].reference,
+				 def->techniques[i].reference);
+	}
+	ck_assert_uint_eq(cfg->max_alert_size, def->max_alert_size);
 	cfg_free(cfg);
 	cfg_free(def);
 }
@@ -212,6 +264,68 @@ START_TEST(test_default_text_is_the_shipped_file)
 	buf[n] = '\0';
 	ck_assert_uint_eq(n, strlen(cfg_default_text));
 	ck_assert_str_eq(buf, cfg_default_text);
+}
+END_TEST
+
+START_TEST(test_several_techniques_and_authors_append)
+{
+	struct kme_config *cfg = parse_ok(
+		"match = lsmod\n"
+		"rule_author = Elastic\n"
+		"rule_author = Site SOC team\n"
+		"threat_technique = T1082 https://attack.mitre.org/techniques/T1082/ System Information Discovery\n"
+		"threat_technique = T1518 https://attack.mitre.org/techniques/T1518/ Software Discovery\n"
+		"rule_severity = low\n"
+		"max_alert_size = 16K\n");
+
+	ck_assert_uint_eq(cfg->nrule_authors, 2);
+	ck_assert_str_eq(cfg->rule_authors[1], "Site SOC team");
+	ck_assert_uint_eq(cfg->ntechniques, 2);
+	ck_assert_str_eq(cfg->techniques[1].id, "T1518");
+	ck_assert_str_eq(cfg->techniques[1].name, "Software Discovery");
+	ck_assert_str_eq(cfg->techniques[1].reference,
+			 "https://attack.mitre.org/techniques/T1518/");
+	ck_assert_uint_eq(cfg->ntactics, 1);  /* the default */
+	ck_assert_uint_eq(cfg->rule_severity_num, 21);
+	ck_assert_uint_eq(cfg->max_alert_size, 16 * 1024);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_threat_entry_without_name_is_an_error)
+{
+	parse_fails("match = lsmod\nthreat_tactic = TA0007 https://x/\n",
+		    "threat_tactic: expected 'ID REFERENCE NAME'");
+	parse_fails("match = lsmod\nthreat_technique = T1082\n",
+		    "threat_technique: expected 'ID REFERENCE NAME'");
+}
+END_TEST
+
+START_TEST(test_threat_and_author_lists_are_bounded)
+{
+	char text[8192];
+	size_t n = 0;
+	int i;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "match = lsmod\n");
+	for (i = 0; i <= CFG_MAX_THREAT; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "threat_technique = T%d https://x/ N\n", i);
+	parse_fails(text, "threat_technique: too many entries (limit 16)");
+	n = (size_t)snprintf(text, sizeof(text), "match = lsmod\n");
+	for (i = 0; i <= CFG_MAX_THREAT; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "rule_author = A%d\n", i);
+	parse_fails(text, "rule_author: too many entries (limit 16)");
+}
+END_TEST
+
+START_TEST(test_max_alert_size_out_of_range)
+{
+	parse_fails("match = lsmod\nmax_alert_size = 4095\n",
+		    "max_alert_size: value '4095' out of range (4096..61440)");
+	parse_fails("match = lsmod\nmax_alert_size = 61441\n",
+		    "max_alert_size: value '61441' out of range (4096..61440)");
 }
 END_TEST
 
@@ -853,6 +967,10 @@ static Suite *config_suite(void)
 
 	tc = tcase_create("builtin");
 	tcase_add_test(tc, test_default_has_the_four_v211_programs);
+	tcase_add_test(tc, test_several_techniques_and_authors_append);
+	tcase_add_test(tc, test_threat_entry_without_name_is_an_error);
+	tcase_add_test(tc, test_threat_and_author_lists_are_bounded);
+	tcase_add_test(tc, test_max_alert_size_out_of_range);
 	tcase_add_test(tc, test_default_excludes_the_26_parent_names_and_dpkg_glob);
 	tcase_add_test(tc, test_default_scalars_are_the_documented_values);
 	tcase_add_test(tc, test_missing_keys_take_the_shipped_defaults);

@@ -149,7 +149,7 @@ START_TEST(test_lsmod_under_a_known_shell_alerts_with_its_parent)
 	ck_assert_ptr_nonnull(strstr(out, "\"executable\":\"/usr/sbin/lsmod\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"parent\":{\"pid\":100,\"name\":\"bash\",\"executable\":\"/usr/bin/bash\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"parent_source\":\"audit\""));
-	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"testhost\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"testhost\",\"hostname\":\"testhost\",\"os\":{\"type\":\"linux\"}}"));
 	ck_assert_uint_eq(counters().alerts, 1);
 	ck_assert_uint_eq(counters().matches, 1);
 	stop();

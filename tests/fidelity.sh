@@ -81,13 +81,15 @@ check "1: ... for depmod too" \
 	explained args "parent_name=args-270k-depmod" "'-a' is beyond the 262144 stored arguments (argc 270005)"
 
 # --- 6: a count is never made up ----------------------------------------------
-check "6: an alert too large for one line keeps the real args_count (100002), args empty, flagged" \
-	alert args 'p["args_count"] == 100002 and p["args"] == [] and d["audisp_kmod_enum"]["args_truncated"]'
+check "6: an alert too large for max_alert_size keeps the real args_count (100002), lists the first args, says how many are not" \
+	alert args 'p["args_count"] == 100002 and 0 < len(p["args"]) < 100002 and len(p["args"]) + d["audisp_kmod_enum"]["args_omitted"] == 100002 and d["audisp_kmod_enum"]["args_truncated"]'
 check "6: no alert claims fewer arguments than it had" \
 	no_alert args 'p["args_count"] < 100000'
-check "6: --explain says the alert goes out without args, with the real count" \
+check "6: every listed argument count adds up to args_count" \
+	no_alert args 'len(p["args"]) + d["audisp_kmod_enum"].get("args_omitted", 0) != p["args_count"]'
+check "6: --explain says the alert goes out with the first args only, with the real count" \
 	explained args "parent_name=args-100k-list" \
-	"the alert is too large for one line: it goes out without args (args_count 100002)"
+	"the alert is larger than max_alert_size (7168): it goes out with the first args only (args_count 100002)"
 
 # --- 2: `..` is kept as executed ----------------------------------------------
 D=/tmp/kme-scenario/21-dotdot

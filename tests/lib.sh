@@ -56,9 +56,15 @@ replay() { "$KME_BIN" --replay --host golden-host "$@"; }
 # Alerts minus the fields that depend on the replaying machine.
 strip_user_name() {
 	$PYTHON -c '
-import json, sys
+import json, re, sys
 for line in sys.stdin:
     d = json.loads(line)
     d.get("user", {}).pop("name", None)
+    d.get("user", {}).get("effective", {}).pop("name", None)
+    for k in ("user", "real_user"):
+        d.get("process", {}).get(k, {}).pop("name", None)
+    ev = d.get("event", {})
+    if "reason" in ev:  # "as uid 0 (root)": the name is in the sentence too
+        ev["reason"] = re.sub(r"(as uid [0-9]+) \([^)]*\)", r"\1", ev["reason"])
     print(json.dumps(d, sort_keys=True))'
 }

@@ -15,9 +15,10 @@
  *     known; parent args/args_count/command_line only when it has args.
  *   - ids equal to KME_ID_UNSET are omitted; ids are strings (ECS keyword).
  *
- * Size (alert_render): one render costs O(size of the event); fitting a
- * line into max_alert_size re-renders with tighter caps (struct caps), at
- * most ALERT_MAX_RENDERS times, so the worst case is O(renders * event).
+ * Size (alert_render): fitting a line into max_alert_size re-renders with
+ * tighter caps (struct caps), at most ALERT_MAX_RENDERS times; each attempt
+ * stops writing at max_alert_size, so the worst case is
+ * O(ALERT_MAX_RENDERS * max_alert_size) plus walking the args listed.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -820,11 +821,16 @@ static int render_once(struct kme_buf *b, const struct alert_ctx *ctx,
 		       const struct nt_term *term, const struct nt_seen *seen,
 		       const struct caps *c, size_t max)
 {
+	size_t limit = b->limit;
 	int rc;
 
+	/* Stop writing at max: an attempt costs O(max), not O(event). */
 	buf_reset(b);
+	if (max < b->limit)
+		b->limit = max;
 	rc = fmt == CFG_FORMAT_TEXT ? text_line(b, ctx, ex, seen, c)
 				    : json_doc(b, ctx, ex, term, seen, c);
+	b->limit = limit;
 	return rc == 0 && b->len <= max ? 0 : -1;
 }
 

@@ -84,6 +84,9 @@ e2e_lock() {
 	flock -w 600 9 || cant_run "another end-to-end test holds the lock for 10 minutes"
 }
 
+# start_rsyslogd [MAX_MESSAGE_SIZE]: a stock rsyslog (its default maximum
+# message size, 8 KiB: the alerts must fit it, see max_alert_size) unless a
+# test asks for another global(maxMessageSize=).
 start_rsyslogd() {
 	e2e_lock
 	command -v rsyslogd >/dev/null || cant_run "rsyslogd is not installed (tests/deps.sh)"
@@ -93,7 +96,7 @@ start_rsyslogd() {
 	fi
 	[ -e /dev/log ] && rm -f /dev/log   # a stale socket nobody serves
 	cat >"$TMP/rsyslog.conf" <<EOC
-global(maxMessageSize="64k" workDirectory="$TMP")
+global(${1:+maxMessageSize="$1" }workDirectory="$TMP")
 module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
 template(name="kme" type="string" string="%timegenerated:::date-rfc3339% %syslogfacility-text%.%syslogpriority-text% %syslogtag%%msg%\n")
 *.* action(type="omfile" file="$SYSLOG" template="kme")

@@ -23,6 +23,8 @@
 /* The hard bound of one alert line; max_alert_size (at most this) is the
  * one alerts are fitted to (alert_render). */
 #define ENG_MAX_ALERT (OUT_MAX_MSG)
+_Static_assert(CFG_MAX_ALERT_SIZE <= ENG_MAX_ALERT,
+	       "max_alert_size may exceed the line buffer's bound");
 
 struct engine {
 	const struct kme_config *cfg;

@@ -2,7 +2,7 @@
  *
  * records -> assemble -> execevent -> proctable -> rule -> newterms -> limit
  * -> alert -> output. Live and replay differ only in their options: live reads
- * /proc for unseen parents and ages events by the clock (eng_tick); replay
+ * /proc for unseen parents and ages events by the clock (eng_clock); replay
  * decides by event time alone.
  *
  * Times are milliseconds: an event's time is sec * 1000 + msec of its audit
@@ -84,10 +84,18 @@ void eng_count_bad_record(struct engine *e, uint64_t n);
  * discarded since the previous call is counted. */
 void eng_reader_stats(struct engine *e, const struct rd_stats *st);
 
-/* Live housekeeping at wall time now_ms (milliseconds since the epoch): age
- * pending events, report rate-limit overflow, retry waiting output. Cheap;
- * call about once a second. */
-void eng_tick(struct engine *e, int64_t now_ms);
+/* Live: the reader is about to read its input (drained false), or found it
+ * empty (drained true), at mono_ms (CLOCK_MONOTONIC milliseconds). Records
+ * fed next arrived then; a drained input also completes events none of whose
+ * records arrived in the eoe_timeout before it (rf_age). Say drained only when
+ * nothing was waiting unread at mono_ms: a reader behind its input must not
+ * judge events by the wall clock (recfilter.h). Cheap: call before every read. */
+void eng_clock(struct engine *e, int64_t mono_ms, bool drained);
+
+/* Live housekeeping: hand libauparse its last-resort aging, report
+ * rate-limit overflow, retry waiting output. Cheap; call about once a
+ * second. */
+void eng_tick(struct engine *e);
 
 /* End of input: complete every pending event and report what is pending. */
 void eng_finish(struct engine *e);

@@ -25,7 +25,12 @@
  * completed with a synthetic EOE record when a record arrives whose event time
  * is more than eoe_timeout past it AND it has been idle -- none of its records
  * among the last RF_IDLE records -- or, in live mode, when no record of it
- * arrived for eoe_timeout seconds of wall time (rf_age). The assembler gives
+ * arrived for eoe_timeout seconds of wall time before a moment the input was
+ * drained (rf_clock, rf_age). Only a drained input proves that no record of it
+ * is on its way: while records wait unread (a reader behind under CPU load),
+ * a wall-clock gap measures the reader's lag, not the event's, and would cut
+ * an event whose last records are still queued -- an exec of 100,000
+ * arguments is 154 records, and arrived cut that way. The assembler gives
  * libauparse a timeout far beyond these, so only the filter completes events.
  * In replay this judges by event time and record order alone, so a replay
  * completes events as live would have.
@@ -89,7 +94,10 @@ struct rf_filter {
 	struct rf_open open[RF_OPEN];   /* ring, oldest first */
 	uint32_t open_head, open_len;
 	uint64_t nrec;                  /* records seen */
-	int64_t wall;                   /* last rf_age() time, 0 in replay */
+	int64_t wall;                   /* arrival time of the records fed
+					 * now (rf_clock), 0 in replay */
+	int64_t first_wall;             /* the first clock reading: the arrival
+					 * time of records fed before it */
 	struct rf_stats st;
 };
 
@@ -100,8 +108,17 @@ void rf_init(struct rf_filter *f, int64_t eoe_timeout, rf_pass_fn pass,
 /* Judge one record (no '\n'); pass it on, or drop it. */
 void rf_line(struct rf_filter *f, const char *line, size_t len);
 
-/* Live mode, about once a second: complete open events none of whose records
- * arrived in the last eoe_timeout seconds of wall time `now`. */
+/* Live mode: the records fed from now on arrive at wall time `now`: seconds,
+ * > 0, of a clock that never steps back (CLOCK_MONOTONIC). Call before each
+ * read of input. O(1). */
+void rf_clock(struct rf_filter *f, int64_t now);
+
+/* Live mode: the input was drained at time `now` (as for rf_clock) -- every
+ * record written
+ * before then has been fed. Completes open events none of whose records
+ * arrived in the eoe_timeout seconds before `now`. Never call it for a moment
+ * when records were waiting unread (see above). Cheap: call about once a
+ * second. */
 void rf_age(struct rf_filter *f, int64_t now);
 
 #endif

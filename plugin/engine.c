@@ -461,12 +461,22 @@ void eng_reader_stats(struct engine *e, const struct rd_stats *st)
 	e->rd_last = *st;
 }
 
-void eng_tick(struct engine *e, int64_t now_ms)
+void eng_clock(struct engine *e, int64_t mono_ms, bool drained)
 {
-	if (e->opts.mode == ENG_LIVE) {
-		rf_age(&e->rf, now_ms / 1000);
+	int64_t s = mono_ms / 1000 + 1; /* the filter's clock is > 0 */
+
+	if (e->opts.mode != ENG_LIVE)
+		return;
+	if (drained)
+		rf_age(&e->rf, s);
+	else
+		rf_clock(&e->rf, s);
+}
+
+void eng_tick(struct engine *e)
+{
+	if (e->opts.mode == ENG_LIVE)
 		as_age(e->as);
-	}
 	report_rate_limit(e, false);
 	if (e->opts.sink)
 		out_pump(e->opts.sink);

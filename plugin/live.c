@@ -175,7 +175,12 @@ static bool read_records(struct feed *f)
 	int n;
 
 	for (n = 0; n < LIVE_READS; n++) {
+		int64_t t = live_mono_ms();
+
+		eng_clock(f->eng, t, false);
 		st = rd_read(f->rd, STDIN_FILENO, feed_line, f, &err);
+		if (st == RD_AGAIN)
+			eng_clock(f->eng, t, true); /* caught up as of t */
 		if (st != RD_OK)
 			break;
 	}
@@ -206,13 +211,18 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 			{ STDIN_FILENO, POLLIN, 0 }, { out_pollfd(sink), POLLOUT, 0 },
 		};
 
-		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
+		int64_t before = live_mono_ms();
+		int ready = poll(pfd, 2, 1000);
+
+		if (ready < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
 			eof = read_records(&f);
+		else if (ready >= 0)
+			eng_clock(eng, before, true); /* nothing to read */
 		mono = live_mono_ms();
 		if (mono / 1000 != last_tick) {
-			eng_tick(eng, live_now_ms());
+			eng_tick(eng);
 			h->housekeeping(h->arg, mono);
 			last_tick = mono / 1000;
 		} else if (pfd[1].revents & POLLOUT) {

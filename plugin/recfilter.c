@@ -228,8 +228,9 @@ static void finish(struct rf_filter *f, struct rf_slot *s)
 static bool stuck(const struct rf_filter *f, const struct rf_open *o,
 		  int64_t now, int64_t wall)
 {
-	if (wall > 0)
-		return wall - o->last_wall > f->eoe_timeout;
+	if (wall > 0) /* fed before the first clock reading: arrived at it */
+		return wall - (o->last_wall > 0 ? o->last_wall : f->first_wall) >
+		       f->eoe_timeout;
 	return now - o->sec > f->eoe_timeout && f->nrec - o->last_rec > RF_IDLE;
 }
 
@@ -257,9 +258,16 @@ static void age(struct rf_filter *f, int64_t now, int64_t wall, bool need_room)
 	}
 }
 
+void rf_clock(struct rf_filter *f, int64_t now)
+{
+	if (f->first_wall == 0)
+		f->first_wall = now;
+	f->wall = now;
+}
+
 void rf_age(struct rf_filter *f, int64_t now)
 {
-	f->wall = now;
+	rf_clock(f, now); /* records fed after a drain arrived after it */
 	if (f->open_len > 0)
 		age(f, 0, now, false);
 }

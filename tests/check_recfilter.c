@@ -185,6 +185,62 @@ START_TEST(test_live_aging_completes_an_event_idle_by_the_wall_clock)
 }
 END_TEST
 
+START_TEST(test_an_event_fed_before_the_first_clock_reading_is_aged_from_it)
+{
+	/* Records that came before the reader's first clock reading (a plugin
+	 * just started) arrived at that reading, not at time 0: they are not
+	 * "idle for ages" at the first drain. */
+	SYSCALL(1000, 71, 59, 313, 200);
+	rf_age(F, 5000);
+	ck_assert_uint_eq(F->st.completed, 0);
+	REC("EXECVE", 1000, 71, "argc=1 a0=\"modinfo\"");
+	rf_age(F, 5002);
+	ck_assert_uint_eq(F->st.completed, 0);
+	rf_age(F, 5003);
+	ck_assert_uint_eq(F->st.completed, 1);
+}
+END_TEST
+
+START_TEST(test_a_reader_behind_its_input_completes_nothing_by_the_clock)
+{
+	/* Under CPU load the reader falls behind: the records of a long exec
+	 * (100,000 arguments: 154 records) are still queued while seconds
+	 * pass. Reading is not draining: no wall-clock completion. */
+	rf_clock(F, 5000);
+	SYSCALL(1000, 72, 59, 314, 200);
+	REC("EXECVE", 1000, 72, "argc=2 a0=\"modinfo\"");
+	rf_clock(F, 5010);
+	ck_assert_uint_eq(F->st.completed, 0);
+	REC("EXECVE", 1000, 72, " a1=\"x\"");
+	REC("CWD", 1000, 72, "cwd=\"/\"");
+	/* Drained right after its latest record: not idle. */
+	rf_age(F, 5011);
+	ck_assert_uint_eq(F->st.completed, 0);
+	REC("PATH", 1000, 72, "item=0 name=\"/usr/sbin/modinfo\"");
+	REC("PROCTITLE", 1000, 72, "proctitle=\"modinfo\"");
+	rf_age(F, 5020);
+	ck_assert_uint_eq(F->st.completed, 0);
+	ck_assert_int_eq(npassed, 6);
+	ck_assert_str_eq(passed[5], "type=PROCTITLE msg=audit(1000.100:72): proctitle=\"modinfo\"");
+}
+END_TEST
+
+START_TEST(test_a_drain_completes_an_event_whose_last_record_was_lost)
+{
+	/* The counterpart: its PROCTITLE never comes (lost), the input is
+	 * drained: completed eoe_timeout after its latest record arrived. */
+	rf_clock(F, 5000);
+	SYSCALL(1000, 73, 59, 315, 200);
+	rf_clock(F, 5004);
+	REC("EXECVE", 1000, 73, "argc=1 a0=\"modinfo\"");
+	rf_age(F, 5006);
+	ck_assert_uint_eq(F->st.completed, 0);
+	rf_age(F, 5007);
+	ck_assert_uint_eq(F->st.completed, 1);
+	ck_assert_str_eq(passed[2], "type=EOE msg=audit(1000.100:73): ");
+}
+END_TEST
+
 START_TEST(test_completion_keeps_the_node_prefix)
 {
 	feed("node=web1 type=SYSCALL msg=audit(1000.100:30): arch=c000003e syscall=59 success=yes ppid=1 pid=2");
@@ -240,6 +296,9 @@ int main(void)
 	tcase_add_test(tc, test_a_stuck_event_is_completed_by_a_later_event_time);
 	tcase_add_test(tc, test_a_late_record_inside_an_event_does_not_complete_it);
 	tcase_add_test(tc, test_live_aging_completes_an_event_idle_by_the_wall_clock);
+	tcase_add_test(tc, test_an_event_fed_before_the_first_clock_reading_is_aged_from_it);
+	tcase_add_test(tc, test_a_reader_behind_its_input_completes_nothing_by_the_clock);
+	tcase_add_test(tc, test_a_drain_completes_an_event_whose_last_record_was_lost);
 	tcase_add_test(tc, test_completion_keeps_the_node_prefix);
 	tcase_add_test(tc, test_time_going_backwards_completes_nothing);
 	tcase_add_test(tc, test_same_serial_on_two_nodes_are_two_events);

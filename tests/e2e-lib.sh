@@ -25,6 +25,7 @@ RSYSLOG_PID=
 CREATED_DEVLOG=0
 ENABLED_BEFORE=
 PLANTED=
+KLOST0=
 
 cant_run() {
 	if [ "${CI:-}" = true ]; then
@@ -193,6 +194,29 @@ load_rules() {
 		# shellcheck disable=SC2086
 		auditctl $rule >/dev/null || exit 1
 	done || cant_run "cannot load audit rules"
+	KLOST0=$(kernel_lost)
+}
+
+# The kernel's count of audit records it dropped (backlog full for longer
+# than backlog_wait_time, or no memory): it only grows (until auditctl
+# --reset-lost). A missing alert is only the plugin's fault if it did not
+# grow while the test ran.
+kernel_lost() { auditctl -s 2>/dev/null | awk '$1 == "lost" { print $2 }'; }
+
+# no_kernel_loss: the kernel dropped no record since load_rules (says how
+# many it did otherwise).
+no_kernel_loss() {
+	nkl=$(kernel_lost)
+	[ "$nkl" = "$KLOST0" ] && return 0
+	echo "# the kernel lost audit records: lost $KLOST0 -> $nkl ($(auditctl -s | tr '\n' ' '))"
+	return 1
+}
+
+# Where events went missing, if they did: the kernel's lost count and the
+# plugin's counters of events it completed without their last record or
+# could not parse.
+e2e_diagnose() {
+	echo "# kernel: lost $KLOST0 -> $(kernel_lost); plugin: completed=$(counter completed) parse_errors=$(counter parse_errors)"
 }
 
 # Alerts in the syslog file as "name executable parent_executable source".
@@ -226,7 +250,8 @@ sync_alert() {
 	ln -sf /usr/bin/kmod "$TMP/markers/$1/lsmod"
 	(cd "$TMP/markers/$1" && ./lsmod >/dev/null 2>&1)
 	wait_for 60 grep -qF "\"executable\":\"$TMP/markers/$1/lsmod\"" "$SYSLOG" || {
-		echo "# sync_alert $1: no alert for the marker within 60 s"; return 1; }
+		echo "# sync_alert $1: no alert for the marker within 60 s"
+		e2e_diagnose; return 1; }
 }
 
 # The plugin's counters: SIGUSR1 logs a summary line; print its KEY=VALUE.

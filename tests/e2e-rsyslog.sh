@@ -88,10 +88,11 @@ run big-depmod
 run many-args
 check "a marker enumeration after them alerts (so all were decided)" sync_alert 1
 
-# The exec of 100,000 arguments is 154 records: none may be lost on the way
-# (the kernel's backlog, then the plugin's assembly).
+# The exec of 100,000 arguments is 154 records: none may be lost by the
+# kernel (its backlog). Whether the plugin completed an event early is told
+# by e2e_diagnose if an alert is missing: its counter also counts other
+# processes' events on a busy machine, so it is no assertion here.
 check "the kernel lost no audit record" no_kernel_loss
-check "the plugin completed no event without its last record" counter_is completed -eq 0
 set -- $(json_lines)
 echo "# alert lines: $1, valid JSON: $2, invalid: $3, longest message: $4 bytes"
 [ "$1" -ge 4 ] || e2e_diagnose

@@ -109,7 +109,7 @@ static void exec_event(struct pt_table *t, struct px *p, struct parent *out)
 {
 	struct parent dummy;
 
-	pt_observe(t, p->ex.proc.pid, p->ex.ppid);
+	pt_observe(t, KME_STR_NULL, p->ex.proc.pid, p->ex.ppid);
 	pt_resolve_parent(t, &p->ex);
 	copy_parent(&p->ex, out ? out : &dummy);
 	pt_record_exec(t, &p->ex);
@@ -148,7 +148,7 @@ static void parent_of(struct pt_table *t, int32_t pid, int32_t ppid,
 static struct pt_table *table(size_t entries, size_t bytes)
 {
 	struct kme_err err = { "" };
-	struct pt_table *t = pt_new(entries, bytes, NULL, &err);
+	struct pt_table *t = pt_new(entries, bytes, NULL, NULL, &err);
 
 	ck_assert_msg(t != NULL, "pt_new: %s", err.msg);
 	return t;
@@ -222,7 +222,7 @@ START_TEST(test_fork_record_names_the_real_parent_of_a_reparented_child)
 	struct parent p;
 
 	record(t, 300, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 300, 301, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 300, 301, 11, 0);
 	/* 300 exited before 301 exec'd: the kernel now says ppid 1. */
 	parent_of(t, 301, 1, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
@@ -237,7 +237,7 @@ START_TEST(test_fork_of_unknown_parent_then_reparented_names_parent_pid)
 	struct pt_table *t = table(100, 0);
 	struct parent p;
 
-	pt_record_fork(t, 350, 351, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 350, 351, 11, 0);
 	parent_of(t, 351, 1, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
 	ck_assert_int_eq(p.pid, 350);
@@ -278,7 +278,7 @@ START_TEST(test_child_exec_logged_before_parent_fork_keeps_its_identity)
 	/* vfork: the child's exec completes before the parent's vfork returns,
 	 * so its event comes first. */
 	record(t, 501, 500, 11, "/usr/bin/make", make_args);
-	pt_record_fork(t, 500, 501, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 500, 501, 11, 0);
 	parent_of(t, 502, 501, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_int_eq(p.pid, 501);
@@ -294,7 +294,7 @@ START_TEST(test_forked_child_that_never_execs_has_its_parents_identity)
 	struct parent p;
 
 	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 600, 601, 11, 0); /* a subshell */
+	pt_record_fork(t, KME_STR_NULL, 600, 601, 11, 0); /* a subshell */
 	parent_of(t, 602, 601, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_int_eq(p.pid, 601);
@@ -382,7 +382,7 @@ START_TEST(test_other_parent_without_a_pid_wrap_is_a_reparent_not_reuse)
 
 	record(t, 700, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
 	/* Its parent exited; a subreaper we cannot name (pid 40) adopted it. */
-	pt_observe(t, 700, 40);
+	pt_observe(t, KME_STR_NULL, 700, 40);
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 0);
 	ck_assert_uint_eq(st.entries, 1);
@@ -400,7 +400,7 @@ START_TEST(test_pid_seen_with_other_parent_after_a_wrap_is_dropped_as_stale)
 	/* Pid allocation runs up to pid_max and wraps. */
 	record(t, 32000, 50, 11, "/usr/bin/true", bash_args);
 	record(t, 300, 50, 12, "/usr/bin/true", bash_args);
-	pt_observe(t, 700, 70); /* pid 700 now belongs to a child of 70 */
+	pt_observe(t, KME_STR_NULL, 700, 70); /* pid 700 now belongs to a child of 70 */
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 1);
 	ck_assert_uint_eq(st.entries, 2);
@@ -419,10 +419,10 @@ START_TEST(test_pid_seen_with_same_or_reaper_parent_is_kept)
 	struct parent p;
 
 	record(t, 700, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_observe(t, 700, 50);
-	pt_observe(t, 700, 1); /* its parent exited: adopted, same process */
-	pt_observe(t, 700, 0);
-	pt_observe(t, 700, -1);
+	pt_observe(t, KME_STR_NULL, 700, 50);
+	pt_observe(t, KME_STR_NULL, 700, 1); /* its parent exited: adopted, same process */
+	pt_observe(t, KME_STR_NULL, 700, 0);
+	pt_observe(t, KME_STR_NULL, 700, -1);
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 0);
 	parent_of(t, 701, 700, &p);
@@ -472,10 +472,10 @@ START_TEST(test_reparent_to_an_ancestor_after_a_wrap_with_fork_records_is_kept)
 
 	record(t, 40, 1, 10, "/usr/bin/tini", bash_args);
 	record(t, 600, 40, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 600, 700, 10, 500);
+	pt_record_fork(t, KME_STR_NULL, 600, 700, 10, 500);
 	record(t, 32000, 40, 11, "/usr/bin/true", bash_args);
 	record(t, 300, 40, 12, "/usr/bin/true", bash_args);
-	pt_observe(t, 700, 40); /* 600 exited; 40 (an ancestor) adopted 700 */
+	pt_observe(t, KME_STR_NULL, 700, 40); /* 600 exited; 40 (an ancestor) adopted 700 */
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 0);
 	pt_free(t);
@@ -491,7 +491,7 @@ START_TEST(test_fork_onto_a_pid_held_by_another_process_replaces_it)
 
 	record(t, 800, 50, 10, "/usr/bin/old", old_args);
 	record(t, 810, 60, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 810, 800, 20, 0); /* 800 was reused */
+	pt_record_fork(t, KME_STR_NULL, 810, 800, 20, 0); /* 800 was reused */
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 1);
 	parent_of(t, 801, 800, &p);
@@ -516,14 +516,14 @@ START_TEST(test_fork_later_than_the_pids_exec_replaces_a_stale_identity)
 
 	px_set_ms(&a, 7870, 7869, 1795992390, 608, "/tmp/kme-scenario/bin/reuse-shell", shell_args);
 	exec_event(t, &a, NULL);
-	pt_record_fork(t, 7870, 7871, 1795992390, 616);
+	pt_record_fork(t, KME_STR_NULL, 7870, 7871, 1795992390, 616);
 	px_set_ms(&a, 7871, 7870, 1795992390, 616, "/tmp/kme-scenario/bin/dkms", dkms_args);
 	exec_event(t, &a, NULL);
 	px_set_ms(&a, 7872, 7871, 1795992390, 620, "/usr/sbin/lsmod", lsmod_args);
 	exec_event(t, &a, &p);
 	ck_assert_str_eq(p.name, "dkms"); /* dkms's own lsmod: excluded, rightly */
 	/* dkms has exited; the same shell forks again and gets 7871 back. */
-	pt_record_fork(t, 7870, 7871, 1795992390, 764);
+	pt_record_fork(t, KME_STR_NULL, 7870, 7871, 1795992390, 764);
 	px_set_ms(&a, 7873, 7871, 1795992390, 816, "/usr/sbin/lsmod", lsmod_args);
 	exec_event(t, &a, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
@@ -548,7 +548,7 @@ START_TEST(test_fork_in_the_same_millisecond_as_the_childs_exec_keeps_the_exec)
 	/* The audit clock is coarse: the fork (timed at syscall entry) and the
 	 * child's exec can carry the same millisecond. */
 	record(t, 701, 700, 12, "/usr/sbin/dkms", dkms_args);
-	pt_record_fork(t, 700, 701, 12, 0);
+	pt_record_fork(t, KME_STR_NULL, 700, 701, 12, 0);
 	parent_of(t, 702, 701, &p);
 	ck_assert_str_eq(p.exe, "/usr/sbin/dkms");
 	ck_assert_int_eq(p.note, KME_PNOTE_NONE);
@@ -562,8 +562,8 @@ START_TEST(test_each_fork_of_a_pid_is_a_new_subshell)
 	struct parent p;
 
 	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 600, 601, 11, 0);
-	pt_record_fork(t, 600, 601, 11, 500);
+	pt_record_fork(t, KME_STR_NULL, 600, 601, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 600, 601, 11, 500);
 	parent_of(t, 602, 601, &p);
 	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
 	ck_assert_int_eq(p.note, KME_PNOTE_FORK_REUSED);
@@ -579,7 +579,7 @@ START_TEST(test_subshell_parent_is_noted_as_a_fork_of_its_creator)
 	struct parent p;
 
 	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 600, 601, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 600, 601, 11, 0);
 	parent_of(t, 602, 601, &p);
 	ck_assert_int_eq(p.note, KME_PNOTE_FORK);
 	ck_assert_int_eq(p.creator, 600);
@@ -637,7 +637,7 @@ START_TEST(test_parent_args_count_is_the_real_argc_through_exec_and_fork)
 	parent_of(t, 101, 100, &p);
 	ck_assert_uint_eq(p.nargs, 1);
 	ck_assert_uint_eq(p.argc, 270002);
-	pt_record_fork(t, 100, 102, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 100, 102, 11, 0);
 	parent_of(t, 103, 102, &p);
 	ck_assert_uint_eq(p.argc, 270002);
 	pt_free(t);
@@ -719,7 +719,7 @@ START_TEST(test_live_subshell_of_a_script_is_named_after_the_script_from_proc)
 	}
 	ck_assert_msg(sub > 0 && sub != kid, "no subshell pid from %s", script);
 
-	t = pt_new(100, 0, "/proc", &err);
+	t = pt_new(100, 0, "/proc", NULL, &err);
 	ck_assert_msg(t != NULL, "pt_new: %s", err.msg);
 	/* lsmod run by the subshell: the stream never showed the subshell. */
 	parent_of(t, 1000000, sub, &p);
@@ -794,7 +794,7 @@ START_TEST(test_fork_copies_parent_identity_when_the_table_is_full)
 	record(t, 200, 50, 11, "/usr/bin/bash", bash_args);
 	/* The child takes the last free slot while the parent is the least
 	 * recently used entry: copying its identity must not evict it first. */
-	pt_record_fork(t, 100, 101, 12, 0);
+	pt_record_fork(t, KME_STR_NULL, 100, 101, 12, 0);
 	parent_of(t, 102, 101, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
@@ -817,7 +817,7 @@ START_TEST(test_fork_copies_parent_identity_at_the_memory_bound)
 	pt_free(t);
 	t = table(100, st.bytes * 2 - 1);
 	record(t, 100, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 100, 101, 12, 0);
+	pt_record_fork(t, KME_STR_NULL, 100, 101, 12, 0);
 	parent_of(t, 102, 101, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
@@ -966,13 +966,13 @@ START_TEST(test_hostile_pids_are_ignored)
 	record(t, 0, 50, 10, "/usr/bin/bash", bash_args);
 	record(t, -5, 50, 10, "/usr/bin/bash", bash_args);
 	record(t, INT32_MIN, 50, 10, "/usr/bin/bash", bash_args);
-	pt_record_fork(t, 0, 5, 10, 0);
-	pt_record_fork(t, -1, 5, 10, 0);
-	pt_record_fork(t, 5, 0, 10, 0);
-	pt_record_fork(t, 5, -7, 10, 0);
-	pt_record_fork(t, 5, 5, 10, 0);
-	pt_observe(t, 0, 1);
-	pt_observe(t, -1, -1);
+	pt_record_fork(t, KME_STR_NULL, 0, 5, 10, 0);
+	pt_record_fork(t, KME_STR_NULL, -1, 5, 10, 0);
+	pt_record_fork(t, KME_STR_NULL, 5, 0, 10, 0);
+	pt_record_fork(t, KME_STR_NULL, 5, -7, 10, 0);
+	pt_record_fork(t, KME_STR_NULL, 5, 5, 10, 0);
+	pt_observe(t, KME_STR_NULL, 0, 1);
+	pt_observe(t, KME_STR_NULL, -1, -1);
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.entries, 0);
 	parent_of(t, 10, 0, &p);
@@ -1014,8 +1014,8 @@ START_TEST(test_absurd_event_times_saturate)
 	struct px a;
 
 	record(t, 100, 50, INT64_MAX / 2, "/usr/bin/bash", args);
-	pt_record_fork(t, 100, 101, INT64_MAX / 2, 999);
-	pt_record_fork(t, 100, 102, INT64_MIN / 2, 0);
+	pt_record_fork(t, KME_STR_NULL, 100, 101, INT64_MAX / 2, 999);
+	pt_record_fork(t, KME_STR_NULL, 100, 102, INT64_MIN / 2, 0);
 	px_set(&a, 103, 101, INT64_MIN, "/usr/sbin/lsmod", args);
 	a.ex.msec = 4000000000u;
 	exec_event(t, &a, &p);

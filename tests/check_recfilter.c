@@ -11,6 +11,7 @@ static struct rf_filter *F;
 static char passed[64][512];
 static int npassed;
 static int32_t obs_pid[16], obs_ppid[16];
+static char obs_node[16][64];
 static int nobs;
 
 static void on_pass(void *arg, const char *line, size_t len)
@@ -21,12 +22,15 @@ static void on_pass(void *arg, const char *line, size_t len)
 	npassed++;
 }
 
-static void on_observe(void *arg, int32_t pid, int32_t ppid)
+static void on_observe(void *arg, const char *node, size_t node_len,
+		       int32_t pid, int32_t ppid)
 {
 	(void)arg;
 	if (nobs < 16) {
 		obs_pid[nobs] = pid;
 		obs_ppid[nobs] = ppid;
+		snprintf(obs_node[nobs], sizeof(obs_node[0]), "%.*s",
+			 node ? (int)node_len : 0, node ? node : "");
 	}
 	nobs++;
 }

@@ -555,7 +555,8 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 "rate_limited=%llu parse_errors=%llu store_errors=%llu "
 		 "unknown_parents=%llu "
 		 "processes=%zu process_evictions=%llu pid_reuse=%llu "
-		 "reparented=%llu procfs_reads=%llu terms=%zu term_evictions=%llu "
+		 "reparented=%llu procfs_reads=%llu hosts=%zu host_evictions=%llu "
+		 "terms=%zu term_evictions=%llu "
 		 "output_sent=%llu output_queued=%llu output_dropped=%llu "
 		 "output_errors=%llu",
 		 (unsigned long long)e->c.records,
@@ -571,6 +572,7 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)e->c.unknown_parents, pt.entries,
 		 (unsigned long long)pt.evicted, (unsigned long long)pt.stale,
 		 (unsigned long long)pt.reparented, (unsigned long long)pt.procfs_reads,
+		 pt.hosts, (unsigned long long)pt.host_evictions,
 		 nt.terms, (unsigned long long)nt.evicted,
 		 (unsigned long long)os.sent, (unsigned long long)os.queued,
 		 (unsigned long long)os.dropped,

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hosttab.h"
 #include "proctable.h"
 
 #define MAXA 128
@@ -738,6 +739,227 @@ START_TEST(test_live_subshell_of_a_script_is_named_after_the_script_from_proc)
 }
 END_TEST
 
+
+/* ---- hosts: every identity is scoped by the host that logged it -------- */
+
+static const char *const dkms_args[] = { "/bin/sh", "/usr/sbin/dkms", "autoinstall", NULL };
+
+/* Record an exec of host node (NULL: no node=). */
+static void record_on(struct pt_table *t, const char *node, int32_t pid,
+		      int32_t ppid, int64_t sec, const char *exe,
+		      const char *const *args)
+{
+	struct px p;
+
+	px_set(&p, pid, ppid, sec, exe, args);
+	p.ex.node = node ? S(node) : KME_STR_NULL;
+	pt_observe(t, p.ex.node, pid, ppid);
+	pt_record_exec(t, &p.ex);
+}
+
+/* The parent of a child exec with this ppid on host node. */
+static void parent_on(struct pt_table *t, const char *node, int32_t pid,
+		      int32_t ppid, struct parent *out)
+{
+	static const char *const args[] = { "lsmod", NULL };
+	struct px p;
+
+	px_set(&p, pid, ppid, 1000, "/usr/sbin/lsmod", args);
+	p.ex.node = node ? S(node) : KME_STR_NULL;
+	pt_resolve_parent(t, &p.ex);
+	copy_parent(&p.ex, out);
+}
+
+START_TEST(test_same_pid_on_two_hosts_is_two_processes)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record_on(t, "hostb", 4242, 10, 5, "/usr/sbin/dkms", dkms_args);
+	record_on(t, "hosta", 4242, 20, 6, "/home/u/bin/tool", bash_args);
+	parent_on(t, "hostb", 4250, 4242, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "dkms");
+	parent_on(t, "hosta", 4251, 4242, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "tool");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_parent_seen_only_on_another_host_is_unknown)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record_on(t, "hostb", 4242, 10, 5, "/usr/sbin/dkms", dkms_args);
+	parent_on(t, "hosta", 4250, 4242, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert_int_eq(p.note, KME_PNOTE_UNSEEN);
+	ck_assert_int_eq(p.pid, 4242);
+	ck_assert(!p.has_name);
+	/* Nor does a host see the local host's process, or the reverse. */
+	record_on(t, NULL, 777, 10, 5, "/usr/sbin/dkms", dkms_args);
+	parent_on(t, "hosta", 4251, 777, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	parent_on(t, NULL, 4252, 4242, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_records_with_the_local_node_name_are_the_local_hosts)
+{
+	struct kme_err err = { "" };
+	struct pt_table *t = pt_new(100, 0, NULL, "aggr", &err);
+	struct parent p;
+
+	ck_assert_msg(t != NULL, "pt_new: %s", err.msg);
+	ck_assert(pt_is_local(t, KME_STR_NULL));
+	ck_assert(pt_is_local(t, S("aggr")));
+	ck_assert(!pt_is_local(t, S("aggr2")));
+	ck_assert(!pt_is_local(t, S("agg")));
+	record_on(t, NULL, 300, 10, 5, "/usr/sbin/dkms", dkms_args);
+	parent_on(t, "aggr", 301, 300, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "dkms");
+	parent_on(t, "aggr2", 302, 300, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_without_local_node_only_records_without_node_are_local)
+{
+	struct pt_table *t = table(100, 0);
+
+	ck_assert(pt_is_local(t, KME_STR_NULL));
+	ck_assert(!pt_is_local(t, S("anything")));
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_fork_on_one_host_never_replaces_another_hosts_pid)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct parent p;
+
+	record_on(t, "hosta", 500, 10, 5, "/usr/sbin/dkms", dkms_args);
+	pt_record_fork(t, S("hostb"), 20, 500, 9, 0);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 0);
+	parent_on(t, "hosta", 501, 500, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "dkms");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_pid_wrap_on_one_host_does_not_age_another_hosts_entries)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct parent p;
+
+	record_on(t, "hosta", 30000, 10, 5, "/usr/sbin/dkms", dkms_args);
+	/* Host B's pids run high, then wrap. */
+	record_on(t, "hostb", 32000, 10, 6, "/usr/bin/bash", bash_args);
+	record_on(t, "hostb", 300, 10, 7, "/usr/bin/bash", bash_args);
+	/* Host A's process seen with another parent: no wrap on host A, so
+	 * the same process reparented, kept. */
+	pt_observe(t, S("hosta"), 30000, 99);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 0);
+	parent_on(t, "hosta", 30001, 30000, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "dkms");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_flood_on_one_host_makes_an_evicted_parent_unknown_never_another_hosts)
+{
+	struct pt_table *t = table(16, 0);
+	struct pt_stats st;
+	struct parent p;
+	int32_t pid;
+
+	record_on(t, "hosta", 4242, 10, 5, "/home/u/bin/tool", bash_args);
+	/* Host B floods the table, dkms at host A's pid among its processes. */
+	for (pid = 4000; pid < 4100; pid++)
+		record_on(t, "hostb", pid, 10, 6,
+			  pid == 4099 ? "/usr/sbin/dkms" : "/usr/bin/bash",
+			  pid == 4099 ? dkms_args : bash_args);
+	record_on(t, "hostb", 4242, 10, 7, "/usr/sbin/dkms", dkms_args);
+	pt_stats(t, &st);
+	ck_assert_uint_ge(st.evicted, 1);
+	ck_assert_uint_le(st.entries, 16);
+	parent_on(t, "hosta", 4250, 4242, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert_int_eq(p.note, KME_PNOTE_UNSEEN);
+	ck_assert(!p.has_name);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_node_name_too_long_to_scope_gets_unknown_parents_and_keeps_nothing)
+{
+	struct pt_table *t = table(100, 0);
+	char node[HT_NAME_MAX + 2];
+	struct pt_stats st;
+	struct parent p;
+
+	memset(node, 'n', sizeof(node) - 1);
+	node[sizeof(node) - 1] = '\0';
+	record_on(t, node, 600, 10, 5, "/usr/sbin/dkms", dkms_args);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.entries, 0);
+	ck_assert_uint_ge(st.unscoped, 1);
+	parent_on(t, node, 601, 600, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_another_hosts_parent_is_never_read_from_proc)
+{
+	struct kme_err err = { "" };
+	struct pt_table *t = pt_new(100, 0, "/proc", NULL, &err);
+	struct pt_stats st;
+	struct parent p;
+
+	ck_assert_msg(t != NULL, "pt_new: %s", err.msg);
+	/* Our own pid is a living local process: the local host reads it. */
+	parent_on(t, NULL, 1000000, (int32_t)getpid(), &p);
+	ck_assert_int_eq(p.source, KME_PARENT_PROCFS);
+	/* The same ppid from another host is not ours to read. */
+	parent_on(t, "remote", 1000001, (int32_t)getpid(), &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert(!p.has_name);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.procfs_reads, 1);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_stats_count_the_remote_hosts)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+
+	record_on(t, NULL, 100, 10, 5, "/usr/bin/bash", bash_args);
+	record_on(t, "h1", 100, 10, 5, "/usr/bin/bash", bash_args);
+	record_on(t, "h2", 100, 10, 5, "/usr/bin/bash", bash_args);
+	record_on(t, "h1", 101, 10, 5, "/usr/bin/bash", bash_args);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.hosts, 2);
+	ck_assert_uint_eq(st.entries, 4);
+	ck_assert_uint_eq(st.host_evictions, 0);
+	pt_free(t);
+}
+END_TEST
+
 /* ---- bounds ------------------------------------------------------------ */
 
 START_TEST(test_table_of_four_holds_four_processes)
@@ -1038,6 +1260,7 @@ static Suite *proctable_suite(void)
 	TCase *tb = tcase_create("bounds");
 	TCase *tn = tcase_create("notes");
 	TCase *tl = tcase_create("live");
+	TCase *th = tcase_create("hosts");
 
 	tcase_add_test(tr, test_child_of_recorded_exec_gets_audit_parent_identity);
 	tcase_add_test(tr, test_unknown_parent_is_unknown_with_ppid_as_pid);
@@ -1073,8 +1296,20 @@ static Suite *proctable_suite(void)
 	suite_add_tcase(s, tn);
 
 	tcase_add_test(tl, test_live_subshell_of_a_script_is_named_after_the_script_from_proc);
+	tcase_add_test(tl, test_another_hosts_parent_is_never_read_from_proc);
 	tcase_set_timeout(tl, 30);
 	suite_add_tcase(s, tl);
+
+	tcase_add_test(th, test_same_pid_on_two_hosts_is_two_processes);
+	tcase_add_test(th, test_parent_seen_only_on_another_host_is_unknown);
+	tcase_add_test(th, test_records_with_the_local_node_name_are_the_local_hosts);
+	tcase_add_test(th, test_without_local_node_only_records_without_node_are_local);
+	tcase_add_test(th, test_fork_on_one_host_never_replaces_another_hosts_pid);
+	tcase_add_test(th, test_pid_wrap_on_one_host_does_not_age_another_hosts_entries);
+	tcase_add_test(th, test_flood_on_one_host_makes_an_evicted_parent_unknown_never_another_hosts);
+	tcase_add_test(th, test_node_name_too_long_to_scope_gets_unknown_parents_and_keeps_nothing);
+	tcase_add_test(th, test_stats_count_the_remote_hosts);
+	suite_add_tcase(s, th);
 
 	tcase_add_test(tb, test_table_of_four_holds_four_processes);
 	tcase_add_test(tb, test_lru_evicts_least_recently_used_and_keeps_a_resolved_parent);

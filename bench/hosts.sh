@@ -1,7 +1,7 @@
 #!/bin/bash
 # Multi-host benchmarks of issue 8 (an audit aggregator's stream: every record prefixed node=NAME).
 #
-#   bench/hosts.sh [--rounds N] [--lines-per-host N] [--plugin PATH]
+#   bench/hosts.sh [--rounds N] [--lines-per-host N] [--plugin PATH] [--rss-only]
 #
 # 1. Throughput. Three corpora captured under a real auditd with bench/capture-corpus.sh --lines N
 #    (default 340000 each; cached in $KME_BENCH_CACHE/hosts, default /var/tmp/kme-bench/hosts), one
@@ -13,9 +13,10 @@
 #    bench/run.sh --no-laurel then measures both the same way (ROUNDS rounds, default 5, of the
 #    replay and of the bare libauparse feed loop, bench/feedloop.c), and this prints both
 #    replay/feedloop ratios and their quotient (multi-host over single-host; target <= 1.0).
-# 2. Memory. A log of 100,000 exec events, 100 distinct pids on each of 1,000 hosts (each event
-#    a copy of a real exec event from the first capture, with its node, pid, ppid, serial and time
-#    rewritten; its argv kept), fed to the plugin in plugin mode (stdin) with process_table_size =
+# 2. Memory (--rss-only: this part alone, no capture needed). A log of 100,000 exec events, 100
+#    distinct pids on each of 1,000 hosts (each event a copy of the first successful exec event of
+#    tests/data/hosts/hostc.log, a real capture, with its node, pid, ppid, serial and time rewritten;
+#    its argv kept), fed to the plugin in plugin mode (stdin) with process_table_size =
 #    131072 (the default 65536 would evict), process_table_memory at its default 48M; prints the peak
 #    RSS (/usr/bin/time -v) against process_table_memory. A replay of the same log with the same
 #    configuration shows in its summary that the table held every (host, pid): processes=100000
@@ -35,6 +36,7 @@ die() {
 }
 
 rounds=5
+rss_only=0
 per_host=340000
 plugin=${KME_PLUGIN:-}
 while [ $# -gt 0 ]; do
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--rounds) [ $# -ge 2 ] || die "--rounds needs a value"; rounds=$2; shift 2 ;;
 	--lines-per-host) [ $# -ge 2 ] || die "--lines-per-host needs a value"; per_host=$2; shift 2 ;;
 	--plugin) [ $# -ge 2 ] || die "--plugin needs a value"; plugin=$2; shift 2 ;;
+	--rss-only) rss_only=1; shift ;;
 	*) die "usage: $0 [--rounds N] [--lines-per-host N] [--plugin PATH]" ;;
 	esac
 done
@@ -55,7 +58,7 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-# --- the corpora ------------------------------------------------------------------------------------
+throughput() {
 mkdir -p "$CACHE" || die "cannot create $CACHE"
 for h in a b c; do
 	c=$CACHE/corpus-host$h.log
@@ -97,9 +100,11 @@ mapfile -t ratios < <(sed -n 's/.*replay\/feedloop[^0-9]*\([0-9.]*\).*/\1/p' "$t
 awk -v s="${ratios[0]}" -v m="${ratios[1]}" 'BEGIN {
 	printf "hosts.sh: replay/feedloop single-host %.3f, merged 3-host %.3f: multi/single %.3f (target <= 1.0)\n",
 		s, m, m / s }'
+}
+[ "$rss_only" = 1 ] || throughput
 
 # --- memory ---------------------------------------------------------------------------------------------
-python3 - "$CACHE/corpus-hosta.log" "$tmp/rss.log" <<'EOF' || die "cannot generate rss.log"
+python3 - "$TOP/tests/data/hosts/hostc.log" "$tmp/rss.log" <<'EOF' || die "cannot generate rss.log"
 import re, sys
 src, dst = sys.argv[1], sys.argv[2]
 # The first successful exec event of the capture with an EXECVE record: all its records.

@@ -55,6 +55,9 @@ struct eng_opts {
 	const char *hostname;     /* host.name when the record has no node= */
 	const char *host_id;      /* live: host.id of local events (machine id);
 				     NULL: none */
+	const char *local_node;   /* node name of this machine's own records
+				     (NULL: only records without node=): see
+				     proctable.h for what "local" allows */
 	struct out_sink *sink;    /* alert lines */
 	FILE *explain_fp;         /* ENG_EXPLAIN output */
 };

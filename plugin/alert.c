@@ -530,16 +530,13 @@ static void json_ours(struct jw *w, const struct alert_ctx *ctx,
 	jw_close(w, "}");
 }
 
-/* host.id only for the host the plugin runs on: an event without node=, or
- * with the local host name as node= (auditd's name_format = hostname). A
- * record of another host (an aggregator) must never carry our machine id. */
-static bool event_is_local(const struct alert_ctx *ctx,
-			   const struct kme_exec *ex)
+/* host.id only for the host the plugin runs on: the engine sets ex->remote
+ * from the host table (local: no node=, or node == local_node, see
+ * hosttab.h). A record of another host (an aggregator) must never carry our
+ * machine id. */
+static bool event_is_local(const struct kme_exec *ex)
 {
-	if (!kme_str_present(ex->node))
-		return true;
-	return ctx->hostname != NULL && strlen(ctx->hostname) == ex->node.len &&
-	       memcmp(ctx->hostname, ex->node.p, ex->node.len) == 0;
+	return !ex->remote;
 }
 
 static void json_host(struct jw *w, const struct alert_ctx *ctx,
@@ -553,7 +550,7 @@ static void json_host(struct jw *w, const struct alert_ctx *ctx,
 	jw_open(w, "host", "{");
 	jw_str(w, "name", name);
 	jw_str(w, "hostname", name);
-	if (ctx->host_id != NULL && event_is_local(ctx, ex))
+	if (ctx->host_id != NULL && event_is_local(ex))
 		jw_cstr(w, "id", ctx->host_id);
 	jw_open(w, "os", "{");
 	jw_cstr(w, "type", "linux");

@@ -395,16 +395,15 @@ START_TEST(test_json_host_id_only_for_events_of_this_host)
 	ctx.host_id = "0123456789abcdef0123456789abcdef";
 	d = render(&seen);
 	ck_assert_str_eq(str_at(d, "host.id"), ctx.host_id);
-	ex.node = S("web01");  /* name_format = hostname: still this host */
+	ex.node = S("web01");  /* node == local_node: the engine says local */
+	ex.remote = false;
 	d = render(&seen);
 	ck_assert_str_eq(str_at(d, "host.id"), ctx.host_id);
 	ex.node = S("web02");  /* another host's record (an aggregator) */
+	ex.remote = true;
 	d = render(&seen);
 	ck_assert_ptr_null(at(d, "host.id"));
 	ck_assert_str_eq(str_at(d, "host.name"), "web02");
-	ex.node = S("web01x");
-	d = render(&seen);
-	ck_assert_ptr_null(at(d, "host.id"));
 }
 END_TEST
 

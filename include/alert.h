@@ -19,7 +19,12 @@
  *   kibana.alert.new_terms  the term values (absent -> null)
  *   audisp_kmod_enum        new_terms{fields, values, previous_last_seen
  *                           (RFC 3339 with ms, or null), first_seen, count},
- *                           parent_source, args_truncated, mode
+ *                           parent_source, args_truncated, mode,
+ *                           entry_leader{how, source, starter, depth} (how
+ *                           alone when unknown), multicall{binary, run_as,
+ *                           behaviour} (only when the hardened match decided)
+ *   process.entry_leader    pid, name, executable, args (when known)
+ *   threat.technique        one per threat_technique line
  *
  * All strings go through jsonw (see jsonw.h). Cost O(size of the event).
  */
@@ -36,6 +41,7 @@ struct alert_ctx {
 	const struct kme_config *cfg;
 	const char *hostname;     /* local host name, used when ex->node absent */
 	const char *mode;         /* "live", "replay" or "all" */
+	const struct rule_result *rr; /* the decision; NULL: none to report */
 };
 
 /* Append the alert as JSON (no trailing newline). seen may be NULL (--all:

@@ -88,6 +88,18 @@ struct kme_proc {
 	struct kme_str cwd;        /* absent when unknown */
 };
 
+/* process.entry_leader, approximated from the ancestry (entryleader.h).
+ * proc.pid is -1 when unknown; strings are borrowed from the process table
+ * or the entry-leader finder, valid like the parent's. */
+struct kme_entry_leader {
+	struct kme_proc proc;
+	enum kme_parent_source source; /* where its identity came from */
+	const char *how;          /* static text: "child_of_init",
+				     "child_of_starter", or why unknown */
+	struct kme_str starter;   /* the starter's name (child_of_starter) */
+	int depth;                /* steps up from the process (0: itself) */
+};
+
 /* One successful or failed execve/execveat, as ECS fields.
  * Filled by execevent; parent filled by proctable. All strings are borrowed:
  * the event's from the assembler (valid until the next event is delivered),
@@ -112,6 +124,8 @@ struct kme_exec {
 	enum kme_parent_source parent_source;
 	enum kme_parent_note parent_note;
 	int32_t parent_creator;   /* KME_PNOTE_FORK*: who forked the parent */
+
+	struct kme_entry_leader entry_leader; /* filled by el_find */
 };
 
 #define KME_ID_UNSET UINT32_MAX

@@ -230,6 +230,47 @@ static bool parent_known(const struct kme_exec *ex)
 	       kme_str_present(p->executable) || kme_args_count(&p->args) > 0;
 }
 
+/* process.entry_leader (issue 12), only when known. */
+static void json_entry_leader(struct jw *w, const struct kme_exec *ex)
+{
+	const struct kme_entry_leader *l = &ex->entry_leader;
+
+	if (l->proc.pid <= 0)
+		return;
+	jw_open(w, "entry_leader", "{");
+	jw_fmt(w, "pid", "%" PRId32, l->proc.pid);
+	jw_str(w, "name", l->proc.name);
+	jw_str(w, "executable", l->proc.executable);
+	jw_args(w, &l->proc.args, false);
+	jw_close(w, "}");
+}
+
+/* How the entry leader was found, and the hardened match's facts. */
+static void json_profile_facts(struct jw *w, const struct alert_ctx *ctx,
+			       const struct kme_exec *ex)
+{
+	const struct kme_entry_leader *l = &ex->entry_leader;
+	const struct rule_result *rr = ctx->rr;
+
+	if (l->how != NULL) {
+		jw_open(w, "entry_leader", "{");
+		jw_cstr(w, "how", l->how);
+		if (l->proc.pid > 0) {
+			jw_cstr(w, "source", kme_parent_source_name(l->source));
+			jw_str(w, "starter", l->starter);
+			jw_fmt(w, "depth", "%d", l->depth);
+		}
+		jw_close(w, "}");
+	}
+	if (rr != NULL && rr->multicall && rr->mc != NULL) {
+		jw_open(w, "multicall", "{");
+		jw_cstr(w, "binary", rr->mc->path);
+		jw_str(w, "run_as", rr->run_as);
+		jw_str(w, "behaviour", rr->tool);
+		jw_close(w, "}");
+	}
+}
+
 static void json_process(struct jw *w, const struct kme_exec *ex)
 {
 	const struct kme_proc *p = &ex->proc;
@@ -250,6 +291,7 @@ static void json_process(struct jw *w, const struct kme_exec *ex)
 		jw_args(w, &ex->parent.args, false);
 		jw_close(w, "}");
 	}
+	json_entry_leader(w, ex);
 	jw_close(w, "}");
 }
 
@@ -287,6 +329,8 @@ static void json_identity(struct jw *w, const struct kme_exec *ex)
 
 static void json_rule(struct jw *w, const struct kme_config *cfg)
 {
+	size_t i;
+
 	jw_open(w, "rule", "{");
 	jw_cstr(w, "id", cfg->rule_id);
 	jw_cstr(w, "name", cfg->rule_name);
@@ -304,11 +348,17 @@ static void json_rule(struct jw *w, const struct kme_config *cfg)
 	jw_cstr(w, "reference", "https://attack.mitre.org/tactics/TA0007/");
 	jw_close(w, "}");
 	jw_open(w, "technique", "[");
-	jw_open(w, NULL, "{");
-	jw_cstr(w, "id", "T1082");
-	jw_cstr(w, "name", "System Information Discovery");
-	jw_cstr(w, "reference", "https://attack.mitre.org/techniques/T1082/");
-	jw_close(w, "}");
+	for (i = 0; i < cfg->ntechniques; i++) {
+		jw_open(w, NULL, "{");
+		jw_cstr(w, "id", cfg->techniques[i].id);
+		jw_cstr(w, "name", cfg->techniques[i].name);
+		/* T1234.001 -> .../techniques/T1234/001/ */
+		jw_fmt(w, "reference", "\"https://attack.mitre.org/techniques/%.5s%s%s/\"",
+		       cfg->techniques[i].id,
+		       cfg->techniques[i].id[5] == '.' ? "/" : "",
+		       cfg->techniques[i].id[5] == '.' ? cfg->techniques[i].id + 6 : "");
+		jw_close(w, "}");
+	}
 	jw_close(w, "]");
 	jw_close(w, "}");
 }
@@ -372,6 +422,7 @@ static void json_new_terms(struct jw *w, const struct alert_ctx *ctx,
 	       ex->proc.args.truncated || ex->parent.args.truncated ?
 	       "true" : "false");
 	jw_cstr(w, "mode", ctx->mode);
+	json_profile_facts(w, ctx, ex);
 	jw_close(w, "}");
 }
 
@@ -465,7 +516,6 @@ int alert_text(struct kme_buf *b, const struct alert_ctx *ctx,
 	char tmp[96];
 	size_t i;
 
-	(void)ctx;
 	(void)term;  /* the term's usual fields are printed as exe/parent */
 	tw_raw(&t, "kernel module enumeration: ");
 	tw_str(&t, ex->proc.executable);
@@ -504,6 +554,13 @@ int alert_text(struct kme_buf *b, const struct alert_ctx *ctx,
 	tw_raw(&t, "'");
 	if (ex->proc.args.truncated || pp->args.truncated)
 		tw_raw(&t, " [args truncated]");
+	if (ctx != NULL && ctx->rr != NULL && ctx->rr->multicall) {
+		tw_raw(&t, " [run as '");
+		tw_str(&t, ctx->rr->run_as);
+		tw_raw(&t, "': does what '");
+		tw_str(&t, ctx->rr->tool);
+		tw_raw(&t, "' does]");
+	}
 	if (seen && seen->known) {
 		alert_time_ms(seen->last_seen, tmp);
 		tw_raw(&t, " last seen ");

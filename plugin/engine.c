@@ -11,6 +11,7 @@
 #include "assemble.h"
 #include "buf.h"
 #include "engine.h"
+#include "entryleader.h"
 #include "execevent.h"
 #include "jsonw.h"
 #include "limit.h"
@@ -33,6 +34,8 @@ struct engine {
 	struct kme_argset argset; /* the rule's argument values, watched in
 				     every argument by evb */
 	struct pt_table *pt;
+	struct el_finder *el;     /* process.entry_leader (entryleader.h) */
+	const struct rule_result *rr; /* the decision being alerted on */
 	struct lim_state lim;
 	struct kme_buf line;
 	struct eng_counters c;
@@ -78,7 +81,9 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->pt = e->evb ? pt_new(cfg->process_table_size, cfg->process_table_memory,
 				opts->mode == ENG_LIVE ? opts->procroot : NULL, err)
 		       : NULL;
-	e->as = e->pt ? as_new(on_event, e, err) : NULL;
+	e->el = e->pt ? el_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
+			       err) : NULL;
+	e->as = e->el ? as_new(on_event, e, err) : NULL;
 	/* The record filter ages events by whole seconds of record time. */
 	rf_init(&e->rf, (cfg->eoe_timeout + 999) / 1000, rf_to_assembler,
 		rf_to_table, e);
@@ -102,6 +107,7 @@ void eng_free(struct engine *e)
 	ev_builder_free(e->evb);
 	rule_argset_free(&e->argset);
 	pt_free(e->pt);
+	el_free(e->el);
 	buf_free(&e->line);
 	free(e);
 }
@@ -198,6 +204,7 @@ static enum eng_fit render_fitting(struct engine *e, const struct kme_exec *ex,
 		.hostname = e->opts.hostname,
 		.mode = e->opts.action == ENG_ALL ? "all" :
 			e->opts.mode == ENG_LIVE ? "live" : "replay",
+		.rr = e->rr,
 	};
 	struct kme_exec cut;
 	struct nt_term cterm;
@@ -372,6 +379,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 	int64_t t = event_ms(ex);
 
 	nt_term_of(e->cfg, ex, &term, scratch, sizeof(scratch));
+	e->rr = rr;
 	if (e->opts.action == ENG_ALL) {
 		emit_alert(e, ex, &term, NULL);
 		return;
@@ -420,12 +428,13 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 	e->c.execs++;
 	if (!ex->success) {
 		e->c.failed_execs++;
-		if (rule_watches_name(e->cfg, ex->proc.name))
+		if (rule_watches(e->cfg, ex))
 			explain(e, ex, "failed", "the exec failed: not a process start");
 		return;
 	}
-	if (rule_watches_name(e->cfg, ex->proc.name)) {
+	if (rule_watches(e->cfg, ex)) {
 		pt_resolve_parent(e->pt, ex);
+		el_find(e->el, e->cfg, e->pt, ex);
 		fill_user_name(e, ex);
 		rule_eval(e->cfg, ex, &rr);
 		switch (rr.verdict) {

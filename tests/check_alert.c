@@ -23,6 +23,10 @@ static struct nt_seen seen;
 static struct kme_buf out;
 static yajl_val doc;
 
+static struct cfg_technique v211_techniques[] = {
+	{ "T1082", "System Information Discovery" },
+};
+
 /* `lsmod` typed in bash on pts0 by auid 1000 as root, as in rule.md. */
 static void setup(void)
 {
@@ -35,7 +39,9 @@ static void setup(void)
 	cfg.term_fields[0] = CFG_TF_EXECUTABLE;
 	cfg.term_fields[1] = CFG_TF_PARENT_EXECUTABLE;
 	cfg.nterm_fields = 2;
-	ctx = (struct alert_ctx){ &cfg, "web01", "live" };
+	cfg.techniques = v211_techniques;
+	cfg.ntechniques = 1;
+	ctx = (struct alert_ctx){ &cfg, "web01", "live", NULL };
 
 	args[0] = S("lsmod");
 	pargs[0] = S("-bash");

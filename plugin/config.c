@@ -809,11 +809,11 @@ static const struct cfg_key keys[] = {
 	{ "alert_format", set_format, false, 0, 0, 0, format_names, 0, "json" },
 	{ "alert_interval", set_duration, false, OFF(alert_interval), 1, DAY,
 	  NULL, 0, "5m" },
-	{ "eoe_timeout", set_duration, false, OFF(eoe_timeout), 1, 3600,
-	  NULL, 0, "2s" },
 	{ "entry_leader_starters", set_starters, true, 0, 0, 0, NULL, 0,
 	  "sshd sshd-session login systemd containerd-shim "
 	  "containerd-shim-runc-v2 conmon tmux screen" },
+	{ "eoe_timeout", set_duration, false, OFF(eoe_timeout), 1, 3600,
+	  NULL, 0, "2s" },
 	{ "event_action", set_actions, true, 0, 0, 0, NULL, 0,
 	  "exec exec_event" },
 	{ "exclude_entry_leader_executable", set_excl, true, 0, 0, 0, NULL,

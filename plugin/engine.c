@@ -364,6 +364,16 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 		 when, (long long)ms_between(t, seen->last_seen),
 		 (long long)e->cfg->history_window,
 		 (unsigned long long)seen->count, first);
+	/* The hardened match says what it matched, repeat or not. */
+	if (e->rr != NULL && e->rr->multicall) {
+		char rdesc[640];
+		const char *mc = strstr(rule_describe(e->rr, rdesc, sizeof(rdesc)),
+					"; multicall binary");
+		size_t len = strlen(detail);
+
+		if (mc != NULL && len + 1 < sizeof(detail))
+			snprintf(detail + len, sizeof(detail) - len, "%s", mc);
+	}
 	if (is_new)
 		explain_fit(e, ex, term, seen, detail, sizeof(detail));
 	explain(e, ex, is_new ? "alert" : "suppressed", detail);

@@ -370,6 +370,93 @@ START_TEST(test_garbage_records_are_counted_not_fatal)
 }
 END_TEST
 
+
+/* ---- profiles (issue 12) ------------------------------------------------- */
+
+START_TEST(test_multicall_alert_names_the_run_under_name_and_behaviour)
+{
+	/* exec -a lsmod /usr/bin/kmod: PATH kmod, argv [lsmod] */
+	start(ENG_ALERT, "match_multicall = yes\n");
+	exec_event(1000, 1, 100, 1, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"bash\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/bin/kmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"name\":\"kmod\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"multicall\":{\"binary\":\"/usr/bin/kmod\","
+				     "\"run_as\":\"lsmod\",\"behaviour\":\"lsmod\"}"));
+	stop();
+	/* v211 alone: the same events alert nothing */
+	start(ENG_ALERT, NULL);
+	exec_event(1000, 1, 100, 1, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"bash\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/bin/kmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().matches, 0);
+	stop();
+}
+END_TEST
+
+START_TEST(test_parent_args_exclusion_sees_the_parents_arguments)
+{
+	start(ENG_ALERT, "exclude_parent_args = /var/lib/dpkg/info/*\n");
+	exec_event(1000, 1, 100, 1, "/usr/bin/sh", "sh", "/usr/bin/dash", 4,
+		   "a0=\"sh\" a1=\"-c\" a2=\"lsmod\" a3=\"/var/lib/dpkg/info/x\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_entry_leader_is_in_the_alert_and_can_exclude)
+{
+	start(ENG_ALERT, NULL);
+	exec_event(1000, 1, 50, 1, "/usr/sbin/sshd", "sshd", "/usr/sbin/sshd", 2, "a0=\"sshd\" a1=\"-D\"", 1);
+	exec_event(1000, 2, 100, 50, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"-bash\"", 1);
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"pid\":100,\"name\":\"bash\","
+				     "\"executable\":\"/usr/bin/bash\",\"args\":[\"-bash\"]"));
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"how\":\"child_of_starter\","
+				     "\"source\":\"audit\",\"starter\":\"sshd\",\"depth\":1}"));
+	stop();
+	start(ENG_ALERT, "exclude_entry_leader_executable = /usr/bin/bash\n");
+	exec_event(1000, 1, 50, 1, "/usr/sbin/sshd", "sshd", "/usr/sbin/sshd", 2, "a0=\"sshd\" a1=\"-D\"", 1);
+	exec_event(1000, 2, 100, 50, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"-bash\"", 1);
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_unknown_entry_leader_says_why_and_never_excludes)
+{
+	start(ENG_ALERT, "exclude_entry_leader_executable = *\n");
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_null(strstr(out, "\"process\":{\"pid\":200,\"name\":\"lsmod\",\"entry_leader\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"how\":\"broken chain\"}"));
+	stop();
+}
+END_TEST
+
+START_TEST(test_threat_techniques_and_event_action_come_from_the_config)
+{
+	start(ENG_ALERT, "threat_technique = T1518.001 Security Software Discovery\n");
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_ptr_nonnull(strstr(output(), "\"technique\":[{\"id\":\"T1518.001\","
+		"\"name\":\"Security Software Discovery\","
+		"\"reference\":\"https://attack.mitre.org/techniques/T1518/001/\"}]"));
+	stop();
+	start(ENG_ALERT, "event_action = exec_event\n");
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	stop();
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -388,6 +475,11 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_rate_limit_overflow_is_counted_and_reported);
 	tcase_add_test(tc, test_store_errors_alert_are_counted_and_logged_once);
 	tcase_add_test(tc, test_garbage_records_are_counted_not_fatal);
+	tcase_add_test(tc, test_multicall_alert_names_the_run_under_name_and_behaviour);
+	tcase_add_test(tc, test_parent_args_exclusion_sees_the_parents_arguments);
+	tcase_add_test(tc, test_entry_leader_is_in_the_alert_and_can_exclude);
+	tcase_add_test(tc, test_unknown_entry_leader_says_why_and_never_excludes);
+	tcase_add_test(tc, test_threat_techniques_and_event_action_come_from_the_config);
 	suite_add_tcase(s, tc);
 	return s;
 }

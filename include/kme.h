@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cfg_multicall;
+
 /* A borrowed byte string. p may be NULL only when len == 0 ("absent"). The
  * owner is named by whoever hands it out. p[len] == '\0' always holds. */
 struct kme_str {
@@ -126,6 +128,14 @@ struct kme_exec {
 	int32_t parent_creator;   /* KME_PNOTE_FORK*: who forked the parent */
 
 	struct kme_entry_leader entry_leader; /* filled by el_find */
+
+	/* PATH item 0's inode and device (the file executed), when logged. */
+	bool path_id_known;
+	uint64_t path_ino;
+	uint32_t path_dev_major, path_dev_minor;
+	/* Live mode: the configured multicall binary that is the same file
+	 * (device and inode) as the one executed, or NULL (multicall.h). */
+	const struct cfg_multicall *same_file_as;
 };
 
 #define KME_ID_UNSET UINT32_MAX

@@ -25,7 +25,10 @@
  * the tool, "kmod" runs argv[1]'s command; busybox: basename(argv[0]) minus
  * a leading '-' is the applet, "busybox" runs basename(argv[1]) with
  * argv[1..]); the match lines then apply to that tool name and those
- * arguments. It is tried only when the plain match (on process.name) fails;
+ * arguments. In live mode the engine also sets ex->same_file_as when the
+ * executed file is one of them by device and inode (a hard link under
+ * another name: multicall.h). It is tried only when the plain match (on
+ * process.name) fails;
  * res->multicall says it decided. A renamed copy of a binary is not its
  * path: it is not seen (README, "Profiles").
  *
@@ -60,6 +63,8 @@ struct rule_result {
 	const struct cfg_multicall *mc; /* the binary (borrowed from cfg) */
 	struct kme_str run_as;          /* basename(argv[0]) it was run under */
 	struct kme_str tool;            /* what it dispatched to ("lsmod") */
+	bool same_file;                 /* found by device and inode (live:
+					   ex->same_file_as), not by exe */
 	bool arg_unstored;              /* ... seen only beyond the stored ones */
 	size_t argc, stored;            /* real and stored argument counts */
 	bool exe_resolved, parent_exe_resolved; /* see kme_proc */

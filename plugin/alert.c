@@ -267,6 +267,8 @@ static void json_profile_facts(struct jw *w, const struct alert_ctx *ctx,
 		jw_cstr(w, "binary", rr->mc->path);
 		jw_str(w, "run_as", rr->run_as);
 		jw_str(w, "behaviour", rr->tool);
+		if (rr->same_file)
+			jw_cstr(w, "found_by", "device_and_inode");
 		jw_close(w, "}");
 	}
 }

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "engine.h"
 #include "entryleader.h"
+#include "multicall.h"
 #include "execevent.h"
 #include "jsonw.h"
 #include "limit.h"
@@ -35,6 +36,7 @@ struct engine {
 				     every argument by evb */
 	struct pt_table *pt;
 	struct el_finder *el;     /* process.entry_leader (entryleader.h) */
+	struct mc_ids mc;         /* live: multicall binaries by dev/inode */
 	const struct rule_result *rr; /* the decision being alerted on */
 	struct lim_state lim;
 	struct kme_buf line;
@@ -91,6 +93,8 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 		eng_free(e);
 		return NULL;
 	}
+	if (opts->mode == ENG_LIVE && mc_ids_load(cfg, &e->mc, err) < 0)
+		log_warnx("%s", err->msg); /* matched by path only */
 	if (opts->mode == ENG_LIVE && opts->procroot != NULL &&
 	    pt_seed_procfs(e->pt, err) < 0) {
 		/* Not fatal: the table fills from the stream and /proc lookups. */
@@ -108,6 +112,7 @@ void eng_free(struct engine *e)
 	rule_argset_free(&e->argset);
 	pt_free(e->pt);
 	el_free(e->el);
+	mc_ids_free(&e->mc);
 	buf_free(&e->line);
 	free(e);
 }
@@ -128,6 +133,11 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 	}
 	e->cfg = cfg;
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+	/* The old ids borrow the old config: load them anew (a reload also
+	 * sees binaries replaced since). */
+	mc_ids_free(&e->mc);
+	if (e->opts.mode == ENG_LIVE && mc_ids_load(cfg, &e->mc, &err) < 0)
+		log_warnx("%s", err.msg);
 }
 
 void eng_set_store(struct engine *e, struct nt_store *store)
@@ -436,6 +446,7 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 	char detail[640];
 
 	e->c.execs++;
+	ex->same_file_as = mc_ids_find(&e->mc, ex);
 	if (!ex->success) {
 		e->c.failed_execs++;
 		if (rule_watches(e->cfg, ex))

@@ -238,8 +238,10 @@ static const struct cfg_match *multicall_match(const struct kme_config *cfg,
 	struct kme_str run_as, tool;
 	const struct cfg_match *m;
 
-	if (!cfg->match_multicall || a->n == 0 ||
-	    (mc = rule_multicall_of(cfg, ex->exe)) == NULL)
+	if (!cfg->match_multicall || a->n == 0)
+		return NULL;
+	if ((mc = rule_multicall_of(cfg, ex->exe)) == NULL &&
+	    (mc = ex->same_file_as) == NULL)
 		return NULL;
 	run_as = tool = base_name(a->v[0]);
 	if (mc->style == CFG_MC_BUSYBOX && tool.len > 0 && tool.p[0] == '-') {
@@ -265,6 +267,7 @@ static const struct cfg_match *multicall_match(const struct kme_config *cfg,
 		return NULL;
 	res->multicall = true;
 	res->mc = mc;
+	res->same_file = mc != rule_multicall_of(cfg, ex->exe);
 	res->run_as = run_as;
 	res->tool = tool;
 	return m;
@@ -362,7 +365,8 @@ bool rule_watches(const struct kme_config *cfg, const struct kme_exec *ex)
 {
 	return rule_watches_name(cfg, ex->proc.name) ||
 	       (cfg->match_multicall &&
-		rule_multicall_of(cfg, ex->exe) != NULL);
+		(rule_multicall_of(cfg, ex->exe) != NULL ||
+		 ex->same_file_as != NULL));
 }
 
 /* Append to buf[*len..size) as snprintf does, keeping *len <= size - 1. */
@@ -404,8 +408,9 @@ static void describe_facts(const struct rule_result *res, char *buf,
 	char run_as[65], tool[65];
 
 	if (res->multicall && res->mc != NULL)
-		put(buf, size, len, "; multicall binary %s run as '%s' "
+		put(buf, size, len, "; multicall binary %s%s run as '%s' "
 		    "does what '%s' does", res->mc->path,
+		    res->same_file ? " (the same file: device and inode)" : "",
 		    printable(res->run_as, run_as, sizeof(run_as)),
 		    printable(res->tool, tool, sizeof(tool)));
 	if (res->arg != NULL && res->arg_unstored)

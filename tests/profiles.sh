@@ -95,7 +95,7 @@ check "32 the hardened alert says the binary, the run-under name and the behavio
 	"{'binary': '/usr/bin/kmod', 'run_as': 'lsmod', 'behaviour': 'lsmod'}"
 check "33 a renamed symlink run as kmod list: only hardened sees it" \
 	same "$(verdict v211 33-link-as-kmod 1) $(verdict v215 33-link-as-kmod 1) $(verdict hardened 33-link-as-kmod 1)" "- - alert"
-check "34 a renamed hard link: no profile watches it (exe is the link's path)" \
+check "34 a renamed hard link, in replay: no profile watches it (exe is the link's path; plugin mode compares dev/inode)" \
 	same "$(verdict v211 34-hardlink 1) $(verdict v215 34-hardlink 1) $(verdict hardened 34-hardlink 1)" "- - -"
 check "35 busybox lsmod and modinfo: only hardened" \
 	same "$(verdict v211 35-busybox 1)$(verdict v215 35-busybox 2) $(verdict hardened 35-busybox 1) $(verdict hardened 35-busybox 2)" \

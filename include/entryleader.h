@@ -25,6 +25,8 @@
  *   - a loop in the links (only a corrupt or hostile stream makes one):
  *     "cycle";
  *   - more than EL_MAX_DEPTH steps: "too deep".
+ * The walk trusts the table's links as they stand: pid reuse is judged
+ * where the table learns (proctable.h), not again here.
  * An orphan adopted by init before it exec'd (a double fork) has ppid 1 in
  * the audit record, like a service, and is its own leader unless fork
  * records name its creator (the table then keeps the real creator).

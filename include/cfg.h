@@ -41,6 +41,26 @@
  *   threat_tactic = ID REFERENCE NAME...     list, at most CFG_MAX_THREAT
  *   threat_technique = ID REFERENCE NAME...  list, at most CFG_MAX_THREAT
  *   max_alert_size = BYTES          bound of one alert line (alert.h)
+ * Keys of the rule profiles (issue 12; conf/profiles/):
+ *   include = PATH                  parse PATH here (absolute; at most
+ *                                   CFG_MAX_INCLUDE_DEPTH deep); see below
+ *   exclude_parent_args = GLOB ...  any element of process.parent.args
+ *   exclude_entry_leader_executable = GLOB ...  process.entry_leader.executable
+ *                                   (an unknown entry leader never matches)
+ *   entry_leader_starters = NAME ...  processes whose direct children are
+ *                                   entry leaders (entryleader.h)
+ *   event_action = WORD ...         event.action values the rule accepts
+ *   multicall_binary = STYLE PATH ...  resolved binaries (SYSCALL exe) that
+ *                                   dispatch on argv[0]; STYLE kmod|busybox
+ *   match_multicall = yes|no        also match what such a binary will do
+ *
+ * include: the included file's lines count as if they stood at the include
+ * line, with its own name and lines in messages and origins. A scalar key may
+ * appear once per file; across files the later line wins (so a site file can
+ * include a profile and then override e.g. state_file). List keys append;
+ * new_terms_fields, threat_tactic, threat_technique, event_action,
+ * entry_leader_starters and multicall_binary are one value each: a later file's lines replace an
+ * earlier file's. When cfg_load checks ownership, so does every include.
  */
 #ifndef KME_CFG_H
 #define KME_CFG_H
@@ -72,6 +92,9 @@ enum cfg_excl_kind {
 	CFG_EXCL_PARENT_EXECUTABLE,     /* fnmatch glob, no FNM_PATHNAME */
 	CFG_EXCL_EXECUTABLE,            /* fnmatch glob, no FNM_PATHNAME */
 	CFG_EXCL_USER,                  /* name, or uid when all digits */
+	CFG_EXCL_PARENT_ARGS,           /* fnmatch glob on any parent argv
+					   element (stored ones: proctable.h) */
+	CFG_EXCL_ENTRY_LEADER_EXECUTABLE, /* fnmatch glob */
 	CFG_EXCL__COUNT
 };
 
@@ -112,6 +135,22 @@ struct cfg_threat {
 #define CFG_MAX_ALERT_SIZE (60 * 1024)
 
 enum cfg_format { CFG_FORMAT_JSON = 0, CFG_FORMAT_TEXT };
+
+/* How a multi-call binary picks what it does (rule.h, the hardened match). */
+enum cfg_mc_style {
+	CFG_MC_KMOD = 0,     /* basename(argv[0]) is the tool; "kmod": argv[1..] */
+	CFG_MC_BUSYBOX,      /* basename(argv[0]) is the applet; "busybox":
+				basename(argv[1]) with argv[1..] */
+	CFG_MC__COUNT
+};
+
+struct cfg_multicall {
+	enum cfg_mc_style style;
+	char *path;          /* exact SYSCALL exe */
+};
+
+#define CFG_MAX_INCLUDE_DEPTH 8
+#define CFG_MAX_FILES 64     /* files one configuration may be made of */
 
 struct kme_config {
 	char *path;                   /* file it came from; "<built-in>" */
@@ -159,6 +198,17 @@ struct kme_config {
 	struct cfg_threat techniques[CFG_MAX_THREAT];
 	size_t ntechniques;
 	size_t max_alert_size;        /* bytes of one alert line */
+
+	/* Rule profiles (issue 12). */
+	char **event_actions;         /* event.action values accepted */
+	size_t nevent_actions;
+	char **starters;              /* entry_leader_starters */
+	size_t nstarters;
+	struct cfg_multicall *multicall;
+	size_t nmulticall;
+	bool match_multicall;
+	char **files;                 /* names of included files (origins) */
+	size_t nfiles;
 };
 
 /* The compiled-in copy of conf/audisp-kmod-enum.conf, NUL-terminated. */

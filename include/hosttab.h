@@ -81,6 +81,12 @@ bool ht_is_local(const struct ht_table *t, struct kme_str node);
  * stored: the caller must keep nothing for it. */
 bool ht_ref(struct ht_table *t, struct kme_str node, struct ht_ref *out);
 
+/* The reference of node's host if it is held, without interning it or
+ * changing its recency (read-only lookups, e.g. the entry-leader walk).
+ * false when the host is not held. */
+bool ht_find(const struct ht_table *t, struct kme_str node,
+	     struct ht_ref *out);
+
 /* The state of a host whose reference is still valid, else NULL. */
 struct ht_host *ht_get(struct ht_table *t, struct ht_ref ref);
 

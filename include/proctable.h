@@ -126,4 +126,22 @@ void pt_observe(struct pt_table *t, struct kme_str node, int32_t pid,
 
 void pt_stats(const struct pt_table *t, struct pt_stats *out);
 
+/* What the table knows of pid, read-only (no LRU touch, no /proc read, no
+ * pid-reuse check): for walks over the ancestry (entryleader.h). Returns
+ * Scoped like every lookup: only node's host's entries (node absent: the
+ * local host), and a host the table does not hold has none. Returns
+ * false when pid has no entry. Strings are borrowed like a parent's (valid
+ * until the table next changes). O(1) expected. */
+struct pt_view {
+	int32_t pid;
+	int32_t ppid;             /* -1 when unknown */
+	bool ppid_known;          /* ppid is the real creator (see pt_record_*) */
+	bool has_identity;        /* proc.executable or proc.name known */
+	struct kme_proc proc;     /* pid, executable, name, args */
+	enum kme_parent_source source;
+};
+
+bool pt_peek(const struct pt_table *t, struct kme_str node, int32_t pid,
+	     struct pt_view *out);
+
 #endif

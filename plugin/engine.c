@@ -12,6 +12,8 @@
 #include "assemble.h"
 #include "buf.h"
 #include "engine.h"
+#include "entryleader.h"
+#include "multicall.h"
 #include "execevent.h"
 #include "hosttab.h"
 #include "jsonw.h"
@@ -37,6 +39,9 @@ struct engine {
 	struct kme_argset argset; /* the rule's argument values, watched in
 				     every argument by evb */
 	struct pt_table *pt;
+	struct el_finder *el;     /* process.entry_leader (entryleader.h) */
+	struct mc_ids mc;         /* live: multicall binaries by dev/inode */
+	const struct rule_result *rr; /* the decision being alerted on */
 	struct lim_state lim;
 	struct kme_buf line;
 	struct eng_counters c;
@@ -94,7 +99,9 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 				opts->mode == ENG_LIVE ? opts->procroot : NULL,
 				opts->local_node, err)
 		       : NULL;
-	e->as = e->pt ? as_new(on_event, e, err) : NULL;
+	e->el = e->pt ? el_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
+			       err) : NULL;
+	e->as = e->el ? as_new(on_event, e, err) : NULL;
 	/* The record filter ages events by whole seconds of record time. */
 	rf_init(&e->rf, (cfg->eoe_timeout + 999) / 1000, rf_to_assembler,
 		rf_to_table, e);
@@ -102,6 +109,8 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 		eng_free(e);
 		return NULL;
 	}
+	if (opts->mode == ENG_LIVE && mc_ids_load(cfg, &e->mc, err) < 0)
+		log_warnx("%s", err->msg); /* matched by path only */
 	if (opts->mode == ENG_LIVE && opts->procroot != NULL &&
 	    pt_seed_procfs(e->pt, err) < 0) {
 		/* Not fatal: the table fills from the stream and /proc lookups. */
@@ -118,6 +127,8 @@ void eng_free(struct engine *e)
 	ev_builder_free(e->evb);
 	rule_argset_free(&e->argset);
 	pt_free(e->pt);
+	el_free(e->el);
+	mc_ids_free(&e->mc);
 	buf_free(&e->line);
 	free(e);
 }
@@ -138,6 +149,11 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 	}
 	e->cfg = cfg;
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+	/* The old ids borrow the old config: load them anew (a reload also
+	 * sees binaries replaced since). */
+	mc_ids_free(&e->mc);
+	if (e->opts.mode == ENG_LIVE && mc_ids_load(cfg, &e->mc, &err) < 0)
+		log_warnx("%s", err.msg);
 }
 
 void eng_set_store(struct engine *e, struct nt_store *store)
@@ -203,6 +219,7 @@ static enum alert_form render_fitting(struct engine *e,
 			e->opts.mode == ENG_LIVE ? "live" : "replay",
 		.created_ms = wall_ms(),
 		.host_id = e->opts.mode == ENG_LIVE ? e->opts.host_id : NULL,
+		.rr = e->rr,
 	};
 
 	return alert_render(&e->line, &ctx, e->cfg->alert_format, ex, term,
@@ -340,6 +357,16 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 		 when, (long long)ms_between(t, seen->last_seen),
 		 (long long)e->cfg->history_window,
 		 (unsigned long long)seen->count, first);
+	/* The hardened match says what it matched, repeat or not. */
+	if (e->rr != NULL && e->rr->multicall) {
+		char rdesc[640];
+		const char *mc = strstr(rule_describe(e->rr, rdesc, sizeof(rdesc)),
+					"; multicall binary");
+		size_t len = strlen(detail);
+
+		if (mc != NULL && len + 1 < sizeof(detail))
+			snprintf(detail + len, sizeof(detail) - len, "%s", mc);
+	}
 	if (is_new)
 		explain_fit(e, ex, term, seen, detail, sizeof(detail));
 	explain(e, ex, is_new ? "alert" : "suppressed", detail);
@@ -361,6 +388,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		tex.node = (struct kme_str){ e->opts.hostname,
 					     strlen(e->opts.hostname) };
 	nt_term_of(e->cfg, &tex, &term, scratch, sizeof(scratch));
+	e->rr = rr;
 	if (e->opts.action == ENG_ALL) {
 		emit_alert(e, ex, &term, NULL);
 		return;
@@ -407,15 +435,17 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 	char detail[640];
 
 	e->c.execs++;
+	ex->same_file_as = mc_ids_find(&e->mc, ex);
 	if (!ex->success) {
 		e->c.failed_execs++;
-		if (rule_watches_name(e->cfg, ex->proc.name))
+		if (rule_watches(e->cfg, ex))
 			explain(e, ex, "failed", "the exec failed: not a process start");
 		return;
 	}
-	if (rule_watches_name(e->cfg, ex->proc.name)) {
+	if (rule_watches(e->cfg, ex)) {
 		ex->remote = !pt_is_local(e->pt, ex->node);
 		pt_resolve_parent(e->pt, ex);
+		el_find(e->el, e->cfg, e->pt, ex);
 		fill_user_name(e, ex);
 		rule_eval(e->cfg, ex, &rr);
 		switch (rr.verdict) {

@@ -193,6 +193,29 @@ bool ht_ref(struct ht_table *t, struct kme_str node, struct ht_ref *out)
 	return true;
 }
 
+bool ht_find(const struct ht_table *t, struct kme_str node,
+	     struct ht_ref *out)
+{
+	const struct ht_slot *s;
+	int32_t i;
+
+	if (ht_is_local(t, node)) {
+		*out = (struct ht_ref){ HT_LOCAL, t->s[0].gen };
+		return true;
+	}
+	if (node.len > HT_NAME_MAX)
+		return false;
+	i = t->buckets[sip_hash24(t->key, node.p, node.len) & (t->nbuckets - 1)];
+	for (; i != NIL; i = t->s[i].hnext) {
+		s = &t->s[i];
+		if (s->len == node.len && memcmp(s->name, node.p, node.len) == 0) {
+			*out = (struct ht_ref){ (uint32_t)i, s->gen };
+			return true;
+		}
+	}
+	return false;
+}
+
 struct ht_host *ht_get(struct ht_table *t, struct ht_ref ref)
 {
 	if (ref.slot >= t->fresh || t->s[ref.slot].gen != ref.gen)

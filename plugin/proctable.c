@@ -762,3 +762,38 @@ bool pt_is_local(const struct pt_table *t, struct kme_str node)
 {
 	return ht_is_local(t->hosts, node);
 }
+
+bool pt_peek(const struct pt_table *t, struct kme_str node, int32_t pid,
+	     struct pt_view *out)
+{
+	const struct pt_entry *e;
+	struct ht_ref host;
+	int32_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->pid = pid;
+	out->ppid = -1;
+	out->proc.pid = pid;
+	if (pid <= 0 || !ht_find(t->hosts, node, &host))
+		return false;
+	for (i = t->buckets[hash_pid(host, pid, t->nbuckets)]; i != NIL;
+	     i = t->e[i].hnext) {
+		e = &t->e[i];
+		if (e->pid != pid || !same_host(e->host, host))
+			continue;
+		out->ppid = e->ppid;
+		out->ppid_known = e->ppid_known;
+		out->has_identity = e->has_identity;
+		out->proc.executable = e->exe;
+		out->proc.name = e->name;
+		out->proc.name_is_comm = e->name_is_comm;
+		out->proc.exe_resolved = e->exe_resolved;
+		out->proc.args = (struct kme_args){
+			.v = e->argv, .n = e->nargs,
+			.truncated = e->args_truncated, .argc = e->argc,
+		};
+		out->source = (enum kme_parent_source)e->source;
+		return true;
+	}
+	return false;
+}

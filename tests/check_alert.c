@@ -49,7 +49,8 @@ static void setup(void)
 	cfg.term_fields[0] = CFG_TF_EXECUTABLE;
 	cfg.term_fields[1] = CFG_TF_PARENT_EXECUTABLE;
 	cfg.nterm_fields = 2;
-	ctx = (struct alert_ctx){ &cfg, "web01", "live", 1795728868999, NULL };
+	ctx = (struct alert_ctx){ .cfg = &cfg, .hostname = "web01",
+				  .mode = "live", .created_ms = 1795728868999 };
 
 	args[0] = S("lsmod");
 	pargs[0] = S("-bash");

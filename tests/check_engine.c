@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "engine.h"
@@ -62,10 +65,11 @@ static void drop_overridden(char *text, const char *extra)
 	}
 }
 
-static void start(enum eng_action action, const char *extra_config)
+static void start_mode(enum eng_mode mode, enum eng_action action,
+		       const char *extra_config)
 {
 	struct kme_err err;
-	struct eng_opts o = { .mode = ENG_REPLAY, .action = action,
+	struct eng_opts o = { .mode = mode, .action = action,
 			      .hostname = "testhost" };
 
 	memset(&F, 0, sizeof(F));
@@ -91,6 +95,11 @@ static void start(enum eng_action action, const char *extra_config)
 	o.explain_fp = F.out;
 	F.eng = eng_new(F.cfg, F.store, &o, &err);
 	ck_assert_ptr_nonnull(F.eng);
+}
+
+static void start(enum eng_action action, const char *extra_config)
+{
+	start_mode(ENG_REPLAY, action, extra_config);
 }
 
 static void stop(void)
@@ -560,6 +569,149 @@ START_TEST(test_garbage_records_are_counted_not_fatal)
 }
 END_TEST
 
+
+/* ---- profiles (issue 12) ------------------------------------------------- */
+
+START_TEST(test_multicall_alert_names_the_run_under_name_and_behaviour)
+{
+	/* exec -a lsmod /usr/bin/kmod: PATH kmod, argv [lsmod] */
+	start(ENG_ALERT, "match_multicall = yes\n");
+	exec_event(1000, 1, 100, 1, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"bash\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/bin/kmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"name\":\"kmod\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"multicall\":{\"binary\":\"/usr/bin/kmod\","
+				     "\"run_as\":\"lsmod\",\"behaviour\":\"lsmod\"}"));
+	stop();
+	/* v211 alone: the same events alert nothing */
+	start(ENG_ALERT, NULL);
+	exec_event(1000, 1, 100, 1, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"bash\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/bin/kmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().matches, 0);
+	stop();
+}
+END_TEST
+
+START_TEST(test_parent_args_exclusion_sees_the_parents_arguments)
+{
+	start(ENG_ALERT, "exclude_parent_args = /var/lib/dpkg/info/*\n");
+	exec_event(1000, 1, 100, 1, "/usr/bin/sh", "sh", "/usr/bin/dash", 4,
+		   "a0=\"sh\" a1=\"-c\" a2=\"lsmod\" a3=\"/var/lib/dpkg/info/x\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_entry_leader_is_in_the_alert_and_can_exclude)
+{
+	start(ENG_ALERT, NULL);
+	exec_event(1000, 1, 50, 1, "/usr/sbin/sshd", "sshd", "/usr/sbin/sshd", 2, "a0=\"sshd\" a1=\"-D\"", 1);
+	exec_event(1000, 2, 100, 50, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"-bash\"", 1);
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"pid\":100,\"name\":\"bash\","
+				     "\"executable\":\"/usr/bin/bash\",\"args\":[\"-bash\"]"));
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"how\":\"child_of_starter\","
+				     "\"source\":\"audit\",\"starter\":\"sshd\",\"depth\":1}"));
+	stop();
+	start(ENG_ALERT, "exclude_entry_leader_executable = /usr/bin/bash\n");
+	exec_event(1000, 1, 50, 1, "/usr/sbin/sshd", "sshd", "/usr/sbin/sshd", 2, "a0=\"sshd\" a1=\"-D\"", 1);
+	exec_event(1000, 2, 100, 50, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"-bash\"", 1);
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_unknown_entry_leader_says_why_and_never_excludes)
+{
+	start(ENG_ALERT, "exclude_entry_leader_executable = *\n");
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_null(strstr(out, "\"process\":{\"pid\":200,\"name\":\"lsmod\",\"entry_leader\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"how\":\"broken chain\"}"));
+	stop();
+}
+END_TEST
+
+START_TEST(test_threat_techniques_and_event_action_come_from_the_config)
+{
+	start(ENG_ALERT, "threat_technique = T1518.001 https://attack.mitre.org/techniques/T1518/001/ Security Software Discovery\n");
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	/* ECS keyword arrays; the line appends to the shipped file's own
+	 * technique (same file: lists append). */
+	ck_assert_ptr_nonnull(strstr(output(), "\"technique\":{\"id\":[\"T1082\",\"T1518.001\"],"
+		"\"name\":[\"System Information Discovery\",\"Security Software Discovery\"],"
+		"\"reference\":[\"https://attack.mitre.org/techniques/T1082/\","
+		"\"https://attack.mitre.org/techniques/T1518/001/\"]}"));
+	stop();
+	start(ENG_ALERT, "event_action = exec_event\n");
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	stop();
+}
+END_TEST
+
+
+/* A hard link of a multicall binary under another name, run as lsmod:
+ * plugin mode knows it by device and inode; replay cannot. */
+static void hardlink_exec(const char *dir, const struct stat *st)
+{
+	line("type=SYSCALL msg=audit(1001.100:2): arch=c000003e syscall=59 "
+	     "success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=100 pid=200 "
+	     "auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+	     "tty=pts0 ses=3 comm=\"hl\" exe=\"%s/hl\" key=\"kme\"", dir);
+	line("type=EXECVE msg=audit(1001.100:2): argc=1 a0=\"lsmod\"");
+	line("type=CWD msg=audit(1001.100:2): cwd=\"/root\"");
+	line("type=PATH msg=audit(1001.100:2): item=0 name=\"%s/hl\" inode=%llu "
+	     "dev=%02x:%02x mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL "
+	     "cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", dir,
+	     (unsigned long long)st->st_ino, major(st->st_dev), minor(st->st_dev));
+	line("type=PROCTITLE msg=audit(1001.100:2): proctitle=\"lsmod\"");
+}
+
+START_TEST(test_live_multicall_knows_a_hard_link_by_device_and_inode)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", kmod[64], hl[64], extra[256];
+	struct stat st;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(kmod, sizeof(kmod), "%s/kmod", dir);
+	snprintf(hl, sizeof(hl), "%s/hl", dir);
+	ck_assert_ptr_nonnull(f = fopen(kmod, "w"));
+	fclose(f);
+	ck_assert_int_eq(link(kmod, hl), 0);
+	ck_assert_int_eq(stat(hl, &st), 0);
+	snprintf(extra, sizeof(extra), "match_multicall = yes\nmulticall_binary = %s\n",
+		 kmod);
+
+	start_mode(ENG_LIVE, ENG_ALERT, extra);
+	hardlink_exec(dir, &st);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"run_as\":\"lsmod\",\"behaviour\":\"lsmod\","
+				     "\"found_by\":\"device_and_inode\"}"));
+	stop();
+
+	start_mode(ENG_REPLAY, ENG_ALERT, extra);
+	hardlink_exec(dir, &st);
+	ck_assert_str_eq(output(), "");
+	stop();
+
+	unlink(hl);
+	unlink(kmod);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -586,6 +738,12 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_rate_limit_overflow_is_counted_and_reported);
 	tcase_add_test(tc, test_store_errors_alert_are_counted_and_logged_once);
 	tcase_add_test(tc, test_garbage_records_are_counted_not_fatal);
+	tcase_add_test(tc, test_multicall_alert_names_the_run_under_name_and_behaviour);
+	tcase_add_test(tc, test_parent_args_exclusion_sees_the_parents_arguments);
+	tcase_add_test(tc, test_entry_leader_is_in_the_alert_and_can_exclude);
+	tcase_add_test(tc, test_unknown_entry_leader_says_why_and_never_excludes);
+	tcase_add_test(tc, test_threat_techniques_and_event_action_come_from_the_config);
+	tcase_add_test(tc, test_live_multicall_knows_a_hard_link_by_device_and_inode);
 	suite_add_tcase(s, tc);
 	return s;
 }

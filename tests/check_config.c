@@ -846,6 +846,61 @@ START_TEST(test_user_file_adds_user_and_executable_exclusions)
 }
 END_TEST
 
+/* ---- the shared store's keys (redisstore.h, redisurl.h) ---------------- */
+
+START_TEST(test_store_keys_default_and_parse)
+{
+	struct kme_config *cfg = parse_ok("match = lsmod\n");
+
+	ck_assert_str_eq(cfg->new_terms_store, "file");
+	ck_assert_str_eq(cfg->redis_key_prefix, "kme:");
+	ck_assert_ptr_null(cfg->redis_password_file);
+	ck_assert_int_eq(cfg->redis_connect_timeout, 50);
+	ck_assert_int_eq(cfg->redis_command_timeout, 50);
+	cfg_free(cfg);
+	cfg = parse_ok("match = lsmod\n"
+		       "new_terms_store = unix:///run/redis/redis.sock?db=2\n"
+		       "redis_password_file = /etc/audit/kme-redis.pw\n"
+		       "redis_key_prefix = fleet1:\n"
+		       "redis_connect_timeout = 1s\n"
+		       "redis_command_timeout = 20ms\n");
+	ck_assert_str_eq(cfg->new_terms_store, "unix:///run/redis/redis.sock?db=2");
+	ck_assert_str_eq(cfg->redis_password_file, "/etc/audit/kme-redis.pw");
+	ck_assert_str_eq(cfg->redis_key_prefix, "fleet1:");
+	ck_assert_int_eq(cfg->redis_connect_timeout, 1000);
+	ck_assert_int_eq(cfg->redis_command_timeout, 20);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_store_keys_refuse_bad_values)
+{
+	static const char *const bad[] = {
+		"new_terms_store = redis://h:0\n",
+		"new_terms_store = rediss://h\n",
+		"new_terms_store = memory\n",
+		"redis_password_file = relative/pw\n",
+		"redis_key_prefix = a b\n",
+		"redis_key_prefix = "
+		"0123456789012345678901234567890123456789012345678901234567890123x\n",
+		"redis_connect_timeout = 0\n",
+		"redis_connect_timeout = 61s\n",
+		"redis_command_timeout = 5m\n",
+		"redis_command_timeout = -1\n",
+	};
+	char text[256];
+	struct kme_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "match = lsmod\n%s", bad[i]);
+		parse_fail(text, &err);
+		ck_assert_msg(strstr(err.msg, "t.conf:2: ") != NULL, "%s: %s",
+			      bad[i], err.msg);
+	}
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -905,6 +960,11 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_load_refuses_file_over_1mib);
 	tcase_add_test(tc, test_load_reports_errors_with_the_path);
 	tcase_add_test(tc, test_user_file_adds_user_and_executable_exclusions);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("store");
+	tcase_add_test(tc, test_store_keys_default_and_parse);
+	tcase_add_test(tc, test_store_keys_refuse_bad_values);
 	suite_add_tcase(s, tc);
 	return s;
 }

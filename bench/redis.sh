@@ -70,7 +70,7 @@ for url in "redis://127.0.0.1:$PORT" "unix://$TMP/r.sock"; do
 done
 ms=$(t "$BIN" --learn --state "$TMP/state.json" "$TMP/terms.log" 2>/dev/null)
 echo "learn into a state file: ${ms} ms"
-ms=$(t "$BIN" --dump-state --store "unix://$TMP/r.sock" >"$TMP/dump")
+ms=$(t sh -c '"$1" --dump-state --store "$2" >"$3"' sh "$BIN" "unix://$TMP/r.sock" "$TMP/dump")
 echo "dump-state of the Redis store: ${ms} ms, $(grep -vc '^#' "$TMP/dump") terms listed"
 redis-cli -s "$TMP/r.sock" flushall >/dev/null
 ms=$(t "$BIN" --migrate-state "$TMP/state.json" --store "unix://$TMP/r.sock" 2>/dev/null)

@@ -4,13 +4,14 @@
  *
  * Accepted forms (nothing else):
  *   file
- *   redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]
+ *   redis://[USER@ | [USER]:PASSWORD@]HOST[:PORT][/DB]
  *   unix:///ABSOLUTE/PATH/redis.sock[?db=N]
  * HOST is a DNS name or IPv4 address ([A-Za-z0-9.-], 1..253 bytes) or an
  * IPv6 address in brackets ([0-9A-Fa-f:.], 2..45 bytes inside); PORT
  * 1..65535 (default 6379); DB 0..65535 (default 0). USER and PASSWORD may
  * hold %XX escapes (decoded; a decoded NUL is refused); USER may be empty
- * (":PASSWORD@": the default user). The socket path must fit sun_path (107
+ * (":PASSWORD@": the default user); "USER@" alone names an ACL user whose
+ * password is in redis_password_file. The socket path must fit sun_path (107
  * bytes) and contain no "?"; a trailing query other than db=N is refused.
  * The whole string is at most RU_MAX bytes of printable ASCII (no spaces,
  * no control bytes): every input is hostile, and refusing beats guessing.

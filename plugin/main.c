@@ -60,10 +60,10 @@ struct run {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-"Usage: " PROG " [-c FILE] [--state FILE]\n"
+"Usage: " PROG " [-c FILE] [--state FILE] [--store URL]\n"
 "       " PROG " --replay [--all | --explain] [-c FILE] [--state FILE]\n"
-"                        [--host NAME] [FILE...]\n"
-"       " PROG " --learn [-c FILE] [--state FILE] [FILE...]\n"
+"                        [--store URL] [--host NAME] [FILE...]\n"
+"       " PROG " --learn [-c FILE] [--state FILE | --store URL] [FILE...]\n"
 "       " PROG " --dump-state [-c FILE] [--state FILE | --store URL]\n"
 "       " PROG " --migrate-state FILE --store URL [-c FILE]\n"
 "       " PROG " --check-config [-c FILE]\n"
@@ -81,9 +81,10 @@ static void usage(FILE *fp)
 "                      default: the config's state_file; replay default:\n"
 "                      memory only)\n"
 "  -S, --store URL     new-terms store, overriding new_terms_store in every\n"
-"                      mode: file, redis://[USER:PASSWORD@]HOST[:PORT][/DB]\n"
-"                      or unix:///PATH[?db=N] (shared by a fleet; replay\n"
-"                      uses Redis only when given --store)\n"
+"                      mode: file, redis://[USER@|[USER]:PASSWORD@]HOST\n"
+"                      [:PORT][/DB] or unix:///PATH[?db=N] (shared by a\n"
+"                      fleet; replay uses Redis only when given --store)\n"
+
 "  -H, --host NAME     host.name for records without a node= prefix\n"
 "                      (default: this machine's host name)\n"
 "  -r, --replay        read audit logs (FILEs in order; none or - = stdin),\n"

@@ -822,6 +822,12 @@ struct nt_store *rs_open(const struct kme_config *cfg,
 			 s->url.password);
 	}
 	explicit_bzero(s->url.password, sizeof(s->url.password));
+	if (s->url.user[0] != '\0' && s->password[0] == '\0') {
+		kme_errf(err, "new-terms store %s: user '%s' without a "
+			 "password (redis_password_file)", s->where,
+			 s->url.user);
+		goto fail;
+	}
 	s->prefix = strdup(cfg->redis_key_prefix ? cfg->redis_key_prefix
 						 : "kme:");
 	s->tt = tt_new(cfg->nterm_fields, cfg->history_window,

@@ -154,17 +154,19 @@ static int parse_tcp(const char *s, size_t n, struct ru_url *u,
 	if (at != NULL) {
 		const char *colon = memchr(s, ':', (size_t)(at - s));
 
-		if (colon == NULL)
-			return kme_errf(err, ERRP "credentials must be "
-					"USER:PASSWORD@ or :PASSWORD@");
-		if (decode_cred(s, (size_t)(colon - s), u->user, "user",
-				err) < 0 ||
+		/* USER@ alone: the password comes from redis_password_file. */
+		if (decode_cred(s, (size_t)((colon ? colon : at) - s), u->user,
+				"user", err) < 0)
+			return -1;
+		if (colon == NULL && u->user[0] == '\0')
+			return kme_errf(err, ERRP "empty user before '@'");
+		if (colon != NULL &&
 		    decode_cred(colon + 1, (size_t)(at - colon - 1),
 				u->password, "password", err) < 0)
 			return -1;
-		if (u->password[0] == '\0')
+		if (colon != NULL && u->password[0] == '\0')
 			return kme_errf(err, ERRP "empty password");
-		u->has_password = true;
+		u->has_password = colon != NULL;
 		hp = at + 1;
 		hpn = (size_t)(s + auth_end - hp);
 	}
@@ -242,6 +244,8 @@ const char *ru_show(const struct ru_url *u, char *buf, size_t size)
 		return buf;
 	if (u->has_password)
 		snprintf(cred, sizeof(cred), "%s:***@", u->user);
+	else if (u->user[0] != '\0')
+		snprintf(cred, sizeof(cred), "%s@", u->user);
 	switch (u->kind) {
 	case RU_TCP:
 		snprintf(buf, size, strchr(u->host, ':') ? "redis://%s[%s]:%d/%d"

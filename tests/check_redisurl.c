@@ -54,6 +54,9 @@ START_TEST(test_credentials_user_password_and_default_user)
 	u = ok("redis://a%3Ab:p%40ss@h");
 	ck_assert_str_eq(u.user, "a:b");
 	ck_assert_str_eq(u.password, "p@ss");
+	u = ok("redis://kme@h");
+	ck_assert_str_eq(u.user, "kme");
+	ck_assert(!u.has_password);
 	u = ok("redis://u:p@ss@h");
 	ck_assert_str_eq(u.password, "p@ss");
 	ck_assert_str_eq(u.host, "h");
@@ -89,7 +92,7 @@ static const char *const bad[] = {
 	"redis://h:65536", "redis://h:99999999999999", "redis://h:-1",
 	"redis://h:63a", "redis://h/65536", "redis://h/x", "redis://h/1/2",
 	"redis://h?db=1", "redis://h#f", "redis://h h", "redis://h\n",
-	"redis://h\t:1", "redis://user@h", "redis://u:@h", "redis://u:p%@h",
+	"redis://h\t:1", "redis://@h", "redis://u:@h", "redis://u:p%@h",
 	"redis://u:p%4@h", "redis://u:p%zz@h", "redis://u:p%00@h",
 	"redis://[::1", "redis://[zz]:1", "redis://[]", "redis://-h",
 	"redis://h_x", "redis://h:", "redis://h:1:2", "unix://", "unix://rel.sock",

@@ -238,6 +238,10 @@ start_redis r4 --port "$PORT" --bind 127.0.0.1
 rcli r4 ACL SETUSER kme on '>kme-pw' '~kme:*' '+@all' >/dev/null
 "$KME_BIN" --learn --store "redis://kme:kme-pw@127.0.0.1:$PORT/0" "$TMP/t20.log" >/dev/null 2>"$TMP/err"
 check "an ACL user over TCP on loopback: --learn works" test "$(nkeys r4)" -eq 20
+printf 'kme-pw\n' >"$TMP/aclpw"; chmod 0600 "$TMP/aclpw"
+conf k "redis_password_file = $TMP/aclpw"
+"$KME_BIN" --dump-state -c "$TMP/k.conf" --store "redis://kme@127.0.0.1:$PORT/0" >"$TMP/out" 2>"$TMP/err"
+check "USER@ in the URL, the password in redis_password_file: works" grep -q ": 20 term(s)" "$TMP/out"
 "$KME_BIN" --dump-state --store "redis://kme:nope@127.0.0.1:$PORT/0" >/dev/null 2>"$TMP/err"
 check "a wrong ACL password is refused (AUTH as kme)" grep -q "AUTH as kme refused" "$TMP/err"
 check "the message masks the password" sh -c "grep -q 'kme:\*\*\*@' '$TMP/err' && ! grep -q nope '$TMP/err'"

@@ -85,8 +85,10 @@ struct nt_store *rs_open(const struct kme_config *cfg,
 			 const struct rs_opts *o, struct kme_err *err);
 
 /* Read every term of this identity from Redis into the store's local
- * table, so that foreach lists the shared history (--dump-state). O(terms
- * in Redis) round trips in batches (SCAN). -1 with err. */
+ * table (made max_terms large; beyond, the oldest are left out and a
+ * warning says so), so that foreach lists the shared history
+ * (--dump-state). O(terms in Redis / 1000) round trips (SCAN, pipelined
+ * HMGET). -1 with err. */
 int rs_load_all(struct nt_store *s, size_t *loaded, struct kme_err *err);
 
 /* Merge every term of src (another store, e.g. a state file) into Redis,

@@ -886,6 +886,18 @@ int rs_load_all(struct nt_store *base, size_t *loaded, struct kme_err *err)
 	if (base->ops != &rs_ops || !ready(s))
 		return kme_errf(err, "new-terms store %s: not answering",
 				s->where);
+	/* A listing holds up to max_terms terms, not just the local queue's
+	 * bound: the local table is replaced by one of that size. */
+	if (tt_max_terms(s->tt) < s->cfg->max_terms) {
+		struct tt_table *big = tt_new(s->cfg->nterm_fields,
+					      s->cfg->history_window,
+					      s->cfg->max_terms, err);
+
+		if (big == NULL)
+			return -1;
+		tt_free(s->tt);
+		s->tt = big;
+	}
 	buf_init(&pat, 4 * TT_KEY_MAX);
 	put_pattern(s, &pat);
 	do {
@@ -946,6 +958,15 @@ int rs_load_all(struct nt_store *base, size_t *loaded, struct kme_err *err)
 		r = NULL;
 	} while (strcmp(cursor, "0") != 0);
 	rc = 0;
+	{
+		struct nt_stats st;
+
+		tt_stats(s->tt, &st);
+		if (st.evicted > 0)
+			log_warnx("new-terms store %s holds more than max_terms="
+				  "%zu terms; listing %zu of them", s->where,
+				  tt_max_terms(s->tt), st.terms);
+	}
 out:
 	if (r != NULL)
 		freeReplyObject(r);

@@ -71,7 +71,8 @@ $PYTHON "$TMP/syslogd.py" "$TMP/log.sock" "$TMP/syslog" &
 PIDS="$PIDS $!"
 wait_for 10 test -S "$TMP/log.sock" || cant_run "no syslog socket"
 
-# conf NAME [KEY = VALUE...]: a plugin config (root's, 0600).
+# conf NAME [KEY = VALUE...]: a plugin config (root's, 0600): the shipped
+# one, each KEY's line replaced by the given one.
 conf() {
 	n=$1; shift
 	sed -e "s|^state_file = .*|state_file = $TMP/$n.state.json|" \
@@ -79,7 +80,14 @@ conf() {
 	    -e "s|^eoe_timeout = .*|eoe_timeout = 1s|" \
 	    -e "s|^max_alerts = .*|max_alerts = 0|" \
 	    "$KME_BUILDDIR/conf/audisp-kmod-enum.conf" >"$TMP/$n.conf"
-	for kv in "$@"; do echo "$kv" >>"$TMP/$n.conf"; done
+	for kv in "$@"; do
+		key=${kv%% *}
+		if grep -q "^$key = " "$TMP/$n.conf"; then
+			grep -v "^$key = " "$TMP/$n.conf" >"$TMP/$n.conf.new"
+			mv "$TMP/$n.conf.new" "$TMP/$n.conf"
+		fi
+		echo "$kv" >>"$TMP/$n.conf"
+	done
 	chmod 0600 "$TMP/$n.conf"
 }
 # start_plugin NAME HOST: plugin mode reading the FIFO $TMP/NAME.in (its

@@ -29,14 +29,6 @@
 static const uint64_t rs_sip_a[2] = { 0x6b6d652d6b657931ull, 0x7265646973737472ull };
 static const uint64_t rs_sip_b[2] = { 0x6b6d652d6b657932ull, 0x6e65777465726d73ull };
 
-/* Time clamp: Lua numbers are doubles. */
-#define RS_TIME_MAX (((int64_t)1 << 53) - 1)
-
-static int64_t clamp_time(int64_t t)
-{
-	return t > RS_TIME_MAX ? RS_TIME_MAX : t < -RS_TIME_MAX ? -RS_TIME_MAX : t;
-}
-
 static int encode(const struct kme_config *cfg, const struct nt_term *term,
 		  struct kme_buf *enc)
 {
@@ -129,6 +121,14 @@ const char *rs_where(const struct nt_store *s)
 #else /* HAVE_HIREDIS */
 
 #include <hiredis/hiredis.h>
+
+/* Time clamp: Lua numbers are doubles. */
+#define RS_TIME_MAX (((int64_t)1 << 53) - 1)
+
+static int64_t clamp_time(int64_t t)
+{
+	return t > RS_TIME_MAX ? RS_TIME_MAX : t < -RS_TIME_MAX ? -RS_TIME_MAX : t;
+}
 
 /* KEYS[1] term; ARGV t, window, encoded term. Returns {0} (unknown: new),
  * {1, new, first, last, count} or {-1} (another term holds the key). */

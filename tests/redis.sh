@@ -167,6 +167,16 @@ check "none decided locally while Redis answered" test "$(fallback_alerts_of a)"
 check "--dump-state of the Redis store lists the 20 shared terms" \
 	grep -q ": 20 term(s), rule" "$TMP/dump"
 check "with count 2 (both hosts)" test "$(grep -c "	2	/opt/term" "$TMP/dump")" -eq 20
+# A replay sharing the store: the same terms are known to rule v211, and
+# new to another rule version (an identity change never reuses history).
+n=$("$KME_BIN" --replay -c "$TMP/a.conf" --store "$URL" "$TMP/t20.log" 2>/dev/null | wc -l)
+check "replay --store: the fleet's terms are known (0 alerts)" test "$n" -eq 0
+conf z "rule_version = 215"
+n=$("$KME_BIN" --replay -c "$TMP/z.conf" --store "$URL" "$TMP/t20.log" 2>/dev/null | wc -l)
+check "another rule version is another namespace (20 alerts)" test "$n" -eq 20
+rcli r1 --scan --pattern 'kme:*:215:*:t:*' | wc -l >"$TMP/n215"
+check "in keys of its own" test "$(cat "$TMP/n215")" -eq 20
+rcli r1 --scan --pattern 'kme:*:215:*:t:*' | xargs redis-cli -s "$TMP/r1.sock" del >/dev/null
 stop_plugin b
 
 # --- Redis SIGKILLed mid-stream, then restarted --------------------------------------

@@ -211,6 +211,16 @@ check "and says local-fallback" test "$(fallback_alerts_of c)" -eq 20
 start_redis r2
 check "Redis up later: the sightings are pushed" \
 	wait_for 30 sh -c "[ \$(redis-cli -s '$TMP/r2.sock' --scan --pattern 'kme:*:t:*' | wc -l) -eq 20 ]"
+# SIGHUP: the configuration is reloaded and a new connection opened.
+kill -HUP "$PPID_c"
+check "SIGHUP reloads with the Redis store" \
+	wait_for 10 sh -c "grep -q '\[$PPID_c\]: reloaded configuration' '$TMP/syslog'"
+derive "$TMP/x.log" --terms "5@$((T - 700))"
+sed -e 's|/opt/term|/opt/fifth|g' -e 's|:900\([0-9]*)\)|:930\1|' "$TMP/x.log" >"$TMP/w5.log"
+feed c "$TMP/w5.log"
+check "after the reload, 5 new terms alert" until_counter c alerts -eq 25
+check "decided by Redis (no more local-fallback)" test "$(fallback_alerts_of c)" -eq 20
+check "and stored there" test "$(nkeys r2)" -eq 25
 stop_plugin c
 wait "$PPID_c"
 check "the plugin exits cleanly (0) on EOF" test $? -eq 0

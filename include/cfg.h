@@ -34,6 +34,11 @@
  *   syslog_facility = NAME          daemon, authpriv, local0..local7, ...
  *   syslog_priority = NAME          emerg .. debug
  *   output_queue = N                alerts kept while syslog is stalled
+ *   new_terms_store = file | URL    redisurl.h (redis://, unix://)
+ *   redis_password_file = PATH      0600, root-owned, no symlink
+ *   redis_key_prefix = TEXT         printable, no spaces, <= 64 bytes
+ *   redis_connect_timeout = MS      e.g. 50ms, 1s; 1ms .. 60s
+ *   redis_command_timeout = MS
  *   rule_id, rule_name, rule_version, rule_severity, rule_risk_score
  *   rule_description, rule_reference, rule_ruleset = TEXT
  *   rule_author = TEXT              list (ECS rule.author is an array)
@@ -180,6 +185,13 @@ struct kme_config {
 	int syslog_facility;          /* LOG_* facility value */
 	int syslog_priority;          /* LOG_* level value */
 	size_t output_queue;          /* alerts */
+
+	/* The new-terms store (redisstore.h): "file" or a Redis URL. */
+	char *new_terms_store;
+	char *redis_password_file;    /* NULL: none (or the URL's) */
+	char *redis_key_prefix;
+	int64_t redis_connect_timeout; /* ms */
+	int64_t redis_command_timeout; /* ms */
 
 	char *rule_id;
 	char *rule_name;

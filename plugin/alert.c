@@ -564,6 +564,9 @@ static void json_ours(struct jw *w, const struct alert_ctx *ctx,
 		jw_time(w, "previous_last_seen", seen->known, seen->last_seen);
 		jw_time(w, "first_seen", seen->known, seen->first_seen);
 		jw_fmt(w, "count", "%" PRIu64, seen->known ? seen->count : 0);
+		/* Decided without the fleet's history (redisstore.h). */
+		if (seen->local)
+			jw_cstr(w, "store", "local-fallback");
 	}
 	jw_close(w, "}");
 	jw_cstr(w, "parent_source", kme_parent_source_name(ex->parent_source));

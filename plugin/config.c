@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "redisurl.h"
 
 /* The state directory is a configure-time choice (--with-statedir); the
  * build should pass it as -DKME_STATEDIR so that the fallback default below
@@ -531,6 +532,62 @@ static int set_path(struct parser *p, const struct cfg_key *k, char *val)
 	return set_string(p, k, val);
 }
 
+/* new_terms_store: "file" or a URL redisurl.h accepts. */
+static int set_store(struct parser *p, const struct cfg_key *k, char *val)
+{
+	struct ru_url u;
+	struct kme_err uerr = { "" };
+
+	if (ru_parse(val, &u, &uerr) < 0) {
+		perr(p, "%s", uerr.msg);
+		return -1;
+	}
+	return set_string(p, k, val);
+}
+
+/* redis_key_prefix: one word of printable ASCII, bounded. */
+static int set_prefix(struct parser *p, const struct cfg_key *k, char *val)
+{
+	size_t i, n = strlen(val);
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)val[i] <= 0x20 ||
+		    (unsigned char)val[i] >= 0x7f)
+			break;
+	if (n > 64 || i < n) {
+		perr(p, "%s: printable ASCII without spaces, at most 64 bytes",
+		     k->name);
+		return -1;
+	}
+	return set_string(p, k, val);
+}
+
+/* A short timeout in milliseconds: "50ms", "2s" or "50" (ms), within the
+ * key's min..max (ms). */
+static int set_ms(struct parser *p, const struct cfg_key *k, char *val)
+{
+	uint64_t v;
+	const char *end;
+
+	if (parse_digits(val, &v, &end) < 0 || v > 3600000 ||
+	    !(strcmp(end, "") == 0 || strcmp(end, "ms") == 0 ||
+	      strcmp(end, "s") == 0)) {
+		perr(p, "%s: '%.*s' is not a timeout (e.g. 50ms, 1s)",
+		     k->name, CFG_SHOW_VALUE, val);
+		return -1;
+	}
+	if (strcmp(end, "s") == 0)
+		v *= 1000;
+	if ((int64_t)v < k->min || (int64_t)v > k->max) {
+		perr(p, "%s: %llums out of range %lld..%lldms", k->name,
+		     (unsigned long long)v, (long long)k->min,
+		     (long long)k->max);
+		return -1;
+	}
+	*(int64_t *)field(p, k) = (int64_t)v;
+	return 0;
+}
+
 static bool entries_left(struct parser *p)
 {
 	if (p->cfg->nmatches + p->cfg->nexcls < CFG_MAX_ENTRIES)
@@ -912,12 +969,22 @@ static const struct cfg_key keys[] = {
 	  "/usr/bin/busybox /bin/busybox /usr/sbin/busybox /sbin/busybox" },
 	{ "new_terms_fields", set_fields, true, 0, 0, 0, NULL, 0,
 	  "process.executable process.parent.executable" },
+	{ "new_terms_store", set_store, false, OFF(new_terms_store), 0, 0,
+	  NULL, 0, "file" },
 	{ "output_queue", set_size, false, OFF(output_queue), 1, 1000000, NULL,
 	  0, "10000" },
 	{ "process_table_memory", set_bytes, false, OFF(process_table_memory),
 	  64 * 1024, 64LL * 1024 * 1024 * 1024, NULL, 0, "48M" },
 	{ "process_table_size", set_size, false, OFF(process_table_size), 16,
 	  16 * 1024 * 1024, NULL, 0, "65536" },
+	{ "redis_command_timeout", set_ms, false, OFF(redis_command_timeout),
+	  1, 60000, NULL, 0, "50ms" },
+	{ "redis_connect_timeout", set_ms, false, OFF(redis_connect_timeout),
+	  1, 60000, NULL, 0, "50ms" },
+	{ "redis_key_prefix", set_prefix, false, OFF(redis_key_prefix), 0, 0,
+	  NULL, 0, "kme:" },
+	{ "redis_password_file", set_path, false, OFF(redis_password_file), 0,
+	  0, NULL, 0, NULL },
 	{ "rule_author", set_author, true, 0, 0, 0, NULL, 0, "Elastic" },
 	{ "rule_description", set_string, false, OFF(rule_description), 0, 0,
 	  NULL, 0, RULE_DESCRIPTION },
@@ -1232,6 +1299,9 @@ void cfg_free(struct kme_config *cfg)
 	free(cfg->excls);
 	free(cfg->state_file);
 	free(cfg->local_node);
+	free(cfg->new_terms_store);
+	free(cfg->redis_password_file);
+	free(cfg->redis_key_prefix);
 	free(cfg->rule_id);
 	free(cfg->rule_name);
 	free(cfg->rule_version);

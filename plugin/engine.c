@@ -372,6 +372,17 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 	explain(e, ex, is_new ? "alert" : "suppressed", detail);
 }
 
+/* The rate limit: the fleet's, through a shared store that can answer
+ * (redisstore.h), else this process's. */
+static bool rate_allow(struct engine *e, int64_t t)
+{
+	bool ok;
+
+	if (nt_rate_allow(e->store, t, &ok) == 0)
+		return ok;
+	return lim_allow(&e->lim, t);
+}
+
 static void on_match(struct engine *e, struct kme_exec *ex,
 		     const struct rule_result *rr)
 {
@@ -406,7 +417,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		explain_known(e, ex, &term, &seen, t, false);
 		return;
 	}
-	if (!lim_allow(&e->lim, t)) {
+	if (!rate_allow(e, t)) {
 		e->c.rate_limited++;
 		snprintf(detail, sizeof(detail), "over max_alerts %u per %llds",
 			 e->cfg->max_alerts,
@@ -557,7 +568,8 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 "reparented=%llu procfs_reads=%llu hosts=%zu host_evictions=%llu "
 		 "terms=%zu term_evictions=%llu "
 		 "output_sent=%llu output_queued=%llu output_dropped=%llu "
-		 "output_errors=%llu",
+		 "output_errors=%llu store_fallbacks=%llu store_pushed=%llu "
+		 "store_dropped=%llu",
 		 (unsigned long long)e->c.records,
 		 (unsigned long long)e->rf.st.dropped,
 		 (unsigned long long)e->rf.st.completed,
@@ -567,7 +579,7 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)e->c.suppressed, (unsigned long long)e->c.alerts,
 		 (unsigned long long)e->c.rate_limited,
 		 (unsigned long long)(e->c.parse_errors + e->rf.st.unparsed),
-		 (unsigned long long)e->c.store_errors,
+		 (unsigned long long)(e->c.store_errors + nt.errors),
 		 (unsigned long long)e->c.unknown_parents, pt.entries,
 		 (unsigned long long)pt.evicted, (unsigned long long)pt.stale,
 		 (unsigned long long)pt.reparented, (unsigned long long)pt.procfs_reads,
@@ -575,6 +587,8 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 nt.terms, (unsigned long long)nt.evicted,
 		 (unsigned long long)os.sent, (unsigned long long)os.queued,
 		 (unsigned long long)os.dropped,
-		 (unsigned long long)(e->c.output_errors + os.errors + os.truncated));
+		 (unsigned long long)(e->c.output_errors + os.errors + os.truncated),
+		 (unsigned long long)nt.fallbacks, (unsigned long long)nt.pushed,
+		 (unsigned long long)nt.dropped);
 	return buf;
 }

@@ -340,7 +340,9 @@ START_TEST(test_key_table_is_sorted_for_bsearch)
 		"exclude_user", "history_window", "include", "local_node",
 		"match", "match_multicall", "max_alert_size", "max_alerts",
 		"max_terms", "multicall_binary", "new_terms_fields",
-		"rule_author", "rule_description", "rule_reference",
+		"new_terms_store", "redis_command_timeout",
+		"redis_connect_timeout", "redis_key_prefix",
+		"redis_password_file", "rule_author", "rule_description", "rule_reference",
 		"rule_ruleset", "threat_framework", "threat_tactic",
 		"threat_technique",
 	};
@@ -1303,6 +1305,61 @@ START_TEST(test_include_is_held_to_the_owner_checks_of_cfg_load)
 }
 END_TEST
 
+/* ---- the shared store's keys (redisstore.h, redisurl.h) ---------------- */
+
+START_TEST(test_store_keys_default_and_parse)
+{
+	struct kme_config *cfg = parse_ok("match = lsmod\n");
+
+	ck_assert_str_eq(cfg->new_terms_store, "file");
+	ck_assert_str_eq(cfg->redis_key_prefix, "kme:");
+	ck_assert_ptr_null(cfg->redis_password_file);
+	ck_assert_int_eq(cfg->redis_connect_timeout, 50);
+	ck_assert_int_eq(cfg->redis_command_timeout, 50);
+	cfg_free(cfg);
+	cfg = parse_ok("match = lsmod\n"
+		       "new_terms_store = unix:///run/redis/redis.sock?db=2\n"
+		       "redis_password_file = /etc/audit/kme-redis.pw\n"
+		       "redis_key_prefix = fleet1:\n"
+		       "redis_connect_timeout = 1s\n"
+		       "redis_command_timeout = 20ms\n");
+	ck_assert_str_eq(cfg->new_terms_store, "unix:///run/redis/redis.sock?db=2");
+	ck_assert_str_eq(cfg->redis_password_file, "/etc/audit/kme-redis.pw");
+	ck_assert_str_eq(cfg->redis_key_prefix, "fleet1:");
+	ck_assert_int_eq(cfg->redis_connect_timeout, 1000);
+	ck_assert_int_eq(cfg->redis_command_timeout, 20);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_store_keys_refuse_bad_values)
+{
+	static const char *const bad[] = {
+		"new_terms_store = redis://h:0\n",
+		"new_terms_store = rediss://h\n",
+		"new_terms_store = memory\n",
+		"redis_password_file = relative/pw\n",
+		"redis_key_prefix = a b\n",
+		"redis_key_prefix = "
+		"0123456789012345678901234567890123456789012345678901234567890123x\n",
+		"redis_connect_timeout = 0\n",
+		"redis_connect_timeout = 61s\n",
+		"redis_command_timeout = 5m\n",
+		"redis_command_timeout = -1\n",
+	};
+	char text[256];
+	struct kme_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "match = lsmod\n%s", bad[i]);
+		parse_fail(text, &err);
+		ck_assert_msg(strstr(err.msg, "t.conf:2: ") != NULL, "%s: %s",
+			      bad[i], err.msg);
+	}
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -1382,6 +1439,11 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_include_loop_is_an_error);
 	tcase_add_test(tc, test_include_of_a_missing_file_names_it);
 	tcase_add_test(tc, test_include_is_held_to_the_owner_checks_of_cfg_load);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("store");
+	tcase_add_test(tc, test_store_keys_default_and_parse);
+	tcase_add_test(tc, test_store_keys_refuse_bad_values);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -43,7 +43,9 @@ die() {
 
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
 outdir=$1
-[ -d "$outdir" ] && [ -w "$outdir" ] || die "cannot write to directory $outdir"
+if [ ! -d "$outdir" ] || [ ! -w "$outdir" ]; then
+	die "cannot write to directory $outdir"
+fi
 [ "$(id -u)" = 0 ] || die "must run as root: it starts auditd and loads kernel audit rules"
 exec 9>"${TMPDIR:-/tmp}/kme-e2e.lock"
 flock -w 1800 9 || die "another user of the audit subsystem held the lock for 30 minutes"
@@ -182,6 +184,7 @@ EOF
 	{ grep -v "^[^:]*:[^:]*:$BUID:" /etc/passwd; echo "$BUSER:x:$BUID:$BUID::/nonexistent:/bin/sh"; } \
 		>"$conf/passwd"
 	{ grep -v "^[^:]*:[^:]*:$BUID:" /etc/group; echo "$BUSER:x:$BUID:"; } >"$conf/group"
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	unshare -m sh -c 'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group &&
 		exec auditd -n -c "$3"' sh "$conf/passwd" "$conf/group" "$conf" >"$conf/auditd.out" 2>&1 &
 	daemon_pid=$!
@@ -221,7 +224,8 @@ EOF
 		{ s = serial($0); if (s != "" && (s in want)) print }' \
 		"$conf/log/audit.log" "$conf/log/audit.log" >"$output.tmp" || die "cannot write $output.tmp"
 	grep -qv "^node=$name type=" "$output.tmp" && die "$name: a record without node=$name"
-	mv "$output.tmp" "$output" && chmod 644 "$output" || die "cannot write $output"
+	mv "$output.tmp" "$output" || die "cannot write $output"
+	chmod 644 "$output" || die "cannot chmod $output"
 	printf 'capture-aggregator.sh: wrote %s (node %s, %s): %d lines, %d events\n' "$output" "$name" \
 		"$format" "$(wc -l <"$output")" "$(grep -c ' type=SYSCALL ' "$output")"
 }

@@ -110,6 +110,8 @@ struct kme_config {
 	char *state_file;
 	int64_t state_save_interval;  /* ms */
 
+	char *local_node;             /* node name of this machine's records;
+					 NULL: from auditd.conf (plugin mode) */
 	size_t process_table_size;    /* entries */
 	size_t process_table_memory;  /* bytes */
 	int64_t eoe_timeout;          /* ms */

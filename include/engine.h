@@ -53,6 +53,9 @@ struct eng_opts {
 	enum eng_action action;
 	const char *procroot;     /* live: "/proc"; NULL: never read /proc */
 	const char *hostname;     /* host.name when the record has no node= */
+	const char *local_node;   /* node name of this machine's own records
+				     (NULL: only records without node=): see
+				     proctable.h for what "local" allows */
 	struct out_sink *sink;    /* alert lines */
 	FILE *explain_fp;         /* ENG_EXPLAIN output */
 };

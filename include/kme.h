@@ -97,6 +97,8 @@ struct kme_exec {
 	uint32_t msec;            /* milliseconds part */
 	uint64_t serial;          /* audit event serial */
 	struct kme_str node;      /* node= prefix; absent when none */
+	bool remote;              /* another host's event (engine): its uids are
+				     not named with this machine's passwd */
 	bool success;             /* SYSCALL success=yes */
 
 	struct kme_proc proc;

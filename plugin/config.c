@@ -401,6 +401,18 @@ static int set_string(struct parser *p, const struct cfg_key *k, char *val)
 	return 0;
 }
 
+/* A node name as auditd writes it after "node=": one word, at most 255
+ * bytes (hosttab.h: longer names are never a host). */
+static int set_node(struct parser *p, const struct cfg_key *k, char *val)
+{
+	if (strpbrk(val, " \t") != NULL || strlen(val) > 255) {
+		perr(p, "%s: '%.*s' is not a node name (one word, at most 255 "
+		     "bytes)", k->name, CFG_SHOW_VALUE, val);
+		return -1;
+	}
+	return set_string(p, k, val);
+}
+
 static int set_path(struct parser *p, const struct cfg_key *k, char *val)
 {
 	if (val[0] != '/' || strpbrk(val, " \t") != NULL) {
@@ -570,6 +582,8 @@ static const struct cfg_key keys[] = {
 	{ "exclude_user", set_excl, true, 0, 0, 0, NULL, CFG_EXCL_USER, NULL },
 	{ "history_window", set_duration, false, OFF(history_window), 1,
 	  3650 * DAY, NULL, 0, "14d" },
+	{ "local_node", set_node, false, OFF(local_node), 0, 0, NULL, 0,
+	  NULL },
 	{ "match", set_match, true, 0, 0, 0, NULL, 0, NULL },
 	{ "max_alerts", set_u32, false, OFF(max_alerts), 0, 1000000, NULL, 0,
 	  "100" },
@@ -849,6 +863,7 @@ void cfg_free(struct kme_config *cfg)
 		free(cfg->excls[i].pattern);
 	free(cfg->excls);
 	free(cfg->state_file);
+	free(cfg->local_node);
 	free(cfg->rule_id);
 	free(cfg->rule_name);
 	free(cfg->rule_version);

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "engine.h"
 #include "execevent.h"
+#include "hosttab.h"
 #include "jsonw.h"
 #include "limit.h"
 #include "log.h"
@@ -49,10 +50,21 @@ static void rf_to_assembler(void *arg, const char *line, size_t len)
 	as_line(((struct engine *)arg)->as, line, len);
 }
 
-static void rf_to_table(void *arg, int32_t pid, int32_t ppid)
+static void rf_to_table(void *arg, const char *node, size_t node_len,
+			int32_t pid, int32_t ppid)
 {
-	if (pid > 0)
-		pt_observe(((struct engine *)arg)->pt, pid, ppid);
+	char name[HT_NAME_MAX + 1];
+	struct kme_str n = KME_STR_NULL;
+
+	/* A node name too long to scope has no processes in the table. */
+	if (pid <= 0 || (node != NULL && node_len > HT_NAME_MAX))
+		return;
+	if (node != NULL) {
+		memcpy(name, node, node_len);
+		name[node_len] = '\0';
+		n = (struct kme_str){ name, node_len };
+	}
+	pt_observe(((struct engine *)arg)->pt, n, pid, ppid);
 }
 
 struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
@@ -76,7 +88,8 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 		return NULL;
 	}
 	e->pt = e->evb ? pt_new(cfg->process_table_size, cfg->process_table_memory,
-				opts->mode == ENG_LIVE ? opts->procroot : NULL, err)
+				opts->mode == ENG_LIVE ? opts->procroot : NULL,
+				opts->local_node, err)
 		       : NULL;
 	e->as = e->pt ? as_new(on_event, e, err) : NULL;
 	/* The record filter ages events by whole seconds of record time. */
@@ -145,15 +158,16 @@ static void report_rate_limit(struct engine *e, bool at_exit)
 }
 
 /* user.name for exclusions and alerts: the ENRICHED interpretation, else
- * (live only: a replayed log's uids belong to another host's passwd) the
- * local passwd entry. Called only for events that matched. */
+ * (live and the local host only: a replayed log's uids, and another host's,
+ * belong to another passwd) the local passwd entry. Called only for events
+ * that matched. */
 static void fill_user_name(struct engine *e, struct kme_exec *ex)
 {
 	struct passwd pw, *res = NULL;
 	char pwbuf[1024];
 
 	if (ex->user_name.p != NULL || e->opts.mode != ENG_LIVE ||
-	    ex->uid == KME_ID_UNSET)
+	    ex->uid == KME_ID_UNSET || ex->remote)
 		return;
 	if (getpwuid_r(ex->uid, &pw, pwbuf, sizeof(pwbuf), &res) != 0 || res == NULL)
 		return;
@@ -370,8 +384,14 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 	struct kme_err err;
 	char scratch[64], rdesc[640], detail[768];
 	int64_t t = event_ms(ex);
+	struct kme_exec tex = *ex;
 
-	nt_term_of(e->cfg, ex, &term, scratch, sizeof(scratch));
+	/* host.name in a term is the alert's: the node, else this machine's
+	 * name (records without node= are its own). */
+	if (tex.node.p == NULL && e->opts.hostname != NULL)
+		tex.node = (struct kme_str){ e->opts.hostname,
+					     strlen(e->opts.hostname) };
+	nt_term_of(e->cfg, &tex, &term, scratch, sizeof(scratch));
 	if (e->opts.action == ENG_ALL) {
 		emit_alert(e, ex, &term, NULL);
 		return;
@@ -425,6 +445,7 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 		return;
 	}
 	if (rule_watches_name(e->cfg, ex->proc.name)) {
+		ex->remote = !pt_is_local(e->pt, ex->node);
 		pt_resolve_parent(e->pt, ex);
 		fill_user_name(e, ex);
 		rule_eval(e->cfg, ex, &rr);
@@ -460,14 +481,15 @@ static void on_event(void *arg, auparse_state_t *au)
 	if (ev.malformed)
 		e->c.parse_errors++;
 	if (ev.has_syscall && ev.pid > 0)
-		pt_observe(e->pt, ev.pid, ev.ppid);
+		pt_observe(e->pt, ev.node, ev.pid, ev.ppid);
 	switch (ev.kind) {
 	case EV_EXEC:
 		on_exec(e, &ev.exec);
 		break;
 	case EV_FORK:
 		e->c.forks++;
-		pt_record_fork(e->pt, ev.pid, ev.fork_child, ev.sec, ev.msec);
+		pt_record_fork(e->pt, ev.node, ev.pid, ev.fork_child, ev.sec,
+			       ev.msec);
 		break;
 	default:
 		break;
@@ -533,7 +555,8 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 "rate_limited=%llu parse_errors=%llu store_errors=%llu "
 		 "unknown_parents=%llu "
 		 "processes=%zu process_evictions=%llu pid_reuse=%llu "
-		 "reparented=%llu procfs_reads=%llu terms=%zu term_evictions=%llu "
+		 "reparented=%llu procfs_reads=%llu hosts=%zu host_evictions=%llu "
+		 "terms=%zu term_evictions=%llu "
 		 "output_sent=%llu output_queued=%llu output_dropped=%llu "
 		 "output_errors=%llu",
 		 (unsigned long long)e->c.records,
@@ -549,6 +572,7 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)e->c.unknown_parents, pt.entries,
 		 (unsigned long long)pt.evicted, (unsigned long long)pt.stale,
 		 (unsigned long long)pt.reparented, (unsigned long long)pt.procfs_reads,
+		 pt.hosts, (unsigned long long)pt.host_evictions,
 		 nt.terms, (unsigned long long)nt.evicted,
 		 (unsigned long long)os.sent, (unsigned long long)os.queued,
 		 (unsigned long long)os.dropped,

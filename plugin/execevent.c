@@ -431,6 +431,8 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 		out->sec = (int64_t)ts->sec;
 		out->msec = ts->milli;
 		out->serial = ts->serial;
+		if (ts->host != NULL)
+			out->node = (struct kme_str){ ts->host, strlen(ts->host) };
 	}
 	if (!read_syscall(au, sc))
 		return;

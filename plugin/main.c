@@ -20,6 +20,7 @@
 #include "dump.h"
 #include "engine.h"
 #include "live.h"
+#include "localnode.h"
 #include "log.h"
 #include "newterms.h"
 #include "output.h"
@@ -50,6 +51,7 @@ struct run {
 	struct engine *eng;
 	int64_t last_save;        /* plugin: monotonic ms */
 	char host[256];
+	char local_node[256];     /* node name of this machine's records */
 };
 
 static void usage(FILE *fp)
@@ -222,6 +224,24 @@ static void hostname_of(const struct options *o, char *buf, size_t size)
 	buf[size - 1] = '\0';
 }
 
+/* Which records are this machine's own (proctable.h): local_node from the
+ * config; else, in plugin mode, the name this machine's auditd writes
+ * (auditd.conf name_format/name). A replayed log comes from anywhere: there
+ * only the config says. Unknown: only records without node= are local. */
+static void local_node_of(struct run *r, bool live)
+{
+	struct kme_err err = { "" };
+
+	r->local_node[0] = '\0';
+	if (r->cfg->local_node != NULL)
+		snprintf(r->local_node, sizeof(r->local_node), "%s",
+			 r->cfg->local_node);
+	else if (live && ln_from_file(LN_DEFAULT_PATH, r->local_node,
+				      sizeof(r->local_node), &err) < 0)
+		log_warnx("%s; only records without node= are taken as this "
+			  "machine's (set local_node to say which are)", err.msg);
+}
+
 /* The output, the history, the reader and the engine of the mode. In
  * plugin mode the log goes to syslog from here on. 0, or 1 after saying
  * why. */
@@ -237,6 +257,8 @@ static int setup(struct run *r)
 
 	hostname_of(r->o, r->host, sizeof(r->host));
 	eo.hostname = r->host;
+	local_node_of(r, live);
+	eo.local_node = r->local_node;
 	r->sink = live ? out_syslog_open(NULL, cfg->syslog_facility,
 					 cfg->syslog_priority, cfg->output_queue,
 					 &err)

@@ -55,8 +55,8 @@ static bool parent_name_match(const char *pattern, const struct kme_proc *pp)
 	return str_eq(pp->name, pattern);
 }
 
-/* The name comes from the event (ENRICHED) when it has one; otherwise from
- * the local user database. That lookup can do I/O (NSS), which is why it is
+/* The name comes from the event (ENRICHED) when it has one; otherwise, for
+ * the local host's events only, from the local user database. That lookup can do I/O (NSS), which is why it is
  * reached only for events that already matched a watched program. */
 static bool user_match(const struct cfg_excl *e, const struct kme_exec *ex)
 {
@@ -67,7 +67,9 @@ static bool user_match(const struct cfg_excl *e, const struct kme_exec *ex)
 		return ex->uid != KME_ID_UNSET && ex->uid == e->uid;
 	if (ex->user_name.p != NULL)
 		return str_eq(ex->user_name, e->pattern);
-	if (ex->uid == KME_ID_UNSET)
+	/* Another host's uid is not this machine's user: by name, it is
+	 * excluded only where its own record named it (ENRICHED). */
+	if (ex->uid == KME_ID_UNSET || ex->remote)
 		return false;
 	if (getpwuid_r(ex->uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
 		return false;

@@ -25,12 +25,41 @@ struct fixture {
 
 static struct fixture F;
 
+/* Every record of the next events starts with this ("node=NAME " as an
+ * aggregator writes them; "" for none), and their SYSCALL record ends with
+ * `enrich` (ENRICHED logs: "\x1d" then the interpretations). */
+static const char *prefix = "";
+static const char *enrich = "";
+
+
 static void on_notice(void *arg, int prio, const char *msg)
 {
 	(void)arg;
 	(void)prio;
 	strncat(F.notices, msg, sizeof(F.notices) - strlen(F.notices) - 2);
 	strcat(F.notices, "\n");
+}
+
+/* Comment out the shipped config's line of each single-valued key that
+ * extra sets again ("key = value" lines): a key may be given once. */
+static void drop_overridden(char *text, const char *extra)
+{
+	static const char *const single[] = { "new_terms_fields", "max_alerts", NULL };
+	size_t i;
+
+	for (i = 0; single[i] != NULL; i++) {
+		size_t n = strlen(single[i]);
+		char *p;
+
+		if (strncmp(extra, single[i], n) != 0 &&
+		    strstr(extra, single[i]) == NULL)
+			continue;
+		for (p = text; (p = strstr(p, single[i])) != NULL; p += n)
+			if (p == text || p[-1] == '\n') {
+				*p = '#';
+				break;
+			}
+	}
 }
 
 static void start(enum eng_action action, const char *extra_config)
@@ -40,11 +69,13 @@ static void start(enum eng_action action, const char *extra_config)
 			      .hostname = "testhost" };
 
 	memset(&F, 0, sizeof(F));
+	prefix = enrich = "";
 	if (extra_config != NULL) {
 		size_t n = strlen(cfg_default_text) + strlen(extra_config) + 2;
 		char *text = malloc(n);
 
 		snprintf(text, n, "%s\n%s", cfg_default_text, extra_config);
+		drop_overridden(text, extra_config);
 		ck_assert_int_eq(cfg_parse("test.conf", text, strlen(text), &F.cfg, &err), 0);
 		free(text);
 	} else {
@@ -89,21 +120,23 @@ static void exec_event_at(long sec, int msec, int serial, int pid, int ppid,
 			  const char *path, const char *comm, const char *exe,
 			  int argc, const char *args, int success)
 {
-	line("type=SYSCALL msg=audit(%ld.%03d:%d): arch=c000003e syscall=59 "
+	line("%stype=SYSCALL msg=audit(%ld.%03d:%d): arch=c000003e syscall=59 "
 	     "success=%s exit=%d a0=1 a1=2 a2=3 a3=4 items=2 ppid=%d pid=%d "
 	     "auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
-	     "tty=pts0 ses=3 comm=\"%s\" exe=\"%s\" key=\"kme\"",
-	     sec, msec, serial, success ? "yes" : "no", success ? 0 : -2, ppid,
-	     pid, comm, exe);
+	     "tty=pts0 ses=3 comm=\"%s\" exe=\"%s\" key=\"kme\"%s",
+	     prefix, sec, msec, serial, success ? "yes" : "no", success ? 0 : -2,
+	     ppid, pid, comm, exe, enrich);
 	if (success)
-		line("type=EXECVE msg=audit(%ld.%03d:%d): argc=%d %s", sec, msec,
-		     serial, argc, args);
-	line("type=CWD msg=audit(%ld.%03d:%d): cwd=\"/root\"", sec, msec, serial);
-	line("type=PATH msg=audit(%ld.%03d:%d): item=0 name=\"%s\" inode=1 dev=fe:00 "
+		line("%stype=EXECVE msg=audit(%ld.%03d:%d): argc=%d %s", prefix,
+		     sec, msec, serial, argc, args);
+	line("%stype=CWD msg=audit(%ld.%03d:%d): cwd=\"/root\"", prefix, sec,
+	     msec, serial);
+	line("%stype=PATH msg=audit(%ld.%03d:%d): item=0 name=\"%s\" inode=1 dev=fe:00 "
 	     "mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 "
-	     "cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", sec, msec, serial, path);
-	line("type=PROCTITLE msg=audit(%ld.%03d:%d): proctitle=\"%s\"", sec,
-	     msec, serial, comm);
+	     "cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", prefix, sec, msec,
+	     serial, path);
+	line("%stype=PROCTITLE msg=audit(%ld.%03d:%d): proctitle=\"%s\"", prefix,
+	     sec, msec, serial, comm);
 }
 
 /* The same at sec.100. */
@@ -174,6 +207,163 @@ START_TEST(test_script_parent_named_dkms_excludes)
 	exec_event(1000, 1, 100, 50, "/usr/sbin/dkms", "dkms", "/usr/bin/dash", 2,
 		   "a0=\"/bin/sh\" a1=\"/usr/sbin/dkms\"", 1);
 	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+
+/* ---- hosts (an aggregator's stream) ------------------------------------ */
+
+static void dkms_then_lsmod(const char *dkms_node, const char *lsmod_node,
+			    long sec, int serial)
+{
+	prefix = dkms_node;
+	exec_event(sec, serial, 4242, 50, "/usr/sbin/dkms", "dkms", "/usr/bin/dash", 2,
+		   "a0=\"/bin/sh\" a1=\"/usr/sbin/dkms\"", 1);
+	prefix = lsmod_node;
+	exec_event(sec + 1, serial + 1, 4300, 4242, "/usr/sbin/lsmod", "lsmod",
+		   "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	prefix = "";
+}
+
+START_TEST(test_dkms_on_one_host_never_excludes_lsmod_on_another_host)
+{
+	start(ENG_ALERT, NULL);
+	dkms_then_lsmod("node=hostb ", "node=hosta ", 1000, 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_uint_eq(counters().excluded, 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hosta\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"parent_source\":\"unknown\""));
+	ck_assert_ptr_null(strstr(out, "dkms"));
+	stop();
+}
+END_TEST
+
+START_TEST(test_dkms_on_the_same_host_still_excludes)
+{
+	start(ENG_ALERT, NULL);
+	dkms_then_lsmod("node=hostb ", "node=hostb ", 1000, 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_local_node_records_and_records_without_node_are_one_host)
+{
+	struct kme_err err;
+	struct eng_opts o = { .mode = ENG_REPLAY, .action = ENG_ALERT,
+			      .hostname = "testhost", .local_node = "aggr" };
+
+	start(ENG_ALERT, NULL);
+	eng_free(F.eng);
+	o.sink = F.sink;
+	F.eng = eng_new(F.cfg, F.store, &o, &err);
+	ck_assert_ptr_nonnull(F.eng);
+	dkms_then_lsmod("", "node=aggr ", 1000, 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+/* lsmod from bash on two hosts, the same pids on both. */
+static void lsmod_from_bash_on(const char *node, long sec, int serial)
+{
+	prefix = node;
+	exec_event(sec, serial, 100, 50, "/usr/bin/bash", "bash", "/usr/bin/bash", 1,
+		   "a0=\"bash\"", 1);
+	exec_event(sec + 1, serial + 1, 200, 100, "/usr/sbin/lsmod", "lsmod",
+		   "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	prefix = "";
+}
+
+START_TEST(test_default_term_is_new_fleet_wide_once)
+{
+	start(ENG_ALERT, NULL);
+	lsmod_from_bash_on("node=hosta ", 1000, 1);
+	lsmod_from_bash_on("node=hostb ", 1010, 11);
+	lsmod_from_bash_on("node=hostc ", 1020, 21);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hosta\"}"));
+	ck_assert_uint_eq(counters().suppressed, 2);
+	stop();
+}
+END_TEST
+
+START_TEST(test_host_name_in_the_term_makes_it_per_host)
+{
+	start(ENG_ALERT, "new_terms_fields = process.executable "
+			 "process.parent.executable host.name\n");
+	lsmod_from_bash_on("node=hosta ", 1000, 1);
+	lsmod_from_bash_on("node=hostb ", 1010, 11);
+	lsmod_from_bash_on("node=hosta ", 1020, 21);
+	lsmod_from_bash_on("", 1030, 31);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 3);
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hosta\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hostb\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"testhost\"}"));
+	ck_assert_uint_eq(counters().suppressed, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_rate_limit_is_per_rule_across_hosts)
+{
+	char node[32], path[64];
+	int i;
+
+	start(ENG_ALERT, "max_alerts = 2\n");
+	for (i = 0; i < 5; i++) {
+		snprintf(node, sizeof(node), "node=h%d ", i);
+		snprintf(path, sizeof(path), "/opt/t%d/lsmod", i);
+		prefix = node;
+		exec_event(1200, 10 + i, 500, 100, path, "lsmod", "/usr/bin/kmod", 1,
+			   "a0=\"lsmod\"", 1);
+	}
+	prefix = "";
+	ck_assert_uint_eq(count_lines(output()), 2);
+	ck_assert_uint_eq(counters().rate_limited, 3);
+	stop();
+}
+END_TEST
+
+START_TEST(test_exclude_user_by_name_never_names_a_remote_uid_with_local_passwd)
+{
+	/* uid 0 is root in this machine's passwd: the local event is
+	 * excluded, host B's uid 0 has no name (RAW): it alerts. */
+	start(ENG_ALERT, "exclude_user = root\n");
+	prefix = "";
+	exec_event(1000, 1, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	prefix = "node=hostb ";
+	exec_event(1001, 2, 201, 100, "/opt/x/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	prefix = "";
+	const char *out = output();
+	ck_assert_uint_eq(counters().excluded, 1);
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hostb\"}"));
+	ck_assert_ptr_null(strstr(out, "\"user\":{\"name\""));
+	stop();
+}
+END_TEST
+
+START_TEST(test_exclude_user_by_name_applies_to_a_remote_event_that_names_its_user)
+{
+	start(ENG_ALERT, "exclude_user = builder\n");
+	prefix = "node=hostb ";
+	enrich = "\x1d" "ARCH=x86_64 SYSCALL=execve AUID=\"alice\" UID=\"builder\" "
+		 "GID=\"root\" EUID=\"builder\" SUID=\"builder\" FSUID=\"builder\" "
+		 "EGID=\"root\" SGID=\"root\" FSGID=\"root\"";
+	exec_event(1001, 2, 201, 100, "/opt/x/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	prefix = enrich = "";
 	ck_assert_str_eq(output(), "");
 	ck_assert_uint_eq(counters().excluded, 1);
 	stop();
@@ -378,6 +568,14 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_lsmod_under_a_known_shell_alerts_with_its_parent);
 	tcase_add_test(tc, test_repeat_of_a_term_is_suppressed);
 	tcase_add_test(tc, test_script_parent_named_dkms_excludes);
+	tcase_add_test(tc, test_dkms_on_one_host_never_excludes_lsmod_on_another_host);
+	tcase_add_test(tc, test_dkms_on_the_same_host_still_excludes);
+	tcase_add_test(tc, test_local_node_records_and_records_without_node_are_one_host);
+	tcase_add_test(tc, test_default_term_is_new_fleet_wide_once);
+	tcase_add_test(tc, test_host_name_in_the_term_makes_it_per_host);
+	tcase_add_test(tc, test_rate_limit_is_per_rule_across_hosts);
+	tcase_add_test(tc, test_exclude_user_by_name_never_names_a_remote_uid_with_local_passwd);
+	tcase_add_test(tc, test_exclude_user_by_name_applies_to_a_remote_event_that_names_its_user);
 	tcase_add_test(tc, test_failed_exec_is_not_a_process_start);
 	tcase_add_test(tc, test_parent_reparented_to_init_is_unknown);
 	tcase_add_test(tc, test_all_reports_every_match);

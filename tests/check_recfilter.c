@@ -11,6 +11,7 @@ static struct rf_filter *F;
 static char passed[64][512];
 static int npassed;
 static int32_t obs_pid[16], obs_ppid[16];
+static char obs_node[16][64];
 static int nobs;
 
 static void on_pass(void *arg, const char *line, size_t len)
@@ -21,12 +22,15 @@ static void on_pass(void *arg, const char *line, size_t len)
 	npassed++;
 }
 
-static void on_observe(void *arg, int32_t pid, int32_t ppid)
+static void on_observe(void *arg, const char *node, size_t node_len,
+		       int32_t pid, int32_t ppid)
 {
 	(void)arg;
 	if (nobs < 16) {
 		obs_pid[nobs] = pid;
 		obs_ppid[nobs] = ppid;
+		snprintf(obs_node[nobs], sizeof(obs_node[0]), "%.*s",
+			 node ? (int)node_len : 0, node ? node : "");
 	}
 	nobs++;
 }
@@ -82,6 +86,20 @@ START_TEST(test_an_openat_event_is_dropped_and_its_pids_observed)
 	ck_assert_int_eq(obs_pid[0], 300);
 	ck_assert_int_eq(obs_ppid[0], 200);
 	ck_assert_uint_eq(F->st.dropped, 4);
+}
+END_TEST
+
+START_TEST(test_observed_pids_carry_their_records_node)
+{
+	SYSCALL(1000, 7, 257, 300, 200);
+	feed("node=hostb type=SYSCALL msg=audit(1000.100:7): arch=c000003e "
+	     "syscall=257 success=yes exit=3 a0=1 a1=2 a2=3 a3=4 items=1 ppid=201 "
+	     "pid=300 auid=0 uid=0 comm=\"x\" exe=\"/usr/bin/x\" key=(null)");
+	ck_assert_int_eq(nobs, 2);
+	ck_assert_str_eq(obs_node[0], "");
+	ck_assert_int_eq(obs_pid[1], 300);
+	ck_assert_int_eq(obs_ppid[1], 201);
+	ck_assert_str_eq(obs_node[1], "hostb");
 }
 END_TEST
 
@@ -231,6 +249,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_an_openat_event_is_dropped_and_its_pids_observed);
+	tcase_add_test(tc, test_observed_pids_carry_their_records_node);
 	tcase_add_test(tc, test_an_execve_event_passes_whole_and_in_order);
 	tcase_add_test(tc, test_fork_and_clone_events_pass);
 	tcase_add_test(tc, test_records_without_exec_use_are_dropped_without_deciding);

@@ -1,0 +1,155 @@
+#!/bin/bash
+# Multi-host benchmarks of issue 8 (an audit aggregator's stream: every record prefixed node=NAME).
+#
+#   bench/hosts.sh [--rounds N] [--lines-per-host N] [--plugin PATH]
+#
+# 1. Throughput. Three corpora captured under a real auditd with bench/capture-corpus.sh --lines N
+#    (default 340000 each; cached in $KME_BENCH_CACHE/hosts, default /var/tmp/kme-bench/hosts), one
+#    per "host". From them, two logs of the same records:
+#      single.log  the three captures one after the other, as captured: one machine's log;
+#      merged.log  each capture's record times shifted so that the three start together (an
+#                  aggregator receives its hosts' events at the same time), every record prefixed
+#                  node=hostX, merged by event time (tests/merge-hosts.sh). Nothing else changes.
+#    bench/run.sh --no-laurel then measures both the same way (ROUNDS rounds, default 5, of the
+#    replay and of the bare libauparse feed loop, bench/feedloop.c), and this prints both
+#    replay/feedloop ratios and their quotient (multi-host over single-host; target <= 1.0).
+# 2. Memory. A log of 100,000 exec events, 100 distinct pids on each of 1,000 hosts (each event
+#    a copy of a real exec event from the first capture, with its node, pid, ppid, serial and time
+#    rewritten; its argv kept), fed to the plugin in plugin mode (stdin) with process_table_size =
+#    131072 (the default 65536 would evict), process_table_memory at its default 48M; prints the peak
+#    RSS (/usr/bin/time -v) against process_table_memory. A replay of the same log with the same
+#    configuration shows in its summary that the table held every (host, pid): processes=100000
+#    hosts=1000 process_evictions=0.
+# Measures only: nothing is asserted about time. Needs root and auditd to capture the corpora once.
+set -uo pipefail
+export LC_ALL=C
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
+TOP=$(cd "$HERE/.." && pwd) || exit 1
+readonly HERE TOP
+CACHE=${KME_BENCH_CACHE:-/var/tmp/kme-bench}/hosts
+
+die() {
+	printf 'hosts.sh: %s\n' "$*" >&2
+	exit 1
+}
+
+rounds=5
+per_host=340000
+plugin=${KME_PLUGIN:-}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--rounds) [ $# -ge 2 ] || die "--rounds needs a value"; rounds=$2; shift 2 ;;
+	--lines-per-host) [ $# -ge 2 ] || die "--lines-per-host needs a value"; per_host=$2; shift 2 ;;
+	--plugin) [ $# -ge 2 ] || die "--plugin needs a value"; plugin=$2; shift 2 ;;
+	*) die "usage: $0 [--rounds N] [--lines-per-host N] [--plugin PATH]" ;;
+	esac
+done
+[ -n "$plugin" ] || plugin=$TOP/plugin/audisp-kmod-enum
+[ -x "$plugin" ] || die "audisp-kmod-enum not found: build it, then pass --plugin PATH"
+[ -x /usr/bin/time ] || die "/usr/bin/time not found: apt-get install time"
+command -v python3 >/dev/null || die "python3 not found"
+
+tmp=$(mktemp -d /tmp/kme-bench-hosts.XXXXXX) || die "mktemp failed"
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# --- the corpora ------------------------------------------------------------------------------------
+mkdir -p "$CACHE" || die "cannot create $CACHE"
+for h in a b c; do
+	c=$CACHE/corpus-host$h.log
+	if [ ! -s "$c" ]; then
+		"$HERE/capture-corpus.sh" --lines "$per_host" --wait 900 "$c" || die "capture of $c failed"
+	fi
+done
+
+cat "$CACHE"/corpus-host{a,b,c}.log >"$tmp/single.log" || die "cannot write single.log"
+first_sec() { grep -m1 -o 'msg=audit([0-9]*' "$1" | sed 's/.*(//'; }
+base=$(first_sec "$CACHE/corpus-hosta.log")
+for h in a b c; do
+	off=$(($(first_sec "$CACHE/corpus-host$h.log") - base))
+	awk -v off="$off" '{
+		if (match($0, /msg=audit\([0-9]+\./)) {
+			s = substr($0, RSTART + 10, RLENGTH - 11) - off
+			$0 = substr($0, 1, RSTART + 9) s substr($0, RSTART + RLENGTH - 1)
+		}
+		print }' "$CACHE/corpus-host$h.log" >"$tmp/shifted-$h.log" || die "cannot shift host$h"
+done
+"$TOP/tests/merge-hosts.sh" hosta="$tmp/shifted-a.log" hostb="$tmp/shifted-b.log" \
+	hostc="$tmp/shifted-c.log" >"$tmp/merged.log" || die "merge failed"
+rm -f "$tmp"/shifted-*.log
+[ "$(wc -l <"$tmp/single.log")" = "$(wc -l <"$tmp/merged.log")" ] || die "merged log lost records"
+printf 'hosts.sh: single.log %d lines, %d bytes; merged.log (3 hosts) %d lines, %d bytes\n' \
+	"$(wc -l <"$tmp/single.log")" "$(stat -c %s "$tmp/single.log")" \
+	"$(wc -l <"$tmp/merged.log")" "$(stat -c %s "$tmp/merged.log")"
+for l in single merged; do
+	"$plugin" --replay "$tmp/$l.log" 2>&1 >/dev/null | sed -n "s/^.*summary: /hosts.sh: $l summary: /p"
+done
+
+# --- throughput ---------------------------------------------------------------------------------------
+"$HERE/run.sh" --no-laurel --rounds "$rounds" --plugin "$plugin" "$tmp/single.log" "$tmp/merged.log" \
+	>"$tmp/run.out" 2>"$tmp/run.err" || { cat "$tmp/run.err" >&2; die "bench/run.sh failed"; }
+cat "$tmp/run.out"
+# run.sh prints, per log, "replay/feedloop = R" (the ratio of the medians).
+mapfile -t ratios < <(sed -n 's/.*replay\/feedloop[^0-9]*\([0-9.]*\).*/\1/p' "$tmp/run.out")
+[ "${#ratios[@]}" = 2 ] || die "expected two replay/feedloop ratios from run.sh, got ${#ratios[@]}"
+awk -v s="${ratios[0]}" -v m="${ratios[1]}" 'BEGIN {
+	printf "hosts.sh: replay/feedloop single-host %.3f, merged 3-host %.3f: multi/single %.3f (target <= 1.0)\n",
+		s, m, m / s }'
+
+# --- memory ---------------------------------------------------------------------------------------------
+python3 - "$CACHE/corpus-hosta.log" "$tmp/rss.log" <<'EOF' || die "cannot generate rss.log"
+import re, sys
+src, dst = sys.argv[1], sys.argv[2]
+# The first successful exec event of the capture with an EXECVE record: all its records.
+events, order = {}, []
+with open(src, errors="surrogateescape") as f:
+    for line in f:
+        m = re.search(r"msg=audit\((\d+)\.(\d+):(\d+)\)", line)
+        if not m:
+            continue
+        ser = m.group(3)
+        if ser not in events:
+            events[ser] = []
+            order.append(ser)
+        events[ser].append(line)
+        if len(order) > 5000:
+            break
+tmpl = None
+for ser in order:
+    recs = events[ser]
+    if any("type=EXECVE" in r for r in recs) and \
+       any("syscall=59 success=yes" in r for r in recs if "type=SYSCALL" in r):
+        tmpl = recs
+        break
+if tmpl is None:
+    sys.exit("no exec event in " + src)
+stamp = re.compile(r"msg=audit\(\d+\.\d+:\d+\)")
+with open(dst, "w", errors="surrogateescape") as out:
+    serial = 1
+    for i in range(100):
+        for h in range(1000):
+            pid, ppid = 1000 + i, 500
+            t = 1800000000 + serial // 1000
+            ms = serial % 1000
+            for r in tmpl:
+                r = stamp.sub("msg=audit(%d.%03d:%d)" % (t, ms, serial), r, count=1)
+                if "type=SYSCALL" in r:
+                    r = re.sub(r" ppid=\d+ pid=\d+ ", " ppid=%d pid=%d " % (ppid, pid), r, count=1)
+                out.write("node=h%04d %s" % (h, r))
+            serial += 1
+EOF
+printf 'hosts.sh: rss.log: %d lines, 100000 exec events, 1000 hosts x 100 pids\n' "$(wc -l <"$tmp/rss.log")"
+sed -e 's/^process_table_size = .*/process_table_size = 131072/' \
+	-e "s|^state_file = .*|state_file = $tmp/state.json|" \
+	"$TOP/conf/audisp-kmod-enum.conf.in" | sed "s|@statedir@|$tmp|" >"$tmp/rss.conf"
+grep -q '^process_table_size = 131072$' "$tmp/rss.conf" || die "cannot set process_table_size"
+mem=$(sed -n 's/^process_table_memory = //p' "$tmp/rss.conf")
+"$plugin" --replay -c "$tmp/rss.conf" "$tmp/rss.log" 2>&1 >/dev/null |
+	sed -n 's/^.*summary: /hosts.sh: rss.log replay summary: /p'
+/usr/bin/time -v -o "$tmp/rss.time" "$plugin" -c "$tmp/rss.conf" <"$tmp/rss.log" >/dev/null 2>"$tmp/rss.err" ||
+	{ cat "$tmp/rss.err" >&2; die "plugin mode failed on rss.log"; }
+rss=$(awk '/Maximum resident set size/ { print $NF }' "$tmp/rss.time")
+printf 'hosts.sh: plugin mode, 100000 (host, pid) entries of 1000 hosts: peak RSS %d KiB (%.1f MiB); process_table_memory = %s\n' \
+	"$rss" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" "$mem"

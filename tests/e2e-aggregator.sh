@@ -87,35 +87,9 @@ check "and pid $Q is dkms on host A and scan-b2 on host B" \
 check "host A's records carry node=kme-agg-a, host B's node=kme-agg-b, every one (name_format on the sender)" \
 	sh -c "! grep -qv '^node=kme-agg-a type=' '$LOG_A' && ! grep -qv '^node=kme-agg-b type=' '$LOG_B'"
 
-# --- the daemons ------------------------------------------------------------------
-start_rsyslogd
-write_plugin_conf
-start_aggregator
-rconf_sum=$(md5sum "$RCONF" 2>/dev/null)
-start_sender a
-start_sender b
-if auditctl -s >/dev/null 2>&1; then
-	check "the aggregator (local_events = no) never registered with the kernel" \
-		sh -c "! auditctl -s | grep -qx 'pid $AUDITD_PID'"
-fi
-
-# --- round 1: host B's user program takes pid P first, then host A's dkms ------------
-send b scan-b1
-send a dkms
-send b lsmod
-send a lsmod
-# shellcheck disable=SC2154 # SENDER_PORT_*: set by start_sender
-check "each sender connected from its own privileged port (the aggregator's DAEMON_ACCEPT records)" sh -c \
-	"grep -q 'type=DAEMON_ACCEPT .* port=$SENDER_PORT_a res=success' '$TMP/audit/log/audit.log' &&
-	 grep -q 'type=DAEMON_ACCEPT .* port=$SENDER_PORT_b res=success' '$TMP/audit/log/audit.log'"
-# --- round 2: the reverse at pid Q: host A's dkms first, then host B's program ---------
-send a dkms
-send b scan-b2
-send a lsmod
-send b lsmod
-
-# --- round 3: host A's lsmod in a subshell (its parent never exec'd: not in the
-# stream) while the aggregator's own pid of that number is a process named dkms.
+# --- the decoy: a local process of the aggregator named dkms -----------------------
+# It holds the pid that host A's subshell had (the parent of its third lsmod,
+# never described by host A's stream), while that lsmod arrives.
 R=$(exec_field "$LOG_A" ppid lsmod 3)
 spawn_at_pid() { # PID COMMAND...: run COMMAND as process PID (ns_last_pid); 1 if not
 	sp_want=$1; shift
@@ -136,30 +110,66 @@ spawn_at_pid() { # PID COMMAND...: run COMMAND as process PID (ns_last_pid); 1 i
 	done
 	return 1
 }
-mkdir -p "$TMP/decoy"
-cp /bin/sleep "$TMP/decoy/dkms"
-if spawn_at_pid "$R" "$TMP/decoy/dkms" 600 &&
-	wait_for 10 sh -c "[ \"\$(cat /proc/$R/comm 2>/dev/null)\" = dkms ]"; then
-	echo "# pid $R on the aggregator: $TMP/decoy/dkms"
-else
-	echo "# pid $R on the aggregator could not be given to the decoy (it is: $(cat "/proc/$R/comm" 2>/dev/null || echo free))"
+plant_decoy() {
+	mkdir -p "$TMP/decoy"
+	cp /bin/sleep "$TMP/decoy/dkms"
+	if spawn_at_pid "$R" "$TMP/decoy/dkms" 3600 &&
+		wait_for 10 sh -c "[ \"\$(cat /proc/$R/comm 2>/dev/null)\" = dkms ]"; then
+		echo "# pid $R on the aggregator: $TMP/decoy/dkms"
+	else
+		# The check below still holds: any local process is the wrong parent.
+		echo "# pid $R on the aggregator could not be given to the decoy (it is: $(cat "/proc/$R/comm" 2>/dev/null || echo free))"
+	fi
+}
+
+# send_all: both hosts' logs through their senders, in the order that fools a
+# process table keyed by pid alone, then host A's last event (a new term),
+# whose alert proves that every event sent before it was decided.
+# shellcheck disable=SC2034 # POS_a, POS_b: read through eval
+send_all() {
+	POS_a=1 POS_b=1
+	# round 1: host B's user program takes pid P first, then host A's dkms
+	send b scan-b1 && send a dkms && send b lsmod && send a lsmod &&
+	# round 2: the reverse at pid Q: host A's dkms first, then host B's program
+	send a dkms && send b scan-b2 && send a lsmod && send b lsmod &&
+	# round 3: host A's lsmod in a subshell, while the decoy holds its ppid
+	send a lsmod &&
+	# round 4: the same term on both hosts, host B first
+	send b lsmod && send a lsmod &&
+	# host A's last event: the marker
+	send a lsmod &&
+	wait_for 60 sh -c "[ \$(grep -cF '\"executable\":\"/tmp/kme-agg/a/last/lsmod\"' '$SYSLOG') -ge $1 ]"
+}
+
+# --- the daemons ------------------------------------------------------------------
+start_rsyslogd
+write_plugin_conf
+start_aggregator
+rconf_sum=$(md5sum "$RCONF" 2>/dev/null)
+start_sender a
+start_sender b
+if auditctl -s >/dev/null 2>&1; then
+	check "the aggregator (local_events = no) never registered with the kernel" \
+		sh -c "! auditctl -s | grep -qx 'pid $AUDITD_PID'"
 fi
-send a lsmod
-# --- round 4: the same term on both hosts, host B first --------------------------------
-send b lsmod
-send a lsmod
-# --- the marker: host A's last event, a new term ----------------------------------------
-send a lsmod
+plant_decoy
 check "the marker (host A's last event, a new term) alerts: every event sent before it was decided" \
-	wait_for 60 grep -qF '"executable":"/tmp/kme-agg/a/last/lsmod"' "$SYSLOG"
+	send_all 1
+# shellcheck disable=SC2154 # SENDER_PORT_*: set by start_sender
+check "each sender connected from its own privileged port (the aggregator's DAEMON_ACCEPT records)" sh -c \
+	"grep -q 'type=DAEMON_ACCEPT .* port=$SENDER_PORT_a res=success' '$TMP/audit/log/audit.log' &&
+	 grep -q 'type=DAEMON_ACCEPT .* port=$SENDER_PORT_b res=success' '$TMP/audit/log/audit.log'"
 
 # --- what the alerts say ---------------------------------------------------------------
 # One line per alert: host.name executable parent.executable parent_source
 # user.id user.name ("-" when absent).
+# agg_alerts [FROM]: from syslog line FROM (default 1) on.
 agg_alerts() {
-	$PYTHON - "$SYSLOG" <<'EOP'
+	$PYTHON - "$SYSLOG" "${1:-1}" <<'EOP'
 import json, sys
-for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8", errors="replace"), 1):
+    if n < int(sys.argv[2]):
+        continue
     i = line.find("audisp-kmod-enum[")
     j = line.find("]: {", i)
     if i < 0 or j < 0:
@@ -181,7 +191,7 @@ check "host B's lsmod at pid $Q's child alerts with its own parent (scan-b2)" \
 	has "kme-agg-b /usr/sbin/lsmod /tmp/kme-agg/b/scan-b2 audit 1000 kme-bob"
 check "host A's lsmod whose parent its stream never described has an unknown parent, not the aggregator's process $R" \
 	has "kme-agg-a /usr/sbin/lsmod - unknown 0 -"
-check "the inventory term alerts once, on host B, where it was first seen" \
+check "the inventory term alerts once, on host B, whose sighting arrived first" \
 	has "kme-agg-b /usr/sbin/lsmod /tmp/kme-agg/common/inventory audit 1000 kme-bob"
 check "no alert of host A names a parent of host B (scan-b*)" \
 	sh -c "! grep -q '^kme-agg-a .*/tmp/kme-agg/b/' '$TMP/got'"
@@ -199,12 +209,40 @@ check "host A's two lsmod under dkms were excluded (pids $P and $Q), nothing els
 check "host A's inventory repeat was suppressed: new terms are fleet-wide by default" counter_is suppressed -eq 1
 
 # --- the machinery ------------------------------------------------------------------------
-check "every sender's record reached the aggregator's log as sent, node= included" sh -c \
-	"agg_log() { cat '$TMP/audit/log/audit.log'; }; [ \$(agg_log | grep -c '^node=kme-agg-a type=') -eq \$(wc -l <'$LOG_A') ] && [ \$(agg_log | grep -c '^node=kme-agg-b type=') -eq \$(wc -l <'$LOG_B') ]"
+# Each host's records, picked out of the aggregator's log, are its log byte
+# for byte: nothing added (node= is the sender's own), nothing lost, in order.
+same_records() { agg_log | grep -a "^node=$1 type=" | cmp -s - "$2"; }
+check "host A's records reached the aggregator exactly as its auditd wrote them" same_records kme-agg-a "$LOG_A"
+check "and host B's (ENRICHED part included)" same_records kme-agg-b "$LOG_B"
 check "the plugin is still running" test -n "$(plugin_pid)"
 stop_senders
 check "the senders exit at the end of their input; the aggregator logs both DAEMON_CLOSE" \
 	wait_for 20 sh -c "[ \$(grep -c 'type=DAEMON_CLOSE .* res=success' '$TMP/audit/log/audit.log') -eq 2 ]"
+
+# --- phase 2: host.name in new_terms_fields makes terms per host ---------------------------
+# The same streams again through a fresh aggregator whose plugin has
+# host.name in its term (a new term identity: a fresh state file).
+stop_auditd
+rm -f "$TMP/audit/log/audit.log" "$STATE"
+write_plugin_conf "new_terms_fields = process.executable process.parent.executable host.name"
+from=$(($(wc -l <"$SYSLOG") + 1))
+start_aggregator
+start_sender a
+start_sender b
+check "per host: the marker alerts again (a new term under the new fields)" send_all 2
+agg_alerts "$from" | sort >"$TMP/got2"
+cat >"$TMP/want2" <<EOW
+kme-agg-a /usr/sbin/lsmod - unknown 0 -
+kme-agg-a /usr/sbin/lsmod /tmp/kme-agg/common/inventory audit 0 -
+kme-agg-b /usr/sbin/lsmod /tmp/kme-agg/b/scan-b1 audit 1000 kme-bob
+kme-agg-b /usr/sbin/lsmod /tmp/kme-agg/b/scan-b2 audit 1000 kme-bob
+kme-agg-b /usr/sbin/lsmod /tmp/kme-agg/common/inventory audit 1000 kme-bob
+EOW
+check "per host: exactly the same alerts plus host A's inventory (5)" diff -u "$TMP/want2" "$TMP/got2"
+check "per host: nothing suppressed" counter_is suppressed -eq 0
+check "per host: host A's two lsmod under dkms still excluded" counter_is excluded -eq 2
+stop_senders
+
 check "the machine's $RCONF is untouched (the senders' files were bind-mounted in their namespaces)" \
 	test "$(md5sum "$RCONF" 2>/dev/null)" = "$rconf_sum"
 finish

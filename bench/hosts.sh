@@ -1,7 +1,7 @@
 #!/bin/bash
 # Multi-host benchmarks of issue 8 (an audit aggregator's stream: every record prefixed node=NAME).
 #
-#   bench/hosts.sh [--rounds N] [--lines-per-host N] [--plugin PATH]
+#   bench/hosts.sh [--rounds N] [--lines-per-host N] [--plugin PATH] [--from LOG] [--rss-only]
 #
 # 1. Throughput. Three corpora captured under a real auditd with bench/capture-corpus.sh --lines N
 #    (default 340000 each; cached in $KME_BENCH_CACHE/hosts, default /var/tmp/kme-bench/hosts), one
@@ -10,12 +10,18 @@
 #      merged.log  each capture's record times shifted so that the three start together (an
 #                  aggregator receives its hosts' events at the same time), every record prefixed
 #                  node=hostX, merged by event time (tests/merge-hosts.sh). Nothing else changes.
+#    --from LOG: no capture (the audit subsystem may be busy); the hosts' logs are generated from LOG,
+#    a real capture, instead: LOG repeated until a host holds N lines, each repetition with its
+#    serials and times moved past the previous one's (records otherwise unchanged, pids included:
+#    the three hosts' pids all collide); single.log is one host running 3x as long, merged.log the
+#    three hosts at the same time, prefixed and merged as above. Both hold the same records.
 #    bench/run.sh --no-laurel then measures both the same way (ROUNDS rounds, default 5, of the
 #    replay and of the bare libauparse feed loop, bench/feedloop.c), and this prints both
 #    replay/feedloop ratios and their quotient (multi-host over single-host; target <= 1.0).
-# 2. Memory. A log of 100,000 exec events, 100 distinct pids on each of 1,000 hosts (each event
-#    a copy of a real exec event from the first capture, with its node, pid, ppid, serial and time
-#    rewritten; its argv kept), fed to the plugin in plugin mode (stdin) with process_table_size =
+# 2. Memory (--rss-only: this part alone, no capture needed). A log of 100,000 exec events, 100
+#    distinct pids on each of 1,000 hosts (each event a copy of the first successful exec event of
+#    tests/data/hosts/hostc.log, a real capture, with its node, pid, ppid, serial and time rewritten;
+#    its argv kept), fed to the plugin in plugin mode (stdin) with process_table_size =
 #    131072 (the default 65536 would evict), process_table_memory at its default 48M; prints the peak
 #    RSS (/usr/bin/time -v) against process_table_memory. A replay of the same log with the same
 #    configuration shows in its summary that the table held every (host, pid): processes=100000
@@ -35,6 +41,8 @@ die() {
 }
 
 rounds=5
+rss_only=0
+from=
 per_host=340000
 plugin=${KME_PLUGIN:-}
 while [ $# -gt 0 ]; do
@@ -42,6 +50,8 @@ while [ $# -gt 0 ]; do
 	--rounds) [ $# -ge 2 ] || die "--rounds needs a value"; rounds=$2; shift 2 ;;
 	--lines-per-host) [ $# -ge 2 ] || die "--lines-per-host needs a value"; per_host=$2; shift 2 ;;
 	--plugin) [ $# -ge 2 ] || die "--plugin needs a value"; plugin=$2; shift 2 ;;
+	--rss-only) rss_only=1; shift ;;
+	--from) [ $# -ge 2 ] || die "--from needs a log"; from=$2; shift 2 ;;
 	*) die "usage: $0 [--rounds N] [--lines-per-host N] [--plugin PATH]" ;;
 	esac
 done
@@ -55,30 +65,62 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-# --- the corpora ------------------------------------------------------------------------------------
-mkdir -p "$CACHE" || die "cannot create $CACHE"
-for h in a b c; do
-	c=$CACHE/corpus-host$h.log
-	if [ ! -s "$c" ]; then
-		"$HERE/capture-corpus.sh" --lines "$per_host" --wait 900 "$c" || die "capture of $c failed"
-	fi
-done
+# generate SRC REPS OUT: SRC repeated REPS times, serials and times of each repetition moved past the
+# previous one's.
+generate() {
+	python3 - "$@" <<'EOF'
+import re, sys
+src, reps, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+stamp = re.compile(r"msg=audit\((\d+)\.(\d+):(\d+)\)")
+with open(src, errors="surrogateescape") as f:
+    recs = [l for l in f if stamp.search(l)]
+ser = [int(stamp.search(l).group(3)) for l in recs]
+sec = [int(stamp.search(l).group(1)) for l in recs]
+sstep, tstep = max(ser) - min(ser) + 1, max(sec) - min(sec) + 1
+with open(dst, "w", errors="surrogateescape") as out:
+    for k in range(reps):
+        for l in recs:
+            m = stamp.search(l)
+            out.write(l[:m.start()] + "msg=audit(%d.%s:%d)" % (
+                int(m.group(1)) + k * tstep, m.group(2), int(m.group(3)) + k * sstep) + l[m.end():])
+EOF
+}
 
-cat "$CACHE"/corpus-host{a,b,c}.log >"$tmp/single.log" || die "cannot write single.log"
+throughput() {
+if [ -n "$from" ]; then
+	[ -r "$from" ] || die "cannot read $from"
+	n=$(grep -c 'msg=audit(' "$from")
+	reps=$(((per_host + n - 1) / n))
+	generate "$from" "$((3 * reps))" "$tmp/single.log" || die "cannot generate single.log"
+	generate "$from" "$reps" "$tmp/host.log" || die "cannot generate host.log"
+	for h in a b c; do ln -sf "$tmp/host.log" "$tmp/corpus-host$h.log"; done
+	src=$tmp
+	printf 'hosts.sh: generated from %s (%d records) x %d per host\n' "$from" "$n" "$reps"
+else
+	src=$CACHE
+	mkdir -p "$CACHE" || die "cannot create $CACHE"
+	for h in a b c; do
+		c=$CACHE/corpus-host$h.log
+		if [ ! -s "$c" ]; then
+			"$HERE/capture-corpus.sh" --lines "$per_host" --wait 900 "$c" || die "capture of $c failed"
+		fi
+	done
+	cat "$CACHE"/corpus-host{a,b,c}.log >"$tmp/single.log" || die "cannot write single.log"
+fi
 first_sec() { grep -m1 -o 'msg=audit([0-9]*' "$1" | sed 's/.*(//'; }
-base=$(first_sec "$CACHE/corpus-hosta.log")
+base=$(first_sec "$src/corpus-hosta.log")
 for h in a b c; do
-	off=$(($(first_sec "$CACHE/corpus-host$h.log") - base))
+	off=$(($(first_sec "$src/corpus-host$h.log") - base))
 	awk -v off="$off" '{
 		if (match($0, /msg=audit\([0-9]+\./)) {
 			s = substr($0, RSTART + 10, RLENGTH - 11) - off
 			$0 = substr($0, 1, RSTART + 9) s substr($0, RSTART + RLENGTH - 1)
 		}
-		print }' "$CACHE/corpus-host$h.log" >"$tmp/shifted-$h.log" || die "cannot shift host$h"
+		print }' "$src/corpus-host$h.log" >"$tmp/shifted-$h.log" || die "cannot shift host$h"
 done
 "$TOP/tests/merge-hosts.sh" hosta="$tmp/shifted-a.log" hostb="$tmp/shifted-b.log" \
 	hostc="$tmp/shifted-c.log" >"$tmp/merged.log" || die "merge failed"
-rm -f "$tmp"/shifted-*.log
+rm -f "$tmp"/shifted-*.log "$tmp/host.log" "$tmp"/corpus-host?.log
 [ "$(wc -l <"$tmp/single.log")" = "$(wc -l <"$tmp/merged.log")" ] || die "merged log lost records"
 printf 'hosts.sh: single.log %d lines, %d bytes; merged.log (3 hosts) %d lines, %d bytes\n' \
 	"$(wc -l <"$tmp/single.log")" "$(stat -c %s "$tmp/single.log")" \
@@ -97,9 +139,11 @@ mapfile -t ratios < <(sed -n 's/.*replay\/feedloop[^0-9]*\([0-9.]*\).*/\1/p' "$t
 awk -v s="${ratios[0]}" -v m="${ratios[1]}" 'BEGIN {
 	printf "hosts.sh: replay/feedloop single-host %.3f, merged 3-host %.3f: multi/single %.3f (target <= 1.0)\n",
 		s, m, m / s }'
+}
+[ "$rss_only" = 1 ] || throughput
 
 # --- memory ---------------------------------------------------------------------------------------------
-python3 - "$CACHE/corpus-hosta.log" "$tmp/rss.log" <<'EOF' || die "cannot generate rss.log"
+python3 - "$TOP/tests/data/hosts/hostc.log" "$tmp/rss.log" <<'EOF' || die "cannot generate rss.log"
 import re, sys
 src, dst = sys.argv[1], sys.argv[2]
 # The first successful exec event of the capture with an EXECVE record: all its records.

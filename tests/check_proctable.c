@@ -943,6 +943,42 @@ START_TEST(test_another_hosts_parent_is_never_read_from_proc)
 }
 END_TEST
 
+START_TEST(test_flood_of_node_names_evicts_hosts_counted_and_bounded)
+{
+	struct pt_table *t = table(64, 0);
+	struct pt_stats st;
+	struct parent p;
+	char node[32];
+	int i;
+
+	record_on(t, "first", 700, 10, 5, "/usr/sbin/dkms", dkms_args);
+	for (i = 0; i < HT_MAX_HOSTS + 100; i++) {
+		snprintf(node, sizeof(node), "flood%d", i);
+		record_on(t, node, 700, 10, 6, "/usr/bin/bash", bash_args);
+	}
+	pt_stats(t, &st);
+	ck_assert_uint_le(st.hosts, HT_MAX_HOSTS);
+	ck_assert_uint_ge(st.host_evictions, 101);
+	ck_assert_uint_le(st.entries, 64);
+	/* The first host was evicted: its name is a new host now, whose
+	 * pid 700 is unknown -- never a flood host's bash at 700. */
+	parent_on(t, "first", 701, 700, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	/* The local host is never evicted (the cap of hosts is 16384; here
+	 * hosts are 1..16384 slots all in use, so each new name evicts one;
+	 * 30 entries keep the local one inside the 64-entry table). */
+	record_on(t, NULL, 900, 10, 7, "/usr/sbin/dkms", dkms_args);
+	for (i = 0; i < 30; i++) {
+		snprintf(node, sizeof(node), "again%d", i);
+		record_on(t, node, 900, 10, 8, "/usr/bin/bash", bash_args);
+	}
+	parent_on(t, NULL, 901, 900, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "dkms");
+	pt_free(t);
+}
+END_TEST
+
 START_TEST(test_stats_count_the_remote_hosts)
 {
 	struct pt_table *t = table(100, 0);
@@ -1309,6 +1345,7 @@ static Suite *proctable_suite(void)
 	tcase_add_test(th, test_flood_on_one_host_makes_an_evicted_parent_unknown_never_another_hosts);
 	tcase_add_test(th, test_node_name_too_long_to_scope_gets_unknown_parents_and_keeps_nothing);
 	tcase_add_test(th, test_stats_count_the_remote_hosts);
+	tcase_add_test(th, test_flood_of_node_names_evicts_hosts_counted_and_bounded);
 	suite_add_tcase(s, th);
 
 	tcase_add_test(tb, test_table_of_four_holds_four_processes);

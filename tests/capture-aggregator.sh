@@ -2,7 +2,7 @@
 # Capture the two sending hosts' audit logs of the aggregator end-to-end test
 # (tests/e2e-aggregator.sh) under real auditds on this machine, as root:
 #
-#   tests/capture-aggregator.sh OUTDIR     writes OUTDIR/aggregator-a.log and OUTDIR/aggregator-b.log
+#   tests/capture-aggregator.sh OUTDIR     writes OUTDIR/host-a.log and OUTDIR/host-b.log
 #
 # Two captures, one after the other, each by its own `auditd -n -c TMP` with name_format = USER,
 # so that auditd itself writes each record's `node=` prefix, as a sending host's auditd does:
@@ -19,7 +19,7 @@
 #     b1  setpriv to uid 1000, then /tmp/kme-agg/b/scan-b1 at pid P runs lsmod
 #     b2  the same with /tmp/kme-agg/b/scan-b2 at pid Q
 #     b4  /tmp/kme-agg/common/inventory runs lsmod, as uid 1000
-# P and Q are the same pids on both hosts: free pids near pid_max, taken by writing
+# P and Q are the same pids on both hosts: free pids below the last one handed out, taken by writing
 # /proc/sys/kernel/ns_last_pid before a fork and checking the child's pid; a child that got another pid
 # is killed before it execs anything (forks are not audited), and the fork is tried again.
 #
@@ -249,15 +249,15 @@ host_b() {
 	cd "$ROOT/common" && as_bob "$ROOT/common/inventory"
 }
 
-capture kme-agg-a RAW host_a "$outdir/aggregator-a.log"
-capture kme-agg-b ENRICHED host_b "$outdir/aggregator-b.log"
+capture kme-agg-a RAW host_a "$outdir/host-a.log"
+capture kme-agg-b ENRICHED host_b "$outdir/host-b.log"
 lost1=$(auditctl -s | awk '$1 == "lost" { print $2 }')
 [ "$lost1" = "$lost0" ] || die "the kernel lost $((lost1 - lost0)) audit records during the capture"
 
 # The facts the test relies on, checked on the logs: on both hosts, pids P and Q exec'd the expected
 # program and each ran lsmod.
 for h in a b; do
-	f=$outdir/aggregator-$h.log
+	f=$outdir/host-$h.log
 	for p in $P $Q; do
 		grep -q " type=SYSCALL .* success=yes .* ppid=[0-9]* pid=$p " "$f" ||
 			die "$f: no exec at pid $p"

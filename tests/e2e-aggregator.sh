@@ -4,7 +4,7 @@
 # local_events = no and distribute_network = yes runs the plugin built in
 # BUILDDIR (default: the source tree); two real audisp-remote senders, each in
 # a mount namespace of its own with its own audisp-remote.conf, send the
-# audit logs two hosts wrote (tests/data/aggregator-{a,b}.log, captured by
+# audit logs two hosts wrote (tests/data/aggregator/host-{a,b}.log, captured by
 # tests/capture-aggregator.sh: node=kme-agg-a RAW, node=kme-agg-b ENRICHED);
 # a real rsyslogd receives the alerts.
 #
@@ -38,8 +38,8 @@ trap 'exit 1' INT TERM
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
-LOG_A=$DATA/aggregator-a.log
-LOG_B=$DATA/aggregator-b.log
+LOG_A=$DATA/aggregator/host-a.log
+LOG_B=$DATA/aggregator/host-b.log
 RCONF=/etc/audit/audisp-remote.conf
 
 # --- the hosts' streams, cut into the pieces we send --------------------------

@@ -530,10 +530,11 @@ void eng_reader_stats(struct engine *e, const struct rd_stats *st)
 
 void eng_tick(struct engine *e, int64_t now_ms)
 {
-	if (e->opts.mode == ENG_LIVE) {
+	/* Only the record filter ages events, by wall-clock idleness: never
+	 * libauparse, which judges an event by its own stamp and would cut a
+	 * late event (a sender's queue after an outage) while it arrives. */
+	if (e->opts.mode == ENG_LIVE)
 		rf_age(&e->rf, now_ms / 1000);
-		as_age(e->as);
-	}
 	report_rate_limit(e, false);
 	if (e->opts.sink)
 		out_pump(e->opts.sink);

@@ -259,6 +259,16 @@ static void age(struct rf_filter *f, int64_t now, int64_t wall, bool need_room)
 
 void rf_age(struct rf_filter *f, int64_t now)
 {
+	size_t i;
+
+	/* Before the first call, records were stamped with wall time 0: they
+	 * came at most `now`, not in 1970. Left at 0, this first call would
+	 * complete every event open at start-up, however busy (seen live: an
+	 * aggregator's plugin split events that arrived in its first second). */
+	if (f->wall == 0)
+		for (i = 0; i < f->open_len; i++)
+			if (f->open[(f->open_head + i) % RF_OPEN].last_wall == 0)
+				f->open[(f->open_head + i) % RF_OPEN].last_wall = now;
 	f->wall = now;
 	if (f->open_len > 0)
 		age(f, 0, now, false);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <syslog.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -379,6 +380,36 @@ START_TEST(test_exclude_user_by_name_applies_to_a_remote_event_that_names_its_us
 }
 END_TEST
 
+START_TEST(test_a_late_event_is_not_cut_by_the_live_tick)
+{
+	/* Plugin mode on an aggregator: a sender flushes its queue after an
+	 * outage, or its clock is behind, so an event stamped two hours ago
+	 * arrives now. A wall-clock tick between its records must not cut it
+	 * (the part without PATH would be "kmod", no match: a missed alert). */
+	long t = (long)time(NULL) - 7200;
+
+	start_mode(ENG_LIVE, ENG_ALERT, NULL);
+	prefix = "node=far ";
+	eng_tick(F.eng, ((int64_t)t + 7200) * 1000);
+	line("node=far type=SYSCALL msg=audit(%ld.100:9): arch=c000003e syscall=59 success=yes "
+	     "exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 pid=300 auid=0 uid=0 gid=0 euid=0 "
+	     "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"lsmod\" "
+	     "exe=\"/usr/bin/kmod\" key=\"kme\"", t);
+	line("node=far type=EXECVE msg=audit(%ld.100:9): argc=1 a0=\"lsmod\"", t);
+	eng_tick(F.eng, ((int64_t)t + 7201) * 1000);
+	line("node=far type=CWD msg=audit(%ld.100:9): cwd=\"/root\"", t);
+	line("node=far type=PATH msg=audit(%ld.100:9): item=0 name=\"/usr/sbin/lsmod\" "
+	     "inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL "
+	     "cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", t);
+	line("node=far type=PROCTITLE msg=audit(%ld.100:9): proctitle=\"lsmod\"", t);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"executable\":\"/usr/sbin/lsmod\""));
+	ck_assert_uint_eq(counters().events, 1);
+	stop();
+}
+END_TEST
+
 START_TEST(test_failed_exec_is_not_a_process_start)
 {
 	start(ENG_ALERT, NULL);
@@ -728,6 +759,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_rate_limit_is_per_rule_across_hosts);
 	tcase_add_test(tc, test_exclude_user_by_name_never_names_a_remote_uid_with_local_passwd);
 	tcase_add_test(tc, test_exclude_user_by_name_applies_to_a_remote_event_that_names_its_user);
+	tcase_add_test(tc, test_a_late_event_is_not_cut_by_the_live_tick);
 	tcase_add_test(tc, test_failed_exec_is_not_a_process_start);
 	tcase_add_test(tc, test_parent_reparented_to_init_is_unknown);
 	tcase_add_test(tc, test_all_reports_every_match);

@@ -203,6 +203,27 @@ START_TEST(test_live_aging_completes_an_event_idle_by_the_wall_clock)
 }
 END_TEST
 
+START_TEST(test_an_event_open_before_the_first_tick_is_not_completed_by_it)
+{
+	/* A plugin's first second: records arrive before any rf_age call
+	 * (wall time unknown). The first tick must not take them for idle
+	 * since 1970 and cut the event before its PATH and PROCTITLE. */
+	SYSCALL(1000, 75, 59, 313, 200);
+	REC("EXECVE", 1000, 75, "argc=1 a0=\"lsmod\"");
+	rf_age(F, 5000);
+	ck_assert_uint_eq(F->st.completed, 0);
+	REC("PATH", 1000, 75, "item=0 name=\"/usr/sbin/lsmod\"");
+	REC("PROCTITLE", 1000, 75, "proctitle=\"lsmod\"");
+	ck_assert_int_eq(npassed, 4);
+	/* Still completed once really idle: eoe_timeout after that tick. */
+	SYSCALL(1000, 76, 59, 314, 200);
+	rf_age(F, 5002);
+	ck_assert_uint_eq(F->st.completed, 0);
+	rf_age(F, 5003);
+	ck_assert_uint_eq(F->st.completed, 1);
+}
+END_TEST
+
 START_TEST(test_completion_keeps_the_node_prefix)
 {
 	feed("node=web1 type=SYSCALL msg=audit(1000.100:30): arch=c000003e syscall=59 success=yes ppid=1 pid=2");
@@ -259,6 +280,7 @@ int main(void)
 	tcase_add_test(tc, test_a_stuck_event_is_completed_by_a_later_event_time);
 	tcase_add_test(tc, test_a_late_record_inside_an_event_does_not_complete_it);
 	tcase_add_test(tc, test_live_aging_completes_an_event_idle_by_the_wall_clock);
+	tcase_add_test(tc, test_an_event_open_before_the_first_tick_is_not_completed_by_it);
 	tcase_add_test(tc, test_completion_keeps_the_node_prefix);
 	tcase_add_test(tc, test_time_going_backwards_completes_nothing);
 	tcase_add_test(tc, test_same_serial_on_two_nodes_are_two_events);

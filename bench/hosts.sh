@@ -15,9 +15,10 @@
 #    serials and times moved past the previous one's (records otherwise unchanged, pids included:
 #    the three hosts' pids all collide); single.log is one host running 3x as long, merged.log the
 #    three hosts at the same time, prefixed and merged as above. Both hold the same records.
-#    bench/run.sh --no-laurel then measures both the same way (ROUNDS rounds, default 5, of the
-#    replay and of the bare libauparse feed loop, bench/feedloop.c), and this prints both
-#    replay/feedloop ratios and their quotient (multi-host over single-host; target <= 1.0).
+#    Both are measured the same way as bench/run.sh does (the replay, and the bare libauparse feed
+#    loop bench/feedloop.c), in ROUNDS rounds (default 5) interleaving the two logs; this prints
+#    the medians, both replay/feedloop ratios and their quotient (multi-host over single-host;
+#    target <= 1.0), by wall time and by CPU time.
 # 2. Memory (--rss-only: this part alone, no capture needed). A log of 100,000 exec events, 100
 #    distinct pids on each of 1,000 hosts (each event a copy of the first successful exec event of
 #    tests/data/hosts/hostc.log, a real capture, with its node, pid, ppid, serial and time rewritten;
@@ -130,15 +131,57 @@ for l in single merged; do
 done
 
 # --- throughput ---------------------------------------------------------------------------------------
-"$HERE/run.sh" --no-laurel --rounds "$rounds" --plugin "$plugin" "$tmp/single.log" "$tmp/merged.log" \
-	>"$tmp/run.out" 2>"$tmp/run.err" || { cat "$tmp/run.err" >&2; die "bench/run.sh failed"; }
-cat "$tmp/run.out"
-# run.sh prints, per log, "replay/feedloop = R" (the ratio of the medians).
-mapfile -t ratios < <(sed -n 's/.*replay\/feedloop[^0-9]*\([0-9.]*\).*/\1/p' "$tmp/run.out")
-[ "${#ratios[@]}" = 2 ] || die "expected two replay/feedloop ratios from run.sh, got ${#ratios[@]}"
-awk -v s="${ratios[0]}" -v m="${ratios[1]}" 'BEGIN {
-	printf "hosts.sh: replay/feedloop single-host %.3f, merged 3-host %.3f: multi/single %.3f (target <= 1.0)\n",
-		s, m, m / s }'
+# ROUNDS rounds, each running in turn replay and feedloop on single.log, then on merged.log
+# (interleaved, so that other load on the machine hits both logs alike), every run under
+# /usr/bin/time; medians of wall time and of CPU time (user + system) per program and log. The
+# replay's summary must count every line as a record; feedloop must count events.
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror "$HERE/feedloop.c" -o "$tmp/feedloop" \
+	$(pkg-config --cflags --libs auparse 2>/dev/null || echo -lauparse) ||
+	die "cannot build bench/feedloop.c (libauparse-dev installed?)"
+: >"$tmp/times"
+# timed "LOG PROGRAM" COMMAND...: appends "LOG PROGRAM wall_s user_s sys_s" (wall from the
+# nanosecond clock, CPU from /usr/bin/time, 10 ms resolution).
+timed() {
+	local what=$1 t0 t1 rc
+	shift
+	t0=$(date +%s%N)
+	/usr/bin/time -f "%U %S" -o "$tmp/t1" "$@"
+	rc=$?
+	t1=$(date +%s%N)
+	printf '%s %s %s\n' "$what" "$(awk -v d="$((t1 - t0))" 'BEGIN { printf "%.6f", d / 1e9 }')" \
+		"$(tail -1 "$tmp/t1")" >>"$tmp/times"
+	return "$rc"
+}
+for ((r = 1; r <= rounds; r++)); do
+	for l in single merged; do
+		cat "$tmp/$l.log" >/dev/null
+		timed "$l replay" "$plugin" --replay "$tmp/$l.log" >/dev/null 2>"$tmp/replay.err" ||
+			die "replay failed on $l.log"
+		grep -q "summary: records=$(wc -l <"$tmp/$l.log") " "$tmp/replay.err" ||
+			die "replay of $l.log did not count every line"
+		timed "$l feedloop" "$tmp/feedloop" "$tmp/$l.log" >"$tmp/feedloop.out" ||
+			die "feedloop failed on $l.log"
+		grep -q '^events=[1-9]' "$tmp/feedloop.out" || die "feedloop counted no event in $l.log"
+	done
+done
+python3 - "$tmp/times" <<'EOF'
+import statistics, sys
+t = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) == 5:
+        t.setdefault((f[0], f[1]), []).append((float(f[2]), float(f[3]) + float(f[4])))
+med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+       for k, v in t.items()}
+print("log      program   runs  wall_median_s  cpu_median_s")
+for (l, p), v in sorted(med.items(), key=lambda kv: (kv[0][0] != "single", kv[0][1])):
+    print("%-8s %-9s %4d  %13.3f  %12.3f" % (l, p, len(t[(l, p)]), v[0], v[1]))
+for i, what in ((0, "wall"), (1, "cpu")):
+    s = med[("single", "replay")][i] / med[("single", "feedloop")][i]
+    m = med[("merged", "replay")][i] / med[("merged", "feedloop")][i]
+    print("hosts.sh: %s: replay/feedloop single-host %.3f, merged 3-host %.3f: multi/single %.3f"
+          " (target <= 1.0)" % (what, s, m, m / s))
+EOF
 }
 [ "$rss_only" = 1 ] || throughput
 

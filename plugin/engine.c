@@ -284,6 +284,7 @@ static void explain_kv(struct kme_buf *b, const char *key, struct kme_str v)
 }
 
 /* --explain: one line per exec of a watched program, e.g.
+ * (host=NODE after the serial when the record has a node= prefix)
  * 2026-11-26T21:34:27.245Z 1795728867.245:6 pid=2223 name=lsmod
  *   exe=/usr/sbin/lsmod ppid=2203 parent_name=bash parent_exe=/usr/bin/bash
  *   source=audit cwd=/root => alert: new term (never seen) */
@@ -296,8 +297,11 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 		return;
 	alert_time(ex->sec, ex->msec, when);
 	buf_reset(&e->line);
-	buf_printf(&e->line, "%s %lld.%03u:%llu pid=%d", when, (long long)ex->sec,
-		   ex->msec, (unsigned long long)ex->serial, ex->proc.pid);
+	buf_printf(&e->line, "%s %lld.%03u:%llu", when, (long long)ex->sec,
+		   ex->msec, (unsigned long long)ex->serial);
+	if (ex->node.p != NULL)
+		explain_kv(&e->line, "host", ex->node); /* an aggregator's stream */
+	buf_printf(&e->line, " pid=%d", ex->proc.pid);
 	explain_kv(&e->line, "name", ex->proc.name);
 	explain_kv(&e->line, "exe", ex->proc.executable);
 	buf_printf(&e->line, " ppid=%d", ex->parent.pid);

@@ -22,7 +22,9 @@ struct ht_table {
 	size_t fresh;
 	int32_t *buckets;
 	size_t nbuckets;          /* power of two */
-	int32_t lru_head, lru_tail;
+	int32_t lru_head, lru_tail;  /* the head is also the last host named: an
+					aggregator's records come in runs of one
+					host, so it is compared first, unhashed */
 	char *local;              /* local node name, NULL if none */
 	size_t local_len;
 	uint64_t key[2];
@@ -147,6 +149,13 @@ bool ht_ref(struct ht_table *t, struct kme_str node, struct ht_ref *out)
 	if (node.len > HT_NAME_MAX) {
 		t->st.unscoped++;
 		return false;
+	}
+	if (t->lru_head != NIL) {
+		s = &t->s[t->lru_head];
+		if (s->len == node.len && memcmp(s->name, node.p, node.len) == 0) {
+			*out = (struct ht_ref){ (uint32_t)t->lru_head, s->gen };
+			return true;
+		}
 	}
 	b = sip_hash24(t->key, node.p, node.len) & (t->nbuckets - 1);
 	for (i = t->buckets[b]; i != NIL; i = t->s[i].hnext) {

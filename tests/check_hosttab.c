@@ -131,6 +131,26 @@ START_TEST(test_names_with_any_bytes_are_compared_by_length)
 }
 END_TEST
 
+START_TEST(test_a_run_of_one_host_then_another_name_is_never_confused)
+{
+	struct ht_table *t = table(4, NULL);
+	struct ht_ref a, a2, ab, b;
+
+	/* The last host named is compared first: a name that extends it, or
+	 * that it extends, is still another host. */
+	ck_assert(ht_ref(t, S("a"), &a));
+	ck_assert(ht_ref(t, S("a"), &a2));
+	ck_assert(ht_ref(t, S("ab"), &ab));
+	ck_assert(ht_ref(t, S("a"), &b));
+	ck_assert_uint_eq(a.slot, a2.slot);
+	ck_assert_uint_eq(a.slot, b.slot);
+	ck_assert_uint_ne(a.slot, ab.slot);
+	ck_assert(ht_ref(t, KME_STR_NULL, &b));
+	ck_assert_uint_eq(b.slot, HT_LOCAL);
+	ht_free(t);
+}
+END_TEST
+
 START_TEST(test_stale_or_out_of_range_reference_is_refused)
 {
 	struct ht_table *t = table(4, NULL);
@@ -166,6 +186,7 @@ static Suite *hosttab_suite(void)
 	tcase_add_test(tc, test_the_local_host_is_never_evicted);
 	tcase_add_test(tc, test_name_longer_than_the_bound_gets_no_reference_and_is_counted);
 	tcase_add_test(tc, test_names_with_any_bytes_are_compared_by_length);
+	tcase_add_test(tc, test_a_run_of_one_host_then_another_name_is_never_confused);
 	tcase_add_test(tc, test_stale_or_out_of_range_reference_is_refused);
 	tcase_add_test(tc, test_cap_of_zero_is_the_default_bound);
 	suite_add_tcase(s, tc);

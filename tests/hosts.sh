@@ -116,6 +116,8 @@ check "exactly one exclusion in the merged replay (hostb's)" \
 check "hostc's lsmod has its own tool as parent, not hostb's dkms" \
 	grep -q 'pid=30125 name=lsmod .* parent_name=tool parent_exe=/tmp/kme-hosts/hostc/home/u/bin/tool source=audit cwd=/tmp/kme-hosts/hostc => alert' \
 	"$TMP/merged.explain"
+check "explain lines name their host" \
+	test "$(grep -c ' host=host[abc] pid=' "$TMP/merged.explain")" -eq "$(wc -l <"$TMP/merged.explain")"
 check "summary counts three hosts" grep -q ' hosts=3 host_evictions=0 ' "$TMP/stderr"
 check "no parse errors in the merged log" sh -c "! grep -q 'parse_errors=[1-9]' '$TMP/stderr'"
 

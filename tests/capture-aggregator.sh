@@ -139,7 +139,9 @@ at_pid() {
 			wait "$!"
 			return 0
 		fi
-		kill "$!" 2>/dev/null
+		# KILL: a TERM landing before the subshell reset the traps could be
+		# lost, leaving it blocked in open() of the FIFO and us in wait.
+		kill -KILL "$!" 2>/dev/null
 		wait "$!" 2>/dev/null
 	done
 	echo "pid $want: 200 forks got other pids (last $!)" >&2

@@ -98,13 +98,17 @@ spawn_at_pid() { # PID COMMAND...: run COMMAND as process PID (ns_last_pid); 1 i
 		[ -e "/proc/$sp_want" ] && return 1
 		rm -f "$TMP/go" && mkfifo "$TMP/go" || return 1
 		echo $((sp_want - 1)) 2>/dev/null >/proc/sys/kernel/ns_last_pid || return 1
-		(read -r _ <"$TMP/go"; exec "$@") &
+		# (without fd 9: the decoy must never hold the e2e lock)
+		(read -r _ <"$TMP/go"; exec "$@" 9>&-) &
 		if [ "$!" = "$sp_want" ]; then
 			DECOY_PID=$!
 			echo go >"$TMP/go"
 			return 0
 		fi
-		kill -TERM "$!" 2>/dev/null
+		# KILL, not TERM: a TERM that lands before the subshell has reset
+		# our trap is taken for a trap and then forgotten, leaving it
+		# blocked in open() of the FIFO (and this shell in wait) forever.
+		kill -KILL "$!" 2>/dev/null
 		wait "$!" 2>/dev/null
 		sp_i=$((sp_i + 1))
 	done

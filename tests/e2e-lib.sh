@@ -399,10 +399,11 @@ EOC
 	rm -f "$ss_dir/$1.in"
 	mkfifo "$ss_dir/$1.in" || cant_run "cannot create the FIFO $ss_dir/$1.in"
 	ss_n=$(grep -c 'audisp-remote: Audisp-remote started' "$SYSLOG")
+	# (fd 9, the e2e lock, is not theirs to keep)
 	unshare -m sh -c 'mount --bind "$1" /etc/audit/audisp-remote.conf && exec audisp-remote' sh \
-		"$ss_dir/$1.conf" <"$ss_dir/$1.in" >"$ss_dir/$1.out" 2>&1 &
+		"$ss_dir/$1.conf" <"$ss_dir/$1.in" >"$ss_dir/$1.out" 2>&1 9>&- &
 	ss_pid=$!
-	sleep 2147483647 >"$ss_dir/$1.in" &
+	sleep 2147483647 >"$ss_dir/$1.in" 9>&- &
 	SENDERS="$SENDERS $1:$ss_pid:$!"
 	wait_for 20 sh -c "[ \$(grep -c 'audisp-remote: Audisp-remote started' '$SYSLOG') -gt $ss_n ]" ||
 		cant_run "sender $1 (audisp-remote) did not start: $(cat "$ss_dir/$1.out")"

@@ -205,10 +205,8 @@ enumerate() {
 log_lines() { wc -l <"$log" 2>/dev/null || echo 0; }
 
 (
-	# A new loginuid gives this subshell and its descendants an audit session of their own.
-	echo 0 >/proc/self/loginuid 2>/dev/null || { say "cannot set a loginuid"; exit 1; }
-	read -r ses </proc/self/sessionid
-	[ -n "$ses" ] && [ "$ses" != 4294967295 ] || { say "no audit session id"; exit 1; }
+	# This subshell and its descendants get an audit session of their own.
+	auditd_session || exit 1
 	specs=("always,exit -F arch=b64 -S execve,execveat -F sessionid=$ses -k $KEY"
 		"always,exit -F arch=b32 -S execve,execveat -F sessionid=$ses -k $KEY"
 		"always,exit -F arch=b64 -S openat,connect -F sessionid=$ses -k $KEY-io")
@@ -216,11 +214,7 @@ log_lines() { wc -l <"$log" 2>/dev/null || echo 0; }
 		specs+=("always,exit -F arch=b64 -S clone,clone3,fork,vfork -F success=1 -F sessionid=$ses -k $KEY-fork"
 			"always,exit -F arch=b32 -S clone,clone3,fork,vfork -F success=1 -F sessionid=$ses -k $KEY-fork")
 	fi
-	for spec in "${specs[@]}"; do
-		printf '%s\n' "$spec" >>"$rules_file"
-		# shellcheck disable=SC2086
-		auditctl -a $spec >/dev/null || { say "auditctl -a $spec failed"; exit 1; }
-	done
+	auditd_add_rules "$rules_file" "${specs[@]}" || exit 1
 	cd "$work" || exit 1
 	enumerate
 	r=0

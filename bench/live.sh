@@ -168,17 +168,11 @@ auditd0=$(cpu "$daemon_pid")
 [ -z "$laurel" ] || laurel0=$(cpu "$laurel_pid")
 
 (
-	echo 0 >/proc/self/loginuid 2>/dev/null || { say "cannot set a loginuid"; exit 1; }
-	read -r ses </proc/self/sessionid
-	[ -n "$ses" ] && [ "$ses" != 4294967295 ] || { say "no audit session id"; exit 1; }
+	auditd_session || exit 1
 	for arch in b64 b32; do
 		specs=("always,exit -F arch=$arch -S execve,execveat -F sessionid=$ses -k kmebench-live")
 		[ "$with_fork" = 1 ] && specs+=("always,exit -F arch=$arch -S clone,clone3,fork,vfork -F success=1 -F sessionid=$ses -k kmebench-live-fork")
-		for spec in "${specs[@]}"; do
-			printf '%s\n' "$spec" >>"$rules_file"
-			# shellcheck disable=SC2086
-			auditctl -a $spec >/dev/null || { say "auditctl -a $spec failed"; exit 1; }
-		done
+		auditd_add_rules "$rules_file" "${specs[@]}" || exit 1
 	done
 	"$loadgen" "$rate" "$seconds"
 ) >"$tmp/loadgen.out" || die "load session failed"
@@ -208,11 +202,7 @@ execs=$(grep -c '^type=SYSCALL.*key="kmebench-live"' "$tmp/log/audit.log")
 forks=$(grep -c '^type=SYSCALL.*key="kmebench-live-fork"' "$tmp/log/audit.log")
 records=$(wc -l <"$tmp/log/audit.log")
 
-while IFS= read -r spec; do
-	# shellcheck disable=SC2086
-	auditctl -d $spec >/dev/null 2>&1 || die "cannot delete rule $spec"
-done <"$rules_file"
-: >"$rules_file"
+auditd_delete_rules "$rules_file" || die "cannot delete the load's audit rules"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"
 daemon_pid=

@@ -17,6 +17,21 @@
 #                          to 1 and, if given, its backlog_limit. 1 if PID
 #                          exited, did not register, or auditctl failed.
 #   auditd_stop PID        TERM, up to 10 s to exit, then KILL; reaped.
+#   auditd_restore ENABLED [BACKLOG]
+#                          put back the kernel's enabled flag and, if given,
+#                          its backlog_limit, each only where it differs now
+#                          (an empty ENABLED: left alone). 1 if auditctl
+#                          refused.
+#   auditd_session         give the calling shell process a new loginuid (0),
+#                          hence an audit session of its own that its
+#                          descendants inherit, and set ses to its id. Call
+#                          it in the (sub)shell to be filtered on, not in
+#                          $(...), which is another process. 1 if the
+#                          loginuid is immutable or no session came of it.
+#   auditd_add_rules FILE SPEC...
+#                          auditctl -a each rule SPEC, noting it in FILE
+#                          first (so that auditd_delete_rules also finds a
+#                          half-loaded one); 1 at the first refused.
 #   auditd_delete_rules FILE
 #                          auditctl -d each rule spec of FILE (one a line,
 #                          as given to auditctl -a); FILE is emptied when
@@ -167,4 +182,48 @@ auditd_delete_rules() {
 	done <"$1"
 	[ "$adr_rc" = 1 ] || : >"$1"
 	return "$adr_rc"
+}
+
+auditd_restore() {
+	local ar_rc
+	ar_rc=0
+	if [ -n "$1" ] && [ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" != "$1" ]; then
+		auditctl -e "$1" >/dev/null || {
+			echo "${0##*/}: could not restore the audit enabled flag $1" >&2
+			ar_rc=1
+		}
+	fi
+	if [ -n "${2:-}" ] && [ "$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')" != "$2" ]; then
+		auditctl -b "$2" >/dev/null || {
+			echo "${0##*/}: could not restore the audit backlog_limit $2" >&2
+			ar_rc=1
+		}
+	fi
+	return "$ar_rc"
+}
+
+auditd_session() {
+	ses=
+	if ! echo 0 >/proc/self/loginuid 2>/dev/null; then
+		echo "${0##*/}: cannot set a loginuid (immutable?): no audit session to filter on" >&2
+		return 1
+	fi
+	read -r ses </proc/self/sessionid
+	[ -n "$ses" ] && [ "$ses" != 4294967295 ] && return 0
+	echo "${0##*/}: a new loginuid gave no audit session id" >&2
+	return 1
+}
+
+auditd_add_rules() {
+	local aar_file aar_spec
+	aar_file=$1
+	shift
+	for aar_spec in "$@"; do
+		printf '%s\n' "$aar_spec" >>"$aar_file" || return 1
+		# shellcheck disable=SC2086 # a rule spec is a list of words
+		auditctl -a $aar_spec >/dev/null || {
+			echo "${0##*/}: auditctl -a $aar_spec failed" >&2
+			return 1
+		}
+	done
 }

@@ -71,9 +71,7 @@ cleanup() {
 	trap - EXIT INT TERM HUP
 	[ -z "$rules_file" ] || auditd_delete_rules "$rules_file"
 	stop_daemon
-	if [ -n "$enabled0" ] && [ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" != "$enabled0" ]; then
-		auditctl -e "$enabled0" >/dev/null
-	fi
+	auditd_restore "$enabled0"
 	rm -rf "$ROOT"
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$rc"
@@ -153,17 +151,9 @@ capture() {
 	daemon_pid=$!
 	auditd_enable "$daemon_pid" || die "auditd did not start: $(cat "$conf/auditd.out")"
 	(
-		set -e
-		echo 0 >/proc/self/loginuid
-		read -r ses </proc/self/sessionid
-		[ "$ses" != 4294967295 ]
-		for arch in b64 b32; do
-			spec="always,exit -F arch=$arch -S execve,execveat -F sessionid=$ses -k $KEY"
-			printf '%s\n' "$spec" >>"$rules_file"
-			# shellcheck disable=SC2086
-			auditctl -a $spec >/dev/null
-		done
-		set +e
+		auditd_session || exit 1
+		auditd_add_rules "$rules_file" "always,exit -F arch=b64 -S execve,execveat -F sessionid=$ses -k $KEY" \
+			"always,exit -F arch=b32 -S execve,execveat -F sessionid=$ses -k $KEY" || exit 1
 		"$fn" || exit 1
 	) || die "capture session of $name failed"
 	sleep 1 # let auditd write the last records before the rules go

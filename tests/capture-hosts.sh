@@ -75,10 +75,7 @@ cleanup() {
 	[ -z "$rules_file" ] || auditd_delete_rules "$rules_file"
 	[ -z "$daemon_pid" ] || auditd_stop "$daemon_pid"
 	[ "$pidfile_existed" = 1 ] || rm -f /var/run/auditd.pid
-	[ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" = "$enabled0" ] ||
-		auditctl -e "$enabled0" >/dev/null
-	[ "$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')" = "$backlog0" ] ||
-		auditctl -b "$backlog0" >/dev/null
+	auditd_restore "$enabled0" "$backlog0"
 	rm -rf "$ROOT"
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$rc"
@@ -157,19 +154,9 @@ host_run() {
 }
 
 (
-	set -e
-	if echo 0 >/proc/self/loginuid 2>/dev/null; then
-		read -r ses </proc/self/sessionid
-		[ "$ses" != 4294967295 ] || ses=
-	fi
-	[ -n "${ses-}" ] || { echo 'capture-hosts.sh: cannot set a loginuid' >&2; exit 1; }
-	for arch in b64 b32; do
-		spec="always,exit -F arch=$arch -S execve,execveat -F sessionid=$ses -k $KEY"
-		printf '%s\n' "$spec" >>"$rules_file"
-		# shellcheck disable=SC2086
-		auditctl -a $spec >/dev/null
-	done
-	set +e
+	auditd_session || exit 1
+	auditd_add_rules "$rules_file" "always,exit -F arch=b64 -S execve,execveat -F sessionid=$ses -k $KEY" \
+		"always,exit -F arch=b32 -S execve,execveat -F sessionid=$ses -k $KEY" || exit 1
 	for host in hostb hosta hostc; do
 		host_run "$host" || exit 1
 	done

@@ -314,13 +314,7 @@ cleanup() {
 	[ -z "$rules_file" ] || auditd_delete_rules "$rules_file"
 	[ -z "$daemon_pid" ] || auditd_stop "$daemon_pid"
 	[ "$pidfile_existed" = 1 ] || rm -f /var/run/auditd.pid
-	if [ -n "$enabled0" ] && [ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" != "$enabled0" ]; then
-		auditctl -e "$enabled0" >/dev/null || printf 'capture.sh: cleanup: could not restore enabled %s\n' \
-			"$enabled0" >&2
-	fi
-	if [ -n "$backlog0" ] && [ "$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')" != "$backlog0" ]; then
-		auditctl -b "$backlog0" >/dev/null || printf 'capture.sh: cleanup: could not restore backlog_limit\n' >&2
-	fi
+	auditd_restore "$enabled0" "$backlog0"
 	bash "$SCENARIOS" cleanup
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$rc"
@@ -366,19 +360,10 @@ session_rules() {
 }
 
 (
-	set -e
-	# A new loginuid gives this subshell and its descendants a session id of their own.
-	if echo 0 >/proc/self/loginuid 2>/dev/null; then
-		read -r ses </proc/self/sessionid
-		[ "$ses" != 4294967295 ] || ses=
-	fi
-	[ -n "${ses-}" ] || { echo 'capture.sh: cannot set a loginuid (immutable?): no session to filter on' >&2; exit 1; }
-	while IFS= read -r spec; do
-		printf '%s\n' "$spec" >>"$rules_file"
-		# shellcheck disable=SC2086
-		auditctl -a $spec >/dev/null
-	done < <(session_rules "$ses")
-	set +e
+	# This subshell and its descendants get an audit session of their own.
+	auditd_session || exit 1
+	mapfile -t specs < <(session_rules "$ses")
+	auditd_add_rules "$rules_file" "${specs[@]}" || exit 1
 	cd "$SCENARIO_ROOT" && /bin/true kme-capture-begin
 	for s in $scenario_list; do
 		(cd "$SCENARIO_ROOT/$s" && exec "$SCENARIO_ROOT/bin/kme-run" "$s")

@@ -31,6 +31,8 @@
 set -uo pipefail
 export LC_ALL=C
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+# shellcheck source=tests/auditd-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/auditd-lib.sh" || exit 1
 readonly ROOT=/tmp/kme-agg
 readonly KEY=kme-agg
 readonly BUSER=kme-bob
@@ -65,32 +67,18 @@ tmp=
 daemon_pid=
 rules_file=
 cleanup() {
-	local rc=$? spec
+	local rc=$?
 	trap - EXIT INT TERM HUP
-	if [ -n "$rules_file" ] && [ -s "$rules_file" ]; then
-		while IFS= read -r spec; do
-			# shellcheck disable=SC2086
-			auditctl -d $spec >/dev/null 2>&1
-		done <"$rules_file"
-	fi
+	[ -z "$rules_file" ] || auditd_delete_rules "$rules_file"
 	stop_daemon
-	if [ -n "$enabled0" ] && [ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" != "$enabled0" ]; then
-		auditctl -e "$enabled0" >/dev/null
-	fi
+	auditd_restore "$enabled0"
 	rm -rf "$ROOT"
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$rc"
 }
 stop_daemon() {
-	local i
 	[ -n "$daemon_pid" ] || return 0
-	kill -TERM "$daemon_pid" 2>/dev/null
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$daemon_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$daemon_pid" 2>/dev/null && kill -KILL "$daemon_pid" 2>/dev/null
-	wait "$daemon_pid" 2>/dev/null
+	auditd_stop "$daemon_pid"
 	daemon_pid=
 }
 trap cleanup EXIT
@@ -151,37 +139,10 @@ at_pid() {
 # capture NAME FORMAT HOSTFN OUTPUT: a private auditd writing node=NAME records in FORMAT; HOSTFN runs
 # the host's programs in a subshell with a fresh audit session; the events of key kme-agg go to OUTPUT.
 capture() {
-	local name=$1 format=$2 fn=$3 output=$4 conf=$tmp/$1 i
+	local name=$1 format=$2 fn=$3 output=$4 conf=$tmp/$1
 	mkdir -p "$conf/plugins" "$conf/log"
-	cat >"$conf/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $conf/log/audit.log
-log_group = root
-log_format = $format
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 0
-num_logs = 0
-max_log_file_action = IGNORE
-priority_boost = 0
-name_format = USER
-name = $name
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = SYSLOG
-use_libwrap = no
-distribute_network = no
-q_depth = 2000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $conf/plugins
-end_of_event_timeout = 2
-EOF
-	chmod 600 "$conf/auditd.conf"
+	auditd_conf "$conf/auditd.conf" log_file="$conf/log/audit.log" log_format="$format" \
+		name_format=USER name="$name" plugin_dir="$conf/plugins" || die "cannot write $conf/auditd.conf"
 	# This host's user database, seen by its auditd only (ENRICHED names uids with it).
 	{ grep -v "^[^:]*:[^:]*:$BUID:" /etc/passwd; echo "$BUSER:x:$BUID:$BUID::/nonexistent:/bin/sh"; } \
 		>"$conf/passwd"
@@ -190,33 +151,15 @@ EOF
 	unshare -m sh -c 'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group &&
 		exec auditd -n -c "$3"' sh "$conf/passwd" "$conf/group" "$conf" >"$conf/auditd.out" 2>&1 &
 	daemon_pid=$!
-	for ((i = 0; i < 100; i++)); do
-		[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$daemon_pid" ] && break
-		kill -0 "$daemon_pid" 2>/dev/null || die "auditd exited at start: $(cat "$conf/auditd.out")"
-		sleep 0.1
-	done
-	[ "$i" -lt 100 ] || die "auditd (pid $daemon_pid) did not register with the kernel"
-	auditctl -e 1 >/dev/null || die "auditctl -e 1 failed"
+	auditd_enable "$daemon_pid" || die "auditd did not start: $(cat "$conf/auditd.out")"
 	(
-		set -e
-		echo 0 >/proc/self/loginuid
-		read -r ses </proc/self/sessionid
-		[ "$ses" != 4294967295 ]
-		for arch in b64 b32; do
-			spec="always,exit -F arch=$arch -S execve,execveat -F sessionid=$ses -k $KEY"
-			printf '%s\n' "$spec" >>"$rules_file"
-			# shellcheck disable=SC2086
-			auditctl -a $spec >/dev/null
-		done
-		set +e
+		auditd_session || exit 1
+		auditd_add_rules "$rules_file" "always,exit -F arch=b64 -S execve,execveat -F sessionid=$ses -k $KEY" \
+			"always,exit -F arch=b32 -S execve,execveat -F sessionid=$ses -k $KEY" || exit 1
 		"$fn" || exit 1
 	) || die "capture session of $name failed"
 	sleep 1 # let auditd write the last records before the rules go
-	while IFS= read -r spec; do
-		# shellcheck disable=SC2086
-		auditctl -d $spec >/dev/null 2>&1 || die "cannot delete rule $spec"
-	done <"$rules_file"
-	: >"$rules_file"
+	auditd_delete_rules "$rules_file" || die "cannot delete the capture's audit rules"
 	stop_daemon
 	# Whole events whose SYSCALL record carries our key, in file order.
 	awk -v key="key=\"$KEY\"" '

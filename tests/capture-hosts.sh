@@ -25,6 +25,8 @@
 set -uo pipefail
 export LC_ALL=C
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+# shellcheck source=tests/auditd-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/auditd-lib.sh" || exit 1
 
 readonly ROOT=/tmp/kme-hosts
 readonly KEY=kme
@@ -68,28 +70,12 @@ tmp= daemon_pid= rules_file=
 pidfile_existed=0
 [ -e /var/run/auditd.pid ] && pidfile_existed=1
 cleanup() {
-	local rc=$? spec i
+	local rc=$?
 	trap - EXIT INT TERM HUP
-	if [ -n "$rules_file" ] && [ -s "$rules_file" ]; then
-		while IFS= read -r spec; do
-			# shellcheck disable=SC2086
-			auditctl -d $spec >/dev/null 2>&1 || echo "capture-hosts.sh: cleanup: rule $spec" >&2
-		done <"$rules_file"
-	fi
-	if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
-		kill -TERM "$daemon_pid" 2>/dev/null
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$daemon_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -0 "$daemon_pid" 2>/dev/null && kill -KILL "$daemon_pid" 2>/dev/null
-		wait "$daemon_pid" 2>/dev/null
-	fi
+	[ -z "$rules_file" ] || auditd_delete_rules "$rules_file"
+	[ -z "$daemon_pid" ] || auditd_stop "$daemon_pid"
 	[ "$pidfile_existed" = 1 ] || rm -f /var/run/auditd.pid
-	[ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" = "$enabled0" ] ||
-		auditctl -e "$enabled0" >/dev/null
-	[ "$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')" = "$backlog0" ] ||
-		auditctl -b "$backlog0" >/dev/null
+	auditd_restore "$enabled0" "$backlog0"
 	rm -rf "$ROOT"
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$rc"
@@ -102,34 +88,8 @@ tmp=$(mktemp -d /tmp/kme-capture-hosts.XXXXXX) || die "mktemp failed"
 mkdir "$tmp/conf" "$tmp/plugins" "$tmp/log"
 rules_file=$tmp/rules
 : >"$rules_file"
-cat >"$tmp/conf/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $tmp/log/audit.log
-log_group = root
-log_format = $format
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 0
-num_logs = 0
-max_log_file_action = IGNORE
-priority_boost = 0
-name_format = NONE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = SYSLOG
-use_libwrap = no
-distribute_network = no
-q_depth = 2000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $tmp/plugins
-end_of_event_timeout = 2
-EOF
-chmod 600 "$tmp/conf/auditd.conf"
+auditd_conf "$tmp/conf/auditd.conf" log_file="$tmp/log/audit.log" log_format="$format" \
+	plugin_dir="$tmp/plugins" || die "cannot write $tmp/conf/auditd.conf"
 
 # The programs. Each script waits for its gate (a fifo) before it runs lsmod, so that it can be
 # started at pid P before the window opens; `exit 0` keeps the shell from exec'ing lsmod in place.
@@ -144,14 +104,7 @@ printf '#!/bin/sh\necho >"$2"\nread -r x <"$1"\nlsmod >/dev/null 2>&1\nexit 0\n'
 
 auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 &
 daemon_pid=$!
-for ((i = 0; i < 100; i++)); do
-	[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$daemon_pid" ] && break
-	kill -0 "$daemon_pid" 2>/dev/null || die "auditd exited at start: $(cat "$tmp/auditd.out")"
-	sleep 0.1
-done
-[ "$i" -lt 100 ] || die "auditd (pid $daemon_pid) did not register with the kernel"
-auditctl -e 1 >/dev/null || die "auditctl -e 1 failed"
-auditctl -b "$BACKLOG" >/dev/null || die "auditctl -b $BACKLOG failed"
+auditd_enable "$daemon_pid" "$BACKLOG" || die "auditd did not start: $(cat "$tmp/auditd.out")"
 
 # Start "$@" at pid P, held at its gate (the fifo $gate; the program reads it itself when
 # self_gated, passed with the fifo $ready as its arguments, else a `sh` wrapper reads it and then execs
@@ -201,19 +154,9 @@ host_run() {
 }
 
 (
-	set -e
-	if echo 0 >/proc/self/loginuid 2>/dev/null; then
-		read -r ses </proc/self/sessionid
-		[ "$ses" != 4294967295 ] || ses=
-	fi
-	[ -n "${ses-}" ] || { echo 'capture-hosts.sh: cannot set a loginuid' >&2; exit 1; }
-	for arch in b64 b32; do
-		spec="always,exit -F arch=$arch -S execve,execveat -F sessionid=$ses -k $KEY"
-		printf '%s\n' "$spec" >>"$rules_file"
-		# shellcheck disable=SC2086
-		auditctl -a $spec >/dev/null
-	done
-	set +e
+	auditd_session || exit 1
+	auditd_add_rules "$rules_file" "always,exit -F arch=b64 -S execve,execveat -F sessionid=$ses -k $KEY" \
+		"always,exit -F arch=b32 -S execve,execveat -F sessionid=$ses -k $KEY" || exit 1
 	for host in hostb hosta hostc; do
 		host_run "$host" || exit 1
 	done
@@ -225,11 +168,7 @@ for ((i = 0; i < 100; i++)); do
 	grep -aq 'a1="kme-host-end" a2="hostc"' "$log" 2>/dev/null && break
 	sleep 0.1
 done
-while IFS= read -r spec; do
-	# shellcheck disable=SC2086
-	auditctl -d $spec >/dev/null 2>&1 || die "cannot delete rule $spec"
-done <"$rules_file"
-: >"$rules_file"
+auditd_delete_rules "$rules_file" || die "cannot delete the capture's audit rules"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"
 daemon_pid=

@@ -15,6 +15,9 @@
 # the plugin handle events in order, so once that alert is in syslog every
 # earlier event has been decided.
 
+# auditd_conf and friends: the private auditd's config (and why each setting).
+. "$(dirname "$0")/auditd-lib.sh"
+
 E2E_RULES="-a always,exit -F arch=b64 -S execve,execveat -k kme-e2e
 -a always,exit -F arch=b32 -S execve,execveat -k kme-e2e"
 SYSLOG=$TMP/syslog.txt
@@ -302,7 +305,8 @@ EOP
 # port (AGG_PORT), accepting privileged client ports only (senders bind a
 # port < 1024, which only root can: no local user injects events), and
 # hands their events to the plugin (distribute_network = yes). A complete
-# config of our own: no rotation, no disk-space actions (see start_auditd).
+# config of our own (auditd_conf): no rotation, no disk-space actions (see
+# start_auditd).
 start_aggregator() {
 	command -v auditd >/dev/null || cant_run "auditd is not installed (tests/deps.sh)"
 	[ "$(id -u)" -eq 0 ] || cant_run "needs root (auditd, privileged client ports, mount namespaces)"
@@ -311,40 +315,10 @@ start_aggregator() {
 	pidof auditd >/dev/null && cant_run "another auditd is running (pid $(pidof auditd))"
 	AGG_PORT=$(free_port 20000 60000) || cant_run "no free TCP port for the aggregator"
 	mkdir -p "$TMP/audit/plugins.d" "$TMP/audit/log"
-	cat >"$TMP/audit/auditd.conf" <<EOC
-local_events = no
-write_logs = yes
-log_file = $TMP/audit/log/audit.log
-log_group = root
-log_format = RAW
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 0
-num_logs = 0
-max_log_file_action = IGNORE
-priority_boost = 0
-name_format = NONE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = SYSLOG
-use_libwrap = no
-tcp_listen_port = $AGG_PORT
-tcp_listen_queue = 8
-tcp_max_per_addr = 8
-tcp_client_ports = 1-1023
-tcp_client_max_idle = 0
-transport = TCP
-distribute_network = yes
-q_depth = 2000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $TMP/audit/plugins.d
-end_of_event_timeout = 2
-EOC
-	chmod 0640 "$TMP/audit/auditd.conf"
+	auditd_conf "$TMP/audit/auditd.conf" local_events=no log_file="$TMP/audit/log/audit.log" \
+		tcp_listen_port="$AGG_PORT" tcp_listen_queue=8 tcp_max_per_addr=8 tcp_client_ports=1-1023 \
+		tcp_client_max_idle=0 transport=TCP distribute_network=yes plugin_dir="$TMP/audit/plugins.d" ||
+		cant_run "cannot write $TMP/audit/auditd.conf"
 	write_dropin "$TMP/audit/plugins.d"
 	run_auditd
 	wait_for 10 sh -c "ss -ltnH 'sport = :$AGG_PORT' | grep -q LISTEN" ||

@@ -85,6 +85,8 @@ done
 # --- claim the kernel audit subsystem; give it back at exit -----------------------------------------
 # shellcheck source=bench/audit-lib.sh
 . "$HERE/audit-lib.sh"
+# shellcheck source=tests/auditd-lib.sh
+. "$HERE/../tests/auditd-lib.sh"
 audit_claim "$wait_s"
 tmp=
 cleanup() {
@@ -104,45 +106,14 @@ mkdir "$tmp/conf" "$tmp/plugins" "$tmp/log" "$tmp/work" || die "mkdir in $tmp fa
 rules_file=$tmp/rules
 : >"$rules_file"
 
-cat >"$tmp/conf/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $tmp/log/audit.log
-log_group = root
-log_format = $format
-flush = INCREMENTAL_ASYNC
-freq = 1000
-max_log_file = 1000
-num_logs = 0
-max_log_file_action = IGNORE
-priority_boost = 0
-name_format = NONE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = SYSLOG
-use_libwrap = no
-distribute_network = no
-q_depth = 80000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $tmp/plugins
-end_of_event_timeout = 2
-EOF
-chmod 600 "$tmp/conf/auditd.conf"
+# tests/auditd-lib.sh's capture config, with a larger dispatcher queue for the load and a log
+# flushed every 1000 records.
+auditd_conf "$tmp/conf/auditd.conf" log_file="$tmp/log/audit.log" log_format="$format" freq=1000 \
+	max_log_file=1000 q_depth=80000 plugin_dir="$tmp/plugins" || die "cannot write $tmp/conf/auditd.conf"
 
 auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 &
 daemon_pid=$!
-for ((i = 0; i < 100; i++)); do
-	[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$daemon_pid" ] && break
-	kill -0 "$daemon_pid" 2>/dev/null || die "auditd exited at start: $(cat "$tmp/auditd.out")"
-	sleep 0.1
-done
-[ "$i" -lt 100 ] || die "auditd (pid $daemon_pid) did not register with the kernel"
-auditctl -e 1 >/dev/null || die "auditctl -e 1 failed"
-auditctl -b "$BACKLOG" >/dev/null || die "auditctl -b $BACKLOG failed"
+auditd_enable "$daemon_pid" "$BACKLOG" || die "auditd did not start: $(cat "$tmp/auditd.out")"
 say "auditd pid $daemon_pid, lost before: $lost0, target $lines lines ($format)"
 
 log=$tmp/log/audit.log
@@ -234,10 +205,8 @@ enumerate() {
 log_lines() { wc -l <"$log" 2>/dev/null || echo 0; }
 
 (
-	# A new loginuid gives this subshell and its descendants an audit session of their own.
-	echo 0 >/proc/self/loginuid 2>/dev/null || { say "cannot set a loginuid"; exit 1; }
-	read -r ses </proc/self/sessionid
-	[ -n "$ses" ] && [ "$ses" != 4294967295 ] || { say "no audit session id"; exit 1; }
+	# This subshell and its descendants get an audit session of their own.
+	auditd_session || exit 1
 	specs=("always,exit -F arch=b64 -S execve,execveat -F sessionid=$ses -k $KEY"
 		"always,exit -F arch=b32 -S execve,execveat -F sessionid=$ses -k $KEY"
 		"always,exit -F arch=b64 -S openat,connect -F sessionid=$ses -k $KEY-io")
@@ -245,11 +214,7 @@ log_lines() { wc -l <"$log" 2>/dev/null || echo 0; }
 		specs+=("always,exit -F arch=b64 -S clone,clone3,fork,vfork -F success=1 -F sessionid=$ses -k $KEY-fork"
 			"always,exit -F arch=b32 -S clone,clone3,fork,vfork -F success=1 -F sessionid=$ses -k $KEY-fork")
 	fi
-	for spec in "${specs[@]}"; do
-		printf '%s\n' "$spec" >>"$rules_file"
-		# shellcheck disable=SC2086
-		auditctl -a $spec >/dev/null || { say "auditctl -a $spec failed"; exit 1; }
-	done
+	auditd_add_rules "$rules_file" "${specs[@]}" || exit 1
 	cd "$work" || exit 1
 	enumerate
 	r=0
@@ -271,11 +236,7 @@ log_lines() { wc -l <"$log" 2>/dev/null || echo 0; }
 
 # Let auditd write the last records, then delete the rules and stop auditd.
 sleep 1
-while IFS= read -r spec; do
-	# shellcheck disable=SC2086
-	auditctl -d $spec >/dev/null 2>&1 || die "cannot delete rule $spec"
-done <"$rules_file"
-: >"$rules_file"
+auditd_delete_rules "$rules_file" || die "cannot delete the capture's audit rules"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"
 daemon_pid=

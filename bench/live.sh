@@ -73,6 +73,8 @@ shipped_conf=$TOP/conf/audisp-kmod-enum.conf.in
 
 # shellcheck source=bench/audit-lib.sh
 . "$HERE/audit-lib.sh"
+# shellcheck source=tests/auditd-lib.sh
+. "$HERE/../tests/auditd-lib.sh"
 audit_claim "$wait_s"
 tmp=
 cleanup() {
@@ -100,34 +102,10 @@ sed "s|^state_file = .*|state_file = $tmp/state/state.json|" "$shipped_conf" >"$
 chmod 0640 "$tmp/kme.conf"
 "$tmp/bin/audisp-kmod-enum" --check-config -c "$tmp/kme.conf" >/dev/null || die "the plugin refuses $tmp/kme.conf"
 
-cat >"$tmp/conf/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $tmp/log/audit.log
-log_group = root
-log_format = RAW
-flush = INCREMENTAL_ASYNC
-freq = 1000
-max_log_file = 1000
-num_logs = 0
-max_log_file_action = IGNORE
-priority_boost = 0
-name_format = NONE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = SYSLOG
-use_libwrap = no
-distribute_network = no
-q_depth = 80000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $tmp/plugins
-end_of_event_timeout = 2
-EOF
-chmod 600 "$tmp/conf/auditd.conf"
+# tests/auditd-lib.sh's capture config, with a larger dispatcher queue for the load and a log
+# flushed every 1000 records.
+auditd_conf "$tmp/conf/auditd.conf" log_file="$tmp/log/audit.log" freq=1000 max_log_file=1000 \
+	q_depth=80000 plugin_dir="$tmp/plugins" || die "cannot write $tmp/conf/auditd.conf"
 cat >"$tmp/plugins/kme.conf" <<EOF
 active = yes
 direction = out
@@ -158,14 +136,7 @@ chmod 0640 "$tmp/plugins/"*.conf
 
 auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 &
 daemon_pid=$!
-for ((i = 0; i < 100; i++)); do
-	[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$daemon_pid" ] && break
-	kill -0 "$daemon_pid" 2>/dev/null || die "auditd exited at start: $(cat "$tmp/auditd.out")"
-	sleep 0.1
-done
-[ "$i" -lt 100 ] || die "auditd (pid $daemon_pid) did not register with the kernel"
-auditctl -e 1 >/dev/null || die "auditctl -e 1 failed"
-auditctl -b 65536 >/dev/null || die "auditctl -b 65536 failed"
+auditd_enable "$daemon_pid" 65536 || die "auditd did not start: $(cat "$tmp/auditd.out")"
 
 # The plugins are auditd's children; wait until they run.
 child_of() { pgrep -P "$daemon_pid" -f "$1" | head -1; }
@@ -197,17 +168,11 @@ auditd0=$(cpu "$daemon_pid")
 [ -z "$laurel" ] || laurel0=$(cpu "$laurel_pid")
 
 (
-	echo 0 >/proc/self/loginuid 2>/dev/null || { say "cannot set a loginuid"; exit 1; }
-	read -r ses </proc/self/sessionid
-	[ -n "$ses" ] && [ "$ses" != 4294967295 ] || { say "no audit session id"; exit 1; }
+	auditd_session || exit 1
 	for arch in b64 b32; do
 		specs=("always,exit -F arch=$arch -S execve,execveat -F sessionid=$ses -k kmebench-live")
 		[ "$with_fork" = 1 ] && specs+=("always,exit -F arch=$arch -S clone,clone3,fork,vfork -F success=1 -F sessionid=$ses -k kmebench-live-fork")
-		for spec in "${specs[@]}"; do
-			printf '%s\n' "$spec" >>"$rules_file"
-			# shellcheck disable=SC2086
-			auditctl -a $spec >/dev/null || { say "auditctl -a $spec failed"; exit 1; }
-		done
+		auditd_add_rules "$rules_file" "${specs[@]}" || exit 1
 	done
 	"$loadgen" "$rate" "$seconds"
 ) >"$tmp/loadgen.out" || die "load session failed"
@@ -237,11 +202,7 @@ execs=$(grep -c '^type=SYSCALL.*key="kmebench-live"' "$tmp/log/audit.log")
 forks=$(grep -c '^type=SYSCALL.*key="kmebench-live-fork"' "$tmp/log/audit.log")
 records=$(wc -l <"$tmp/log/audit.log")
 
-while IFS= read -r spec; do
-	# shellcheck disable=SC2086
-	auditctl -d $spec >/dev/null 2>&1 || die "cannot delete rule $spec"
-done <"$rules_file"
-: >"$rules_file"
+auditd_delete_rules "$rules_file" || die "cannot delete the load's audit rules"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"
 daemon_pid=

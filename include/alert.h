@@ -31,7 +31,11 @@
  *                     args_truncated, [args_clipped[], args_clipped_count,
  *                     parent_args_clipped_count, args_clip_bytes,
  *                     args_omitted, parent_args_omitted, strings_clipped],
- *                     mode, severity (the word)
+ *                     mode, severity (the word), entry_leader{how, source,
+ *                     starter, depth} (how alone when unknown),
+ *                     multicall{binary, run_as, behaviour} (only when the
+ *                     hardened match decided)
+ *   process.entry_leader  pid, name, executable, args (when known)
  * Never written: event.ingested (the SIEM's ingest pipeline sets it).
  *
  * All strings go through jsonw (see jsonw.h). Cost O(size of the event);
@@ -60,6 +64,7 @@ struct alert_ctx {
 	const char *host_id;      /* host.id (machine id) or NULL; written only
 				     for events of this host (no node=, or
 				     node= equal to hostname) */
+	const struct rule_result *rr; /* the decision; NULL: none to report */
 };
 
 /* Append the whole alert as JSON (no trailing newline), bounded only by

@@ -4,12 +4,17 @@
  * and hands out each event when it is complete: on its EOE record or on a
  * terminal record such as PROCTITLE (delivered at once, not on the next
  * record), and at as_flush(). Events that never get their last record are
- * completed by the record filter (recfilter.h), which feeds a synthetic EOE:
- * libauparse's own timeout is set far out of the way (an hour), because it
- * would close an event early when a record with a later time slips between
- * its records. as_age() remains as a last resort against the wall clock.
+ * completed by the record filter (recfilter.h), which feeds a synthetic EOE
+ * when an event has been idle (by records, or by the wall clock in live
+ * mode). libauparse's own timeout is set out of the way (100 years), and its
+ * wall-clock aging (auparse_feed_age_events) is never used: both judge an
+ * event by its own time stamp, so they would cut an event early when a
+ * record with a later stamp slips between its records (a host whose clock
+ * is ahead, on an aggregator), or when a late event arrives (a sender's
+ * queue flushed after an outage, a host whose clock is behind) and a tick
+ * falls between its records.
  *
- * The event callback runs synchronously inside as_line/as_age/as_flush with
+ * The event callback runs synchronously inside as_line/as_flush with
  * the auparse cursor on the event's first record; the auparse_state_t is
  * borrowed for the duration of the call only.
  *
@@ -41,9 +46,6 @@ void as_free(struct as_assembler *a);
 
 /* Feed one record (without its '\n'). */
 void as_line(struct as_assembler *a, const char *line, size_t len);
-
-/* Live mode: complete events older than the EOE timeout by the wall clock. */
-void as_age(struct as_assembler *a);
 
 /* End of input: complete every pending event. */
 void as_flush(struct as_assembler *a);

@@ -34,6 +34,11 @@
  *   syslog_facility = NAME          daemon, authpriv, local0..local7, ...
  *   syslog_priority = NAME          emerg .. debug
  *   output_queue = N                alerts kept while syslog is stalled
+ *   new_terms_store = file | URL    redisurl.h (redis://, unix://)
+ *   redis_password_file = PATH      0600, root-owned, no symlink
+ *   redis_key_prefix = TEXT         printable, no spaces, <= 64 bytes
+ *   redis_connect_timeout = MS      e.g. 50ms, 1s; 1ms .. 60s
+ *   redis_command_timeout = MS
  *   rule_id, rule_name, rule_version, rule_severity, rule_risk_score
  *   rule_description, rule_reference, rule_ruleset = TEXT
  *   rule_author = TEXT              list (ECS rule.author is an array)
@@ -41,6 +46,26 @@
  *   threat_tactic = ID REFERENCE NAME...     list, at most CFG_MAX_THREAT
  *   threat_technique = ID REFERENCE NAME...  list, at most CFG_MAX_THREAT
  *   max_alert_size = BYTES          bound of one alert line (alert.h)
+ * Keys of the rule profiles (issue 12; conf/profiles/):
+ *   include = PATH                  parse PATH here (absolute; at most
+ *                                   CFG_MAX_INCLUDE_DEPTH deep); see below
+ *   exclude_parent_args = GLOB ...  any element of process.parent.args
+ *   exclude_entry_leader_executable = GLOB ...  process.entry_leader.executable
+ *                                   (an unknown entry leader never matches)
+ *   entry_leader_starters = NAME ...  processes whose direct children are
+ *                                   entry leaders (entryleader.h)
+ *   event_action = WORD ...         event.action values the rule accepts
+ *   multicall_binary = STYLE PATH ...  resolved binaries (SYSCALL exe) that
+ *                                   dispatch on argv[0]; STYLE kmod|busybox
+ *   match_multicall = yes|no        also match what such a binary will do
+ *
+ * include: the included file's lines count as if they stood at the include
+ * line, with its own name and lines in messages and origins. A scalar key may
+ * appear once per file; across files the later line wins (so a site file can
+ * include a profile and then override e.g. state_file). List keys append;
+ * new_terms_fields, threat_tactic, threat_technique, event_action,
+ * entry_leader_starters and multicall_binary are one value each: a later file's lines replace an
+ * earlier file's. When cfg_load checks ownership, so does every include.
  */
 #ifndef KME_CFG_H
 #define KME_CFG_H
@@ -72,6 +97,9 @@ enum cfg_excl_kind {
 	CFG_EXCL_PARENT_EXECUTABLE,     /* fnmatch glob, no FNM_PATHNAME */
 	CFG_EXCL_EXECUTABLE,            /* fnmatch glob, no FNM_PATHNAME */
 	CFG_EXCL_USER,                  /* name, or uid when all digits */
+	CFG_EXCL_PARENT_ARGS,           /* fnmatch glob on any parent argv
+					   element (stored ones: proctable.h) */
+	CFG_EXCL_ENTRY_LEADER_EXECUTABLE, /* fnmatch glob */
 	CFG_EXCL__COUNT
 };
 
@@ -113,6 +141,22 @@ struct cfg_threat {
 
 enum cfg_format { CFG_FORMAT_JSON = 0, CFG_FORMAT_TEXT };
 
+/* How a multi-call binary picks what it does (rule.h, the hardened match). */
+enum cfg_mc_style {
+	CFG_MC_KMOD = 0,     /* basename(argv[0]) is the tool; "kmod": argv[1..] */
+	CFG_MC_BUSYBOX,      /* basename(argv[0]) is the applet; "busybox":
+				basename(argv[1]) with argv[1..] */
+	CFG_MC__COUNT
+};
+
+struct cfg_multicall {
+	enum cfg_mc_style style;
+	char *path;          /* exact SYSCALL exe */
+};
+
+#define CFG_MAX_INCLUDE_DEPTH 8
+#define CFG_MAX_FILES 64     /* files one configuration may be made of */
+
 struct kme_config {
 	char *path;                   /* file it came from; "<built-in>" */
 
@@ -131,6 +175,8 @@ struct kme_config {
 	char *state_file;
 	int64_t state_save_interval;  /* ms */
 
+	char *local_node;             /* node name of this machine's records;
+					 NULL: from auditd.conf (plugin mode) */
 	size_t process_table_size;    /* entries */
 	size_t process_table_memory;  /* bytes */
 	int64_t eoe_timeout;          /* ms */
@@ -139,6 +185,13 @@ struct kme_config {
 	int syslog_facility;          /* LOG_* facility value */
 	int syslog_priority;          /* LOG_* level value */
 	size_t output_queue;          /* alerts */
+
+	/* The new-terms store (redisstore.h): "file" or a Redis URL. */
+	char *new_terms_store;
+	char *redis_password_file;    /* NULL: none (or the URL's) */
+	char *redis_key_prefix;
+	int64_t redis_connect_timeout; /* ms */
+	int64_t redis_command_timeout; /* ms */
 
 	char *rule_id;
 	char *rule_name;
@@ -157,6 +210,17 @@ struct kme_config {
 	struct cfg_threat techniques[CFG_MAX_THREAT];
 	size_t ntechniques;
 	size_t max_alert_size;        /* bytes of one alert line */
+
+	/* Rule profiles (issue 12). */
+	char **event_actions;         /* event.action values accepted */
+	size_t nevent_actions;
+	char **starters;              /* entry_leader_starters */
+	size_t nstarters;
+	struct cfg_multicall *multicall;
+	size_t nmulticall;
+	bool match_multicall;
+	char **files;                 /* names of included files (origins) */
+	size_t nfiles;
 };
 
 /* The compiled-in copy of conf/audisp-kmod-enum.conf, NUL-terminated. */

@@ -55,6 +55,9 @@ struct eng_opts {
 	const char *hostname;     /* host.name when the record has no node= */
 	const char *host_id;      /* live: host.id of local events (machine id);
 				     NULL: none */
+	const char *local_node;   /* node name of this machine's own records
+				     (NULL: only records without node=): see
+				     proctable.h for what "local" allows */
 	struct out_sink *sink;    /* alert lines */
 	FILE *explain_fp;         /* ENG_EXPLAIN output */
 };
@@ -92,9 +95,8 @@ void eng_reader_stats(struct engine *e, const struct rd_stats *st);
  * judge events by the wall clock (recfilter.h). Cheap: call before every read. */
 void eng_clock(struct engine *e, int64_t mono_ms, bool drained);
 
-/* Live housekeeping: hand libauparse its last-resort aging, report
- * rate-limit overflow, retry waiting output. Cheap; call about once a
- * second. */
+/* Live housekeeping: report rate-limit overflow, retry waiting output (events
+ * are aged by eng_clock). Cheap; call about once a second. */
 void eng_tick(struct engine *e);
 
 /* End of input: complete every pending event and report what is pending. */

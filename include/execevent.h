@@ -46,6 +46,8 @@ struct ev_event {
 	uint32_t msec;
 	uint64_t serial;
 	bool has_syscall;    /* pid/ppid valid */
+	struct kme_str node; /* node= name (absent: none): pids are per host;
+				borrowed from au, valid until it moves */
 	int32_t pid, ppid;
 	int32_t fork_child;  /* EV_FORK */
 	bool malformed;      /* see above; counted as a parse error */

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cfg_multicall;
+
 /* A borrowed byte string. p may be NULL only when len == 0 ("absent"). The
  * owner is named by whoever hands it out. p[len] == '\0' always holds. */
 struct kme_str {
@@ -88,6 +90,18 @@ struct kme_proc {
 	struct kme_str cwd;        /* absent when unknown */
 };
 
+/* process.entry_leader, approximated from the ancestry (entryleader.h).
+ * proc.pid is -1 when unknown; strings are borrowed from the process table
+ * or the entry-leader finder, valid like the parent's. */
+struct kme_entry_leader {
+	struct kme_proc proc;
+	enum kme_parent_source source; /* where its identity came from */
+	const char *how;          /* static text: "child_of_init",
+				     "child_of_starter", or why unknown */
+	struct kme_str starter;   /* the starter's name (child_of_starter) */
+	int depth;                /* steps up from the process (0: itself) */
+};
+
 /* One successful or failed execve/execveat, as ECS fields.
  * Filled by execevent; parent filled by proctable. All strings are borrowed:
  * the event's from the assembler (valid until the next event is delivered),
@@ -97,6 +111,8 @@ struct kme_exec {
 	uint32_t msec;            /* milliseconds part */
 	uint64_t serial;          /* audit event serial */
 	struct kme_str node;      /* node= prefix; absent when none */
+	bool remote;              /* another host's event (engine): its uids are
+				     not named with this machine's passwd */
 	bool success;             /* SYSCALL success=yes */
 
 	struct kme_proc proc;
@@ -112,6 +128,16 @@ struct kme_exec {
 	enum kme_parent_source parent_source;
 	enum kme_parent_note parent_note;
 	int32_t parent_creator;   /* KME_PNOTE_FORK*: who forked the parent */
+
+	struct kme_entry_leader entry_leader; /* filled by el_find */
+
+	/* PATH item 0's inode and device (the file executed), when logged. */
+	bool path_id_known;
+	uint64_t path_ino;
+	uint32_t path_dev_major, path_dev_minor;
+	/* Live mode: the configured multicall binary that is the same file
+	 * (device and inode) as the one executed, or NULL (multicall.h). */
+	const struct cfg_multicall *same_file_as;
 };
 
 #define KME_ID_UNSET UINT32_MAX

@@ -34,6 +34,8 @@ struct nt_seen {
 	int64_t first_seen;   /* valid when known */
 	int64_t last_seen;    /* valid when known: previous last-seen time */
 	uint64_t count;       /* sightings before this one */
+	bool local;           /* a shared store decided without the shared
+	                       * history (Redis unreachable: local fallback) */
 };
 
 /* Counters of a store, for the summary line. */
@@ -43,6 +45,12 @@ struct nt_stats {
 	uint64_t expired;     /* terms pruned as older than the window */
 	uint64_t saves;       /* successful saves */
 	uint64_t save_errors; /* failed saves (the previous file is intact) */
+	/* A shared store (redisstore.h); zero for the others. */
+	bool shared;
+	uint64_t fallbacks;   /* sightings decided locally (store down) */
+	uint64_t errors;      /* failed connects, commands, pushes */
+	uint64_t pushed;      /* locally decided terms pushed when back */
+	uint64_t dropped;     /* sightings lost: the local queue overflowed */
 };
 
 /* The term values of one event, borrowed from the event. */
@@ -73,6 +81,10 @@ struct nt_store_ops {
 				   uint64_t count),
 			void *arg);
 	void (*destroy)(struct nt_store *s);
+	/* Optional (NULL: none): the rate limit shared by the fleet. 0 with
+	 * *allowed set, or -1 when the store cannot decide now (the caller
+	 * then limits locally). Counts the alert either way. */
+	int (*rate_allow)(struct nt_store *s, int64_t t, bool *allowed);
 };
 
 struct nt_store {
@@ -140,5 +152,7 @@ void nt_foreach(const struct nt_store *s,
 			   uint64_t count),
 		void *arg);
 void nt_destroy(struct nt_store *s);
+/* -1 when s has no shared rate limit or cannot decide now. */
+int nt_rate_allow(struct nt_store *s, int64_t t, bool *allowed);
 
 #endif

@@ -6,8 +6,8 @@
  * number, without parsing the rest, and decides per event:
  *   - a SYSCALL of exec, execveat, clone, clone3, fork or vfork: the event is
  *     kept and every record of it passes;
- *   - a SYSCALL of any other syscall: its pid/ppid go to the observer (the
- *     process table's pid-reuse guard needs them) and every record of the
+ *   - a SYSCALL of any other syscall: its node, pid and ppid go to the
+ *     observer (the process table's pid-reuse guard needs them) and every record of the
  *     event is dropped;
  *   - a record of an event not yet decided: the record types an exec event
  *     is made of (EXECVE, CWD, PATH, PROCTITLE, EOE) pass and keep their
@@ -53,7 +53,11 @@
 #define RF_IDLE 16
 
 typedef void (*rf_pass_fn)(void *arg, const char *line, size_t len);
-typedef void (*rf_observe_fn)(void *arg, int32_t pid, int32_t ppid);
+/* node: the record's node= name (node_len bytes, not NUL-terminated; NULL
+ * when the record has none): pids are per host, so the observer must scope
+ * them by it. */
+typedef void (*rf_observe_fn)(void *arg, const char *node, size_t node_len,
+			      int32_t pid, int32_t ppid);
 
 struct rf_stats {
 	uint64_t passed;     /* records handed on */

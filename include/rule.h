@@ -15,6 +15,23 @@
  * saw anywhere in argv (kme_args.seen); stored arguments are compared too,
  * for events built without a watch set.
  *
+ * event_action: every exec this plugin sees is event.action "exec"
+ * (RULE_EVENT_ACTION); a config whose event_action list lacks it matches
+ * nothing.
+ *
+ * Hardened match (match_multicall = yes): an exec whose resolved binary
+ * (SYSCALL exe) is one of multicall_binary is judged by what that binary
+ * will do, dispatched as the binary dispatches (kmod: basename(argv[0]) is
+ * the tool, "kmod" runs argv[1]'s command; busybox: basename(argv[0]) minus
+ * a leading '-' is the applet, "busybox" runs basename(argv[1]) with
+ * argv[1..]); the match lines then apply to that tool name and those
+ * arguments. In live mode the engine also sets ex->same_file_as when the
+ * executed file is one of them by device and inode (a hard link under
+ * another name: multicall.h). It is tried only when the plain match (on
+ * process.name) fails;
+ * res->multicall says it decided. A renamed copy of a binary is not its
+ * path: it is not seen (README, "Profiles").
+ *
  * Pure functions of their inputs: no I/O, no allocation except
  * rule_argset_new. Cost O(matches * args-per-match * watched values +
  * exclusions) per call, plus a scan of the stored arguments when an event has
@@ -41,6 +58,13 @@ struct rule_result {
 	const struct cfg_excl *excl;    /* the exclusion that applied, or NULL */
 	/* Why, for rule_describe (facts of the event, not decisions): */
 	const char *arg;                /* the argument that met the condition */
+	/* The hardened match decided (match_multicall): */
+	bool multicall;
+	const struct cfg_multicall *mc; /* the binary (borrowed from cfg) */
+	struct kme_str run_as;          /* basename(argv[0]) it was run under */
+	struct kme_str tool;            /* what it dispatched to ("lsmod") */
+	bool same_file;                 /* found by device and inode (live:
+					   ex->same_file_as), not by exe */
 	bool arg_unstored;              /* ... seen only beyond the stored ones */
 	size_t argc, stored;            /* real and stored argument counts */
 	bool exe_resolved, parent_exe_resolved; /* see kme_proc */
@@ -65,6 +89,16 @@ void rule_argset_free(struct kme_argset *set);
 /* Cheap pre-check used before a parent lookup: could an exec whose
  * process.name is `name` ever match? O(matches). */
 bool rule_watches_name(const struct kme_config *cfg, struct kme_str name);
+
+/* The same for a whole exec: its name, or (match_multicall) its resolved
+ * binary. O(matches + multicall binaries). */
+bool rule_watches(const struct kme_config *cfg, const struct kme_exec *ex);
+
+#define RULE_EVENT_ACTION "exec"
+
+/* The multicall binary entry for a resolved exe, or NULL. O(binaries). */
+const struct cfg_multicall *rule_multicall_of(const struct kme_config *cfg,
+					      struct kme_str exe);
 
 /* Describe res in one line for --explain, e.g.
  * "excluded by exclude_parent_name 'dkms' (<built-in>:40)", followed by what

@@ -323,6 +323,49 @@ static struct kme_str effective_name(const struct kme_exec *ex)
 	return ex->euid == ex->uid ? ex->user_name : KME_STR_NULL;
 }
 
+/* process.entry_leader (issue 12), only when known. */
+static void json_entry_leader(struct jw *w, const struct kme_exec *ex)
+{
+	const struct kme_entry_leader *l = &ex->entry_leader;
+
+	if (l->proc.pid <= 0)
+		return;
+	jw_open(w, "entry_leader", "{");
+	jw_fmt(w, "pid", "%" PRId32, l->proc.pid);
+	jw_str(w, "name", l->proc.name);
+	jw_str(w, "executable", l->proc.executable);
+	jw_args(w, &l->proc.args, false, true);
+	jw_close(w, "}");
+}
+
+/* How the entry leader was found, and the hardened match's facts. */
+static void json_profile_facts(struct jw *w, const struct alert_ctx *ctx,
+			       const struct kme_exec *ex)
+{
+	const struct kme_entry_leader *l = &ex->entry_leader;
+	const struct rule_result *rr = ctx->rr;
+
+	if (l->how != NULL) {
+		jw_open(w, "entry_leader", "{");
+		jw_cstr(w, "how", l->how);
+		if (l->proc.pid > 0) {
+			jw_cstr(w, "source", kme_parent_source_name(l->source));
+			jw_str(w, "starter", l->starter);
+			jw_fmt(w, "depth", "%d", l->depth);
+		}
+		jw_close(w, "}");
+	}
+	if (rr != NULL && rr->multicall && rr->mc != NULL) {
+		jw_open(w, "multicall", "{");
+		jw_cstr(w, "binary", rr->mc->path);
+		jw_str(w, "run_as", rr->run_as);
+		jw_str(w, "behaviour", rr->tool);
+		if (rr->same_file)
+			jw_cstr(w, "found_by", "device_and_inode");
+		jw_close(w, "}");
+	}
+}
+
 static void json_process(struct jw *w, const struct kme_exec *ex)
 {
 	const struct kme_proc *p = &ex->proc;
@@ -348,6 +391,7 @@ static void json_process(struct jw *w, const struct kme_exec *ex)
 		jw_args(w, &ex->parent.args, false, true);
 		jw_close(w, "}");
 	}
+	json_entry_leader(w, ex);
 	jw_close(w, "}");
 }
 
@@ -520,6 +564,9 @@ static void json_ours(struct jw *w, const struct alert_ctx *ctx,
 		jw_time(w, "previous_last_seen", seen->known, seen->last_seen);
 		jw_time(w, "first_seen", seen->known, seen->first_seen);
 		jw_fmt(w, "count", "%" PRIu64, seen->known ? seen->count : 0);
+		/* Decided without the fleet's history (redisstore.h). */
+		if (seen->local)
+			jw_cstr(w, "store", "local-fallback");
 	}
 	jw_close(w, "}");
 	jw_cstr(w, "parent_source", kme_parent_source_name(ex->parent_source));
@@ -527,19 +574,17 @@ static void json_ours(struct jw *w, const struct alert_ctx *ctx,
 	json_clips(w, ex);
 	jw_cstr(w, "mode", ctx->mode);
 	jw_cstr(w, "severity", cfg->rule_severity);
+	json_profile_facts(w, ctx, ex);
 	jw_close(w, "}");
 }
 
-/* host.id only for the host the plugin runs on: an event without node=, or
- * with the local host name as node= (auditd's name_format = hostname). A
- * record of another host (an aggregator) must never carry our machine id. */
-static bool event_is_local(const struct alert_ctx *ctx,
-			   const struct kme_exec *ex)
+/* host.id only for the host the plugin runs on: the engine sets ex->remote
+ * from the host table (local: no node=, or node == local_node, see
+ * hosttab.h). A record of another host (an aggregator) must never carry our
+ * machine id. */
+static bool event_is_local(const struct kme_exec *ex)
 {
-	if (!kme_str_present(ex->node))
-		return true;
-	return ctx->hostname != NULL && strlen(ctx->hostname) == ex->node.len &&
-	       memcmp(ctx->hostname, ex->node.p, ex->node.len) == 0;
+	return !ex->remote;
 }
 
 static void json_host(struct jw *w, const struct alert_ctx *ctx,
@@ -553,7 +598,7 @@ static void json_host(struct jw *w, const struct alert_ctx *ctx,
 	jw_open(w, "host", "{");
 	jw_str(w, "name", name);
 	jw_str(w, "hostname", name);
-	if (ctx->host_id != NULL && event_is_local(ctx, ex))
+	if (ctx->host_id != NULL && event_is_local(ex))
 		jw_cstr(w, "id", ctx->host_id);
 	jw_open(w, "os", "{");
 	jw_cstr(w, "type", "linux");
@@ -745,7 +790,6 @@ static int text_line(struct kme_buf *b, const struct alert_ctx *ctx,
 	size_t i, n = listed(&ex->proc.args, c), argc;
 	char tmp[160];
 
-	(void)ctx;
 	tw_raw(&t, "kernel module enumeration: ");
 	tw_str(&t, ex->proc.executable);
 	if (kme_str_present(ex->proc.name)) {
@@ -798,6 +842,13 @@ static int text_line(struct kme_buf *b, const struct alert_ctx *ctx,
 	}
 	if (t.strings)
 		tw_raw(&t, " [strings clipped]");
+	if (ctx != NULL && ctx->rr != NULL && ctx->rr->multicall) {
+		tw_raw(&t, " [run as '");
+		tw_str(&t, ctx->rr->run_as);
+		tw_raw(&t, "': does what '");
+		tw_str(&t, ctx->rr->tool);
+		tw_raw(&t, "' does]");
+	}
 	if (seen && seen->known) {
 		alert_time_ms(seen->last_seen, tmp);
 		tw_raw(&t, " last seen ");

@@ -1,10 +1,12 @@
 /* assemble.c - libauparse feed wrapper (see assemble.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "assemble.h"
 
-#define AS_AUPARSE_TIMEOUT 3600
+/* libauparse's own timeout, out of the way: 100 years (see assemble.h). */
+#define AS_AUPARSE_TIMEOUT ((time_t)100 * 366 * 24 * 3600)
 
 struct as_assembler {
 	auparse_state_t *au;
@@ -43,7 +45,8 @@ struct as_assembler *as_new(as_event_fn fn, void *arg, struct kme_err *err)
 	/* auparse_init resets the process-global timeout: set it after. The
 	 * record filter completes stuck events (recfilter.h); libauparse's
 	 * own timeout would close an event early when a record with a later
-	 * time slips between its records, so it is pushed out of the way. */
+	 * time slips between its records (another host's, whose clock is
+	 * ahead), so it is pushed out of the way. */
 	auparse_set_eoe_timeout(AS_AUPARSE_TIMEOUT);
 	/* Raw bytes from interpretations; we escape on output ourselves. */
 	auparse_set_escape_mode(a->au, AUPARSE_ESC_RAW);
@@ -97,11 +100,6 @@ void as_line(struct as_assembler *a, const char *line, size_t len)
 	}
 	if (ends_event(line, len))
 		auparse_feed(a->au, "\n", 1);
-}
-
-void as_age(struct as_assembler *a)
-{
-	auparse_feed_age_events(a->au);
 }
 
 void as_flush(struct as_assembler *a)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "redisurl.h"
 
 /* The state directory is a configure-time choice (--with-statedir); the
  * build should pass it as -DKME_STATEDIR so that the fallback default below
@@ -76,6 +77,15 @@ static const struct name_val severity_names[] = {
 	{ NULL, 0 }
 };
 
+static const struct name_val bool_names[] = {
+	{ "yes", 1 }, { "no", 0 }, { NULL, 0 }
+};
+
+/* A multi-call binary's dispatch style is named by its own basename. */
+static const struct name_val mc_style_names[] = {
+	{ "kmod", CFG_MC_KMOD }, { "busybox", CFG_MC_BUSYBOX }, { NULL, 0 }
+};
+
 static const char *const term_field_names[CFG_TF__COUNT] = {
 	[CFG_TF_EXECUTABLE] = "process.executable",
 	[CFG_TF_NAME] = "process.name",
@@ -103,11 +113,21 @@ struct cfg_key {
 	const char *dflt;          /* value when a file lacks the key; NULL = none */
 };
 
+#define CFG_MAX_KEYS 64
+
 struct parser {
 	const char *name;          /* file name for messages */
 	int line;                  /* current line; 0 = not tied to a line */
 	struct kme_config *cfg;
-	int seen[48];              /* first line of each key (by table index) */
+	int seen[CFG_MAX_KEYS];    /* first line of each key (by table index) */
+	unsigned seen_file[CFG_MAX_KEYS]; /* ... in which file (file_id) */
+	unsigned file_id;          /* the file being parsed; 1 = the top one */
+	unsigned nfile_ids;
+	int depth;                 /* include nesting */
+	bool check_owner;          /* includes are held to cfg_load's checks */
+	bool replacing;            /* the key was set by another file before:
+				      one-value lists start over */
+	const char *origin;        /* name for origins (owned by the config) */
 	bool entries_full;         /* "too many entries" already reported */
 	bool oom;
 	unsigned nerr, dropped;
@@ -428,6 +448,21 @@ static int set_author(struct parser *p, const struct cfg_key *k, char *val)
 	return 0;
 }
 
+/* An ATT&CK id: TA + 4 digits (tactic), or T + 4 digits, maybe .NNN for a
+ * sub-technique (technique). */
+static bool attack_id_ok(const char *id, bool tactic)
+{
+	size_t pre = tactic ? 2 : 1, n = strlen(id);
+
+	if (strncmp(id, tactic ? "TA" : "T", pre) != 0 ||
+	    strspn(id + pre, "0123456789") != 4)
+		return false;
+	if (n == pre + 4)
+		return true;
+	return !tactic && n == 9 && id[5] == '.' &&
+	       strspn(id + 6, "0123456789") == 3;
+}
+
 /* threat_tactic / threat_technique = ID REFERENCE NAME...: the name is the
  * rest of the line (ATT&CK names have spaces). */
 static int set_threat(struct parser *p, const struct cfg_key *k, char *val)
@@ -438,6 +473,15 @@ static int set_threat(struct parser *p, const struct cfg_key *k, char *val)
 	size_t *n = tactic ? &cfg->ntactics : &cfg->ntechniques;
 	char *rest = val, *id, *ref;
 
+	if (p->replacing) {        /* a later file's list replaces this one */
+		while (*n > 0) {
+			(*n)--;
+			free(t[*n].id);
+			free(t[*n].reference);
+			free(t[*n].name);
+			t[*n] = (struct cfg_threat){ NULL, NULL, NULL };
+		}
+	}
 	id = next_word(&rest);
 	ref = next_word(&rest);
 	if (rest != NULL)
@@ -445,6 +489,12 @@ static int set_threat(struct parser *p, const struct cfg_key *k, char *val)
 	if (id == NULL || ref == NULL || rest == NULL || *rest == '\0') {
 		perr(p, "%s: expected 'ID REFERENCE NAME', got '%.*s'", k->name,
 		     CFG_SHOW_VALUE, val);
+		return -1;
+	}
+	if (!attack_id_ok(id, tactic)) {
+		perr(p, "%s: '%.*s' is not an ATT&CK %s id (%s)", k->name,
+		     CFG_SHOW_VALUE, id, tactic ? "tactic" : "technique",
+		     tactic ? "TA0007" : "T1234 or T1234.001");
 		return -1;
 	}
 	if (*n == CFG_MAX_THREAT) {
@@ -460,6 +510,18 @@ static int set_threat(struct parser *p, const struct cfg_key *k, char *val)
 	return 0;
 }
 
+/* A node name as auditd writes it after "node=": one word, at most 255
+ * bytes (hosttab.h: longer names are never a host). */
+static int set_node(struct parser *p, const struct cfg_key *k, char *val)
+{
+	if (strpbrk(val, " \t") != NULL || strlen(val) > 255) {
+		perr(p, "%s: '%.*s' is not a node name (one word, at most 255 "
+		     "bytes)", k->name, CFG_SHOW_VALUE, val);
+		return -1;
+	}
+	return set_string(p, k, val);
+}
+
 static int set_path(struct parser *p, const struct cfg_key *k, char *val)
 {
 	if (val[0] != '/' || strpbrk(val, " \t") != NULL) {
@@ -468,6 +530,62 @@ static int set_path(struct parser *p, const struct cfg_key *k, char *val)
 		return -1;
 	}
 	return set_string(p, k, val);
+}
+
+/* new_terms_store: "file" or a URL redisurl.h accepts. */
+static int set_store(struct parser *p, const struct cfg_key *k, char *val)
+{
+	struct ru_url u;
+	struct kme_err uerr = { "" };
+
+	if (ru_parse(val, &u, &uerr) < 0) {
+		perr(p, "%s", uerr.msg);
+		return -1;
+	}
+	return set_string(p, k, val);
+}
+
+/* redis_key_prefix: one word of printable ASCII, bounded. */
+static int set_prefix(struct parser *p, const struct cfg_key *k, char *val)
+{
+	size_t i, n = strlen(val);
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)val[i] <= 0x20 ||
+		    (unsigned char)val[i] >= 0x7f)
+			break;
+	if (n > 64 || i < n) {
+		perr(p, "%s: printable ASCII without spaces, at most 64 bytes",
+		     k->name);
+		return -1;
+	}
+	return set_string(p, k, val);
+}
+
+/* A short timeout in milliseconds: "50ms", "2s" or "50" (ms), within the
+ * key's min..max (ms). */
+static int set_ms(struct parser *p, const struct cfg_key *k, char *val)
+{
+	uint64_t v;
+	const char *end;
+
+	if (parse_digits(val, &v, &end) < 0 || v > 3600000 ||
+	    !(strcmp(end, "") == 0 || strcmp(end, "ms") == 0 ||
+	      strcmp(end, "s") == 0)) {
+		perr(p, "%s: '%.*s' is not a timeout (e.g. 50ms, 1s)",
+		     k->name, CFG_SHOW_VALUE, val);
+		return -1;
+	}
+	if (strcmp(end, "s") == 0)
+		v *= 1000;
+	if ((int64_t)v < k->min || (int64_t)v > k->max) {
+		perr(p, "%s: %llums out of range %lld..%lldms", k->name,
+		     (unsigned long long)v, (long long)k->min,
+		     (long long)k->max);
+		return -1;
+	}
+	*(int64_t *)field(p, k) = (int64_t)v;
+	return 0;
 }
 
 static bool entries_left(struct parser *p)
@@ -516,7 +634,7 @@ static int set_match(struct parser *p, const struct cfg_key *k, char *val)
 		return -1;
 	cfg->matches = m;
 	m = &cfg->matches[cfg->nmatches++];
-	m->origin.file = cfg->path;
+	m->origin.file = p->origin;
 	m->origin.line = p->line;
 
 	/* One slot per word: the name's slot pays for the NULL terminator. */
@@ -556,7 +674,7 @@ static int set_excl(struct parser *p, const struct cfg_key *k, char *val)
 		cfg->excls = e;
 		e = &cfg->excls[cfg->nexcls++];
 		e->kind = k->excl;
-		e->origin.file = cfg->path;
+		e->origin.file = p->origin;
 		e->origin.line = p->line;
 		if ((e->pattern = dup_or_oom(p, w)) == NULL)
 			return -1;
@@ -581,6 +699,8 @@ static int set_fields(struct parser *p, const struct cfg_key *k, char *val)
 	size_t f, i;
 	int rc = 0;
 
+	if (p->replacing)
+		cfg->nterm_fields = 0;
 	while ((w = next_word(&rest)) != NULL) {
 		for (f = 0; f < CFG_TF__COUNT; f++)
 			if (strcmp(term_field_names[f], w) == 0)
@@ -609,6 +729,187 @@ static int set_fields(struct parser *p, const struct cfg_key *k, char *val)
 	return rc;
 }
 
+
+/* ---- keys of the rule profiles (issue 12) ------------------------------ */
+
+/* The profile lists are bounded each on its own (not counted with the
+ * match and exclusion entries). */
+static bool list_left(struct parser *p, const struct cfg_key *k, size_t n)
+{
+	if (n < CFG_MAX_ENTRIES)
+		return true;
+	perr(p, "%s: too many values (limit %d)", k->name, CFG_MAX_ENTRIES);
+	return false;
+}
+
+static void free_words(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Append every word of val to *v (count *n); a key set by an earlier file
+ * starts over (one-value lists, see cfg.h). */
+static int append_words(struct parser *p, const struct cfg_key *k,
+			char ***v, size_t *n, char *val)
+{
+	char *rest = val, *w, **nv;
+
+	if (p->replacing) {
+		free_words(*v, *n);
+		*v = NULL;
+		*n = 0;
+	}
+	while ((w = next_word(&rest)) != NULL) {
+		if (!list_left(p, k, *n))
+			return -1;
+		if ((nv = grow(p, *v, *n, sizeof(*nv))) == NULL)
+			return -1;
+		*v = nv;
+		if ((nv[*n] = dup_or_oom(p, w)) == NULL)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int set_actions(struct parser *p, const struct cfg_key *k, char *val)
+{
+	return append_words(p, k, &p->cfg->event_actions, &p->cfg->nevent_actions,
+			    val);
+}
+
+static int set_starters(struct parser *p, const struct cfg_key *k, char *val)
+{
+	return append_words(p, k, &p->cfg->starters, &p->cfg->nstarters, val);
+}
+
+static void free_multicall(struct kme_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nmulticall; i++)
+		free(cfg->multicall[i].path);
+	free(cfg->multicall);
+	cfg->multicall = NULL;
+	cfg->nmulticall = 0;
+}
+
+/* Absolute paths whose basename names the dispatch style (kmod, busybox):
+ * the resolved binary keeps its own name, whatever it was run as. */
+static int set_multicall(struct parser *p, const struct cfg_key *k, char *val)
+{
+	struct kme_config *cfg = p->cfg;
+	struct cfg_multicall *m;
+	const struct name_val *nv;
+	char *rest = val, *w;
+	int rc = 0;
+
+	if (p->replacing)
+		free_multicall(cfg);
+	while ((w = next_word(&rest)) != NULL) {
+		const char *base = strrchr(w, '/');
+
+		if (w[0] != '/' || base == NULL) {
+			perr(p, "%s: '%.*s' is not an absolute path", k->name,
+			     CFG_SHOW_VALUE, w);
+			rc = -1;
+			continue;
+		}
+		if ((nv = find_name(mc_style_names, base + 1)) == NULL) {
+			perr(p, "%s: '%.*s': the binary's name must be kmod or "
+			     "busybox (how it dispatches)", k->name,
+			     CFG_SHOW_VALUE, w);
+			rc = -1;
+			continue;
+		}
+		if (!list_left(p, k, cfg->nmulticall))
+			return -1;
+		if ((m = grow(p, cfg->multicall, cfg->nmulticall, sizeof(*m))) == NULL)
+			return -1;
+		cfg->multicall = m;
+		m = &cfg->multicall[cfg->nmulticall++];
+		m->style = (enum cfg_mc_style)nv->val;
+		if ((m->path = dup_or_oom(p, w)) == NULL)
+			return -1;
+	}
+	return rc;
+}
+
+static int set_bool(struct parser *p, const struct cfg_key *k, char *val)
+{
+	const struct name_val *nv = lookup_word(p, k, val);
+
+	if (nv == NULL)
+		return -1;
+	*(bool *)field(p, k) = nv->val != 0;
+	return 0;
+}
+
+static void parse_text(struct parser *p, const char *text, size_t len);
+static int read_file(const char *path, bool check_owner, char **text,
+		     size_t *len, struct kme_err *err);
+
+/* Parse another file here: its own name and lines in messages, its name
+ * kept in the config for origins. */
+static int set_include(struct parser *p, const struct cfg_key *k, char *val)
+{
+	struct kme_config *cfg = p->cfg;
+	const char *saved_name = p->name, *saved_origin = p->origin;
+	int saved_line = p->line;
+	unsigned saved_id = p->file_id;
+	struct kme_err ferr;
+	char *text = NULL, *name, **nf;
+	size_t len = 0;
+
+	if (val[0] != '/' || strpbrk(val, " \t") != NULL) {
+		perr(p, "%s: '%.*s' is not an absolute path", k->name,
+		     CFG_SHOW_VALUE, val);
+		return -1;
+	}
+	if (p->depth >= CFG_MAX_INCLUDE_DEPTH) {
+		perr(p, "%s: '%.*s': nested too deeply (limit %d; a loop?)",
+		     k->name, CFG_SHOW_VALUE, val, CFG_MAX_INCLUDE_DEPTH);
+		return -1;
+	}
+	if (cfg->nfiles >= CFG_MAX_FILES) {
+		perr(p, "%s: too many included files (limit %d)", k->name,
+		     CFG_MAX_FILES);
+		return -1;
+	}
+	if (read_file(val, p->check_owner, &text, &len, &ferr) < 0) {
+		perr(p, "%s: %s", k->name, ferr.msg);
+		return -1;
+	}
+	if (len > CFG_MAX_SIZE) {
+		perr(p, "%s: %s: too large (limit %d bytes)", k->name, val,
+		     CFG_MAX_SIZE);
+		free(text);
+		return -1;
+	}
+	if ((nf = grow(p, cfg->files, cfg->nfiles, sizeof(*nf))) == NULL ||
+	    (cfg->files = nf, name = dup_or_oom(p, val)) == NULL) {
+		free(text);
+		return -1;
+	}
+	cfg->files[cfg->nfiles++] = name;
+	p->depth++;
+	p->name = p->origin = name;
+	p->line = 0;
+	p->file_id = ++p->nfile_ids;
+	parse_text(p, text, len);
+	p->depth--;
+	p->name = saved_name;
+	p->origin = saved_origin;
+	p->line = saved_line;
+	p->file_id = saved_id;
+	free(text);
+	return 0;
+}
+
 /* ---- the key table (sorted by name: bsearch) ------------------------- */
 
 #define OFF(f) offsetof(struct kme_config, f)
@@ -631,10 +932,19 @@ static const struct cfg_key keys[] = {
 	{ "alert_format", set_format, false, 0, 0, 0, format_names, 0, "json" },
 	{ "alert_interval", set_duration, false, OFF(alert_interval), 1, DAY,
 	  NULL, 0, "5m" },
+	{ "entry_leader_starters", set_starters, true, 0, 0, 0, NULL, 0,
+	  "sshd sshd-session login systemd containerd-shim "
+	  "containerd-shim-runc-v2 conmon tmux screen" },
 	{ "eoe_timeout", set_duration, false, OFF(eoe_timeout), 1, 3600,
 	  NULL, 0, "2s" },
+	{ "event_action", set_actions, true, 0, 0, 0, NULL, 0,
+	  "exec exec_event" },
+	{ "exclude_entry_leader_executable", set_excl, true, 0, 0, 0, NULL,
+	  CFG_EXCL_ENTRY_LEADER_EXECUTABLE, NULL },
 	{ "exclude_executable", set_excl, true, 0, 0, 0, NULL,
 	  CFG_EXCL_EXECUTABLE, NULL },
+	{ "exclude_parent_args", set_excl, true, 0, 0, 0, NULL,
+	  CFG_EXCL_PARENT_ARGS, NULL },
 	{ "exclude_parent_executable", set_excl, true, 0, 0, 0, NULL,
 	  CFG_EXCL_PARENT_EXECUTABLE, NULL },
 	{ "exclude_parent_name", set_excl, true, 0, 0, 0, NULL,
@@ -642,21 +952,39 @@ static const struct cfg_key keys[] = {
 	{ "exclude_user", set_excl, true, 0, 0, 0, NULL, CFG_EXCL_USER, NULL },
 	{ "history_window", set_duration, false, OFF(history_window), 1,
 	  3650 * DAY, NULL, 0, "14d" },
+	{ "include", set_include, true, 0, 0, 0, NULL, 0, NULL },
+	{ "local_node", set_node, false, OFF(local_node), 0, 0, NULL, 0,
+	  NULL },
 	{ "match", set_match, true, 0, 0, 0, NULL, 0, NULL },
+	{ "match_multicall", set_bool, false, OFF(match_multicall), 0, 0,
+	  bool_names, 0, "no" },
 	{ "max_alert_size", set_bytes, false, OFF(max_alert_size),
 	  CFG_MIN_ALERT_SIZE, CFG_MAX_ALERT_SIZE, NULL, 0, "7168" },
 	{ "max_alerts", set_u32, false, OFF(max_alerts), 0, 1000000, NULL, 0,
 	  "100" },
 	{ "max_terms", set_size, false, OFF(max_terms), 1, 100000000, NULL, 0,
 	  "1000000" },
+	{ "multicall_binary", set_multicall, true, 0, 0, 0, NULL, 0,
+	  "/usr/bin/kmod /bin/kmod /usr/sbin/kmod /sbin/kmod "
+	  "/usr/bin/busybox /bin/busybox /usr/sbin/busybox /sbin/busybox" },
 	{ "new_terms_fields", set_fields, true, 0, 0, 0, NULL, 0,
 	  "process.executable process.parent.executable" },
+	{ "new_terms_store", set_store, false, OFF(new_terms_store), 0, 0,
+	  NULL, 0, "file" },
 	{ "output_queue", set_size, false, OFF(output_queue), 1, 1000000, NULL,
 	  0, "10000" },
 	{ "process_table_memory", set_bytes, false, OFF(process_table_memory),
 	  64 * 1024, 64LL * 1024 * 1024 * 1024, NULL, 0, "48M" },
 	{ "process_table_size", set_size, false, OFF(process_table_size), 16,
 	  16 * 1024 * 1024, NULL, 0, "65536" },
+	{ "redis_command_timeout", set_ms, false, OFF(redis_command_timeout),
+	  1, 60000, NULL, 0, "50ms" },
+	{ "redis_connect_timeout", set_ms, false, OFF(redis_connect_timeout),
+	  1, 60000, NULL, 0, "50ms" },
+	{ "redis_key_prefix", set_prefix, false, OFF(redis_key_prefix), 0, 0,
+	  NULL, 0, "kme:" },
+	{ "redis_password_file", set_path, false, OFF(redis_password_file), 0,
+	  0, NULL, 0, NULL },
 	{ "rule_author", set_author, true, 0, 0, 0, NULL, 0, "Elastic" },
 	{ "rule_description", set_string, false, OFF(rule_description), 0, 0,
 	  NULL, 0, RULE_DESCRIPTION },
@@ -693,8 +1021,7 @@ static const struct cfg_key keys[] = {
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
-_Static_assert(NKEYS <= sizeof(((struct parser *)0)->seen) /
-	       sizeof(int), "parser.seen too small for the key table");
+_Static_assert(NKEYS <= CFG_MAX_KEYS, "CFG_MAX_KEYS too small for the key table");
 
 static int key_cmp(const void *a, const void *b)
 {
@@ -735,13 +1062,17 @@ static void parse_line(struct parser *p, char *s)
 		return;
 	}
 	idx = (size_t)(k - keys);
-	if (!k->list && p->seen[idx] != 0) {
+	/* Once per file; across files (include) the later line wins. */
+	if (!k->list && p->seen[idx] != 0 && p->seen_file[idx] == p->file_id) {
 		perr(p, "duplicate key '%s' (first at line %d)", k->name,
 		     p->seen[idx]);
 		return;
 	}
-	if (p->seen[idx] == 0)
+	p->replacing = p->seen[idx] != 0 && p->seen_file[idx] != p->file_id;
+	if (p->seen[idx] == 0 || p->seen_file[idx] != p->file_id) {
 		p->seen[idx] = p->line;
+		p->seen_file[idx] = p->file_id;
+	}
 	if (*val == '\0') {
 		perr(p, "%s: missing value", k->name);
 		return;
@@ -806,12 +1137,14 @@ static void apply_defaults(struct parser *p)
 			continue;
 		}
 		strcpy(val, keys[i].dflt);
+		p->replacing = false;
 		keys[i].set(p, &keys[i], val);
 	}
 }
 
-int cfg_parse(const char *name, const char *text, size_t len,
-	      struct kme_config **out, struct kme_err *err)
+static int parse_all(const char *name, const char *text, size_t len,
+		     bool check_owner, struct kme_config **out,
+		     struct kme_err *err)
 {
 	struct parser p;
 
@@ -829,6 +1162,9 @@ int cfg_parse(const char *name, const char *text, size_t len,
 		cfg_free(p.cfg);
 		return kme_errf(err, "%s: out of memory", name);
 	}
+	p.origin = p.cfg->path;
+	p.file_id = p.nfile_ids = 1;
+	p.check_owner = check_owner;
 
 	parse_text(&p, text, len);
 	p.line = 0;
@@ -845,8 +1181,16 @@ int cfg_parse(const char *name, const char *text, size_t len,
 	return 0;
 }
 
-int cfg_load(const char *path, bool check_owner, struct kme_config **out,
-	     struct kme_err *err)
+int cfg_parse(const char *name, const char *text, size_t len,
+	      struct kme_config **out, struct kme_err *err)
+{
+	return parse_all(name, text, len, false, out, err);
+}
+
+/* Read a whole config file into *text (malloc'd, caller frees), refusing
+ * what cfg_load refuses. */
+static int read_file(const char *path, bool check_owner, char **textp,
+		     size_t *lenp, struct kme_err *err)
 {
 	struct stat st;
 	const char *why = NULL;
@@ -899,10 +1243,27 @@ int cfg_load(const char *path, bool check_owner, struct kme_config **out,
 			break;
 		len += (size_t)r;
 	}
-	rc = cfg_parse(path, text, len, out, err);
+	*textp = text;
+	*lenp = len;
+	text = NULL;
+	rc = 0;
 out:
 	free(text);
 	close(fd);
+	return rc;
+}
+
+int cfg_load(const char *path, bool check_owner, struct kme_config **out,
+	     struct kme_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (read_file(path, check_owner, &text, &len, err) < 0)
+		return -1;
+	rc = parse_all(path, text, len, check_owner, out, err);
+	free(text);
 	return rc;
 }
 
@@ -937,6 +1298,10 @@ void cfg_free(struct kme_config *cfg)
 		free(cfg->excls[i].pattern);
 	free(cfg->excls);
 	free(cfg->state_file);
+	free(cfg->local_node);
+	free(cfg->new_terms_store);
+	free(cfg->redis_password_file);
+	free(cfg->redis_key_prefix);
 	free(cfg->rule_id);
 	free(cfg->rule_name);
 	free(cfg->rule_version);
@@ -955,6 +1320,10 @@ void cfg_free(struct kme_config *cfg)
 		free(cfg->techniques[i].reference);
 		free(cfg->techniques[i].name);
 	}
+	free_words(cfg->event_actions, cfg->nevent_actions);
+	free_words(cfg->starters, cfg->nstarters);
+	free_multicall(cfg);
+	free_words(cfg->files, cfg->nfiles);
 	free(cfg->path);
 	free(cfg);
 }

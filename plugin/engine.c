@@ -12,7 +12,10 @@
 #include "assemble.h"
 #include "buf.h"
 #include "engine.h"
+#include "entryleader.h"
+#include "multicall.h"
 #include "execevent.h"
+#include "hosttab.h"
 #include "jsonw.h"
 #include "limit.h"
 #include "log.h"
@@ -36,6 +39,9 @@ struct engine {
 	struct kme_argset argset; /* the rule's argument values, watched in
 				     every argument by evb */
 	struct pt_table *pt;
+	struct el_finder *el;     /* process.entry_leader (entryleader.h) */
+	struct mc_ids mc;         /* live: multicall binaries by dev/inode */
+	const struct rule_result *rr; /* the decision being alerted on */
 	struct lim_state lim;
 	struct kme_buf line;
 	struct eng_counters c;
@@ -52,10 +58,21 @@ static void rf_to_assembler(void *arg, const char *line, size_t len)
 	as_line(((struct engine *)arg)->as, line, len);
 }
 
-static void rf_to_table(void *arg, int32_t pid, int32_t ppid)
+static void rf_to_table(void *arg, const char *node, size_t node_len,
+			int32_t pid, int32_t ppid)
 {
-	if (pid > 0)
-		pt_observe(((struct engine *)arg)->pt, pid, ppid);
+	char name[HT_NAME_MAX + 1];
+	struct kme_str n = KME_STR_NULL;
+
+	/* A node name too long to scope has no processes in the table. */
+	if (pid <= 0 || (node != NULL && node_len > HT_NAME_MAX))
+		return;
+	if (node != NULL) {
+		memcpy(name, node, node_len);
+		name[node_len] = '\0';
+		n = (struct kme_str){ name, node_len };
+	}
+	pt_observe(((struct engine *)arg)->pt, n, pid, ppid);
 }
 
 struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
@@ -79,9 +96,12 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 		return NULL;
 	}
 	e->pt = e->evb ? pt_new(cfg->process_table_size, cfg->process_table_memory,
-				opts->mode == ENG_LIVE ? opts->procroot : NULL, err)
+				opts->mode == ENG_LIVE ? opts->procroot : NULL,
+				opts->local_node, err)
 		       : NULL;
-	e->as = e->pt ? as_new(on_event, e, err) : NULL;
+	e->el = e->pt ? el_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
+			       err) : NULL;
+	e->as = e->el ? as_new(on_event, e, err) : NULL;
 	/* The record filter ages events by whole seconds of record time. */
 	rf_init(&e->rf, (cfg->eoe_timeout + 999) / 1000, rf_to_assembler,
 		rf_to_table, e);
@@ -89,6 +109,8 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 		eng_free(e);
 		return NULL;
 	}
+	if (opts->mode == ENG_LIVE && mc_ids_load(cfg, &e->mc, err) < 0)
+		log_warnx("%s", err->msg); /* matched by path only */
 	if (opts->mode == ENG_LIVE && opts->procroot != NULL &&
 	    pt_seed_procfs(e->pt, err) < 0) {
 		/* Not fatal: the table fills from the stream and /proc lookups. */
@@ -105,6 +127,8 @@ void eng_free(struct engine *e)
 	ev_builder_free(e->evb);
 	rule_argset_free(&e->argset);
 	pt_free(e->pt);
+	el_free(e->el);
+	mc_ids_free(&e->mc);
 	buf_free(&e->line);
 	free(e);
 }
@@ -125,6 +149,11 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 	}
 	e->cfg = cfg;
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+	/* The old ids borrow the old config: load them anew (a reload also
+	 * sees binaries replaced since). */
+	mc_ids_free(&e->mc);
+	if (e->opts.mode == ENG_LIVE && mc_ids_load(cfg, &e->mc, &err) < 0)
+		log_warnx("%s", err.msg);
 }
 
 void eng_set_store(struct engine *e, struct nt_store *store)
@@ -148,15 +177,16 @@ static void report_rate_limit(struct engine *e, bool at_exit)
 }
 
 /* user.name for exclusions and alerts: the ENRICHED interpretation, else
- * (live only: a replayed log's uids belong to another host's passwd) the
- * local passwd entry. Called only for events that matched. */
+ * (live and the local host only: a replayed log's uids, and another host's,
+ * belong to another passwd) the local passwd entry. Called only for events
+ * that matched. */
 static void fill_user_name(struct engine *e, struct kme_exec *ex)
 {
 	struct passwd pw, *res = NULL;
 	char pwbuf[1024];
 
 	if (ex->user_name.p != NULL || e->opts.mode != ENG_LIVE ||
-	    ex->uid == KME_ID_UNSET)
+	    ex->uid == KME_ID_UNSET || ex->remote)
 		return;
 	if (getpwuid_r(ex->uid, &pw, pwbuf, sizeof(pwbuf), &res) != 0 || res == NULL)
 		return;
@@ -189,6 +219,7 @@ static enum alert_form render_fitting(struct engine *e,
 			e->opts.mode == ENG_LIVE ? "live" : "replay",
 		.created_ms = wall_ms(),
 		.host_id = e->opts.mode == ENG_LIVE ? e->opts.host_id : NULL,
+		.rr = e->rr,
 	};
 
 	return alert_render(&e->line, &ctx, e->cfg->alert_format, ex, term,
@@ -239,6 +270,7 @@ static void explain_kv(struct kme_buf *b, const char *key, struct kme_str v)
 }
 
 /* --explain: one line per exec of a watched program, e.g.
+ * (host=NODE after the serial when the record has a node= prefix)
  * 2026-11-26T21:34:27.245Z 1795728867.245:6 pid=2223 name=lsmod
  *   exe=/usr/sbin/lsmod ppid=2203 parent_name=bash parent_exe=/usr/bin/bash
  *   source=audit cwd=/root => alert: new term (never seen) */
@@ -251,8 +283,11 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 		return;
 	alert_time(ex->sec, ex->msec, when);
 	buf_reset(&e->line);
-	buf_printf(&e->line, "%s %lld.%03u:%llu pid=%d", when, (long long)ex->sec,
-		   ex->msec, (unsigned long long)ex->serial, ex->proc.pid);
+	buf_printf(&e->line, "%s %lld.%03u:%llu", when, (long long)ex->sec,
+		   ex->msec, (unsigned long long)ex->serial);
+	if (ex->node.p != NULL)
+		explain_kv(&e->line, "host", ex->node); /* an aggregator's stream */
+	buf_printf(&e->line, " pid=%d", ex->proc.pid);
 	explain_kv(&e->line, "name", ex->proc.name);
 	explain_kv(&e->line, "exe", ex->proc.executable);
 	buf_printf(&e->line, " ppid=%d", ex->parent.pid);
@@ -326,9 +361,30 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 		 when, (long long)ms_between(t, seen->last_seen),
 		 (long long)e->cfg->history_window,
 		 (unsigned long long)seen->count, first);
+	/* The hardened match says what it matched, repeat or not. */
+	if (e->rr != NULL && e->rr->multicall) {
+		char rdesc[640];
+		const char *mc = strstr(rule_describe(e->rr, rdesc, sizeof(rdesc)),
+					"; multicall binary");
+		size_t len = strlen(detail);
+
+		if (mc != NULL && len + 1 < sizeof(detail))
+			snprintf(detail + len, sizeof(detail) - len, "%s", mc);
+	}
 	if (is_new)
 		explain_fit(e, ex, term, seen, detail, sizeof(detail));
 	explain(e, ex, is_new ? "alert" : "suppressed", detail);
+}
+
+/* The rate limit: the fleet's, through a shared store that can answer
+ * (redisstore.h), else this process's. */
+static bool rate_allow(struct engine *e, int64_t t)
+{
+	bool ok;
+
+	if (nt_rate_allow(e->store, t, &ok) == 0)
+		return ok;
+	return lim_allow(&e->lim, t);
 }
 
 static void on_match(struct engine *e, struct kme_exec *ex,
@@ -339,8 +395,15 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 	struct kme_err err;
 	char scratch[64], rdesc[640], detail[768];
 	int64_t t = event_ms(ex);
+	struct kme_exec tex = *ex;
 
-	nt_term_of(e->cfg, ex, &term, scratch, sizeof(scratch));
+	/* host.name in a term is the alert's: the node, else this machine's
+	 * name (records without node= are its own). */
+	if (tex.node.p == NULL && e->opts.hostname != NULL)
+		tex.node = (struct kme_str){ e->opts.hostname,
+					     strlen(e->opts.hostname) };
+	nt_term_of(e->cfg, &tex, &term, scratch, sizeof(scratch));
+	e->rr = rr;
 	if (e->opts.action == ENG_ALL) {
 		emit_alert(e, ex, &term, NULL);
 		return;
@@ -358,7 +421,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		explain_known(e, ex, &term, &seen, t, false);
 		return;
 	}
-	if (!lim_allow(&e->lim, t)) {
+	if (!rate_allow(e, t)) {
 		e->c.rate_limited++;
 		snprintf(detail, sizeof(detail), "over max_alerts %u per %llds",
 			 e->cfg->max_alerts,
@@ -387,14 +450,17 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 	char detail[640];
 
 	e->c.execs++;
+	ex->same_file_as = mc_ids_find(&e->mc, ex);
 	if (!ex->success) {
 		e->c.failed_execs++;
-		if (rule_watches_name(e->cfg, ex->proc.name))
+		if (rule_watches(e->cfg, ex))
 			explain(e, ex, "failed", "the exec failed: not a process start");
 		return;
 	}
-	if (rule_watches_name(e->cfg, ex->proc.name)) {
+	if (rule_watches(e->cfg, ex)) {
+		ex->remote = !pt_is_local(e->pt, ex->node);
 		pt_resolve_parent(e->pt, ex);
+		el_find(e->el, e->cfg, e->pt, ex);
 		fill_user_name(e, ex);
 		rule_eval(e->cfg, ex, &rr);
 		switch (rr.verdict) {
@@ -429,14 +495,15 @@ static void on_event(void *arg, auparse_state_t *au)
 	if (ev.malformed)
 		e->c.parse_errors++;
 	if (ev.has_syscall && ev.pid > 0)
-		pt_observe(e->pt, ev.pid, ev.ppid);
+		pt_observe(e->pt, ev.node, ev.pid, ev.ppid);
 	switch (ev.kind) {
 	case EV_EXEC:
 		on_exec(e, &ev.exec);
 		break;
 	case EV_FORK:
 		e->c.forks++;
-		pt_record_fork(e->pt, ev.pid, ev.fork_child, ev.sec, ev.msec);
+		pt_record_fork(e->pt, ev.node, ev.pid, ev.fork_child, ev.sec,
+			       ev.msec);
 		break;
 	default:
 		break;
@@ -475,8 +542,10 @@ void eng_clock(struct engine *e, int64_t mono_ms, bool drained)
 
 void eng_tick(struct engine *e)
 {
-	if (e->opts.mode == ENG_LIVE)
-		as_age(e->as);
+	/* Only the record filter ages events, by wall-clock idleness (at the
+	 * moments eng_clock is told the input was drained): never libauparse,
+	 * which judges an event by its own stamp and would cut a late event (a
+	 * sender's queue after an outage) while it arrives. */
 	report_rate_limit(e, false);
 	if (e->opts.sink)
 		out_pump(e->opts.sink);
@@ -512,9 +581,11 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 "rate_limited=%llu parse_errors=%llu store_errors=%llu "
 		 "unknown_parents=%llu "
 		 "processes=%zu process_evictions=%llu pid_reuse=%llu "
-		 "reparented=%llu procfs_reads=%llu terms=%zu term_evictions=%llu "
+		 "reparented=%llu procfs_reads=%llu hosts=%zu host_evictions=%llu "
+		 "terms=%zu term_evictions=%llu "
 		 "output_sent=%llu output_queued=%llu output_dropped=%llu "
-		 "output_errors=%llu",
+		 "output_errors=%llu store_fallbacks=%llu store_pushed=%llu "
+		 "store_dropped=%llu",
 		 (unsigned long long)e->c.records,
 		 (unsigned long long)e->rf.st.dropped,
 		 (unsigned long long)e->rf.st.completed,
@@ -524,13 +595,16 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)e->c.suppressed, (unsigned long long)e->c.alerts,
 		 (unsigned long long)e->c.rate_limited,
 		 (unsigned long long)(e->c.parse_errors + e->rf.st.unparsed),
-		 (unsigned long long)e->c.store_errors,
+		 (unsigned long long)(e->c.store_errors + nt.errors),
 		 (unsigned long long)e->c.unknown_parents, pt.entries,
 		 (unsigned long long)pt.evicted, (unsigned long long)pt.stale,
 		 (unsigned long long)pt.reparented, (unsigned long long)pt.procfs_reads,
+		 pt.hosts, (unsigned long long)pt.host_evictions,
 		 nt.terms, (unsigned long long)nt.evicted,
 		 (unsigned long long)os.sent, (unsigned long long)os.queued,
 		 (unsigned long long)os.dropped,
-		 (unsigned long long)(e->c.output_errors + os.errors + os.truncated));
+		 (unsigned long long)(e->c.output_errors + os.errors + os.truncated),
+		 (unsigned long long)nt.fallbacks, (unsigned long long)nt.pushed,
+		 (unsigned long long)nt.dropped);
 	return buf;
 }

@@ -7,6 +7,7 @@
  * (exec_strings) once nothing moves any more.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <libaudit.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +303,28 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 
 /* --- step 3: EXECVE, CWD and PATH item 0 --------------------------------- */
 
+/* PATH's inode (decimal) and dev ("fe:01", hex major:minor), which follow
+ * name in the record: the file executed, for the multicall match's
+ * same-file test (live mode, multicall.h). Anything malformed: unknown. */
+static void path_id(auparse_state_t *au, struct kme_exec *ex)
+{
+	const char *ino = auparse_find_field(au, "inode");
+	const char *dev = ino ? auparse_find_field(au, "dev") : NULL;
+	unsigned long long i;
+	unsigned int maj, min;
+	int n = 0;
+
+	if (dev == NULL || ino[0] < '0' || ino[0] > '9' ||
+	    !((dev[0] >= '0' && dev[0] <= '9') || (dev[0] >= 'a' && dev[0] <= 'f')) ||
+	    sscanf(ino, "%llu", &i) != 1 ||
+	    sscanf(dev, "%x:%x%n", &maj, &min, &n) != 2 || dev[n] != '\0')
+		return;
+	ex->path_id_known = true;
+	ex->path_ino = i;
+	ex->path_dev_major = maj;
+	ex->path_dev_minor = min;
+}
+
 static void exec_records(struct ev_builder *b, auparse_state_t *au,
 			 struct ev_event *out, struct exec_spans *s)
 {
@@ -328,6 +351,7 @@ static void exec_records(struct ev_builder *b, auparse_state_t *au,
 				break;
 			if ((raw = auparse_find_field(au, "name")) != NULL)
 				s->path0 = store_value(&b->meta, raw, &out->malformed, s);
+			path_id(au, &out->exec);
 			break;
 		default:
 			break;
@@ -431,6 +455,8 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 		out->sec = (int64_t)ts->sec;
 		out->msec = ts->milli;
 		out->serial = ts->serial;
+		if (ts->host != NULL)
+			out->node = (struct kme_str){ ts->host, strlen(ts->host) };
 	}
 	if (!read_syscall(au, sc))
 		return;

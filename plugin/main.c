@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +21,18 @@
 #include "dump.h"
 #include "engine.h"
 #include "live.h"
+#include "localnode.h"
 #include "log.h"
 #include "newterms.h"
 #include "output.h"
 #include "reader.h"
+#include "redisstore.h"
 
 #define PROG "audisp-kmod-enum"
 #define EXIT_USAGE 2
 
-enum mode { MODE_PLUGIN, MODE_REPLAY, MODE_LEARN, MODE_DUMP, MODE_CHECK };
+enum mode { MODE_PLUGIN, MODE_REPLAY, MODE_LEARN, MODE_DUMP, MODE_CHECK,
+	    MODE_MIGRATE };
 
 struct options {
 	enum mode mode;
@@ -36,6 +40,8 @@ struct options {
 	const char *config;       /* -c, NULL = default path or built-in */
 	const char *state;        /* --state */
 	const char *host;         /* --host: host.name for records without node= */
+	const char *store;        /* --store: "file" or a Redis URL */
+	const char *migrate;      /* --migrate-state FILE */
 	char **files;
 	int nfiles;
 };
@@ -51,16 +57,18 @@ struct run {
 	int64_t last_save;        /* plugin: monotonic ms */
 	char host[256];
 	char host_id[33];         /* plugin: /etc/machine-id, "" when unknown */
+	char local_node[256];     /* node name of this machine's records */
 };
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-"Usage: " PROG " [-c FILE] [--state FILE]\n"
+"Usage: " PROG " [-c FILE] [--state FILE] [--store URL]\n"
 "       " PROG " --replay [--all | --explain] [-c FILE] [--state FILE]\n"
-"                        [--host NAME] [FILE...]\n"
-"       " PROG " --learn [-c FILE] [--state FILE] [FILE...]\n"
-"       " PROG " --dump-state [-c FILE] [--state FILE]\n"
+"                        [--store URL] [--host NAME] [FILE...]\n"
+"       " PROG " --learn [-c FILE] [--state FILE | --store URL] [FILE...]\n"
+"       " PROG " --dump-state [-c FILE] [--state FILE | --store URL]\n"
+"       " PROG " --migrate-state FILE --store URL [-c FILE]\n"
 "       " PROG " --check-config [-c FILE]\n"
 "       " PROG " --version | --help\n"
 "\n"
@@ -75,6 +83,11 @@ static void usage(FILE *fp)
 "  -s, --state FILE    new-terms state file (plugin, --learn and --dump-state\n"
 "                      default: the config's state_file; replay default:\n"
 "                      memory only)\n"
+"  -S, --store URL     new-terms store, overriding new_terms_store in every\n"
+"                      mode: file, redis://[USER@|[USER]:PASSWORD@]HOST\n"
+"                      [:PORT][/DB] or unix:///PATH[?db=N] (shared by a\n"
+"                      fleet; replay uses Redis only when given --store)\n"
+
 "  -H, --host NAME     host.name for records without a node= prefix\n"
 "                      (default: this machine's host name)\n"
 "  -r, --replay        read audit logs (FILEs in order; none or - = stdin),\n"
@@ -87,6 +100,8 @@ static void usage(FILE *fp)
 "  -l, --learn         replay audit logs into the state file without alerting,\n"
 "                      so that a fresh install knows the past 14 days\n"
 "  -d, --dump-state    list the learned terms with first/last seen and counts\n"
+"  -M, --migrate-state FILE  copy the terms of state file FILE into the Redis\n"
+"                      store (--store URL or new_terms_store) and exit\n"
 "  -C, --check-config  parse the configuration, report errors, and exit\n"
 "  -V, --version       print the version and exit\n"
 "  -h, --help          print this help and exit\n"
@@ -102,7 +117,7 @@ static int set_mode(struct options *o, enum mode m)
 {
 	if (o->mode != MODE_PLUGIN && o->mode != m) {
 		log_errx("only one of --replay/--all/--explain, --learn, "
-			 "--dump-state and --check-config");
+			 "--dump-state, --migrate-state and --check-config");
 		return -1;
 	}
 	o->mode = m;
@@ -115,6 +130,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "state", required_argument, NULL, 's' },
 		{ "host", required_argument, NULL, 'H' },
+		{ "store", required_argument, NULL, 'S' },
+		{ "migrate-state", required_argument, NULL, 'M' },
 		{ "replay", no_argument, NULL, 'r' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "explain", no_argument, NULL, 'e' },
@@ -128,11 +145,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int c, rc = 0;
 
 	*o = (struct options){ .mode = MODE_PLUGIN, .action = ENG_ALERT };
-	while ((c = getopt_long(argc, argv, "c:s:H:raeldCVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:H:S:M:raeldCVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 's': o->state = optarg; break;
 		case 'H': o->host = optarg; break;
+		case 'S': o->store = optarg; break;
+		case 'M':
+			o->migrate = optarg;
+			rc |= set_mode(o, MODE_MIGRATE);
+			break;
 		case 'r': rc |= set_mode(o, MODE_REPLAY); break;
 		case 'l': rc |= set_mode(o, MODE_LEARN); o->action = ENG_LEARN; break;
 		case 'd': rc |= set_mode(o, MODE_DUMP); break;
@@ -193,10 +215,45 @@ static const char *state_path(const struct options *o,
  * the same). Replay keeps history in memory unless told; --learn fills the
  * plugin's own state file; --dump-state only reads. NULL with err filled:
  * the caller decides (a reload keeps the running store). */
+/* The Redis URL of the mode, or NULL for the file store: --store, else
+ * new_terms_store (except in replay, which shares history only when told
+ * with --store). */
+static const char *redis_url(const struct options *o,
+			     const struct kme_config *cfg)
+{
+	const char *u = o->store ? o->store : cfg->new_terms_store;
+
+	if (o->mode == MODE_REPLAY && o->store == NULL)
+		return NULL;
+	return u != NULL && strcmp(u, "file") != 0 ? u : NULL;
+}
+
 static struct nt_store *open_history(const struct options *o,
 				     const struct kme_config *cfg,
 				     struct nt_store *prev, struct kme_err *err)
 {
+	const char *url = redis_url(o, cfg);
+
+	if (url != NULL) {
+		/* Commands that cannot do without Redis fail when it does
+		 * not answer; the plugin and replay fall back locally. */
+		struct rs_opts ro = {
+			.url = url, .check_owner = o->mode == MODE_PLUGIN,
+			.require = o->mode == MODE_LEARN ||
+				   o->mode == MODE_DUMP ||
+				   o->mode == MODE_MIGRATE,
+			.write_behind = o->mode == MODE_LEARN,
+			.rate_limit = o->mode == MODE_PLUGIN ||
+				      o->mode == MODE_REPLAY,
+		};
+
+		return rs_open(cfg, &ro, err);
+	}
+	if (o->mode == MODE_MIGRATE) {
+		kme_errf(err, "--migrate-state needs a Redis store (--store "
+			 "URL or new_terms_store)");
+		return NULL;
+	}
 	switch (o->mode) {
 	case MODE_DUMP:
 		return nt_store_file_open_ro(state_path(o, cfg), cfg, err);
@@ -247,6 +304,24 @@ static void machine_id_of(const char *path, char out[33])
 	out[32] = '\0';
 }
 
+/* Which records are this machine's own (proctable.h): local_node from the
+ * config; else, in plugin mode, the name this machine's auditd writes
+ * (auditd.conf name_format/name). A replayed log comes from anywhere: there
+ * only the config says. Unknown: only records without node= are local. */
+static void local_node_of(struct run *r, bool live)
+{
+	struct kme_err err = { "" };
+
+	r->local_node[0] = '\0';
+	if (r->cfg->local_node != NULL)
+		snprintf(r->local_node, sizeof(r->local_node), "%s",
+			 r->cfg->local_node);
+	else if (live && ln_from_file(LN_DEFAULT_PATH, r->local_node,
+				      sizeof(r->local_node), &err) < 0)
+		log_warnx("%s; only records without node= are taken as this "
+			  "machine's (set local_node to say which are)", err.msg);
+}
+
 /* The output, the history, the reader and the engine of the mode. In
  * plugin mode the log goes to syslog from here on. 0, or 1 after saying
  * why. */
@@ -266,6 +341,8 @@ static int setup(struct run *r)
 		machine_id_of("/etc/machine-id", r->host_id);
 		eo.host_id = r->host_id[0] != '\0' ? r->host_id : NULL;
 	}
+	local_node_of(r, live);
+	eo.local_node = r->local_node;
 	r->sink = live ? out_syslog_open(NULL, cfg->syslog_facility,
 					 cfg->syslog_priority, cfg->output_queue,
 					 &err)
@@ -284,7 +361,7 @@ static int setup(struct run *r)
 		if ((r->store = nt_store_memory_open(cfg, &err)) == NULL)
 			goto fail;
 	}
-	if (r->o->mode == MODE_DUMP)
+	if (r->o->mode == MODE_DUMP || r->o->mode == MODE_MIGRATE)
 		return 0;
 	eo.sink = r->sink;
 	r->rd = rd_new(RD_DEFAULT_MAX_LINE, &err);
@@ -299,12 +376,40 @@ fail:
 static int run_dump(struct run *r)
 {
 	struct kme_err err = { "" };
+	const char *where = state_path(r->o, r->cfg);
+	size_t n;
 
-	if (dump_history(r->store, r->cfg, state_path(r->o, r->cfg), stdout,
-			 &err) == 0)
+	if (redis_url(r->o, r->cfg) != NULL) {
+		if (rs_load_all(r->store, &n, &err) < 0) {
+			log_errx("%s", err.msg);
+			return 1;
+		}
+		where = rs_where(r->store);
+	}
+	if (dump_history(r->store, r->cfg, where, stdout, &err) == 0)
 		return 0;
 	log_errx("%s", err.msg);
 	return 1;
+}
+
+/* --migrate-state FILE: the file's terms merged into Redis. */
+static int run_migrate(struct run *r)
+{
+	struct kme_err err = { "" };
+	struct nt_store *src;
+	size_t n;
+	int rc = 0;
+
+	src = nt_store_file_open_ro(r->o->migrate, r->cfg, &err);
+	if (src == NULL || rs_import(r->store, src, &n, &err) < 0) {
+		log_errx("%s", err.msg);
+		rc = 1;
+	} else {
+		log_info("migrated %zu term(s) from %s into %s", n,
+			 r->o->migrate, rs_where(r->store));
+	}
+	nt_destroy(src);
+	return rc;
 }
 
 static void teardown(struct run *r)
@@ -442,7 +547,9 @@ static int run_plugin(struct run *r)
 	if (live_start() < 0)
 		return 1;
 	log_info("started (rule %s v%s, config %s, state %s)", r->cfg->rule_id,
-		 r->cfg->rule_version, r->cfg->path, state_path(r->o, r->cfg));
+		 r->cfg->rule_version, r->cfg->path,
+		 redis_url(r->o, r->cfg) ? rs_where(r->store)
+					 : state_path(r->o, r->cfg));
 	r->last_save = live_mono_ms();
 	live_run(r->eng, r->rd, r->sink, &hooks);
 	save(r);
@@ -464,6 +571,10 @@ int main(int argc, char **argv)
 	}
 	if (o.mode == MODE_PLUGIN && live_prepare() < 0)
 		return 1;
+	/* A Redis peer that closes must be an error value, not SIGPIPE
+	 * (plugin mode ignores it in live_prepare). */
+	if (o.mode != MODE_PLUGIN)
+		signal(SIGPIPE, SIG_IGN);
 	if (load_config(&o, &r.cfg, &err) < 0) {
 		log_errx("%s", err.msg);
 		if (o.mode == MODE_PLUGIN)
@@ -479,6 +590,8 @@ int main(int argc, char **argv)
 		/* said why */
 	} else if (o.mode == MODE_DUMP) {
 		rc = run_dump(&r);
+	} else if (o.mode == MODE_MIGRATE) {
+		rc = run_migrate(&r);
 	} else if (o.mode == MODE_PLUGIN) {
 		rc = run_plugin(&r);
 	} else {

@@ -99,6 +99,13 @@ void nt_foreach(const struct nt_store *s,
 	s->ops->foreach(s, fn, arg);
 }
 
+int nt_rate_allow(struct nt_store *s, int64_t t, bool *allowed)
+{
+	if (s == NULL || s->ops->rate_allow == NULL)
+		return -1;
+	return s->ops->rate_allow(s, t, allowed);
+}
+
 void nt_destroy(struct nt_store *s)
 {
 	if (s != NULL)

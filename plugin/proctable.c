@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hosttab.h"
 #include "procfs.h"
 #include "proctable.h"
 
@@ -9,12 +10,13 @@
 
 struct pt_entry {
 	int32_t pid;
+	struct ht_ref host;       /* whose pid: (host, pid) is the key */
 	int32_t ppid;
 	int32_t hnext;            /* hash chain */
 	int32_t lprev, lnext;     /* LRU list, most recent at head */
 	int64_t learned;          /* event time (ms) we learned this identity */
 	int64_t start_time;       /* /proc start time (s), -1 when unknown */
-	uint32_t wrap;            /* t->wrap when we learned it */
+	uint32_t wrap;            /* its host's wrap count when we learned it */
 	uint8_t source;           /* enum kme_parent_source */
 	bool used;
 	bool ppid_known;          /* ppid is the process's real creator */
@@ -43,12 +45,10 @@ struct pt_table {
 	size_t fresh;             /* entries [fresh, max) were never used */
 	int32_t lru_head, lru_tail;
 	char *procroot;
-	/* Pids are handed out in increasing order until they wrap: a pid can
-	 * only have been reused if the allocation wrapped since we learned
-	 * it. cursor is the highest new pid seen since the last wrap. */
-	int32_t cursor;
-	uint32_t wrap;
-	bool forks_seen;          /* the stream carries fork records */
+	/* Pids are handed out in increasing order until they wrap, per host:
+	 * a pid can only have been reused if its host's allocation wrapped
+	 * since we learned it (struct ht_host: cursor, wrap, forks_seen). */
+	struct ht_table *hosts;
 	struct pt_stats st;
 };
 
@@ -82,15 +82,27 @@ static bool str_is(struct kme_str s, const char *c)
 	return s.p != NULL && s.len == n && memcmp(s.p, c, n) == 0;
 }
 
-static size_t hash_pid(int32_t pid, size_t n)
+static size_t hash_pid(struct ht_ref host, int32_t pid, size_t n)
 {
-	uint32_t h = (uint32_t)pid * 2654435761u;
+	uint32_t h = ((uint32_t)pid ^ host.slot * 0x85EBCA6Bu) * 2654435761u;
 
+	h ^= h >> 15;
 	return h & (n - 1);
 }
 
+static bool same_host(struct ht_ref a, struct ht_ref b)
+{
+	return a.slot == b.slot && a.gen == b.gen;
+}
+
+static bool is_local(struct ht_ref host)
+{
+	return host.slot == HT_LOCAL;
+}
+
 struct pt_table *pt_new(size_t max_entries, size_t max_bytes,
-			const char *procroot, struct kme_err *err)
+			const char *procroot, const char *local_node,
+			struct kme_err *err)
 {
 	struct pt_table *t = calloc(1, sizeof(*t));
 	size_t i;
@@ -113,6 +125,10 @@ struct pt_table *pt_new(size_t max_entries, size_t max_bytes,
 		goto nomem;
 	if (procroot != NULL && (t->procroot = strdup(procroot)) == NULL)
 		goto nomem;
+	if ((t->hosts = ht_new(0, local_node, err)) == NULL) {
+		pt_free(t);
+		return NULL;
+	}
 	for (i = 0; i < t->nbuckets; i++)
 		t->buckets[i] = NIL;
 	t->free_head = NIL;
@@ -137,17 +153,20 @@ void pt_free(struct pt_table *t)
 	free(t->e);
 	free(t->buckets);
 	free(t->procroot);
+	ht_free(t->hosts);
 	free(t);
 }
 
-static struct pt_entry *find(struct pt_table *t, int32_t pid)
+static struct pt_entry *find(struct pt_table *t, struct ht_ref host,
+			     int32_t pid)
 {
 	int32_t i;
 
 	if (pid <= 0)
 		return NULL;
-	for (i = t->buckets[hash_pid(pid, t->nbuckets)]; i != NIL; i = t->e[i].hnext)
-		if (t->e[i].pid == pid)
+	for (i = t->buckets[hash_pid(host, pid, t->nbuckets)]; i != NIL;
+	     i = t->e[i].hnext)
+		if (t->e[i].pid == pid && same_host(t->e[i].host, host))
 			return &t->e[i];
 	return NULL;
 }
@@ -202,7 +221,7 @@ static void drop_identity(struct pt_table *t, struct pt_entry *e)
 
 static void remove_entry(struct pt_table *t, struct pt_entry *e)
 {
-	int32_t *pp = &t->buckets[hash_pid(e->pid, t->nbuckets)];
+	int32_t *pp = &t->buckets[hash_pid(e->host, e->pid, t->nbuckets)];
 
 	while (*pp != NIL && *pp != idx(t, e))
 		pp = &t->e[*pp].hnext;
@@ -237,9 +256,11 @@ static void evict_for(struct pt_table *t, size_t bytes, bool need_slot,
 }
 
 /* The entry for pid, created (empty, most recent) when absent. */
-static struct pt_entry *get_slot(struct pt_table *t, int32_t pid)
+static struct pt_entry *get_slot(struct pt_table *t, struct ht_ref host,
+				 int32_t pid)
 {
-	struct pt_entry *e = find(t, pid);
+	struct pt_entry *e = find(t, host, pid);
+	struct ht_host *h = ht_get(t->hosts, host);
 	size_t b;
 
 	if (e != NULL) {
@@ -258,10 +279,11 @@ static struct pt_entry *get_slot(struct pt_table *t, int32_t pid)
 	memset(e, 0, sizeof(*e));
 	e->used = true;
 	e->pid = pid;
+	e->host = host;
 	e->ppid = -1;
 	e->start_time = -1;
-	e->wrap = t->wrap;
-	b = hash_pid(pid, t->nbuckets);
+	e->wrap = h != NULL ? h->wrap : 0;
+	b = hash_pid(host, pid, t->nbuckets);
 	e->hnext = t->buckets[b];
 	t->buckets[b] = idx(t, e);
 	lru_push(t, e);
@@ -347,14 +369,14 @@ static void set_identity(struct pt_table *t, struct pt_entry *e,
 	evict_for(t, 0, false, e);
 }
 
-static bool is_reaper(struct pt_table *t, int32_t ppid)
+static bool is_reaper(struct pt_table *t, struct ht_ref host, int32_t ppid)
 {
 	struct pt_entry *p;
 	size_t i;
 
 	if (ppid == 1)
 		return true;
-	p = find(t, ppid);
+	p = find(t, host, ppid);
 	if (p == NULL || p->name.p == NULL)
 		return false;
 	for (i = 0; subreapers[i].name != NULL; i++) {
@@ -374,14 +396,19 @@ static struct kme_str str_of(const char *s, size_t len)
 	return s ? (struct kme_str){ s, len } : KME_STR_NULL;
 }
 
-/* Store a /proc snapshot as pid's entry; learned_ms is event time. */
+/* Store a /proc snapshot as pid's entry -- of the local host: /proc is
+ * only ever this machine's; learned_ms is event time. */
 static struct pt_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
 				   int64_t learned_ms)
 {
-	struct pt_entry *e = get_slot(t, p->pid);
 	struct kme_str argv[PT_MAX_ARGS];
 	size_t i, n = p->nargs < PT_MAX_ARGS ? p->nargs : PT_MAX_ARGS;
+	struct ht_ref local;
+	struct pt_entry *e;
 	struct ident id;
+
+	ht_ref(t->hosts, KME_STR_NULL, &local);
+	e = get_slot(t, local, p->pid);
 
 	if (e == NULL)
 		return NULL;
@@ -422,7 +449,8 @@ int pt_seed_procfs(struct pt_table *t, struct kme_err *err)
 	return pf_foreach(t->procroot, seed_one, t, err) < 0 ? -1 : 0;
 }
 
-/* Live only: does the process now holding e's pid still match e? */
+/* Live only: does the process now holding e's pid still match e? (Only a
+ * local entry can be checked: another host's pid is not in our /proc.) */
 static bool still_valid(struct pt_table *t, struct pt_entry *e)
 {
 	struct pf_proc now;
@@ -430,7 +458,7 @@ static bool still_valid(struct pt_table *t, struct pt_entry *e)
 	int64_t ref;
 	bool ok = true;
 
-	if (t->procroot == NULL)
+	if (t->procroot == NULL || !is_local(e->host))
 		return true;
 	if (pf_read(t->procroot, e->pid, &now, &err) < 0)
 		return true; /* exited: what we knew is all there is */
@@ -461,12 +489,12 @@ static void fill_parent(struct kme_exec *ex, const struct pt_entry *p)
 	}
 }
 
-/* The parent entry for pid, from the table or (live) /proc; NULL if none.
- * now_ms: the event's time. */
-static struct pt_entry *lookup_parent(struct pt_table *t, int32_t pid,
-				      int64_t now_ms)
+/* The parent entry for host's pid, from the table or (live, local host
+ * only) /proc; NULL if none. now_ms: the event's time. */
+static struct pt_entry *lookup_parent(struct pt_table *t, struct ht_ref host,
+				      int32_t pid, int64_t now_ms)
 {
-	struct pt_entry *p = find(t, pid);
+	struct pt_entry *p = find(t, host, pid);
 	struct pf_proc snap;
 	struct kme_err err;
 
@@ -479,7 +507,7 @@ static struct pt_entry *lookup_parent(struct pt_table *t, int32_t pid,
 		touch(t, p);
 		return p;
 	}
-	if (t->procroot == NULL)
+	if (t->procroot == NULL || !is_local(host))
 		return NULL;
 	if (pf_read(t->procroot, pid, &snap, &err) < 0) {
 		t->st.procfs_misses++;
@@ -509,7 +537,8 @@ static struct pt_entry *lookup_parent(struct pt_table *t, int32_t pid,
  * replaced by a new process with a reused pid.) At most PT_MAX_DEPTH steps. */
 #define PT_MAX_DEPTH 64
 
-static bool is_ancestor(struct pt_table *t, int32_t anc, int32_t pid)
+static bool is_ancestor(struct pt_table *t, struct ht_ref host, int32_t anc,
+			int32_t pid)
 {
 	int i;
 
@@ -518,7 +547,7 @@ static bool is_ancestor(struct pt_table *t, int32_t anc, int32_t pid)
 
 		if (pid == anc)
 			return true;
-		e = find(t, pid);
+		e = find(t, host, pid);
 		if (e == NULL || e->ppid == pid)
 			return false;
 		pid = e->ppid;
@@ -528,20 +557,33 @@ static bool is_ancestor(struct pt_table *t, int32_t anc, int32_t pid)
 
 /* A process we had not seen: advance the pid cursor, noting a wrap when a
  * new pid is far below it (pid_max is at least 32768). */
-static void saw_new_pid(struct pt_table *t, int32_t pid)
+static void saw_new_pid(struct ht_host *h, int32_t pid)
 {
-	if (pid > t->cursor) {
-		t->cursor = pid;
-	} else if (t->cursor - pid > 16384) {
-		t->wrap++;
-		t->cursor = pid;
+	if (pid > h->cursor) {
+		h->cursor = pid;
+	} else if (h->cursor - pid > 16384) {
+		h->wrap++;
+		h->cursor = pid;
 	}
+}
+
+/* The host of a record with this node, with its state; false when the name
+ * cannot be scoped (too long): then nothing may be kept or looked up. */
+static bool host_of(struct pt_table *t, struct kme_str node, struct ht_ref *ref,
+		    struct ht_host **h)
+{
+	if (!ht_ref(t->hosts, node, ref))
+		return false;
+	*h = ht_get(t->hosts, *ref);
+	return *h != NULL;
 }
 
 void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 {
 	struct pt_entry *self, *p;
 	int32_t ppid = ex->ppid;
+	struct ht_ref host;
+	struct ht_host *h;
 
 	memset(&ex->parent, 0, sizeof(ex->parent));
 	ex->parent.pid = ppid;
@@ -550,10 +592,14 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 	ex->parent_creator = -1;
 	if (ppid <= 0)
 		return;
-	self = find(t, ex->proc.pid);
-	if (is_reaper(t, ppid) ||
+	if (!host_of(t, ex->node, &host, &h)) {
+		ex->parent_note = KME_PNOTE_UNSEEN;
+		return;
+	}
+	self = find(t, host, ex->proc.pid);
+	if (is_reaper(t, host, ppid) ||
 	    (self != NULL && self->ppid_known && self->ppid > 0 &&
-	     self->ppid != ppid && is_ancestor(t, ppid, self->ppid))) {
+	     self->ppid != ppid && is_ancestor(t, host, ppid, self->ppid))) {
 		/* Reparented: only the stream can say who really started
 		 * this process. */
 		if (self == NULL || !self->ppid_known || self->ppid <= 0) {
@@ -563,7 +609,7 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 		}
 		ppid = self->ppid;
 	}
-	p = lookup_parent(t, ppid, ms_of(ex->sec, ex->msec));
+	p = lookup_parent(t, host, ppid, ms_of(ex->sec, ex->msec));
 	if (p == NULL) {
 		ex->parent.pid = ppid;
 		ex->parent_note = KME_PNOTE_UNSEEN;
@@ -578,12 +624,14 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	int32_t ppid = ex->ppid;
 	bool known = true;
 	int64_t start = -1;
+	struct ht_ref host;
+	struct ht_host *h;
 	struct ident id;
 
-	if (ex->proc.pid <= 0)
+	if (ex->proc.pid <= 0 || !host_of(t, ex->node, &host, &h))
 		return;
-	e = find(t, ex->proc.pid);
-	if (is_reaper(t, ex->ppid)) {
+	e = find(t, host, ex->proc.pid);
+	if (is_reaper(t, host, ex->ppid)) {
 		if (e != NULL && e->ppid_known && e->ppid > 0)
 			ppid = e->ppid; /* keep the lineage we knew */
 		else
@@ -592,8 +640,8 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	if (e != NULL)
 		start = e->start_time;
 	else
-		saw_new_pid(t, ex->proc.pid);
-	e = get_slot(t, ex->proc.pid);
+		saw_new_pid(h, ex->proc.pid);
+	e = get_slot(t, host, ex->proc.pid);
 	if (e == NULL)
 		return;
 	id = (struct ident){
@@ -615,17 +663,20 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	e->source = KME_PARENT_AUDIT;
 }
 
-void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
-		    int64_t sec, uint32_t msec)
+void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
+		    int32_t child_pid, int64_t sec, uint32_t msec)
 {
 	int64_t when_ms = ms_of(sec, msec);
 	struct pt_entry *p, *c;
 	bool replaced = false;
+	struct ht_ref host;
+	struct ht_host *h;
 
-	if (parent_pid <= 0 || child_pid <= 0 || parent_pid == child_pid)
+	if (parent_pid <= 0 || child_pid <= 0 || parent_pid == child_pid ||
+	    !host_of(t, node, &host, &h))
 		return;
-	t->forks_seen = true;
-	c = find(t, child_pid);
+	h->forks_seen = true;
+	c = find(t, host, child_pid);
 	if (c != NULL && c->ppid == parent_pid && c->learned >= when_ms) {
 		/* The child's own exec was logged before its parent's fork
 		 * returned (always so for vfork): the fork's time (taken at
@@ -642,11 +693,11 @@ void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
 		remove_entry(t, c);
 		t->st.stale++;
 	}
-	saw_new_pid(t, child_pid);
-	c = get_slot(t, child_pid);
+	saw_new_pid(h, child_pid);
+	c = get_slot(t, host, child_pid);
 	if (c == NULL)
 		return;
-	p = find(t, parent_pid); /* get_slot may have evicted it */
+	p = find(t, host, parent_pid); /* get_slot may have evicted it */
 	if (p != NULL && p->has_identity) {
 		struct ident id = {
 			.exe = p->exe, .name = p->name,
@@ -669,13 +720,19 @@ void pt_record_fork(struct pt_table *t, int32_t parent_pid, int32_t child_pid,
 	c->start_time = when_ms / 1000;
 }
 
-void pt_observe(struct pt_table *t, int32_t pid, int32_t ppid)
+void pt_observe(struct pt_table *t, struct kme_str node, int32_t pid,
+		int32_t ppid)
 {
-	struct pt_entry *e = find(t, pid);
+	struct pt_entry *e;
+	struct ht_ref host;
+	struct ht_host *h;
 
-	if (e == NULL || ppid <= 0 || e->ppid == ppid || e->ppid <= 0)
+	if (pid <= 0 || ppid <= 0 || !host_of(t, node, &host, &h))
 		return;
-	if (e->wrap == t->wrap)
+	e = find(t, host, pid);
+	if (e == NULL || e->ppid == ppid || e->ppid <= 0)
+		return;
+	if (e->wrap == h->wrap)
 		return; /* no pid wrapped since: the same process, reparented */
 	/* A living process's parent only ever changes to a reaper (init, or a
 	 * subreaper among its ancestors). After a wrap the pid may also belong
@@ -683,7 +740,8 @@ void pt_observe(struct pt_table *t, int32_t pid, int32_t ppid)
 	 * (pt_record_fork), so there the change is a reparenting; without them
 	 * it is a guess either way, and a stale identity is the worse one (a
 	 * reused pid would lend its old, maybe excluded, name to new children). */
-	if (t->forks_seen && (is_reaper(t, ppid) || is_ancestor(t, ppid, e->ppid)))
+	if (h->forks_seen &&
+	    (is_reaper(t, host, ppid) || is_ancestor(t, host, ppid, e->ppid)))
 		return;
 	remove_entry(t, e);
 	t->st.stale++;
@@ -691,5 +749,51 @@ void pt_observe(struct pt_table *t, int32_t pid, int32_t ppid)
 
 void pt_stats(const struct pt_table *t, struct pt_stats *out)
 {
+	struct ht_stats hs;
+
 	*out = t->st;
+	ht_stats(t->hosts, &hs);
+	out->hosts = hs.hosts;
+	out->host_evictions = hs.evicted;
+	out->unscoped = hs.unscoped;
+}
+
+bool pt_is_local(const struct pt_table *t, struct kme_str node)
+{
+	return ht_is_local(t->hosts, node);
+}
+
+bool pt_peek(const struct pt_table *t, struct kme_str node, int32_t pid,
+	     struct pt_view *out)
+{
+	const struct pt_entry *e;
+	struct ht_ref host;
+	int32_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->pid = pid;
+	out->ppid = -1;
+	out->proc.pid = pid;
+	if (pid <= 0 || !ht_find(t->hosts, node, &host))
+		return false;
+	for (i = t->buckets[hash_pid(host, pid, t->nbuckets)]; i != NIL;
+	     i = t->e[i].hnext) {
+		e = &t->e[i];
+		if (e->pid != pid || !same_host(e->host, host))
+			continue;
+		out->ppid = e->ppid;
+		out->ppid_known = e->ppid_known;
+		out->has_identity = e->has_identity;
+		out->proc.executable = e->exe;
+		out->proc.name = e->name;
+		out->proc.name_is_comm = e->name_is_comm;
+		out->proc.exe_resolved = e->exe_resolved;
+		out->proc.args = (struct kme_args){
+			.v = e->argv, .n = e->nargs,
+			.truncated = e->args_truncated, .argc = e->argc,
+		};
+		out->source = (enum kme_parent_source)e->source;
+		return true;
+	}
+	return false;
 }

@@ -330,7 +330,8 @@ void rf_line(struct rf_filter *f, const char *line, size_t len)
 			s->key = key;
 			s->state = RF_DROP;
 			if (f->observe)
-				f->observe(f->arg, pid_at(&h, " pid=", 5),
+				f->observe(f->arg, h.node, h.node_len,
+					   pid_at(&h, " pid=", 5),
 					   pid_at(&h, " ppid=", 6));
 			f->st.dropped++;
 			return;

@@ -21,6 +21,8 @@ static const char *const excl_key[CFG_EXCL__COUNT] = {
 	[CFG_EXCL_PARENT_EXECUTABLE] = "exclude_parent_executable",
 	[CFG_EXCL_EXECUTABLE] = "exclude_executable",
 	[CFG_EXCL_USER] = "exclude_user",
+	[CFG_EXCL_PARENT_ARGS] = "exclude_parent_args",
+	[CFG_EXCL_ENTRY_LEADER_EXECUTABLE] = "exclude_entry_leader_executable",
 };
 
 static bool str_eq(struct kme_str s, const char *c)
@@ -55,8 +57,8 @@ static bool parent_name_match(const char *pattern, const struct kme_proc *pp)
 	return str_eq(pp->name, pattern);
 }
 
-/* The name comes from the event (ENRICHED) when it has one; otherwise from
- * the local user database. That lookup can do I/O (NSS), which is why it is
+/* The name comes from the event (ENRICHED) when it has one; otherwise, for
+ * the local host's events only, from the local user database. That lookup can do I/O (NSS), which is why it is
  * reached only for events that already matched a watched program. */
 static bool user_match(const struct cfg_excl *e, const struct kme_exec *ex)
 {
@@ -67,11 +69,26 @@ static bool user_match(const struct cfg_excl *e, const struct kme_exec *ex)
 		return ex->uid != KME_ID_UNSET && ex->uid == e->uid;
 	if (ex->user_name.p != NULL)
 		return str_eq(ex->user_name, e->pattern);
-	if (ex->uid == KME_ID_UNSET)
+	/* Another host's uid is not this machine's user: by name, it is
+	 * excluded only where its own record named it (ENRICHED). */
+	if (ex->uid == KME_ID_UNSET || ex->remote)
 		return false;
 	if (getpwuid_r(ex->uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
 		return false;
 	return strcmp(res->pw_name, e->pattern) == 0;
+}
+
+/* Any stored argument of the parent (argv[0] included). Arguments beyond
+ * what the process table stores (proctable.h) are not seen: they can only
+ * fail to exclude, never exclude wrongly. */
+static bool any_arg_match(const char *pattern, const struct kme_args *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (glob_match(pattern, a->v[i]))
+			return true;
+	return false;
 }
 
 static bool excl_applies(const struct cfg_excl *e, const struct kme_exec *ex)
@@ -85,6 +102,12 @@ static bool excl_applies(const struct cfg_excl *e, const struct kme_exec *ex)
 		return glob_match(e->pattern, ex->proc.executable);
 	case CFG_EXCL_USER:
 		return user_match(e, ex);
+	case CFG_EXCL_PARENT_ARGS:
+		return any_arg_match(e->pattern, &ex->parent.args);
+	case CFG_EXCL_ENTRY_LEADER_EXECUTABLE:
+		/* Unknown (pid -1) never excludes. */
+		return ex->entry_leader.proc.pid > 0 &&
+		       glob_match(e->pattern, ex->entry_leader.proc.executable);
 	case CFG_EXCL__COUNT:
 		break;
 	}
@@ -166,10 +189,106 @@ static void note_facts(const struct kme_exec *ex, struct rule_result *res)
 	res->parent_creator = ex->parent_creator;
 }
 
+/* The first match line for (name, args); several entries may name one
+ * program (OR): try each. */
+static const struct cfg_match *match_of(const struct kme_config *cfg,
+					struct kme_str name,
+					const struct kme_args *args,
+					struct rule_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nmatches; i++)
+		if (str_eq(name, cfg->matches[i].name) &&
+		    args_match(&cfg->matches[i], args, res))
+			return &cfg->matches[i];
+	return NULL;
+}
+
+static struct kme_str base_name(struct kme_str s)
+{
+	const char *slash;
+
+	if (s.p == NULL)
+		return s;
+	slash = memrchr(s.p, '/', s.len);
+	if (slash == NULL)
+		return s;
+	return (struct kme_str){ slash + 1, s.len - (size_t)(slash + 1 - s.p) };
+}
+
+const struct cfg_multicall *rule_multicall_of(const struct kme_config *cfg,
+					      struct kme_str exe)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nmulticall; i++)
+		if (str_eq(exe, cfg->multicall[i].path))
+			return &cfg->multicall[i];
+	return NULL;
+}
+
+/* The hardened match: what the multi-call binary ex->exe will run, as the
+ * binary itself decides it (see rule.h), judged by the match lines. */
+static const struct cfg_match *multicall_match(const struct kme_config *cfg,
+					       const struct kme_exec *ex,
+					       struct rule_result *res)
+{
+	const struct cfg_multicall *mc;
+	const struct kme_args *a = &ex->proc.args;
+	struct kme_args shifted;
+	struct kme_str run_as, tool;
+	const struct cfg_match *m;
+
+	if (!cfg->match_multicall || a->n == 0)
+		return NULL;
+	if ((mc = rule_multicall_of(cfg, ex->exe)) == NULL &&
+	    (mc = ex->same_file_as) == NULL)
+		return NULL;
+	run_as = tool = base_name(a->v[0]);
+	if (mc->style == CFG_MC_BUSYBOX && tool.len > 0 && tool.p[0] == '-') {
+		tool.p++;
+		tool.len--;
+	}
+	if (mc->style == CFG_MC_BUSYBOX && str_eq(tool, "busybox")) {
+		/* "busybox APPLET ARGS": the applet sees argv[1..]. */
+		if (a->n < 2)
+			return NULL;
+		tool = base_name(a->v[1]);
+		shifted = *a;
+		shifted.v++;
+		shifted.n--;
+		if (shifted.argc > 0)
+			shifted.argc--;
+		a = &shifted;
+	}
+	/* kmod run as "kmod" is the match line "kmod list" itself; run as a
+	 * tool's name it is that tool; any other name fails (kmod 30:
+	 * "x is not a kmod command", exit 254) and enumerates nothing. */
+	if ((m = match_of(cfg, tool, a, res)) == NULL)
+		return NULL;
+	res->multicall = true;
+	res->mc = mc;
+	res->same_file = mc != rule_multicall_of(cfg, ex->exe);
+	res->run_as = run_as;
+	res->tool = tool;
+	return m;
+}
+
+static bool action_accepted(const struct kme_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nevent_actions; i++)
+		if (strcmp(cfg->event_actions[i], RULE_EVENT_ACTION) == 0)
+			return true;
+	return false;
+}
+
 void rule_eval(const struct kme_config *cfg, const struct kme_exec *ex,
 	       struct rule_result *res)
 {
-	const struct cfg_match *m = NULL;
+	const struct cfg_match *m;
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
@@ -177,11 +296,11 @@ void rule_eval(const struct kme_config *cfg, const struct kme_exec *ex,
 	if (!ex->success)
 		return;
 	note_facts(ex, res);
-	/* Several entries may name one program (OR): try each. */
-	for (i = 0; i < cfg->nmatches && m == NULL; i++)
-		if (str_eq(ex->proc.name, cfg->matches[i].name) &&
-		    args_match(&cfg->matches[i], &ex->proc.args, res))
-			m = &cfg->matches[i];
+	if (!action_accepted(cfg))
+		return;
+	m = match_of(cfg, ex->proc.name, &ex->proc.args, res);
+	if (m == NULL)
+		m = multicall_match(cfg, ex, res);
 	if (m == NULL)
 		return;
 	res->match = m;
@@ -244,6 +363,14 @@ bool rule_watches_name(const struct kme_config *cfg, struct kme_str name)
 	return false;
 }
 
+bool rule_watches(const struct kme_config *cfg, const struct kme_exec *ex)
+{
+	return rule_watches_name(cfg, ex->proc.name) ||
+	       (cfg->match_multicall &&
+		(rule_multicall_of(cfg, ex->exe) != NULL ||
+		 ex->same_file_as != NULL));
+}
+
 /* Append to buf[*len..size) as snprintf does, keeping *len <= size - 1. */
 static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -265,10 +392,29 @@ static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
 		*len = size - 1;
 }
 
+/* s as printable ASCII for one explain line (others as '?'), cut to fit. */
+static const char *printable(struct kme_str s, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < s.len && i + 1 < size; i++)
+		out[i] = s.p[i] > 0x20 && s.p[i] < 0x7f ? s.p[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+
 /* What the decision rested on, when it is not plain. */
 static void describe_facts(const struct rule_result *res, char *buf,
 			   size_t size, size_t *len)
 {
+	char run_as[65], tool[65];
+
+	if (res->multicall && res->mc != NULL)
+		put(buf, size, len, "; multicall binary %s%s run as '%s' "
+		    "does what '%s' does", res->mc->path,
+		    res->same_file ? " (the same file: device and inode)" : "",
+		    printable(res->run_as, run_as, sizeof(run_as)),
+		    printable(res->tool, tool, sizeof(tool)));
 	if (res->arg != NULL && res->arg_unstored)
 		put(buf, size, len,
 		    "; '%s' is beyond the %zu stored arguments (argc %zu)",

@@ -2,13 +2,14 @@
 # Capture a real audit log of a set of scenarios under a private auditd, and check it against the
 # log's manifest.
 #
-#   tests/capture.sh [--set main|fidelity] [--only NN-name[,NN-name...]] [--format RAW|ENRICHED]
+#   tests/capture.sh [--set main|fidelity|profiles] [--only NN-name[,NN-name...]] [--format RAW|ENRICHED]
 #                    [--with-fork] OUTPUT.log
 #   tests/capture.sh --verify LOG          (no root needed: check an existing log against its manifest;
 #                                           LOG may be xz-compressed, LOG.xz)
 #
 # Scenario sets: main is tests/scenarios.sh (the golden logs kmod-*.log), fidelity is
-# tests/scenarios-fidelity.sh (the logs fidelity-*.log*, issue 9). --only runs a subset of the set.
+# tests/scenarios-fidelity.sh (the logs fidelity-*.log*, issue 9), profiles is
+# tests/scenarios-profiles.sh (profiles-raw.log, issue 12). --only runs a subset of the set.
 # The manifest of OUTPUT is tests/data/NAME.scenarios.tsv, NAME being OUTPUT's file name without .log
 # or .log.xz, when that file exists; otherwise the set's default (main: scenarios.tsv, or
 # kmod-fork-raw.scenarios.tsv with --with-fork; fidelity: fidelity-raw.scenarios.tsv, or
@@ -37,6 +38,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
 readonly HERE
+# shellcheck source=tests/auditd-lib.sh
+. "$HERE/auditd-lib.sh"
 MANIFEST=
 SCENARIOS=
 readonly SCENARIO_ROOT=/tmp/kme-scenario
@@ -49,7 +52,7 @@ die() {
 }
 
 usage() {
-	printf 'usage: %s [--set main|fidelity] [--only NN-name,...] [--format RAW|ENRICHED] [--with-fork] OUTPUT.log\n       %s --verify LOG\n' \
+	printf 'usage: %s [--set main|fidelity|profiles] [--only NN-name,...] [--format RAW|ENRICHED] [--with-fork] OUTPUT.log\n       %s --verify LOG\n' \
 		"$0" "$0" >&2
 	exit 2
 }
@@ -246,7 +249,11 @@ fidelity)
 	MANIFEST=$HERE/data/fidelity-raw.scenarios.tsv
 	[ "$with_fork" = 1 ] && MANIFEST=$HERE/data/fidelity-fork-raw.scenarios.tsv
 	;;
-*) die "--set must be main or fidelity, not '$set_name'" ;;
+profiles)
+	SCENARIOS=$HERE/scenarios-profiles.sh
+	MANIFEST=$HERE/data/profiles-raw.scenarios.tsv
+	;;
+*) die "--set must be main, fidelity or profiles, not '$set_name'" ;;
 esac
 # A log's own manifest, named after it, wins.
 name=$(basename -- "$output")
@@ -302,32 +309,12 @@ pidfile_existed=0
 [ -e /var/run/auditd.pid ] && pidfile_existed=1
 
 cleanup() {
-	local rc=$? spec i
+	local rc=$?
 	trap - EXIT INT TERM HUP
-	if [ -n "$rules_file" ] && [ -s "$rules_file" ]; then
-		while IFS= read -r spec; do
-			# shellcheck disable=SC2086 # a rule spec is a list of words
-			auditctl -d $spec >/dev/null 2>&1 || printf 'capture.sh: cleanup: could not delete rule %s\n' \
-				"$spec" >&2
-		done <"$rules_file"
-	fi
-	if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
-		kill -TERM "$daemon_pid" 2>/dev/null
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$daemon_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -0 "$daemon_pid" 2>/dev/null && kill -KILL "$daemon_pid" 2>/dev/null
-		wait "$daemon_pid" 2>/dev/null
-	fi
+	[ -z "$rules_file" ] || auditd_delete_rules "$rules_file"
+	[ -z "$daemon_pid" ] || auditd_stop "$daemon_pid"
 	[ "$pidfile_existed" = 1 ] || rm -f /var/run/auditd.pid
-	if [ -n "$enabled0" ] && [ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" != "$enabled0" ]; then
-		auditctl -e "$enabled0" >/dev/null || printf 'capture.sh: cleanup: could not restore enabled %s\n' \
-			"$enabled0" >&2
-	fi
-	if [ -n "$backlog0" ] && [ "$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')" != "$backlog0" ]; then
-		auditctl -b "$backlog0" >/dev/null || printf 'capture.sh: cleanup: could not restore backlog_limit\n' >&2
-	fi
+	auditd_restore "$enabled0" "$backlog0"
 	bash "$SCENARIOS" cleanup
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$rc"
@@ -341,36 +328,9 @@ mkdir "$tmp/conf" "$tmp/plugins" "$tmp/log"
 rules_file=$tmp/rules
 : >"$rules_file"
 
-# A complete config of our own rather than a copy of the system's: nothing in it can send events
-# elsewhere, rotate the log, or suspend logging on a full disk in the middle of a capture.
-cat >"$tmp/conf/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $tmp/log/audit.log
-log_group = root
-log_format = $format
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 0
-num_logs = 0
-max_log_file_action = IGNORE
-priority_boost = 0
-name_format = NONE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = SYSLOG
-use_libwrap = no
-distribute_network = no
-q_depth = 2000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $tmp/plugins
-end_of_event_timeout = 2
-EOF
-chmod 600 "$tmp/conf/auditd.conf"
+# A complete config of our own (tests/auditd-lib.sh says why each setting is what it is).
+auditd_conf "$tmp/conf/auditd.conf" log_file="$tmp/log/audit.log" log_format="$format" \
+	plugin_dir="$tmp/plugins" || die "cannot write $tmp/conf/auditd.conf"
 
 bash "$SCENARIOS" setup || die "scenario setup failed"
 scenario_list=$(bash "$SCENARIOS" list) || die "cannot list the scenarios"
@@ -383,14 +343,7 @@ fi
 
 auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 &
 daemon_pid=$!
-for ((i = 0; i < 100; i++)); do
-	[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$daemon_pid" ] && break
-	kill -0 "$daemon_pid" 2>/dev/null || die "auditd exited at start: $(cat "$tmp/auditd.out")"
-	sleep 0.1
-done
-[ "$i" -lt 100 ] || die "auditd (pid $daemon_pid) did not register with the kernel"
-auditctl -e 1 >/dev/null || die "auditctl -e 1 failed"
-auditctl -b "$BACKLOG" >/dev/null || die "auditctl -b $BACKLOG failed"
+auditd_enable "$daemon_pid" "$BACKLOG" || die "auditd did not start: $(cat "$tmp/auditd.out")"
 
 # The rule specs (auditctl -a/-d operands), one a line: loaded in the session subshell, deleted by
 # the cleanup trap.
@@ -407,19 +360,10 @@ session_rules() {
 }
 
 (
-	set -e
-	# A new loginuid gives this subshell and its descendants a session id of their own.
-	if echo 0 >/proc/self/loginuid 2>/dev/null; then
-		read -r ses </proc/self/sessionid
-		[ "$ses" != 4294967295 ] || ses=
-	fi
-	[ -n "${ses-}" ] || { echo 'capture.sh: cannot set a loginuid (immutable?): no session to filter on' >&2; exit 1; }
-	while IFS= read -r spec; do
-		printf '%s\n' "$spec" >>"$rules_file"
-		# shellcheck disable=SC2086
-		auditctl -a $spec >/dev/null
-	done < <(session_rules "$ses")
-	set +e
+	# This subshell and its descendants get an audit session of their own.
+	auditd_session || exit 1
+	mapfile -t specs < <(session_rules "$ses")
+	auditd_add_rules "$rules_file" "${specs[@]}" || exit 1
 	cd "$SCENARIO_ROOT" && /bin/true kme-capture-begin
 	for s in $scenario_list; do
 		(cd "$SCENARIO_ROOT/$s" && exec "$SCENARIO_ROOT/bin/kme-run" "$s")
@@ -429,11 +373,7 @@ session_rules() {
 
 # Let auditd write the last records, then stop it through the trap's steps (rules first).
 sleep 1
-while IFS= read -r spec; do
-	# shellcheck disable=SC2086
-	auditctl -d $spec >/dev/null 2>&1 || die "cannot delete rule $spec"
-done <"$rules_file"
-: >"$rules_file"
+auditd_delete_rules "$rules_file" || die "cannot delete the capture's audit rules"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"
 daemon_pid=

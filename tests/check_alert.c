@@ -49,7 +49,8 @@ static void setup(void)
 	cfg.term_fields[0] = CFG_TF_EXECUTABLE;
 	cfg.term_fields[1] = CFG_TF_PARENT_EXECUTABLE;
 	cfg.nterm_fields = 2;
-	ctx = (struct alert_ctx){ &cfg, "web01", "live", 1795728868999, NULL };
+	ctx = (struct alert_ctx){ .cfg = &cfg, .hostname = "web01",
+				  .mode = "live", .created_ms = 1795728868999 };
 
 	args[0] = S("lsmod");
 	pargs[0] = S("-bash");
@@ -395,16 +396,15 @@ START_TEST(test_json_host_id_only_for_events_of_this_host)
 	ctx.host_id = "0123456789abcdef0123456789abcdef";
 	d = render(&seen);
 	ck_assert_str_eq(str_at(d, "host.id"), ctx.host_id);
-	ex.node = S("web01");  /* name_format = hostname: still this host */
+	ex.node = S("web01");  /* node == local_node: the engine says local */
+	ex.remote = false;
 	d = render(&seen);
 	ck_assert_str_eq(str_at(d, "host.id"), ctx.host_id);
 	ex.node = S("web02");  /* another host's record (an aggregator) */
+	ex.remote = true;
 	d = render(&seen);
 	ck_assert_ptr_null(at(d, "host.id"));
 	ck_assert_str_eq(str_at(d, "host.name"), "web02");
-	ex.node = S("web01x");
-	d = render(&seen);
-	ck_assert_ptr_null(at(d, "host.id"));
 }
 END_TEST
 

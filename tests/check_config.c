@@ -310,7 +310,7 @@ START_TEST(test_threat_and_author_lists_are_bounded)
 	n += (size_t)snprintf(text + n, sizeof(text) - n, "match = lsmod\n");
 	for (i = 0; i <= CFG_MAX_THREAT; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n,
-				      "threat_technique = T%d https://x/ N\n", i);
+				      "threat_technique = T%04d https://x/ N\n", i);
 	parse_fails(text, "threat_technique: too many entries (limit 16)");
 	n = (size_t)snprintf(text, sizeof(text), "match = lsmod\n");
 	for (i = 0; i <= CFG_MAX_THREAT; i++)
@@ -326,6 +326,39 @@ START_TEST(test_max_alert_size_out_of_range)
 		    "max_alert_size: value '4095' out of range (4096..61440)");
 	parse_fails("match = lsmod\nmax_alert_size = 61441\n",
 		    "max_alert_size: value '61441' out of range (4096..61440)");
+}
+END_TEST
+
+START_TEST(test_key_table_is_sorted_for_bsearch)
+{
+	/* Every key must be found: a key out of order would not be. */
+	static const char *const keys[] = {
+		"alert_format", "alert_interval", "entry_leader_starters",
+		"eoe_timeout", "event_action", "exclude_entry_leader_executable",
+		"exclude_executable", "exclude_parent_args",
+		"exclude_parent_executable", "exclude_parent_name",
+		"exclude_user", "history_window", "include", "local_node",
+		"match", "match_multicall", "max_alert_size", "max_alerts",
+		"max_terms", "multicall_binary", "new_terms_fields",
+		"new_terms_store", "redis_command_timeout",
+		"redis_connect_timeout", "redis_key_prefix",
+		"redis_password_file", "rule_author", "rule_description", "rule_reference",
+		"rule_ruleset", "threat_framework", "threat_tactic",
+		"threat_technique",
+	};
+	char text[256];
+	struct kme_config *c = NULL;
+	struct kme_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(text, sizeof(text), "%s = /x\n", keys[i]);
+		memset(&err, 0, sizeof(err));
+		if (cfg_parse("t.conf", text, strlen(text), &c, &err) == 0)
+			cfg_free(c);
+		ck_assert_msg(strstr(err.msg, "unknown key") == NULL,
+			      "key '%s' not found: %s", keys[i], err.msg);
+	}
 }
 END_TEST
 
@@ -960,6 +993,373 @@ START_TEST(test_user_file_adds_user_and_executable_exclusions)
 }
 END_TEST
 
+
+/* ---- rule profiles (issue 12) ------------------------------------------- */
+
+/* The installed profile NAME as built (conf/profiles/NAME.conf). */
+static struct kme_config *load_profile(const char *name)
+{
+	const char *dir = getenv("KME_BUILDDIR");
+	char path[PATH_MAX];
+	struct kme_config *cfg = NULL;
+	struct kme_err err;
+
+	snprintf(path, sizeof(path), "%s/conf/profiles/%s.conf",
+		 dir ? dir : ".", name);
+	ck_assert_msg(cfg_load(path, false, &cfg, &err) == 0, "%s: %s", path,
+		      err.msg);
+	return cfg;
+}
+
+static void assert_words_eq(char **a, size_t na, char **b, size_t nb)
+{
+	size_t i;
+
+	ck_assert_uint_eq(na, nb);
+	for (i = 0; i < na; i++)
+		ck_assert_str_eq(a[i], b[i]);
+}
+
+/* Every value of the rule, compared (origins aside). */
+static void assert_same_rule(const struct kme_config *a,
+			     const struct kme_config *b)
+{
+	size_t i, j;
+
+	ck_assert_uint_eq(a->nmatches, b->nmatches);
+	for (i = 0; i < a->nmatches; i++) {
+		ck_assert_str_eq(a->matches[i].name, b->matches[i].name);
+		ck_assert_uint_eq(a->matches[i].nargs, b->matches[i].nargs);
+		for (j = 0; j < a->matches[i].nargs; j++)
+			ck_assert_str_eq(a->matches[i].args[j], b->matches[i].args[j]);
+	}
+	ck_assert_uint_eq(a->nexcls, b->nexcls);
+	for (i = 0; i < a->nexcls; i++) {
+		ck_assert_int_eq(a->excls[i].kind, b->excls[i].kind);
+		ck_assert_str_eq(a->excls[i].pattern, b->excls[i].pattern);
+	}
+	ck_assert_uint_eq(a->nterm_fields, b->nterm_fields);
+	for (i = 0; i < a->nterm_fields; i++)
+		ck_assert_int_eq(a->term_fields[i], b->term_fields[i]);
+	ck_assert_int_eq(a->history_window, b->history_window);
+	ck_assert_str_eq(a->rule_id, b->rule_id);
+	ck_assert_str_eq(a->rule_name, b->rule_name);
+	ck_assert_str_eq(a->rule_version, b->rule_version);
+	ck_assert_str_eq(a->rule_severity, b->rule_severity);
+	ck_assert_uint_eq(a->rule_risk_score, b->rule_risk_score);
+	ck_assert_uint_eq(a->ntechniques, b->ntechniques);
+	for (i = 0; i < a->ntechniques; i++) {
+		ck_assert_str_eq(a->techniques[i].id, b->techniques[i].id);
+		ck_assert_str_eq(a->techniques[i].name, b->techniques[i].name);
+	}
+	assert_words_eq(a->event_actions, a->nevent_actions, b->event_actions,
+			b->nevent_actions);
+	assert_words_eq(a->starters, a->nstarters, b->starters, b->nstarters);
+	ck_assert_uint_eq(a->nmulticall, b->nmulticall);
+	for (i = 0; i < a->nmulticall; i++) {
+		ck_assert_int_eq(a->multicall[i].style, b->multicall[i].style);
+		ck_assert_str_eq(a->multicall[i].path, b->multicall[i].path);
+	}
+	ck_assert_int_eq(a->match_multicall, b->match_multicall);
+	ck_assert_str_eq(a->state_file, b->state_file);
+}
+
+START_TEST(test_v211_profile_equals_the_built_in_rule)
+{
+	struct kme_config *def = NULL, *v211 = load_profile("v211");
+	struct kme_err err;
+
+	ck_assert_int_eq(cfg_load_default(&def, &err), 0);
+	assert_same_rule(v211, def);
+	cfg_free(def);
+	cfg_free(v211);
+}
+END_TEST
+
+START_TEST(test_v215_profile_has_the_v215_rule)
+{
+	struct kme_config *c = load_profile("v215");
+	size_t i, n[CFG_EXCL__COUNT] = { 0 };
+
+	ck_assert_str_eq(c->rule_name, "Unusual Kernel Module Enumeration");
+	ck_assert_str_eq(c->rule_version, "215");
+	ck_assert_str_eq(c->rule_severity, "low");
+	ck_assert_uint_eq(c->rule_risk_score, 21);
+	ck_assert_uint_eq(c->nterm_fields, 1);
+	ck_assert_int_eq(c->term_fields[0], CFG_TF_EXECUTABLE);
+	ck_assert_int_eq(c->history_window, 5LL * 86400 * 1000);
+	ck_assert_uint_eq(c->ntechniques, 2);
+	ck_assert_str_eq(c->techniques[1].id, "T1518");
+	ck_assert_str_eq(c->techniques[1].name, "Software Discovery");
+	ck_assert_uint_eq(c->nevent_actions, 1);
+	ck_assert_str_eq(c->event_actions[0], "exec");
+	for (i = 0; i < c->nexcls; i++)
+		n[c->excls[i].kind]++;
+	ck_assert_uint_eq(n[CFG_EXCL_PARENT_NAME], 26);
+	ck_assert_uint_eq(n[CFG_EXCL_PARENT_EXECUTABLE], 8);
+	ck_assert_uint_eq(n[CFG_EXCL_PARENT_ARGS], 4);
+	ck_assert_uint_eq(n[CFG_EXCL_ENTRY_LEADER_EXECUTABLE], 3);
+	ck_assert_int_eq(c->match_multicall, false);
+	ck_assert_ptr_nonnull(strstr(c->state_file, "/state-v215.json"));
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_hardened_profile_is_v211_plus_multicall)
+{
+	struct kme_config *c = load_profile("hardened");
+	struct kme_config *v211 = load_profile("v211");
+	size_t i;
+
+	ck_assert_int_eq(c->match_multicall, true);
+	ck_assert_uint_eq(c->nmulticall, 8);
+	ck_assert_str_eq(c->multicall[0].path, "/usr/bin/kmod");
+	ck_assert_int_eq(c->multicall[0].style, CFG_MC_KMOD);
+	ck_assert_int_eq(c->multicall[4].style, CFG_MC_BUSYBOX);
+	ck_assert_str_eq(c->rule_version, "211-hardened");
+	/* v211's matches and exclusions, unchanged */
+	ck_assert_uint_eq(c->nmatches, v211->nmatches);
+	ck_assert_uint_eq(c->nexcls, v211->nexcls);
+	for (i = 0; i < c->nexcls; i++)
+		ck_assert_str_eq(c->excls[i].pattern, v211->excls[i].pattern);
+	ck_assert_str_ne(c->state_file, v211->state_file);
+	cfg_free(c);
+	cfg_free(v211);
+}
+END_TEST
+
+START_TEST(test_new_profile_keys_parse)
+{
+	struct kme_config *c = parse_ok(
+		"match = lsmod\n"
+		"exclude_parent_args = /var/lib/dpkg/info/* longhorn-manager\n"
+		"exclude_entry_leader_executable = /usr/libexec/gnome-terminal-server\n"
+		"entry_leader_starters = sshd login\n"
+		"entry_leader_starters = tmux\n"
+		"event_action = exec\n"
+		"threat_technique = T1082 https://attack.mitre.org/techniques/T1082/ System Information Discovery\n"
+		"threat_technique = T1518.001 https://attack.mitre.org/techniques/T1518/001/ Security Software Discovery\n"
+		"multicall_binary = /opt/kmod\n"
+		"match_multicall = yes\n");
+
+	ck_assert_uint_eq(c->nexcls, 3);
+	ck_assert_int_eq(c->excls[0].kind, CFG_EXCL_PARENT_ARGS);
+	ck_assert_str_eq(c->excls[1].pattern, "longhorn-manager");
+	ck_assert_int_eq(c->excls[2].kind, CFG_EXCL_ENTRY_LEADER_EXECUTABLE);
+	ck_assert_uint_eq(c->nstarters, 3);
+	ck_assert_str_eq(c->starters[2], "tmux");
+	ck_assert_uint_eq(c->ntechniques, 2);
+	ck_assert_str_eq(c->techniques[1].id, "T1518.001");
+	ck_assert_str_eq(c->techniques[1].name, "Security Software Discovery");
+	ck_assert_uint_eq(c->nmulticall, 1);
+	ck_assert_int_eq(c->multicall[0].style, CFG_MC_KMOD);
+	ck_assert_int_eq(c->match_multicall, true);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_new_profile_keys_reject_bad_values)
+{
+	struct kme_err err;
+
+	parse_fail("match = lsmod\nthreat_technique = T10 https://x/ Short\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: threat_technique: 'T10' is not an "
+			 "ATT&CK technique id (T1234 or T1234.001)");
+	parse_fail("match = lsmod\nthreat_technique = T1082\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: threat_technique: expected 'ID "
+			 "REFERENCE NAME', got 'T1082'");
+	parse_fail("match = lsmod\nmulticall_binary = /usr/bin/toybox\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: multicall_binary: '/usr/bin/toybox': "
+			 "the binary's name must be kmod or busybox (how it dispatches)");
+	parse_fail("match = lsmod\nmulticall_binary = kmod\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: multicall_binary: 'kmod' is not an "
+			 "absolute path");
+	parse_fail("match = lsmod\nmatch_multicall = maybe\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: match_multicall: unknown value 'maybe'");
+	parse_fail("match = lsmod\ninclude = profiles/v215.conf\n", &err);
+	ck_assert_str_eq(err.msg, "t.conf:2: include: 'profiles/v215.conf' is not "
+			 "an absolute path");
+}
+END_TEST
+
+START_TEST(test_include_parses_the_file_in_place_with_its_origins)
+{
+	char text[PATH_MAX + 128];
+	const char *inc = write_file("profile.conf",
+		"rule_version = 215\n"
+		"match = lsmod\n"
+		"threat_technique = T1518 https://attack.mitre.org/techniques/T1518/ Software Discovery\n"
+		"exclude_parent_name = dkms\n", 0644);
+	char incpath[PATH_MAX];
+	struct kme_config *c;
+
+	snprintf(incpath, sizeof(incpath), "%s", inc);
+	snprintf(text, sizeof(text), "exclude_user = 997\ninclude = %s\n"
+		 "rule_version = 215-site\nexclude_parent_name = zfs\n", incpath);
+	c = parse_ok(text);
+	/* the later line wins across files; lists append in line order */
+	ck_assert_str_eq(c->rule_version, "215-site");
+	ck_assert_uint_eq(c->nmatches, 1);
+	ck_assert_str_eq(c->matches[0].origin.file, incpath);
+	ck_assert_int_eq(c->matches[0].origin.line, 2);
+	ck_assert_uint_eq(c->nexcls, 3);
+	ck_assert_str_eq(c->excls[0].origin.file, "t.conf");
+	ck_assert_str_eq(c->excls[1].pattern, "dkms");
+	ck_assert_str_eq(c->excls[1].origin.file, incpath);
+	ck_assert_int_eq(c->excls[2].origin.line, 4);
+	ck_assert_uint_eq(c->ntechniques, 1);
+	ck_assert_str_eq(c->techniques[0].id, "T1518");
+	ck_assert_uint_eq(c->nfiles, 1);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_include_one_value_lists_are_replaced_by_a_later_file)
+{
+	char text[PATH_MAX + 128];
+	const char *inc = write_file("p.conf",
+		"match = lsmod\nnew_terms_fields = process.executable\n"
+		"threat_technique = T1082 https://attack.mitre.org/techniques/T1082/ System Information Discovery\n"
+		"threat_technique = T1518 https://attack.mitre.org/techniques/T1518/ Software Discovery\n", 0644);
+	struct kme_config *c;
+
+	snprintf(text, sizeof(text), "include = %s\n"
+		 "new_terms_fields = process.name\n"
+		 "threat_technique = T1057 https://attack.mitre.org/techniques/T1057/ Process Discovery\n", inc);
+	c = parse_ok(text);
+	ck_assert_uint_eq(c->nterm_fields, 1);
+	ck_assert_int_eq(c->term_fields[0], CFG_TF_NAME);
+	ck_assert_uint_eq(c->ntechniques, 1);
+	ck_assert_str_eq(c->techniques[0].id, "T1057");
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_include_duplicate_scalar_in_one_file_is_still_an_error)
+{
+	char text[PATH_MAX + 64];
+	const char *inc = write_file("dup.conf",
+		"match = lsmod\nhistory_window = 5d\nhistory_window = 6d\n", 0644);
+	struct kme_err err;
+	char want[PATH_MAX + 128];
+
+	snprintf(text, sizeof(text), "include = %s\n", inc);
+	parse_fail(text, &err);
+	snprintf(want, sizeof(want), "%s:3: duplicate key 'history_window' "
+		 "(first at line 2)", inc);
+	ck_assert_str_eq(err.msg, want);
+}
+END_TEST
+
+START_TEST(test_include_loop_is_an_error)
+{
+	char path[PATH_MAX], text[PATH_MAX + 64];
+	struct kme_err err;
+
+	snprintf(path, sizeof(path), "%s/loop.conf", tmpdir);
+	snprintf(text, sizeof(text), "match = lsmod\ninclude = %s\n", path);
+	write_file("loop.conf", text, 0644);
+	parse_fail(text, &err);
+	ck_assert_ptr_nonnull(strstr(err.msg, "include: '"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "nested too deeply (limit 8; a loop?)"));
+}
+END_TEST
+
+START_TEST(test_include_of_a_missing_file_names_it)
+{
+	char text[PATH_MAX + 64], want[2 * PATH_MAX];
+	struct kme_err err;
+
+	snprintf(text, sizeof(text), "match = lsmod\ninclude = %s/none.conf\n",
+		 tmpdir);
+	parse_fail(text, &err);
+	snprintf(want, sizeof(want), "t.conf:2: include: %s/none.conf: open: "
+		 "No such file or directory", tmpdir);
+	ck_assert_str_eq(err.msg, want);
+}
+END_TEST
+
+START_TEST(test_include_is_held_to_the_owner_checks_of_cfg_load)
+{
+	char text[PATH_MAX + 64];
+	const char *inc = write_file("gw.conf", "match = lsmod\n", 0664);
+	char incpath[PATH_MAX], want[2 * PATH_MAX];
+	const char *top;
+	struct kme_config *c = NULL;
+	struct kme_err err;
+
+	snprintf(incpath, sizeof(incpath), "%s", inc);
+	snprintf(text, sizeof(text), "include = %s\n", incpath);
+	top = write_file("top.conf", text, 0640);
+	if (geteuid() == 0)
+		ck_assert_int_eq(chown(top, 0, 0), 0);
+	ck_assert_int_eq(cfg_load(top, true, &c, &err), -1);
+	if (geteuid() != 0)
+		return; /* refused for its own owner first */
+	snprintf(want, sizeof(want), "%s:1: include: %s: refusing config: "
+		 "group-writable\n%s: no match rules", top, incpath, top);
+	ck_assert_str_eq(err.msg, want);
+	/* without the checks (replay, --check-config) it is read */
+	ck_assert_msg(cfg_load(top, false, &c, &err) == 0, "%s", err.msg);
+	cfg_free(c);
+}
+END_TEST
+
+/* ---- the shared store's keys (redisstore.h, redisurl.h) ---------------- */
+
+START_TEST(test_store_keys_default_and_parse)
+{
+	struct kme_config *cfg = parse_ok("match = lsmod\n");
+
+	ck_assert_str_eq(cfg->new_terms_store, "file");
+	ck_assert_str_eq(cfg->redis_key_prefix, "kme:");
+	ck_assert_ptr_null(cfg->redis_password_file);
+	ck_assert_int_eq(cfg->redis_connect_timeout, 50);
+	ck_assert_int_eq(cfg->redis_command_timeout, 50);
+	cfg_free(cfg);
+	cfg = parse_ok("match = lsmod\n"
+		       "new_terms_store = unix:///run/redis/redis.sock?db=2\n"
+		       "redis_password_file = /etc/audit/kme-redis.pw\n"
+		       "redis_key_prefix = fleet1:\n"
+		       "redis_connect_timeout = 1s\n"
+		       "redis_command_timeout = 20ms\n");
+	ck_assert_str_eq(cfg->new_terms_store, "unix:///run/redis/redis.sock?db=2");
+	ck_assert_str_eq(cfg->redis_password_file, "/etc/audit/kme-redis.pw");
+	ck_assert_str_eq(cfg->redis_key_prefix, "fleet1:");
+	ck_assert_int_eq(cfg->redis_connect_timeout, 1000);
+	ck_assert_int_eq(cfg->redis_command_timeout, 20);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_store_keys_refuse_bad_values)
+{
+	static const char *const bad[] = {
+		"new_terms_store = redis://h:0\n",
+		"new_terms_store = rediss://h\n",
+		"new_terms_store = memory\n",
+		"redis_password_file = relative/pw\n",
+		"redis_key_prefix = a b\n",
+		"redis_key_prefix = "
+		"0123456789012345678901234567890123456789012345678901234567890123x\n",
+		"redis_connect_timeout = 0\n",
+		"redis_connect_timeout = 61s\n",
+		"redis_command_timeout = 5m\n",
+		"redis_command_timeout = -1\n",
+	};
+	char text[256];
+	struct kme_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "match = lsmod\n%s", bad[i]);
+		parse_fail(text, &err);
+		ck_assert_msg(strstr(err.msg, "t.conf:2: ") != NULL, "%s: %s",
+			      bad[i], err.msg);
+	}
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -976,6 +1376,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_missing_keys_take_the_shipped_defaults);
 	tcase_add_test(tc, test_default_text_is_the_shipped_file);
 	tcase_add_test(tc, test_term_field_names);
+	tcase_add_test(tc, test_key_table_is_sorted_for_bsearch);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("syntax");
@@ -1023,6 +1424,26 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_load_refuses_file_over_1mib);
 	tcase_add_test(tc, test_load_reports_errors_with_the_path);
 	tcase_add_test(tc, test_user_file_adds_user_and_executable_exclusions);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("profiles");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_test(tc, test_v211_profile_equals_the_built_in_rule);
+	tcase_add_test(tc, test_v215_profile_has_the_v215_rule);
+	tcase_add_test(tc, test_hardened_profile_is_v211_plus_multicall);
+	tcase_add_test(tc, test_new_profile_keys_parse);
+	tcase_add_test(tc, test_new_profile_keys_reject_bad_values);
+	tcase_add_test(tc, test_include_parses_the_file_in_place_with_its_origins);
+	tcase_add_test(tc, test_include_one_value_lists_are_replaced_by_a_later_file);
+	tcase_add_test(tc, test_include_duplicate_scalar_in_one_file_is_still_an_error);
+	tcase_add_test(tc, test_include_loop_is_an_error);
+	tcase_add_test(tc, test_include_of_a_missing_file_names_it);
+	tcase_add_test(tc, test_include_is_held_to_the_owner_checks_of_cfg_load);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("store");
+	tcase_add_test(tc, test_store_keys_default_and_parse);
+	tcase_add_test(tc, test_store_keys_refuse_bad_values);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,7 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <syslog.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "engine.h"
@@ -25,6 +29,13 @@ struct fixture {
 
 static struct fixture F;
 
+/* Every record of the next events starts with this ("node=NAME " as an
+ * aggregator writes them; "" for none), and their SYSCALL record ends with
+ * `enrich` (ENRICHED logs: "\x1d" then the interpretations). */
+static const char *prefix = "";
+static const char *enrich = "";
+
+
 static void on_notice(void *arg, int prio, const char *msg)
 {
 	(void)arg;
@@ -33,18 +44,43 @@ static void on_notice(void *arg, int prio, const char *msg)
 	strcat(F.notices, "\n");
 }
 
-static void start(enum eng_action action, const char *extra_config)
+/* Comment out the shipped config's line of each single-valued key that
+ * extra sets again ("key = value" lines): a key may be given once. */
+static void drop_overridden(char *text, const char *extra)
+{
+	static const char *const single[] = { "new_terms_fields", "max_alerts", NULL };
+	size_t i;
+
+	for (i = 0; single[i] != NULL; i++) {
+		size_t n = strlen(single[i]);
+		char *p;
+
+		if (strncmp(extra, single[i], n) != 0 &&
+		    strstr(extra, single[i]) == NULL)
+			continue;
+		for (p = text; (p = strstr(p, single[i])) != NULL; p += n)
+			if (p == text || p[-1] == '\n') {
+				*p = '#';
+				break;
+			}
+	}
+}
+
+static void start_mode(enum eng_mode mode, enum eng_action action,
+		       const char *extra_config)
 {
 	struct kme_err err;
-	struct eng_opts o = { .mode = ENG_REPLAY, .action = action,
+	struct eng_opts o = { .mode = mode, .action = action,
 			      .hostname = "testhost" };
 
 	memset(&F, 0, sizeof(F));
+	prefix = enrich = "";
 	if (extra_config != NULL) {
 		size_t n = strlen(cfg_default_text) + strlen(extra_config) + 2;
 		char *text = malloc(n);
 
 		snprintf(text, n, "%s\n%s", cfg_default_text, extra_config);
+		drop_overridden(text, extra_config);
 		ck_assert_int_eq(cfg_parse("test.conf", text, strlen(text), &F.cfg, &err), 0);
 		free(text);
 	} else {
@@ -60,6 +96,11 @@ static void start(enum eng_action action, const char *extra_config)
 	o.explain_fp = F.out;
 	F.eng = eng_new(F.cfg, F.store, &o, &err);
 	ck_assert_ptr_nonnull(F.eng);
+}
+
+static void start(enum eng_action action, const char *extra_config)
+{
+	start_mode(ENG_REPLAY, action, extra_config);
 }
 
 static void stop(void)
@@ -89,21 +130,23 @@ static void exec_event_at(long sec, int msec, int serial, int pid, int ppid,
 			  const char *path, const char *comm, const char *exe,
 			  int argc, const char *args, int success)
 {
-	line("type=SYSCALL msg=audit(%ld.%03d:%d): arch=c000003e syscall=59 "
+	line("%stype=SYSCALL msg=audit(%ld.%03d:%d): arch=c000003e syscall=59 "
 	     "success=%s exit=%d a0=1 a1=2 a2=3 a3=4 items=2 ppid=%d pid=%d "
 	     "auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
-	     "tty=pts0 ses=3 comm=\"%s\" exe=\"%s\" key=\"kme\"",
-	     sec, msec, serial, success ? "yes" : "no", success ? 0 : -2, ppid,
-	     pid, comm, exe);
+	     "tty=pts0 ses=3 comm=\"%s\" exe=\"%s\" key=\"kme\"%s",
+	     prefix, sec, msec, serial, success ? "yes" : "no", success ? 0 : -2,
+	     ppid, pid, comm, exe, enrich);
 	if (success)
-		line("type=EXECVE msg=audit(%ld.%03d:%d): argc=%d %s", sec, msec,
-		     serial, argc, args);
-	line("type=CWD msg=audit(%ld.%03d:%d): cwd=\"/root\"", sec, msec, serial);
-	line("type=PATH msg=audit(%ld.%03d:%d): item=0 name=\"%s\" inode=1 dev=fe:00 "
+		line("%stype=EXECVE msg=audit(%ld.%03d:%d): argc=%d %s", prefix,
+		     sec, msec, serial, argc, args);
+	line("%stype=CWD msg=audit(%ld.%03d:%d): cwd=\"/root\"", prefix, sec,
+	     msec, serial);
+	line("%stype=PATH msg=audit(%ld.%03d:%d): item=0 name=\"%s\" inode=1 dev=fe:00 "
 	     "mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 "
-	     "cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", sec, msec, serial, path);
-	line("type=PROCTITLE msg=audit(%ld.%03d:%d): proctitle=\"%s\"", sec,
-	     msec, serial, comm);
+	     "cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", prefix, sec, msec,
+	     serial, path);
+	line("%stype=PROCTITLE msg=audit(%ld.%03d:%d): proctitle=\"%s\"", prefix,
+	     sec, msec, serial, comm);
 }
 
 /* The same at sec.100. */
@@ -176,6 +219,195 @@ START_TEST(test_script_parent_named_dkms_excludes)
 	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
 	ck_assert_str_eq(output(), "");
 	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+
+/* ---- hosts (an aggregator's stream) ------------------------------------ */
+
+static void dkms_then_lsmod(const char *dkms_node, const char *lsmod_node,
+			    long sec, int serial)
+{
+	prefix = dkms_node;
+	exec_event(sec, serial, 4242, 50, "/usr/sbin/dkms", "dkms", "/usr/bin/dash", 2,
+		   "a0=\"/bin/sh\" a1=\"/usr/sbin/dkms\"", 1);
+	prefix = lsmod_node;
+	exec_event(sec + 1, serial + 1, 4300, 4242, "/usr/sbin/lsmod", "lsmod",
+		   "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	prefix = "";
+}
+
+START_TEST(test_dkms_on_one_host_never_excludes_lsmod_on_another_host)
+{
+	start(ENG_ALERT, NULL);
+	dkms_then_lsmod("node=hostb ", "node=hosta ", 1000, 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_uint_eq(counters().excluded, 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hosta\","));
+	ck_assert_ptr_nonnull(strstr(out, "\"parent_source\":\"unknown\""));
+	ck_assert_ptr_null(strstr(out, "dkms"));
+	stop();
+}
+END_TEST
+
+START_TEST(test_dkms_on_the_same_host_still_excludes)
+{
+	start(ENG_ALERT, NULL);
+	dkms_then_lsmod("node=hostb ", "node=hostb ", 1000, 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_local_node_records_and_records_without_node_are_one_host)
+{
+	struct kme_err err;
+	struct eng_opts o = { .mode = ENG_REPLAY, .action = ENG_ALERT,
+			      .hostname = "testhost", .local_node = "aggr" };
+
+	start(ENG_ALERT, NULL);
+	eng_free(F.eng);
+	o.sink = F.sink;
+	F.eng = eng_new(F.cfg, F.store, &o, &err);
+	ck_assert_ptr_nonnull(F.eng);
+	dkms_then_lsmod("", "node=aggr ", 1000, 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+/* lsmod from bash on two hosts, the same pids on both. */
+static void lsmod_from_bash_on(const char *node, long sec, int serial)
+{
+	prefix = node;
+	exec_event(sec, serial, 100, 50, "/usr/bin/bash", "bash", "/usr/bin/bash", 1,
+		   "a0=\"bash\"", 1);
+	exec_event(sec + 1, serial + 1, 200, 100, "/usr/sbin/lsmod", "lsmod",
+		   "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	prefix = "";
+}
+
+START_TEST(test_default_term_is_new_fleet_wide_once)
+{
+	start(ENG_ALERT, NULL);
+	lsmod_from_bash_on("node=hosta ", 1000, 1);
+	lsmod_from_bash_on("node=hostb ", 1010, 11);
+	lsmod_from_bash_on("node=hostc ", 1020, 21);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hosta\","));
+	ck_assert_uint_eq(counters().suppressed, 2);
+	stop();
+}
+END_TEST
+
+START_TEST(test_host_name_in_the_term_makes_it_per_host)
+{
+	start(ENG_ALERT, "new_terms_fields = process.executable "
+			 "process.parent.executable host.name\n");
+	lsmod_from_bash_on("node=hosta ", 1000, 1);
+	lsmod_from_bash_on("node=hostb ", 1010, 11);
+	lsmod_from_bash_on("node=hosta ", 1020, 21);
+	lsmod_from_bash_on("", 1030, 31);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 3);
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hosta\","));
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hostb\","));
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"testhost\","));
+	ck_assert_uint_eq(counters().suppressed, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_rate_limit_is_per_rule_across_hosts)
+{
+	char node[32], path[64];
+	int i;
+
+	start(ENG_ALERT, "max_alerts = 2\n");
+	for (i = 0; i < 5; i++) {
+		snprintf(node, sizeof(node), "node=h%d ", i);
+		snprintf(path, sizeof(path), "/opt/t%d/lsmod", i);
+		prefix = node;
+		exec_event(1200, 10 + i, 500, 100, path, "lsmod", "/usr/bin/kmod", 1,
+			   "a0=\"lsmod\"", 1);
+	}
+	prefix = "";
+	ck_assert_uint_eq(count_lines(output()), 2);
+	ck_assert_uint_eq(counters().rate_limited, 3);
+	stop();
+}
+END_TEST
+
+START_TEST(test_exclude_user_by_name_never_names_a_remote_uid_with_local_passwd)
+{
+	/* uid 0 is root in this machine's passwd: the local event is
+	 * excluded, host B's uid 0 has no name (RAW): it alerts. */
+	start(ENG_ALERT, "exclude_user = root\n");
+	prefix = "";
+	exec_event(1000, 1, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	prefix = "node=hostb ";
+	exec_event(1001, 2, 201, 100, "/opt/x/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	prefix = "";
+	const char *out = output();
+	ck_assert_uint_eq(counters().excluded, 1);
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hostb\","));
+	ck_assert_ptr_null(strstr(out, "\"user\":{\"name\""));
+	stop();
+}
+END_TEST
+
+START_TEST(test_exclude_user_by_name_applies_to_a_remote_event_that_names_its_user)
+{
+	start(ENG_ALERT, "exclude_user = builder\n");
+	prefix = "node=hostb ";
+	enrich = "\x1d" "ARCH=x86_64 SYSCALL=execve AUID=\"alice\" UID=\"builder\" "
+		 "GID=\"root\" EUID=\"builder\" SUID=\"builder\" FSUID=\"builder\" "
+		 "EGID=\"root\" SGID=\"root\" FSGID=\"root\"";
+	exec_event(1001, 2, 201, 100, "/opt/x/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	prefix = enrich = "";
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_a_late_event_is_not_cut_by_the_live_tick)
+{
+	/* Plugin mode on an aggregator: a sender flushes its queue after an
+	 * outage, or its clock is behind, so an event stamped two hours ago
+	 * arrives now. A wall-clock tick between its records must not cut it
+	 * (the part without PATH would be "kmod", no match: a missed alert). */
+	long t = (long)time(NULL) - 7200;
+
+	start_mode(ENG_LIVE, ENG_ALERT, NULL);
+	prefix = "node=far ";
+	eng_clock(F.eng, ((int64_t)t + 7200) * 1000, true); /* drained, and aged */
+	eng_tick(F.eng);
+	line("node=far type=SYSCALL msg=audit(%ld.100:9): arch=c000003e syscall=59 success=yes "
+	     "exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 pid=300 auid=0 uid=0 gid=0 euid=0 "
+	     "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"lsmod\" "
+	     "exe=\"/usr/bin/kmod\" key=\"kme\"", t);
+	line("node=far type=EXECVE msg=audit(%ld.100:9): argc=1 a0=\"lsmod\"", t);
+	eng_clock(F.eng, ((int64_t)t + 7201) * 1000, true); /* drained, and aged */
+	eng_tick(F.eng);
+	line("node=far type=CWD msg=audit(%ld.100:9): cwd=\"/root\"", t);
+	line("node=far type=PATH msg=audit(%ld.100:9): item=0 name=\"/usr/sbin/lsmod\" "
+	     "inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL "
+	     "cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", t);
+	line("node=far type=PROCTITLE msg=audit(%ld.100:9): proctitle=\"lsmod\"", t);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"executable\":\"/usr/sbin/lsmod\""));
+	ck_assert_uint_eq(counters().events, 1);
 	stop();
 }
 END_TEST
@@ -370,6 +602,149 @@ START_TEST(test_garbage_records_are_counted_not_fatal)
 }
 END_TEST
 
+
+/* ---- profiles (issue 12) ------------------------------------------------- */
+
+START_TEST(test_multicall_alert_names_the_run_under_name_and_behaviour)
+{
+	/* exec -a lsmod /usr/bin/kmod: PATH kmod, argv [lsmod] */
+	start(ENG_ALERT, "match_multicall = yes\n");
+	exec_event(1000, 1, 100, 1, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"bash\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/bin/kmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"name\":\"kmod\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"multicall\":{\"binary\":\"/usr/bin/kmod\","
+				     "\"run_as\":\"lsmod\",\"behaviour\":\"lsmod\"}"));
+	stop();
+	/* v211 alone: the same events alert nothing */
+	start(ENG_ALERT, NULL);
+	exec_event(1000, 1, 100, 1, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"bash\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/bin/kmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().matches, 0);
+	stop();
+}
+END_TEST
+
+START_TEST(test_parent_args_exclusion_sees_the_parents_arguments)
+{
+	start(ENG_ALERT, "exclude_parent_args = /var/lib/dpkg/info/*\n");
+	exec_event(1000, 1, 100, 1, "/usr/bin/sh", "sh", "/usr/bin/dash", 4,
+		   "a0=\"sh\" a1=\"-c\" a2=\"lsmod\" a3=\"/var/lib/dpkg/info/x\"", 1);
+	exec_event(1001, 2, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_entry_leader_is_in_the_alert_and_can_exclude)
+{
+	start(ENG_ALERT, NULL);
+	exec_event(1000, 1, 50, 1, "/usr/sbin/sshd", "sshd", "/usr/sbin/sshd", 2, "a0=\"sshd\" a1=\"-D\"", 1);
+	exec_event(1000, 2, 100, 50, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"-bash\"", 1);
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"pid\":100,\"name\":\"bash\","
+				     "\"executable\":\"/usr/bin/bash\",\"args\":[\"-bash\"]"));
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"how\":\"child_of_starter\","
+				     "\"source\":\"audit\",\"starter\":\"sshd\",\"depth\":1}"));
+	stop();
+	start(ENG_ALERT, "exclude_entry_leader_executable = /usr/bin/bash\n");
+	exec_event(1000, 1, 50, 1, "/usr/sbin/sshd", "sshd", "/usr/sbin/sshd", 2, "a0=\"sshd\" a1=\"-D\"", 1);
+	exec_event(1000, 2, 100, 50, "/usr/bin/bash", "bash", "/usr/bin/bash", 1, "a0=\"-bash\"", 1);
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	ck_assert_uint_eq(counters().excluded, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_unknown_entry_leader_says_why_and_never_excludes)
+{
+	start(ENG_ALERT, "exclude_entry_leader_executable = *\n");
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_null(strstr(out, "\"process\":{\"pid\":200,\"name\":\"lsmod\",\"entry_leader\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"how\":\"broken chain\"}"));
+	stop();
+}
+END_TEST
+
+START_TEST(test_threat_techniques_and_event_action_come_from_the_config)
+{
+	start(ENG_ALERT, "threat_technique = T1518.001 https://attack.mitre.org/techniques/T1518/001/ Security Software Discovery\n");
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	/* ECS keyword arrays; the line appends to the shipped file's own
+	 * technique (same file: lists append). */
+	ck_assert_ptr_nonnull(strstr(output(), "\"technique\":{\"id\":[\"T1082\",\"T1518.001\"],"
+		"\"name\":[\"System Information Discovery\",\"Security Software Discovery\"],"
+		"\"reference\":[\"https://attack.mitre.org/techniques/T1082/\","
+		"\"https://attack.mitre.org/techniques/T1518/001/\"]}"));
+	stop();
+	start(ENG_ALERT, "event_action = exec_event\n");
+	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	ck_assert_str_eq(output(), "");
+	stop();
+}
+END_TEST
+
+
+/* A hard link of a multicall binary under another name, run as lsmod:
+ * plugin mode knows it by device and inode; replay cannot. */
+static void hardlink_exec(const char *dir, const struct stat *st)
+{
+	line("type=SYSCALL msg=audit(1001.100:2): arch=c000003e syscall=59 "
+	     "success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=100 pid=200 "
+	     "auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+	     "tty=pts0 ses=3 comm=\"hl\" exe=\"%s/hl\" key=\"kme\"", dir);
+	line("type=EXECVE msg=audit(1001.100:2): argc=1 a0=\"lsmod\"");
+	line("type=CWD msg=audit(1001.100:2): cwd=\"/root\"");
+	line("type=PATH msg=audit(1001.100:2): item=0 name=\"%s/hl\" inode=%llu "
+	     "dev=%02x:%02x mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL "
+	     "cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0", dir,
+	     (unsigned long long)st->st_ino, major(st->st_dev), minor(st->st_dev));
+	line("type=PROCTITLE msg=audit(1001.100:2): proctitle=\"lsmod\"");
+}
+
+START_TEST(test_live_multicall_knows_a_hard_link_by_device_and_inode)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", kmod[64], hl[64], extra[256];
+	struct stat st;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(kmod, sizeof(kmod), "%s/kmod", dir);
+	snprintf(hl, sizeof(hl), "%s/hl", dir);
+	ck_assert_ptr_nonnull(f = fopen(kmod, "w"));
+	fclose(f);
+	ck_assert_int_eq(link(kmod, hl), 0);
+	ck_assert_int_eq(stat(hl, &st), 0);
+	snprintf(extra, sizeof(extra), "match_multicall = yes\nmulticall_binary = %s\n",
+		 kmod);
+
+	start_mode(ENG_LIVE, ENG_ALERT, extra);
+	hardlink_exec(dir, &st);
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"run_as\":\"lsmod\",\"behaviour\":\"lsmod\","
+				     "\"found_by\":\"device_and_inode\"}"));
+	stop();
+
+	start_mode(ENG_REPLAY, ENG_ALERT, extra);
+	hardlink_exec(dir, &st);
+	ck_assert_str_eq(output(), "");
+	stop();
+
+	unlink(hl);
+	unlink(kmod);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -378,6 +753,15 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_lsmod_under_a_known_shell_alerts_with_its_parent);
 	tcase_add_test(tc, test_repeat_of_a_term_is_suppressed);
 	tcase_add_test(tc, test_script_parent_named_dkms_excludes);
+	tcase_add_test(tc, test_dkms_on_one_host_never_excludes_lsmod_on_another_host);
+	tcase_add_test(tc, test_dkms_on_the_same_host_still_excludes);
+	tcase_add_test(tc, test_local_node_records_and_records_without_node_are_one_host);
+	tcase_add_test(tc, test_default_term_is_new_fleet_wide_once);
+	tcase_add_test(tc, test_host_name_in_the_term_makes_it_per_host);
+	tcase_add_test(tc, test_rate_limit_is_per_rule_across_hosts);
+	tcase_add_test(tc, test_exclude_user_by_name_never_names_a_remote_uid_with_local_passwd);
+	tcase_add_test(tc, test_exclude_user_by_name_applies_to_a_remote_event_that_names_its_user);
+	tcase_add_test(tc, test_a_late_event_is_not_cut_by_the_live_tick);
 	tcase_add_test(tc, test_failed_exec_is_not_a_process_start);
 	tcase_add_test(tc, test_parent_reparented_to_init_is_unknown);
 	tcase_add_test(tc, test_all_reports_every_match);
@@ -388,6 +772,12 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_rate_limit_overflow_is_counted_and_reported);
 	tcase_add_test(tc, test_store_errors_alert_are_counted_and_logged_once);
 	tcase_add_test(tc, test_garbage_records_are_counted_not_fatal);
+	tcase_add_test(tc, test_multicall_alert_names_the_run_under_name_and_behaviour);
+	tcase_add_test(tc, test_parent_args_exclusion_sees_the_parents_arguments);
+	tcase_add_test(tc, test_entry_leader_is_in_the_alert_and_can_exclude);
+	tcase_add_test(tc, test_unknown_entry_leader_says_why_and_never_excludes);
+	tcase_add_test(tc, test_threat_techniques_and_event_action_come_from_the_config);
+	tcase_add_test(tc, test_live_multicall_knows_a_hard_link_by_device_and_inode);
 	suite_add_tcase(s, tc);
 	return s;
 }

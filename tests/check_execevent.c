@@ -35,6 +35,7 @@ struct got_ev {
 	bool has_syscall, malformed, success;
 	int32_t pid, ppid, fork_child, proc_pid, exec_ppid;
 	struct cstr executable, name, cwd, node, comm, exe, tty, user_name;
+	struct cstr ev_node;  /* ev_event.node: every SYSCALL event's */
 	bool name_is_comm, truncated, exe_resolved;
 	size_t nargs, argc;
 	bool watching;        /* the event carried the watch set */
@@ -97,6 +98,7 @@ static void on_event(void *arg, auparse_state_t *au)
 	g->pid = ev.pid;
 	g->ppid = ev.ppid;
 	g->fork_child = ev.fork_child;
+	g->ev_node = copy_str(ev.node);
 	if (ev.kind != EV_EXEC)
 		return;
 	g->success = ev.exec.success;
@@ -169,6 +171,7 @@ static void h_free(struct harness *h)
 		free_str(&g->name);
 		free_str(&g->cwd);
 		free_str(&g->node);
+		free_str(&g->ev_node);
 		free_str(&g->comm);
 		free_str(&g->exe);
 		free_str(&g->tty);
@@ -1615,6 +1618,27 @@ START_TEST(test_clone_without_clone_thread_is_a_fork)
 }
 END_TEST
 
+START_TEST(test_fork_and_other_events_report_their_node)
+{
+	static const char in[] =
+		"node=hostb " SC_OTHER("56", "yes", "1234", "1200011")
+		"node=hostb " PROCTITLE("\"bash\"");
+	static const char in2[] =
+		SC_OTHER("56", "yes", "1234", "1200011")
+		PROCTITLE("\"bash\"");
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_int_eq(g->kind, EV_FORK);
+	ck_assert_cstr(g->ev_node, "hostb");
+	h_free(h);
+	h = h_new();
+	g = one_event(h, in2);
+	ck_assert(!g->ev_node.present);
+	h_free(h);
+}
+END_TEST
+
 START_TEST(test_clone_with_clone_thread_is_other)
 {
 	static const char in[] =
@@ -2063,6 +2087,7 @@ static Suite *execevent_suite(void)
 	suite_add_tcase(s, tf);
 
 	tcase_add_test(to, test_clone_without_clone_thread_is_a_fork);
+	tcase_add_test(to, test_fork_and_other_events_report_their_node);
 	tcase_add_test(to, test_clone_with_clone_thread_is_other);
 	tcase_add_test(to, test_fork_vfork_and_clone3_are_forks);
 	tcase_add_test(to, test_failed_clone_is_other);

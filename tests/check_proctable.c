@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hosttab.h"
 #include "proctable.h"
 
 #define MAXA 128
@@ -109,7 +110,7 @@ static void exec_event(struct pt_table *t, struct px *p, struct parent *out)
 {
 	struct parent dummy;
 
-	pt_observe(t, p->ex.proc.pid, p->ex.ppid);
+	pt_observe(t, KME_STR_NULL, p->ex.proc.pid, p->ex.ppid);
 	pt_resolve_parent(t, &p->ex);
 	copy_parent(&p->ex, out ? out : &dummy);
 	pt_record_exec(t, &p->ex);
@@ -148,7 +149,7 @@ static void parent_of(struct pt_table *t, int32_t pid, int32_t ppid,
 static struct pt_table *table(size_t entries, size_t bytes)
 {
 	struct kme_err err = { "" };
-	struct pt_table *t = pt_new(entries, bytes, NULL, &err);
+	struct pt_table *t = pt_new(entries, bytes, NULL, NULL, &err);
 
 	ck_assert_msg(t != NULL, "pt_new: %s", err.msg);
 	return t;
@@ -222,7 +223,7 @@ START_TEST(test_fork_record_names_the_real_parent_of_a_reparented_child)
 	struct parent p;
 
 	record(t, 300, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 300, 301, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 300, 301, 11, 0);
 	/* 300 exited before 301 exec'd: the kernel now says ppid 1. */
 	parent_of(t, 301, 1, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
@@ -237,7 +238,7 @@ START_TEST(test_fork_of_unknown_parent_then_reparented_names_parent_pid)
 	struct pt_table *t = table(100, 0);
 	struct parent p;
 
-	pt_record_fork(t, 350, 351, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 350, 351, 11, 0);
 	parent_of(t, 351, 1, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
 	ck_assert_int_eq(p.pid, 350);
@@ -278,7 +279,7 @@ START_TEST(test_child_exec_logged_before_parent_fork_keeps_its_identity)
 	/* vfork: the child's exec completes before the parent's vfork returns,
 	 * so its event comes first. */
 	record(t, 501, 500, 11, "/usr/bin/make", make_args);
-	pt_record_fork(t, 500, 501, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 500, 501, 11, 0);
 	parent_of(t, 502, 501, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_int_eq(p.pid, 501);
@@ -294,7 +295,7 @@ START_TEST(test_forked_child_that_never_execs_has_its_parents_identity)
 	struct parent p;
 
 	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 600, 601, 11, 0); /* a subshell */
+	pt_record_fork(t, KME_STR_NULL, 600, 601, 11, 0); /* a subshell */
 	parent_of(t, 602, 601, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_int_eq(p.pid, 601);
@@ -382,7 +383,7 @@ START_TEST(test_other_parent_without_a_pid_wrap_is_a_reparent_not_reuse)
 
 	record(t, 700, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
 	/* Its parent exited; a subreaper we cannot name (pid 40) adopted it. */
-	pt_observe(t, 700, 40);
+	pt_observe(t, KME_STR_NULL, 700, 40);
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 0);
 	ck_assert_uint_eq(st.entries, 1);
@@ -400,7 +401,7 @@ START_TEST(test_pid_seen_with_other_parent_after_a_wrap_is_dropped_as_stale)
 	/* Pid allocation runs up to pid_max and wraps. */
 	record(t, 32000, 50, 11, "/usr/bin/true", bash_args);
 	record(t, 300, 50, 12, "/usr/bin/true", bash_args);
-	pt_observe(t, 700, 70); /* pid 700 now belongs to a child of 70 */
+	pt_observe(t, KME_STR_NULL, 700, 70); /* pid 700 now belongs to a child of 70 */
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 1);
 	ck_assert_uint_eq(st.entries, 2);
@@ -419,10 +420,10 @@ START_TEST(test_pid_seen_with_same_or_reaper_parent_is_kept)
 	struct parent p;
 
 	record(t, 700, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_observe(t, 700, 50);
-	pt_observe(t, 700, 1); /* its parent exited: adopted, same process */
-	pt_observe(t, 700, 0);
-	pt_observe(t, 700, -1);
+	pt_observe(t, KME_STR_NULL, 700, 50);
+	pt_observe(t, KME_STR_NULL, 700, 1); /* its parent exited: adopted, same process */
+	pt_observe(t, KME_STR_NULL, 700, 0);
+	pt_observe(t, KME_STR_NULL, 700, -1);
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 0);
 	parent_of(t, 701, 700, &p);
@@ -472,10 +473,10 @@ START_TEST(test_reparent_to_an_ancestor_after_a_wrap_with_fork_records_is_kept)
 
 	record(t, 40, 1, 10, "/usr/bin/tini", bash_args);
 	record(t, 600, 40, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 600, 700, 10, 500);
+	pt_record_fork(t, KME_STR_NULL, 600, 700, 10, 500);
 	record(t, 32000, 40, 11, "/usr/bin/true", bash_args);
 	record(t, 300, 40, 12, "/usr/bin/true", bash_args);
-	pt_observe(t, 700, 40); /* 600 exited; 40 (an ancestor) adopted 700 */
+	pt_observe(t, KME_STR_NULL, 700, 40); /* 600 exited; 40 (an ancestor) adopted 700 */
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 0);
 	pt_free(t);
@@ -491,7 +492,7 @@ START_TEST(test_fork_onto_a_pid_held_by_another_process_replaces_it)
 
 	record(t, 800, 50, 10, "/usr/bin/old", old_args);
 	record(t, 810, 60, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 810, 800, 20, 0); /* 800 was reused */
+	pt_record_fork(t, KME_STR_NULL, 810, 800, 20, 0); /* 800 was reused */
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.stale, 1);
 	parent_of(t, 801, 800, &p);
@@ -516,14 +517,14 @@ START_TEST(test_fork_later_than_the_pids_exec_replaces_a_stale_identity)
 
 	px_set_ms(&a, 7870, 7869, 1795992390, 608, "/tmp/kme-scenario/bin/reuse-shell", shell_args);
 	exec_event(t, &a, NULL);
-	pt_record_fork(t, 7870, 7871, 1795992390, 616);
+	pt_record_fork(t, KME_STR_NULL, 7870, 7871, 1795992390, 616);
 	px_set_ms(&a, 7871, 7870, 1795992390, 616, "/tmp/kme-scenario/bin/dkms", dkms_args);
 	exec_event(t, &a, NULL);
 	px_set_ms(&a, 7872, 7871, 1795992390, 620, "/usr/sbin/lsmod", lsmod_args);
 	exec_event(t, &a, &p);
 	ck_assert_str_eq(p.name, "dkms"); /* dkms's own lsmod: excluded, rightly */
 	/* dkms has exited; the same shell forks again and gets 7871 back. */
-	pt_record_fork(t, 7870, 7871, 1795992390, 764);
+	pt_record_fork(t, KME_STR_NULL, 7870, 7871, 1795992390, 764);
 	px_set_ms(&a, 7873, 7871, 1795992390, 816, "/usr/sbin/lsmod", lsmod_args);
 	exec_event(t, &a, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
@@ -548,7 +549,7 @@ START_TEST(test_fork_in_the_same_millisecond_as_the_childs_exec_keeps_the_exec)
 	/* The audit clock is coarse: the fork (timed at syscall entry) and the
 	 * child's exec can carry the same millisecond. */
 	record(t, 701, 700, 12, "/usr/sbin/dkms", dkms_args);
-	pt_record_fork(t, 700, 701, 12, 0);
+	pt_record_fork(t, KME_STR_NULL, 700, 701, 12, 0);
 	parent_of(t, 702, 701, &p);
 	ck_assert_str_eq(p.exe, "/usr/sbin/dkms");
 	ck_assert_int_eq(p.note, KME_PNOTE_NONE);
@@ -562,8 +563,8 @@ START_TEST(test_each_fork_of_a_pid_is_a_new_subshell)
 	struct parent p;
 
 	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 600, 601, 11, 0);
-	pt_record_fork(t, 600, 601, 11, 500);
+	pt_record_fork(t, KME_STR_NULL, 600, 601, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 600, 601, 11, 500);
 	parent_of(t, 602, 601, &p);
 	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
 	ck_assert_int_eq(p.note, KME_PNOTE_FORK_REUSED);
@@ -579,7 +580,7 @@ START_TEST(test_subshell_parent_is_noted_as_a_fork_of_its_creator)
 	struct parent p;
 
 	record(t, 600, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 600, 601, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 600, 601, 11, 0);
 	parent_of(t, 602, 601, &p);
 	ck_assert_int_eq(p.note, KME_PNOTE_FORK);
 	ck_assert_int_eq(p.creator, 600);
@@ -637,7 +638,7 @@ START_TEST(test_parent_args_count_is_the_real_argc_through_exec_and_fork)
 	parent_of(t, 101, 100, &p);
 	ck_assert_uint_eq(p.nargs, 1);
 	ck_assert_uint_eq(p.argc, 270002);
-	pt_record_fork(t, 100, 102, 11, 0);
+	pt_record_fork(t, KME_STR_NULL, 100, 102, 11, 0);
 	parent_of(t, 103, 102, &p);
 	ck_assert_uint_eq(p.argc, 270002);
 	pt_free(t);
@@ -719,7 +720,7 @@ START_TEST(test_live_subshell_of_a_script_is_named_after_the_script_from_proc)
 	}
 	ck_assert_msg(sub > 0 && sub != kid, "no subshell pid from %s", script);
 
-	t = pt_new(100, 0, "/proc", &err);
+	t = pt_new(100, 0, "/proc", NULL, &err);
 	ck_assert_msg(t != NULL, "pt_new: %s", err.msg);
 	/* lsmod run by the subshell: the stream never showed the subshell. */
 	parent_of(t, 1000000, sub, &p);
@@ -735,6 +736,263 @@ START_TEST(test_live_subshell_of_a_script_is_named_after_the_script_from_proc)
 	unlink(pidfile);
 	unlink(script);
 	rmdir(dir);
+}
+END_TEST
+
+
+/* ---- hosts: every identity is scoped by the host that logged it -------- */
+
+static const char *const dkms_args[] = { "/bin/sh", "/usr/sbin/dkms", "autoinstall", NULL };
+
+/* Record an exec of host node (NULL: no node=). */
+static void record_on(struct pt_table *t, const char *node, int32_t pid,
+		      int32_t ppid, int64_t sec, const char *exe,
+		      const char *const *args)
+{
+	struct px p;
+
+	px_set(&p, pid, ppid, sec, exe, args);
+	p.ex.node = node ? S(node) : KME_STR_NULL;
+	pt_observe(t, p.ex.node, pid, ppid);
+	pt_record_exec(t, &p.ex);
+}
+
+/* The parent of a child exec with this ppid on host node. */
+static void parent_on(struct pt_table *t, const char *node, int32_t pid,
+		      int32_t ppid, struct parent *out)
+{
+	static const char *const args[] = { "lsmod", NULL };
+	struct px p;
+
+	px_set(&p, pid, ppid, 1000, "/usr/sbin/lsmod", args);
+	p.ex.node = node ? S(node) : KME_STR_NULL;
+	pt_resolve_parent(t, &p.ex);
+	copy_parent(&p.ex, out);
+}
+
+START_TEST(test_same_pid_on_two_hosts_is_two_processes)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record_on(t, "hostb", 4242, 10, 5, "/usr/sbin/dkms", dkms_args);
+	record_on(t, "hosta", 4242, 20, 6, "/home/u/bin/tool", bash_args);
+	parent_on(t, "hostb", 4250, 4242, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "dkms");
+	parent_on(t, "hosta", 4251, 4242, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "tool");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_parent_seen_only_on_another_host_is_unknown)
+{
+	struct pt_table *t = table(100, 0);
+	struct parent p;
+
+	record_on(t, "hostb", 4242, 10, 5, "/usr/sbin/dkms", dkms_args);
+	parent_on(t, "hosta", 4250, 4242, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert_int_eq(p.note, KME_PNOTE_UNSEEN);
+	ck_assert_int_eq(p.pid, 4242);
+	ck_assert(!p.has_name);
+	/* Nor does a host see the local host's process, or the reverse. */
+	record_on(t, NULL, 777, 10, 5, "/usr/sbin/dkms", dkms_args);
+	parent_on(t, "hosta", 4251, 777, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	parent_on(t, NULL, 4252, 4242, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_records_with_the_local_node_name_are_the_local_hosts)
+{
+	struct kme_err err = { "" };
+	struct pt_table *t = pt_new(100, 0, NULL, "aggr", &err);
+	struct parent p;
+
+	ck_assert_msg(t != NULL, "pt_new: %s", err.msg);
+	ck_assert(pt_is_local(t, KME_STR_NULL));
+	ck_assert(pt_is_local(t, S("aggr")));
+	ck_assert(!pt_is_local(t, S("aggr2")));
+	ck_assert(!pt_is_local(t, S("agg")));
+	record_on(t, NULL, 300, 10, 5, "/usr/sbin/dkms", dkms_args);
+	parent_on(t, "aggr", 301, 300, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "dkms");
+	parent_on(t, "aggr2", 302, 300, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_without_local_node_only_records_without_node_are_local)
+{
+	struct pt_table *t = table(100, 0);
+
+	ck_assert(pt_is_local(t, KME_STR_NULL));
+	ck_assert(!pt_is_local(t, S("anything")));
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_fork_on_one_host_never_replaces_another_hosts_pid)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct parent p;
+
+	record_on(t, "hosta", 500, 10, 5, "/usr/sbin/dkms", dkms_args);
+	pt_record_fork(t, S("hostb"), 20, 500, 9, 0);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 0);
+	parent_on(t, "hosta", 501, 500, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "dkms");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_pid_wrap_on_one_host_does_not_age_another_hosts_entries)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+	struct parent p;
+
+	record_on(t, "hosta", 30000, 10, 5, "/usr/sbin/dkms", dkms_args);
+	/* Host B's pids run high, then wrap. */
+	record_on(t, "hostb", 32000, 10, 6, "/usr/bin/bash", bash_args);
+	record_on(t, "hostb", 300, 10, 7, "/usr/bin/bash", bash_args);
+	/* Host A's process seen with another parent: no wrap on host A, so
+	 * the same process reparented, kept. */
+	pt_observe(t, S("hosta"), 30000, 99);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.stale, 0);
+	parent_on(t, "hosta", 30001, 30000, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "dkms");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_flood_on_one_host_makes_an_evicted_parent_unknown_never_another_hosts)
+{
+	struct pt_table *t = table(16, 0);
+	struct pt_stats st;
+	struct parent p;
+	int32_t pid;
+
+	record_on(t, "hosta", 4242, 10, 5, "/home/u/bin/tool", bash_args);
+	/* Host B floods the table, dkms at host A's pid among its processes. */
+	for (pid = 4000; pid < 4100; pid++)
+		record_on(t, "hostb", pid, 10, 6,
+			  pid == 4099 ? "/usr/sbin/dkms" : "/usr/bin/bash",
+			  pid == 4099 ? dkms_args : bash_args);
+	record_on(t, "hostb", 4242, 10, 7, "/usr/sbin/dkms", dkms_args);
+	pt_stats(t, &st);
+	ck_assert_uint_ge(st.evicted, 1);
+	ck_assert_uint_le(st.entries, 16);
+	parent_on(t, "hosta", 4250, 4242, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert_int_eq(p.note, KME_PNOTE_UNSEEN);
+	ck_assert(!p.has_name);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_node_name_too_long_to_scope_gets_unknown_parents_and_keeps_nothing)
+{
+	struct pt_table *t = table(100, 0);
+	char node[HT_NAME_MAX + 2];
+	struct pt_stats st;
+	struct parent p;
+
+	memset(node, 'n', sizeof(node) - 1);
+	node[sizeof(node) - 1] = '\0';
+	record_on(t, node, 600, 10, 5, "/usr/sbin/dkms", dkms_args);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.entries, 0);
+	ck_assert_uint_ge(st.unscoped, 1);
+	parent_on(t, node, 601, 600, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_another_hosts_parent_is_never_read_from_proc)
+{
+	struct kme_err err = { "" };
+	struct pt_table *t = pt_new(100, 0, "/proc", NULL, &err);
+	struct pt_stats st;
+	struct parent p;
+
+	ck_assert_msg(t != NULL, "pt_new: %s", err.msg);
+	/* Our own pid is a living local process: the local host reads it. */
+	parent_on(t, NULL, 1000000, (int32_t)getpid(), &p);
+	ck_assert_int_eq(p.source, KME_PARENT_PROCFS);
+	/* The same ppid from another host is not ours to read. */
+	parent_on(t, "remote", 1000001, (int32_t)getpid(), &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	ck_assert(!p.has_name);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.procfs_reads, 1);
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_flood_of_node_names_evicts_hosts_counted_and_bounded)
+{
+	struct pt_table *t = table(64, 0);
+	struct pt_stats st;
+	struct parent p;
+	char node[32];
+	int i;
+
+	record_on(t, "first", 700, 10, 5, "/usr/sbin/dkms", dkms_args);
+	for (i = 0; i < HT_MAX_HOSTS + 100; i++) {
+		snprintf(node, sizeof(node), "flood%d", i);
+		record_on(t, node, 700, 10, 6, "/usr/bin/bash", bash_args);
+	}
+	pt_stats(t, &st);
+	ck_assert_uint_le(st.hosts, HT_MAX_HOSTS);
+	ck_assert_uint_ge(st.host_evictions, 101);
+	ck_assert_uint_le(st.entries, 64);
+	/* The first host was evicted: its name is a new host now, whose
+	 * pid 700 is unknown -- never a flood host's bash at 700. */
+	parent_on(t, "first", 701, 700, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
+	/* The local host is never evicted (the cap of hosts is 16384; here
+	 * hosts are 1..16384 slots all in use, so each new name evicts one;
+	 * 30 entries keep the local one inside the 64-entry table). */
+	record_on(t, NULL, 900, 10, 7, "/usr/sbin/dkms", dkms_args);
+	for (i = 0; i < 30; i++) {
+		snprintf(node, sizeof(node), "again%d", i);
+		record_on(t, node, 900, 10, 8, "/usr/bin/bash", bash_args);
+	}
+	parent_on(t, NULL, 901, 900, &p);
+	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
+	ck_assert_str_eq(p.name, "dkms");
+	pt_free(t);
+}
+END_TEST
+
+START_TEST(test_stats_count_the_remote_hosts)
+{
+	struct pt_table *t = table(100, 0);
+	struct pt_stats st;
+
+	record_on(t, NULL, 100, 10, 5, "/usr/bin/bash", bash_args);
+	record_on(t, "h1", 100, 10, 5, "/usr/bin/bash", bash_args);
+	record_on(t, "h2", 100, 10, 5, "/usr/bin/bash", bash_args);
+	record_on(t, "h1", 101, 10, 5, "/usr/bin/bash", bash_args);
+	pt_stats(t, &st);
+	ck_assert_uint_eq(st.hosts, 2);
+	ck_assert_uint_eq(st.entries, 4);
+	ck_assert_uint_eq(st.host_evictions, 0);
+	pt_free(t);
 }
 END_TEST
 
@@ -794,7 +1052,7 @@ START_TEST(test_fork_copies_parent_identity_when_the_table_is_full)
 	record(t, 200, 50, 11, "/usr/bin/bash", bash_args);
 	/* The child takes the last free slot while the parent is the least
 	 * recently used entry: copying its identity must not evict it first. */
-	pt_record_fork(t, 100, 101, 12, 0);
+	pt_record_fork(t, KME_STR_NULL, 100, 101, 12, 0);
 	parent_of(t, 102, 101, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
@@ -817,7 +1075,7 @@ START_TEST(test_fork_copies_parent_identity_at_the_memory_bound)
 	pt_free(t);
 	t = table(100, st.bytes * 2 - 1);
 	record(t, 100, 50, 10, "/usr/sbin/mkinitramfs", mkinitramfs_args);
-	pt_record_fork(t, 100, 101, 12, 0);
+	pt_record_fork(t, KME_STR_NULL, 100, 101, 12, 0);
 	parent_of(t, 102, 101, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
 	ck_assert_str_eq(p.exe, "/usr/sbin/mkinitramfs");
@@ -966,13 +1224,13 @@ START_TEST(test_hostile_pids_are_ignored)
 	record(t, 0, 50, 10, "/usr/bin/bash", bash_args);
 	record(t, -5, 50, 10, "/usr/bin/bash", bash_args);
 	record(t, INT32_MIN, 50, 10, "/usr/bin/bash", bash_args);
-	pt_record_fork(t, 0, 5, 10, 0);
-	pt_record_fork(t, -1, 5, 10, 0);
-	pt_record_fork(t, 5, 0, 10, 0);
-	pt_record_fork(t, 5, -7, 10, 0);
-	pt_record_fork(t, 5, 5, 10, 0);
-	pt_observe(t, 0, 1);
-	pt_observe(t, -1, -1);
+	pt_record_fork(t, KME_STR_NULL, 0, 5, 10, 0);
+	pt_record_fork(t, KME_STR_NULL, -1, 5, 10, 0);
+	pt_record_fork(t, KME_STR_NULL, 5, 0, 10, 0);
+	pt_record_fork(t, KME_STR_NULL, 5, -7, 10, 0);
+	pt_record_fork(t, KME_STR_NULL, 5, 5, 10, 0);
+	pt_observe(t, KME_STR_NULL, 0, 1);
+	pt_observe(t, KME_STR_NULL, -1, -1);
 	pt_stats(t, &st);
 	ck_assert_uint_eq(st.entries, 0);
 	parent_of(t, 10, 0, &p);
@@ -1014,8 +1272,8 @@ START_TEST(test_absurd_event_times_saturate)
 	struct px a;
 
 	record(t, 100, 50, INT64_MAX / 2, "/usr/bin/bash", args);
-	pt_record_fork(t, 100, 101, INT64_MAX / 2, 999);
-	pt_record_fork(t, 100, 102, INT64_MIN / 2, 0);
+	pt_record_fork(t, KME_STR_NULL, 100, 101, INT64_MAX / 2, 999);
+	pt_record_fork(t, KME_STR_NULL, 100, 102, INT64_MIN / 2, 0);
 	px_set(&a, 103, 101, INT64_MIN, "/usr/sbin/lsmod", args);
 	a.ex.msec = 4000000000u;
 	exec_event(t, &a, &p);
@@ -1038,6 +1296,7 @@ static Suite *proctable_suite(void)
 	TCase *tb = tcase_create("bounds");
 	TCase *tn = tcase_create("notes");
 	TCase *tl = tcase_create("live");
+	TCase *th = tcase_create("hosts");
 
 	tcase_add_test(tr, test_child_of_recorded_exec_gets_audit_parent_identity);
 	tcase_add_test(tr, test_unknown_parent_is_unknown_with_ppid_as_pid);
@@ -1073,8 +1332,21 @@ static Suite *proctable_suite(void)
 	suite_add_tcase(s, tn);
 
 	tcase_add_test(tl, test_live_subshell_of_a_script_is_named_after_the_script_from_proc);
+	tcase_add_test(tl, test_another_hosts_parent_is_never_read_from_proc);
 	tcase_set_timeout(tl, 30);
 	suite_add_tcase(s, tl);
+
+	tcase_add_test(th, test_same_pid_on_two_hosts_is_two_processes);
+	tcase_add_test(th, test_parent_seen_only_on_another_host_is_unknown);
+	tcase_add_test(th, test_records_with_the_local_node_name_are_the_local_hosts);
+	tcase_add_test(th, test_without_local_node_only_records_without_node_are_local);
+	tcase_add_test(th, test_fork_on_one_host_never_replaces_another_hosts_pid);
+	tcase_add_test(th, test_pid_wrap_on_one_host_does_not_age_another_hosts_entries);
+	tcase_add_test(th, test_flood_on_one_host_makes_an_evicted_parent_unknown_never_another_hosts);
+	tcase_add_test(th, test_node_name_too_long_to_scope_gets_unknown_parents_and_keeps_nothing);
+	tcase_add_test(th, test_stats_count_the_remote_hosts);
+	tcase_add_test(th, test_flood_of_node_names_evicts_hosts_counted_and_bounded);
+	suite_add_tcase(s, th);
 
 	tcase_add_test(tb, test_table_of_four_holds_four_processes);
 	tcase_add_test(tb, test_lru_evicts_least_recently_used_and_keeps_a_resolved_parent);

@@ -11,6 +11,7 @@ static struct rf_filter *F;
 static char passed[64][512];
 static int npassed;
 static int32_t obs_pid[16], obs_ppid[16];
+static char obs_node[16][64];
 static int nobs;
 
 static void on_pass(void *arg, const char *line, size_t len)
@@ -21,12 +22,15 @@ static void on_pass(void *arg, const char *line, size_t len)
 	npassed++;
 }
 
-static void on_observe(void *arg, int32_t pid, int32_t ppid)
+static void on_observe(void *arg, const char *node, size_t node_len,
+		       int32_t pid, int32_t ppid)
 {
 	(void)arg;
 	if (nobs < 16) {
 		obs_pid[nobs] = pid;
 		obs_ppid[nobs] = ppid;
+		snprintf(obs_node[nobs], sizeof(obs_node[0]), "%.*s",
+			 node ? (int)node_len : 0, node ? node : "");
 	}
 	nobs++;
 }
@@ -82,6 +86,20 @@ START_TEST(test_an_openat_event_is_dropped_and_its_pids_observed)
 	ck_assert_int_eq(obs_pid[0], 300);
 	ck_assert_int_eq(obs_ppid[0], 200);
 	ck_assert_uint_eq(F->st.dropped, 4);
+}
+END_TEST
+
+START_TEST(test_observed_pids_carry_their_records_node)
+{
+	SYSCALL(1000, 7, 257, 300, 200);
+	feed("node=hostb type=SYSCALL msg=audit(1000.100:7): arch=c000003e "
+	     "syscall=257 success=yes exit=3 a0=1 a1=2 a2=3 a3=4 items=1 ppid=201 "
+	     "pid=300 auid=0 uid=0 comm=\"x\" exe=\"/usr/bin/x\" key=(null)");
+	ck_assert_int_eq(nobs, 2);
+	ck_assert_str_eq(obs_node[0], "");
+	ck_assert_int_eq(obs_pid[1], 300);
+	ck_assert_int_eq(obs_ppid[1], 201);
+	ck_assert_str_eq(obs_node[1], "hostb");
 }
 END_TEST
 
@@ -178,6 +196,27 @@ START_TEST(test_live_aging_completes_an_event_idle_by_the_wall_clock)
 {
 	rf_age(F, 5000);
 	SYSCALL(1000, 70, 59, 312, 200);
+	rf_age(F, 5002);
+	ck_assert_uint_eq(F->st.completed, 0);
+	rf_age(F, 5003);
+	ck_assert_uint_eq(F->st.completed, 1);
+}
+END_TEST
+
+START_TEST(test_an_event_open_before_the_first_tick_is_not_completed_by_it)
+{
+	/* A plugin's first second: records arrive before any rf_age call
+	 * (wall time unknown). The first tick must not take them for idle
+	 * since 1970 and cut the event before its PATH and PROCTITLE. */
+	SYSCALL(1000, 75, 59, 313, 200);
+	REC("EXECVE", 1000, 75, "argc=1 a0=\"lsmod\"");
+	rf_age(F, 5000);
+	ck_assert_uint_eq(F->st.completed, 0);
+	REC("PATH", 1000, 75, "item=0 name=\"/usr/sbin/lsmod\"");
+	REC("PROCTITLE", 1000, 75, "proctitle=\"lsmod\"");
+	ck_assert_int_eq(npassed, 4);
+	/* Still completed once really idle: eoe_timeout after that tick. */
+	SYSCALL(1000, 76, 59, 314, 200);
 	rf_age(F, 5002);
 	ck_assert_uint_eq(F->st.completed, 0);
 	rf_age(F, 5003);
@@ -287,6 +326,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_an_openat_event_is_dropped_and_its_pids_observed);
+	tcase_add_test(tc, test_observed_pids_carry_their_records_node);
 	tcase_add_test(tc, test_an_execve_event_passes_whole_and_in_order);
 	tcase_add_test(tc, test_fork_and_clone_events_pass);
 	tcase_add_test(tc, test_records_without_exec_use_are_dropped_without_deciding);
@@ -296,6 +336,7 @@ int main(void)
 	tcase_add_test(tc, test_a_stuck_event_is_completed_by_a_later_event_time);
 	tcase_add_test(tc, test_a_late_record_inside_an_event_does_not_complete_it);
 	tcase_add_test(tc, test_live_aging_completes_an_event_idle_by_the_wall_clock);
+	tcase_add_test(tc, test_an_event_open_before_the_first_tick_is_not_completed_by_it);
 	tcase_add_test(tc, test_an_event_fed_before_the_first_clock_reading_is_aged_from_it);
 	tcase_add_test(tc, test_a_reader_behind_its_input_completes_nothing_by_the_clock);
 	tcase_add_test(tc, test_a_drain_completes_an_event_whose_last_record_was_lost);

@@ -744,6 +744,260 @@ START_TEST(test_describe_says_how_the_parent_was_decided)
 }
 END_TEST
 
+
+/* ---- v215 exclusions, event_action (issue 12) ---------------------------- */
+
+static const struct kme_str parent_argv_dpkg[] = {
+	{ "/bin/sh", 7 }, { "/var/lib/dpkg/info/x.postinst", 29 },
+	{ "configure", 9 },
+};
+
+START_TEST(test_parent_args_glob_excludes_on_any_element)
+{
+	struct kme_config *cfg = parse(
+		"match = lsmod\nexclude_parent_args = /var/lib/dpkg/info/*\n");
+	struct ev e;
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	e.ex.parent.args = (struct kme_args){ .v = parent_argv_dpkg, .n = 3 };
+	ck_assert_int_eq(eval(cfg, &e), RULE_EXCLUDED);
+	/* KQL wildcard: '*' crosses '/' */
+	e.ex.parent.args.v = (const struct kme_str[]){
+		S("sh"), S("/var/lib/dpkg/info/a/b/c") };
+	e.ex.parent.args.n = 2;
+	ck_assert_int_eq(eval(cfg, &e), RULE_EXCLUDED);
+	e.ex.parent.args.v = (const struct kme_str[]){
+		S("sh"), S("/var/lib/dpkg/inf") };
+	ck_assert_int_eq(eval(cfg, &e), RULE_MATCH);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_parent_args_exact_value_is_exact)
+{
+	struct kme_config *cfg = parse(
+		"match = lsmod\nexclude_parent_args = longhorn-manager\n");
+	struct ev e;
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	e.ex.parent.args.v = (const struct kme_str[]){
+		S("longhorn-manager"), S("daemon") };
+	e.ex.parent.args.n = 2;
+	ck_assert_int_eq(eval(cfg, &e), RULE_EXCLUDED);
+	e.ex.parent.args.v = (const struct kme_str[]){
+		S("/usr/local/bin/longhorn-manager"), S("daemon") };
+	ck_assert_int_eq(eval(cfg, &e), RULE_MATCH);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_unknown_parent_args_never_exclude)
+{
+	struct kme_config *cfg = parse(
+		"match = lsmod\nexclude_parent_args = *\n");
+	struct ev e;
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	e.ex.parent = (struct kme_proc){ .pid = 4000 };
+	ck_assert_int_eq(eval(cfg, &e), RULE_MATCH);
+	/* a NUL byte inside an argument: never judged on its prefix */
+	e.ex.parent.args.v = (const struct kme_str[]){ { "a\0b", 3 } };
+	e.ex.parent.args.n = 1;
+	cfg_free(cfg);
+	cfg = parse("match = lsmod\nexclude_parent_args = a\n");
+	ck_assert_int_eq(eval(cfg, &e), RULE_MATCH);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_entry_leader_executable_excludes_a_known_leader_only)
+{
+	struct kme_config *cfg = parse("match = lsmod\n"
+		"exclude_entry_leader_executable = /usr/libexec/gnome-terminal-server\n");
+	struct ev e;
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	e.ex.entry_leader.proc.pid = 1500;
+	e.ex.entry_leader.proc.executable = S("/usr/libexec/gnome-terminal-server");
+	ck_assert_int_eq(eval(cfg, &e), RULE_EXCLUDED);
+	/* unknown (pid -1) never excludes, whatever the strings say */
+	e.ex.entry_leader.proc.pid = -1;
+	ck_assert_int_eq(eval(cfg, &e), RULE_MATCH);
+	e.ex.entry_leader.proc.pid = 1500;
+	e.ex.entry_leader.proc.executable = S("/usr/bin/sshd");
+	ck_assert_int_eq(eval(cfg, &e), RULE_MATCH);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_event_action_without_exec_matches_nothing)
+{
+	struct kme_config *cfg = parse("match = lsmod\nevent_action = exec_event\n");
+	struct ev e;
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	ck_assert_int_eq(eval(cfg, &e), RULE_NO_MATCH);
+	cfg_free(cfg);
+	cfg = parse("match = lsmod\nevent_action = exec\n");
+	ck_assert_int_eq(eval(cfg, &e), RULE_MATCH);
+	cfg_free(cfg);
+}
+END_TEST
+
+/* ---- the hardened match (match_multicall) --------------------------------- */
+
+static struct kme_config *hardened(void)
+{
+	return parse("match = lsmod\nmatch = modinfo\nmatch = kmod list\n"
+		     "match = depmod --all -a\n"
+		     "exclude_parent_name = dkms\n"
+		     "match_multicall = yes\n");
+}
+
+/* An exec of the resolved binary exe, as process.name `name`, with argv. */
+static void mc_init(struct ev *e, const char *exe, const char *name,
+		    const char *a0, const char *a1)
+{
+	ev_init(e, name, a0, a1, NULL);
+	e->ex.exe = S(exe);
+}
+
+static enum rule_verdict mc_eval(const struct kme_config *cfg, struct ev *e,
+				 const char *want_tool)
+{
+	struct rule_result res;
+
+	rule_eval(cfg, &e->ex, &res);
+	if (res.verdict != RULE_NO_MATCH && want_tool != NULL) {
+		ck_assert(res.multicall);
+		ck_assert_uint_eq(res.tool.len, strlen(want_tool));
+		ck_assert(memcmp(res.tool.p, want_tool, res.tool.len) == 0);
+	}
+	return res.verdict;
+}
+
+START_TEST(test_multicall_kmod_run_as_lsmod_matches)
+{
+	struct kme_config *cfg = hardened();
+	struct ev e;
+
+	/* exec -a lsmod /usr/bin/kmod: process.name kmod, argv [lsmod] */
+	mc_init(&e, "/usr/bin/kmod", "kmod", "lsmod", NULL);
+	ck_assert_int_eq(eval(def, &e), RULE_NO_MATCH);  /* v211 misses it */
+	ck_assert_int_eq(mc_eval(cfg, &e, "lsmod"), RULE_MATCH);
+	/* a name no match line watches: only the resolved binary is */
+	e.ex.proc.name = S("x");
+	ck_assert(rule_watches(cfg, &e.ex));
+	ck_assert(!rule_watches(def, &e.ex));
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_multicall_renamed_link_run_as_kmod_list_matches)
+{
+	struct kme_config *cfg = hardened();
+	struct ev e;
+
+	/* a symlink /tmp/x -> kmod, run as `kmod list` (exec -a kmod /tmp/x list) */
+	mc_init(&e, "/usr/bin/kmod", "x", "kmod", "list");
+	ck_assert_int_eq(eval(def, &e), RULE_NO_MATCH);
+	ck_assert_int_eq(mc_eval(cfg, &e, "kmod"), RULE_MATCH);
+	/* the same link run as /tmp/x/../modinfo-ish path names: basename */
+	mc_init(&e, "/usr/bin/kmod", "x", "/some/dir/modinfo", "ext4");
+	ck_assert_int_eq(mc_eval(cfg, &e, "modinfo"), RULE_MATCH);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_multicall_kmod_under_another_name_does_nothing)
+{
+	struct kme_config *cfg = hardened();
+	struct rule_result res;
+	struct ev e;
+
+	/* exec -a x /usr/bin/kmod list: kmod 30 says "x is not a kmod
+	 * command" (exit 254) and lists nothing; v211's plain match alerts
+	 * anyway (process.name kmod, an argument 'list'), and so does every
+	 * profile: the multicall branch is not what decides. */
+	mc_init(&e, "/usr/bin/kmod", "kmod", "x", "list");
+	rule_eval(cfg, &e.ex, &res);
+	ck_assert_int_eq(res.verdict, RULE_MATCH);
+	ck_assert(!res.multicall);
+	/* the same through a link named y: nothing runs, nothing matches */
+	mc_init(&e, "/usr/bin/kmod", "y", "x", "list");
+	ck_assert_int_eq(mc_eval(cfg, &e, NULL), RULE_NO_MATCH);
+	/* kmod static-nodes; depmod -A through kmod */
+	mc_init(&e, "/usr/bin/kmod", "kmod", "kmod", "static-nodes");
+	ck_assert_int_eq(mc_eval(cfg, &e, NULL), RULE_NO_MATCH);
+	mc_init(&e, "/usr/bin/kmod", "depmod", "depmod", "-A");
+	ck_assert_int_eq(mc_eval(cfg, &e, NULL), RULE_NO_MATCH);
+	mc_init(&e, "/usr/bin/kmod", "kmod", "depmod", "-a");
+	ck_assert_int_eq(mc_eval(cfg, &e, "depmod"), RULE_MATCH);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_multicall_busybox_applets)
+{
+	struct kme_config *cfg = hardened();
+	struct ev e;
+
+	mc_init(&e, "/usr/bin/busybox", "busybox", "busybox", "lsmod");
+	ck_assert_int_eq(eval(def, &e), RULE_NO_MATCH);
+	ck_assert_int_eq(mc_eval(cfg, &e, "lsmod"), RULE_MATCH);
+	mc_init(&e, "/usr/bin/busybox", "busybox", "busybox", "modinfo");
+	ck_assert_int_eq(mc_eval(cfg, &e, "modinfo"), RULE_MATCH);
+	mc_init(&e, "/bin/busybox", "x", "-lsmod", NULL);
+	ck_assert_int_eq(mc_eval(cfg, &e, "lsmod"), RULE_MATCH);
+	mc_init(&e, "/usr/bin/busybox", "busybox", "busybox", "ls");
+	ck_assert_int_eq(mc_eval(cfg, &e, NULL), RULE_NO_MATCH);
+	mc_init(&e, "/usr/bin/busybox", "busybox", "busybox", NULL);
+	ck_assert_int_eq(mc_eval(cfg, &e, NULL), RULE_NO_MATCH);
+	/* kmod's style is not busybox's: no '-' stripping, no applet shift */
+	mc_init(&e, "/usr/bin/kmod", "kmod", "-lsmod", NULL);
+	ck_assert_int_eq(mc_eval(cfg, &e, NULL), RULE_NO_MATCH);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_multicall_keeps_the_exclusions_and_needs_the_switch)
+{
+	struct kme_config *cfg = hardened();
+	struct ev e;
+
+	mc_init(&e, "/usr/bin/kmod", "kmod", "lsmod", NULL);
+	e.ex.parent.name = S("dkms");
+	ck_assert_int_eq(mc_eval(cfg, &e, "lsmod"), RULE_EXCLUDED);
+	e.ex.parent.name = S("bash");
+	/* another binary, or the switch off: nothing */
+	e.ex.exe = S("/tmp/kmod");
+	e.ex.proc.name = S("x");
+	ck_assert_int_eq(mc_eval(cfg, &e, NULL), RULE_NO_MATCH);
+	ck_assert(!rule_watches(cfg, &e.ex));
+	e.ex.exe = S("/usr/bin/kmod");
+	ck_assert_int_eq(mc_eval(def, &e, NULL), RULE_NO_MATCH);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_describe_says_the_run_under_name_and_behaviour)
+{
+	struct kme_config *cfg = hardened();
+	struct rule_result res;
+	struct ev e;
+	char buf[512];
+
+	mc_init(&e, "/usr/bin/kmod", "kmod", "ls\nmod", NULL);
+	e.argv[0] = S("lsmod");
+	rule_eval(cfg, &e.ex, &res);
+	ck_assert_int_eq(res.verdict, RULE_MATCH);
+	ck_assert_str_eq(rule_describe(&res, buf, sizeof(buf)),
+		"match 'lsmod' (/etc/audit/audisp-kmod-enum.conf:1); multicall "
+		"binary /usr/bin/kmod run as 'lsmod' does what 'lsmod' does");
+	cfg_free(cfg);
+}
+END_TEST
+
 static Suite *rule_suite(void)
 {
 	Suite *s = suite_create("rule");
@@ -804,6 +1058,21 @@ static Suite *rule_suite(void)
 	tcase_add_test(tc, test_describe_says_the_executable_is_the_resolved_exe);
 	tcase_add_test(tc, test_describe_says_paths_with_dotdot_are_kept);
 	tcase_add_test(tc, test_describe_says_how_the_parent_was_decided);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("profiles");
+	tcase_add_checked_fixture(tc, def_setup, def_teardown);
+	tcase_add_test(tc, test_parent_args_glob_excludes_on_any_element);
+	tcase_add_test(tc, test_parent_args_exact_value_is_exact);
+	tcase_add_test(tc, test_unknown_parent_args_never_exclude);
+	tcase_add_test(tc, test_entry_leader_executable_excludes_a_known_leader_only);
+	tcase_add_test(tc, test_event_action_without_exec_matches_nothing);
+	tcase_add_test(tc, test_multicall_kmod_run_as_lsmod_matches);
+	tcase_add_test(tc, test_multicall_renamed_link_run_as_kmod_list_matches);
+	tcase_add_test(tc, test_multicall_kmod_under_another_name_does_nothing);
+	tcase_add_test(tc, test_multicall_busybox_applets);
+	tcase_add_test(tc, test_multicall_keeps_the_exclusions_and_needs_the_switch);
+	tcase_add_test(tc, test_describe_says_the_run_under_name_and_behaviour);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,7 +21,9 @@ import sys
 
 BASE = "/tmp/kme-scenario/"
 V = r'("(?:[^"\\]|\\.)*"|[^ "]\S*)'
-LINE = re.compile(r"^(\S+) (\S+) pid=(\d+) name=" + V + " exe=" + V + r" ppid=(-?\d+) "
+# host=NODE (records with a node= prefix) is optional and not captured: the
+# groups' numbers stay those of a single host's log.
+LINE = re.compile(r"^(\S+) (\S+)(?: host=(?:\"(?:[^\"\\]|\\.)*\"|[^ \"]\S*))? pid=(\d+) name=" + V + " exe=" + V + r" ppid=(-?\d+) "
                   r"parent_name=" + V + " parent_exe=" + V + r" source=(\S+) cwd=" + V +
                   r" => ([a-z -]+?): (.*)$")
 

@@ -15,6 +15,9 @@
 # the plugin handle events in order, so once that alert is in syslog every
 # earlier event has been decided.
 
+# auditd_conf and friends: the private auditd's config (and why each setting).
+. "$(dirname "$0")/auditd-lib.sh"
+
 E2E_RULES="-a always,exit -F arch=b64 -S execve,execveat -k kme-e2e
 -a always,exit -F arch=b32 -S execve,execveat -k kme-e2e"
 SYSLOG=$TMP/syslog.txt
@@ -26,6 +29,8 @@ CREATED_DEVLOG=0
 ENABLED_BEFORE=
 PLANTED=
 KLOST0=
+SENDERS=          # "NAME:PID:HOLDER" of each audisp-remote started by start_sender
+AGG_PORT=
 
 cant_run() {
 	if [ "${CI:-}" = true ]; then
@@ -38,6 +43,7 @@ cant_run() {
 }
 
 e2e_cleanup() {
+	stop_senders
 	if [ -n "$ENABLED_BEFORE" ]; then
 		echo "$E2E_RULES" | while read -r rule; do
 			# shellcheck disable=SC2086
@@ -52,7 +58,7 @@ e2e_cleanup() {
 	fi
 	[ "$CREATED_DEVLOG" = 1 ] && rm -f /dev/log
 	for f in $PLANTED; do rm -f "$f"; done
-	[ -n "$KEEP_TMP" ] && echo "kept $TMP" || rm -rf "$TMP"
+	[ -n "${KEEP_TMP:-}" ] && echo "kept $TMP" || rm -rf "$TMP"
 }
 
 # exited PID: PID is gone, or a zombie waiting for a reaper (pid 1 of some
@@ -154,7 +160,18 @@ start_auditd() {
 	grep -q '^plugin_dir' "$TMP/audit/auditd.conf" ||
 		echo "plugin_dir = $TMP/audit/plugins.d" >>"$TMP/audit/auditd.conf"
 	chmod 0640 "$TMP/audit/auditd.conf"
-	cat >"$TMP/audit/plugins.d/kme.conf" <<EOC
+	write_dropin "$TMP/audit/plugins.d"
+	# Ready means: the plugin logged a new start (a restart's old "started"
+	# line does not count), and the kernel sends its records to this auditd
+	# (until then, events are not delivered to it).
+	run_auditd
+	wait_for 10 sh -c "auditctl -s | grep -qx 'pid $AUDITD_PID'" ||
+		cant_run "auditd did not register with the kernel: $(auditctl -s | tr '\n' ' ')"
+}
+
+# write_dropin DIR: auditd's drop-in for the built plugin with $PCONF.
+write_dropin() {
+	cat >"$1/kme.conf" <<EOC
 active = yes
 direction = out
 path = $KME_BIN
@@ -162,17 +179,17 @@ type = always
 args = -c $PCONF
 format = string
 EOC
-	chmod 0640 "$TMP/audit/plugins.d/kme.conf"
-	nstart=$(started_lines)
+	chmod 0640 "$1/kme.conf"
+}
+
+# run_auditd: start `auditd -n -c $TMP/audit` and wait (30 s) until the
+# plugin has logged a new start to syslog.
+run_auditd() {
+	ra_n=$(started_lines)
 	auditd -n -c "$TMP/audit" >"$TMP/auditd.out" 2>&1 &
 	AUDITD_PID=$!
-	# Ready means: the plugin logged a new start (a restart's old "started"
-	# line does not count), and the kernel sends its records to this auditd
-	# (until then, events are not delivered to it).
-	wait_for 30 sh -c "[ \$(grep -c 'audisp-kmod-enum\[[0-9]*\]: started' '$SYSLOG' 2>/dev/null) -gt $nstart ]" ||
+	wait_for 30 sh -c "[ \$(grep -c 'audisp-kmod-enum\[[0-9]*\]: started' '$SYSLOG' 2>/dev/null) -gt $ra_n ]" ||
 		cant_run "the plugin did not log its start to syslog: $(cat "$TMP/auditd.out")"
-	wait_for 10 sh -c "auditctl -s | grep -qx 'pid $AUDITD_PID'" ||
-		cant_run "auditd did not register with the kernel: $(auditctl -s | tr '\n' ' ')"
 }
 
 # The plugin's start notices in syslog, counted.
@@ -280,3 +297,135 @@ counter_is() {
 
 # plant FILE: a file we create outside TMP and must remove.
 plant() { PLANTED="$PLANTED $1"; }
+
+# --- an audit aggregator and its sending hosts ---------------------------------
+# (tests/e2e-aggregator.sh; the README's "Running on an audit aggregator"
+# shows the same settings.)
+
+# free_port LOW HIGH: a TCP port in [LOW, HIGH] that nothing uses now on
+# this machine (bound on every address and released at once: auditd's
+# listener binds every address too).
+free_port() {
+	$PYTHON - "$1" "$2" <<'EOP'
+import random, socket, sys
+lo, hi = int(sys.argv[1]), int(sys.argv[2])
+ports = list(range(lo, hi + 1))
+random.shuffle(ports)
+for p in ports:
+    s = socket.socket(socket.AF_INET6 if socket.has_ipv6 else socket.AF_INET)
+    try:
+        s.bind(("", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(p)
+    sys.exit(0)
+sys.exit(1)
+EOP
+}
+
+# start_aggregator: a private auditd that never talks to the kernel
+# (local_events = no) and listens for audisp-remote senders on a free TCP
+# port (AGG_PORT), accepting privileged client ports only (senders bind a
+# port < 1024, which only root can: no local user injects events), and
+# hands their events to the plugin (distribute_network = yes). A complete
+# config of our own (auditd_conf): no rotation, no disk-space actions (see
+# start_auditd).
+start_aggregator() {
+	command -v auditd >/dev/null || cant_run "auditd is not installed (tests/deps.sh)"
+	[ "$(id -u)" -eq 0 ] || cant_run "needs root (auditd, privileged client ports, mount namespaces)"
+	# Not the kernel's sake here: auditd -n still takes the machine's
+	# auditd lock files, and the other end-to-end tests expect no auditd.
+	pidof auditd >/dev/null && cant_run "another auditd is running (pid $(pidof auditd))"
+	AGG_PORT=$(free_port 20000 60000) || cant_run "no free TCP port for the aggregator"
+	mkdir -p "$TMP/audit/plugins.d" "$TMP/audit/log"
+	auditd_conf "$TMP/audit/auditd.conf" local_events=no log_file="$TMP/audit/log/audit.log" \
+		tcp_listen_port="$AGG_PORT" tcp_listen_queue=8 tcp_max_per_addr=8 tcp_client_ports=1-1023 \
+		tcp_client_max_idle=0 transport=TCP distribute_network=yes plugin_dir="$TMP/audit/plugins.d" ||
+		cant_run "cannot write $TMP/audit/auditd.conf"
+	write_dropin "$TMP/audit/plugins.d"
+	run_auditd
+	wait_for 10 sh -c "ss -ltnH 'sport = :$AGG_PORT' | grep -q LISTEN" ||
+		cant_run "the aggregator does not listen on port $AGG_PORT: $(cat "$TMP/auditd.out")"
+}
+
+# The aggregator's own log (every record it received, as received).
+agg_log() { cat "$TMP/audit/log/audit.log" 2>/dev/null; }
+
+# start_sender NAME: a real audisp-remote sending to the aggregator from a
+# privileged port of its own. It reads only /etc/audit/audisp-remote.conf,
+# so it runs in a mount namespace of its own (unshare -m: private
+# propagation, the machine's file is untouched) with our file bind-mounted
+# there. Its stdin is the FIFO $TMP/senders/NAME.in, kept open by a holder
+# process so that feed can write to it as often as it likes; stop_senders
+# ends the holder (EOF: audisp-remote flushes and exits). Ready when it has
+# logged its start; it connects at its first record (the aggregator then
+# logs a DAEMON_ACCEPT from port SENDER_PORT_NAME).
+start_sender() {
+	command -v audisp-remote >/dev/null || cant_run "audisp-remote is not installed (audispd-plugins, tests/deps.sh)"
+	command -v unshare >/dev/null || cant_run "unshare is not installed (util-linux)"
+	ss_dir=$TMP/senders
+	mkdir -p "$ss_dir"
+	ss_port=$(free_port 600 1023) || cant_run "no free privileged port for sender $1"
+	# Every action is syslog or ignore: the shipped defaults include
+	# stopping, and audisp-remote also knows `single` and `halt`.
+	cat >"$ss_dir/$1.conf" <<EOC
+remote_server = 127.0.0.1
+port = $AGG_PORT
+local_port = $ss_port
+transport = tcp
+mode = immediate
+queue_file = $ss_dir/$1.queue
+queue_depth = 2048
+format = managed
+network_retry_time = 1
+max_tries_per_record = 3
+max_time_per_record = 5
+heartbeat_timeout = 0
+network_failure_action = syslog
+disk_low_action = ignore
+disk_full_action = syslog
+disk_error_action = syslog
+remote_ending_action = reconnect
+generic_error_action = syslog
+generic_warning_action = syslog
+queue_error_action = syslog
+overflow_action = syslog
+startup_failure_action = warn_once_continue
+EOC
+	chmod 0640 "$ss_dir/$1.conf"
+	rm -f "$ss_dir/$1.in"
+	mkfifo "$ss_dir/$1.in" || cant_run "cannot create the FIFO $ss_dir/$1.in"
+	ss_n=$(grep -c 'audisp-remote: Audisp-remote started' "$SYSLOG")
+	# (fd 9, the e2e lock, is not theirs to keep)
+	unshare -m sh -c 'mount --bind "$1" /etc/audit/audisp-remote.conf && exec audisp-remote' sh \
+		"$ss_dir/$1.conf" <"$ss_dir/$1.in" >"$ss_dir/$1.out" 2>&1 9>&- &
+	ss_pid=$!
+	sleep 2147483647 >"$ss_dir/$1.in" 9>&- &
+	SENDERS="$SENDERS $1:$ss_pid:$!"
+	wait_for 20 sh -c "[ \$(grep -c 'audisp-remote: Audisp-remote started' '$SYSLOG') -gt $ss_n ]" ||
+		cant_run "sender $1 (audisp-remote) did not start: $(cat "$ss_dir/$1.out")"
+	eval "SENDER_PORT_$1=$ss_port"
+}
+
+# feed NAME FILE: send FILE's records through sender NAME, and wait (30 s)
+# until the aggregator has logged the last of them: it has then also handed
+# them to the plugin, in order, before anything sent later.
+feed() {
+	cat "$2" >"$TMP/senders/$1.in" || return 1
+	fd_last=$(tail -n 1 "$2")
+	wait_for 30 grep -qxF -- "$fd_last" "$TMP/audit/log/audit.log" || {
+		echo "# feed $1: the aggregator did not log $2's last record within 30 s"; return 1; }
+}
+
+# stop_senders: EOF to every sender, then wait (10 s each) for it to exit;
+# TERM one that does not.
+stop_senders() {
+	for st in $SENDERS; do
+		st_pid=${st#*:}; st_holder=${st_pid#*:}; st_pid=${st_pid%%:*}
+		kill -TERM "$st_holder" 2>/dev/null
+		wait_gone "$st_pid" || kill -TERM "$st_pid" 2>/dev/null
+	done
+	SENDERS=
+}

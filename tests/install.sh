@@ -20,6 +20,17 @@ check "the installed config is the built-in default" \
 	sh -c "'$D/usr/sbin/audisp-kmod-enum' --check-config -c '$D/etc/audit/audisp-kmod-enum.conf' | grep -q 'OK (4 match rules, 27 exclusions'"
 check "the audit rules file" grep -q -- "-S execve,execveat" "$D/etc/audit/rules.d/kmod-enum.rules"
 check "the man pages" test -f "$D/usr/share/man/man8/audisp-kmod-enum.8" -a -f "$D/usr/share/man/man5/audisp-kmod-enum.conf.5"
+# The rule profiles (README, "Profiles"), under the data directory, each valid.
+P=$D/usr/share/audisp-kmod-enum/profiles
+for p in v211 v215 hardened; do
+	check "the $p profile is installed, mode 0644, and passes --check-config" \
+		sh -c "test \"\$(stat -c %a '$P/$p.conf')\" = 644 &&
+			'$D/usr/sbin/audisp-kmod-enum' --check-config -c '$P/$p.conf' | grep -q ' OK (4 match rules'"
+done
+printf 'include = %s/v215.conf\n' "$P" >"$D/site.conf"
+check "switching is one include line (v215)" \
+	sh -c "'$D/usr/sbin/audisp-kmod-enum' --check-config -c '$D/site.conf' | grep -q 'OK (4 match rules, 41 exclusions, rule .* v215)'"
+rm -f "$D/site.conf"
 make -C "$B" uninstall DESTDIR="$D" >/dev/null 2>&1
 check "make uninstall removes every file" test -z "$(find "$D" -type f)"
 echo "$pass passed, $fail failed"

@@ -41,6 +41,7 @@ fuzz: sh fuzz/run.sh $KME_FUZZ_SECONDS
 bench-smoke: bash bench/run.sh --smoke --plugin _build/werror/plugin/audisp-kmod-enum
 distcheck: cd _build/werror && make -j$jobs distcheck
 package: sh tests/package.sh
+e2e-aggregator: sh tests/e2e-aggregator.sh _build/werror
 "
 
 mkdir -p _build

@@ -1,0 +1,242 @@
+#!/bin/bash
+# Multi-host benchmarks of issue 8 (an audit aggregator's stream: every record prefixed node=NAME).
+#
+#   bench/hosts.sh [--rounds N] [--lines-per-host N] [--plugin PATH] [--from LOG] [--rss-only]
+#
+# 1. Throughput. Three corpora captured under a real auditd with bench/capture-corpus.sh --lines N
+#    (default 340000 each; cached in $KME_BENCH_CACHE/hosts, default /var/tmp/kme-bench/hosts), one
+#    per "host". From them, two logs of the same records:
+#      single.log  the three captures one after the other, as captured: one machine's log;
+#      merged.log  each capture's record times shifted so that the three start together (an
+#                  aggregator receives its hosts' events at the same time), every record prefixed
+#                  node=hostX, merged by event time (tests/merge-hosts.sh). Nothing else changes.
+#    --from LOG: no capture (the audit subsystem may be busy); the hosts' logs are generated from LOG,
+#    a real capture, instead: LOG repeated until a host holds N lines, each repetition with its
+#    serials and times moved past the previous one's (records otherwise unchanged, pids included:
+#    the three hosts' pids all collide); single.log is one host running 3x as long, merged.log the
+#    three hosts at the same time, prefixed and merged as above. Both hold the same records.
+#    Both are measured the same way as bench/run.sh does (the replay, and the bare libauparse feed
+#    loop bench/feedloop.c), in ROUNDS rounds (default 5) interleaving the two logs; this prints
+#    the medians, both replay/feedloop ratios and their quotient (multi-host over single-host;
+#    target <= 1.0), by wall time and by CPU time.
+# 2. Memory (--rss-only: this part alone, no capture needed). A log of 100,000 exec events, 100
+#    distinct pids on each of 1,000 hosts (each event a copy of the first successful exec event of
+#    tests/data/hosts/hostc.log, a real capture, with its node, pid, ppid, serial and time rewritten;
+#    its argv kept), fed to the plugin in plugin mode (stdin) with process_table_size =
+#    131072 (the default 65536 would evict), process_table_memory at its default 48M; prints the peak
+#    RSS (/usr/bin/time -v) against process_table_memory. A replay of the same log with the same
+#    configuration shows in its summary that the table held every (host, pid): processes=100000
+#    hosts=1000 process_evictions=0.
+# Measures only: nothing is asserted about time. Needs root and auditd to capture the corpora once.
+set -uo pipefail
+export LC_ALL=C
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
+TOP=$(cd "$HERE/.." && pwd) || exit 1
+readonly HERE TOP
+CACHE=${KME_BENCH_CACHE:-/var/tmp/kme-bench}/hosts
+
+die() {
+	printf 'hosts.sh: %s\n' "$*" >&2
+	exit 1
+}
+
+rounds=5
+rss_only=0
+from=
+per_host=340000
+plugin=${KME_PLUGIN:-}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--rounds) [ $# -ge 2 ] || die "--rounds needs a value"; rounds=$2; shift 2 ;;
+	--lines-per-host) [ $# -ge 2 ] || die "--lines-per-host needs a value"; per_host=$2; shift 2 ;;
+	--plugin) [ $# -ge 2 ] || die "--plugin needs a value"; plugin=$2; shift 2 ;;
+	--rss-only) rss_only=1; shift ;;
+	--from) [ $# -ge 2 ] || die "--from needs a log"; from=$2; shift 2 ;;
+	*) die "usage: $0 [--rounds N] [--lines-per-host N] [--plugin PATH]" ;;
+	esac
+done
+[ -n "$plugin" ] || plugin=$TOP/plugin/audisp-kmod-enum
+[ -x "$plugin" ] || die "audisp-kmod-enum not found: build it, then pass --plugin PATH"
+[ -x /usr/bin/time ] || die "/usr/bin/time not found: apt-get install time"
+command -v python3 >/dev/null || die "python3 not found"
+
+tmp=$(mktemp -d /tmp/kme-bench-hosts.XXXXXX) || die "mktemp failed"
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# generate SRC REPS OUT: SRC repeated REPS times, serials and times of each repetition moved past the
+# previous one's.
+generate() {
+	python3 - "$@" <<'EOF'
+import re, sys
+src, reps, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+stamp = re.compile(r"msg=audit\((\d+)\.(\d+):(\d+)\)")
+with open(src, errors="surrogateescape") as f:
+    recs = [l for l in f if stamp.search(l)]
+ser = [int(stamp.search(l).group(3)) for l in recs]
+sec = [int(stamp.search(l).group(1)) for l in recs]
+sstep, tstep = max(ser) - min(ser) + 1, max(sec) - min(sec) + 1
+with open(dst, "w", errors="surrogateescape") as out:
+    for k in range(reps):
+        for l in recs:
+            m = stamp.search(l)
+            out.write(l[:m.start()] + "msg=audit(%d.%s:%d)" % (
+                int(m.group(1)) + k * tstep, m.group(2), int(m.group(3)) + k * sstep) + l[m.end():])
+EOF
+}
+
+throughput() {
+if [ -n "$from" ]; then
+	[ -r "$from" ] || die "cannot read $from"
+	n=$(grep -c 'msg=audit(' "$from")
+	reps=$(((per_host + n - 1) / n))
+	generate "$from" "$((3 * reps))" "$tmp/single.log" || die "cannot generate single.log"
+	generate "$from" "$reps" "$tmp/host.log" || die "cannot generate host.log"
+	for h in a b c; do ln -sf "$tmp/host.log" "$tmp/corpus-host$h.log"; done
+	src=$tmp
+	printf 'hosts.sh: generated from %s (%d records) x %d per host\n' "$from" "$n" "$reps"
+else
+	src=$CACHE
+	mkdir -p "$CACHE" || die "cannot create $CACHE"
+	for h in a b c; do
+		c=$CACHE/corpus-host$h.log
+		if [ ! -s "$c" ]; then
+			"$HERE/capture-corpus.sh" --lines "$per_host" --wait 900 "$c" || die "capture of $c failed"
+		fi
+	done
+	cat "$CACHE"/corpus-host{a,b,c}.log >"$tmp/single.log" || die "cannot write single.log"
+fi
+first_sec() { grep -m1 -o 'msg=audit([0-9]*' "$1" | sed 's/.*(//'; }
+base=$(first_sec "$src/corpus-hosta.log")
+for h in a b c; do
+	off=$(($(first_sec "$src/corpus-host$h.log") - base))
+	awk -v off="$off" '{
+		if (match($0, /msg=audit\([0-9]+\./)) {
+			s = substr($0, RSTART + 10, RLENGTH - 11) - off
+			$0 = substr($0, 1, RSTART + 9) s substr($0, RSTART + RLENGTH - 1)
+		}
+		print }' "$src/corpus-host$h.log" >"$tmp/shifted-$h.log" || die "cannot shift host$h"
+done
+"$TOP/tests/merge-hosts.sh" hosta="$tmp/shifted-a.log" hostb="$tmp/shifted-b.log" \
+	hostc="$tmp/shifted-c.log" >"$tmp/merged.log" || die "merge failed"
+rm -f "$tmp"/shifted-*.log "$tmp/host.log" "$tmp"/corpus-host?.log
+[ "$(wc -l <"$tmp/single.log")" = "$(wc -l <"$tmp/merged.log")" ] || die "merged log lost records"
+printf 'hosts.sh: single.log %d lines, %d bytes; merged.log (3 hosts) %d lines, %d bytes\n' \
+	"$(wc -l <"$tmp/single.log")" "$(stat -c %s "$tmp/single.log")" \
+	"$(wc -l <"$tmp/merged.log")" "$(stat -c %s "$tmp/merged.log")"
+for l in single merged; do
+	"$plugin" --replay "$tmp/$l.log" 2>&1 >/dev/null | sed -n "s/^.*summary: /hosts.sh: $l summary: /p"
+done
+
+# --- throughput ---------------------------------------------------------------------------------------
+# ROUNDS rounds, each running in turn replay and feedloop on single.log, then on merged.log
+# (interleaved, so that other load on the machine hits both logs alike), every run under
+# /usr/bin/time; medians of wall time and of CPU time (user + system) per program and log. The
+# replay's summary must count every line as a record; feedloop must count events.
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror "$HERE/feedloop.c" -o "$tmp/feedloop" \
+	$(pkg-config --cflags --libs auparse 2>/dev/null || echo -lauparse) ||
+	die "cannot build bench/feedloop.c (libauparse-dev installed?)"
+: >"$tmp/times"
+# timed "LOG PROGRAM" COMMAND...: appends "LOG PROGRAM wall_s user_s sys_s" (wall from the
+# nanosecond clock, CPU from /usr/bin/time, 10 ms resolution).
+timed() {
+	local what=$1 t0 t1 rc
+	shift
+	t0=$(date +%s%N)
+	/usr/bin/time -f "%U %S" -o "$tmp/t1" "$@"
+	rc=$?
+	t1=$(date +%s%N)
+	printf '%s %s %s\n' "$what" "$(awk -v d="$((t1 - t0))" 'BEGIN { printf "%.6f", d / 1e9 }')" \
+		"$(tail -1 "$tmp/t1")" >>"$tmp/times"
+	return "$rc"
+}
+for ((r = 1; r <= rounds; r++)); do
+	for l in single merged; do
+		cat "$tmp/$l.log" >/dev/null
+		timed "$l replay" "$plugin" --replay "$tmp/$l.log" >/dev/null 2>"$tmp/replay.err" ||
+			die "replay failed on $l.log"
+		grep -q "summary: records=$(wc -l <"$tmp/$l.log") " "$tmp/replay.err" ||
+			die "replay of $l.log did not count every line"
+		timed "$l feedloop" "$tmp/feedloop" "$tmp/$l.log" >"$tmp/feedloop.out" ||
+			die "feedloop failed on $l.log"
+		grep -q '^events=[1-9]' "$tmp/feedloop.out" || die "feedloop counted no event in $l.log"
+	done
+done
+python3 - "$tmp/times" <<'EOF'
+import statistics, sys
+t = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) == 5:
+        t.setdefault((f[0], f[1]), []).append((float(f[2]), float(f[3]) + float(f[4])))
+med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+       for k, v in t.items()}
+print("log      program   runs  wall_median_s  cpu_median_s")
+for (l, p), v in sorted(med.items(), key=lambda kv: (kv[0][0] != "single", kv[0][1])):
+    print("%-8s %-9s %4d  %13.3f  %12.3f" % (l, p, len(t[(l, p)]), v[0], v[1]))
+for i, what in ((0, "wall"), (1, "cpu")):
+    s = med[("single", "replay")][i] / med[("single", "feedloop")][i]
+    m = med[("merged", "replay")][i] / med[("merged", "feedloop")][i]
+    print("hosts.sh: %s: replay/feedloop single-host %.3f, merged 3-host %.3f: multi/single %.3f"
+          " (target <= 1.0)" % (what, s, m, m / s))
+EOF
+}
+[ "$rss_only" = 1 ] || throughput
+
+# --- memory ---------------------------------------------------------------------------------------------
+python3 - "$TOP/tests/data/hosts/hostc.log" "$tmp/rss.log" <<'EOF' || die "cannot generate rss.log"
+import re, sys
+src, dst = sys.argv[1], sys.argv[2]
+# The first successful exec event of the capture with an EXECVE record: all its records.
+events, order = {}, []
+with open(src, errors="surrogateescape") as f:
+    for line in f:
+        m = re.search(r"msg=audit\((\d+)\.(\d+):(\d+)\)", line)
+        if not m:
+            continue
+        ser = m.group(3)
+        if ser not in events:
+            events[ser] = []
+            order.append(ser)
+        events[ser].append(line)
+        if len(order) > 5000:
+            break
+tmpl = None
+for ser in order:
+    recs = events[ser]
+    if any("type=EXECVE" in r for r in recs) and \
+       any("syscall=59 success=yes" in r for r in recs if "type=SYSCALL" in r):
+        tmpl = recs
+        break
+if tmpl is None:
+    sys.exit("no exec event in " + src)
+stamp = re.compile(r"msg=audit\(\d+\.\d+:\d+\)")
+with open(dst, "w", errors="surrogateescape") as out:
+    serial = 1
+    for i in range(100):
+        for h in range(1000):
+            pid, ppid = 1000 + i, 500
+            t = 1800000000 + serial // 1000
+            ms = serial % 1000
+            for r in tmpl:
+                r = stamp.sub("msg=audit(%d.%03d:%d)" % (t, ms, serial), r, count=1)
+                if "type=SYSCALL" in r:
+                    r = re.sub(r" ppid=\d+ pid=\d+ ", " ppid=%d pid=%d " % (ppid, pid), r, count=1)
+                out.write("node=h%04d %s" % (h, r))
+            serial += 1
+EOF
+printf 'hosts.sh: rss.log: %d lines, 100000 exec events, 1000 hosts x 100 pids\n' "$(wc -l <"$tmp/rss.log")"
+sed -e 's/^process_table_size = .*/process_table_size = 131072/' \
+	-e "s|^state_file = .*|state_file = $tmp/state.json|" \
+	"$TOP/conf/audisp-kmod-enum.conf.in" | sed "s|@statedir@|$tmp|" >"$tmp/rss.conf"
+grep -q '^process_table_size = 131072$' "$tmp/rss.conf" || die "cannot set process_table_size"
+mem=$(sed -n 's/^process_table_memory = //p' "$tmp/rss.conf")
+"$plugin" --replay -c "$tmp/rss.conf" "$tmp/rss.log" 2>&1 >/dev/null |
+	sed -n 's/^.*summary: /hosts.sh: rss.log replay summary: /p'
+/usr/bin/time -v -o "$tmp/rss.time" "$plugin" -c "$tmp/rss.conf" <"$tmp/rss.log" >/dev/null 2>"$tmp/rss.err" ||
+	{ cat "$tmp/rss.err" >&2; die "plugin mode failed on rss.log"; }
+rss=$(awk '/Maximum resident set size/ { print $NF }' "$tmp/rss.time")
+printf 'hosts.sh: plugin mode, 100000 (host, pid) entries of 1000 hosts: peak RSS %d KiB (%.1f MiB); process_table_memory = %s\n' \
+	"$rss" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" "$mem"

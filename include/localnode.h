@@ -1,0 +1,49 @@
+/* localnode.h - this machine's node name, as its auditd writes it.
+ *
+ * auditd prefixes each record with "node=NAME " according to name_format in
+ * auditd.conf (auditd.conf(5)): none (no prefix: the default), hostname
+ * (gethostname), fqd (the canonical name getaddrinfo gives for the host
+ * name), numeric (the first address getaddrinfo gives for it, as text), user
+ * (the `name` key). The plugin needs the same name to know which of an
+ * aggregated stream's records are its own machine's (proctable.h: only
+ * those may be completed from /proc or named with the local passwd).
+ *
+ * Keys and values are matched without regard to case, as auditd does;
+ * comments (#) and unknown keys are skipped. The file is read once, at most
+ * LN_MAX_FILE bytes. fqd and numeric may query the resolver (DNS): called
+ * once at start, never on the event path.
+ */
+#ifndef KME_LOCALNODE_H
+#define KME_LOCALNODE_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define LN_MAX_FILE (256 * 1024)
+#define LN_DEFAULT_PATH "/etc/audit/auditd.conf"
+
+enum ln_format { LN_NONE = 0, LN_HOSTNAME, LN_FQD, LN_NUMERIC, LN_USER };
+
+struct ln_conf {
+	enum ln_format format;
+	char name[256];           /* the `name` key ("" when absent) */
+};
+
+/* Parse auditd.conf text (len bytes, any content). -1 with err set when
+ * name_format has a value auditd would refuse. */
+int ln_parse(const char *text, size_t len, struct ln_conf *out,
+	     struct kme_err *err);
+
+/* The node name c stands for, into out (size bytes): "" for none. -1 with
+ * err set when it cannot be worked out (no host name, unresolvable, user
+ * without a name, longer than size - 1). */
+int ln_resolve(const struct ln_conf *c, char *out, size_t size,
+	       struct kme_err *err);
+
+/* ln_parse + ln_resolve of the file at path. A missing file is auditd's
+ * defaults: name_format none, out = "". */
+int ln_from_file(const char *path, char *out, size_t size,
+		 struct kme_err *err);
+
+#endif

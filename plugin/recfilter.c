@@ -91,9 +91,12 @@ static bool node_scan(const char *p, const char *end, size_t *len,
 
 	while (p < end) {
 		uint64_t w = 0, x;
-		size_t n = (size_t)(end - p) < 8 ? (size_t)(end - p) : 8;
+		size_t n = 8;
 
-		memcpy(&w, p, n);
+		if ((size_t)(end - p) >= 8)
+			memcpy(&w, p, 8);   /* one load */
+		else
+			memcpy(&w, p, n = (size_t)(end - p));
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		/* The lowest byte of w equal to ' ' (exact: the classic
 		 * zero-byte test errs only above the first match). */

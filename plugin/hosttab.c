@@ -23,9 +23,8 @@ struct ht_table {
 	size_t fresh;
 	int32_t *buckets;
 	size_t nbuckets;          /* power of two */
-	int32_t lru_head, lru_tail;  /* the head is also the last host named: an
-					aggregator's records come in runs of one
-					host, so it is compared first, unhashed */
+	int32_t lru_head, lru_tail;  /* from the head, the HT_RECENT hosts named
+					last are compared first, unhashed */
 	char *local;              /* local node name, NULL if none */
 	size_t local_len;
 	uint64_t key[2];

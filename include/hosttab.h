@@ -28,8 +28,11 @@
  * false, counted in `unscoped`), so the caller keeps nothing for it.
  *
  * Names are attacker-chosen (any sender picks its own node name): they are
- * hashed with SipHash under a random key, compared byte by byte with their
- * length. O(name length) per call, no allocation except a new host's name.
+ * hashed with SipHash under a random key, compared with their length (first
+ * 8 bytes as one word, then the rest). ht_ref compares the 4 most recently
+ * seen hosts before hashing (an aggregator's stream interleaves a few hosts
+ * record by record); a found host becomes the most recent either way. O(name
+ * length) per call, no allocation except a new host's name.
  */
 #ifndef KME_HOSTTAB_H
 #define KME_HOSTTAB_H

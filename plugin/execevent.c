@@ -29,7 +29,10 @@ struct ev_builder {
 	struct kme_buf meta;      /* every other string of the event: argv can
 				     fill its own arena without pushing these out */
 	struct sc_cache sc;
+	bool sc_first[256];       /* first bytes of syscall_fields' names */
 };
+
+static void sc_first_init(bool first[256]);
 
 /* Where a string of the event is in `meta` while meta may still move. */
 struct span {
@@ -55,6 +58,7 @@ struct ev_builder *ev_builder_new(struct kme_err *err)
 		return NULL;
 	}
 	buf_init(&b->meta, EV_MAX_META);
+	sc_first_init(b->sc_first);
 	b->args = ea_new(err);
 	if (b->args == NULL) {
 		ev_builder_free(b);
@@ -135,6 +139,21 @@ static struct span store_plain(struct kme_buf *meta, const char *v,
 	return (struct span){ off, meta->len - off - 1 };
 }
 
+/* store_plain of a string whose length is known (the node name, measured
+ * once in ev_build). */
+static struct span store_bytes(struct kme_buf *meta, struct kme_str v,
+			       struct exec_spans *s)
+{
+	size_t off = meta->len;
+
+	if (buf_append(meta, v.p, v.len + 1) < 0) { /* with its '\0' */
+		meta->len = off;
+		s->full = true;
+		return SPAN_NONE;
+	}
+	return (struct span){ off, v.len };
+}
+
 static struct kme_str str_at(const struct ev_builder *b, struct span sp)
 {
 	if (sp.off == (size_t)-1)
@@ -200,14 +219,35 @@ static const struct field_name syscall_fields[] = {
 	{ "uid", F_UID },
 };
 
+/* strcmp's order; the first bytes are compared here, because most probes
+ * differ in them and a strcmp call costs 20 to 25 instructions, more or
+ * less depending on where libauparse's allocator put the name. */
 static int cmp_field(const void *key, const void *elem)
 {
-	return strcmp(key, ((const struct field_name *)elem)->name);
+	const unsigned char *k = key;
+	const unsigned char *n = (const unsigned char *)((const struct field_name *)elem)->name;
+
+	if (k[0] != n[0])
+		return k[0] < n[0] ? -1 : 1;
+	return strcmp(key, (const char *)n);
+}
+
+/* Which bytes begin a name of syscall_fields: a field whose name begins
+ * otherwise (node, items, key, fsuid...) is passed over without a bsearch
+ * of strcmp calls. On an aggregator's stream every record has node=. */
+static void sc_first_init(bool first[256])
+{
+	size_t i;
+
+	memset(first, 0, 256 * sizeof(first[0]));
+	for (i = 0; i < sizeof(syscall_fields) / sizeof(syscall_fields[0]); i++)
+		first[(unsigned char)syscall_fields[i].name[0]] = true;
 }
 
 /* Find the event's SYSCALL record and read it into vals[] (borrowed from
  * auparse, valid while the cursor stays on that record). false: none. */
-static bool read_syscall(auparse_state_t *au, const char *vals[F__COUNT])
+static bool read_syscall(const struct ev_builder *b, auparse_state_t *au,
+			 const char *vals[F__COUNT])
 {
 	memset(vals, 0, sizeof(vals[0]) * F__COUNT);
 	if (auparse_first_record(au) <= 0)
@@ -221,7 +261,7 @@ static bool read_syscall(auparse_state_t *au, const char *vals[F__COUNT])
 		const char *name = auparse_get_field_name(au);
 		const struct field_name *f;
 
-		if (name == NULL)
+		if (name == NULL || !b->sc_first[(unsigned char)name[0]])
 			continue;
 		f = bsearch(name, syscall_fields,
 			    sizeof(syscall_fields) / sizeof(syscall_fields[0]),
@@ -264,7 +304,6 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 			  struct ev_event *out, struct exec_spans *s)
 {
 	struct kme_exec *ex = &out->exec;
-	const au_event_t *ts = auparse_get_timestamp(au);
 
 	ex->sec = out->sec;
 	ex->msec = out->msec;
@@ -297,8 +336,8 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 		if (name != NULL)
 			s->uname = store_plain(&b->meta, name, s);
 	}
-	if (ts != NULL && ts->host != NULL)
-		s->node = store_plain(&b->meta, ts->host, s);
+	if (out->node.p != NULL)
+		s->node = store_bytes(&b->meta, out->node, s);
 }
 
 /* --- step 3: EXECVE, CWD and PATH item 0 --------------------------------- */
@@ -458,7 +497,7 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 		if (ts->host != NULL)
 			out->node = (struct kme_str){ ts->host, strlen(ts->host) };
 	}
-	if (!read_syscall(au, sc))
+	if (!read_syscall(b, au, sc))
 		return;
 	out->has_syscall = true;
 	out->pid = parse_pid(sc[F_PID]);

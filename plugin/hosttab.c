@@ -10,6 +10,7 @@
 struct ht_slot {
 	char *name;               /* NULL for the local host */
 	size_t len;
+	uint64_t w0;              /* name's first 8 bytes, zero-padded */
 	int32_t hnext;            /* hash chain */
 	int32_t lprev, lnext;     /* LRU of remote hosts, most recent at head */
 	uint32_t gen;             /* bumped when the slot changes hands */
@@ -22,9 +23,8 @@ struct ht_table {
 	size_t fresh;
 	int32_t *buckets;
 	size_t nbuckets;          /* power of two */
-	int32_t lru_head, lru_tail;  /* the head is also the last host named: an
-					aggregator's records come in runs of one
-					host, so it is compared first, unhashed */
+	int32_t lru_head, lru_tail;  /* from the head, the HT_RECENT hosts named
+					last are compared first, unhashed */
 	char *local;              /* local node name, NULL if none */
 	size_t local_len;
 	uint64_t key[2];
@@ -134,12 +134,35 @@ static struct ht_slot *evict_lru(struct ht_table *t)
 	return v;
 }
 
+/* A name's first 8 bytes, zero-padded: compared before the rest, so that
+ * telling hosts apart costs one word compare, not a memcmp call. */
+static uint64_t word0(struct kme_str node)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, node.p, node.len < 8 ? node.len : 8);
+	return w;
+}
+
+static bool same_name(const struct ht_slot *s, struct kme_str node, uint64_t w0)
+{
+	return s->len == node.len && s->w0 == w0 &&
+	       (node.len <= 8 || memcmp(s->name + 8, node.p + 8, node.len - 8) == 0);
+}
+
+/* How many of the most recently seen hosts ht_ref compares before hashing:
+ * an aggregator's merged stream interleaves its few hosts record by
+ * record, and a SipHash of the name costs several times these compares. */
+#define HT_RECENT 4
+
 bool ht_ref(struct ht_table *t, struct kme_str node, struct ht_ref *out)
 {
 	struct ht_slot *s;
 	uint32_t gen;
+	uint64_t w0;
 	size_t b;
 	int32_t i;
+	int n;
 	char *name;
 
 	if (ht_is_local(t, node)) {
@@ -150,17 +173,22 @@ bool ht_ref(struct ht_table *t, struct kme_str node, struct ht_ref *out)
 		t->st.unscoped++;
 		return false;
 	}
-	if (t->lru_head != NIL) {
-		s = &t->s[t->lru_head];
-		if (s->len == node.len && memcmp(s->name, node.p, node.len) == 0) {
-			*out = (struct ht_ref){ (uint32_t)t->lru_head, s->gen };
+	w0 = word0(node);
+	for (i = t->lru_head, n = 0; i != NIL && n < HT_RECENT; i = s->lnext, n++) {
+		s = &t->s[i];
+		if (same_name(s, node, w0)) {
+			if (t->lru_head != i) {
+				lru_unlink(t, s);
+				lru_push(t, s);
+			}
+			*out = (struct ht_ref){ (uint32_t)i, s->gen };
 			return true;
 		}
 	}
 	b = sip_hash24(t->key, node.p, node.len) & (t->nbuckets - 1);
 	for (i = t->buckets[b]; i != NIL; i = t->s[i].hnext) {
 		s = &t->s[i];
-		if (s->len == node.len && memcmp(s->name, node.p, node.len) == 0) {
+		if (same_name(s, node, w0)) {
 			if (t->lru_head != i) {
 				lru_unlink(t, s);
 				lru_push(t, s);
@@ -184,6 +212,7 @@ bool ht_ref(struct ht_table *t, struct kme_str node, struct ht_ref *out)
 	s->gen = gen + 1 ? gen + 1 : 1; /* 0 is never a live generation */
 	s->name = name;
 	s->len = node.len;
+	s->w0 = w0;
 	i = (int32_t)(s - t->s);
 	s->hnext = t->buckets[b];
 	t->buckets[b] = i;
@@ -197,6 +226,7 @@ bool ht_find(const struct ht_table *t, struct kme_str node,
 	     struct ht_ref *out)
 {
 	const struct ht_slot *s;
+	uint64_t w0;
 	int32_t i;
 
 	if (ht_is_local(t, node)) {
@@ -205,10 +235,11 @@ bool ht_find(const struct ht_table *t, struct kme_str node,
 	}
 	if (node.len > HT_NAME_MAX)
 		return false;
+	w0 = word0(node);
 	i = t->buckets[sip_hash24(t->key, node.p, node.len) & (t->nbuckets - 1)];
 	for (; i != NIL; i = t->s[i].hnext) {
 		s = &t->s[i];
-		if (s->len == node.len && memcmp(s->name, node.p, node.len) == 0) {
+		if (same_name(s, node, w0)) {
 			*out = (struct ht_ref){ (uint32_t)i, s->gen };
 			return true;
 		}

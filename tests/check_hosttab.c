@@ -151,6 +151,65 @@ START_TEST(test_a_run_of_one_host_then_another_name_is_never_confused)
 }
 END_TEST
 
+/* Names are compared by their first 8 bytes, then the rest: names that
+ * share the first word, or differ only past it, are other hosts, whether
+ * found among the most recent hosts or through the hash. */
+START_TEST(test_names_sharing_their_first_8_bytes_are_other_hosts)
+{
+	static const char *const names[] = {
+		"node0001", "node00011", "node00012", "node0001a.example.org",
+		"node0001b.example.org", "node000", "node0001\0",
+	};
+	struct ht_table *t = table(16, NULL);
+	struct ht_ref r[7], again, found;
+	char filler[16];
+	size_t i, j, n = sizeof(names) / sizeof(names[0]);
+
+	for (i = 0; i < n; i++)
+		ck_assert(ht_ref(t, (struct kme_str){ names[i], strlen(names[i]) +
+							      (i == n - 1) }, &r[i]));
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			ck_assert_uint_ne(r[i].slot, r[j].slot);
+	/* Recent and not recent (8 other hosts named since): the same slot. */
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < n; i++) {
+			struct kme_str s = { names[i], strlen(names[i]) + (i == n - 1) };
+
+			ck_assert(ht_find(t, s, &found));
+			ck_assert(ht_ref(t, s, &again));
+			ck_assert_uint_eq(again.slot, r[i].slot);
+			ck_assert_uint_eq(found.slot, r[i].slot);
+		}
+		for (i = 0; i < 8; i++) {
+			snprintf(filler, sizeof(filler), "f%zu", i);
+			ck_assert(ht_ref(t, S(filler), &again));
+		}
+	}
+	ht_free(t);
+}
+END_TEST
+
+/* A host found among the most recent ones becomes the most recent, exactly
+ * as one found through the hash: eviction order does not depend on how a
+ * name was found. */
+START_TEST(test_a_host_named_again_is_the_last_evicted_however_it_is_found)
+{
+	struct ht_table *t = table(3, NULL);
+	struct ht_ref a, b, c, d, x;
+
+	ck_assert(ht_ref(t, S("a"), &a));
+	ck_assert(ht_ref(t, S("b"), &b));
+	ck_assert(ht_ref(t, S("c"), &c));
+	ck_assert(ht_ref(t, S("a"), &x));   /* among the recent: a to the head */
+	ck_assert(ht_ref(t, S("d"), &d));   /* evicts b, the least recent */
+	ck_assert(ht_get(t, b) == NULL);
+	ck_assert(ht_get(t, a) != NULL);
+	ck_assert(ht_get(t, c) != NULL);
+	ht_free(t);
+}
+END_TEST
+
 START_TEST(test_stale_or_out_of_range_reference_is_refused)
 {
 	struct ht_table *t = table(4, NULL);
@@ -187,6 +246,8 @@ static Suite *hosttab_suite(void)
 	tcase_add_test(tc, test_name_longer_than_the_bound_gets_no_reference_and_is_counted);
 	tcase_add_test(tc, test_names_with_any_bytes_are_compared_by_length);
 	tcase_add_test(tc, test_a_run_of_one_host_then_another_name_is_never_confused);
+	tcase_add_test(tc, test_names_sharing_their_first_8_bytes_are_other_hosts);
+	tcase_add_test(tc, test_a_host_named_again_is_the_last_evicted_however_it_is_found);
 	tcase_add_test(tc, test_stale_or_out_of_range_reference_is_refused);
 	tcase_add_test(tc, test_cap_of_zero_is_the_default_bound);
 	suite_add_tcase(s, tc);

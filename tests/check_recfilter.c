@@ -306,6 +306,53 @@ START_TEST(test_same_serial_on_two_nodes_are_two_events)
 }
 END_TEST
 
+/* The node name is scanned and hashed 8 bytes at a time: names that end
+ * inside, at and across a word, and names that differ only in their last
+ * byte or only by a trailing zero byte, are each their own host. */
+START_TEST(test_node_names_of_every_length_are_told_apart)
+{
+	static const char *const names[] = {
+		"h", "host123", "host1234", "host12345", "host1235",
+		"abcdefghijklmnop", "abcdefghijklmnoq", "abcdefghijklmnopq",
+	};
+	size_t i, n = sizeof(names) / sizeof(names[0]);
+
+	/* One serial, every name: the exec events of the others never take
+	 * the dropped openat's decision, and each passes whole. */
+	for (i = 0; i < n; i++) {
+		feed("node=%s type=SYSCALL msg=audit(1000.100:60): arch=c000003e syscall=%d success=yes ppid=1 pid=%zu",
+		     names[i], i % 2 ? 257 : 59, 10 + i);
+		feed("node=%s type=PROCTITLE msg=audit(1000.100:60): proctitle=\"x\"", names[i]);
+	}
+	ck_assert_int_eq(npassed, (int)n); /* 4 exec events, 2 records each */
+	ck_assert_int_eq(nobs, (int)(n / 2));
+	for (i = 0; i < n / 2; i++)
+		ck_assert_str_eq(obs_node[i], names[2 * i + 1]);
+	ck_assert_str_eq(passed[0], "node=h type=SYSCALL msg=audit(1000.100:60): arch=c000003e syscall=59 success=yes ppid=1 pid=10");
+}
+END_TEST
+
+START_TEST(test_a_node_differing_by_a_trailing_zero_byte_is_another_host)
+{
+	static const char a[] = "node=ab type=SYSCALL msg=audit(1000.100:70): arch=c000003e syscall=257 success=yes ppid=1 pid=3";
+	static const char b[] = "node=ab\0 type=SYSCALL msg=audit(1000.100:70): arch=c000003e syscall=59 success=yes ppid=1 pid=4";
+
+	rf_line(F, a, sizeof(a) - 1);
+	rf_line(F, b, sizeof(b) - 1);
+	ck_assert_int_eq(nobs, 1);
+	ck_assert_int_eq(npassed, 1); /* b is an exec event of its own */
+}
+END_TEST
+
+START_TEST(test_a_node_without_a_space_is_unparsable)
+{
+	feed("node=abcdefghijklmnopqrstuvwxyz");
+	feed("node=abcdefg");
+	ck_assert_uint_eq(F->st.unparsed, 2);
+	ck_assert_int_eq(npassed + nobs, 0);
+}
+END_TEST
+
 START_TEST(test_open_events_are_bounded)
 {
 	int i;
@@ -343,6 +390,9 @@ int main(void)
 	tcase_add_test(tc, test_completion_keeps_the_node_prefix);
 	tcase_add_test(tc, test_time_going_backwards_completes_nothing);
 	tcase_add_test(tc, test_same_serial_on_two_nodes_are_two_events);
+	tcase_add_test(tc, test_node_names_of_every_length_are_told_apart);
+	tcase_add_test(tc, test_a_node_differing_by_a_trailing_zero_byte_is_another_host);
+	tcase_add_test(tc, test_a_node_without_a_space_is_unparsable);
 	tcase_add_test(tc, test_open_events_are_bounded);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -45,16 +45,9 @@ readonly DEEP_LEVELS=24
 readonly DEEP_NAME=dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
+. "$(dirname "${BASH_SOURCE[0]}")/scenario-lib.sh"   # die, make_script, run_scenario, scenario_main
 
-die() {
-	printf 'scenarios-fidelity.sh: %s\n' "$*" >&2
-	exit 1
-}
 
-# A #!/bin/sh script at $1 whose body is $2; `exit 0` keeps dash from exec-ing the last command in place.
-make_script() {
-	printf '#!/bin/sh\n%s\nexit 0\n' "$2" >"$1" && chmod 755 "$1"
-}
 
 # Enter the deep directory of 22 one level at a time (a single chdir(2) of the whole path would fail
 # with ENAMETOOLONG).
@@ -75,8 +68,7 @@ setup() {
 	for f in "${SCENARIOS[@]}"; do
 		mkdir -p "$ROOT/$f" || die "setup: cannot create $ROOT/$f"
 	done
-	cp "$0" "$BIN/kme-run"
-	chmod 755 "$BIN/kme-run"
+	install_runner "$BIN"
 	local dep="depmod -a -b $MODROOT 0.0.0 >/dev/null 2>&1"
 
 	# 21
@@ -168,25 +160,4 @@ s_25-many-args() {
 		kmod list "${a[@]}" >/dev/null 2>&1; :'
 }
 
-run_scenario() {
-	local name=$1 s
-	for s in "${SCENARIOS[@]}"; do
-		[ "$s" = "$name" ] || continue
-		[ "$PWD" = "$ROOT/$name" ] || die "run $name: CWD is $PWD, expected $ROOT/$name"
-		"s_$name"
-		return 0
-	done
-	die "run: unknown scenario '$name'"
-}
-
-case "${1-}" in
-setup)
-	set -e
-	setup
-	;;
-cleanup) cleanup ;;
-list) printf '%s\n' "${SCENARIOS[@]}" ;;
-dpkg-scripts) ;;
-[0-9][0-9]-*) run_scenario "$1" ;;
-*) die "usage: scenarios-fidelity.sh setup|cleanup|list|dpkg-scripts|NN-name" ;;
-esac
+scenario_main "$@"

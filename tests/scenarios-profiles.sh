@@ -37,15 +37,9 @@ readonly SCENARIOS=(31-lsmod 32-exec-a-lsmod 33-link-as-kmod 34-hardlink 35-busy
 	37-not-listing 38-parent-args 39-rpm-tmp 40-orphan-job 41-ssh-like)
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
+. "$(dirname "${BASH_SOURCE[0]}")/scenario-lib.sh"   # die, make_script, run_scenario, scenario_main
 
-die() {
-	printf 'scenarios-profiles.sh: %s\n' "$*" >&2
-	exit 1
-}
 
-make_script() {
-	printf '#!/bin/sh\n%s\nexit 0\n' "$2" >"$1" && chmod 755 "$1"
-}
 
 setup() {
 	[ "$(id -u)" = 0 ] || die "setup: must run as root"
@@ -56,8 +50,7 @@ setup() {
 	for f in "${SCENARIOS[@]}"; do
 		mkdir -p "$ROOT/$f"
 	done
-	cp "$0" "$BIN/kme-run"
-	chmod 755 "$BIN/kme-run"
+	install_runner "$BIN"
 	command -v busybox >/dev/null || die "setup: busybox is needed (tests/deps.sh)"
 	ln -s /usr/bin/kmod "$BIN/kmod-link"
 	# A hard link needs /tmp on the file system of /usr/bin/kmod; 34 says so when it is not.
@@ -136,25 +129,6 @@ s_41-ssh-like() {
 	"$BIN/sshd" -c 'bash -c "lsmod >/dev/null 2>&1; :"; :'
 }
 
-run_scenario() {
-	local name=$1 s
-	for s in "${SCENARIOS[@]}"; do
-		[ "$s" = "$name" ] || continue
-		[ "$PWD" = "$ROOT/$name" ] || die "run $name: CWD is $PWD, expected $ROOT/$name"
-		"s_$name"
-		return 0
-	done
-	die "run: unknown scenario '$name'"
-}
+dpkg_scripts() { printf '%s\n' "$RPM_SCRIPT"; }
 
-case "${1-}" in
-setup)
-	set -e
-	setup
-	;;
-cleanup) cleanup ;;
-list) printf '%s\n' "${SCENARIOS[@]}" ;;
-dpkg-scripts) printf '%s\n' "$RPM_SCRIPT" ;;
-[0-9][0-9]-*) run_scenario "$1" ;;
-*) die "usage: scenarios-profiles.sh setup|cleanup|list|dpkg-scripts|NN-name" ;;
-esac
+scenario_main "$@"

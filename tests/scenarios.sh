@@ -38,17 +38,9 @@ readonly SCENARIOS=(
 # kmod -> /usr/bin/kmod, sh -> /usr/bin/sh, bash -> /usr/bin/bash).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
+. "$(dirname "${BASH_SOURCE[0]}")/scenario-lib.sh"   # die, make_script, run_scenario, scenario_main
 
-die() {
-	printf 'scenarios.sh: %s\n' "$*" >&2
-	exit 1
-}
 
-# A #!/bin/sh script at $1 whose body is $2; it ends with `exit 0` so that dash forks the last command
-# instead of exec-ing it in place (the script must stay the parent).
-make_script() {
-	printf '#!/bin/sh\n%s\nexit 0\n' "$2" >"$1" && chmod 755 "$1"
-}
 
 setup() {
 	[ "$(id -u)" = 0 ] || die "setup: must run as root (it writes to $DPKG_INFO)"
@@ -62,8 +54,7 @@ setup() {
 	for f in "${SCENARIOS[@]}"; do
 		mkdir -p "$ROOT/$f" || die "setup: cannot create $ROOT/$f"
 	done
-	cp "$0" "$BIN/kme-run"
-	chmod 755 "$BIN/kme-run"
+	install_runner "$BIN"
 
 	# The depmod -a runs write only into this private module tree, never the system's.
 	local dep="depmod -a -b $MODROOT 0.0.0 >/dev/null 2>&1"
@@ -260,26 +251,6 @@ s_14-odd-paths() {
 	sh -c 'cd "sub dir" && ./lsmod >/dev/null 2>&1; :'
 }
 
-run_scenario() {
-	local name=$1 s
-	for s in "${SCENARIOS[@]}"; do
-		[ "$s" = "$name" ] || continue
-		[ "$PWD" = "$ROOT/$name" ] || die "run $name: CWD is $PWD, expected $ROOT/$name"
-		"s_$name"
-		return 0
-	done
-	die "run: unknown scenario '$name'"
-}
+dpkg_scripts() { printf "$DPKG_INFO/%s\n" "${DPKG_SCRIPTS[@]}"; }
 
-case "${1-}" in
-setup)
-	# Any failed step aborts the setup: a half-built tree would make a log that fails its check.
-	set -e
-	setup
-	;;
-cleanup) cleanup ;;
-list) printf '%s\n' "${SCENARIOS[@]}" ;;
-dpkg-scripts) printf "$DPKG_INFO/%s\n" "${DPKG_SCRIPTS[@]}" ;;
-[0-9][0-9]-*) run_scenario "$1" ;;
-*) die "usage: scenarios.sh setup|cleanup|list|dpkg-scripts|NN-name" ;;
-esac
+scenario_main "$@"

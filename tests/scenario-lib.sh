@@ -1,0 +1,58 @@
+# tests/scenario-lib.sh - the frame every scenario set shares (bash; sourced by
+# tests/scenarios.sh, tests/scenarios-fidelity.sh, tests/scenarios-profiles.sh,
+# which tests/capture.sh runs as `bash SET.sh setup|cleanup|list|dpkg-scripts|NN-name`).
+#
+# A set defines SCENARIOS (its names, NN-name), ROOT (each scenario runs with
+# $ROOT/NN-name as its working directory), the functions setup, cleanup and
+# s_NN-name for each scenario, and optionally dpkg_scripts (prints the dpkg
+# maintainer scripts the set plants, one per line; none by default). It then
+# ends with `scenario_main "$@"`.
+
+SCENARIO_SET=${0##*/}
+
+die() {
+	printf '%s: %s\n' "$SCENARIO_SET" "$*" >&2
+	exit 1
+}
+
+# A #!/bin/sh script at $1 whose body is $2. It ends with `exit 0` so that
+# dash forks the last command instead of exec-ing it in place: the script
+# must stay the parent of what it runs.
+make_script() {
+	printf '#!/bin/sh\n%s\nexit 0\n' "$2" >"$1" && chmod 755 "$1"
+}
+
+# Copy this set to BIN/kme-run (the name its scenarios' commands see as their
+# parent), with this library beside it, which kme-run sources.
+install_runner() {
+	cp "$0" "$1/kme-run" && chmod 755 "$1/kme-run" &&
+		cp "$(dirname "${BASH_SOURCE[0]}")/scenario-lib.sh" "$1/scenario-lib.sh"
+}
+
+# Run one scenario by name, in its own directory (the manifest's cwd).
+run_scenario() {
+	local name=$1 s
+	for s in "${SCENARIOS[@]}"; do
+		[ "$s" = "$name" ] || continue
+		[ "$PWD" = "$ROOT/$name" ] || die "run $name: CWD is $PWD, expected $ROOT/$name"
+		"s_$name"
+		return 0
+	done
+	die "run: unknown scenario '$name'"
+}
+
+scenario_main() {
+	case "${1-}" in
+	setup)
+		# Any failed step aborts the setup: a half-built tree would make a
+		# log that fails its check.
+		set -e
+		setup
+		;;
+	cleanup) cleanup ;;
+	list) printf '%s\n' "${SCENARIOS[@]}" ;;
+	dpkg-scripts) if declare -F dpkg_scripts >/dev/null; then dpkg_scripts; fi ;;
+	[0-9][0-9]-*) run_scenario "$1" ;;
+	*) die "usage: $SCENARIO_SET setup|cleanup|list|dpkg-scripts|NN-name" ;;
+	esac
+}

@@ -17,10 +17,10 @@
  *   agent             type "audisp-kmod-enum", name (ctx->hostname), version
  *   process           pid, name, executable, args, args_count, command_line,
  *                     working_directory, user{id,name}, real_user{id,name},
- *                     group.id, real_group.id, parent{pid, name, executable,
+ *                     group{id,name}, real_group{id,name}, parent{pid, name, executable,
  *                     args, args_count, command_line}
  *   user              id, name (when known), effective{id, name}
- *   group.id
+ *   group             id, name (when known)
  *   auditd            session, data{auid, tty}
  *   rule              id, name, version, description, reference, ruleset,
  *                     author[]

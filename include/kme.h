@@ -123,6 +123,9 @@ struct kme_exec {
 	struct kme_str comm;      /* SYSCALL comm, <= 15 bytes from the kernel */
 	struct kme_str exe;       /* SYSCALL exe: the resolved binary */
 	struct kme_str user_name; /* ENRICHED UID= interpretation; absent in RAW */
+	struct kme_str euser_name;  /* ENRICHED EUID= (live: the local passwd) */
+	struct kme_str group_name;  /* ENRICHED GID= (live: the local group db) */
+	struct kme_str egroup_name; /* ENRICHED EGID= (live: the local group db) */
 
 	struct kme_proc parent;
 	enum kme_parent_source parent_source;

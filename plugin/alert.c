@@ -316,10 +316,12 @@ static void json_idname(struct jw *w, const char *key, uint32_t id,
 	jw_close(w, "}");
 }
 
-/* The user name we know is the real uid's (ENRICHED UID=, or getpwuid in
- * live mode); it names the effective user only when both ids are equal. */
+/* The effective user's name: ENRICHED EUID= (or getpwuid in live mode),
+ * else the real user's when both ids are equal. */
 static struct kme_str effective_name(const struct kme_exec *ex)
 {
+	if (kme_str_present(ex->euser_name))
+		return ex->euser_name;
 	return ex->euid == ex->uid ? ex->user_name : KME_STR_NULL;
 }
 
@@ -380,8 +382,8 @@ static void json_process(struct jw *w, const struct kme_exec *ex)
 	/* ECS: process.user is the effective user, real_user the real one. */
 	json_idname(w, "user", ex->euid, effective_name(ex));
 	json_idname(w, "real_user", ex->uid, ex->user_name);
-	json_idname(w, "group", ex->egid, KME_STR_NULL);
-	json_idname(w, "real_group", ex->gid, KME_STR_NULL);
+	json_idname(w, "group", ex->egid, ex->egroup_name);
+	json_idname(w, "real_group", ex->gid, ex->group_name);
 	if (parent_known(ex)) {
 		jw_open(w, "parent", "{");
 		if (ex->ppid >= 0)
@@ -408,6 +410,7 @@ static void json_identity(struct jw *w, const struct kme_exec *ex)
 	if (ex->gid != KME_ID_UNSET) {
 		jw_open(w, "group", "{");
 		jw_id(w, "id", ex->gid);
+		jw_str(w, "name", ex->group_name);
 		jw_close(w, "}");
 	}
 	/* Auditbeat's auditd.* names: the login (audit) uid and the tty are

@@ -2,6 +2,7 @@
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,9 @@ struct engine {
 	struct kme_buf line;
 	struct eng_counters c;
 	char user_name[256];      /* getpwuid result for a matched event */
+	char euser_name[256];     /* ... for its effective uid */
+	char group_name[256];     /* getgrgid result for its gid */
+	char egroup_name[256];    /* ... for its effective gid */
 	uint64_t store_msgs[ENG_STORE_MSGS];  /* hashes of logged messages */
 	struct rd_stats rd_last;  /* the reader's counters, last seen */
 	size_t nstore_msgs;
@@ -176,22 +180,49 @@ static void report_rate_limit(struct engine *e, bool at_exit)
 	}
 }
 
-/* user.name for exclusions and alerts: the ENRICHED interpretation, else
- * (live and the local host only: a replayed log's uids, and another host's,
- * belong to another passwd) the local passwd entry. Called only for events
- * that matched. */
+/* One name from the local passwd (group: the group db) into buf, as *out;
+ * *out unchanged when already known or not found. */
+static void local_name(uint32_t id, bool group, char *buf, size_t size,
+		       struct kme_str *out)
+{
+	char dbuf[1024];
+	const char *name = NULL;
+
+	if (out->p != NULL || id == KME_ID_UNSET)
+		return;
+	if (group) {
+		struct group gr, *res = NULL;
+
+		if (getgrgid_r(id, &gr, dbuf, sizeof(dbuf), &res) == 0 && res != NULL)
+			name = gr.gr_name;
+	} else {
+		struct passwd pw, *res = NULL;
+
+		if (getpwuid_r(id, &pw, dbuf, sizeof(dbuf), &res) == 0 && res != NULL)
+			name = pw.pw_name;
+	}
+	if (name == NULL)
+		return;
+	snprintf(buf, size, "%s", name);
+	*out = (struct kme_str){ buf, strlen(buf) };
+}
+
+/* User and group names for exclusions and alerts: the ENRICHED
+ * interpretations, else (live and the local host only: a replayed log's ids,
+ * and another host's, belong to another passwd) the local passwd and group
+ * entries. Called only for events that matched: up to four lookups. */
 static void fill_user_name(struct engine *e, struct kme_exec *ex)
 {
-	struct passwd pw, *res = NULL;
-	char pwbuf[1024];
-
-	if (ex->user_name.p != NULL || e->opts.mode != ENG_LIVE ||
-	    ex->uid == KME_ID_UNSET || ex->remote)
+	if (e->opts.mode != ENG_LIVE || ex->remote)
 		return;
-	if (getpwuid_r(ex->uid, &pw, pwbuf, sizeof(pwbuf), &res) != 0 || res == NULL)
-		return;
-	snprintf(e->user_name, sizeof(e->user_name), "%s", pw.pw_name);
-	ex->user_name = (struct kme_str){ e->user_name, strlen(e->user_name) };
+	local_name(ex->uid, false, e->user_name, sizeof(e->user_name),
+		   &ex->user_name);
+	local_name(ex->euid, false, e->euser_name, sizeof(e->euser_name),
+		   &ex->euser_name);
+	local_name(ex->gid, true, e->group_name, sizeof(e->group_name),
+		   &ex->group_name);
+	local_name(ex->egid, true, e->egroup_name, sizeof(e->egroup_name),
+		   &ex->egroup_name);
 }
 
 /* event.created: the wall clock when the alert is made (in replay too: it

@@ -42,7 +42,8 @@ struct span {
 #define SPAN_NONE ((struct span){ (size_t)-1, 0 })
 
 struct exec_spans {
-	struct span comm, exe, cwd, path0, tty, uname, node, executable;
+	struct span comm, exe, cwd, path0, tty, uname, euname, gname, egname, node,
+		    executable;
 	bool at_dirfd;            /* execveat relative to a directory fd */
 	bool resolved;            /* executable is exe, not the path as run */
 	bool have_execve;
@@ -297,6 +298,20 @@ static enum ev_kind classify(struct ev_builder *b, const char *sc[F__COUNT],
 	return EV_FORK;
 }
 
+/* The ENRICHED interpretation of the SYSCALL record's field (a user or group
+ * name), stored; SPAN_NONE when absent. Searched from the record's first
+ * field each time: O(fields of the record). */
+static struct span enriched_name(auparse_state_t *au, const char *field,
+				 struct ev_builder *b, struct exec_spans *s)
+{
+	const char *name;
+
+	if (auparse_first_field(au) <= 0 || auparse_find_field(au, field) == NULL ||
+	    (name = auparse_interpret_field(au)) == NULL)
+		return SPAN_NONE;
+	return store_plain(&b->meta, name, s);
+}
+
 /* --- step 2: what the SYSCALL record says about an exec ------------------ */
 
 static void exec_identity(struct ev_builder *b, auparse_state_t *au,
@@ -326,15 +341,14 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 	if (sc[F_TTY] && strcmp(sc[F_TTY], "(none)") != 0)
 		s->tty = store_plain(&b->meta, sc[F_TTY], s);
 	s->at_dirfd = execat && sc[F_A0] != NULL && strcmp(sc[F_A0], AT_FDCWD_HEX) != 0;
-	/* ENRICHED logs carry the user name; interpret only then, since RAW
-	 * interpretation would call getpwuid on the hot path. The cursor is
-	 * still on the SYSCALL record. */
-	if (auparse_get_record_interpretations(au) != NULL &&
-	    auparse_first_field(au) > 0 && auparse_find_field(au, "uid") != NULL) {
-		const char *name = auparse_interpret_field(au);
-
-		if (name != NULL)
-			s->uname = store_plain(&b->meta, name, s);
+	/* ENRICHED logs carry the user and group names; interpret only then,
+	 * since RAW interpretation would call getpwuid/getgrgid on the hot
+	 * path. The cursor is still on the SYSCALL record. */
+	if (auparse_get_record_interpretations(au) != NULL) {
+		s->uname = enriched_name(au, "uid", b, s);
+		s->euname = enriched_name(au, "euid", b, s);
+		s->gname = enriched_name(au, "gid", b, s);
+		s->egname = enriched_name(au, "egid", b, s);
 	}
 	if (out->node.p != NULL)
 		s->node = store_bytes(&b->meta, out->node, s);
@@ -475,6 +489,9 @@ static void exec_strings(struct ev_builder *b, const struct exec_spans *s,
 	ex->exe = str_at(b, s->exe);
 	ex->tty = str_at(b, s->tty);
 	ex->user_name = str_at(b, s->uname);
+	ex->euser_name = str_at(b, s->euname);
+	ex->group_name = str_at(b, s->gname);
+	ex->egroup_name = str_at(b, s->egname);
 	ex->node = str_at(b, s->node);
 	exec_name(ex, str_at(b, s->path0));
 }
@@ -510,6 +527,7 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 	s = (struct exec_spans){
 		.comm = SPAN_NONE, .exe = SPAN_NONE, .cwd = SPAN_NONE,
 		.path0 = SPAN_NONE, .tty = SPAN_NONE, .uname = SPAN_NONE,
+		.euname = SPAN_NONE, .gname = SPAN_NONE, .egname = SPAN_NONE,
 		.node = SPAN_NONE, .executable = SPAN_NONE,
 	};
 	exec_identity(b, au, sc, execat, out, &s);

@@ -347,6 +347,30 @@ START_TEST(test_json_process_user_is_effective_and_real_user_is_uid)
 	ck_assert_str_eq(str_at(d, "user.effective.id"), "0");
 	ck_assert_ptr_null(at(d, "user.effective.name"));
 	ck_assert_str_eq(str_at(d, "group.id"), "1000");
+	ck_assert_ptr_null(at(d, "group.name"));  /* never known here */
+	ck_assert_ptr_null(at(d, "process.group.name"));
+}
+END_TEST
+
+START_TEST(test_json_effective_user_and_group_names_where_known)
+{
+	yajl_val d;
+
+	ex.uid = 1000;
+	ex.euid = 0;
+	ex.gid = 1000;
+	ex.egid = 27;
+	ex.user_name = S("alice");
+	ex.euser_name = S("root");
+	ex.group_name = S("alice");
+	ex.egroup_name = S("sudo");
+	d = render(&seen);
+	ck_assert_str_eq(str_at(d, "process.user.name"), "root");
+	ck_assert_str_eq(str_at(d, "process.real_user.name"), "alice");
+	ck_assert_str_eq(str_at(d, "process.group.name"), "sudo");
+	ck_assert_str_eq(str_at(d, "process.real_group.name"), "alice");
+	ck_assert_str_eq(str_at(d, "user.effective.name"), "root");
+	ck_assert_str_eq(str_at(d, "group.name"), "alice");
 }
 END_TEST
 
@@ -991,6 +1015,7 @@ static Suite *alert_suite(void)
 	tcase_add_test(j, test_json_several_techniques_are_parallel_arrays);
 	tcase_add_test(j, test_json_no_threat_entries_omits_threat);
 	tcase_add_test(j, test_json_process_user_is_effective_and_real_user_is_uid);
+	tcase_add_test(j, test_json_effective_user_and_group_names_where_known);
 	tcase_add_test(j, test_json_failed_exec_has_outcome_failure);
 	tcase_add_test(j, test_json_reason_is_one_sentence_about_the_event);
 	tcase_add_test(j, test_json_reason_cuts_long_values_and_says_unknown);

@@ -380,6 +380,51 @@ START_TEST(test_exclude_user_by_name_applies_to_a_remote_event_that_names_its_us
 }
 END_TEST
 
+START_TEST(test_live_names_local_users_and_groups_never_a_remote_hosts)
+{
+	/* Plugin mode: the local event's ids 0 are named from this machine's
+	 * passwd and group database; host B's (RAW) get no names at all. */
+	start_mode(ENG_LIVE, ENG_ALERT, "new_terms_fields = process.executable host.name\n");
+	prefix = "";
+	exec_event(1000, 1, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	prefix = "node=hostb ";
+	exec_event(1001, 2, 201, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	prefix = "";
+	const char *out = output();
+	const char *second = strchr(out, '\n');
+	ck_assert_uint_eq(count_lines(out), 2);
+	ck_assert_ptr_nonnull(second);
+	/* first line: the local event, named */
+	ck_assert_ptr_nonnull(strstr(out, "\"real_group\":{\"id\":\"0\",\"name\":\"root\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"effective\":{\"id\":\"0\",\"name\":\"root\"}"));
+	ck_assert(strstr(out, "\"real_group\":{\"id\":\"0\",\"name\":\"root\"}") < second);
+	/* second line: host B's, no name from this machine's databases */
+	ck_assert_ptr_nonnull(strstr(second, "\"host\":{\"name\":\"hostb\","));
+	ck_assert_ptr_null(strstr(second, "\"name\":\"root\""));
+	stop();
+}
+END_TEST
+
+START_TEST(test_remote_enriched_event_names_its_own_users_and_groups)
+{
+	start(ENG_ALERT, NULL);
+	prefix = "node=hostb ";
+	enrich = "\x1d" "ARCH=x86_64 SYSCALL=execve AUID=\"alice\" UID=\"builder\" "
+		 "GID=\"build\" EUID=\"builder\" SUID=\"builder\" FSUID=\"builder\" "
+		 "EGID=\"build\" SGID=\"build\" FSGID=\"build\"";
+	exec_event(1001, 2, 201, 100, "/opt/x/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	prefix = enrich = "";
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"group\":{\"id\":\"0\",\"name\":\"build\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"real_user\":{\"id\":\"0\",\"name\":\"builder\"}"));
+	stop();
+}
+END_TEST
+
 START_TEST(test_a_late_event_is_not_cut_by_the_live_tick)
 {
 	/* Plugin mode on an aggregator: a sender flushes its queue after an
@@ -761,6 +806,8 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_rate_limit_is_per_rule_across_hosts);
 	tcase_add_test(tc, test_exclude_user_by_name_never_names_a_remote_uid_with_local_passwd);
 	tcase_add_test(tc, test_exclude_user_by_name_applies_to_a_remote_event_that_names_its_user);
+	tcase_add_test(tc, test_live_names_local_users_and_groups_never_a_remote_hosts);
+	tcase_add_test(tc, test_remote_enriched_event_names_its_own_users_and_groups);
 	tcase_add_test(tc, test_a_late_event_is_not_cut_by_the_live_tick);
 	tcase_add_test(tc, test_failed_exec_is_not_a_process_start);
 	tcase_add_test(tc, test_parent_reparented_to_init_is_unknown);

@@ -35,6 +35,7 @@ struct got_ev {
 	bool has_syscall, malformed, success;
 	int32_t pid, ppid, fork_child, proc_pid, exec_ppid;
 	struct cstr executable, name, cwd, node, comm, exe, tty, user_name;
+	struct cstr euser_name, group_name, egroup_name;
 	struct cstr ev_node;  /* ev_event.node: every SYSCALL event's */
 	bool name_is_comm, truncated, exe_resolved;
 	size_t nargs, argc;
@@ -113,6 +114,9 @@ static void on_event(void *arg, auparse_state_t *au)
 	g->exe = copy_str(ev.exec.exe);
 	g->tty = copy_str(ev.exec.tty);
 	g->user_name = copy_str(ev.exec.user_name);
+	g->euser_name = copy_str(ev.exec.euser_name);
+	g->group_name = copy_str(ev.exec.group_name);
+	g->egroup_name = copy_str(ev.exec.egroup_name);
 	g->truncated = ev.exec.proc.args.truncated;
 	g->exe_resolved = ev.exec.proc.exe_resolved;
 	g->nargs = ev.exec.proc.args.n;
@@ -176,6 +180,9 @@ static void h_free(struct harness *h)
 		free_str(&g->exe);
 		free_str(&g->tty);
 		free_str(&g->user_name);
+		free_str(&g->euser_name);
+		free_str(&g->group_name);
+		free_str(&g->egroup_name);
 		for (j = 0; j < KEEP_ARGS; j++)
 			free_str(&g->args[j]);
 	}
@@ -1591,6 +1598,32 @@ START_TEST(test_raw_format_has_no_user_name)
 	struct got_ev *g = one_event(h, lsmod_event);
 
 	ck_assert(!g->user_name.present);
+	ck_assert(!g->euser_name.present);
+	ck_assert(!g->group_name.present);
+	ck_assert(!g->egroup_name.present);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_enriched_effective_user_and_groups_give_their_names)
+{
+	/* sudo-like: real alice (1000/1000), effective root (0/0). */
+	static const char in[] =
+		HDR("SYSCALL") "arch=c000003e syscall=59 success=yes exit=0 a0=1 items=1 "
+		"ppid=2203 pid=2223 auid=1000 uid=1000 gid=1000 euid=0 suid=0 fsuid=0 "
+		"egid=0 sgid=0 fsgid=0 tty=pts0 ses=2 comm=\"lsmod\" exe=\"/usr/bin/kmod\" "
+		"key=(null)" "\x1d" "ARCH=x86_64 SYSCALL=execve AUID=\"alice\" "
+		"UID=\"alice\" GID=\"staff\" EUID=\"root\" SUID=\"root\" "
+		"FSUID=\"root\" EGID=\"wheel\" SGID=\"wheel\" FSGID=\"wheel\"\n"
+		EXECVE("argc=1 a0=\"lsmod\"")
+		PROCTITLE("\"lsmod\"");
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_cstr(g->user_name, "alice");
+	ck_assert_cstr(g->euser_name, "root");
+	ck_assert_cstr(g->group_name, "staff");
+	ck_assert_cstr(g->egroup_name, "wheel");
 	h_free(h);
 }
 END_TEST
@@ -2084,6 +2117,7 @@ static Suite *execevent_suite(void)
 	tcase_add_test(tf, test_enriched_uid_gives_user_name);
 	tcase_add_test(tf, test_enriched_non_root_uid_gives_that_name);
 	tcase_add_test(tf, test_raw_format_has_no_user_name);
+	tcase_add_test(tf, test_enriched_effective_user_and_groups_give_their_names);
 	suite_add_tcase(s, tf);
 
 	tcase_add_test(to, test_clone_without_clone_thread_is_a_fork);

@@ -61,7 +61,8 @@ for line in sys.stdin:
     d = json.loads(line)
     d.get("user", {}).pop("name", None)
     d.get("user", {}).get("effective", {}).pop("name", None)
-    for k in ("user", "real_user"):
+    d.get("group", {}).pop("name", None)
+    for k in ("user", "real_user", "group", "real_group"):
         d.get("process", {}).get(k, {}).pop("name", None)
     ev = d.get("event", {})
     if "reason" in ev:  # "as uid 0 (root)": the name is in the sentence too

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Multi-host benchmarks of issue 8 (an audit aggregator's stream: every record prefixed node=NAME).
 #
-#   bench/hosts.sh [--rounds N] [--lines-per-host N] [--plugin PATH] [--from LOG] [--rss-only]
+#   bench/hosts.sh [--rounds N] [--lines-per-host N] [--plugin PATH] [--from LOG] [--instructions]
+#                  [--keep DIR] [--rss-only]
 #
 # 1. Throughput. Three corpora captured under a real auditd with bench/capture-corpus.sh --lines N
 #    (default 340000 each; cached in $KME_BENCH_CACHE/hosts, default /var/tmp/kme-bench/hosts), one
@@ -18,7 +19,10 @@
 #    Both are measured the same way as bench/run.sh does (the replay, and the bare libauparse feed
 #    loop bench/feedloop.c), in ROUNDS rounds (default 5) interleaving the two logs; this prints
 #    the medians, both replay/feedloop ratios and their quotient (multi-host over single-host;
-#    target <= 1.0), by wall time and by CPU time.
+#    target <= 1.0), by wall time and by CPU time. --instructions: also the exact instruction counts
+#    of one run of each (valgrind --tool=callgrind; the same under any load, unlike times on a
+#    shared machine) and the same quotient by instructions. --keep DIR: single.log and merged.log
+#    are left in DIR (to profile them further).
 # 2. Memory (--rss-only: this part alone, no capture needed). A log of 100,000 exec events, 100
 #    distinct pids on each of 1,000 hosts (each event a copy of the first successful exec event of
 #    tests/data/hosts/hostc.log, a real capture, with its node, pid, ppid, serial and time rewritten;
@@ -43,6 +47,8 @@ die() {
 
 rounds=5
 rss_only=0
+instructions=0
+keep=
 from=
 per_host=340000
 plugin=${KME_PLUGIN:-}
@@ -52,13 +58,17 @@ while [ $# -gt 0 ]; do
 	--lines-per-host) [ $# -ge 2 ] || die "--lines-per-host needs a value"; per_host=$2; shift 2 ;;
 	--plugin) [ $# -ge 2 ] || die "--plugin needs a value"; plugin=$2; shift 2 ;;
 	--rss-only) rss_only=1; shift ;;
+	--instructions) instructions=1; shift ;;
+	--keep) [ $# -ge 2 ] || die "--keep needs a directory"; keep=$2; shift 2 ;;
 	--from) [ $# -ge 2 ] || die "--from needs a log"; from=$2; shift 2 ;;
-	*) die "usage: $0 [--rounds N] [--lines-per-host N] [--plugin PATH]" ;;
+	*) die "usage: $0 [--rounds N] [--lines-per-host N] [--plugin PATH] [--from LOG] [--instructions] [--keep DIR] [--rss-only]" ;;
 	esac
 done
 [ -n "$plugin" ] || plugin=$TOP/plugin/audisp-kmod-enum
 [ -x "$plugin" ] || die "audisp-kmod-enum not found: build it, then pass --plugin PATH"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found: apt-get install time"
+[ "$instructions" = 0 ] || command -v valgrind >/dev/null || die "valgrind not found: apt-get install valgrind"
+[ -z "$keep" ] || [ -d "$keep" ] || die "--keep: $keep is not a directory"
 command -v python3 >/dev/null || die "python3 not found"
 
 tmp=$(mktemp -d /tmp/kme-bench-hosts.XXXXXX) || die "mktemp failed"
@@ -188,6 +198,34 @@ for i, what in ((0, "wall"), (1, "cpu")):
     print("hosts.sh: %s: replay/feedloop single-host %.3f, merged 3-host %.3f: multi/single %.3f"
           " (target <= 1.0)" % (what, s, m, m / s))
 EOF
+if [ "$instructions" = 1 ]; then
+	# One run of each under callgrind: instructions executed (Ir), exact.
+	for l in single merged; do
+		valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$l.replay" \
+			"$plugin" --replay "$tmp/$l.log" >/dev/null 2>"$tmp/cg.err" ||
+			{ cat "$tmp/cg.err" >&2; die "callgrind of the replay of $l.log failed"; }
+		valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$l.feedloop" \
+			"$tmp/feedloop" "$tmp/$l.log" >/dev/null 2>"$tmp/cg.err" ||
+			{ cat "$tmp/cg.err" >&2; die "callgrind of feedloop on $l.log failed"; }
+	done
+	python3 - "$tmp" <<'EOF'
+import sys
+def ir(path):
+    for line in open(path):
+        if line.startswith("summary:") or line.startswith("totals:"):
+            return int(line.split()[1])
+    sys.exit("no instruction total in " + path)
+d = sys.argv[1]
+n = {(l, p): ir("%s/cg.%s.%s" % (d, l, p)) for l in ("single", "merged") for p in ("replay", "feedloop")}
+for (l, p), v in n.items():
+    print("hosts.sh: instructions: %-6s %-8s %15d" % (l, p, v))
+s = n[("single", "replay")] / n[("single", "feedloop")]
+m = n[("merged", "replay")] / n[("merged", "feedloop")]
+print("hosts.sh: instructions: replay/feedloop single-host %.4f, merged 3-host %.4f: multi/single %.4f"
+      " (target <= 1.0)" % (s, m, m / s))
+EOF
+fi
+[ -z "$keep" ] || cp "$tmp/single.log" "$tmp/merged.log" "$keep/" || die "cannot copy the logs to $keep"
 }
 [ "$rss_only" = 1 ] || throughput
 

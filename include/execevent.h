@@ -47,7 +47,8 @@ struct ev_event {
 	uint64_t serial;
 	bool has_syscall;    /* pid/ppid valid */
 	struct kme_str node; /* node= name (absent: none): pids are per host;
-				borrowed from au, valid until it moves */
+				borrowed from au or from ev_build's node,
+				valid during the event's callback */
 	int32_t pid, ppid;
 	int32_t fork_child;  /* EV_FORK */
 	bool malformed;      /* see above; counted as a parse error */
@@ -61,9 +62,13 @@ struct ev_builder *ev_builder_new(struct kme_err *err);
 void ev_builder_free(struct ev_builder *b);
 
 /* Classify and, for exec events, decode the event under au's cursor (any
- * record; the cursor is moved). Never fails: hostile or broken input yields
- * EV_OTHER or a malformed event. Cost O(record bytes). */
-void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out);
+ * record; the cursor is moved). node: the event's host when its records
+ * reached libauparse without their node= prefix (assemble.h; borrowed for
+ * the call, copied); absent: the node libauparse read, if any. Never fails:
+ * hostile or broken input yields EV_OTHER or a malformed event. Cost
+ * O(record bytes). */
+void ev_build(struct ev_builder *b, auparse_state_t *au, struct kme_str node,
+	      struct ev_event *out);
 
 /* Compare every argument of later exec events with set's values (borrowed
  * until the next call; NULL: none): kme_args.seen says which appeared. -1 with

@@ -55,7 +55,7 @@ struct engine {
 	size_t nstore_msgs;
 };
 
-static void on_event(void *arg, auparse_state_t *au);
+static void on_event(void *arg, auparse_state_t *au, struct kme_str node);
 
 static void rf_to_assembler(void *arg, const char *line, size_t len)
 {
@@ -516,13 +516,13 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 	pt_record_exec(e->pt, ex);
 }
 
-static void on_event(void *arg, auparse_state_t *au)
+static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 {
 	struct engine *e = arg;
 	struct ev_event ev;
 
 	e->c.events++;
-	ev_build(e->evb, au, &ev);
+	ev_build(e->evb, au, node, &ev);
 	if (ev.malformed)
 		e->c.parse_errors++;
 	if (ev.has_syscall && ev.pid > 0)
@@ -599,8 +599,11 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 	struct pt_stats pt;
 	struct nt_stats nt = { 0 };
 	struct out_stats os = { 0 };
+	struct as_stats as = { 0 };
 
 	pt_stats(e->pt, &pt);
+	if (e->as)
+		as_stats(e->as, &as);
 	if (e->store)
 		nt_stats(e->store, &nt);
 	if (e->opts.sink)
@@ -613,6 +616,7 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 "unknown_parents=%llu "
 		 "processes=%zu process_evictions=%llu pid_reuse=%llu "
 		 "reparented=%llu procfs_reads=%llu hosts=%zu host_evictions=%llu "
+		 "parser_evictions=%llu "
 		 "terms=%zu term_evictions=%llu "
 		 "output_sent=%llu output_queued=%llu output_dropped=%llu "
 		 "output_errors=%llu store_fallbacks=%llu store_pushed=%llu "
@@ -631,6 +635,7 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)pt.evicted, (unsigned long long)pt.stale,
 		 (unsigned long long)pt.reparented, (unsigned long long)pt.procfs_reads,
 		 pt.hosts, (unsigned long long)pt.host_evictions,
+		 (unsigned long long)as.parser_evictions,
 		 nt.terms, (unsigned long long)nt.evicted,
 		 (unsigned long long)os.sent, (unsigned long long)os.queued,
 		 (unsigned long long)os.dropped,

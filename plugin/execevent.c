@@ -496,7 +496,8 @@ static void exec_strings(struct ev_builder *b, const struct exec_spans *s,
 	exec_name(ex, str_at(b, s->path0));
 }
 
-void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
+void ev_build(struct ev_builder *b, auparse_state_t *au, struct kme_str node,
+	      struct ev_event *out)
 {
 	const char *sc[F__COUNT];
 	const au_event_t *ts;
@@ -514,6 +515,8 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct ev_event *out)
 		if (ts->host != NULL)
 			out->node = (struct kme_str){ ts->host, strlen(ts->host) };
 	}
+	if (node.p != NULL)
+		out->node = node;
 	if (!read_syscall(b, au, sc))
 		return;
 	out->has_syscall = true;

@@ -1,5 +1,6 @@
 /* check_assemble.c - records to complete events through libauparse's feed. */
 #include <check.h>
+#include <stdbool.h>
 #include <libaudit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ struct got_ev {
 	unsigned long serial;
 	time_t sec;
 	char host[32];
+	bool stripped;          /* host named by the assembler, not libauparse */
 	int first_type;         /* type under the cursor when called */
 	unsigned nrec;
 	int type[MAX_REC];
@@ -25,15 +27,21 @@ struct got_ev {
 struct got {
 	size_t n;
 	struct got_ev ev[MAX_EV];
+	bool many;              /* more than MAX_EV expected: count them */
+	size_t total;           /* events, when many */
+	bool prefix_seen;       /* a stripped host's record still began node= */
 };
 
-static void on_event(void *arg, auparse_state_t *au)
+static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 {
 	struct got *g = arg;
 	const au_event_t *ts = auparse_get_timestamp(au);
 	struct got_ev *e;
 	unsigned i = 0;
 
+	g->total++;
+	if (g->n >= MAX_EV && g->many)
+		return;
 	if (g->n >= MAX_EV)
 		ck_abort_msg("more than %d events", MAX_EV);
 	e = &g->ev[g->n++];
@@ -45,11 +53,20 @@ static void on_event(void *arg, auparse_state_t *au)
 		if (ts->host != NULL)
 			snprintf(e->host, sizeof(e->host), "%s", ts->host);
 	}
+	if (node.p != NULL) {
+		ck_assert_msg(ts == NULL || ts->host == NULL,
+			      "libauparse saw the node= prefix of host %s", node.p);
+		snprintf(e->host, sizeof(e->host), "%s", node.p);
+		e->stripped = true;
+	}
 	e->nrec = auparse_get_num_records(au);
 	if (auparse_first_record(au) <= 0)
 		return;
 	do {
 		const char *text = auparse_get_record_text(au);
+
+		if (node.p != NULL && text != NULL && strncmp(text, "node=", 5) == 0)
+			g->prefix_seen = true;
 
 		if (i < MAX_REC) {
 			e->type[i] = auparse_get_type(au);
@@ -395,6 +412,143 @@ START_TEST(test_stats_count_records_and_events)
 }
 END_TEST
 
+START_TEST(test_host_records_reach_libauparse_without_their_node_prefix)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+
+	feed(a, "node=web-01 " SC("1795728867.245:6", "2223"));
+	feed(a, "node=web-01 " EXECVE("1795728867.245:6"));
+	feed(a, "node=web-01 " PROCTITLE("1795728867.245:6"));
+	as_flush(a);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].nrec, 3);
+	ck_assert_str_eq(g.ev[0].host, "web-01");
+	ck_assert(g.ev[0].stripped);
+	ck_assert(!g.prefix_seen);
+	/* on_event asserts libauparse reported no node of its own */
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_records_without_node_go_to_the_shared_parser_with_no_host)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+	struct as_stats st;
+
+	feed(a, SC("1795728867.245:6", "2223"));
+	feed(a, PROCTITLE("1795728867.245:6"));
+	as_flush(a);
+	as_stats(a, &st);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_str_eq(g.ev[0].host, "");
+	ck_assert_uint_eq(st.parsers, 0);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_a_node_name_too_long_to_strip_is_left_for_libauparse)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+	struct as_stats st;
+	char name[AS_NODE_MAX + 2], line[1024];
+
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(line, sizeof(line), "node=%s %s", name, SC("1795728867.245:6", "2223"));
+	feed(a, line);
+	snprintf(line, sizeof(line), "node=%s %s", name, PROCTITLE("1795728867.245:6"));
+	feed(a, line);
+	as_flush(a);
+	as_stats(a, &st);
+	ck_assert_uint_eq(st.parsers, 0);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.ev[0].nrec, 2);
+	ck_assert_int_eq(g.ev[0].host[0], 'n'); /* libauparse's own node */
+	ck_assert(!g.ev[0].stripped);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_an_empty_node_name_is_left_for_libauparse)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+	struct as_stats st;
+
+	/* Whatever libauparse makes of it (3.0.9: no event), it is not a
+	 * host of its own. */
+	feed(a, "node= " SC("1795728867.246:7", "2224"));
+	feed(a, "node= " PROCTITLE("1795728867.246:7"));
+	as_flush(a);
+	as_stats(a, &st);
+	ck_assert_uint_eq(st.records, 2);
+	ck_assert_uint_eq(st.parsers, 0);
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_a_stuck_event_of_one_host_never_holds_back_another_hosts_events)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+
+	/* host1's exec never gets its last records (lost, or still coming) */
+	feed(a, "node=host1 " SC("1795728867.245:6", "2223"));
+	feed(a, "node=host2 " SC("1795728867.246:9", "4000"));
+	feed(a, "node=host2 " EXECVE("1795728867.246:9"));
+	feed(a, "node=host2 " PROCTITLE("1795728867.246:9"));
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_str_eq(g.ev[0].host, "host2");
+	ck_assert_uint_eq(g.ev[0].serial, 9);
+	as_flush(a);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_str_eq(g.ev[1].host, "host1");
+	as_free(a);
+}
+END_TEST
+
+START_TEST(test_a_new_host_beyond_the_bound_completes_the_least_recently_fed_hosts_events)
+{
+	struct got g;
+	struct as_assembler *a = new_as(&g);
+	struct as_stats st;
+	char line[1024];
+	unsigned i;
+
+	g.many = true;
+	/* AS_PARSERS hosts, each with an exec still waiting for its last record */
+	for (i = 0; i < AS_PARSERS; i++) {
+		snprintf(line, sizeof(line), "node=h%04u %s", i, SC("1795728867.245:6", "2223"));
+		feed(a, line);
+	}
+	snprintf(line, sizeof(line), "node=h%04u %s", 0u, EXECVE("1795728867.245:6"));
+	feed(a, line); /* h0000 is now the most recently fed: h0001 is the oldest */
+	ck_assert_uint_eq(g.total, 0);
+	as_stats(a, &st);
+	ck_assert_uint_eq(st.parsers, AS_PARSERS);
+	ck_assert_uint_eq(st.parser_evictions, 0);
+	feed(a, "node=newcomer " SC("1795728868.000:1", "77"));
+	ck_assert_uint_eq(g.total, 1);
+	ck_assert_str_eq(g.ev[0].host, "h0001"); /* completed as it was */
+	ck_assert_uint_eq(g.ev[0].nrec, 1);
+	as_stats(a, &st);
+	ck_assert_uint_eq(st.parsers, AS_PARSERS);
+	ck_assert_uint_eq(st.parser_evictions, 1);
+	/* h0000 kept its parser: its event is still whole */
+	snprintf(line, sizeof(line), "node=h%04u %s", 0u, PROCTITLE("1795728867.245:6"));
+	feed(a, line);
+	ck_assert_uint_eq(g.total, 2);
+	ck_assert_str_eq(g.ev[1].host, "h0000");
+	ck_assert_uint_eq(g.ev[1].nrec, 3);
+	as_flush(a);
+	ck_assert_uint_eq(g.total, AS_PARSERS + 1);
+	as_free(a);
+}
+END_TEST
+
 START_TEST(test_free_null_is_harmless)
 {
 	as_free(NULL);
@@ -420,6 +574,12 @@ static Suite *assemble_suite(void)
 	tcase_add_test(tc, test_enriched_records_are_assembled);
 	tcase_add_test(tc, test_garbage_lines_make_no_event);
 	tcase_add_test(tc, test_stats_count_records_and_events);
+	tcase_add_test(tc, test_host_records_reach_libauparse_without_their_node_prefix);
+	tcase_add_test(tc, test_records_without_node_go_to_the_shared_parser_with_no_host);
+	tcase_add_test(tc, test_a_node_name_too_long_to_strip_is_left_for_libauparse);
+	tcase_add_test(tc, test_an_empty_node_name_is_left_for_libauparse);
+	tcase_add_test(tc, test_a_stuck_event_of_one_host_never_holds_back_another_hosts_events);
+	tcase_add_test(tc, test_a_new_host_beyond_the_bound_completes_the_least_recently_fed_hosts_events);
 	tcase_add_test(tc, test_free_null_is_harmless);
 	suite_add_tcase(s, tc);
 	return s;

@@ -78,14 +78,14 @@ static void free_str(struct cstr *c)
 	c->p = NULL;
 }
 
-static void on_event(void *arg, auparse_state_t *au)
+static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 {
 	struct harness *h = arg;
 	struct ev_event ev;
 	struct got_ev *g;
 	size_t i;
 
-	ev_build(h->b, au, &ev);
+	ev_build(h->b, au, node, &ev);
 	if (h->n >= MAX_EV)
 		ck_abort_msg("more than %d events", MAX_EV);
 	g = &h->ev[h->n++];

@@ -22,9 +22,10 @@
  * (lost records, a cut log), and closes an event early when a record with a
  * later time slips between its records (an exec's time is taken at syscall
  * entry, so a slow exec's records carry an old time). An open kept event is
- * completed with a synthetic EOE record when a record arrives whose event time
- * is more than eoe_timeout past it AND it has been idle -- none of its records
- * among the last RF_IDLE records -- or, in live mode, when no record of it
+ * completed with a synthetic EOE record when a record of the same host
+ * arrives whose event time is more than eoe_timeout past it AND it has been
+ * idle -- none of its records among the last RF_IDLE records -- or, in live
+ * mode, when no record of it
  * arrived for eoe_timeout seconds of wall time before a moment the input was
  * drained (rf_clock, rf_age). Only a drained input proves that no record of it
  * is on its way: while records wait unread (a reader behind under CPU load),
@@ -33,11 +34,23 @@
  * arguments is 154 records, and arrived cut that way. The assembler gives
  * libauparse a timeout far beyond these, so only the filter completes events.
  * In replay this judges by event time and record order alone, so a replay
- * completes events as live would have.
+ * completes events as live would have. Only the event's own host's records
+ * judge it by event time: on an aggregator every host stamps its records
+ * with its own clock, and a host whose clock is ahead (or set ahead by its
+ * root) would otherwise cut the other hosts' exec events while their records
+ * still arrive. An event whose host falls silent is completed by the wall
+ * clock (live), by the bound below, or at the end of input.
+ *
+ * Hosts: events are keyed by serial and host, the host being the SipHash of
+ * the node name under a random key (senders choose their names; with a
+ * known hash one could pick a name, or serials, whose events take another
+ * host's decisions). The RF_RECENT most recent names are compared before
+ * hashing.
  *
  * Bounded: decisions are remembered for the last RF_SERIALS serials (an older
  * event's late record is judged as undecided), at most RF_OPEN kept events are
- * open at once (beyond, the oldest is completed). O(1) per record.
+ * open at once (beyond, the oldest is completed). O(1) per record, plus
+ * O(node length) for its node name.
  */
 #ifndef KME_RECFILTER_H
 #define KME_RECFILTER_H
@@ -77,6 +90,7 @@ struct rf_slot {
 /* A kept event that has not seen its last record yet. */
 struct rf_open {
 	uint64_t key;
+	uint64_t host;       /* its host (see recfilter.c's node_host) */
 	uint64_t serial;
 	int64_t sec;
 	uint32_t msec;
@@ -88,11 +102,23 @@ struct rf_open {
 	char node[RF_NODE_MAX];
 };
 
+/* A recently seen node name and its keyed hash; host 0: unused. */
+struct rf_recent {
+	uint64_t host;
+	uint8_t len;
+	char name[RF_NODE_MAX];
+};
+
+#define RF_RECENT 4
+
 struct rf_filter {
 	rf_pass_fn pass;
 	rf_observe_fn observe;
 	void *arg;
 	int64_t eoe_timeout;
+	uint64_t sipkey[2];             /* node names' hash key, random */
+	struct rf_recent recent[RF_RECENT];
+	uint32_t recent_next;
 	struct sc_cache sc;
 	struct rf_slot slots[RF_SERIALS];
 	struct rf_open open[RF_OPEN];   /* ring, oldest first */

@@ -7,6 +7,7 @@
 
 #include "hex.h"
 #include "recfilter.h"
+#include "siphash.h"
 
 enum { RF_UNDECIDED = 0, RF_KEEP, RF_DROP, RF_DONE };
 
@@ -27,7 +28,7 @@ static const struct {
 struct header {
 	const char *node;
 	size_t node_len;
-	uint64_t node_hash;   /* of node's bytes (node_scan), when node_len > 0 */
+	uint64_t host;        /* RF_LOCAL, or node's keyed hash (node_host) */
 	const char *type;
 	size_t type_len;
 	int64_t sec;
@@ -41,6 +42,7 @@ void rf_init(struct rf_filter *f, int64_t eoe_timeout, rf_pass_fn pass,
 	     rf_observe_fn observe, void *arg)
 {
 	memset(f, 0, sizeof(*f));
+	sip_random_key(f->sipkey);
 	f->eoe_timeout = eoe_timeout > 0 ? eoe_timeout : 2;
 	f->pass = pass;
 	f->observe = observe;
@@ -71,79 +73,56 @@ static bool digits(const char **pp, const char *end, uint64_t *out)
 	return true;
 }
 
-#define FNV_OFFSET 1469598103934665603ULL
-#define FNV_PRIME 1099511628211ULL
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-#define SPACES 0x2020202020202020ULL
+/* The host of a record without node= (this machine's). Keyed hashes of
+ * node names are never 0 (node_host). */
+#define RF_LOCAL 0
 
-/* The length of the node name at p (up to the first space before end) and
- * its hash, in one pass 8 bytes at a time: an aggregator's every record
- * starts with node=, so this runs once per record and replaces a memchr
- * and a byte-wise hash of the same bytes. The last partial word is copied
- * into a zeroed one (a zero byte is never a space), so every byte of the
- * name is hashed the same way wherever the line ends. false: no space. */
-static bool node_scan(const char *p, const char *end, size_t *len,
-		      uint64_t *hash)
+/* The host of node name[0..len): its SipHash under the filter's secret key
+ * (senders choose their node names: an unkeyed hash lets one sender pick a
+ * name whose events share another host's serials). The RF_RECENT most
+ * recently hashed names are compared first: an aggregator's stream
+ * interleaves a few hosts record by record. */
+static uint64_t node_host(struct rf_filter *f, const char *name, size_t len)
 {
-	const char *start = p;
-	uint64_t k = FNV_OFFSET;
+	struct rf_recent *r;
+	uint64_t h;
+	size_t i;
 
-	while (p < end) {
-		uint64_t w = 0, x;
-		size_t n = 8;
-
-		if ((size_t)(end - p) >= 8)
-			memcpy(&w, p, 8);   /* one load */
-		else
-			memcpy(&w, p, n = (size_t)(end - p));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		/* The lowest byte of w equal to ' ' (exact: the classic
-		 * zero-byte test errs only above the first match). */
-		x = w ^ SPACES;
-		x = (x - ONES) & ~x & HIGHS;
-		if (x != 0) {
-			unsigned b = (unsigned)__builtin_ctzll(x) / 8;
-
-			if (b > 0)
-				k = (k ^ (w & (~0ULL >> (64 - 8 * b)))) * FNV_PRIME;
-			p += b;
-			*len = (size_t)(p - start);
-			*hash = k ^ ((uint64_t)*len * 0x9E3779B97F4A7C15ULL);
-			return true;
+	if (len <= RF_NODE_MAX)
+		for (i = 0; i < RF_RECENT; i++) {
+			r = &f->recent[i];
+			if (r->host != RF_LOCAL && r->len == len &&
+			    memcmp(r->name, name, len) == 0)
+				return r->host;
 		}
-#else
-		for (x = 0; x < n; x++)
-			if (p[x] == ' ') {
-				/* big-endian: the word's bytes before the space */
-				w = 0;
-				memcpy(&w, p, (size_t)x);
-				if (x > 0)
-					k = (k ^ w) * FNV_PRIME;
-				p += x;
-				*len = (size_t)(p - start);
-				*hash = k ^ ((uint64_t)*len * 0x9E3779B97F4A7C15ULL);
-				return true;
-			}
-#endif
-		k = (k ^ w) * FNV_PRIME;
-		p += n;
+	h = sip_hash24(f->sipkey, name, len);
+	if (h == RF_LOCAL)
+		h = 1;
+	if (len <= RF_NODE_MAX) {
+		r = &f->recent[f->recent_next++ % RF_RECENT];
+		r->host = h;
+		r->len = (uint8_t)len;
+		memcpy(r->name, name, len);
 	}
-	return false;
+	return h;
 }
 
 /* [node=NAME ]type=TYPE msg=audit(SEC.MSEC:SERIAL): BODY */
-static bool parse_header(const char *line, size_t len, struct header *h)
+static bool parse_header(struct rf_filter *f, const char *line, size_t len,
+			 struct header *h)
 {
 	const char *p = line, *end = line + len, *q;
 	uint64_t v;
 
 	memset(h, 0, sizeof(*h));
 	if (starts(p, end, "node=", 5)) {
-		if (!node_scan(p + 5, end, &h->node_len, &h->node_hash))
-			return false;
 		h->node = p + 5;
-		p = h->node + h->node_len + 1;
+		q = memchr(h->node, ' ', (size_t)(end - h->node));
+		if (q == NULL)
+			return false;
+		h->node_len = (size_t)(q - h->node);
+		h->host = node_host(f, h->node, h->node_len);
+		p = q + 1;
 	}
 	if (!starts(p, end, "type=", 5))
 		return false;
@@ -174,9 +153,8 @@ static bool parse_header(const char *line, size_t len, struct header *h)
 
 static uint64_t key_of(const struct header *h)
 {
-	uint64_t k = h->node_len > 0 ? h->node_hash : FNV_OFFSET;
+	uint64_t k = h->host ^ h->serial * 0x9E3779B97F4A7C15ULL;
 
-	k ^= h->serial * 0x9E3779B97F4A7C15ULL;
 	return k ? k : 1;
 }
 
@@ -280,21 +258,25 @@ static void finish(struct rf_filter *f, struct rf_slot *s)
 		o->done = true;
 }
 
-/* Is open event o stuck? By event time and idleness (record arrival), or by
+/* Is open event o stuck? By the event time of a record of its own host
+ * (`now`, of host `host`: each host stamps with its own clock, so another
+ * host's time says nothing about it) and idleness (record arrival), or by
  * wall time in live mode (wall > 0). */
 static bool stuck(const struct rf_filter *f, const struct rf_open *o,
-		  int64_t now, int64_t wall)
+		  int64_t now, uint64_t host, int64_t wall)
 {
 	if (wall > 0) /* fed before the first clock reading: arrived at it */
 		return wall - (o->last_wall > 0 ? o->last_wall : f->first_wall) >
 		       f->eoe_timeout;
-	return now - o->sec > f->eoe_timeout && f->nrec - o->last_rec > RF_IDLE;
+	return o->host == host && now - o->sec > f->eoe_timeout &&
+	       f->nrec - o->last_rec > RF_IDLE;
 }
 
 /* Pop finished events off the ring; complete stuck ones (or the oldest, when
  * the ring is full). Events are judged oldest first: a younger stuck event
  * waits behind an older live one, as libauparse would make it wait anyway. */
-static void age(struct rf_filter *f, int64_t now, int64_t wall, bool need_room)
+static void age(struct rf_filter *f, int64_t now, uint64_t host, int64_t wall,
+		bool need_room)
 {
 	while (f->open_len > 0) {
 		struct rf_open *o = &f->open[f->open_head];
@@ -303,7 +285,7 @@ static void age(struct rf_filter *f, int64_t now, int64_t wall, bool need_room)
 		 * libauparse unless its last record came: judge by o->done. */
 		if (o->done) {
 			/* nothing to complete */
-		} else if (need_room || stuck(f, o, now, wall)) {
+		} else if (need_room || stuck(f, o, now, host, wall)) {
 			if (o->node_len > 0 || o->node[0] == '\0')
 				complete(f, o);
 			need_room = false;
@@ -326,7 +308,7 @@ void rf_age(struct rf_filter *f, int64_t now)
 {
 	rf_clock(f, now); /* records fed after a drain arrived after it */
 	if (f->open_len > 0)
-		age(f, 0, now, false);
+		age(f, 0, RF_LOCAL, now, false);
 }
 
 static void track(struct rf_filter *f, const struct header *h, uint64_t key,
@@ -335,7 +317,7 @@ static void track(struct rf_filter *f, const struct header *h, uint64_t key,
 	struct rf_open *o;
 
 	if (f->open_len == RF_OPEN)
-		age(f, h->sec, 0, true);
+		age(f, h->sec, h->host, 0, true);
 	o = &f->open[(f->open_head + f->open_len) % RF_OPEN];
 	f->slots[idx].open = (uint16_t)((f->open_head + f->open_len) % RF_OPEN);
 	f->open_len++;
@@ -347,6 +329,7 @@ static void track(struct rf_filter *f, const struct header *h, uint64_t key,
 	o->slot = idx;
 	o->last_rec = f->nrec;
 	o->last_wall = f->wall;
+	o->host = h->host;
 	if (h->node_len > 0 && h->node_len < RF_NODE_MAX) {
 		memcpy(o->node, h->node, h->node_len);
 		o->node_len = (uint8_t)h->node_len;
@@ -370,12 +353,12 @@ void rf_line(struct rf_filter *f, const char *line, size_t len)
 	int part;
 
 	f->nrec++;
-	if (!parse_header(line, len, &h)) {
+	if (!parse_header(f, line, len, &h)) {
 		f->st.unparsed++;
 		return;
 	}
 	if (f->open_len > 0)
-		age(f, h.sec, 0, false);
+		age(f, h.sec, h.host, 0, false);
 	key = key_of(&h);
 	s = slot_of(f, key, &idx);
 	if (s->key != key) {

@@ -282,8 +282,12 @@ END_TEST
 
 START_TEST(test_completion_keeps_the_node_prefix)
 {
+	int i;
+
 	feed("node=web1 type=SYSCALL msg=audit(1000.100:30): arch=c000003e syscall=59 success=yes ppid=1 pid=2");
-	idle(1010, 31);
+	for (i = 0; i <= RF_IDLE; i++)
+		feed("node=web1 type=SYSCALL msg=audit(1010.100:%d): arch=c000003e syscall=257 success=yes ppid=1 pid=3",
+		     31 + i);
 	ck_assert_int_eq(npassed, 2);
 	ck_assert_str_eq(passed[1], "node=web1 type=EOE msg=audit(1000.100:30): ");
 }
@@ -353,6 +357,55 @@ START_TEST(test_a_node_without_a_space_is_unparsable)
 }
 END_TEST
 
+/* Under the unkeyed word hash the filter once gave node names, this name
+ * (computed for it) had the same hash as "web-01.example.o": the same serial
+ * on both hosts was one event, and a sender's dropped openat decided another
+ * host's exec -- a missed detection any sender could provoke. Node names
+ * are now hashed under a secret random key. */
+START_TEST(test_a_node_name_crafted_to_collide_never_decides_another_hosts_event)
+{
+	feed("node=6u7inu54k$1T*1[~ type=SYSCALL msg=audit(1000.100:500): arch=c000003e syscall=257 success=yes ppid=1 pid=3");
+	feed("node=web-01.example.o type=SYSCALL msg=audit(1000.100:500): arch=c000003e syscall=59 success=yes ppid=1 pid=4");
+	feed("node=web-01.example.o type=PROCTITLE msg=audit(1000.100:500): proctitle=\"lsmod\"");
+	ck_assert_int_eq(nobs, 1);
+	ck_assert_int_eq(npassed, 2);
+}
+END_TEST
+
+/* On an aggregator each host stamps its records with its own clock. A host
+ * whose clock is ahead (or set ahead by whoever is root there) must not
+ * make another host's event look stuck while its records still arrive. */
+START_TEST(test_a_host_whose_clock_is_ahead_never_completes_another_hosts_event)
+{
+	int i;
+
+	feed("node=a type=SYSCALL msg=audit(1000.100:60): arch=c000003e syscall=59 success=yes ppid=1 pid=4");
+	for (i = 0; i <= 2 * RF_IDLE; i++)
+		feed("node=b type=SYSCALL msg=audit(4600.100:%d): arch=c000003e syscall=257 success=yes ppid=1 pid=5",
+		     900 + i);
+	feed("node=a type=EXECVE msg=audit(1000.100:60): argc=1 a0=\"lsmod\"");
+	feed("node=a type=PROCTITLE msg=audit(1000.100:60): proctitle=\"lsmod\"");
+	ck_assert_uint_eq(F->st.completed, 0);
+	ck_assert_int_eq(npassed, 3);
+	ck_assert_str_eq(passed[2], "node=a type=PROCTITLE msg=audit(1000.100:60): proctitle=\"lsmod\"");
+}
+END_TEST
+
+START_TEST(test_a_stuck_event_is_completed_by_its_own_hosts_later_records)
+{
+	int i;
+
+	feed("node=a type=SYSCALL msg=audit(1000.100:60): arch=c000003e syscall=59 success=yes ppid=1 pid=4");
+	for (i = 0; i <= RF_IDLE; i++)
+		feed("node=b type=SYSCALL msg=audit(1010.100:%d): arch=c000003e syscall=257 success=yes ppid=1 pid=5",
+		     900 + i);
+	ck_assert_uint_eq(F->st.completed, 0);
+	feed("node=a type=SYSCALL msg=audit(1010.100:61): arch=c000003e syscall=257 success=yes ppid=1 pid=4");
+	ck_assert_uint_eq(F->st.completed, 1);
+	ck_assert_str_eq(passed[1], "node=a type=EOE msg=audit(1000.100:60): ");
+}
+END_TEST
+
 START_TEST(test_open_events_are_bounded)
 {
 	int i;
@@ -393,6 +446,9 @@ int main(void)
 	tcase_add_test(tc, test_node_names_of_every_length_are_told_apart);
 	tcase_add_test(tc, test_a_node_differing_by_a_trailing_zero_byte_is_another_host);
 	tcase_add_test(tc, test_a_node_without_a_space_is_unparsable);
+	tcase_add_test(tc, test_a_node_name_crafted_to_collide_never_decides_another_hosts_event);
+	tcase_add_test(tc, test_a_host_whose_clock_is_ahead_never_completes_another_hosts_event);
+	tcase_add_test(tc, test_a_stuck_event_is_completed_by_its_own_hosts_later_records);
 	tcase_add_test(tc, test_open_events_are_bounded);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -10,6 +10,8 @@
 #     earliest of the per-host replays' alerts of that term);
 #   - host B's dkms never excludes host A's lsmod (its parent, never described on host A, is
 #     unknown: it alerts), while host B's own lsmod stays excluded;
+#   - a host whose clock is an hour ahead, its records in bursts between another host's, changes
+#     nothing in that host's alerts;
 #   - every alert carries its host's name, and the golden file of the merged replay holds.
 . "$(dirname "$0")/lib.sh"
 
@@ -125,6 +127,29 @@ check "explain lines name their host" \
 	test "$(grep -c ' host=host[abc] pid=' "$TMP/merged.explain")" -eq "$(wc -l <"$TMP/merged.explain")"
 check "summary counts three hosts" grep -q ' hosts=3 host_evictions=0 ' "$TMP/stderr"
 check "no parse errors in the merged log" sh -c "! grep -q 'parse_errors=[1-9]' '$TMP/stderr'"
+
+# A host whose clock runs an hour ahead (or was set so by its root) and whose records arrive in
+# bursts between another host's: hosta's records each followed by 20 of hostb's, hostb's stamps
+# moved an hour on. Only hosta's own records may judge its events stuck: its alerts are those of
+# its own replay.
+$PYTHON - "$TMP/hosta.log" "$TMP/hostb.log" >"$TMP/skewed.log" <<'EOF'
+import re, sys
+stamp = re.compile(r"msg=audit\((\d+)\.")
+a = open(sys.argv[1], errors="surrogateescape").readlines()
+b = [stamp.sub(lambda m: "msg=audit(%d." % (int(m.group(1)) + 3600), l, count=1)
+     for l in open(sys.argv[2], errors="surrogateescape")]
+out = sys.stdout
+for i, line in enumerate(a):
+    out.write(line)
+    out.writelines(b[20 * i:20 * i + 20])
+out.writelines(b[20 * len(a):])
+EOF
+check "skewed log: hostb's records an hour ahead, in bursts of 20 between hosta's" \
+	test "$(wc -l <"$TMP/skewed.log")" -eq "$(($(wc -l <"$TMP/hosta.log") + $(wc -l <"$TMP/hostb.log")))"
+run "$TMP/per-host.conf" "$TMP/skewed.log" | grep '"host":{"name":"hosta"' >"$TMP/skewed.hosta.alerts"
+check "a host whose clock is an hour ahead never cuts another host's events: hosta's alerts unchanged" \
+	diff -u "$TMP/hosta.perhost.alerts" "$TMP/skewed.hosta.alerts"
+check "... and hosta alerts at all there" test -s "$TMP/skewed.hosta.alerts"
 
 # The golden file of the merged replay (KME_GOLDEN_UPDATE=1 rewrites it: review the diff).
 if [ "${KME_GOLDEN_UPDATE:-0}" = 1 ]; then

@@ -56,7 +56,8 @@
  * another host's process. The host table adds at most HT_MAX_HOSTS hosts
  * (LRU, counted; an evicted host's entries stop matching at once). Stored argv
  * is cut at PT_MAX_ARG_BYTES bytes / PT_MAX_ARGS arguments (flagged). All
- * operations are O(1) expected, except pt_seed_procfs (O(processes)).
+ * operations are O(1) expected, except pt_seed_procfs (O(processes)); expected
+ * even for pids chosen to collide: (host, pid) is hashed with a secret seed.
  */
 #ifndef KME_PROCTABLE_H
 #define KME_PROCTABLE_H

@@ -5,6 +5,7 @@
 #include "hosttab.h"
 #include "procfs.h"
 #include "proctable.h"
+#include "siphash.h"
 
 #define NIL (-1)
 
@@ -41,6 +42,7 @@ struct pt_table {
 	size_t max_bytes;
 	int32_t *buckets;
 	size_t nbuckets;          /* power of two */
+	uint64_t seed;            /* hash_pid's, random */
 	int32_t free_head;        /* freed entries chained through hnext */
 	size_t fresh;             /* entries [fresh, max) were never used */
 	int32_t lru_head, lru_tail;
@@ -82,12 +84,21 @@ static bool str_is(struct kme_str s, const char *c)
 	return s.p != NULL && s.len == n && memcmp(s.p, c, n) == 0;
 }
 
-static size_t hash_pid(struct ht_ref host, int32_t pid, size_t n)
+/* The bucket of (host, pid). Pids in records are chosen by whoever writes
+ * them (a sender to an aggregator may forge any): mixed with a secret random
+ * seed through a full 64-bit finaliser (MurmurHash3's fmix64, a bijection),
+ * so that nobody can pick pids that fill one chain and make every lookup a
+ * walk of the table. */
+static size_t hash_pid(const struct pt_table *t, struct ht_ref host, int32_t pid)
 {
-	uint32_t h = ((uint32_t)pid ^ host.slot * 0x85EBCA6Bu) * 2654435761u;
+	uint64_t x = ((uint64_t)host.slot << 32 | (uint32_t)pid) ^ t->seed;
 
-	h ^= h >> 15;
-	return h & (n - 1);
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (size_t)x & (t->nbuckets - 1);
 }
 
 static bool same_host(struct ht_ref a, struct ht_ref b)
@@ -105,6 +116,7 @@ struct pt_table *pt_new(size_t max_entries, size_t max_bytes,
 			struct kme_err *err)
 {
 	struct pt_table *t = calloc(1, sizeof(*t));
+	uint64_t seed[2];
 	size_t i;
 
 	if (max_entries < 2)
@@ -115,6 +127,8 @@ struct pt_table *pt_new(size_t max_entries, size_t max_bytes,
 		goto nomem;
 	t->max_entries = max_entries;
 	t->max_bytes = max_bytes ? max_bytes : SIZE_MAX;
+	sip_random_key(seed);
+	t->seed = seed[0];
 	t->nbuckets = 16;
 	while (t->nbuckets < max_entries * 2)
 		t->nbuckets *= 2;
@@ -164,7 +178,7 @@ static struct pt_entry *find(struct pt_table *t, struct ht_ref host,
 
 	if (pid <= 0)
 		return NULL;
-	for (i = t->buckets[hash_pid(host, pid, t->nbuckets)]; i != NIL;
+	for (i = t->buckets[hash_pid(t, host, pid)]; i != NIL;
 	     i = t->e[i].hnext)
 		if (t->e[i].pid == pid && same_host(t->e[i].host, host))
 			return &t->e[i];
@@ -221,7 +235,7 @@ static void drop_identity(struct pt_table *t, struct pt_entry *e)
 
 static void remove_entry(struct pt_table *t, struct pt_entry *e)
 {
-	int32_t *pp = &t->buckets[hash_pid(e->host, e->pid, t->nbuckets)];
+	int32_t *pp = &t->buckets[hash_pid(t, e->host, e->pid)];
 
 	while (*pp != NIL && *pp != idx(t, e))
 		pp = &t->e[*pp].hnext;
@@ -283,7 +297,7 @@ static struct pt_entry *get_slot(struct pt_table *t, struct ht_ref host,
 	e->ppid = -1;
 	e->start_time = -1;
 	e->wrap = h != NULL ? h->wrap : 0;
-	b = hash_pid(host, pid, t->nbuckets);
+	b = hash_pid(t, host, pid);
 	e->hnext = t->buckets[b];
 	t->buckets[b] = idx(t, e);
 	lru_push(t, e);
@@ -776,7 +790,7 @@ bool pt_peek(const struct pt_table *t, struct kme_str node, int32_t pid,
 	out->proc.pid = pid;
 	if (pid <= 0 || !ht_find(t->hosts, node, &host))
 		return false;
-	for (i = t->buckets[hash_pid(host, pid, t->nbuckets)]; i != NIL;
+	for (i = t->buckets[hash_pid(t, host, pid)]; i != NIL;
 	     i = t->e[i].hnext) {
 		e = &t->e[i];
 		if (e->pid != pid || !same_host(e->host, host))

@@ -2,7 +2,7 @@
 # Multi-host benchmarks of issue 8 (an audit aggregator's stream: every record prefixed node=NAME).
 #
 #   bench/hosts.sh [--rounds N] [--lines-per-host N] [--plugin PATH] [--from LOG] [--instructions]
-#                  [--keep DIR] [--rss-only]
+#                  [--keep DIR] [--rss-only | --churn-only]
 #
 # 1. Throughput. Three corpora captured under a real auditd with bench/capture-corpus.sh --lines N
 #    (default 340000 each; cached in $KME_BENCH_CACHE/hosts, default /var/tmp/kme-bench/hosts), one
@@ -31,6 +31,11 @@
 #    RSS (/usr/bin/time -v) against process_table_memory. A replay of the same log with the same
 #    configuration shows in its summary that the table held every (host, pid): processes=100000
 #    hosts=1000 process_evictions=0.
+# 3. Host churn (--churn-only: this part alone). The same 100,000 events spread over 1 host, 1,000
+#    hosts, 2,000 hosts in turn (more than the assembler's 1,024 per-host parsers: every event takes
+#    the least recently fed host's parser) and 100,000 hosts (a new node name per event, as a sender
+#    forging names would send them), each replayed 3 times: median wall and CPU time, and the
+#    summary's hosts, host_evictions and parser_evictions.
 # Measures only: nothing is asserted about time. Needs root and auditd to capture the corpora once.
 set -uo pipefail
 export LC_ALL=C
@@ -47,6 +52,7 @@ die() {
 
 rounds=5
 rss_only=0
+churn_only=0
 instructions=0
 keep=
 from=
@@ -58,10 +64,11 @@ while [ $# -gt 0 ]; do
 	--lines-per-host) [ $# -ge 2 ] || die "--lines-per-host needs a value"; per_host=$2; shift 2 ;;
 	--plugin) [ $# -ge 2 ] || die "--plugin needs a value"; plugin=$2; shift 2 ;;
 	--rss-only) rss_only=1; shift ;;
+	--churn-only) churn_only=1; shift ;;
 	--instructions) instructions=1; shift ;;
 	--keep) [ $# -ge 2 ] || die "--keep needs a directory"; keep=$2; shift 2 ;;
 	--from) [ $# -ge 2 ] || die "--from needs a log"; from=$2; shift 2 ;;
-	*) die "usage: $0 [--rounds N] [--lines-per-host N] [--plugin PATH] [--from LOG] [--instructions] [--keep DIR] [--rss-only]" ;;
+	*) die "usage: $0 [--rounds N] [--lines-per-host N] [--plugin PATH] [--from LOG] [--instructions] [--keep DIR] [--rss-only | --churn-only]" ;;
 	esac
 done
 [ -n "$plugin" ] || plugin=$TOP/plugin/audisp-kmod-enum
@@ -95,6 +102,26 @@ with open(dst, "w", errors="surrogateescape") as out:
             out.write(l[:m.start()] + "msg=audit(%d.%s:%d)" % (
                 int(m.group(1)) + k * tstep, m.group(2), int(m.group(3)) + k * sstep) + l[m.end():])
 EOF
+}
+
+# timed "LOG PROGRAM" COMMAND...: appends "LOG PROGRAM wall_s user_s sys_s": wall from the monotonic
+# clock, CPU from getrusage(RUSAGE_CHILDREN) in microseconds (/usr/bin/time prints hundredths of a
+# second: too coarse for the differences of about 1 % this benchmark is about).
+run_py='import resource, subprocess, sys, time
+t0 = time.monotonic_ns()
+rc = subprocess.call(sys.argv[2:])
+t1 = time.monotonic_ns()
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as f:
+    f.write("%.6f %.6f %.6f\n" % ((t1 - t0) / 1e9, r.ru_utime, r.ru_stime))
+sys.exit(rc if rc >= 0 else 128 - rc)'
+timed() {
+	local what=$1 rc
+	shift
+	python3 -c "$run_py" "$tmp/t1" "$@"
+	rc=$?
+	printf '%s %s\n' "$what" "$(cat "$tmp/t1")" >>"$tmp/times"
+	return "$rc"
 }
 
 throughput() {
@@ -149,25 +176,6 @@ gcc -std=gnu11 -O2 -Wall -Wextra -Werror "$HERE/feedloop.c" -o "$tmp/feedloop" \
 	$(pkg-config --cflags --libs auparse 2>/dev/null || echo -lauparse) ||
 	die "cannot build bench/feedloop.c (libauparse-dev installed?)"
 : >"$tmp/times"
-# timed "LOG PROGRAM" COMMAND...: appends "LOG PROGRAM wall_s user_s sys_s": wall from the monotonic
-# clock, CPU from getrusage(RUSAGE_CHILDREN) in microseconds (/usr/bin/time prints hundredths of a
-# second: too coarse for the differences of about 1 % this benchmark is about).
-run_py='import resource, subprocess, sys, time
-t0 = time.monotonic_ns()
-rc = subprocess.call(sys.argv[2:])
-t1 = time.monotonic_ns()
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-with open(sys.argv[1], "w") as f:
-    f.write("%.6f %.6f %.6f\n" % ((t1 - t0) / 1e9, r.ru_utime, r.ru_stime))
-sys.exit(rc if rc >= 0 else 128 - rc)'
-timed() {
-	local what=$1 rc
-	shift
-	python3 -c "$run_py" "$tmp/t1" "$@"
-	rc=$?
-	printf '%s %s\n' "$what" "$(cat "$tmp/t1")" >>"$tmp/times"
-	return "$rc"
-}
 for ((r = 1; r <= rounds; r++)); do
 	for l in single merged; do
 		cat "$tmp/$l.log" >/dev/null
@@ -227,12 +235,17 @@ EOF
 fi
 [ -z "$keep" ] || cp "$tmp/single.log" "$tmp/merged.log" "$keep/" || die "cannot copy the logs to $keep"
 }
-[ "$rss_only" = 1 ] || throughput
+[ "$rss_only" = 1 ] || [ "$churn_only" = 1 ] || throughput
 
 # --- memory ---------------------------------------------------------------------------------------------
-python3 - "$TOP/tests/data/hosts/hostc.log" "$tmp/rss.log" <<'EOF' || die "cannot generate rss.log"
+# gen_hosts N OUT: 100,000 exec events, the first successful exec event of
+# tests/data/hosts/hostc.log (a real capture; all its records, argv kept) with
+# node, pid, ppid, serial and time rewritten: event k on host k mod N, pid
+# 1000 + (k div N) mod 30000 on its host.
+gen_hosts() {
+	python3 - "$TOP/tests/data/hosts/hostc.log" "$2" "$1" <<'EOF'
 import re, sys
-src, dst = sys.argv[1], sys.argv[2]
+src, dst, nhosts = sys.argv[1], sys.argv[2], int(sys.argv[3])
 # The first successful exec event of the capture with an EXECVE record: all its records.
 events, order = {}, []
 with open(src, errors="surrogateescape") as f:
@@ -258,19 +271,20 @@ if tmpl is None:
     sys.exit("no exec event in " + src)
 stamp = re.compile(r"msg=audit\(\d+\.\d+:\d+\)")
 with open(dst, "w", errors="surrogateescape") as out:
-    serial = 1
-    for i in range(100):
-        for h in range(1000):
-            pid, ppid = 1000 + i, 500
-            t = 1800000000 + serial // 1000
-            ms = serial % 1000
-            for r in tmpl:
-                r = stamp.sub("msg=audit(%d.%03d:%d)" % (t, ms, serial), r, count=1)
-                if "type=SYSCALL" in r:
-                    r = re.sub(r" ppid=\d+ pid=\d+ ", " ppid=%d pid=%d " % (ppid, pid), r, count=1)
-                out.write("node=h%04d %s" % (h, r))
-            serial += 1
+    for k in range(100000):
+        serial = k + 1
+        h, pid, ppid = k % nhosts, 1000 + (k // nhosts) % 30000, 500
+        t = 1800000000 + serial // 1000
+        ms = serial % 1000
+        for r in tmpl:
+            r = stamp.sub("msg=audit(%d.%03d:%d)" % (t, ms, serial), r, count=1)
+            if "type=SYSCALL" in r:
+                r = re.sub(r" ppid=\d+ pid=\d+ ", " ppid=%d pid=%d " % (ppid, pid), r, count=1)
+            out.write("node=h%06d %s" % (h, r))
 EOF
+}
+memory() {
+gen_hosts 1000 "$tmp/rss.log" || die "cannot generate rss.log"
 printf 'hosts.sh: rss.log: %d lines, 100000 exec events, 1000 hosts x 100 pids\n' "$(wc -l <"$tmp/rss.log")"
 sed -e 's/^process_table_size = .*/process_table_size = 131072/' \
 	-e "s|^state_file = .*|state_file = $tmp/state.json|" \
@@ -284,3 +298,28 @@ mem=$(sed -n 's/^process_table_memory = //p' "$tmp/rss.conf")
 rss=$(awk '/Maximum resident set size/ { print $NF }' "$tmp/rss.time")
 printf 'hosts.sh: plugin mode, 100000 (host, pid) entries of 1000 hosts: peak RSS %d KiB (%.1f MiB); process_table_memory = %s\n' \
 	"$rss" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" "$mem"
+}
+[ "$churn_only" = 1 ] || memory
+
+# --- host churn -------------------------------------------------------------------------------------------
+# The same 100,000 events over 1 host, 1,000 hosts (every host keeps its libauparse parser), 2,000
+# hosts in turn (more than the 1,024 parsers: every event takes the least recently fed host's) and
+# 100,000 hosts (a new node name per event, as a sender forging names would send; beyond the host
+# table's 16,384 too). Replayed 3 times each with the built-in configuration: median wall and CPU time,
+# and the summary's host and parser counters.
+[ "$rss_only" = 1 ] && exit 0
+for n in 1 1000 2000 100000; do
+	gen_hosts "$n" "$tmp/churn.log" || die "cannot generate churn.log ($n hosts)"
+	: >"$tmp/times"
+	for r in 1 2 3; do
+		timed "churn $n" "$plugin" --replay "$tmp/churn.log" >/dev/null 2>"$tmp/churn.err" ||
+			die "replay of churn.log ($n hosts) failed"
+	done
+	python3 - "$tmp/times" "$n" "$(sed -n 's/.*summary: .*\( hosts=[0-9]* host_evictions=[0-9]* parser_evictions=[0-9]*\).*/\1/p' "$tmp/churn.err")" <<'EOF'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+wall = statistics.median(float(r[2]) for r in rows)
+cpu = statistics.median(float(r[3]) + float(r[4]) for r in rows)
+print("hosts.sh: churn: %6s host(s), 100000 events: wall %.3f s, cpu %.3f s;%s" % (sys.argv[2], wall, cpu, sys.argv[3]))
+EOF
+done

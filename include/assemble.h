@@ -30,8 +30,9 @@
  * Bounded: at most AS_PARSERS per-host parsers (about 4 KiB each in
  * libauparse 3.0.9, plus the records of their pending events, which the
  * record filter bounds). A new host beyond that takes the least recently fed
- * parser: its pending events are completed as they are (auparse_flush_feed)
- * and counted in `parser_evictions`; their later records, if any, arrive as
+ * parser: its pending events are completed as they are (auparse_flush_feed,
+ * and the emptied parser serves the new host: no allocation) and counted in
+ * `parser_evictions`; their later records, if any, arrive as
  * a new event without its SYSCALL record, which decides nothing. O(node
  * length) per record: the most recently fed host is compared first, then
  * SipHash under a random key (node names are chosen by the senders).

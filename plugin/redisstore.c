@@ -871,107 +871,121 @@ static void put_pattern(struct rs_store *s, struct kme_buf *out)
 	buf_putc(out, '*');
 }
 
+/* A listing holds up to max_terms terms, not just the local queue's bound:
+ * the local table is replaced by one of that size. */
+static int make_room_for_listing(struct rs_store *s, struct kme_err *err)
+{
+	struct tt_table *big;
+
+	if (tt_max_terms(s->tt) >= s->cfg->max_terms)
+		return 0;
+	big = tt_new(s->cfg->nterm_fields, s->cfg->history_window,
+		     s->cfg->max_terms, err);
+	if (big == NULL)
+		return -1;
+	tt_free(s->tt);
+	s->tt = big;
+	return 0;
+}
+
+/* Is h the HMGET reply of one of our terms (v, f, l and c all strings)? */
+static bool term_reply(const redisReply *h)
+{
+	size_t i;
+
+	if (h->type != REDIS_REPLY_ARRAY || h->elements != 4)
+		return false;
+	for (i = 0; i < 4; i++)
+		if (h->element[i]->type != REDIS_REPLY_STRING)
+			return false;
+	return true;
+}
+
+/* The terms of one SCAN page's keys into the local table: their HMGETs
+ * pipelined, then every reply read. A damaged value (not ours) is skipped. */
+static int load_keys(struct rs_store *s, const redisReply *keys, size_t *loaded,
+		     struct kme_err *err)
+{
+	const char *argv[6] = { "HMGET", NULL, "v", "f", "l", "c" };
+	size_t lens[6] = { 5, 0, 1, 1, 1, 1 }, i;
+	void *rp;
+
+	for (i = 0; i < keys->elements; i++) {
+		argv[1] = keys->element[i]->str;
+		lens[1] = keys->element[i]->len;
+		redisAppendCommandArgv(s->c, 6, argv, lens);
+	}
+	for (i = 0; i < keys->elements; i++) {
+		const redisReply *h;
+
+		if (redisGetReply(s->c, &rp) != REDIS_OK)
+			return kme_errf(err, "new-terms store %s: HMGET: %s",
+					s->where, s->c->errstr);
+		h = rp;
+		if (term_reply(h)) {
+			int64_t f = reply_int(h->element[1]);
+			int64_t l = reply_int(h->element[2]);
+			int64_t c = reply_int(h->element[3]);
+
+			if (f <= l && c >= 1 && h->element[0]->len <= TT_KEY_MAX &&
+			    tt_add(s->tt, h->element[0]->str, h->element[0]->len,
+				   f, l, (uint64_t)c) == 0)
+				(*loaded)++;
+		}
+		freeReplyObject(rp);
+	}
+	return 0;
+}
+
 int rs_load_all(struct nt_store *base, size_t *loaded, struct kme_err *err)
 {
 	struct rs_store *s = (struct rs_store *)base;
-	struct kme_buf pat;
+	const char *argv[6] = { "SCAN", NULL, "MATCH", NULL, "COUNT", "1000" };
+	size_t lens[6] = { 4, 0, 5, 0, 5, 4 };
 	char cursor[32] = "0";
-	const char *argv[6];
-	size_t lens[6], i;
-	redisReply *r = NULL, *h;
-	void *rp;
-	int rc = -1;
+	struct kme_buf pat;
+	struct nt_stats st;
+	redisReply *r;
+	int rc = 0;
 
 	*loaded = 0;
 	if (base->ops != &rs_ops || !ready(s))
 		return kme_errf(err, "new-terms store %s: not answering",
 				s->where);
-	/* A listing holds up to max_terms terms, not just the local queue's
-	 * bound: the local table is replaced by one of that size. */
-	if (tt_max_terms(s->tt) < s->cfg->max_terms) {
-		struct tt_table *big = tt_new(s->cfg->nterm_fields,
-					      s->cfg->history_window,
-					      s->cfg->max_terms, err);
-
-		if (big == NULL)
-			return -1;
-		tt_free(s->tt);
-		s->tt = big;
-	}
+	if (make_room_for_listing(s, err) < 0)
+		return -1;
 	buf_init(&pat, 4 * TT_KEY_MAX);
 	put_pattern(s, &pat);
 	do {
-		argv[0] = "SCAN"; lens[0] = 4;
-		argv[1] = cursor; lens[1] = strlen(cursor);
-		argv[2] = "MATCH"; lens[2] = 5;
-		argv[3] = pat.p; lens[3] = pat.len;
-		argv[4] = "COUNT"; lens[4] = 5;
-		argv[5] = "1000"; lens[5] = 4;
+		argv[1] = cursor;
+		lens[1] = strlen(cursor);
+		argv[3] = pat.p;
+		lens[3] = pat.len;
 		r = redisCommandArgv(s->c, 6, argv, lens);
 		if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
 		    r->elements != 2 ||
 		    r->element[0]->type != REDIS_REPLY_STRING ||
 		    r->element[1]->type != REDIS_REPLY_ARRAY) {
-			kme_errf(err, "new-terms store %s: SCAN: %s", s->where,
-				 r == NULL ? s->c->errstr : "unexpected reply");
-			goto out;
+			rc = kme_errf(err, "new-terms store %s: SCAN: %s", s->where,
+				      r == NULL ? s->c->errstr : "unexpected reply");
+			break;
 		}
 		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
-		for (i = 0; i < r->element[1]->elements; i++) {
-			const redisReply *k = r->element[1]->element[i];
-
-			argv[0] = "HMGET"; lens[0] = 5;
-			argv[1] = k->str; lens[1] = k->len;
-			argv[2] = "v"; lens[2] = 1;
-			argv[3] = "f"; lens[3] = 1;
-			argv[4] = "l"; lens[4] = 1;
-			argv[5] = "c"; lens[5] = 1;
-			redisAppendCommandArgv(s->c, 6, argv, lens);
-		}
-		for (i = 0; i < r->element[1]->elements; i++) {
-			if (redisGetReply(s->c, &rp) != REDIS_OK) {
-				kme_errf(err, "new-terms store %s: HMGET: %s",
-					 s->where, s->c->errstr);
-				goto out;
-			}
-			h = rp;
-			if (h->type == REDIS_REPLY_ARRAY && h->elements == 4 &&
-			    h->element[0]->type == REDIS_REPLY_STRING &&
-			    h->element[1]->type == REDIS_REPLY_STRING &&
-			    h->element[2]->type == REDIS_REPLY_STRING &&
-			    h->element[3]->type == REDIS_REPLY_STRING) {
-				int64_t f = reply_int(h->element[1]);
-				int64_t l = reply_int(h->element[2]);
-				int64_t c = reply_int(h->element[3]);
-
-				/* A damaged value (not ours) is skipped. */
-				if (f <= l && c >= 1 &&
-				    h->element[0]->len <= TT_KEY_MAX &&
-				    tt_add(s->tt, h->element[0]->str,
-					   h->element[0]->len, f, l,
-					   (uint64_t)c) == 0)
-					(*loaded)++;
-			}
-			freeReplyObject(h);
-		}
+		rc = load_keys(s, r->element[1], loaded, err);
 		freeReplyObject(r);
 		r = NULL;
-	} while (strcmp(cursor, "0") != 0);
-	rc = 0;
-	{
-		struct nt_stats st;
-
-		tt_stats(s->tt, &st);
-		if (st.evicted > 0)
-			log_warnx("new-terms store %s holds more than max_terms="
-				  "%zu terms; listing %zu of them", s->where,
-				  tt_max_terms(s->tt), st.terms);
-	}
-out:
+	} while (rc == 0 && strcmp(cursor, "0") != 0);
 	if (r != NULL)
 		freeReplyObject(r);
 	buf_free(&pat);
-	return rc;
+	if (rc < 0)
+		return -1;
+	tt_stats(s->tt, &st);
+	if (st.evicted > 0)
+		log_warnx("new-terms store %s holds more than max_terms=%zu "
+			  "terms; listing %zu of them", s->where,
+			  tt_max_terms(s->tt), st.terms);
+	return 0;
 }
 
 struct import_arg {

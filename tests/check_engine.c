@@ -323,6 +323,36 @@ START_TEST(test_host_name_in_the_term_makes_it_per_host)
 }
 END_TEST
 
+/* Each host's events are assembled apart: host A's exec, whose last records
+ * are still to come (a slow exec, a sender's queue), holds back nothing of
+ * host B's. */
+START_TEST(test_one_hosts_unfinished_exec_never_delays_another_hosts_alert)
+{
+	start(ENG_ALERT, NULL);
+	line("node=hosta type=SYSCALL msg=audit(1000.100:1): arch=c000003e syscall=59 "
+	     "success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=50 pid=60 auid=1000 "
+	     "uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 "
+	     "comm=\"modinfo\" exe=\"/usr/bin/kmod\" key=\"kme\"");
+	line("node=hosta type=EXECVE msg=audit(1000.100:1): argc=2 a0=\"modinfo\" a1=\"e1000\"");
+	lsmod_from_bash_on("node=hostb ", 1000, 11);
+	fflush(F.out);
+	ck_assert_ptr_nonnull(F.outbuf);
+	ck_assert_uint_eq(count_lines(F.outbuf), 1);
+	ck_assert_ptr_nonnull(strstr(F.outbuf, "\"host\":{\"name\":\"hostb\","));
+	/* host A's exec, whole once its last records come */
+	line("node=hosta type=CWD msg=audit(1000.100:1): cwd=\"/root\"");
+	line("node=hosta type=PATH msg=audit(1000.100:1): item=0 name=\"/usr/sbin/modinfo\" "
+	     "inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL "
+	     "cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0");
+	line("node=hosta type=PROCTITLE msg=audit(1000.100:1): proctitle=\"modinfo\"");
+	const char *out = output();
+	ck_assert_uint_eq(count_lines(out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hosta\","));
+	ck_assert_ptr_nonnull(strstr(out, "\"args\":[\"modinfo\",\"e1000\"]"));
+	stop();
+}
+END_TEST
+
 START_TEST(test_rate_limit_is_per_rule_across_hosts)
 {
 	char node[32], path[64];
@@ -803,6 +833,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_local_node_records_and_records_without_node_are_one_host);
 	tcase_add_test(tc, test_default_term_is_new_fleet_wide_once);
 	tcase_add_test(tc, test_host_name_in_the_term_makes_it_per_host);
+	tcase_add_test(tc, test_one_hosts_unfinished_exec_never_delays_another_hosts_alert);
 	tcase_add_test(tc, test_rate_limit_is_per_rule_across_hosts);
 	tcase_add_test(tc, test_exclude_user_by_name_never_names_a_remote_uid_with_local_passwd);
 	tcase_add_test(tc, test_exclude_user_by_name_applies_to_a_remote_event_that_names_its_user);

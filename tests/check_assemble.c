@@ -543,8 +543,14 @@ START_TEST(test_a_new_host_beyond_the_bound_completes_the_least_recently_fed_hos
 	ck_assert_uint_eq(g.total, 2);
 	ck_assert_str_eq(g.ev[1].host, "h0000");
 	ck_assert_uint_eq(g.ev[1].nrec, 3);
+	/* the newcomer got h0001's emptied parser: its event is its own */
+	feed(a, "node=newcomer " PROCTITLE("1795728868.000:1"));
+	ck_assert_uint_eq(g.total, 3);
+	ck_assert_str_eq(g.ev[2].host, "newcomer");
+	ck_assert_uint_eq(g.ev[2].serial, 1);
+	ck_assert_uint_eq(g.ev[2].nrec, 2);
 	as_flush(a);
-	ck_assert_uint_eq(g.total, AS_PARSERS + 1);
+	ck_assert_uint_eq(g.total, AS_PARSERS + 1); /* every host's event, once */
 	as_free(a);
 }
 END_TEST

@@ -1,6 +1,6 @@
 /* redisurl.h - the new-terms store's address (new_terms_store, --store):
  * "file" or a Redis URL, parsed without any I/O (plugin/redisurl.c, prefix
- * ru_). No hiredis needed: config.c checks URLs with it in every build.
+ * ru_). No hiredis needed: cfgvalue.c checks URLs with it in every build.
  *
  * Accepted forms (nothing else):
  *   file

@@ -1,6 +1,7 @@
 # bench/audit-lib.sh - claim and give back the kernel's audit subsystem, for
 # the bench scripts that run a private auditd (sourced by capture-corpus.sh and
-# live.sh; bash). The caller defines say() and die().
+# live.sh; bash). The caller defines say() and die(), and sources
+# tests/auditd-lib.sh too (audit_restore is its auditd_release).
 #
 #   audit_claim WAIT_S   wait up to WAIT_S seconds until no auditd runs, no
 #                        process is registered as the audit daemon and no rule
@@ -54,27 +55,6 @@ audit_claim() {
 }
 
 audit_restore() {
-	local spec i
-	if [ -n "$rules_file" ] && [ -s "$rules_file" ]; then
-		while IFS= read -r spec; do
-			# shellcheck disable=SC2086 # a rule spec is a list of words
-			auditctl -d $spec >/dev/null 2>&1 || say "cleanup: could not delete rule $spec"
-		done <"$rules_file"
-	fi
-	if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
-		kill -TERM "$daemon_pid" 2>/dev/null
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$daemon_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -0 "$daemon_pid" 2>/dev/null && kill -KILL "$daemon_pid" 2>/dev/null
-		wait "$daemon_pid" 2>/dev/null
-	fi
-	[ "$pidfile_existed" = 1 ] || rm -f /var/run/auditd.pid
-	if [ -n "${enabled0:-}" ] && [ "$(auditctl -s | awk '$1 == "enabled" { print $2 }')" != "$enabled0" ]; then
-		auditctl -e "$enabled0" >/dev/null || say "cleanup: could not restore enabled $enabled0"
-	fi
-	if [ -n "${backlog0:-}" ] && [ "$(auditctl -s | awk '$1 == "backlog_limit" { print $2 }')" != "$backlog0" ]; then
-		auditctl -b "$backlog0" >/dev/null || say "cleanup: could not restore backlog_limit $backlog0"
-	fi
+	auditd_release "$rules_file" "$daemon_pid" "$pidfile_existed" "${enabled0:-}" "${backlog0:-}" ||
+		say "cleanup: the audit subsystem was not all put back (see above)"
 }

@@ -36,6 +36,14 @@
 #                          auditctl -d each rule spec of FILE (one a line,
 #                          as given to auditctl -a); FILE is emptied when
 #                          all went, else kept (for another try) and 1.
+#   auditd_release RULES_FILE DAEMON_PID PIDFILE_EXISTED ENABLED [BACKLOG]
+#                          the end of a run with a private auditd, each step
+#                          only where there is something to undo (an empty
+#                          argument: nothing): delete the rules listed in
+#                          RULES_FILE, stop DAEMON_PID, remove
+#                          /var/run/auditd.pid unless PIDFILE_EXISTED is 1
+#                          (it was there before the run), put back ENABLED
+#                          and BACKLOG. Every step is tried; 1 if one failed.
 #
 # Errors are said on stderr, prefixed with the script's name; the caller
 # decides whether they end it. Nothing here takes the audit-subsystem lock
@@ -226,4 +234,14 @@ auditd_add_rules() {
 			return 1
 		}
 	done
+}
+
+auditd_release() {
+	local arl_rc
+	arl_rc=0
+	[ -z "$1" ] || auditd_delete_rules "$1" || arl_rc=1
+	[ -z "$2" ] || auditd_stop "$2"
+	[ "$3" = 1 ] || rm -f /var/run/auditd.pid
+	auditd_restore "$4" "${5:-}" || arl_rc=1
+	return "$arl_rc"
 }

@@ -329,10 +329,7 @@ pidfile_existed=0
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
-	[ -z "$rules_file" ] || auditd_delete_rules "$rules_file"
-	[ -z "$daemon_pid" ] || auditd_stop "$daemon_pid"
-	[ "$pidfile_existed" = 1 ] || rm -f /var/run/auditd.pid
-	auditd_restore "$enabled0" "$backlog0"
+	auditd_release "$rules_file" "$daemon_pid" "$pidfile_existed" "$enabled0" "$backlog0"
 	bash "$SCENARIOS" cleanup
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$rc"

@@ -155,6 +155,20 @@ static bool same_name(const struct ht_slot *s, struct kme_str node, uint64_t w0)
  * record, and a SipHash of the name costs several times these compares. */
 #define HT_RECENT 4
 
+/* Host i was named again: it becomes the most recently seen; its reference
+ * into out. Always true. */
+static bool seen(struct ht_table *t, int32_t i, struct ht_ref *out)
+{
+	struct ht_slot *s = &t->s[i];
+
+	if (t->lru_head != i) {
+		lru_unlink(t, s);
+		lru_push(t, s);
+	}
+	*out = (struct ht_ref){ (uint32_t)i, s->gen };
+	return true;
+}
+
 bool ht_ref(struct ht_table *t, struct kme_str node, struct ht_ref *out)
 {
 	struct ht_slot *s;
@@ -176,27 +190,13 @@ bool ht_ref(struct ht_table *t, struct kme_str node, struct ht_ref *out)
 	w0 = word0(node);
 	for (i = t->lru_head, n = 0; i != NIL && n < HT_RECENT; i = s->lnext, n++) {
 		s = &t->s[i];
-		if (same_name(s, node, w0)) {
-			if (t->lru_head != i) {
-				lru_unlink(t, s);
-				lru_push(t, s);
-			}
-			*out = (struct ht_ref){ (uint32_t)i, s->gen };
-			return true;
-		}
+		if (same_name(s, node, w0))
+			return seen(t, i, out);
 	}
 	b = sip_hash24(t->key, node.p, node.len) & (t->nbuckets - 1);
-	for (i = t->buckets[b]; i != NIL; i = t->s[i].hnext) {
-		s = &t->s[i];
-		if (same_name(s, node, w0)) {
-			if (t->lru_head != i) {
-				lru_unlink(t, s);
-				lru_push(t, s);
-			}
-			*out = (struct ht_ref){ (uint32_t)i, s->gen };
-			return true;
-		}
-	}
+	for (i = t->buckets[b]; i != NIL; i = t->s[i].hnext)
+		if (same_name(&t->s[i], node, w0))
+			return seen(t, i, out);
 	if ((name = malloc(node.len + 1)) == NULL)
 		return false;
 	memcpy(name, node.p, node.len);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "redisurl.h"
 
 #define ERRP "new_terms_store: "
@@ -39,17 +40,6 @@ static int parse_int(const char *s, size_t n, int lo, int hi, int *out)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode s[0..n) into dst (RU_CRED_MAX + 1 bytes). */
 static int decode_cred(const char *s, size_t n, char *dst, const char *what,
 		       struct kme_err *err)
@@ -60,13 +50,17 @@ static int decode_cred(const char *s, size_t n, char *dst, const char *what,
 		int c = (unsigned char)s[i];
 
 		if (c == '%') {
+			int hi, lo;
+
 			if (i + 2 >= n)
 				return kme_errf(err, ERRP "%s: truncated %%XX "
 						"escape", what);
-			if (hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
+			hi = hex_value((unsigned char)s[i + 1]);
+			lo = hex_value((unsigned char)s[i + 2]);
+			if (hi < 0 || lo < 0)
 				return kme_errf(err, ERRP "%s: bad %%XX escape",
 						what);
-			c = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+			c = hi * 16 + lo;
 			if (c == 0)
 				return kme_errf(err, ERRP "%s: NUL byte", what);
 			i += 2;

@@ -87,7 +87,6 @@ static void usage(FILE *fp)
 "                      mode: file, redis://[USER@|[USER]:PASSWORD@]HOST\n"
 "                      [:PORT][/DB] or unix:///PATH[?db=N] (shared by a\n"
 "                      fleet; replay uses Redis only when given --store)\n"
-
 "  -H, --host NAME     host.name for records without a node= prefix\n"
 "                      (default: this machine's host name)\n"
 "  -r, --replay        read audit logs (FILEs in order; none or - = stdin),\n"
@@ -210,11 +209,6 @@ static const char *state_path(const struct options *o,
 	return o->state ? o->state : cfg->state_file;
 }
 
-/* The new-terms history of a mode under cfg, for a start (prev NULL) or a
- * reload (prev: the running store, whose lock passes on when the file is
- * the same). Replay keeps history in memory unless told; --learn fills the
- * plugin's own state file; --dump-state only reads. NULL with err filled:
- * the caller decides (a reload keeps the running store). */
 /* The Redis URL of the mode, or NULL for the file store: --store, else
  * new_terms_store (except in replay, which shares history only when told
  * with --store). */
@@ -228,6 +222,11 @@ static const char *redis_url(const struct options *o,
 	return u != NULL && strcmp(u, "file") != 0 ? u : NULL;
 }
 
+/* The new-terms history of a mode under cfg, for a start (prev NULL) or a
+ * reload (prev: the running store, whose lock passes on when the file is
+ * the same). Replay keeps history in memory unless told; --learn fills the
+ * plugin's own state file; --dump-state only reads. NULL with err filled:
+ * the caller decides (a reload keeps the running store). */
 static struct nt_store *open_history(const struct options *o,
 				     const struct kme_config *cfg,
 				     struct nt_store *prev, struct kme_err *err)
@@ -373,20 +372,25 @@ fail:
 	return 1;
 }
 
+/* Where the mode's history lives, for messages: the Redis store, else the
+ * state file. */
+static const char *history_where(const struct run *r)
+{
+	return redis_url(r->o, r->cfg) != NULL ? rs_where(r->store)
+					       : state_path(r->o, r->cfg);
+}
+
 static int run_dump(struct run *r)
 {
 	struct kme_err err = { "" };
-	const char *where = state_path(r->o, r->cfg);
 	size_t n;
 
-	if (redis_url(r->o, r->cfg) != NULL) {
-		if (rs_load_all(r->store, &n, &err) < 0) {
-			log_errx("%s", err.msg);
-			return 1;
-		}
-		where = rs_where(r->store);
+	if (redis_url(r->o, r->cfg) != NULL &&
+	    rs_load_all(r->store, &n, &err) < 0) {
+		log_errx("%s", err.msg);
+		return 1;
 	}
-	if (dump_history(r->store, r->cfg, where, stdout, &err) == 0)
+	if (dump_history(r->store, r->cfg, history_where(r), stdout, &err) == 0)
 		return 0;
 	log_errx("%s", err.msg);
 	return 1;
@@ -547,9 +551,7 @@ static int run_plugin(struct run *r)
 	if (live_start() < 0)
 		return 1;
 	log_info("started (rule %s v%s, config %s, state %s)", r->cfg->rule_id,
-		 r->cfg->rule_version, r->cfg->path,
-		 redis_url(r->o, r->cfg) ? rs_where(r->store)
-					 : state_path(r->o, r->cfg));
+		 r->cfg->rule_version, r->cfg->path, history_where(r));
 	r->last_save = live_mono_ms();
 	live_run(r->eng, r->rd, r->sink, &hooks);
 	save(r);

@@ -171,7 +171,7 @@ void pt_free(struct pt_table *t)
 	free(t);
 }
 
-static struct pt_entry *find(struct pt_table *t, struct ht_ref host,
+static struct pt_entry *find(const struct pt_table *t, struct ht_ref host,
 			     int32_t pid)
 {
 	int32_t i;
@@ -423,7 +423,6 @@ static struct pt_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
 
 	ht_ref(t->hosts, KME_STR_NULL, &local);
 	e = get_slot(t, local, p->pid);
-
 	if (e == NULL)
 		return NULL;
 	for (i = 0; i < n; i++)
@@ -782,32 +781,24 @@ bool pt_peek(const struct pt_table *t, struct kme_str node, int32_t pid,
 {
 	const struct pt_entry *e;
 	struct ht_ref host;
-	int32_t i;
 
 	memset(out, 0, sizeof(*out));
 	out->pid = pid;
 	out->ppid = -1;
 	out->proc.pid = pid;
-	if (pid <= 0 || !ht_find(t->hosts, node, &host))
+	if (!ht_find(t->hosts, node, &host) || (e = find(t, host, pid)) == NULL)
 		return false;
-	for (i = t->buckets[hash_pid(t, host, pid)]; i != NIL;
-	     i = t->e[i].hnext) {
-		e = &t->e[i];
-		if (e->pid != pid || !same_host(e->host, host))
-			continue;
-		out->ppid = e->ppid;
-		out->ppid_known = e->ppid_known;
-		out->has_identity = e->has_identity;
-		out->proc.executable = e->exe;
-		out->proc.name = e->name;
-		out->proc.name_is_comm = e->name_is_comm;
-		out->proc.exe_resolved = e->exe_resolved;
-		out->proc.args = (struct kme_args){
-			.v = e->argv, .n = e->nargs,
-			.truncated = e->args_truncated, .argc = e->argc,
-		};
-		out->source = (enum kme_parent_source)e->source;
-		return true;
-	}
-	return false;
+	out->ppid = e->ppid;
+	out->ppid_known = e->ppid_known;
+	out->has_identity = e->has_identity;
+	out->proc.executable = e->exe;
+	out->proc.name = e->name;
+	out->proc.name_is_comm = e->name_is_comm;
+	out->proc.exe_resolved = e->exe_resolved;
+	out->proc.args = (struct kme_args){
+		.v = e->argv, .n = e->nargs,
+		.truncated = e->args_truncated, .argc = e->argc,
+	};
+	out->source = (enum kme_parent_source)e->source;
+	return true;
 }

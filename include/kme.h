@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct cfg_multicall;
 
@@ -27,6 +28,14 @@ struct kme_str {
 #define KME_STR_NULL ((struct kme_str){ NULL, 0 })
 
 static inline bool kme_str_present(struct kme_str s) { return s.p != NULL; }
+
+/* Is s (present) exactly the C string c? */
+static inline bool kme_str_is(struct kme_str s, const char *c)
+{
+	size_t n = strlen(c);
+
+	return s.p != NULL && s.len == n && memcmp(s.p, c, n) == 0;
+}
 
 /* Argument values the rule's argument conditions name (rule_argset): the
  * exec decoder compares every argument of an event with them, however many
@@ -89,6 +98,24 @@ struct kme_proc {
 	struct kme_args args;
 	struct kme_str cwd;        /* absent when unknown */
 };
+
+/* The kernel cuts a comm to 15 bytes (TASK_COMM_LEN - 1). */
+#define KME_COMM_MAX 15
+
+/* Is p's name `name`? A process known only by its comm shows at most 15
+ * bytes of its name: a longer name then matches on its first 15 bytes, and
+ * the comm must be exactly that long (a shorter comm is the whole name). */
+static inline bool kme_proc_named(const struct kme_proc *p, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (p->name.p == NULL)
+		return false;
+	if (p->name_is_comm && n > KME_COMM_MAX)
+		return p->name.len == KME_COMM_MAX &&
+		       memcmp(p->name.p, name, KME_COMM_MAX) == 0;
+	return kme_str_is(p->name, name);
+}
 
 /* process.entry_leader, approximated from the ancestry (entryleader.h).
  * proc.pid is -1 when unknown; strings are borrowed from the process table

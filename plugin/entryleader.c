@@ -5,8 +5,6 @@
 #include "entryleader.h"
 #include "procfs.h"
 
-#define COMM_MAX 15
-
 /* A /proc snapshot in the form of a table entry. */
 struct el_snap {
 	struct pf_proc pf;
@@ -89,22 +87,11 @@ static bool read_procfs(struct el_finder *f, int slot, int32_t pid,
 
 static bool is_starter(const struct kme_config *cfg, const struct kme_proc *p)
 {
-	size_t i, n;
+	size_t i;
 
-	if (p->name.p == NULL)
-		return false;
-	for (i = 0; i < cfg->nstarters; i++) {
-		const char *s = cfg->starters[i];
-
-		n = strlen(s);
-		if (p->name_is_comm && n > COMM_MAX) {
-			if (p->name.len == COMM_MAX &&
-			    memcmp(p->name.p, s, COMM_MAX) == 0)
-				return true;
-		} else if (p->name.len == n && memcmp(p->name.p, s, n) == 0) {
+	for (i = 0; i < cfg->nstarters; i++)
+		if (kme_proc_named(p, cfg->starters[i]))
 			return true;
-		}
-	}
 	return false;
 }
 

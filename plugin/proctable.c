@@ -77,13 +77,6 @@ static int64_t ms_of(int64_t sec, uint32_t msec)
 	return sec * 1000 + (msec > 999 ? 999 : (int64_t)msec);
 }
 
-static bool str_is(struct kme_str s, const char *c)
-{
-	size_t n = strlen(c);
-
-	return s.p != NULL && s.len == n && memcmp(s.p, c, n) == 0;
-}
-
 /* The bucket of (host, pid). Pids in records are chosen by whoever writes
  * them (a sender to an aggregator may forge any): mixed with a secret random
  * seed through a full 64-bit finaliser (MurmurHash3's fmix64, a bijection),
@@ -396,10 +389,10 @@ static bool is_reaper(struct pt_table *t, struct ht_ref host, int32_t ppid)
 	for (i = 0; subreapers[i].name != NULL; i++) {
 		size_t a;
 
-		if (!str_is(p->name, subreapers[i].name))
+		if (!kme_str_is(p->name, subreapers[i].name))
 			continue;
 		for (a = 1; a < p->nargs; a++)
-			if (str_is(p->argv[a], subreapers[i].arg))
+			if (kme_str_is(p->argv[a], subreapers[i].arg))
 				return true;
 	}
 	return false;

@@ -13,9 +13,6 @@
 
 #include "rule.h"
 
-/* The kernel's task comm holds 15 bytes plus the NUL (TASK_COMM_LEN). */
-#define COMM_MAX 15
-
 static const char *const excl_key[CFG_EXCL__COUNT] = {
 	[CFG_EXCL_PARENT_NAME] = "exclude_parent_name",
 	[CFG_EXCL_PARENT_EXECUTABLE] = "exclude_parent_executable",
@@ -25,13 +22,6 @@ static const char *const excl_key[CFG_EXCL__COUNT] = {
 	[CFG_EXCL_ENTRY_LEADER_EXECUTABLE] = "exclude_entry_leader_executable",
 };
 
-static bool str_eq(struct kme_str s, const char *c)
-{
-	size_t n = strlen(c);
-
-	return s.p != NULL && s.len == n && memcmp(s.p, c, n) == 0;
-}
-
 /* fnmatch() sees a C string: a value with an embedded NUL would be judged
  * on its prefix only, so a binary value could be excluded by a pattern that
  * matches only its harmless-looking beginning. Such a value never matches. */
@@ -40,21 +30,6 @@ static bool glob_match(const char *pattern, struct kme_str s)
 	if (s.p == NULL || memchr(s.p, '\0', s.len) != NULL)
 		return false;
 	return fnmatch(pattern, s.p, 0) == 0;
-}
-
-/* A parent known only by its comm shows at most 15 bytes of its name: a
- * longer excluded name must then match on its first 15 bytes, and the comm
- * must be exactly that long (a shorter comm is the whole name). */
-static bool parent_name_match(const char *pattern, const struct kme_proc *pp)
-{
-	size_t n = strlen(pattern);
-
-	if (pp->name.p == NULL)
-		return false;
-	if (pp->name_is_comm && n > COMM_MAX)
-		return pp->name.len == COMM_MAX &&
-		       memcmp(pp->name.p, pattern, COMM_MAX) == 0;
-	return str_eq(pp->name, pattern);
 }
 
 /* The name comes from the event (ENRICHED) when it has one; otherwise, for
@@ -68,7 +43,7 @@ static bool user_match(const struct cfg_excl *e, const struct kme_exec *ex)
 	if (e->is_uid)
 		return ex->uid != KME_ID_UNSET && ex->uid == e->uid;
 	if (ex->user_name.p != NULL)
-		return str_eq(ex->user_name, e->pattern);
+		return kme_str_is(ex->user_name, e->pattern);
 	/* Another host's uid is not this machine's user: by name, it is
 	 * excluded only where its own record named it (ENRICHED). */
 	if (ex->uid == KME_ID_UNSET || ex->remote)
@@ -95,7 +70,7 @@ static bool excl_applies(const struct cfg_excl *e, const struct kme_exec *ex)
 {
 	switch (e->kind) {
 	case CFG_EXCL_PARENT_NAME:
-		return parent_name_match(e->pattern, &ex->parent);
+		return kme_proc_named(&ex->parent, e->pattern);
 	case CFG_EXCL_PARENT_EXECUTABLE:
 		return glob_match(e->pattern, ex->parent.executable);
 	case CFG_EXCL_EXECUTABLE:
@@ -126,7 +101,7 @@ static bool arg_present(const struct kme_args *a, const char *val,
 	*unstored = false;
 	if (a->watched != NULL && a->seen != NULL) {
 		for (i = 0; i < a->watched->n; i++) {
-			if (!str_eq(a->watched->v[i], val))
+			if (!kme_str_is(a->watched->v[i], val))
 				continue;
 			if (!a->seen[i])
 				return false; /* in no argument at all */
@@ -135,7 +110,7 @@ static bool arg_present(const struct kme_args *a, const char *val,
 		}
 	}
 	for (i = 0; i < a->n; i++)
-		if (str_eq(a->v[i], val))
+		if (kme_str_is(a->v[i], val))
 			return true;
 	*unstored = seen;
 	return seen;
@@ -199,7 +174,7 @@ static const struct cfg_match *match_of(const struct kme_config *cfg,
 	size_t i;
 
 	for (i = 0; i < cfg->nmatches; i++)
-		if (str_eq(name, cfg->matches[i].name) &&
+		if (kme_str_is(name, cfg->matches[i].name) &&
 		    args_match(&cfg->matches[i], args, res))
 			return &cfg->matches[i];
 	return NULL;
@@ -223,7 +198,7 @@ const struct cfg_multicall *rule_multicall_of(const struct kme_config *cfg,
 	size_t i;
 
 	for (i = 0; i < cfg->nmulticall; i++)
-		if (str_eq(exe, cfg->multicall[i].path))
+		if (kme_str_is(exe, cfg->multicall[i].path))
 			return &cfg->multicall[i];
 	return NULL;
 }
@@ -250,7 +225,7 @@ static const struct cfg_match *multicall_match(const struct kme_config *cfg,
 		tool.p++;
 		tool.len--;
 	}
-	if (mc->style == CFG_MC_BUSYBOX && str_eq(tool, "busybox")) {
+	if (mc->style == CFG_MC_BUSYBOX && kme_str_is(tool, "busybox")) {
 		/* "busybox APPLET ARGS": the applet sees argv[1..]. */
 		if (a->n < 2)
 			return NULL;
@@ -333,7 +308,7 @@ int rule_argset_new(const struct kme_config *cfg, struct kme_argset *out,
 			const char *a = cfg->matches[i].args[j];
 
 			for (k = 0; k < n; k++)
-				if (str_eq(v[k], a))
+				if (kme_str_is(v[k], a))
 					break;
 			if (k == n)
 				v[n++] = (struct kme_str){ a, strlen(a) };
@@ -358,7 +333,7 @@ bool rule_watches_name(const struct kme_config *cfg, struct kme_str name)
 	size_t i;
 
 	for (i = 0; i < cfg->nmatches; i++)
-		if (str_eq(name, cfg->matches[i].name))
+		if (kme_str_is(name, cfg->matches[i].name))
 			return true;
 	return false;
 }

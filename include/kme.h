@@ -29,6 +29,19 @@ struct kme_str {
 
 static inline bool kme_str_present(struct kme_str s) { return s.p != NULL; }
 
+/* The part of path s after its last '/' (all of it without one; absent
+ * stays absent). Borrowed from s. */
+static inline struct kme_str kme_str_base(struct kme_str s)
+{
+	size_t i = s.len;
+
+	if (s.p == NULL)
+		return s;
+	while (i > 0 && s.p[i - 1] != '/')
+		i--;
+	return (struct kme_str){ s.p + i, s.len - i };
+}
+
 /* Is s (present) exactly the C string c? */
 static inline bool kme_str_is(struct kme_str s, const char *c)
 {

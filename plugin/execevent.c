@@ -419,15 +419,6 @@ static bool usable(struct kme_str s)
 	return s.len > 0 && memchr(s.p, '\0', s.len) == NULL;
 }
 
-static struct kme_str base_name(struct kme_str path)
-{
-	const char *slash = memrchr(path.p, '/', path.len);
-
-	if (slash == NULL)
-		return path;
-	return (struct kme_str){ slash + 1, path.len - (size_t)(slash + 1 - path.p) };
-}
-
 /* executable: PATH item 0 as given, joined to the CWD when relative, never
  * rewritten; when it cannot be made absolute (no CWD, "<too_long>", relative
  * to an execveat dirfd) or there is no name, the resolved exe. name: the
@@ -464,12 +455,12 @@ static void exec_name(struct kme_exec *ex, struct kme_str path0)
 {
 	struct kme_str name;
 
-	if (usable(path0) && (name = base_name(path0)).len > 0) {
+	if (usable(path0) && (name = kme_str_base(path0)).len > 0) {
 		ex->proc.name = name;
 		return;
 	}
 	if (ex->proc.executable.len > 0 &&
-	    (name = base_name(ex->proc.executable)).len > 0) {
+	    (name = kme_str_base(ex->proc.executable)).len > 0) {
 		ex->proc.name = name;
 		return;
 	}

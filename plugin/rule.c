@@ -33,8 +33,9 @@ static bool glob_match(const char *pattern, struct kme_str s)
 }
 
 /* The name comes from the event (ENRICHED) when it has one; otherwise, for
- * the local host's events only, from the local user database. That lookup can do I/O (NSS), which is why it is
- * reached only for events that already matched a watched program. */
+ * the local host's events only, from the local user database. That lookup
+ * can do I/O (NSS), which is why it is reached only for events that already
+ * matched a watched program. */
 static bool user_match(const struct cfg_excl *e, const struct kme_exec *ex)
 {
 	struct passwd pw, *res = NULL;
@@ -180,18 +181,6 @@ static const struct cfg_match *match_of(const struct kme_config *cfg,
 	return NULL;
 }
 
-static struct kme_str base_name(struct kme_str s)
-{
-	const char *slash;
-
-	if (s.p == NULL)
-		return s;
-	slash = memrchr(s.p, '/', s.len);
-	if (slash == NULL)
-		return s;
-	return (struct kme_str){ slash + 1, s.len - (size_t)(slash + 1 - s.p) };
-}
-
 const struct cfg_multicall *rule_multicall_of(const struct kme_config *cfg,
 					      struct kme_str exe)
 {
@@ -220,7 +209,7 @@ static const struct cfg_match *multicall_match(const struct kme_config *cfg,
 	if ((mc = rule_multicall_of(cfg, ex->exe)) == NULL &&
 	    (mc = ex->same_file_as) == NULL)
 		return NULL;
-	run_as = tool = base_name(a->v[0]);
+	run_as = tool = kme_str_base(a->v[0]);
 	if (mc->style == CFG_MC_BUSYBOX && tool.len > 0 && tool.p[0] == '-') {
 		tool.p++;
 		tool.len--;
@@ -229,7 +218,7 @@ static const struct cfg_match *multicall_match(const struct kme_config *cfg,
 		/* "busybox APPLET ARGS": the applet sees argv[1..]. */
 		if (a->n < 2)
 			return NULL;
-		tool = base_name(a->v[1]);
+		tool = kme_str_base(a->v[1]);
 		shifted = *a;
 		shifted.v++;
 		shifted.n--;

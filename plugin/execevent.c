@@ -126,22 +126,8 @@ static struct span store_value(struct kme_buf *meta, const char *raw, bool *bad,
 	return (struct span){ off, meta->len - off - 1 };
 }
 
-/* Store a value that is used as it is (tty, node, user name). */
-static struct span store_plain(struct kme_buf *meta, const char *v,
-			       struct exec_spans *s)
-{
-	size_t off = meta->len;
-
-	if (buf_puts(meta, v) < 0 || buf_putc(meta, '\0') < 0) {
-		meta->len = off;
-		s->full = true;
-		return SPAN_NONE;
-	}
-	return (struct span){ off, meta->len - off - 1 };
-}
-
-/* store_plain of a string whose length is known (the node name, measured
- * once in ev_build). */
+/* Store a value that is used as it is (tty, node, user name), with the '\0'
+ * that ends every kme_str. */
 static struct span store_bytes(struct kme_buf *meta, struct kme_str v,
 			       struct exec_spans *s)
 {
@@ -153,6 +139,12 @@ static struct span store_bytes(struct kme_buf *meta, struct kme_str v,
 		return SPAN_NONE;
 	}
 	return (struct span){ off, v.len };
+}
+
+static struct span store_plain(struct kme_buf *meta, const char *v,
+			       struct exec_spans *s)
+{
+	return store_bytes(meta, (struct kme_str){ v, strlen(v) }, s);
 }
 
 static struct kme_str str_at(const struct ev_builder *b, struct span sp)

@@ -169,16 +169,12 @@ check "each sender connected from its own privileged port (the aggregator's DAEM
 # user.id user.name ("-" when absent).
 # agg_alerts [FROM]: from syslog line FROM (default 1) on.
 agg_alerts() {
-	$PYTHON - "$SYSLOG" "${1:-1}" <<'EOP'
-import json, sys
-for n, line in enumerate(open(sys.argv[1], encoding="utf-8", errors="replace"), 1):
-    if n < int(sys.argv[2]):
-        continue
-    i = line.find("audisp-kmod-enum[")
-    j = line.find("]: {", i)
-    if i < 0 or j < 0:
-        continue
-    d = json.loads(line[j + 3:])
+	$PYTHON - "$KME_SRCDIR/tests" "$SYSLOG" "${1:-1}" <<'EOP'
+import sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[1])
+from alerts import documents
+for d in documents(sys.argv[2], int(sys.argv[3])):
     p = d["process"]
     if p["executable"] == "/tmp/kme-agg/a/last/lsmod":
         continue   # the marker

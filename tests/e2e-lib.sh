@@ -238,18 +238,16 @@ e2e_diagnose() {
 
 # Alerts in the syslog file as "name executable parent_executable source".
 alerts() {
-	$PYTHON - "$SYSLOG" "$TMP" <<'EOP'
-import json, sys
-for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
-    i = line.find("audisp-kmod-enum[")
-    j = line.find("]: {", i)
-    if i < 0 or j < 0:
-        continue
-    d = json.loads(line[j + 3:])
+	$PYTHON - "$KME_SRCDIR/tests" "$SYSLOG" "$TMP" <<'EOP'
+import sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[1])
+from alerts import documents
+for d in documents(sys.argv[2]):
     p = d["process"]
-    if not p.get("working_directory", "").startswith(sys.argv[2]):
+    if not p.get("working_directory", "").startswith(sys.argv[3]):
         continue
-    if p["executable"].startswith(sys.argv[2] + "/markers/"):
+    if p["executable"].startswith(sys.argv[3] + "/markers/"):
         continue   # sync_alert's own enumerations
     print(p["name"], p["executable"], p.get("parent", {}).get("executable", "-"),
           d["audisp_kmod_enum"]["parent_source"])

@@ -43,26 +43,7 @@ check "a marker enumeration run after them all alerts (so all were decided)" syn
 
 # field DIR EXPR: EXPR (python, on the alert document d) of the alert whose
 # working directory is $W/DIR; "no alert" when there is none.
-field() {
-	$PYTHON - "$SYSLOG" "$W/$1" "$2" <<'PY'
-import json, sys
-for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
-    i = line.find("audisp-kmod-enum[")
-    j = line.find("]: {", i)
-    if i < 0 or j < 0:
-        continue
-    d = json.loads(line[j + 3:])
-    if d["process"].get("working_directory") == sys.argv[2]:
-        try:
-            print(eval(sys.argv[3], {"d": d}))
-        except (KeyError, IndexError, TypeError):
-            print("-")
-        break
-else:
-    print("no alert")
-PY
-}
-same() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+field() { alerts_py "$SYSLOG" --field "$W/$1" "$2"; }
 MC='d["audisp_kmod_enum"]["multicall"]'
 
 check "the plugin runs the hardened profile through one include line" \

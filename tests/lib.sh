@@ -53,6 +53,12 @@ finish() {
 
 replay() { "$KME_BIN" --replay --host golden-host "$@"; }
 
+# The alerts of a replay's output or of a syslog file (tests/alerts.py).
+alerts_py() { $PYTHON "$KME_SRCDIR/tests/alerts.py" "$@"; }
+
+# same GOT WANT: a check's comparison that says what it got.
+same() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+
 # Alerts minus the fields that depend on the replaying machine.
 strip_user_name() {
 	$PYTHON -c '

@@ -68,22 +68,7 @@ verdict() {
 }
 # field PROFILE SCENARIO PATH: a field of the first alert of SCENARIO
 # (python expression on the document `d`).
-field() {
-	$PYTHON - "$TMP/$1.alerts" "/tmp/kme-scenario/$2" "$3" <<'PY'
-import json, sys
-for line in open(sys.argv[1]):
-    d = json.loads(line)
-    if d["process"].get("working_directory") == sys.argv[2]:
-        try:
-            print(eval(sys.argv[3], {"d": d}))
-        except (KeyError, IndexError, TypeError):
-            print("-")
-        break
-else:
-    print("no alert")
-PY
-}
-same() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+field() { alerts_py "$TMP/$1.alerts" --field "/tmp/kme-scenario/$2" "$3"; }
 
 check "31 lsmod from a shell: all three alert" \
 	same "$(verdict v211 31-lsmod 1) $(verdict v215 31-lsmod 1) $(verdict hardened 31-lsmod 1)" "alert alert alert"

@@ -33,11 +33,7 @@ cleanup() {
 	e2e_cleanup
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
-
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export PATH
 LOG_A=$DATA/aggregator/host-a.log
 LOG_B=$DATA/aggregator/host-b.log
 RCONF=/etc/audit/audisp-remote.conf

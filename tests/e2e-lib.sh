@@ -6,7 +6,9 @@
 # created it, dpkg scripts we planted.
 #
 # Under CI (CI=true) a daemon that cannot start is a failure; elsewhere the
-# test is skipped with the reason (exit 77).
+# test is skipped with the reason (exit 77). Sourcing it sets the exit trap
+# (e2e_cleanup; a test with more to undo sets its own, which calls it) and
+# PATH (the system's).
 #
 # No test here sleeps and then asserts. A wait polls for a positive fact
 # with a deadline (wait_for, counter_is); a check that something did NOT
@@ -427,3 +429,8 @@ stop_senders() {
 	done
 	SENDERS=
 }
+
+trap e2e_cleanup EXIT
+trap 'exit 1' INT TERM
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH

@@ -8,12 +8,7 @@
 # the process table and /proc.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/e2e-lib.sh"
-trap e2e_cleanup EXIT
-trap 'exit 1' INT TERM
-
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export PATH
 HARDENED=$KME_BUILDDIR/conf/profiles/hardened.conf
 [ -r "$HARDENED" ] || { echo "Bail out! $HARDENED not built"; exit 99; }
 command -v busybox >/dev/null || cant_run "busybox is not installed (tests/deps.sh)"

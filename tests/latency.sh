@@ -7,10 +7,6 @@
 # only that every alert arrived. Needs root; cleans up like the e2e tests.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/e2e-lib.sh"
-trap e2e_cleanup EXIT
-trap 'exit 1' INT TERM
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export PATH
 N=${1:-200}
 W=$TMP/work
 

@@ -23,8 +23,7 @@
 # Under CI=true, whatever keeps the test from running is a failure.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/e2e-lib.sh"
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export PATH DEBIAN_FRONTEND=noninteractive
+export DEBIAN_FRONTEND=noninteractive
 
 PKG=audisp-kmod-enum
 BIN=/usr/sbin/audisp-kmod-enum

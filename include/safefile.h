@@ -13,6 +13,9 @@
  * temp file. A crash at any moment leaves the old or the new NAME.
  *
  * Messages name the file as the caller spelt its path (prefix + name).
+ *
+ * Also: a trusted file (the configuration, a password file) read whole with
+ * the same care, refused with its reason (safe_read_file).
  */
 #ifndef KME_SAFEFILE_H
 #define KME_SAFEFILE_H
@@ -75,6 +78,26 @@ int safe_write(struct safe_tmp *w, const void *p, size_t len,
 int safe_commit(struct safe_tmp *w, struct kme_err *err);
 /* Give up: remove the temp file; NAME is untouched. */
 void safe_abort(struct safe_tmp *w);
+
+/* A trusted file read whole (the configuration, a password file), and what
+ * refuses it; `what` names it in messages: "PATH: refusing WHAT: REASON". */
+struct safe_read {
+	const char *what;
+	bool root_owned;          /* refuse a file root does not own */
+	mode_t deny;              /* refuse a file with any of these mode bits */
+	const char *deny_why;     /* the reason then; NULL: "group-writable" or
+				     "world-writable", by the bit */
+	size_t max;               /* refuse a larger file */
+	const char *max_why;      /* the reason then ("larger than 1 MiB") */
+};
+
+/* Read the regular file path into buf, which holds r->max + 1 bytes: a
+ * symlink is refused (never followed), a FIFO never waited on, the checks
+ * of r made on the open file. Up to r->max + 1 bytes are read, so that a
+ * file grown past the bound since the check shows as longer (*len >
+ * r->max: the caller refuses it). 0, or -1 with err filled. */
+int safe_read_file(const char *path, const struct safe_read *r, char *buf,
+		   size_t *len, struct kme_err *err);
 
 /* Move NAME aside as NAME.TAG-<unixtime> (".N" appended while that name is
  * taken), never replacing anything; aside receives the new path as the

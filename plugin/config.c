@@ -10,18 +10,16 @@
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include "cfg.h"
 #include "cfgvalue.h"
+#include "safefile.h"
 
 /* The state directory is a configure-time choice (--with-statedir); the
  * build should pass it as -DKME_STATEDIR so that the fallback default below
@@ -476,70 +474,27 @@ int cfg_parse(const char *name, const char *text, size_t len,
 	return parse_all(name, text, len, false, out, err);
 }
 
-/* Read a whole config file into *text (malloc'd, caller frees), refusing
- * what cfg_load refuses. */
+/* A configuration file as cfg_load reads it (safe_read_file): never a
+ * symlink; with check_owner, root's and writable by root alone; at most
+ * CFG_MAX_SIZE bytes (parse_all refuses a file that grew past it since). */
 static int read_file(const char *path, bool check_owner, char **textp,
 		     size_t *lenp, struct kme_err *err)
 {
-	struct stat st;
-	const char *why = NULL;
-	char *text = NULL;
-	size_t len = 0;
-	ssize_t r;
-	int fd, rc = -1;
+	const struct safe_read r = {
+		.what = "config", .root_owned = check_owner,
+		.deny = check_owner ? S_IWGRP | S_IWOTH : 0,
+		.max = CFG_MAX_SIZE, .max_why = "larger than 1 MiB",
+	};
+	char *text = malloc(CFG_MAX_SIZE + 1);
 
-	/* O_NONBLOCK: a FIFO planted at the path must not hang the open. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1) {
-		if (errno == ELOOP)
-			return kme_errf(err, "%s: refusing config: symbolic link",
-					path);
-		return kme_errnof(err, errno, "%s: open", path);
-	}
-	if (fstat(fd, &st) == -1) {
-		kme_errnof(err, errno, "%s: fstat", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if (check_owner && st.st_uid != 0)
-		why = "not owned by root";
-	else if (check_owner && (st.st_mode & S_IWGRP))
-		why = "group-writable";
-	else if (check_owner && (st.st_mode & S_IWOTH))
-		why = "world-writable";
-	else if (st.st_size > CFG_MAX_SIZE)
-		why = "larger than 1 MiB";
-	if (why != NULL) {
-		kme_errf(err, "%s: refusing config: %s", path, why);
-		goto out;
-	}
-
-	/* One byte more than the limit tells a file that grew since fstat. */
-	if ((text = malloc(CFG_MAX_SIZE + 1)) == NULL) {
-		kme_errf(err, "%s: out of memory", path);
-		goto out;
-	}
-	while (len <= CFG_MAX_SIZE) {
-		r = read(fd, text + len, CFG_MAX_SIZE + 1 - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			kme_errnof(err, errno, "%s: read", path);
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
+	if (text == NULL)
+		return kme_errf(err, "%s: out of memory", path);
+	if (safe_read_file(path, &r, text, lenp, err) < 0) {
+		free(text);
+		return -1;
 	}
 	*textp = text;
-	*lenp = len;
-	text = NULL;
-	rc = 0;
-out:
-	free(text);
-	close(fd);
-	return rc;
+	return 0;
 }
 
 int cfg_load(const char *path, bool check_owner, struct kme_config **out,

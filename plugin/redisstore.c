@@ -7,18 +7,17 @@
 #include <config.h>
 #endif
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "redisstore.h"
 #include "redisurl.h"
+#include "safefile.h"
 #include "siphash.h"
 #include "termtab.h"
 
@@ -741,50 +740,31 @@ const char *rs_where(const struct nt_store *base)
 }
 
 /* The password file, checked as the config file is: a regular file, no
- * symlink, and in plugin mode root's with no group or other access. */
+ * symlink, and in plugin mode root's; never readable by group or others. */
 static int read_password(const char *path, bool check_owner, char *out,
 			 struct kme_err *err)
 {
-	struct stat st;
-	const char *why = NULL;
-	ssize_t n;
-	size_t len;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-		      O_NONBLOCK);
+	const struct safe_read r = {
+		.what = "password file", .root_owned = check_owner,
+		.deny = 077,
+		.deny_why = "readable or writable by group or others (chmod 0600)",
+		.max = RS_PASSWORD_MAX, .max_why = "larger than 512 bytes",
+	};
+	char buf[RS_PASSWORD_MAX + 2];
+	size_t n, len;
 
-	if (fd < 0 && errno == ELOOP)
-		return kme_errf(err, "%s: refusing password file: symbolic "
-				"link", path);
-	if (fd < 0)
-		return kme_errnof(err, errno, "%s: open password file", path);
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return kme_errnof(err, errno, "%s: fstat", path);
-	}
-	if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if (check_owner && st.st_uid != 0)
-		why = "not owned by root";
-	else if (st.st_mode & 077)
-		why = "readable or writable by group or others (chmod 0600)";
-	else if (st.st_size > RS_PASSWORD_MAX)
-		why = "larger than 512 bytes";
-	if (why != NULL) {
-		close(fd);
+	if (safe_read_file(path, &r, buf, &n, err) < 0)
+		return -1;
+	if (n > RS_PASSWORD_MAX) /* grew since the check */
 		return kme_errf(err, "%s: refusing password file: %s", path,
-				why);
-	}
-	n = read(fd, out, RS_PASSWORD_MAX);
-	close(fd);
-	if (n < 0)
-		return kme_errnof(err, errno, "%s: read", path);
-	out[n] = '\0';
-	len = strcspn(out, "\r\n");
-	out[len] = '\0';
-	if (len == 0 || memchr(out, '\0', len) != NULL ||
-	    strlen(out) != len)
+				r.max_why);
+	buf[n] = '\0';
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	if (len == 0 || strlen(buf) != len)
 		return kme_errf(err, "%s: refusing password file: empty or "
 				"holding a NUL byte", path);
+	memcpy(out, buf, len + 1);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,4 +295,55 @@ int safe_keep_aside(const struct safe_dir *d, const char *name,
 	kme_errf(err, "%s: rename aside: no free name", shown);
 	aside[0] = '\0';
 	return -1;
+}
+
+int safe_read_file(const char *path, const struct safe_read *r, char *buf,
+		   size_t *len, struct kme_err *err)
+{
+	struct stat st;
+	const char *why = NULL;
+	ssize_t n;
+	int fd;
+
+	*len = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 && errno == ELOOP)
+		return kme_errf(err, "%s: refusing %s: symbolic link", path,
+				r->what);
+	if (fd < 0)
+		return kme_errnof(err, errno, "%s: open", path);
+	if (fstat(fd, &st) < 0) {
+		kme_errnof(err, errno, "%s: fstat", path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (r->root_owned && st.st_uid != 0)
+		why = "not owned by root";
+	else if (st.st_mode & r->deny)
+		why = r->deny_why ? r->deny_why :
+		      st.st_mode & r->deny & S_IWGRP ? "group-writable" :
+						       "world-writable";
+	else if ((uintmax_t)st.st_size > r->max)
+		why = r->max_why;
+	if (why != NULL) {
+		close(fd);
+		return kme_errf(err, "%s: refusing %s: %s", path, r->what, why);
+	}
+	while (*len <= r->max) {
+		n = read(fd, buf + *len, r->max + 1 - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			kme_errnof(err, errno, "%s: read", path);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+	}
+	close(fd);
+	return 0;
 }

@@ -316,6 +316,99 @@ START_TEST(test_keep_aside_never_replaces_and_names_the_new_path)
 }
 END_TEST
 
+/* ---- a trusted file read whole ----------------------------------------- */
+
+static const struct safe_read private_rules = {
+	.what = "secret", .root_owned = false, .deny = 077,
+	.deny_why = "readable by others", .max = 8, .max_why = "larger than 8 bytes",
+};
+
+static int read_with(const struct safe_read *r, const char *path, char *buf,
+		     size_t *len, struct kme_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	return safe_read_file(path, r, buf, len, err);
+}
+
+START_TEST(test_read_file_reads_the_whole_file)
+{
+	char dir[256], file[300], buf[9];
+	struct kme_err err;
+	size_t len;
+
+	new_dir(dir, sizeof(dir), file, sizeof(file));
+	put(file, "12345678");
+	ck_assert_int_eq(chmod(file, 0600), 0);
+	ck_assert_msg(read_with(&private_rules, file, buf, &len, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(len, 8);
+	ck_assert_int_eq(memcmp(buf, "12345678", 8), 0);
+}
+END_TEST
+
+START_TEST(test_read_file_refuses_each_thing_with_its_reason)
+{
+	char dir[256], file[300], link[300], fifo[300], buf[9];
+	struct kme_err err;
+	size_t len;
+
+	new_dir(dir, sizeof(dir), file, sizeof(file));
+	put(file, "123456789");
+	ck_assert_int_eq(chmod(file, 0600), 0);
+	ck_assert_int_eq(read_with(&private_rules, file, buf, &len, &err), -1);
+	ck_assert_str_eq(strstr(err.msg, "refusing"), "refusing secret: larger than 8 bytes");
+	put(file, "1234");
+	ck_assert_int_eq(chmod(file, 0640), 0);
+	ck_assert_int_eq(read_with(&private_rules, file, buf, &len, &err), -1);
+	ck_assert_str_eq(strstr(err.msg, "refusing"), "refusing secret: readable by others");
+	snprintf(link, sizeof(link), "%s/link", dir);
+	ck_assert_int_eq(symlink(file, link), 0);
+	ck_assert_int_eq(read_with(&private_rules, link, buf, &len, &err), -1);
+	ck_assert_str_eq(strstr(err.msg, "refusing"), "refusing secret: symbolic link");
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	/* opened without waiting for a writer, then refused */
+	ck_assert_int_eq(read_with(&private_rules, fifo, buf, &len, &err), -1);
+	ck_assert_str_eq(strstr(err.msg, "refusing"), "refusing secret: not a regular file");
+	ck_assert_int_eq(read_with(&private_rules, dir, buf, &len, &err), -1);
+	ck_assert_str_eq(strstr(err.msg, "refusing"), "refusing secret: not a regular file");
+}
+END_TEST
+
+START_TEST(test_read_file_names_the_writable_bit_when_no_reason_is_given)
+{
+	static const struct safe_read r = {
+		.what = "config", .deny = S_IWGRP | S_IWOTH, .max = 8,
+		.max_why = "big",
+	};
+	char dir[256], file[300], buf[9];
+	struct kme_err err;
+	size_t len;
+
+	new_dir(dir, sizeof(dir), file, sizeof(file));
+	put(file, "x");
+	ck_assert_int_eq(chmod(file, 0664), 0);
+	ck_assert_int_eq(read_with(&r, file, buf, &len, &err), -1);
+	ck_assert_str_eq(strstr(err.msg, "refusing"), "refusing config: group-writable");
+	ck_assert_int_eq(chmod(file, 0646), 0);
+	ck_assert_int_eq(read_with(&r, file, buf, &len, &err), -1);
+	ck_assert_str_eq(strstr(err.msg, "refusing"), "refusing config: world-writable");
+	ck_assert_int_eq(chmod(file, 0644), 0);
+	ck_assert_int_eq(read_with(&r, file, buf, &len, &err), 0);
+}
+END_TEST
+
+START_TEST(test_read_file_of_a_missing_path_says_open)
+{
+	char dir[256], file[300], buf[9];
+	struct kme_err err;
+	size_t len;
+
+	new_dir(dir, sizeof(dir), file, sizeof(file));
+	ck_assert_int_eq(read_with(&private_rules, file, buf, &len, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "state.json: open: No such file"));
+}
+END_TEST
+
 static int rm_one(const char *p, const struct stat *sb, int type,
 		  struct FTW *ftw)
 {
@@ -351,6 +444,12 @@ int main(void)
 	tcase_add_test(tc, test_a_symlink_planted_at_the_temp_path_is_not_followed);
 	tcase_add_test(tc, test_open_read_refuses_symlinks_and_never_blocks_on_a_fifo);
 	tcase_add_test(tc, test_keep_aside_never_replaces_and_names_the_new_path);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("read");
+	tcase_add_test(tc, test_read_file_reads_the_whole_file);
+	tcase_add_test(tc, test_read_file_refuses_each_thing_with_its_reason);
+	tcase_add_test(tc, test_read_file_names_the_writable_bit_when_no_reason_is_given);
+	tcase_add_test(tc, test_read_file_of_a_missing_path_says_open);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -18,40 +18,15 @@ daemon_pid=
 pidfile_existed=0
 [ -e /var/run/auditd.pid ] && pidfile_existed=1
 
-audit_busy() {
-	local st
-	if pidof auditd >/dev/null; then
-		echo "an auditd is running (pid $(pidof auditd))"
-		return 0
-	fi
-	st=$(auditctl -s 2>/dev/null) || { echo "auditctl -s failed"; return 0; }
-	if [ "$(printf '%s\n' "$st" | awk '$1 == "pid" { print $2 }')" != 0 ]; then
-		echo "a process is registered as the audit daemon"
-		return 0
-	fi
-	if [ "$(auditctl -l 2>/dev/null)" != "No rules" ]; then
-		echo "audit rules are loaded"
-		return 0
-	fi
-	return 1
-}
-
 audit_claim() {
-	local deadline=$((SECONDS + $1)) why status
-	# One user of the kernel audit subsystem at a time: the lock the
-	# end-to-end tests and tests/capture.sh take.
-	exec 9>"${TMPDIR:-/tmp}/kme-e2e.lock"
-	flock -w "$1" 9 || die "kernel audit subsystem busy: its lock is held (try --wait)"
-	while why=$(audit_busy); do
+	local deadline=$((SECONDS + $1)) why
+	auditd_lock "$1" || die "kernel audit subsystem busy: its lock is held (try --wait)"
+	while why=$(auditd_busy); do
 		[ "$SECONDS" -lt "$deadline" ] || die "kernel audit subsystem busy: $why (try --wait)"
 		say "busy ($why); retrying"
 		sleep 5
 	done
-	status=$(auditctl -s) || die "auditctl -s failed: no audit support in this kernel?"
-	enabled0=$(printf '%s\n' "$status" | awk '$1 == "enabled" { print $2 }')
-	backlog0=$(printf '%s\n' "$status" | awk '$1 == "backlog_limit" { print $2 }')
-	lost0=$(printf '%s\n' "$status" | awk '$1 == "lost" { print $2 }')
-	[ "$enabled0" != 2 ] || die "the audit configuration is locked (enabled 2): nothing can be changed"
+	auditd_note_state || die "cannot use the kernel audit subsystem"
 }
 
 audit_restore() {

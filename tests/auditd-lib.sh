@@ -36,6 +36,19 @@
 #                          auditctl -d each rule spec of FILE (one a line,
 #                          as given to auditctl -a); FILE is emptied when
 #                          all went, else kept (for another try) and 1.
+#   auditd_lock WAIT_S     hold the audit-subsystem lock (fd 9 on
+#                          ${TMPDIR:-/tmp}/kme-e2e.lock: the end-to-end
+#                          tests, captures and benches take turns), waiting
+#                          up to WAIT_S seconds; 1 if it stayed taken.
+#   auditd_busy            whether the kernel audit subsystem is in use: 0
+#                          with the reason on stdout (an auditd runs,
+#                          another process is registered as the audit
+#                          daemon, rules are loaded, auditctl fails), 1 when
+#                          it is free for us.
+#   auditd_note_state      note enabled0, backlog0 and lost0 (for
+#                          auditd_release and the lost-event check); 1 with
+#                          the reason on stderr if auditctl fails or the
+#                          configuration is locked (enabled 2).
 #   auditd_release RULES_FILE DAEMON_PID PIDFILE_EXISTED ENABLED [BACKLOG]
 #                          the end of a run with a private auditd, each step
 #                          only where there is something to undo (an empty
@@ -244,4 +257,47 @@ auditd_release() {
 	[ "$3" = 1 ] || rm -f /var/run/auditd.pid
 	auditd_restore "$4" "${5:-}" || arl_rc=1
 	return "$arl_rc"
+}
+
+auditd_lock() {
+	exec 9>"${TMPDIR:-/tmp}/kme-e2e.lock"
+	flock -w "$1" 9
+}
+
+auditd_busy() {
+	local ab_pids ab_pid
+	if ab_pids=$(pidof auditd); then
+		echo "an auditd is running (pid $ab_pids)"
+		return 0
+	fi
+	ab_pid=$(auditctl -s 2>/dev/null | awk '$1 == "pid" { print $2 }') ||
+		{ echo "auditctl -s failed"; return 0; }
+	if [ -z "$ab_pid" ]; then
+		echo "auditctl -s failed: no audit support in this kernel?"
+		return 0
+	fi
+	if [ "$ab_pid" != 0 ]; then
+		echo "another process (pid $ab_pid) is registered as the audit daemon"
+		return 0
+	fi
+	if [ "$(auditctl -l 2>/dev/null)" != "No rules" ]; then
+		echo "audit rules are loaded"
+		return 0
+	fi
+	return 1
+}
+
+auditd_note_state() {
+	local ans_status
+	ans_status=$(auditctl -s) || {
+		echo "${0##*/}: auditctl -s failed: no audit support in this kernel?" >&2
+		return 1
+	}
+	enabled0=$(printf '%s\n' "$ans_status" | awk '$1 == "enabled" { print $2 }')
+	backlog0=$(printf '%s\n' "$ans_status" | awk '$1 == "backlog_limit" { print $2 }')
+	lost0=$(printf '%s\n' "$ans_status" | awk '$1 == "lost" { print $2 }')
+	if [ "$enabled0" = 2 ]; then
+		echo "${0##*/}: the audit configuration is locked (enabled 2): nothing can be changed" >&2
+		return 1
+	fi
 }

@@ -49,18 +49,12 @@ if [ ! -d "$outdir" ] || [ ! -w "$outdir" ]; then
 	die "cannot write to directory $outdir"
 fi
 [ "$(id -u)" = 0 ] || die "must run as root: it starts auditd and loads kernel audit rules"
-exec 9>"${TMPDIR:-/tmp}/kme-e2e.lock"
-flock -w 1800 9 || die "another user of the audit subsystem held the lock for 30 minutes"
-for tool in auditd auditctl unshare setpriv awk; do
+for tool in auditd auditctl unshare setpriv awk flock; do
 	command -v "$tool" >/dev/null || die "$tool not found"
 done
-pids=$(pidof auditd) && die "an auditd is running already (pid $pids)"
-status=$(auditctl -s) || die "auditctl -s failed: no audit support in this kernel?"
-get_status() { printf '%s\n' "$status" | awk -v k="$1" '$1 == k { print $2 }'; }
-enabled0=$(get_status enabled)
-lost0=$(get_status lost)
-[ "$enabled0" != 2 ] || die "the audit configuration is locked (enabled 2)"
-[ "$(auditctl -l)" = "No rules" ] || die "audit rules are loaded already; not capturing over them"
+auditd_lock 1800 || die "another user of the audit subsystem held the lock for 30 minutes"
+! why=$(auditd_busy) || die "the kernel audit subsystem is in use ($why): it is shared, free it first"
+auditd_note_state || die "cannot use the kernel audit subsystem"
 [ ! -e "$ROOT" ] || die "$ROOT exists: another capture running, or remove it"
 
 tmp=

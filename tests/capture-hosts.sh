@@ -52,18 +52,9 @@ case "$format" in RAW|ENRICHED) ;; *) die "--format must be RAW or ENRICHED" ;; 
 [ -d "$outdir" ] && [ -w "$outdir" ] || die "cannot write to directory $outdir"
 [ "$(id -u)" = 0 ] || die "must run as root: it starts auditd and loads kernel audit rules"
 [ -w /proc/sys/kernel/ns_last_pid ] || die "/proc/sys/kernel/ns_last_pid is not writable"
-exec 9>"${TMPDIR:-/tmp}/kme-e2e.lock"
-flock -w 1800 9 || die "another user of the audit subsystem held the lock for 30 minutes"
-if pids=$(pidof auditd); then
-	die "an auditd is running already (pid $pids): the kernel audit subsystem is shared, stop it first"
-fi
-status=$(auditctl -s) || die "auditctl -s failed"
-get_status() { printf '%s\n' "$status" | awk -v k="$1" '$1 == k { print $2 }'; }
-enabled0=$(get_status enabled)
-backlog0=$(get_status backlog_limit)
-[ "$(get_status pid)" = 0 ] || die "another process is registered as the audit daemon"
-[ "$enabled0" != 2 ] || die "the audit configuration is locked (enabled 2)"
-[ "$(auditctl -l)" = "No rules" ] || die "audit rules are loaded already"
+auditd_lock 1800 || die "another user of the audit subsystem held the lock for 30 minutes"
+! why=$(auditd_busy) || die "the kernel audit subsystem is in use ($why): it is shared, free it first"
+auditd_note_state || die "cannot use the kernel audit subsystem"
 [ ! -e "$ROOT" ] || die "$ROOT exists: another capture running, or remove it"
 
 tmp= daemon_pid= rules_file=

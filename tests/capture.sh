@@ -290,24 +290,12 @@ case "$format" in RAW|ENRICHED) ;; *) die "--format must be RAW or ENRICHED, not
 # The kernel audit subsystem is one per machine: take the lock the end-to-end
 # tests and the bench scripts take (tests/e2e-lib.sh), so that none of them
 # finds the others' auditd or rules in its way.
-exec 9>"${TMPDIR:-/tmp}/kme-e2e.lock"
-flock -w 1800 9 || die "another user of the audit subsystem held the lock for 30 minutes"
-for tool in auditd auditctl awk xz; do
+for tool in auditd auditctl awk xz flock; do
 	command -v "$tool" >/dev/null || die "$tool not found"
 done
-if pids=$(pidof auditd); then
-	die "an auditd is running already (pid $pids): the kernel audit subsystem is shared, stop it first"
-fi
-status=$(auditctl -s) || die "auditctl -s failed: no audit support in this kernel?"
-get_status() { printf '%s\n' "$status" | awk -v k="$1" '$1 == k { print $2 }'; }
-enabled0=$(get_status enabled)
-backlog0=$(get_status backlog_limit)
-lost0=$(get_status lost)
-[ "$(get_status pid)" = 0 ] || die "another process (pid $(get_status pid)) is registered as the audit daemon"
-[ "$enabled0" != 2 ] || die "the audit configuration is locked (enabled 2): nothing can be changed"
-rules0=$(auditctl -l) || die "auditctl -l failed"
-[ "$rules0" = "No rules" ] || die "audit rules are loaded already; not capturing over someone's rules:
-$rules0"
+auditd_lock 1800 || die "another user of the audit subsystem held the lock for 30 minutes"
+! why=$(auditd_busy) || die "the kernel audit subsystem is in use ($why): it is shared, free it first"
+auditd_note_state || die "cannot use the kernel audit subsystem"
 [ ! -e "$SCENARIO_ROOT" ] || die "$SCENARIO_ROOT exists: another capture running, or remove it"
 # Checked here, before the trap exists: cleanup removes these paths, so they must be ours.
 dpkg_scripts=$(bash "$SCENARIOS" dpkg-scripts) || die "cannot list the dpkg scripts of the scenarios"

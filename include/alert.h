@@ -108,10 +108,4 @@ enum alert_form alert_render(struct kme_buf *b, const struct alert_ctx *ctx,
 /* "whole", "clipped", "partial", "too large". */
 const char *alert_form_name(enum alert_form f);
 
-/* Format t (seconds) + msec as "2026-11-26T21:34:27.245Z" into out[32]. */
-void alert_time(int64_t t, uint32_t msec, char out[32]);
-
-/* The same for a time in milliseconds since the epoch (new-terms times). */
-void alert_time_ms(int64_t ms, char out[32]);
-
 #endif

@@ -47,8 +47,4 @@ int live_start(void);
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *hooks);
 
-/* Wall clock and monotonic clock in milliseconds. */
-int64_t live_now_ms(void);
-int64_t live_mono_ms(void);
-
 #endif

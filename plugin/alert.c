@@ -27,9 +27,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "alert.h"
+#include "clock.h"
 #include "jsonw.h"
 
 #ifndef PACKAGE_VERSION
@@ -47,51 +47,6 @@ const char *kme_parent_source_name(enum kme_parent_source s)
 	if ((unsigned)s >= sizeof(names) / sizeof(names[0]) || !names[s])
 		return "unknown";
 	return names[s];
-}
-
-/* --- time ---------------------------------------------------------------- */
-
-/* RFC 3339 has four-digit years: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
- * Times outside are clamped, which also keeps gmtime_r's int tm_year far
- * from overflow. */
-#define ALERT_T_MIN INT64_C(-62135596800)
-#define ALERT_T_MAX INT64_C(253402300799)
-
-void alert_time(int64_t t, uint32_t msec, char out[32])
-{
-	struct tm tm;
-	time_t tt;
-
-	if (t < ALERT_T_MIN) {
-		t = ALERT_T_MIN;
-		msec = 0;
-	} else if (t > ALERT_T_MAX) {
-		t = ALERT_T_MAX;
-		msec = 999;
-	}
-	if (msec > 999)
-		msec = 999;
-	tt = (time_t)t;
-	/* A 32-bit time_t cannot hold every clamped value: print the epoch. */
-	if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL) {
-		snprintf(out, 32, "1970-01-01T00:00:00.000Z");
-		return;
-	}
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ",
-		 (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
-		 tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
-		 tm.tm_sec % 100, (unsigned)msec);
-}
-
-void alert_time_ms(int64_t ms, char out[32])
-{
-	int64_t sec = ms / 1000, rem = ms % 1000;
-
-	if (rem < 0) {
-		rem += 1000;
-		sec--;
-	}
-	alert_time(sec, (uint32_t)rem, out);
 }
 
 /* --- caps: how much of each string a render may write ----------------- */
@@ -241,7 +196,7 @@ static void jw_time(struct jw *w, const char *key, bool known, int64_t t)
 		jw_raw(w, "null");
 		return;
 	}
-	alert_time_ms(t, ts);
+	clk_rfc3339_ms(t, ts);
 	jw_fmt(w, key, "\"%s\"", ts);
 }
 
@@ -679,7 +634,7 @@ static void json_event(struct jw *w, const struct alert_ctx *ctx,
 	jw_cstr(w, "outcome", ex->success ? "success" : "failure");
 	jw_fmt(w, "id", "\"%" PRId64 ".%03u:%" PRIu64 "\"", ex->sec,
 	       ex->msec > 999 ? 999u : (unsigned)ex->msec, ex->serial);
-	alert_time_ms(ctx->created_ms, ts);
+	clk_rfc3339_ms(ctx->created_ms, ts);
 	jw_fmt(w, "created", "\"%s\"", ts);
 	jw_cstr(w, "module", "audisp_kmod_enum");
 	jw_cstr(w, "dataset", "audisp_kmod_enum.alert");
@@ -699,7 +654,7 @@ static int json_doc(struct kme_buf *b, const struct alert_ctx *ctx,
 	char ts[32];
 
 	jw_raw(&w, "{");
-	alert_time(ex->sec, ex->msec, ts);
+	clk_rfc3339(ex->sec, ex->msec, ts);
 	jw_fmt(&w, "@timestamp", "\"%s\"", ts);
 	jw_open(&w, "ecs", "{");
 	jw_cstr(&w, "version", ALERT_ECS_VERSION);
@@ -853,7 +808,7 @@ static int text_line(struct kme_buf *b, const struct alert_ctx *ctx,
 		tw_raw(&t, "' does]");
 	}
 	if (seen && seen->known) {
-		alert_time_ms(seen->last_seen, tmp);
+		clk_rfc3339_ms(seen->last_seen, tmp);
 		tw_raw(&t, " last seen ");
 		tw_raw(&t, tmp);
 	}

@@ -12,6 +12,7 @@
 #include "alert.h"
 #include "assemble.h"
 #include "buf.h"
+#include "clock.h"
 #include "engine.h"
 #include "entryleader.h"
 #include "multicall.h"
@@ -172,7 +173,7 @@ static void report_rate_limit(struct engine *e, bool at_exit)
 	char when[32];
 
 	while (lim_take_report(&e->lim, at_exit, &start, &count)) {
-		alert_time_ms(start, when);
+		clk_rfc3339_ms(start, when);
 		log_warnx("rate limit: %llu alert(s) not sent in the interval "
 			  "starting %s (max_alerts %u per %llds)",
 			  (unsigned long long)count, when, e->cfg->max_alerts,
@@ -225,17 +226,6 @@ static void fill_user_name(struct engine *e, struct kme_exec *ex)
 		   &ex->egroup_name);
 }
 
-/* event.created: the wall clock when the alert is made (in replay too: it
- * is the detection time, distinct from the event's @timestamp). */
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Format one alert into e->line, fitted to max_alert_size by the alert
  * module (alert_render: long args clipped, never dropped; see alert.h). */
 static enum alert_form render_fitting(struct engine *e,
@@ -248,7 +238,10 @@ static enum alert_form render_fitting(struct engine *e,
 		.hostname = e->opts.hostname,
 		.mode = e->opts.action == ENG_ALL ? "all" :
 			e->opts.mode == ENG_LIVE ? "live" : "replay",
-		.created_ms = wall_ms(),
+		/* event.created: the wall clock when the alert is made (in
+		 * replay too: it is the detection time, distinct from the
+		 * event's @timestamp). */
+		.created_ms = clk_wall_ms(),
 		.host_id = e->opts.mode == ENG_LIVE ? e->opts.host_id : NULL,
 		.rr = e->rr,
 	};
@@ -312,7 +305,7 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 
 	if (e->opts.action != ENG_EXPLAIN || e->opts.explain_fp == NULL)
 		return;
-	alert_time(ex->sec, ex->msec, when);
+	clk_rfc3339(ex->sec, ex->msec, when);
 	buf_reset(&e->line);
 	buf_printf(&e->line, "%s %lld.%03u:%llu", when, (long long)ex->sec,
 		   ex->msec, (unsigned long long)ex->serial);
@@ -382,8 +375,8 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 
 	if (e->opts.action != ENG_EXPLAIN)
 		return;
-	alert_time_ms(seen->last_seen, when);
-	alert_time_ms(seen->first_seen, first);
+	clk_rfc3339_ms(seen->last_seen, when);
+	clk_rfc3339_ms(seen->first_seen, first);
 	snprintf(detail, sizeof(detail), is_new
 		 ? "new term (last seen %s, %lld ms before, outside the %lld ms "
 		   "window; %llu time(s) since %s)"

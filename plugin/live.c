@@ -17,6 +17,7 @@
 #endif
 
 #include "auditrules.h"
+#include "clock.h"
 #include "live.h"
 #include "log.h"
 
@@ -137,24 +138,6 @@ int live_start(void)
 	return 0;
 }
 
-static int64_t clock_ms(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t live_now_ms(void)
-{
-	return clock_ms(CLOCK_REALTIME);
-}
-
-int64_t live_mono_ms(void)
-{
-	return clock_ms(CLOCK_MONOTONIC);
-}
-
 struct feed {
 	struct engine *eng;
 	struct rd_reader *rd;
@@ -175,7 +158,7 @@ static bool read_records(struct feed *f)
 	int n;
 
 	for (n = 0; n < LIVE_READS; n++) {
-		int64_t t = live_mono_ms();
+		int64_t t = clk_mono_ms();
 
 		eng_clock(f->eng, t, false);
 		st = rd_read(f->rd, STDIN_FILENO, feed_line, f, &err);
@@ -203,7 +186,7 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *h)
 {
 	struct feed f = { .eng = eng, .rd = rd };
-	int64_t mono, last_tick = live_mono_ms() / 1000;
+	int64_t mono, last_tick = clk_mono_ms() / 1000;
 	bool eof = false;
 
 	while (!got_stop && !eof) {
@@ -211,7 +194,7 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 			{ STDIN_FILENO, POLLIN, 0 }, { out_pollfd(sink), POLLOUT, 0 },
 		};
 
-		int64_t before = live_mono_ms();
+		int64_t before = clk_mono_ms();
 		int ready = poll(pfd, 2, 1000);
 
 		if (ready < 0 && errno != EINTR)
@@ -220,7 +203,7 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 			eof = read_records(&f);
 		else if (ready >= 0)
 			eng_clock(eng, before, true); /* nothing to read */
-		mono = live_mono_ms();
+		mono = clk_mono_ms();
 		if (mono / 1000 != last_tick) {
 			eng_tick(eng);
 			h->housekeeping(h->arg, mono);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "clock.h"
 #include "dump.h"
 #include "engine.h"
 #include "live.h"
@@ -552,7 +553,7 @@ static int run_plugin(struct run *r)
 		return 1;
 	log_info("started (rule %s v%s, config %s, state %s)", r->cfg->rule_id,
 		 r->cfg->rule_version, r->cfg->path, history_where(r));
-	r->last_save = live_mono_ms();
+	r->last_save = clk_mono_ms();
 	live_run(r->eng, r->rd, r->sink, &hooks);
 	save(r);
 	summary(r);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "redisstore.h"
 #include "redisurl.h"
@@ -191,14 +192,6 @@ struct rs_store {
 
 static const struct nt_store_ops rs_ops;
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct timeval tv_of(int64_t ms)
 {
 	return (struct timeval){ .tv_sec = ms / 1000,
@@ -232,7 +225,7 @@ static void go_down(struct rs_store *s, const char *why)
 	s->backoff = s->backoff == 0 ? RS_BACKOFF_MIN
 		   : s->backoff * 2 > RS_BACKOFF_MAX ? RS_BACKOFF_MAX
 		   : s->backoff * 2;
-	s->next_try = mono_ms() + s->backoff;
+	s->next_try = clk_mono_ms() + s->backoff;
 	if (!s->down_said) {
 		s->down_said = true;
 		say(s, true, why);
@@ -403,7 +396,7 @@ static bool ready(struct rs_store *s)
 
 	if (s->c != NULL)
 		return true;
-	if (mono_ms() < s->next_try)
+	if (clk_mono_ms() < s->next_try)
 		return false;
 	if (connect_now(s, &err) < 0) {
 		go_down(s, err.msg);

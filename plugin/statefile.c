@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "jsonw.h"
 #include "log.h"
 #include "newterms.h"
@@ -97,14 +98,6 @@ static void sf_destroy(struct nt_store *base)
 	free(s);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Serialise the table through a safe replacement of the file. */
 static int write_state(struct sf_store *s, struct kme_err *err)
 {
@@ -117,7 +110,7 @@ static int write_state(struct sf_store *s, struct kme_err *err)
 	if (safe_begin(&tmp, &s->dir, s->dir.name, err) < 0)
 		return -1;
 	buf_init(&b, 4 * SF_WRITE_CHUNK + 4 * TT_KEY_MAX);
-	stf_writer_init(&w, &s->id, s->tt, now_ms());
+	stf_writer_init(&w, &s->id, s->tt, clk_wall_ms());
 	do {
 		more = stf_writer_next(&w, &b, SF_WRITE_CHUNK);
 		if (more < 0) {

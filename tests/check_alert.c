@@ -683,36 +683,6 @@ START_TEST(test_json_bound_reached_returns_minus_one)
 }
 END_TEST
 
-START_TEST(test_time_epoch_and_known_dates)
-{
-	char ts[32];
-
-	alert_time(0, 0, ts);
-	ck_assert_str_eq(ts, "1970-01-01T00:00:00.000Z");
-	alert_time(1795728867, 245, ts);
-	ck_assert_str_eq(ts, "2026-11-26T21:34:27.245Z");
-	alert_time(1709164800, 7, ts);
-	ck_assert_str_eq(ts, "2024-02-29T00:00:00.007Z");
-	alert_time(-1, 999, ts);
-	ck_assert_str_eq(ts, "1969-12-31T23:59:59.999Z");
-}
-END_TEST
-
-START_TEST(test_time_out_of_range_is_clamped)
-{
-	char ts[32];
-
-	alert_time(INT64_MAX, 0, ts);
-	ck_assert_str_eq(ts, "9999-12-31T23:59:59.999Z");
-	alert_time(253402300800, 0, ts);
-	ck_assert_str_eq(ts, "9999-12-31T23:59:59.999Z");
-	alert_time(INT64_MIN, 500, ts);
-	ck_assert_str_eq(ts, "0001-01-01T00:00:00.000Z");
-	alert_time(0, 1000, ts);
-	ck_assert_str_eq(ts, "1970-01-01T00:00:00.999Z");
-}
-END_TEST
-
 START_TEST(test_parent_source_names)
 {
 	ck_assert_str_eq(kme_parent_source_name(KME_PARENT_UNKNOWN), "unknown");
@@ -1037,8 +1007,6 @@ static Suite *alert_suite(void)
 	tcase_add_test(j, test_json_bound_reached_returns_minus_one);
 	suite_add_tcase(s, j);
 
-	tcase_add_test(t, test_time_epoch_and_known_dates);
-	tcase_add_test(t, test_time_out_of_range_is_clamped);
 	tcase_add_test(t, test_parent_source_names);
 	suite_add_tcase(s, t);
 

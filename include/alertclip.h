@@ -54,8 +54,18 @@ struct ac_clips {
 };
 
 /* The length of p[0..len) cut to cap bytes, never inside a UTF-8
- * sequence (a cut there would turn valid text into \xNN escapes). */
-size_t ac_cut(const char *p, size_t len, size_t cap);
+ * sequence (a cut there would turn valid text into \xNN escapes). Inline:
+ * it runs once per argument listed, in every render. */
+static inline size_t ac_cut(const char *p, size_t len, size_t cap)
+{
+	size_t n = cap, k;
+
+	if (len <= cap)
+		return len;
+	for (k = 0; k < 4 && n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80; k++)
+		n--;
+	return k == 4 ? cap : n;
+}
 
 /* How many of a's args a render lists under c. */
 size_t ac_listed(const struct kme_args *a, const struct ac_caps *c);

@@ -7,17 +7,6 @@
 
 const struct ac_caps ac_whole = { SIZE_MAX, SIZE_MAX, SIZE_MAX };
 
-size_t ac_cut(const char *p, size_t len, size_t cap)
-{
-	size_t n = cap, k;
-
-	if (len <= cap)
-		return len;
-	for (k = 0; k < 4 && n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80; k++)
-		n--;
-	return k == 4 ? cap : n;
-}
-
 size_t ac_listed(const struct kme_args *a, const struct ac_caps *c)
 {
 	return a->n < c->list ? a->n : c->list;

@@ -107,9 +107,7 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->el = e->pt ? el_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
 			       err) : NULL;
 	e->as = e->el ? as_new(on_event, e, err) : NULL;
-	/* The record filter ages events by whole seconds of record time. */
-	rf_init(&e->rf, (cfg->eoe_timeout + 999) / 1000, rf_to_assembler,
-		rf_to_table, e);
+	rf_init(&e->rf, cfg->eoe_timeout, rf_to_assembler, rf_to_table, e);
 	if (e->as == NULL) {
 		eng_free(e);
 		return NULL;
@@ -554,14 +552,14 @@ void eng_reader_stats(struct engine *e, const struct rd_stats *st)
 
 void eng_clock(struct engine *e, int64_t mono_ms, bool drained)
 {
-	int64_t s = mono_ms / 1000 + 1; /* the filter's clock is > 0 */
+	int64_t now = mono_ms + 1; /* the filter's clock is > 0 */
 
 	if (e->opts.mode != ENG_LIVE)
 		return;
 	if (drained)
-		rf_age(&e->rf, s);
+		rf_age(&e->rf, now);
 	else
-		rf_clock(&e->rf, s);
+		rf_clock(&e->rf, now);
 }
 
 void eng_tick(struct engine *e)

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "localnode.h"
 
 static const struct {
@@ -183,7 +184,6 @@ int ln_from_file(const char *path, char *out, size_t size,
 	struct ln_conf c;
 	char *text;
 	ssize_t n;
-	size_t len = 0;
 	int fd, rc;
 
 	if (size > 0)
@@ -199,20 +199,15 @@ int ln_from_file(const char *path, char *out, size_t size,
 		kme_errf(err, "%s: out of memory", path);
 		return -1;
 	}
-	while (len < LN_MAX_FILE &&
-	       (n = read(fd, text + len, LN_MAX_FILE - len)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			kme_errf(err, "%s: read: %s", path, strerror(errno));
-			free(text);
-			close(fd);
-			return -1;
-		}
-		len += (size_t)n;
-	}
+	n = fdio_read_full(fd, text, LN_MAX_FILE);
+	if (n < 0)
+		kme_errf(err, "%s: read: %s", path, strerror(errno));
 	close(fd);
-	rc = ln_parse(text, len, &c, err);
+	if (n < 0) {
+		free(text);
+		return -1;
+	}
+	rc = ln_parse(text, (size_t)n, &c, err);
 	free(text);
 	if (rc < 0)
 		return -1;

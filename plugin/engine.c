@@ -538,6 +538,35 @@ void eng_line(struct engine *e, const char *line, size_t len)
 	rf_line(&e->rf, line, len);
 }
 
+/* The reader's callback: one record line into the engine. */
+static void feed_line(void *arg, const char *line, size_t len)
+{
+	eng_line(arg, line, len);
+}
+
+static void count_reader(struct engine *e, const struct rd_reader *rd)
+{
+	struct rd_stats st;
+
+	rd_stats(rd, &st);
+	eng_reader_stats(e, &st);
+}
+
+enum rd_status eng_read(struct engine *e, struct rd_reader *rd, int fd,
+			struct kme_err *err)
+{
+	enum rd_status st = rd_read(rd, fd, feed_line, e, err);
+
+	count_reader(e, rd);
+	return st;
+}
+
+void eng_read_end(struct engine *e, struct rd_reader *rd)
+{
+	rd_finish(rd, feed_line, e);
+	count_reader(e, rd);
+}
+
 void eng_count_bad_record(struct engine *e, uint64_t n)
 {
 	e->c.parse_errors += n;

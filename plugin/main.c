@@ -266,11 +266,6 @@ static struct nt_store *open_history(const struct options *o,
 
 /* ---- the pipeline ------------------------------------------------------- */
 
-static void feed_line(void *arg, const char *line, size_t len)
-{
-	eng_line(((struct run *)arg)->eng, line, len);
-}
-
 static void hostname_of(const struct options *o, char *buf, size_t size)
 {
 	if (o->host != NULL)
@@ -451,7 +446,6 @@ static void summary(struct run *r)
 static int replay_file(struct run *r, const char *name)
 {
 	struct kme_err err = { "" };
-	struct rd_stats rs;
 	int fd = strcmp(name, "-") == 0 ? STDIN_FILENO
 					: open(name, O_RDONLY | O_CLOEXEC);
 	enum rd_status st;
@@ -461,16 +455,13 @@ static int replay_file(struct run *r, const char *name)
 		log_warn("%s: open", name);
 		return 1;
 	}
-	while ((st = rd_read(r->rd, fd, feed_line, r, &err)) == RD_OK)
+	while ((st = eng_read(r->eng, r->rd, fd, &err)) == RD_OK)
 		;
 	if (st == RD_ERROR) {
 		log_errx("%s: %s", name, err.msg);
 		rc = 1;
 	}
-	/* A file's unterminated last line is still a record. */
-	rd_finish(r->rd, feed_line, r);
-	rd_stats(r->rd, &rs);
-	eng_reader_stats(r->eng, &rs);
+	eng_read_end(r->eng, r->rd);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rc;

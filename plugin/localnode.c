@@ -1,4 +1,4 @@
-/* localnode.c - this machine's node name (see localnode.h). */
+/* localnode.c - who this machine is (see localnode.h). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -212,4 +212,45 @@ int ln_from_file(const char *path, char *out, size_t size,
 	if (rc < 0)
 		return -1;
 	return ln_resolve(&c, out, size, err);
+}
+
+void ln_machine_id(const char *path, char out[33])
+{
+	char buf[40];
+	ssize_t n = -1;
+	int fd, i;
+
+	out[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd != -1) {
+		n = fdio_read_full(fd, buf, sizeof(buf));
+		close(fd);
+	}
+	if (n < 32 || (n > 32 && buf[32] != '\n'))
+		return;
+	for (i = 0; i < 32; i++)
+		if (strchr("0123456789abcdef", buf[i]) == NULL || buf[i] == '\0')
+			return;
+	memcpy(out, buf, 32);
+	out[32] = '\0';
+}
+
+int ln_self(struct ln_self *s, const char *host, const char *node, bool live,
+	    struct kme_err *err)
+{
+	if (host != NULL)
+		snprintf(s->host, sizeof(s->host), "%s", host);
+	else if (gethostname(s->host, sizeof(s->host)) != 0)
+		snprintf(s->host, sizeof(s->host), "localhost");
+	s->host[sizeof(s->host) - 1] = '\0';
+	s->host_id[0] = '\0';
+	if (live)
+		ln_machine_id(LN_MACHINE_ID_PATH, s->host_id);
+	s->node[0] = '\0';
+	if (node != NULL) {
+		snprintf(s->node, sizeof(s->node), "%s", node);
+		return 0;
+	}
+	return live ? ln_from_file(LN_DEFAULT_PATH, s->node, sizeof(s->node),
+				   err) : 0;
 }

@@ -56,9 +56,7 @@ struct run {
 	struct rd_reader *rd;
 	struct engine *eng;
 	int64_t last_save;        /* plugin: monotonic ms */
-	char host[256];
-	char host_id[33];         /* plugin: /etc/machine-id, "" when unknown */
-	char local_node[256];     /* node name of this machine's records */
+	struct ln_self self;      /* host.name, host.id, the local node */
 };
 
 static void usage(FILE *fp)
@@ -266,57 +264,6 @@ static struct nt_store *open_history(const struct options *o,
 
 /* ---- the pipeline ------------------------------------------------------- */
 
-static void hostname_of(const struct options *o, char *buf, size_t size)
-{
-	if (o->host != NULL)
-		snprintf(buf, size, "%s", o->host);
-	else if (gethostname(buf, size) != 0)
-		snprintf(buf, size, "localhost");
-	buf[size - 1] = '\0';
-}
-
-/* The machine id (machine-id(5): 32 lowercase hex digits and a newline)
- * for host.id. Anything else leaves out[0] == '\0': no host.id. */
-static void machine_id_of(const char *path, char out[33])
-{
-	char buf[40];
-	ssize_t n = -1;
-	size_t i;
-	int fd;
-
-	out[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd != -1) {
-		n = read(fd, buf, sizeof(buf));
-		close(fd);
-	}
-	if (n < 32 || (n > 32 && buf[32] != '\n'))
-		return;
-	for (i = 0; i < 32; i++)
-		if (strchr("0123456789abcdef", buf[i]) == NULL || buf[i] == '\0')
-			return;
-	memcpy(out, buf, 32);
-	out[32] = '\0';
-}
-
-/* Which records are this machine's own (proctable.h): local_node from the
- * config; else, in plugin mode, the name this machine's auditd writes
- * (auditd.conf name_format/name). A replayed log comes from anywhere: there
- * only the config says. Unknown: only records without node= are local. */
-static void local_node_of(struct run *r, bool live)
-{
-	struct kme_err err = { "" };
-
-	r->local_node[0] = '\0';
-	if (r->cfg->local_node != NULL)
-		snprintf(r->local_node, sizeof(r->local_node), "%s",
-			 r->cfg->local_node);
-	else if (live && ln_from_file(LN_DEFAULT_PATH, r->local_node,
-				      sizeof(r->local_node), &err) < 0)
-		log_warnx("%s; only records without node= are taken as this "
-			  "machine's (set local_node to say which are)", err.msg);
-}
-
 /* The output, the history, the reader and the engine of the mode. In
  * plugin mode the log goes to syslog from here on. 0, or 1 after saying
  * why. */
@@ -330,14 +277,12 @@ static int setup(struct run *r)
 	};
 	struct kme_err err = { "" };
 
-	hostname_of(r->o, r->host, sizeof(r->host));
-	eo.hostname = r->host;
-	if (live) {
-		machine_id_of("/etc/machine-id", r->host_id);
-		eo.host_id = r->host_id[0] != '\0' ? r->host_id : NULL;
-	}
-	local_node_of(r, live);
-	eo.local_node = r->local_node;
+	if (ln_self(&r->self, r->o->host, cfg->local_node, live, &err) < 0)
+		log_warnx("%s; only records without node= are taken as this "
+			  "machine's (set local_node to say which are)", err.msg);
+	eo.hostname = r->self.host;
+	eo.host_id = r->self.host_id[0] != '\0' ? r->self.host_id : NULL;
+	eo.local_node = r->self.node;
 	r->sink = live ? out_syslog_open(NULL, cfg->syslog_facility,
 					 cfg->syslog_priority, cfg->output_queue,
 					 &err)

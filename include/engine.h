@@ -124,4 +124,7 @@ void eng_counters(const struct engine *e, struct eng_counters *out);
  * state. Writes at most size bytes; returns buf. */
 const char *eng_summary(const struct engine *e, char *buf, size_t size);
 
+/* The summary to the log, at info level (SIGUSR1, the end of a run). */
+void eng_report(const struct engine *e);
+
 #endif

@@ -664,3 +664,10 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)nt.dropped);
 	return buf;
 }
+
+void eng_report(const struct engine *e)
+{
+	char buf[1024];
+
+	log_info("%s", eng_summary(e, buf, sizeof(buf)));
+}

@@ -202,7 +202,7 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 		}
 		if (got_report) {
 			got_report = 0;
-			h->report(h->arg);
+			eng_report(eng);
 		}
 	}
 	eng_read_end(eng, rd);

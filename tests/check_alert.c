@@ -9,6 +9,7 @@
 #include "alert.h"
 #include "buf.h"
 #include "cfg.h"
+#include "checkrun.h"
 #include "kme.h"
 #include "newterms.h"
 
@@ -1036,11 +1037,5 @@ static Suite *alert_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(alert_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(alert_suite());
 }

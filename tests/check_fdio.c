@@ -7,6 +7,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "fdio.h"
 
 static int alarm_fd = -1;
@@ -117,8 +118,6 @@ int main(void)
 {
 	Suite *s = suite_create("fdio");
 	TCase *tc = tcase_create("fdio");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_read_full_stops_at_end_of_file);
 	tcase_add_test(tc, test_read_full_gathers_short_reads_up_to_n);
@@ -126,9 +125,5 @@ int main(void)
 	tcase_add_test(tc, test_an_error_is_minus_one_with_errno);
 	tcase_add_test(tc, test_write_full_writes_everything);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "localnode.h"
 
 static int parse(const char *text, struct ln_conf *c)
@@ -255,11 +256,5 @@ static Suite *localnode_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(localnode_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(localnode_suite());
 }

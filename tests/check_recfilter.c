@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "recfilter.h"
 
 static struct rf_filter *F;
@@ -443,8 +444,6 @@ int main(void)
 {
 	Suite *s = suite_create("recfilter");
 	TCase *tc = tcase_create("filter");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_an_openat_event_is_dropped_and_its_pids_observed);
@@ -474,9 +473,5 @@ int main(void)
 	tcase_add_test(tc, test_a_stuck_event_is_completed_by_its_own_hosts_later_records);
 	tcase_add_test(tc, test_open_events_are_bounded);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

@@ -80,6 +80,10 @@ void eng_free(struct engine *e);
 /* Feed one record line (no '\n'). */
 void eng_line(struct engine *e, const char *line, size_t len);
 
+/* eng_line as the reader's callback (rd_line_fn; eng: the engine), for a
+ * caller that hands the reader bytes itself (rd_push). */
+void eng_feed_line(void *eng, const char *line, size_t len);
+
 /* Read what fd holds now through rd (rd_read) and feed its records; what
  * the reader had to discard counts as parse errors. Returns the reader's
  * status (RD_ERROR with err filled). rd is the caller's, one per input

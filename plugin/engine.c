@@ -538,10 +538,9 @@ void eng_line(struct engine *e, const char *line, size_t len)
 	rf_line(&e->rf, line, len);
 }
 
-/* The reader's callback: one record line into the engine. */
-static void feed_line(void *arg, const char *line, size_t len)
+void eng_feed_line(void *eng, const char *line, size_t len)
 {
-	eng_line(arg, line, len);
+	eng_line(eng, line, len);
 }
 
 static void count_reader(struct engine *e, const struct rd_reader *rd)
@@ -555,7 +554,7 @@ static void count_reader(struct engine *e, const struct rd_reader *rd)
 enum rd_status eng_read(struct engine *e, struct rd_reader *rd, int fd,
 			struct kme_err *err)
 {
-	enum rd_status st = rd_read(rd, fd, feed_line, e, err);
+	enum rd_status st = rd_read(rd, fd, eng_feed_line, e, err);
 
 	count_reader(e, rd);
 	return st;
@@ -563,7 +562,7 @@ enum rd_status eng_read(struct engine *e, struct rd_reader *rd, int fd,
 
 void eng_read_end(struct engine *e, struct rd_reader *rd)
 {
-	rd_finish(rd, feed_line, e);
+	rd_finish(rd, eng_feed_line, e);
 	count_reader(e, rd);
 }
 

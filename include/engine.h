@@ -80,6 +80,21 @@ void eng_free(struct engine *e);
 /* Feed one record line (no '\n'). */
 void eng_line(struct engine *e, const char *line, size_t len);
 
+/* eng_line as the reader's callback (rd_line_fn; eng: the engine), for a
+ * caller that hands the reader bytes itself (rd_push). */
+void eng_feed_line(void *eng, const char *line, size_t len);
+
+/* Read what fd holds now through rd (rd_read) and feed its records; what
+ * the reader had to discard counts as parse errors. Returns the reader's
+ * status (RD_ERROR with err filled). rd is the caller's, one per input
+ * stream. */
+enum rd_status eng_read(struct engine *e, struct rd_reader *rd, int fd,
+			struct kme_err *err);
+
+/* The end of rd's input: an unterminated last line is still a record
+ * (rd_finish). */
+void eng_read_end(struct engine *e, struct rd_reader *rd);
+
 /* Count a record the reader had to discard (too long, NUL byte). */
 void eng_count_bad_record(struct engine *e, uint64_t n);
 
@@ -112,5 +127,8 @@ void eng_counters(const struct engine *e, struct eng_counters *out);
 /* The one-line summary: every counter, the table, the store and the output
  * state. Writes at most size bytes; returns buf. */
 const char *eng_summary(const struct engine *e, char *buf, size_t size);
+
+/* The summary to the log, at info level (SIGUSR1, the end of a run). */
+void eng_report(const struct engine *e);
 
 #endif

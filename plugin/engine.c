@@ -107,9 +107,7 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->el = e->pt ? el_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
 			       err) : NULL;
 	e->as = e->el ? as_new(on_event, e, err) : NULL;
-	/* The record filter ages events by whole seconds of record time. */
-	rf_init(&e->rf, (cfg->eoe_timeout + 999) / 1000, rf_to_assembler,
-		rf_to_table, e);
+	rf_init(&e->rf, cfg->eoe_timeout, rf_to_assembler, rf_to_table, e);
 	if (e->as == NULL) {
 		eng_free(e);
 		return NULL;
@@ -540,6 +538,34 @@ void eng_line(struct engine *e, const char *line, size_t len)
 	rf_line(&e->rf, line, len);
 }
 
+void eng_feed_line(void *eng, const char *line, size_t len)
+{
+	eng_line(eng, line, len);
+}
+
+static void count_reader(struct engine *e, const struct rd_reader *rd)
+{
+	struct rd_stats st;
+
+	rd_stats(rd, &st);
+	eng_reader_stats(e, &st);
+}
+
+enum rd_status eng_read(struct engine *e, struct rd_reader *rd, int fd,
+			struct kme_err *err)
+{
+	enum rd_status st = rd_read(rd, fd, eng_feed_line, e, err);
+
+	count_reader(e, rd);
+	return st;
+}
+
+void eng_read_end(struct engine *e, struct rd_reader *rd)
+{
+	rd_finish(rd, eng_feed_line, e);
+	count_reader(e, rd);
+}
+
 void eng_count_bad_record(struct engine *e, uint64_t n)
 {
 	e->c.parse_errors += n;
@@ -554,14 +580,14 @@ void eng_reader_stats(struct engine *e, const struct rd_stats *st)
 
 void eng_clock(struct engine *e, int64_t mono_ms, bool drained)
 {
-	int64_t s = mono_ms / 1000 + 1; /* the filter's clock is > 0 */
+	int64_t now = mono_ms + 1; /* the filter's clock is > 0 */
 
 	if (e->opts.mode != ENG_LIVE)
 		return;
 	if (drained)
-		rf_age(&e->rf, s);
+		rf_age(&e->rf, now);
 	else
-		rf_clock(&e->rf, s);
+		rf_clock(&e->rf, now);
 }
 
 void eng_tick(struct engine *e)
@@ -636,4 +662,11 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)nt.fallbacks, (unsigned long long)nt.pushed,
 		 (unsigned long long)nt.dropped);
 	return buf;
+}
+
+void eng_report(const struct engine *e)
+{
+	char buf[1024];
+
+	log_info("%s", eng_summary(e, buf, sizeof(buf)));
 }

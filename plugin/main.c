@@ -9,7 +9,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 #include "output.h"
 #include "reader.h"
 #include "redisstore.h"
+#include "replay.h"
 
 #define PROG "audisp-kmod-enum"
 #define EXIT_USAGE 2
@@ -56,9 +56,7 @@ struct run {
 	struct rd_reader *rd;
 	struct engine *eng;
 	int64_t last_save;        /* plugin: monotonic ms */
-	char host[256];
-	char host_id[33];         /* plugin: /etc/machine-id, "" when unknown */
-	char local_node[256];     /* node name of this machine's records */
+	struct ln_self self;      /* host.name, host.id, the local node */
 };
 
 static void usage(FILE *fp)
@@ -112,15 +110,41 @@ static void usage(FILE *fp)
 
 /* ---- arguments and configuration ---------------------------------------- */
 
-/* Mode options and what they may be combined with. */
-static int set_mode(struct options *o, enum mode m)
+/* The mode options: the mode each selects, and the engine's action. */
+static const struct mode_opt {
+	int opt;
+	enum mode mode;
+	enum eng_action action;
+} mode_opts[] = {
+	{ 'r', MODE_REPLAY, ENG_ALERT }, { 'a', MODE_REPLAY, ENG_ALL },
+	{ 'e', MODE_REPLAY, ENG_EXPLAIN }, { 'l', MODE_LEARN, ENG_LEARN },
+	{ 'd', MODE_DUMP, ENG_ALERT }, { 'C', MODE_CHECK, ENG_ALERT },
+	{ 'M', MODE_MIGRATE, ENG_ALERT }, { 0, MODE_PLUGIN, ENG_ALERT },
+};
+
+/* Mode option c, if it may be combined with those before it. -1 (said)
+ * when not, or when c is no option at all (getopt said). */
+static int set_mode(struct options *o, int c)
 {
-	if (o->mode != MODE_PLUGIN && o->mode != m) {
+	const struct mode_opt *m = mode_opts;
+
+	while (m->opt != 0 && m->opt != c)
+		m++;
+	if (m->opt == 0)
+		return -1;
+	if (o->mode != MODE_PLUGIN && o->mode != m->mode) {
 		log_errx("only one of --replay/--all/--explain, --learn, "
 			 "--dump-state, --migrate-state and --check-config");
 		return -1;
 	}
-	o->mode = m;
+	if (m->action != ENG_ALERT && o->action != ENG_ALERT &&
+	    o->action != m->action) {
+		log_errx("--all and --explain exclude each other");
+		return -1;
+	}
+	o->mode = m->mode;
+	if (m->action != ENG_ALERT)
+		o->action = m->action;
 	return 0;
 }
 
@@ -142,7 +166,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc = 0;
+	int c;
 
 	*o = (struct options){ .mode = MODE_PLUGIN, .action = ENG_ALERT };
 	while ((c = getopt_long(argc, argv, "c:s:H:S:M:raeldCVh", longopts, NULL)) != -1) {
@@ -151,42 +175,28 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 's': o->state = optarg; break;
 		case 'H': o->host = optarg; break;
 		case 'S': o->store = optarg; break;
-		case 'M':
-			o->migrate = optarg;
-			rc |= set_mode(o, MODE_MIGRATE);
-			break;
-		case 'r': rc |= set_mode(o, MODE_REPLAY); break;
-		case 'l': rc |= set_mode(o, MODE_LEARN); o->action = ENG_LEARN; break;
-		case 'd': rc |= set_mode(o, MODE_DUMP); break;
-		case 'C': rc |= set_mode(o, MODE_CHECK); break;
-		case 'a':
-		case 'e':
-			if (o->action != ENG_ALERT) {
-				log_errx("--all and --explain exclude each other");
-				return -1;
-			}
-			o->action = c == 'a' ? ENG_ALL : ENG_EXPLAIN;
-			rc |= set_mode(o, MODE_REPLAY);
-			break;
 		case 'V':
 			printf(PROG " " PACKAGE_VERSION "\n");
 			exit(0);
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case 'M':
+			o->migrate = optarg;
+			/* fall through */
 		default:
-			return -1;
+			if (set_mode(o, c) < 0)
+				return -1;
 		}
 	}
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
-	if (rc == 0 && o->mode != MODE_REPLAY && o->mode != MODE_LEARN &&
-	    o->nfiles > 0) {
+	if (o->mode != MODE_REPLAY && o->mode != MODE_LEARN && o->nfiles > 0) {
 		log_errx("unexpected argument '%s' (files need --replay or "
 			 "--learn)", o->files[0]);
 		return -1;
 	}
-	return rc != 0 ? -1 : 0;
+	return 0;
 }
 
 /* The configuration: -c FILE, else the installed file, else built-in. Plugin
@@ -266,62 +276,6 @@ static struct nt_store *open_history(const struct options *o,
 
 /* ---- the pipeline ------------------------------------------------------- */
 
-static void feed_line(void *arg, const char *line, size_t len)
-{
-	eng_line(((struct run *)arg)->eng, line, len);
-}
-
-static void hostname_of(const struct options *o, char *buf, size_t size)
-{
-	if (o->host != NULL)
-		snprintf(buf, size, "%s", o->host);
-	else if (gethostname(buf, size) != 0)
-		snprintf(buf, size, "localhost");
-	buf[size - 1] = '\0';
-}
-
-/* The machine id (machine-id(5): 32 lowercase hex digits and a newline)
- * for host.id. Anything else leaves out[0] == '\0': no host.id. */
-static void machine_id_of(const char *path, char out[33])
-{
-	char buf[40];
-	ssize_t n = -1;
-	size_t i;
-	int fd;
-
-	out[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd != -1) {
-		n = read(fd, buf, sizeof(buf));
-		close(fd);
-	}
-	if (n < 32 || (n > 32 && buf[32] != '\n'))
-		return;
-	for (i = 0; i < 32; i++)
-		if (strchr("0123456789abcdef", buf[i]) == NULL || buf[i] == '\0')
-			return;
-	memcpy(out, buf, 32);
-	out[32] = '\0';
-}
-
-/* Which records are this machine's own (proctable.h): local_node from the
- * config; else, in plugin mode, the name this machine's auditd writes
- * (auditd.conf name_format/name). A replayed log comes from anywhere: there
- * only the config says. Unknown: only records without node= are local. */
-static void local_node_of(struct run *r, bool live)
-{
-	struct kme_err err = { "" };
-
-	r->local_node[0] = '\0';
-	if (r->cfg->local_node != NULL)
-		snprintf(r->local_node, sizeof(r->local_node), "%s",
-			 r->cfg->local_node);
-	else if (live && ln_from_file(LN_DEFAULT_PATH, r->local_node,
-				      sizeof(r->local_node), &err) < 0)
-		log_warnx("%s; only records without node= are taken as this "
-			  "machine's (set local_node to say which are)", err.msg);
-}
-
 /* The output, the history, the reader and the engine of the mode. In
  * plugin mode the log goes to syslog from here on. 0, or 1 after saying
  * why. */
@@ -335,14 +289,12 @@ static int setup(struct run *r)
 	};
 	struct kme_err err = { "" };
 
-	hostname_of(r->o, r->host, sizeof(r->host));
-	eo.hostname = r->host;
-	if (live) {
-		machine_id_of("/etc/machine-id", r->host_id);
-		eo.host_id = r->host_id[0] != '\0' ? r->host_id : NULL;
-	}
-	local_node_of(r, live);
-	eo.local_node = r->local_node;
+	if (ln_self(&r->self, r->o->host, cfg->local_node, live, &err) < 0)
+		log_warnx("%s; only records without node= are taken as this "
+			  "machine's (set local_node to say which are)", err.msg);
+	eo.hostname = r->self.host;
+	eo.host_id = r->self.host_id[0] != '\0' ? r->self.host_id : NULL;
+	eo.local_node = r->self.node;
 	r->sink = live ? out_syslog_open(NULL, cfg->syslog_facility,
 					 cfg->syslog_priority, cfg->output_queue,
 					 &err)
@@ -438,57 +390,16 @@ static int save(struct run *r)
 	return -1;
 }
 
-static void summary(struct run *r)
-{
-	char buf[1024];
-
-	log_info("%s", eng_summary(r->eng, buf, sizeof(buf)));
-}
-
-/* ---- replay and --learn -------------------------------------------------- */
-
-/* One input (a file name, "-" for stdin) through the engine. */
-static int replay_file(struct run *r, const char *name)
-{
-	struct kme_err err = { "" };
-	struct rd_stats rs;
-	int fd = strcmp(name, "-") == 0 ? STDIN_FILENO
-					: open(name, O_RDONLY | O_CLOEXEC);
-	enum rd_status st;
-	int rc = 0;
-
-	if (fd < 0) {
-		log_warn("%s: open", name);
-		return 1;
-	}
-	while ((st = rd_read(r->rd, fd, feed_line, r, &err)) == RD_OK)
-		;
-	if (st == RD_ERROR) {
-		log_errx("%s: %s", name, err.msg);
-		rc = 1;
-	}
-	/* A file's unterminated last line is still a record. */
-	rd_finish(r->rd, feed_line, r);
-	rd_stats(r->rd, &rs);
-	eng_reader_stats(r->eng, &rs);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return rc;
-}
+/* ---- the modes ------------------------------------------------------------ */
 
 static int run_replay(struct run *r)
 {
-	int i, rc = 0;
+	int rc = rp_run(r->eng, r->rd, r->o->files, r->o->nfiles);
 
-	if (r->o->nfiles == 0)
-		rc |= replay_file(r, "-");
-	for (i = 0; i < r->o->nfiles; i++)
-		rc |= replay_file(r, r->o->files[i]);
-	eng_finish(r->eng);
 	if (save(r) < 0)
 		rc = 1;
 	fflush(stdout);
-	summary(r);
+	eng_report(r->eng);
 	return rc;
 }
 
@@ -526,11 +437,6 @@ static void reload(void *arg)
 	log_notice("reloaded configuration from %s", ncfg->path);
 }
 
-static void on_report(void *arg)
-{
-	summary(arg);
-}
-
 /* Save every state_save_interval. */
 static void housekeeping(void *arg, int64_t mono_ms)
 {
@@ -545,8 +451,7 @@ static void housekeeping(void *arg, int64_t mono_ms)
 static int run_plugin(struct run *r)
 {
 	const struct live_hooks hooks = {
-		.arg = r, .reload = reload, .report = on_report,
-		.housekeeping = housekeeping,
+		.arg = r, .reload = reload, .housekeeping = housekeeping,
 	};
 
 	if (live_start() < 0)
@@ -556,7 +461,7 @@ static int run_plugin(struct run *r)
 	r->last_save = clk_mono_ms();
 	live_run(r->eng, r->rd, r->sink, &hooks);
 	save(r);
-	summary(r);
+	eng_report(r->eng);
 	out_drain(r->sink, 2000);
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "alertecs.h"
 #include "alerttest.h"
+#include "checkrun.h"
 
 /* Render ex as JSON, check it is one clean line, and parse it. */
 static yajl_val render(const struct nt_seen *s)
@@ -587,11 +588,5 @@ static Suite *alertecs_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(alertecs_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(alertecs_suite());
 }

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "checkrun.h"
 #include "limit.h"
 
 #define T0 1795728600 /* a multiple of 300 */
@@ -233,11 +234,5 @@ static Suite *limit_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(limit_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(limit_suite());
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "log.h"
 #include "newterms.h"
 
@@ -316,12 +317,6 @@ static Suite *newterms_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(newterms_suite());
-	int failed;
-
 	log_to_fn(capture, NULL);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(newterms_suite());
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "checkrun.h"
 #include "log.h"
 #include "redisstore.h"
 #include "termtab.h"
@@ -321,8 +322,6 @@ int main(void)
 {
 	Suite *s = suite_create("redisstore");
 	TCase *tc = tcase_create("keys");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_key_is_prefix_identity_and_a_128_bit_hash);
 	tcase_add_test(tc, test_same_term_same_key_on_every_host);
@@ -338,9 +337,5 @@ int main(void)
 	tcase_add_test(tc, test_password_file_must_be_private_and_not_a_link);
 	suite_add_tcase(s, tc);
 #endif
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

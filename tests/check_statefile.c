@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "log.h"
 #include "newterms.h"
 
@@ -1396,8 +1397,7 @@ static int rm_one(const char *p, const struct stat *sb, int type,
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
+	int rc;
 
 	umask(022);
 	cfg_init(&g_cfg);
@@ -1406,12 +1406,9 @@ int main(void)
 		perror(g_top);
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(statefile_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = ck_run(statefile_suite());
 	if (nftw(g_top, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		fprintf(stderr, "%s: cleanup failed: %s\n", g_top,
 			strerror(errno));
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "termtab.h"
 
 #define WINDOW 1209600000 /* 14 days, in ms */
@@ -374,8 +375,6 @@ int main(void)
 {
 	Suite *s = suite_create("termtab");
 	TCase *tc = tcase_create("sightings");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_first_sighting_is_new_and_unknown);
 	tcase_add_test(tc, test_repeat_reports_the_state_before_it);
@@ -399,9 +398,5 @@ int main(void)
 	tcase_add_test(tc, test_clear_empties_and_forgets_the_high_water);
 	tcase_add_test(tc, test_sightings_are_pending_until_marked_clean);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

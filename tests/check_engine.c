@@ -643,38 +643,41 @@ static int fleet_count(void *arg, int64_t start, int64_t interval,
 	return 0;
 }
 
-START_TEST(test_the_fleet_counter_limits_when_it_answers)
+/* lsmod as the new terms /opt/tI/lsmod, I from `from` to `to` - 1, in one
+ * second. */
+static void new_terms(int from, int to)
 {
-	struct fleet f = { .others = 1 };
-	const struct lim_shared shared = { fleet_count, &f };
 	char path[64];
 	int i;
 
-	start(ENG_ALERT, "max_alerts = 2\n");
-	eng_set_store(F.eng, F.store, &shared);
-	for (i = 0; i < 3; i++) {
+	for (i = from; i < to; i++) {
 		snprintf(path, sizeof(path), "/opt/t%d/lsmod", i);
 		exec_event(1200, 10 + i, 500 + i, 100, path, "lsmod",
 			   "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
 	}
+}
+
+START_TEST(test_the_fleet_counter_limits_when_it_answers)
+{
+	struct fleet f = { .others = 1 };
+	const struct lim_shared shared = { fleet_count, &f };
+
+	start(ENG_ALERT, "max_alerts = 2\n");
+	eng_set_store(F.eng, F.store, &shared);
+	new_terms(0, 3);
 	/* One alert elsewhere: one more here, two refused. */
 	ck_assert_uint_eq(count_lines(output()), 1);
 	ck_assert_uint_eq(counters().rate_limited, 2);
 	ck_assert_uint_eq(f.counted, 3);
 	/* Down: this process's own counter decides (2 per interval). */
 	f.down = true;
-	for (i = 3; i < 6; i++) {
-		snprintf(path, sizeof(path), "/opt/t%d/lsmod", i);
-		exec_event(1200, 10 + i, 500 + i, 100, path, "lsmod",
-			   "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
-	}
+	new_terms(3, 6);
 	ck_assert_uint_eq(count_lines(output()), 3);
 	ck_assert_uint_eq(counters().rate_limited, 3);
 	/* A reload keeps the fleet's counter. */
 	f.down = false;
 	eng_set_config(F.eng, F.cfg);
-	exec_event(1200, 30, 600, 100, "/opt/t9/lsmod", "lsmod",
-		   "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	new_terms(6, 7);
 	ck_assert_uint_eq(f.counted, 4);
 	stop();
 }

@@ -17,23 +17,12 @@
 #include "cfg.h"
 #include "history.h"
 #include "log.h"
-#include "termtest.h"
+#include "histtest.h"
 
 #define T0 ((int64_t)1700000000000)
 
 static char g_dir[] = "/tmp/check_history.XXXXXX";
 static char g_state[64];
-static char g_log[4096];
-
-static void capture(void *arg, int prio, const char *line)
-{
-	size_t n = strlen(g_log);
-
-	(void)arg;
-	(void)prio;
-	snprintf(g_log + n, sizeof(g_log) - n, "%s\n", line);
-}
-
 static void make_dir(void)
 {
 	snprintf(g_dir, sizeof(g_dir), "/tmp/check_history.XXXXXX");
@@ -61,10 +50,8 @@ static void remove_dir(void)
  * and new_terms_store as given (NULL: file). */
 static struct kme_config *config(const char *store)
 {
-	struct kme_config *cfg = NULL;
-	struct kme_err err = { "" };
+	struct kme_config *cfg = shipped_config();
 
-	ck_assert_msg(cfg_load_default(&cfg, &err) == 0, "%s", err.msg);
 	free(cfg->state_file);
 	cfg->state_file = strdup(g_state);
 	free(cfg->new_terms_store);
@@ -170,14 +157,13 @@ START_TEST(test_a_history_that_cannot_open_falls_back_to_memory_when_asked)
 				     .memory_fallback = true };
 	struct kme_err err = { "" };
 
-	g_log[0] = '\0';
-	log_to_fn(capture, NULL);
+	ht_catch_log();
 	b = hist_open(&o, cfg, NULL, &err);   /* a holds the lock */
 	log_to_stderr();
 	ck_assert_ptr_nonnull(b);
-	ck_assert_ptr_nonnull(strstr(g_log, "in use by another"));
-	ck_assert_ptr_nonnull(strstr(g_log, "new-terms history kept in memory "
-				     "only"));
+	ck_assert_ptr_nonnull(strstr(ht_log.all, "in use by another"));
+	ck_assert_ptr_nonnull(strstr(ht_log.all, "new-terms history kept in "
+				     "memory only"));
 	touch(b, "/usr/sbin/lsmod", T0);
 	ck_assert_int_eq(nt_save(hist_store(b), &err), 0);
 	ck_assert_uint_eq(stats(b).saves, 0);   /* memory: nothing saved */
@@ -271,11 +257,10 @@ START_TEST(test_redis_down_the_plugin_goes_on_and_the_commands_fail)
 	struct kme_config *cfg = config("unix:///nonexistent/kme-check.sock");
 	struct history *h;
 
-	g_log[0] = '\0';
-	log_to_fn(capture, NULL);
+	ht_catch_log();
 	h = open_ok(HIST_PLUGIN, NULL, NULL, cfg, NULL);
 	ck_assert(stats(h).shared);
-	ck_assert_ptr_nonnull(strstr(g_log, "deciding with local history"));
+	ck_assert_ptr_nonnull(strstr(ht_log.all, "deciding with local history"));
 	hist_close(h);
 	ck_assert_ptr_nonnull(strstr(open_fails(HIST_LEARN, NULL, NULL, cfg),
 				     "connect"));

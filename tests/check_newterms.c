@@ -8,7 +8,7 @@
 #include "log.h"
 #include "newterms.h"
 #include "termtab.h"
-#include "termtest.h"
+#include "histtest.h"
 
 /* What the store logged (log.h); nothing, for a memory store. */
 static char g_log[1024];
@@ -293,20 +293,30 @@ START_TEST(test_wrappers_dispatch_to_the_store)
 }
 END_TEST
 
-START_TEST(test_memory_store_save_does_nothing_and_succeeds)
+/* A memory store for the default fields; cfg must outlive it. */
+static struct nt_store *memory_store(struct kme_config *cfg)
 {
 	static const enum cfg_term_field f[] = {
 		CFG_TF_EXECUTABLE, CFG_TF_PARENT_EXECUTABLE
 	};
+	struct kme_err err = { "" };
+	struct nt_store *s;
+
+	cfg_fields(cfg, f, 2);
+	s = nt_store_memory_open(cfg, &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	return s;
+}
+
+START_TEST(test_memory_store_save_does_nothing_and_succeeds)
+{
 	struct kme_config cfg;
 	struct kme_err err = { "" };
 	struct nt_term t = term2("a", "b");
 	struct nt_seen seen;
 	struct nt_stats st;
-	struct nt_store *s;
+	struct nt_store *s = memory_store(&cfg);
 
-	cfg_fields(&cfg, f, 2);
-	s = nt_store_memory_open(&cfg, &err);
 	ck_assert_int_eq(nt_check_touch(s, &t, 1000, &seen, &err), 0);
 	ck_assert_int_eq(nt_save(s, &err), 0);
 	nt_stats(s, &st);
@@ -322,18 +332,13 @@ END_TEST
  * ENOMEM), and the event then counts as new. */
 START_TEST(test_memory_store_fails_only_a_term_of_wrong_shape_or_size)
 {
-	static const enum cfg_term_field f[] = {
-		CFG_TF_EXECUTABLE, CFG_TF_PARENT_EXECUTABLE
-	};
 	struct kme_config cfg;
 	struct kme_err err = { "" };
 	struct nt_term t = term2("a", "b");
 	struct nt_seen seen;
-	struct nt_store *s;
+	struct nt_store *s = memory_store(&cfg);
 	char *big = malloc(TT_KEY_MAX + 1);
 
-	cfg_fields(&cfg, f, 2);
-	s = nt_store_memory_open(&cfg, &err);
 	ck_assert_ptr_nonnull(big);
 	ck_assert_int_eq(nt_check_touch(s, &t, 1000, &seen, &err), 0);
 	ck_assert_int_eq(nt_check_touch(s, &t, 2000, &seen, &err), 0);

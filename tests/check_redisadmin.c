@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "histtest.h"
 #include "log.h"
 #include "redisadmin.h"
 #include "statefile.h"
-#include "termtest.h"
 
 #define T0 ((int64_t)1700000000000)
 #define NS "kme:2d8043ed-5bda-4caf-801c-c1feb7410504:211:" \
@@ -24,40 +24,8 @@
 #ifdef HAVE_HIREDIS
 #include "redistest.h"
 
-static char g_log[4096];
-
-static void capture(void *arg, int prio, const char *line)
-{
-	size_t n = strlen(g_log);
-
-	(void)arg;
-	(void)prio;
-	snprintf(g_log + n, sizeof(g_log) - n, "%s\n", line);
-}
-
-static struct kme_config *config(void)
-{
-	struct kme_config *cfg = NULL;
-	struct kme_err err = { "" };
-
-	ck_assert_msg(cfg_load_default(&cfg, &err) == 0, "%s", err.msg);
-	return cfg;
-}
-
-static struct rc_conn *conn_to(const char *url, bool require)
-{
-	const struct rc_opts o = { .url = url, .connect_timeout = 1000,
-				   .command_timeout = 1000 };
-	struct kme_err err = { "" };
-	struct rc_conn *c = rc_new(&o, &err);
-
-	ck_assert_msg(c != NULL, "%s", err.msg);
-	ck_assert_msg(rc_start(c, require, &err) == 0, "%s", err.msg);
-	return c;
-}
-
-/* A state file under the suite's server directory holding n terms
- * /opt/tI/lsmod, bash, each seen twice (T0 + I, T0 + 2I). */
+/* A state file at path holding n terms /opt/tI/lsmod, bash, each seen
+ * twice (T0 + I, T0 + 2I). */
 static void state_file(const struct kme_config *cfg, const char *path, int n)
 {
 	struct kme_err err = { "" };
@@ -78,6 +46,40 @@ static void state_file(const struct kme_config *cfg, const char *path, int n)
 	}
 	ck_assert_msg(nt_save(s, &err) == 0, "%s", err.msg);
 	nt_destroy(s);
+}
+
+/* Such a state file in the server's directory, imported into Redis
+ * through c, then removed. */
+static void imported(const struct kme_config *cfg, struct rc_conn *c, int n)
+{
+	char path[128];
+	struct nt_store *src;
+	struct kme_err err = { "" };
+	size_t sent;
+
+	snprintf(path, sizeof(path), "%s/state.json", rt.dir);
+	state_file(cfg, path, n);
+	src = sf_open_ro(path, cfg, &err);
+	ck_assert_msg(src != NULL, "%s", err.msg);
+	ck_assert_msg(ra_import(c, cfg, src, &sent, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(sent, (size_t)n);
+	nt_destroy(src);
+	unlink(path);
+}
+
+/* How many terms a listing of cfg's identity holds (*loaded: how many it
+ * read). */
+static size_t listed(struct rc_conn *c, const struct kme_config *cfg,
+		     size_t *loaded)
+{
+	struct kme_err err = { "" };
+	struct nt_store *listing = ra_listing(c, cfg, loaded, &err);
+	struct nt_stats st;
+
+	ck_assert_msg(listing != NULL, "%s", err.msg);
+	nt_stats(listing, &st);
+	nt_destroy(listing);
+	return st.terms;
 }
 
 struct sum {
@@ -101,24 +103,14 @@ static void add_up(void *arg, const struct nt_term *t, int64_t first,
 
 START_TEST(test_an_imported_state_file_lists_the_same_terms)
 {
-	struct kme_config *cfg = config();
-	struct rc_conn *c = conn_to(rt.url, true);
+	struct kme_config *cfg = shipped_config();
+	struct rc_conn *c = rt_conn(rt.url, true);
 	struct kme_err err = { "" };
 	struct sum sum = { 0, 0, 0, 0 };
 	struct nt_store *listing;
-	char path[128];
-	size_t n, loaded;
+	size_t loaded;
 
-	snprintf(path, sizeof(path), "%s/state.json", rt.dir);
-	state_file(cfg, path, 2500);
-	{
-		struct nt_store *src = sf_open_ro(path, cfg, &err);
-
-		ck_assert_msg(ra_import(c, cfg, src, &n, &err) == 0, "%s",
-			      err.msg);
-		nt_destroy(src);
-	}
-	ck_assert_uint_eq(n, 2500);
+	imported(cfg, c, 2500);
 	ck_assert_int_eq(rt_int("DBSIZE"), 2500);
 	/* In the namespace, but not terms of ours: skipped, not fatal. */
 	rt_ok("SET " NS "junk x");
@@ -133,7 +125,6 @@ START_TEST(test_an_imported_state_file_lists_the_same_terms)
 	ck_assert_int_eq(sum.first, 2500 * 2499 / 2);        /* sum of I */
 	ck_assert_int_eq(sum.last, 2 * (2500 * 2499 / 2));   /* sum of 2I */
 	nt_destroy(listing);
-	unlink(path);
 	rc_free(c);
 	cfg_free(cfg);
 }
@@ -141,32 +132,18 @@ END_TEST
 
 START_TEST(test_a_listing_beyond_max_terms_keeps_max_terms_and_says_so)
 {
-	struct kme_config *cfg = config();
-	struct rc_conn *c = conn_to(rt.url, true);
-	struct kme_err err = { "" };
-	struct nt_store *listing, *src;
-	struct nt_stats st;
-	char path[128];
-	size_t n, loaded;
+	struct kme_config *cfg = shipped_config();
+	struct rc_conn *c = rt_conn(rt.url, true);
+	size_t loaded;
 
-	snprintf(path, sizeof(path), "%s/state.json", rt.dir);
-	state_file(cfg, path, 20);
-	src = sf_open_ro(path, cfg, &err);
-	ck_assert_int_eq(ra_import(c, cfg, src, &n, &err), 0);
-	nt_destroy(src);
+	imported(cfg, c, 20);
 	cfg->max_terms = 5;
-	g_log[0] = '\0';
-	log_to_fn(capture, NULL);
-	listing = ra_listing(c, cfg, &loaded, &err);
+	ht_catch_log();
+	ck_assert_uint_eq(listed(c, cfg, &loaded), 5);
 	log_to_stderr();
-	ck_assert_ptr_nonnull(listing);
-	nt_stats(listing, &st);
-	ck_assert_uint_eq(st.terms, 5);
 	ck_assert_uint_eq(loaded, 20);
-	ck_assert_msg(strstr(g_log, "holds more than max_terms=5 terms; "
-			     "listing 5 of them") != NULL, "%s", g_log);
-	nt_destroy(listing);
-	unlink(path);
+	ck_assert_msg(strstr(ht_log.all, "holds more than max_terms=5 terms; "
+			     "listing 5 of them") != NULL, "%s", ht_log.all);
 	rc_free(c);
 	cfg_free(cfg);
 }
@@ -174,27 +151,14 @@ END_TEST
 
 START_TEST(test_another_identity_is_not_listed)
 {
-	struct kme_config *cfg = config();
-	struct rc_conn *c = conn_to(rt.url, true);
-	struct kme_err err = { "" };
-	struct nt_store *listing, *src;
-	struct nt_stats st;
-	char path[128];
-	size_t n, loaded;
+	struct kme_config *cfg = shipped_config();
+	struct rc_conn *c = rt_conn(rt.url, true);
+	size_t loaded;
 
-	snprintf(path, sizeof(path), "%s/state.json", rt.dir);
-	state_file(cfg, path, 3);
-	src = sf_open_ro(path, cfg, &err);
-	ck_assert_int_eq(ra_import(c, cfg, src, &n, &err), 0);
-	nt_destroy(src);
+	imported(cfg, c, 3);
 	free(cfg->rule_version);
 	cfg->rule_version = strdup("215");
-	listing = ra_listing(c, cfg, &loaded, &err);
-	ck_assert_ptr_nonnull(listing);
-	nt_stats(listing, &st);
-	ck_assert_uint_eq(st.terms, 0);
-	nt_destroy(listing);
-	unlink(path);
+	ck_assert_uint_eq(listed(c, cfg, &loaded), 0);
 	rc_free(c);
 	cfg_free(cfg);
 }
@@ -202,14 +166,14 @@ END_TEST
 
 START_TEST(test_a_redis_that_does_not_answer_fails_the_command)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct rc_conn *c;
 	struct kme_err err = { "" };
 	struct nt_store *mem = nt_store_memory_open(cfg, &err);
 	size_t n;
 
-	log_to_fn(capture, NULL);
-	c = conn_to("unix:///nonexistent/kme-check.sock", false);
+	ht_catch_log();
+	c = rt_conn("unix:///nonexistent/kme-check.sock", false);
 	log_to_stderr();
 	ck_assert_ptr_null(ra_listing(c, cfg, &n, &err));
 	ck_assert_ptr_nonnull(strstr(err.msg, "not answering"));
@@ -231,9 +195,7 @@ int main(void)
 	int failed;
 
 #ifdef HAVE_HIREDIS
-	tc = tcase_create("server");
-	tcase_add_unchecked_fixture(tc, rt_start, rt_stop);
-	tcase_add_checked_fixture(tc, rt_flush, NULL);
+	tc = rt_tcase("server");
 	tcase_add_test(tc, test_an_imported_state_file_lists_the_same_terms);
 	tcase_add_test(tc, test_a_listing_beyond_max_terms_keeps_max_terms_and_says_so);
 	tcase_add_test(tc, test_another_identity_is_not_listed);

@@ -13,22 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "histtest.h"
 #include "log.h"
 #include "redisconn.h"
 
 #ifdef HAVE_HIREDIS
 #include "redistest.h"
-
-static int said;
-static char last_said[KME_LOG_MAX];
-
-static void catch_log(void *arg, int prio, const char *line)
-{
-	(void)arg;
-	(void)prio;
-	said++;
-	snprintf(last_said, sizeof(last_said), "%s", line);
-}
 
 static struct rc_opts opts(const char *url)
 {
@@ -45,17 +35,41 @@ static struct kme_buf bufs(const char *s)
 	return b;
 }
 
-/* A connection to the suite's server, up. */
-static struct rc_conn *up(void)
+/* The touch script on key for the term enc (both text), window 1000. */
+static int touch_at(struct rc_conn *c, const char *key, const char *enc,
+		    int64_t t, struct rc_sighting *s, struct kme_err *err)
 {
-	struct rc_opts o = opts(rt.url);
-	struct kme_err err = { "" };
-	struct rc_conn *c = rc_new(&o, &err);
+	struct kme_buf k = bufs(key), e = bufs(enc);
+	int rc = rc_touch(c, &k, &e, t, 1000, s, err);
 
-	ck_assert_msg(c != NULL, "%s", err.msg);
-	ck_assert_msg(rc_start(c, true, &err) == 0, "%s", err.msg);
-	ck_assert(rc_up(c));
-	return c;
+	buf_free(&k);
+	buf_free(&e);
+	return rc;
+}
+
+/* n merges of PREFIX<i> = "term<i>" (first 10, last 20, count 3) in one
+ * batch; the batch's result. */
+static int merge_n(struct rc_conn *c, const char *prefix, int n,
+		   size_t *sent, struct kme_err *err)
+{
+	struct kme_buf key, enc;
+	struct rc_batch b;
+	int i;
+
+	buf_init(&key, 0);
+	buf_init(&enc, 0);
+	rc_batch_init(&b, c, err);
+	for (i = 0; i < n; i++) {
+		buf_reset(&key);
+		buf_reset(&enc);
+		buf_printf(&key, "%s%d", prefix, i);
+		buf_printf(&enc, "term%d", i);
+		rc_merge(&b, &key, &enc, 10, 20, 3, 60000);
+	}
+	buf_free(&key);
+	buf_free(&enc);
+	*sent = b.sent;
+	return rc_batch_end(&b);
 }
 
 /* ---- without a server ------------------------------------------------------ */
@@ -66,19 +80,18 @@ START_TEST(test_down_at_start_is_said_once_and_backs_off)
 	struct kme_err err = { "" };
 	struct rc_conn *c;
 
-	said = 0;
-	log_to_fn(catch_log, NULL);
+	ht_catch_log();
 	c = rc_new(&o, &err);
 	ck_assert_msg(c != NULL, "%s", err.msg);
 	ck_assert_int_eq(rc_start(c, false, &err), 0);
 	ck_assert(!rc_up(c));
 	ck_assert(!rc_due(c));          /* RC_BACKOFF_MIN ms from now */
-	ck_assert_int_eq(said, 1);
-	ck_assert_ptr_nonnull(strstr(last_said, "deciding with local history"));
-	ck_assert_ptr_nonnull(strstr(last_said,
+	ck_assert_int_eq(ht_log.n, 1);
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "deciding with local history"));
+	ck_assert_ptr_nonnull(strstr(ht_log.last,
 				     "unix:///nonexistent/kme-check.sock"));
 	rc_down(c, "again");
-	ck_assert_int_eq(said, 1);      /* said once until it answers */
+	ck_assert_int_eq(ht_log.n, 1);  /* said once until it answers */
 	ck_assert_uint_eq(rc_errors(c), 2);
 	rc_free(c);
 	log_to_stderr();
@@ -157,139 +170,111 @@ END_TEST
 
 START_TEST(test_touch_creates_then_reports_the_term)
 {
-	struct rc_conn *c = up();
-	struct kme_buf key = bufs("k:t:1"), enc = bufs("term");
+	struct rc_conn *c = rt_conn(rt.url, true);
 	struct kme_err err = { "" };
 	struct rc_sighting s;
 
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 5000, 1000, &s, &err), RC_OK);
+	ck_assert_int_eq(touch_at(c, "k:1", "term", 5000, &s, &err), RC_OK);
 	ck_assert_int_eq(s.found, RC_UNKNOWN);
 	ck_assert(s.is_new);
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 5500, 1000, &s, &err), RC_OK);
+	ck_assert_int_eq(touch_at(c, "k:1", "term", 5500, &s, &err), RC_OK);
 	ck_assert_int_eq(s.found, RC_KNOWN);
 	ck_assert(!s.is_new);
 	ck_assert_int_eq(s.first, 5000);
 	ck_assert_int_eq(s.last, 5000);
 	ck_assert_uint_eq(s.count, 1);
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 6501, 1000, &s, &err), RC_OK);
+	ck_assert_int_eq(touch_at(c, "k:1", "term", 6501, &s, &err), RC_OK);
 	ck_assert(s.is_new);            /* 5500 < 6501 - 1000 */
-	ck_assert_int_gt(rt_int("PTTL k:t:1"), 0);
-	ck_assert_int_le(rt_int("PTTL k:t:1"), 1000);
-	buf_free(&key);
-	buf_free(&enc);
+	ck_assert_int_gt(rt_int("PTTL k:1"), 0);
+	ck_assert_int_le(rt_int("PTTL k:1"), 1000);
 	rc_free(c);
 }
 END_TEST
 
 START_TEST(test_a_key_holding_another_term_is_reported_untouched)
 {
-	struct rc_conn *c = up();
-	struct kme_buf key = bufs("k:t:2"), enc = bufs("mine");
+	struct rc_conn *c = rt_conn(rt.url, true);
 	struct kme_err err = { "" };
 	struct rc_sighting s;
 
-	rt_ok("HSET k:t:2 v other f 1 l 1 c 7");
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 5000, 1000, &s, &err), RC_OK);
+	rt_ok("HSET k:2 v other f 1 l 1 c 7");
+	ck_assert_int_eq(touch_at(c, "k:2", "mine", 5000, &s, &err), RC_OK);
 	ck_assert_int_eq(s.found, RC_TAKEN);
-	ck_assert_int_eq(rt_int("HGET k:t:2 c") , 7);
-	buf_free(&key);
-	buf_free(&enc);
+	ck_assert_int_eq(rt_int("HGET k:2 c") , 7);
 	rc_free(c);
 }
 END_TEST
 
 START_TEST(test_a_forgotten_script_is_sent_again)
 {
-	struct rc_conn *c = up();
-	struct kme_buf key = bufs("k:t:3"), enc = bufs("term");
+	struct rc_conn *c = rt_conn(rt.url, true);
+	struct kme_buf key = bufs("k:3");
 	struct kme_err err = { "" };
 	struct rc_sighting s;
 	uint64_t n;
 
 	rt_ok("SCRIPT FLUSH");
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 5000, 1000, &s, &err), RC_OK);
+	ck_assert_int_eq(touch_at(c, "k:3", "term", 5000, &s, &err), RC_OK);
 	ck_assert_int_eq(s.found, RC_UNKNOWN);
 	rt_ok("SCRIPT FLUSH");
+	/* Sent again, the count script meets the hash: INCR refuses it. */
 	ck_assert_int_eq(rc_count(c, &key, 1000, &n, &err), RC_REFUSED);
 	ck_assert_ptr_nonnull(strstr(err.msg, "WRONGTYPE"));
 	ck_assert(rc_up(c));            /* refused, not lost */
 	buf_free(&key);
-	buf_free(&enc);
 	rc_free(c);
 }
 END_TEST
 
 START_TEST(test_a_key_of_another_type_is_refused)
 {
-	struct rc_conn *c = up();
-	struct kme_buf key = bufs("k:t:4"), enc = bufs("term");
+	struct rc_conn *c = rt_conn(rt.url, true);
 	struct kme_err err = { "" };
 	struct rc_sighting s;
 
-	rt_ok("SET k:t:4 x");
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 5000, 1000, &s, &err),
+	rt_ok("SET k:4 x");
+	ck_assert_int_eq(touch_at(c, "k:4", "term", 5000, &s, &err),
 			 RC_REFUSED);
 	ck_assert_msg(strstr(err.msg, "WRONGTYPE") != NULL, "%s", err.msg);
 	ck_assert(rc_up(c));
-	buf_free(&key);
-	buf_free(&enc);
 	rc_free(c);
 }
 END_TEST
 
 START_TEST(test_a_connection_the_server_kills_is_lost)
 {
-	struct rc_conn *c = up();
-	struct kme_buf key = bufs("k:t:5"), enc = bufs("term");
+	struct rc_conn *c = rt_conn(rt.url, true);
 	struct kme_err err = { "" };
 	struct rc_sighting s;
 
 	ck_assert_int_ge(rt_int("CLIENT KILL TYPE normal SKIPME yes"), 1);
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 5000, 1000, &s, &err),
-			 RC_LOST);
-	log_to_fn(catch_log, NULL);
+	ck_assert_int_eq(touch_at(c, "k:5", "term", 5000, &s, &err), RC_LOST);
+	ht_catch_log();
 	rc_down(c, err.msg);
 	ck_assert(!rc_up(c));
-	/* Poll for the backoff's end (RC_BACKOFF_MIN), then reconnect. */
-	{
-		int64_t end = rt_now_ms() + RT_DEADLINE_MS;
-
-		while (!rc_due(c)) {
-			ck_assert(rt_now_ms() < end);
-			usleep(5000);
-		}
-	}
+	rt_until(rt_due, c, "the backoff's end");
 	ck_assert_msg(rc_connect(c, &err) == 0, "%s", err.msg);
-	said = 0;
 	rc_back(c, "answering again");
-	ck_assert_int_eq(said, 1);
-	ck_assert_ptr_nonnull(strstr(last_said, "answering again"));
-	ck_assert_ptr_nonnull(strstr(last_said, rt.url));
+	ck_assert_int_eq(ht_log.n, 2);   /* lost, then back */
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "answering again"));
+	ck_assert_ptr_nonnull(strstr(ht_log.last, rt.url));
 	log_to_stderr();
-	buf_free(&key);
-	buf_free(&enc);
 	rc_free(c);
 }
 END_TEST
 
 START_TEST(test_select_uses_the_urls_database)
 {
-	struct rc_opts o;
 	struct kme_err err = { "" };
-	struct kme_buf key = bufs("k:t:6"), enc = bufs("term");
 	struct rc_sighting s;
 	struct rc_conn *c;
 	char url[200];
 
 	snprintf(url, sizeof(url), "%s?db=3", rt.url);
-	o = opts(url);
-	c = rc_new(&o, &err);
-	ck_assert_int_eq(rc_start(c, true, &err), 0);
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 5000, 1000, &s, &err), RC_OK);
-	ck_assert_int_eq(rt_int("EXISTS k:t:6"), 0);   /* not in db 0 */
+	c = rt_conn(url, true);
+	ck_assert_int_eq(touch_at(c, "k:6", "term", 5000, &s, &err), RC_OK);
+	ck_assert_int_eq(rt_int("EXISTS k:6"), 0);   /* not in db 0 */
 	rc_free(c);
-	buf_free(&key);
-	buf_free(&enc);
 }
 END_TEST
 
@@ -338,59 +323,36 @@ END_TEST
 
 START_TEST(test_merges_are_pipelined_and_collisions_counted)
 {
-	struct rc_conn *c = up();
+	struct rc_conn *c = rt_conn(rt.url, true);
 	struct kme_err err = { "" };
-	struct kme_buf key, enc;
-	struct rc_batch b;
-	char k[32], v[32];
-	int i;
+	size_t sent;
 
-	buf_init(&key, 0);
-	buf_init(&enc, 0);
 	rt_ok("HSET m:2 v other f 1 l 1 c 1");
-	rc_batch_init(&b, c, &err);
-	for (i = 0; i < 2 * RC_BATCH + 5; i++) {
-		buf_reset(&key);
-		buf_reset(&enc);
-		snprintf(k, sizeof(k), "m:%d", i);
-		snprintf(v, sizeof(v), "term%d", i);
-		buf_puts(&key, k);
-		buf_puts(&enc, v);
-		ck_assert_int_eq(rc_merge(&b, &key, &enc, 10, 20, 3, 60000), 0);
-	}
-	ck_assert_msg(rc_batch_end(&b) == 0, "%s", err.msg);
-	ck_assert_uint_eq(b.sent, 2 * RC_BATCH + 5);
+	ck_assert_msg(merge_n(c, "m:", 2 * RC_BATCH + 5, &sent, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_uint_eq(sent, 2 * RC_BATCH + 5);
 	ck_assert_int_eq(rt_int("DBSIZE"), 2 * RC_BATCH + 5);
 	ck_assert_int_eq(rt_int("HGET m:7 c"), 3);
 	ck_assert_int_eq(rt_int("HGET m:2 c"), 1);   /* another term's */
 	ck_assert_uint_eq(rc_errors(c), 1);
-	buf_free(&key);
-	buf_free(&enc);
 	rc_free(c);
 }
 END_TEST
 
 START_TEST(test_a_refused_merge_fails_the_batch_after_every_reply)
 {
-	struct rc_conn *c = up();
+	struct rc_conn *c = rt_conn(rt.url, true);
 	struct kme_err err = { "" };
-	struct kme_buf a = bufs("m:a"), b1 = bufs("m:b"), enc = bufs("t");
 	struct rc_sighting s;
-	struct rc_batch b;
+	size_t sent;
 
-	rt_ok("SET m:a x");
-	rc_batch_init(&b, c, &err);
-	ck_assert_int_eq(rc_merge(&b, &a, &enc, 1, 2, 1, 60000), 0);
-	ck_assert_int_eq(rc_merge(&b, &b1, &enc, 1, 2, 1, 60000), 0);
-	ck_assert_int_eq(rc_batch_end(&b), -1);
+	rt_ok("SET m:0 x");
+	ck_assert_int_eq(merge_n(c, "m:", 2, &sent, &err), -1);
 	ck_assert_msg(strstr(err.msg, "push: WRONGTYPE") != NULL, "%s", err.msg);
-	ck_assert_int_eq(rt_int("EXISTS m:b"), 1);
+	ck_assert_int_eq(rt_int("EXISTS m:1"), 1);
 	/* Every reply was read: the connection goes on. */
-	ck_assert_int_eq(rc_touch(c, &b1, &enc, 3, 60000, &s, &err), RC_OK);
+	ck_assert_int_eq(touch_at(c, "m:1", "term1", 30, &s, &err), RC_OK);
 	ck_assert_int_eq(s.found, RC_KNOWN);
-	buf_free(&a);
-	buf_free(&b1);
-	buf_free(&enc);
 	rc_free(c);
 }
 END_TEST
@@ -413,27 +375,13 @@ static void count_term(void *arg, const char *enc, size_t len, int64_t first,
 
 START_TEST(test_the_listing_gives_every_term_hash_of_the_pattern)
 {
-	struct rc_conn *c = up();
+	struct rc_conn *c = rt_conn(rt.url, true);
 	struct kme_err err = { "" };
-	struct kme_buf key, enc, pat = bufs("l:*");
+	struct kme_buf pat = bufs("l:*");
 	struct seen_terms st = { 0, 0 };
-	struct rc_batch b;
-	char k[32], v[32];
-	int i;
+	size_t sent;
 
-	buf_init(&key, 0);
-	buf_init(&enc, 0);
-	rc_batch_init(&b, c, &err);
-	for (i = 0; i < 2500; i++) {
-		buf_reset(&key);
-		buf_reset(&enc);
-		snprintf(k, sizeof(k), "l:%d", i);
-		snprintf(v, sizeof(v), "term%d", i);
-		buf_puts(&key, k);
-		buf_puts(&enc, v);
-		rc_merge(&b, &key, &enc, 10, 20, 3, 60000);
-	}
-	ck_assert_int_eq(rc_batch_end(&b), 0);
+	ck_assert_int_eq(merge_n(c, "l:", 2500, &sent, &err), 0);
 	rt_ok("HSET l:partial v x f 1");           /* not a term: skipped */
 	rt_ok("SET l:string x");                   /* nor this */
 	rt_ok("HSET other:1 v termx f 10 l 20 c 3"); /* outside the pattern */
@@ -441,8 +389,6 @@ START_TEST(test_the_listing_gives_every_term_hash_of_the_pattern)
 		      err.msg);
 	ck_assert_uint_eq(st.n, 2500);
 	ck_assert_uint_eq(st.bad, 0);
-	buf_free(&key);
-	buf_free(&enc);
 	buf_free(&pat);
 	rc_free(c);
 }
@@ -484,9 +430,7 @@ int main(void)
 	tcase_add_test(tc, test_user_without_password_and_file_url_are_refused);
 	tcase_add_test(tc, test_password_file_must_be_private_and_not_a_link);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("server");
-	tcase_add_unchecked_fixture(tc, rt_start, rt_stop);
-	tcase_add_checked_fixture(tc, rt_flush, NULL);
+	tc = rt_tcase("server");
 	tcase_add_test(tc, test_touch_creates_then_reports_the_term);
 	tcase_add_test(tc, test_a_key_holding_another_term_is_reported_untouched);
 	tcase_add_test(tc, test_a_forgotten_script_is_sent_again);

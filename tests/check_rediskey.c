@@ -12,16 +12,7 @@
 #include "cfg.h"
 #include "rediskey.h"
 #include "termtab.h"
-#include "termtest.h"
-
-static struct kme_config *config(void)
-{
-	struct kme_config *cfg = NULL;
-	struct kme_err err = { "" };
-
-	ck_assert_msg(cfg_load_default(&cfg, &err) == 0, "%s", err.msg);
-	return cfg;
-}
+#include "histtest.h"
 
 /* The key of term under cfg, as a C string (keys are text). */
 static char *key_of(const struct kme_config *cfg, const char *prefix,
@@ -47,7 +38,7 @@ static char *key_of(const struct kme_config *cfg, const char *prefix,
  * test pass: a fleet of mixed versions would split its history. */
 START_TEST(test_known_key_of_a_term)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	char *k = key_of(cfg, rk_prefix(cfg),
 			 term2("/usr/sbin/lsmod", "/usr/bin/bash"));
 
@@ -61,7 +52,7 @@ END_TEST
 
 START_TEST(test_known_key_of_a_term_with_an_absent_value)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	char *k = key_of(cfg, rk_prefix(cfg), term2("/usr/sbin/lsmod", NULL));
 
 	ck_assert_str_eq(k, "kme:2d8043ed-5bda-4caf-801c-c1feb7410504:211:"
@@ -74,7 +65,7 @@ END_TEST
 
 START_TEST(test_known_key_of_a_term_with_host_name)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
 	char *k;
 
@@ -93,7 +84,7 @@ END_TEST
 
 START_TEST(test_known_key_of_a_rate_interval)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct kme_buf k;
 
 	buf_init(&k, 4096);
@@ -115,7 +106,7 @@ END_TEST
 
 START_TEST(test_default_prefix_is_kme_and_the_config_wins)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 
 	free(cfg->redis_key_prefix);
 	cfg->redis_key_prefix = NULL;
@@ -128,7 +119,7 @@ END_TEST
 
 START_TEST(test_identity_change_is_another_namespace)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct nt_term t = term2("/usr/sbin/lsmod", "/bin/bash");
 	char *base = key_of(cfg, "kme:", t), *k;
 
@@ -157,7 +148,7 @@ END_TEST
 
 START_TEST(test_absent_empty_and_shifted_values_get_distinct_keys)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	char *a = key_of(cfg, "kme:", term2("/usr/sbin/lsmod", NULL));
 	char *b = key_of(cfg, "kme:", term2("/usr/sbin/lsmod", ""));
 	char *c = key_of(cfg, "kme:", term2("/usr/sbin/lsmo", "d"));
@@ -175,7 +166,7 @@ END_TEST
 
 START_TEST(test_term_of_wrong_shape_or_size_has_no_key)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct kme_buf key, enc;
 	struct nt_term t = term2("a", "b");
 	char *big = malloc(TT_KEY_MAX + 1);
@@ -197,7 +188,7 @@ END_TEST
 
 START_TEST(test_pattern_matches_the_namespace_with_glob_bytes_escaped)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct kme_buf p;
 
 	free(cfg->rule_version);

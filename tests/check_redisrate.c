@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "histtest.h"
 #include "log.h"
 #include "redisrate.h"
 
@@ -19,22 +20,6 @@
 #include "redistest.h"
 
 #define KEY "kme:2d8043ed-5bda-4caf-801c-c1feb7410504:211:rate:"
-
-static struct kme_config *config(void)
-{
-	struct kme_config *cfg = NULL;
-	struct kme_err err = { "" };
-
-	ck_assert_msg(cfg_load_default(&cfg, &err) == 0, "%s", err.msg);
-	return cfg;
-}
-
-static void quiet(void *arg, int prio, const char *line)
-{
-	(void)arg;
-	(void)prio;
-	(void)line;
-}
 
 struct host {
 	struct rc_conn *conn;
@@ -44,14 +29,10 @@ struct host {
 
 static struct host host_at(const struct kme_config *cfg, const char *url)
 {
-	const struct rc_opts o = { .url = url, .connect_timeout = 1000,
-				   .command_timeout = 1000 };
 	struct kme_err err = { "" };
 	struct host h;
 
-	h.conn = rc_new(&o, &err);
-	ck_assert_msg(h.conn != NULL, "%s", err.msg);
-	ck_assert_int_eq(rc_start(h.conn, false, &err), 0);
+	h.conn = rt_conn(url, false);
 	h.rr = rr_new(cfg, h.conn, &err);
 	ck_assert_ptr_nonnull(h.rr);
 	h.sh = rr_shared(h.rr);
@@ -72,7 +53,7 @@ static int count(struct host *h, int64_t start, int64_t interval,
 
 START_TEST(test_two_hosts_count_into_one_interval)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct host a = host_at(cfg, rt.url), b = host_at(cfg, rt.url);
 	uint64_t n;
 
@@ -96,7 +77,7 @@ END_TEST
 
 START_TEST(test_a_refused_count_leaves_it_local_and_is_counted)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct host a = host_at(cfg, rt.url);
 	uint64_t n;
 
@@ -111,25 +92,18 @@ END_TEST
 
 START_TEST(test_down_it_answers_nothing_and_never_reconnects)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct host a = host_at(cfg, rt.url);
 	uint64_t n;
 
-	log_to_fn(quiet, NULL);
+	ht_catch_log();
 	ck_assert_int_ge(rt_int("CLIENT KILL TYPE normal SKIPME yes"), 1);
 	ck_assert_int_eq(count(&a, 0, 300000, &n), -1);   /* lost */
 	ck_assert(!rc_up(a.conn));
 	ck_assert_uint_eq(rc_errors(a.conn), 1);
 	/* However long it waits, the counter leaves reconnecting to the
 	 * store (which pushes its local decisions first). */
-	{
-		int64_t end = rt_now_ms() + RT_DEADLINE_MS;
-
-		while (!rc_due(a.conn)) {
-			ck_assert(rt_now_ms() < end);
-			usleep(5000);
-		}
-	}
+	rt_until(rt_due, a.conn, "the backoff's end");
 	ck_assert_int_eq(count(&a, 0, 300000, &n), -1);
 	ck_assert(!rc_up(a.conn));
 	ck_assert_uint_eq(rc_errors(a.conn), 1);
@@ -149,9 +123,7 @@ int main(void)
 	int failed;
 
 #ifdef HAVE_HIREDIS
-	tc = tcase_create("server");
-	tcase_add_unchecked_fixture(tc, rt_start, rt_stop);
-	tcase_add_checked_fixture(tc, rt_flush, NULL);
+	tc = rt_tcase("server");
 	tcase_add_test(tc, test_two_hosts_count_into_one_interval);
 	tcase_add_test(tc, test_a_refused_count_leaves_it_local_and_is_counted);
 	tcase_add_test(tc, test_down_it_answers_nothing_and_never_reconnects);

@@ -18,32 +18,12 @@
 #include "rediskey.h"
 #include "redisstore.h"
 #include "termtab.h"
-#include "termtest.h"
+#include "histtest.h"
 
 #define T0 ((int64_t)1700000000000)
 
 #ifdef HAVE_HIREDIS
 #include "redistest.h"
-
-static int said;
-static char last_said[KME_LOG_MAX];
-
-static void catch_log(void *arg, int prio, const char *line)
-{
-	(void)arg;
-	(void)prio;
-	said++;
-	snprintf(last_said, sizeof(last_said), "%s", line);
-}
-
-static struct kme_config *config(void)
-{
-	struct kme_config *cfg = NULL;
-	struct kme_err err = { "" };
-
-	ck_assert_msg(cfg_load_default(&cfg, &err) == 0, "%s", err.msg);
-	return cfg;
-}
 
 /* One host: a connection to url and a store over it. */
 struct host {
@@ -54,14 +34,10 @@ struct host {
 static struct host host_at(const struct kme_config *cfg, const char *url,
 			   bool write_behind)
 {
-	const struct rc_opts o = { .url = url, .connect_timeout = 1000,
-				   .command_timeout = 1000 };
 	struct kme_err err = { "" };
 	struct host h;
 
-	h.conn = rc_new(&o, &err);
-	ck_assert_msg(h.conn != NULL, "%s", err.msg);
-	ck_assert_int_eq(rc_start(h.conn, false, &err), 0);
+	h.conn = rt_conn(url, false);
 	h.store = rs_open(cfg, h.conn, write_behind, &err);
 	ck_assert_msg(h.store != NULL, "%s", err.msg);
 	return h;
@@ -106,27 +82,22 @@ static char *key_of(const struct kme_config *cfg, struct nt_term t)
 	return s;
 }
 
-/* Save (the periodic hook: reconnect and push when due) until pushed
- * reaches n, with a deadline. */
-static void until_pushed(struct host *h, uint64_t n)
+/* Has a save (the periodic hook: reconnect and push when due) pushed
+ * the one term decided locally? */
+static bool pushed_one(void *arg)
 {
-	int64_t end = rt_now_ms() + RT_DEADLINE_MS;
+	struct host *h = arg;
 	struct kme_err err = { "" };
 
-	while (stats(h).pushed < n) {
-		ck_assert_int_eq(nt_save(h->store, &err), 0);
-		ck_assert_msg(rt_now_ms() < end, "pushed %llu of %llu",
-			      (unsigned long long)stats(h).pushed,
-			      (unsigned long long)n);
-		usleep(5000);
-	}
+	ck_assert_int_eq(nt_save(h->store, &err), 0);
+	return stats(h).pushed >= 1;
 }
 
 /* ---- through a server ------------------------------------------------------ */
 
 START_TEST(test_two_hosts_share_one_history)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct host a = host_at(cfg, rt.url, false), b = host_at(cfg, rt.url, false);
 	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
 	struct nt_seen seen;
@@ -158,7 +129,7 @@ END_TEST
 /* newterms.h's contract: -1 only for a term no store can hold. */
 START_TEST(test_redis_store_fails_only_a_term_of_wrong_shape_or_size)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct host a = host_at(cfg, rt.url, false);
 	struct nt_term t = term2("a", "b");
 	struct kme_err err = { "" };
@@ -184,7 +155,7 @@ END_TEST
 
 START_TEST(test_a_key_held_by_another_term_alerts_and_is_counted)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct host a = host_at(cfg, rt.url, false);
 	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
 	char *k = key_of(cfg, t);
@@ -193,8 +164,7 @@ START_TEST(test_a_key_held_by_another_term_alerts_and_is_counted)
 
 	rt_ok("HSET %s v forged f %lld l %lld c 1", k, (long long)T0,
 	      (long long)T0);
-	said = 0;
-	log_to_fn(catch_log, NULL);
+	ht_catch_log();
 	for (i = 0; i < 3; i++) {
 		seen = touch(&a, t, T0 + 1 + i);   /* 0: a value, not -1 */
 		ck_assert(seen.is_new);            /* never suppressed */
@@ -202,8 +172,8 @@ START_TEST(test_a_key_held_by_another_term_alerts_and_is_counted)
 	}
 	ck_assert_uint_eq(stats(&a).errors, 3);
 	ck_assert_uint_eq(stats(&a).fallbacks, 0);
-	ck_assert_int_eq(said, 1);
-	ck_assert_ptr_nonnull(strstr(last_said, "hash collision"));
+	ck_assert_int_eq(ht_log.n, 1);
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "hash collision"));
 	ck_assert_int_eq(rt_int("HGET %s c", k), 1);  /* left alone */
 	log_to_stderr();
 	free(k);
@@ -214,28 +184,27 @@ END_TEST
 
 START_TEST(test_an_error_reply_is_decided_locally_and_pushed_later)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct host a = host_at(cfg, rt.url, false);
 	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
 	char *k = key_of(cfg, t);
 	struct nt_seen seen;
 
 	rt_ok("SET %s x", k);
-	said = 0;
-	log_to_fn(catch_log, NULL);
+	ht_catch_log();
 	seen = touch(&a, t, T0);             /* 0: a value, not -1 */
 	ck_assert(seen.is_new);
 	ck_assert(seen.local);
 	ck_assert_uint_eq(stats(&a).fallbacks, 1);
 	ck_assert_uint_ge(stats(&a).errors, 1);
-	ck_assert_int_eq(said, 1);
-	ck_assert_ptr_nonnull(strstr(last_said, "WRONGTYPE"));
-	ck_assert_ptr_nonnull(strstr(last_said, "deciding with local history"));
+	ck_assert_int_eq(ht_log.n, 1);
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "WRONGTYPE"));
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "deciding with local history"));
 	/* Redis takes it again: the local decision reaches it. */
 	rt_ok("DEL %s", k);
-	until_pushed(&a, 1);
+	rt_until(pushed_one, &a, "the push");
 	ck_assert_int_eq(rt_int("HGET %s c", k), 1);
-	ck_assert_ptr_nonnull(strstr(last_said, "answering again; pushed 1"));
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "answering again; pushed 1"));
 	seen = touch(&a, t, T0 + 1);
 	ck_assert(!seen.is_new && !seen.local);
 	log_to_stderr();
@@ -247,17 +216,17 @@ END_TEST
 
 START_TEST(test_a_lost_connection_falls_back_and_pushes_when_back)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct host a = host_at(cfg, rt.url, false), b;
 	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
 	struct nt_seen seen;
 
-	log_to_fn(catch_log, NULL);
+	ht_catch_log();
 	touch(&a, term2("/usr/bin/kmod", NULL), T0);
 	ck_assert_int_ge(rt_int("CLIENT KILL TYPE normal SKIPME yes"), 1);
 	seen = touch(&a, t, T0 + 1);
 	ck_assert(seen.is_new && seen.local);
-	until_pushed(&a, 1);
+	rt_until(pushed_one, &a, "the push");
 	b = host_at(cfg, rt.url, false);
 	seen = touch(&b, t, T0 + 2);
 	ck_assert(!seen.is_new);
@@ -272,7 +241,7 @@ END_TEST
 
 START_TEST(test_learn_decides_locally_and_save_pushes_everything)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct host a = host_at(cfg, rt.url, true);
 	struct kme_err err = { "" };
 	struct nt_seen seen;
@@ -297,7 +266,7 @@ END_TEST
 
 START_TEST(test_destroy_pushes_what_is_pending)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct host a = host_at(cfg, rt.url, true);
 
 	touch(&a, term2("/usr/sbin/lsmod", NULL), T0);
@@ -312,18 +281,17 @@ END_TEST
 
 START_TEST(test_down_at_start_decides_locally_and_says_so_once)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct nt_term t = term2("/usr/sbin/lsmod", "/bin/bash");
 	struct host a;
 	struct nt_seen seen;
 	struct nt_stats st;
 	int i;
 
-	said = 0;
-	log_to_fn(catch_log, NULL);
+	ht_catch_log();
 	a = host_at(cfg, "unix:///nonexistent/kme-check.sock", false);
-	ck_assert_int_eq(said, 1);
-	ck_assert_ptr_nonnull(strstr(last_said, "deciding with local history"));
+	ck_assert_int_eq(ht_log.n, 1);
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "deciding with local history"));
 	seen = touch(&a, t, T0);
 	ck_assert(seen.is_new);
 	ck_assert(seen.local);
@@ -339,7 +307,7 @@ START_TEST(test_down_at_start_decides_locally_and_says_so_once)
 	ck_assert_uint_eq(st.fallbacks, 52);
 	ck_assert_uint_ge(st.errors, 1);
 	ck_assert_uint_eq(st.pushed, 0);
-	ck_assert_int_eq(said, 1);  /* once, not once per event */
+	ck_assert_int_eq(ht_log.n, 1);  /* once, not once per event */
 	host_free(&a);
 	log_to_stderr();
 	cfg_free(cfg);
@@ -348,14 +316,14 @@ END_TEST
 
 START_TEST(test_local_queue_is_bounded_and_overflow_counted)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct nt_stats st;
 	struct host a;
 	char exe[32];
 	int i;
 
 	cfg->max_terms = 3;
-	log_to_fn(catch_log, NULL);
+	ht_catch_log();
 	a = host_at(cfg, "unix:///nonexistent/kme-check.sock", false);
 	for (i = 0; i < 5; i++) {
 		snprintf(exe, sizeof(exe), "/tmp/lsmod%d", i);
@@ -380,9 +348,7 @@ int main(void)
 	int failed;
 
 #ifdef HAVE_HIREDIS
-	tc = tcase_create("server");
-	tcase_add_unchecked_fixture(tc, rt_start, rt_stop);
-	tcase_add_checked_fixture(tc, rt_flush, NULL);
+	tc = rt_tcase("server");
 	tcase_add_test(tc, test_two_hosts_share_one_history);
 	tcase_add_test(tc, test_redis_store_fails_only_a_term_of_wrong_shape_or_size);
 	tcase_add_test(tc, test_a_key_held_by_another_term_alerts_and_is_counted);

@@ -25,7 +25,7 @@
 #include "newterms.h"
 #include "statefile.h"
 #include "termtab.h"
-#include "termtest.h"
+#include "histtest.h"
 
 /* Every time is in milliseconds, as the program holds it. */
 #define WINDOW 1209600000 /* 14 days */

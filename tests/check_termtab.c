@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "termtab.h"
-#include "termtest.h"
+#include "histtest.h"
 
 #define WINDOW 1209600000 /* 14 days, in ms */
 #define T0 ((int64_t)1700000000000)

@@ -9,6 +9,8 @@
  *
  * A missing redis-server (tests/deps.sh installs it) fails the tcase: a
  * Redis build is tested against Redis or not at all. Needs hiredis.
+ * Also: a connection of redisconn.h to a URL (rt_conn), and polling for a
+ * fact with the deadline (rt_until).
  */
 #ifndef KME_REDISTEST_H
 #define KME_REDISTEST_H
@@ -27,6 +29,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "redisconn.h"
 
 #define RT_DEADLINE_MS 10000
 
@@ -182,6 +186,48 @@ static inline void rt_flush(void)
 {
 	rt_ok("FLUSHALL");
 	rt_ok("SCRIPT FLUSH");
+}
+
+/* A tcase whose tests share one server, emptied before each test. */
+static inline TCase *rt_tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_unchecked_fixture(tc, rt_start, rt_stop);
+	tcase_add_checked_fixture(tc, rt_flush, NULL);
+	return tc;
+}
+
+/* Poll fact(arg) until it holds; fail after RT_DEADLINE_MS. */
+static inline void rt_until(bool (*fact)(void *arg), void *arg,
+			    const char *what)
+{
+	int64_t end = rt_now_ms() + RT_DEADLINE_MS;
+
+	while (!fact(arg)) {
+		ck_assert_msg(rt_now_ms() < end, "%s: not within %d ms", what,
+			      RT_DEADLINE_MS);
+		usleep(5000);
+	}
+}
+
+static inline bool rt_due(void *conn)
+{
+	return rc_due(conn);
+}
+
+/* A connection to url (1 s timeouts), started: up, or declared down
+ * unless require. */
+static inline struct rc_conn *rt_conn(const char *url, bool require)
+{
+	const struct rc_opts o = { .url = url, .connect_timeout = 1000,
+				   .command_timeout = 1000 };
+	struct kme_err err = { "" };
+	struct rc_conn *c = rc_new(&o, &err);
+
+	ck_assert_msg(c != NULL, "%s", err.msg);
+	ck_assert_msg(rc_start(c, require, &err) == 0, "%s", err.msg);
+	return c;
 }
 
 #endif

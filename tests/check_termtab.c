@@ -242,6 +242,8 @@ START_TEST(test_max_terms_evicts_the_least_recently_touched)
 	ck_assert_uint_eq(st.evicted, 1);
 	ck_assert(touch(t, a, T0 + 5).known);
 	ck_assert(!touch(t, b, T0 + 6).known); /* evicts c */
+	tt_stats(t, &st);
+	ck_assert_uint_eq(st.evicted, 2);      /* counted, every one */
 	ck_assert(!touch(t, c, T0 + 7).known);
 	tt_free(t);
 }
@@ -261,6 +263,8 @@ START_TEST(test_expire_drops_what_the_window_left_behind)
 	ck_assert_uint_eq(st.terms, 1);
 	ck_assert_uint_eq(st.expired, 1);
 	ck_assert_uint_eq(tt_expire(t, INT64_MAX), 1);
+	tt_stats(t, &st);
+	ck_assert_uint_eq(st.expired, 2);      /* counted across calls */
 	tt_free(t);
 }
 END_TEST

@@ -86,7 +86,19 @@ enum kme_parent_source {
 	KME_PARENT_PROCFS,      /* live mode: /proc/<ppid> at the time of the event */
 };
 
-const char *kme_parent_source_name(enum kme_parent_source s);
+/* "unknown", "audit", "procfs": the parent_source of alerts and --explain. */
+static inline const char *kme_parent_source_name(enum kme_parent_source s)
+{
+	static const char *const names[] = {
+		[KME_PARENT_UNKNOWN] = "unknown",
+		[KME_PARENT_AUDIT] = "audit",
+		[KME_PARENT_PROCFS] = "procfs",
+	};
+
+	if ((unsigned)s >= sizeof(names) / sizeof(names[0]) || !names[s])
+		return "unknown";
+	return names[s];
+}
 
 /* How the process table decided the parent, beyond its source (for
  * --explain). */

@@ -1,4 +1,5 @@
-/* check_proctable.c - parents for exec events.
+/* check_proctable.c - parents for exec events: the policy over the pid
+ * table (the table's own bounds are check_pidtab.c's).
  *
  * Every table here but the "live" case's is made with procroot NULL, so /proc
  * is never read: what the table knows comes from the stream alone (replay).
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "hosttab.h"
+#include "pidtab.h"
 #include "proctable.h"
 
 #define MAXA 128
@@ -69,9 +71,9 @@ struct parent {
 	size_t argc;
 	bool exe_resolved;
 	bool has_exe, has_name, truncated;
-	char exe[PT_MAX_PATH + 1], name[PT_MAX_PATH + 1];
+	char exe[PD_MAX_PATH + 1], name[PD_MAX_PATH + 1];
 	size_t nargs, arglen[KEEP];
-	char arg[KEEP][PT_MAX_ARG_BYTES + 1];
+	char arg[KEEP][PD_MAX_ARG_BYTES + 1];
 };
 
 static void copy_parent(const struct kme_exec *ex, struct parent *out)
@@ -88,17 +90,17 @@ static void copy_parent(const struct kme_exec *ex, struct parent *out)
 	out->has_exe = kme_str_present(ex->parent.executable);
 	out->has_name = kme_str_present(ex->parent.name);
 	if (out->has_exe) {
-		ck_assert_uint_le(ex->parent.executable.len, PT_MAX_PATH);
+		ck_assert_uint_le(ex->parent.executable.len, PD_MAX_PATH);
 		memcpy(out->exe, ex->parent.executable.p, ex->parent.executable.len);
 	}
 	if (out->has_name) {
-		ck_assert_uint_le(ex->parent.name.len, PT_MAX_PATH);
+		ck_assert_uint_le(ex->parent.name.len, PD_MAX_PATH);
 		memcpy(out->name, ex->parent.name.p, ex->parent.name.len);
 	}
 	out->nargs = ex->parent.args.n;
 	out->truncated = ex->parent.args.truncated;
 	for (i = 0; i < out->nargs && i < KEEP; i++) {
-		ck_assert_uint_le(ex->parent.args.v[i].len, PT_MAX_ARG_BYTES);
+		ck_assert_uint_le(ex->parent.args.v[i].len, PD_MAX_ARG_BYTES);
 		out->arglen[i] = ex->parent.args.v[i].len;
 		memcpy(out->arg[i], ex->parent.args.v[i].p, ex->parent.args.v[i].len);
 	}
@@ -998,26 +1000,6 @@ END_TEST
 
 /* ---- bounds ------------------------------------------------------------ */
 
-START_TEST(test_table_of_four_holds_four_processes)
-{
-	struct pt_table *t = table(4, 0);
-	struct pt_stats st;
-	struct parent p;
-	int32_t pid;
-
-	for (pid = 1001; pid <= 1004; pid++)
-		record(t, pid, 50, 10, "/usr/bin/bash", bash_args);
-	pt_stats(t, &st);
-	ck_assert_uint_eq(st.entries, 4);
-	ck_assert_uint_eq(st.evicted, 0);
-	for (pid = 1001; pid <= 1004; pid++) {
-		parent_of(t, 2000 + pid, pid, &p);
-		ck_assert_msg(p.source == KME_PARENT_AUDIT, "pid %d lost", (int)pid);
-	}
-	pt_free(t);
-}
-END_TEST
-
 START_TEST(test_lru_evicts_least_recently_used_and_keeps_a_resolved_parent)
 {
 	struct pt_table *t = table(4, 0);
@@ -1084,31 +1066,6 @@ START_TEST(test_fork_copies_parent_identity_at_the_memory_bound)
 }
 END_TEST
 
-START_TEST(test_memory_bound_evicts_and_bounds_bytes)
-{
-	static const char *const args[] = { "/usr/bin/python3", "-m", "some.module",
-					    "--with-an-option=and-a-value", NULL };
-	struct pt_table *t = table(1000, 2000);
-	struct pt_stats st;
-	struct parent p;
-	int32_t pid;
-
-	for (pid = 100; pid < 200; pid++) {
-		record(t, pid, 50, 10, "/usr/lib/some/long/path/to/a/program", args);
-		pt_stats(t, &st);
-		ck_assert_uint_le(st.bytes, 2000);
-	}
-	ck_assert_uint_gt(st.evicted, 0);
-	ck_assert_uint_lt(st.entries, 100);
-	parent_of(t, 5000, 199, &p); /* the newest survives */
-	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
-	ck_assert_uint_eq(p.nargs, 4);
-	parent_of(t, 5001, 100, &p); /* the oldest does not */
-	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
-	pt_free(t);
-}
-END_TEST
-
 START_TEST(test_identity_larger_than_memory_bound_keeps_lineage_only)
 {
 	static const char *const sh_args[] = { "sh", NULL };
@@ -1132,57 +1089,6 @@ START_TEST(test_identity_larger_than_memory_bound_keeps_lineage_only)
 }
 END_TEST
 
-START_TEST(test_parent_args_are_cut_at_max_args_and_flagged)
-{
-	static char words[PT_MAX_ARGS + 20][8];
-	const char *args[PT_MAX_ARGS + 21];
-	struct pt_table *t = table(100, 0);
-	struct parent p;
-	size_t i;
-
-	for (i = 0; i < PT_MAX_ARGS + 20; i++) {
-		snprintf(words[i], sizeof(words[i]), "w%zu", i);
-		args[i] = words[i];
-	}
-	args[PT_MAX_ARGS + 20] = NULL;
-	record(t, 100, 50, 10, "/usr/bin/xargs", args);
-	parent_of(t, 101, 100, &p);
-	ck_assert_uint_eq(p.nargs, PT_MAX_ARGS);
-	ck_assert(p.truncated);
-	ck_assert_str_eq(p.arg[0], "w0");
-	ck_assert_str_eq(p.arg[7], "w7");
-	pt_free(t);
-}
-END_TEST
-
-START_TEST(test_parent_args_are_cut_at_max_bytes_and_flagged)
-{
-	static char big[10][501];
-	const char *args[11];
-	struct pt_table *t = table(100, 0);
-	struct parent p;
-	size_t i, total = 0;
-
-	for (i = 0; i < 10; i++) {
-		memset(big[i], 'a' + (int)i, 500);
-		args[i] = big[i];
-	}
-	args[10] = NULL;
-	record(t, 100, 50, 10, "/usr/bin/xargs", args);
-	parent_of(t, 101, 100, &p);
-	ck_assert(p.truncated);
-	ck_assert_uint_ge(p.nargs, 1);
-	ck_assert_uint_lt(p.nargs, 10);
-	for (i = 0; i < p.nargs; i++) {
-		ck_assert_uint_eq(p.arglen[i], 500); /* whole arguments only */
-		total += p.arglen[i];
-	}
-	ck_assert_uint_le(total, PT_MAX_ARG_BYTES);
-	ck_assert_int_eq(p.arg[0][0], 'a');
-	pt_free(t);
-}
-END_TEST
-
 START_TEST(test_truncated_flag_of_the_exec_is_kept)
 {
 	static const char *const args[] = { "a", "b", NULL };
@@ -1196,21 +1102,6 @@ START_TEST(test_truncated_flag_of_the_exec_is_kept)
 	parent_of(t, 101, 100, &p);
 	ck_assert_uint_eq(p.nargs, 2);
 	ck_assert(p.truncated);
-	pt_free(t);
-}
-END_TEST
-
-START_TEST(test_exe_longer_than_path_max_is_not_kept)
-{
-	static char longexe[PT_MAX_PATH + 100];
-	struct pt_table *t = table(100, 0);
-	struct parent p;
-
-	memset(longexe, 'd', sizeof(longexe) - 1);
-	longexe[0] = '/';
-	record(t, 100, 50, 10, longexe, bash_args);
-	parent_of(t, 101, 100, &p);
-	ck_assert(!p.has_exe);
 	pt_free(t);
 }
 END_TEST
@@ -1238,26 +1129,6 @@ START_TEST(test_hostile_pids_are_ignored)
 	parent_of(t, 10, -3, &p);
 	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
 	ck_assert(!p.has_exe);
-	pt_free(t);
-}
-END_TEST
-
-START_TEST(test_100k_distinct_pids_into_1000_entries_stay_bounded)
-{
-	struct pt_table *t = table(1000, 0);
-	struct pt_stats st;
-	struct parent p;
-	int32_t pid;
-
-	for (pid = 2; pid < 100002; pid++)
-		record(t, pid, pid - 1, pid, "/usr/bin/bash", bash_args);
-	pt_stats(t, &st);
-	ck_assert_uint_le(st.entries, 1000);
-	ck_assert_uint_ge(st.evicted, 99000);
-	parent_of(t, 200000, 100001, &p);
-	ck_assert_int_eq(p.source, KME_PARENT_AUDIT);
-	parent_of(t, 200001, 2, &p);
-	ck_assert_int_eq(p.source, KME_PARENT_UNKNOWN);
 	pt_free(t);
 }
 END_TEST
@@ -1348,18 +1219,12 @@ static Suite *proctable_suite(void)
 	tcase_add_test(th, test_flood_of_node_names_evicts_hosts_counted_and_bounded);
 	suite_add_tcase(s, th);
 
-	tcase_add_test(tb, test_table_of_four_holds_four_processes);
 	tcase_add_test(tb, test_lru_evicts_least_recently_used_and_keeps_a_resolved_parent);
 	tcase_add_test(tb, test_fork_copies_parent_identity_when_the_table_is_full);
 	tcase_add_test(tb, test_fork_copies_parent_identity_at_the_memory_bound);
-	tcase_add_test(tb, test_memory_bound_evicts_and_bounds_bytes);
 	tcase_add_test(tb, test_identity_larger_than_memory_bound_keeps_lineage_only);
-	tcase_add_test(tb, test_parent_args_are_cut_at_max_args_and_flagged);
-	tcase_add_test(tb, test_parent_args_are_cut_at_max_bytes_and_flagged);
 	tcase_add_test(tb, test_truncated_flag_of_the_exec_is_kept);
-	tcase_add_test(tb, test_exe_longer_than_path_max_is_not_kept);
 	tcase_add_test(tb, test_hostile_pids_are_ignored);
-	tcase_add_test(tb, test_100k_distinct_pids_into_1000_entries_stay_bounded);
 	tcase_add_test(tb, test_absurd_event_times_saturate);
 	tcase_add_test(tb, test_free_null_is_harmless);
 	tcase_set_timeout(tb, 30);

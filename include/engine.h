@@ -14,14 +14,16 @@
  *   name? -> resolve parent -> rule -> (excluded | new term? -> rate limit ->
  *   alert | suppressed); then the process itself enters the table.
  *
- * Everything the engine borrows (config, store, sink) must outlive it or be
- * swapped in with the setters.
+ * Everything the engine borrows (config, store, alert counter, sink) must
+ * outlive it or be swapped in with the setters.
  *
  * Notices that are not alerts (rate-limit reports, a /proc seed that
  * failed) go to the log (log.h). A store that fails a lookup (out of
- * memory, a term too long, a backend down) makes the event count as new,
- * so it alerts; each failure counts in store_errors, and each distinct
- * message is logged once (at most ENG_STORE_MSGS of them).
+ * memory, a term too long: newterms.h's contract; a backend's own trouble
+ * is decided inside it) makes the event count as new, so it alerts; each
+ * failure counts in store_errors, and each distinct message is logged once
+ * (at most ENG_STORE_MSGS of them). The rate limit is limit.h's: this
+ * process's counter, or the fleet's (opts.rate) while that one answers.
  */
 #ifndef KME_ENGINE_H
 #define KME_ENGINE_H
@@ -32,6 +34,7 @@
 
 #include "cfg.h"
 #include "err.h"
+#include "limit.h"
 #include "newterms.h"
 #include "output.h"
 #include "reader.h"
@@ -59,6 +62,9 @@ struct eng_opts {
 				     (NULL: only records without node=): see
 				     proctable.h for what "local" allows */
 	struct out_sink *sink;    /* alert lines */
+	const struct lim_shared *rate; /* the fleet's alert counter (limit.h;
+				     history.h's hist_rate); NULL: this
+				     process counts alone */
 	FILE *explain_fp;         /* ENG_EXPLAIN output */
 };
 
@@ -120,7 +126,10 @@ void eng_finish(struct engine *e);
 /* Swap in a new config (reload). The process table is kept; the rate limit
  * restarts with the new values. The caller frees the old config after. */
 void eng_set_config(struct engine *e, const struct kme_config *cfg);
-void eng_set_store(struct engine *e, struct nt_store *store);
+/* Swap in a new history (reload): its store and its alert counter (NULL:
+ * local). The caller closes the old one after. */
+void eng_set_store(struct engine *e, struct nt_store *store,
+		   const struct lim_shared *rate);
 
 void eng_counters(const struct engine *e, struct eng_counters *out);
 

@@ -94,6 +94,7 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->opts = *opts;
 	buf_init(&e->line, ENG_MAX_ALERT);
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+	lim_share(&e->lim, opts->rate);
 	e->evb = ev_builder_new(err);
 	if (e->evb != NULL && (rule_argset_new(cfg, &e->argset, err) < 0 ||
 			       ev_builder_watch(e->evb, &e->argset, err) < 0)) {
@@ -152,6 +153,7 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 	}
 	e->cfg = cfg;
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+	lim_share(&e->lim, e->opts.rate);
 	/* The old ids borrow the old config: load them anew (a reload also
 	 * sees binaries replaced since). */
 	mc_ids_free(&e->mc);
@@ -159,9 +161,12 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 		log_warnx("%s", err.msg);
 }
 
-void eng_set_store(struct engine *e, struct nt_store *store)
+void eng_set_store(struct engine *e, struct nt_store *store,
+		   const struct lim_shared *rate)
 {
 	e->store = store;
+	e->opts.rate = rate;
+	lim_share(&e->lim, rate);
 }
 
 static void report_rate_limit(struct engine *e, bool at_exit)
@@ -398,17 +403,6 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 	explain(e, ex, is_new ? "alert" : "suppressed", detail);
 }
 
-/* The rate limit: the fleet's, through a shared store that can answer
- * (redisstore.h), else this process's. */
-static bool rate_allow(struct engine *e, int64_t t)
-{
-	bool ok;
-
-	if (nt_rate_allow(e->store, t, &ok) == 0)
-		return ok;
-	return lim_allow(&e->lim, t);
-}
-
 static void on_match(struct engine *e, struct kme_exec *ex,
 		     const struct rule_result *rr)
 {
@@ -443,7 +437,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		explain_known(e, ex, &term, &seen, t, false);
 		return;
 	}
-	if (!rate_allow(e, t)) {
+	if (!lim_allow(&e->lim, t)) {
 		e->c.rate_limited++;
 		snprintf(detail, sizeof(detail), "over max_alerts %u per %llds",
 			 e->cfg->max_alerts,

@@ -20,13 +20,13 @@
 #include "clock.h"
 #include "dump.h"
 #include "engine.h"
+#include "history.h"
 #include "live.h"
 #include "localnode.h"
 #include "log.h"
 #include "newterms.h"
 #include "output.h"
 #include "reader.h"
-#include "redisstore.h"
 #include "replay.h"
 
 #define PROG "audisp-kmod-enum"
@@ -51,7 +51,7 @@ struct options {
 struct run {
 	const struct options *o;
 	struct kme_config *cfg;
-	struct nt_store *store;
+	struct history *hist;
 	struct out_sink *sink;
 	struct rd_reader *rd;
 	struct engine *eng;
@@ -214,64 +214,25 @@ static int load_config(const struct options *o, struct kme_config **cfg,
 
 /* ---- the history -------------------------------------------------------- */
 
-static const char *state_path(const struct options *o,
-			      const struct kme_config *cfg)
+/* The new-terms history of the mode under cfg (history.h), for a start
+ * (prev NULL: the plugin then falls back to memory rather than exit) or a
+ * reload (prev: the running history, whose lock passes on when the file
+ * is the same; NULL with err: the caller keeps the running one). */
+static struct history *open_history(const struct options *o,
+				    const struct kme_config *cfg,
+				    struct history *prev, struct kme_err *err)
 {
-	return o->state ? o->state : cfg->state_file;
-}
+	static const enum hist_use use[] = {
+		[MODE_PLUGIN] = HIST_PLUGIN, [MODE_REPLAY] = HIST_REPLAY,
+		[MODE_LEARN] = HIST_LEARN, [MODE_DUMP] = HIST_DUMP,
+		[MODE_MIGRATE] = HIST_MIGRATE, [MODE_CHECK] = HIST_REPLAY,
+	};
+	const struct hist_opts ho = {
+		.use = use[o->mode], .state = o->state, .store = o->store,
+		.memory_fallback = o->mode == MODE_PLUGIN && prev == NULL,
+	};
 
-/* The Redis URL of the mode, or NULL for the file store: --store, else
- * new_terms_store (except in replay, which shares history only when told
- * with --store). */
-static const char *redis_url(const struct options *o,
-			     const struct kme_config *cfg)
-{
-	const char *u = o->store ? o->store : cfg->new_terms_store;
-
-	if (o->mode == MODE_REPLAY && o->store == NULL)
-		return NULL;
-	return u != NULL && strcmp(u, "file") != 0 ? u : NULL;
-}
-
-/* The new-terms history of a mode under cfg, for a start (prev NULL) or a
- * reload (prev: the running store, whose lock passes on when the file is
- * the same). Replay keeps history in memory unless told; --learn fills the
- * plugin's own state file; --dump-state only reads. NULL with err filled:
- * the caller decides (a reload keeps the running store). */
-static struct nt_store *open_history(const struct options *o,
-				     const struct kme_config *cfg,
-				     struct nt_store *prev, struct kme_err *err)
-{
-	const char *url = redis_url(o, cfg);
-
-	if (url != NULL) {
-		/* Commands that cannot do without Redis fail when it does
-		 * not answer; the plugin and replay fall back locally. */
-		struct rs_opts ro = {
-			.url = url, .check_owner = o->mode == MODE_PLUGIN,
-			.require = o->mode == MODE_LEARN ||
-				   o->mode == MODE_DUMP ||
-				   o->mode == MODE_MIGRATE,
-			.write_behind = o->mode == MODE_LEARN,
-			.rate_limit = o->mode == MODE_PLUGIN ||
-				      o->mode == MODE_REPLAY,
-		};
-
-		return rs_open(cfg, &ro, err);
-	}
-	if (o->mode == MODE_MIGRATE) {
-		kme_errf(err, "--migrate-state needs a Redis store (--store "
-			 "URL or new_terms_store)");
-		return NULL;
-	}
-	switch (o->mode) {
-	case MODE_DUMP:
-		return nt_store_file_open_ro(state_path(o, cfg), cfg, err);
-	case MODE_REPLAY:
-		return nt_store_file_open(o->state, cfg, prev, err);
-	default:
-		return nt_store_file_open(state_path(o, cfg), cfg, prev, err);
-	}
+	return hist_open(&ho, cfg, prev, err);
 }
 
 /* ---- the pipeline ------------------------------------------------------- */
@@ -303,21 +264,15 @@ static int setup(struct run *r)
 		goto fail;
 	if (live)
 		log_to_sink(r->sink);
-	r->store = open_history(r->o, cfg, NULL, &err);
-	if (r->store == NULL && !live)
+	if ((r->hist = open_history(r->o, cfg, NULL, &err)) == NULL)
 		goto fail;
-	if (r->store == NULL) {
-		/* Keep detecting with history in memory rather than exit:
-		 * auditd would restart us only to fail again. */
-		log_errx("%s; new-terms history kept in memory only", err.msg);
-		if ((r->store = nt_store_memory_open(cfg, &err)) == NULL)
-			goto fail;
-	}
 	if (r->o->mode == MODE_DUMP || r->o->mode == MODE_MIGRATE)
 		return 0;
 	eo.sink = r->sink;
+	eo.rate = hist_rate(r->hist);
 	r->rd = rd_new(RD_DEFAULT_MAX_LINE, &err);
-	if (r->rd == NULL || (r->eng = eng_new(cfg, r->store, &eo, &err)) == NULL)
+	if (r->rd == NULL ||
+	    (r->eng = eng_new(cfg, hist_store(r->hist), &eo, &err)) == NULL)
 		goto fail;
 	return 0;
 fail:
@@ -325,25 +280,12 @@ fail:
 	return 1;
 }
 
-/* Where the mode's history lives, for messages: the Redis store, else the
- * state file. */
-static const char *history_where(const struct run *r)
-{
-	return redis_url(r->o, r->cfg) != NULL ? rs_where(r->store)
-					       : state_path(r->o, r->cfg);
-}
-
 static int run_dump(struct run *r)
 {
 	struct kme_err err = { "" };
-	size_t n;
 
-	if (redis_url(r->o, r->cfg) != NULL &&
-	    rs_load_all(r->store, &n, &err) < 0) {
-		log_errx("%s", err.msg);
-		return 1;
-	}
-	if (dump_history(r->store, r->cfg, history_where(r), stdout, &err) == 0)
+	if (dump_history(hist_store(r->hist), r->cfg, hist_where(r->hist),
+			 stdout, &err) == 0)
 		return 0;
 	log_errx("%s", err.msg);
 	return 1;
@@ -353,27 +295,22 @@ static int run_dump(struct run *r)
 static int run_migrate(struct run *r)
 {
 	struct kme_err err = { "" };
-	struct nt_store *src;
 	size_t n;
-	int rc = 0;
 
-	src = nt_store_file_open_ro(r->o->migrate, r->cfg, &err);
-	if (src == NULL || rs_import(r->store, src, &n, &err) < 0) {
+	if (hist_migrate(r->hist, r->o->migrate, &n, &err) < 0) {
 		log_errx("%s", err.msg);
-		rc = 1;
-	} else {
-		log_info("migrated %zu term(s) from %s into %s", n,
-			 r->o->migrate, rs_where(r->store));
+		return 1;
 	}
-	nt_destroy(src);
-	return rc;
+	log_info("migrated %zu term(s) from %s into %s", n, r->o->migrate,
+		 hist_where(r->hist));
+	return 0;
 }
 
 static void teardown(struct run *r)
 {
 	eng_free(r->eng);
 	rd_free(r->rd);
-	nt_destroy(r->store);
+	hist_close(r->hist);
 	log_to_stderr();
 	out_close(r->sink);
 	cfg_free(r->cfg);
@@ -384,7 +321,7 @@ static int save(struct run *r)
 {
 	struct kme_err err = { "" };
 
-	if (nt_save(r->store, &err) == 0)
+	if (nt_save(hist_store(r->hist), &err) == 0)
 		return 0;
 	log_errx("%s", err.msg);
 	return -1;
@@ -413,7 +350,7 @@ static void reload(void *arg)
 {
 	struct run *r = arg;
 	struct kme_config *ncfg = NULL;
-	struct nt_store *nstore;
+	struct history *nhist;
 	struct kme_err err = { "" };
 
 	if (load_config(r->o, &ncfg, &err) < 0) {
@@ -421,19 +358,19 @@ static void reload(void *arg)
 		return;
 	}
 	save(r);
-	nstore = open_history(r->o, ncfg, r->store, &err);
-	if (nstore == NULL) {
+	nhist = open_history(r->o, ncfg, r->hist, &err);
+	if (nhist == NULL) {
 		log_errx("reload: keeping the running configuration and "
 			 "history: %s", err.msg);
 		cfg_free(ncfg);
 		return;
 	}
 	eng_set_config(r->eng, ncfg);
-	eng_set_store(r->eng, nstore);
-	nt_destroy(r->store);
+	eng_set_store(r->eng, hist_store(nhist), hist_rate(nhist));
+	hist_close(r->hist);
 	cfg_free(r->cfg);
 	r->cfg = ncfg;
-	r->store = nstore;
+	r->hist = nhist;
 	log_notice("reloaded configuration from %s", ncfg->path);
 }
 
@@ -457,7 +394,7 @@ static int run_plugin(struct run *r)
 	if (live_start() < 0)
 		return 1;
 	log_info("started (rule %s v%s, config %s, state %s)", r->cfg->rule_id,
-		 r->cfg->rule_version, r->cfg->path, history_where(r));
+		 r->cfg->rule_version, r->cfg->path, hist_where(r->hist));
 	r->last_save = clk_mono_ms();
 	live_run(r->eng, r->rd, r->sink, &hooks);
 	save(r);

@@ -76,6 +76,20 @@ int tt_check_touch(struct tt_table *t, const struct nt_term *term,
  * counted in stats.expired). O(terms). */
 size_t tt_expire(struct tt_table *t, int64_t now);
 
+/* The same from the least recently touched end only, stopping at the first
+ * term still inside the window: O(expired + 1). Touch order is time order
+ * but for events delivered out of order, so a term this leaves behind is
+ * one that a later out-of-order sighting touched: it still decides right
+ * (check_touch compares last_seen) and goes at the next tt_expire or
+ * eviction. For callers that must not scan every term (the plugin's
+ * periodic save). */
+size_t tt_expire_oldest(struct tt_table *t, int64_t now);
+
+/* A new window (>= 0) and max_terms (0 is taken as 1) for a table in use
+ * (a reload that keeps the history): beyond the new max_terms, the least
+ * recently touched terms are evicted and counted. O(evicted). */
+void tt_retune(struct tt_table *t, int64_t window, size_t max_terms);
+
 /* Drop every term (counters are kept; high water is reset). */
 void tt_clear(struct tt_table *t);
 

@@ -117,6 +117,15 @@ static struct history *open_asked(const struct hist_opts *o,
 		return NULL;
 	}
 	*h = (struct history){ .o = *o, .cfg = cfg, .url = redis_url(o, cfg) };
+	/* A reload to a store of another kind: the running one saves all it
+	 * learned first (a state file store does this itself, or takes the
+	 * running table over: statefile.h). */
+	if (prev != NULL && (h->url != NULL || state_path(o, cfg) == NULL)) {
+		struct kme_err serr = { "" };
+
+		if (nt_save(prev->store, &serr) < 0)
+			log_errx("%s", serr.msg);
+	}
 	if (h->url != NULL ? open_redis(h, err) < 0
 			   : (h->store = open_file(h, prev, err)) == NULL) {
 		hist_close(h);

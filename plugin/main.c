@@ -343,9 +343,8 @@ static int run_replay(struct run *r)
 /* ---- plugin mode ---------------------------------------------------------- */
 
 /* SIGHUP: parse the file again; keep the running config unless the new one
- * is entirely valid, and the running history unless the new one opens. The
- * running history is saved first, so that a store of the same file reads
- * all it has learned. */
+ * is entirely valid, and the running history unless the new one opens
+ * (which takes the running one over or saves it first: history.h). */
 static void reload(void *arg)
 {
 	struct run *r = arg;
@@ -357,7 +356,6 @@ static void reload(void *arg)
 		log_errx("reload: keeping the running configuration: %s", err.msg);
 		return;
 	}
-	save(r);
 	nhist = open_history(r->o, ncfg, r->hist, &err);
 	if (nhist == NULL) {
 		log_errx("reload: keeping the running configuration and "
@@ -374,13 +372,19 @@ static void reload(void *arg)
 	log_notice("reloaded configuration from %s", ncfg->path);
 }
 
-/* Save every state_save_interval. */
+/* The store's own work, and a background save every state_save_interval
+ * (newterms.h: the file store forks; the input is never held up). */
 static void housekeeping(void *arg, int64_t mono_ms)
 {
 	struct run *r = arg;
+	struct nt_store *s = hist_store(r->hist);
+	struct kme_err err = { "" };
 
+	if (nt_tick(s, mono_ms, &err) < 0)
+		log_errx("%s", err.msg);
 	if (mono_ms - r->last_save >= r->cfg->state_save_interval) {
-		save(r);
+		if (nt_save_background(s, &err) < 0)
+			log_errx("%s", err.msg);
 		r->last_save = mono_ms;
 	}
 }

@@ -247,6 +247,16 @@ struct tt_table *tt_new(size_t nfields, int64_t window, size_t max_terms,
 	return t;
 }
 
+void tt_retune(struct tt_table *t, int64_t window, size_t max_terms)
+{
+	t->window = window >= 0 ? window : 0;
+	t->max_terms = max_terms ? max_terms : 1;
+	while (t->n > t->max_terms && t->oldest != NULL) {
+		remove_entry(t, t->oldest);
+		t->evicted++;
+	}
+}
+
 void tt_clear(struct tt_table *t)
 {
 	struct tt_entry *e, *next;
@@ -349,6 +359,19 @@ size_t tt_expire(struct tt_table *t, int64_t now)
 			remove_entry(t, e);
 			n++;
 		}
+	}
+	t->expired += n;
+	return n;
+}
+
+size_t tt_expire_oldest(struct tt_table *t, int64_t now)
+{
+	size_t n = 0;
+
+	while (t->oldest != NULL &&
+	       older_than_window(t->oldest->last, now, t->window)) {
+		remove_entry(t, t->oldest);
+		n++;
 	}
 	t->expired += n;
 	return n;

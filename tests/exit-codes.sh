@@ -38,7 +38,7 @@ run() {
 	file) set -- sh -c 'exec "$@" >"$0"' "$TMP/out" "$@" ;;
 	full) set -- sh -c 'exec "$@" >/dev/full' sh "$@" ;;
 	closed) set -- sh -c 'exec "$@" >&-' sh "$@" ;;
-	gone) set -- $PYTHON -c '
+	gone) set -- "$PYTHON" -c '
 import os, subprocess, sys
 r, w = os.pipe()
 os.close(r)
@@ -62,6 +62,8 @@ reason() {
 
 counter() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$TMP/err"; }
 said() { grep -qx "$ME: $1" "$TMP/err"; }
+# failed_saying MESSAGE: the last run exited 1 and said MESSAGE.
+failed_saying() { same "$rc" 1 && said "$1"; }
 no_stdout_error() { ! grep -q "^$ME: stdout:" "$TMP/err"; }
 
 # ---- the modes that write stdout ------------------------------------------------
@@ -81,8 +83,9 @@ while IFS='|' read -r name args ok summary <&3; do
 	# shellcheck disable=SC2086 # ARGS are words
 	run file file "$KME_BIN" $args
 	check "$name, stdout to a file: exit 0" same "$rc" 0
-	check "$name, stdout to a file: everything written" $ok
+	check "$name, stdout to a file: everything written" "$ok"
 	check "$name, stdout to a file: no output error said" no_stdout_error
+	lines=$(wc -l <"$TMP/out")
 	for how in full closed gone; do
 		# shellcheck disable=SC2086
 		run $how file "$KME_BIN" $args
@@ -100,7 +103,7 @@ while IFS='|' read -r name args ok summary <&3; do
 			run file $how "$KME_BIN" $args
 			check "$name, stderr $how (the summary lost): exit 1" same "$rc" 1
 			check "$name, stderr $how: stdout still complete" \
-				test "$(wc -l <"$TMP/out")" -gt 0
+				same "$(wc -l <"$TMP/out")" "$lines"
 		done
 	else
 		for how in full closed; do
@@ -138,7 +141,7 @@ done
 mkdir -m 0700 "$TMP/rs"
 run closed file "$KME_BIN" --replay --state "$TMP/rs/state.json" "$LOG"
 check "replay --state, stdout closed: exit 1, says so" \
-	sh -c '[ "$0" = 1 ] && grep -qx "$1: stdout: write: Bad file descriptor" "$2"' "$rc" "$ME" "$TMP/err"
+	failed_saying "stdout: write: Bad file descriptor"
 check "replay --state, stdout closed: no alert line in the state directory" \
 	sh -c '! grep -rq "@timestamp" "$0"' "$TMP/rs"
 
@@ -157,7 +160,7 @@ redis_cases() {
 
 	run closed file "$KME_BIN" --replay --store "$URL" "$LOG"
 	check "replay --store, stdout closed: exit 1, says so" \
-		sh -c '[ "$0" = 1 ] && grep -qx "$1: stdout: write: Bad file descriptor" "$2"' "$rc" "$ME" "$TMP/err"
+		failed_saying "stdout: write: Bad file descriptor"
 	check "replay --store, stdout closed: no alert went into the Redis connection (no store error)" \
 		same "$(counter store_errors)/$(counter store_fallbacks)" 0/0
 	check "replay --store, stdout closed: the store was used (terms in Redis)" \

@@ -30,7 +30,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "cfg.h"
 #include "err.h"
@@ -61,11 +60,11 @@ struct eng_opts {
 	const char *local_node;   /* node name of this machine's own records
 				     (NULL: only records without node=): see
 				     proctable.h for what "local" allows */
-	struct out_sink *sink;    /* alert lines */
+	struct out_sink *sink;    /* alert lines, and the lines of
+				     ENG_EXPLAIN */
 	const struct lim_shared *rate; /* the fleet's alert counter (limit.h;
 				     history.h's hist_rate); NULL: this
 				     process counts alone */
-	FILE *explain_fp;         /* ENG_EXPLAIN output */
 };
 
 struct eng_counters {

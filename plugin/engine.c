@@ -308,7 +308,7 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 {
 	char when[32];
 
-	if (e->opts.action != ENG_EXPLAIN || e->opts.explain_fp == NULL)
+	if (e->opts.action != ENG_EXPLAIN)
 		return;
 	clk_rfc3339(ex->sec, ex->msec, when);
 	buf_reset(&e->line);
@@ -324,8 +324,11 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 	explain_kv(&e->line, "parent_exe", ex->parent.executable);
 	buf_printf(&e->line, " source=%s", kme_parent_source_name(ex->parent_source));
 	explain_kv(&e->line, "cwd", ex->proc.cwd);
-	buf_printf(&e->line, " => %s: %s\n", verdict, detail);
-	fwrite(e->line.p, 1, e->line.len, e->opts.explain_fp);
+	buf_printf(&e->line, " => %s: %s", verdict, detail);
+	/* Through the sink, as alerts go: a line it could not write is
+	 * counted, and the run fails (output.h). */
+	if (out_write(e->opts.sink, e->line.p, e->line.len) < 0)
+		e->c.output_errors++;
 }
 
 /* Count a store failure; log its message the first time it is seen. */

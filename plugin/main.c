@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "dump.h"
 #include "engine.h"
+#include "fdio.h"
 #include "history.h"
 #include "live.h"
 #include "localnode.h"
@@ -104,7 +105,9 @@ static void usage(FILE *fp)
 "  -V, --version       print the version and exit\n"
 "  -h, --help          print this help and exit\n"
 "\n"
-"Exit status: 0 success, 1 runtime error, 2 bad usage or configuration.\n"
+"Exit status: 0 success, 1 runtime error, including an output that could\n"
+"not be written (stdout or stderr full, closed, or a pipe whose reader has\n"
+"gone: \"stdout: write: REASON\"), 2 bad usage or configuration.\n"
 "See audisp-kmod-enum(8) and audisp-kmod-enum.conf(5).\n");
 }
 
@@ -148,6 +151,8 @@ static int set_mode(struct options *o, int c)
 	return 0;
 }
 
+/* 0, or 1 when --version or --help said all there was to say, or -1 (said
+ * why). */
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -177,10 +182,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'S': o->store = optarg; break;
 		case 'V':
 			printf(PROG " " PACKAGE_VERSION "\n");
-			exit(0);
+			return 1;
 		case 'h':
 			usage(stdout);
-			exit(0);
+			return 1;
 		case 'M':
 			o->migrate = optarg;
 			/* fall through */
@@ -246,7 +251,7 @@ static int setup(struct run *r)
 	bool live = r->o->mode == MODE_PLUGIN;
 	struct eng_opts eo = {
 		.mode = live ? ENG_LIVE : ENG_REPLAY, .action = r->o->action,
-		.procroot = live ? "/proc" : NULL, .explain_fp = stdout,
+		.procroot = live ? "/proc" : NULL,
 	};
 	struct kme_err err = { "" };
 
@@ -259,7 +264,7 @@ static int setup(struct run *r)
 	r->sink = live ? out_syslog_open(NULL, cfg->syslog_facility,
 					 cfg->syslog_priority, cfg->output_queue,
 					 &err)
-		       : out_stream_open(stdout, &err);
+		       : out_stream_open(stdout, "stdout", &err);
 	if (r->sink == NULL)
 		goto fail;
 	if (live)
@@ -285,7 +290,7 @@ static int run_dump(struct run *r)
 	struct kme_err err = { "" };
 
 	if (dump_history(hist_store(r->hist), r->cfg, hist_where(r->hist),
-			 stdout, &err) == 0)
+			 stdout, "stdout", &err) == 0)
 		return 0;
 	log_errx("%s", err.msg);
 	return 1;
@@ -331,12 +336,16 @@ static int save(struct run *r)
 
 static int run_replay(struct run *r)
 {
+	struct kme_err err = { "" };
 	int rc = rp_run(r->eng, r->rd, r->o->files, r->o->nfiles);
 
 	if (save(r) < 0)
 		rc = 1;
-	fflush(stdout);
 	eng_report(r->eng);
+	if (out_error(r->sink, &err) < 0) {
+		log_errx("%s", err.msg);
+		rc = 1;
+	}
 	return rc;
 }
 
@@ -407,6 +416,25 @@ static int run_plugin(struct run *r)
 	return 0;
 }
 
+/* ---- exit status -------------------------------------------------------- */
+
+/* The end of a command-line mode: what it wrote must have gone out. stdout
+ * is flushed and closed (a failure a mode said already is not said again:
+ * rc is then non-zero); stderr cannot say its own failure, only the status
+ * can. A successful run whose output was lost fails (1). */
+static int end_outputs(int rc)
+{
+	struct kme_err err = { "" };
+
+	if (out_close_stream(stdout, "stdout", &err) < 0 && rc == 0) {
+		log_errx("%s", err.msg);
+		rc = 1;
+	}
+	if ((fflush(stderr) == EOF || ferror(stderr)) && rc == 0)
+		rc = 1;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -414,16 +442,25 @@ int main(int argc, char **argv)
 	struct kme_err err = { "" };
 	int rc;
 
-	if (parse_args(argc, argv, &o) < 0) {
+	/* Before anything is opened: a closed stdout must stay closed (each
+	 * write fails), never become the state file or a Redis socket. */
+	if (fdio_hold_std() < 0) {
+		log_warn("/dev/null: open (to hold a closed stdin, stdout or "
+			 "stderr)");
+		return 1;
+	}
+	/* A Redis peer that closes, or the reader of a stdout pipe (--help |
+	 * head), must be an error value, not SIGPIPE (plugin mode ignores it
+	 * too, in live_prepare). */
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = parse_args(argc, argv, &o)) != 0) {
+		if (rc > 0)
+			return end_outputs(0);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (o.mode == MODE_PLUGIN && live_prepare() < 0)
 		return 1;
-	/* A Redis peer that closes must be an error value, not SIGPIPE
-	 * (plugin mode ignores it in live_prepare). */
-	if (o.mode != MODE_PLUGIN)
-		signal(SIGPIPE, SIG_IGN);
 	if (load_config(&o, &r.cfg, &err) < 0) {
 		log_errx("%s", err.msg);
 		if (o.mode == MODE_PLUGIN)
@@ -447,5 +484,5 @@ int main(int argc, char **argv)
 		rc = run_replay(&r);
 	}
 	teardown(&r);
-	return rc;
+	return o.mode == MODE_PLUGIN ? rc : end_outputs(rc);
 }

@@ -91,10 +91,9 @@ static void start_mode(enum eng_mode mode, enum eng_action action,
 	F.store = nt_store_memory_open(F.cfg, &err);
 	ck_assert_ptr_nonnull(F.store);
 	F.out = open_memstream(&F.outbuf, &F.outlen);
-	F.sink = out_stream_open(F.out, &err);
+	F.sink = out_stream_open(F.out, "test output", &err);
 	ck_assert_ptr_nonnull(F.sink);
 	o.sink = F.sink;
-	o.explain_fp = F.out;
 	F.eng = eng_new(F.cfg, F.store, &o, &err);
 	ck_assert_ptr_nonnull(F.eng);
 }

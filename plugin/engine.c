@@ -255,13 +255,16 @@ static enum alert_form render_fitting(struct engine *e,
 			    seen);
 }
 
-/* Format and send one alert. */
+/* Format and send one alert. What the sink cannot send it counts itself
+ * (output.h: errors, dropped); an alert that cannot be formatted at all is
+ * the engine's to count. */
 static void emit_alert(struct engine *e, const struct kme_exec *ex,
 		       const struct nt_term *term, const struct nt_seen *seen)
 {
-	if (render_fitting(e, ex, term, seen) == ALERT_TOO_LARGE ||
-	    out_write(e->opts.sink, e->line.p, e->line.len) < 0)
+	if (render_fitting(e, ex, term, seen) == ALERT_TOO_LARGE)
 		e->c.output_errors++;
+	else
+		(void)out_write(e->opts.sink, e->line.p, e->line.len);
 	e->c.alerts++;
 }
 
@@ -326,9 +329,8 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 	explain_kv(&e->line, "cwd", ex->proc.cwd);
 	buf_printf(&e->line, " => %s: %s", verdict, detail);
 	/* Through the sink, as alerts go: a line it could not write is
-	 * counted, and the run fails (output.h). */
-	if (out_write(e->opts.sink, e->line.p, e->line.len) < 0)
-		e->c.output_errors++;
+	 * counted there, and the run fails (output.h). */
+	(void)out_write(e->opts.sink, e->line.p, e->line.len);
 }
 
 /* Count a store failure; log its message the first time it is seen. */
@@ -664,8 +666,7 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 "terms=%zu term_evictions=%llu "
 		 "output_sent=%llu output_queued=%llu output_dropped=%llu "
 		 "output_errors=%llu store_fallbacks=%llu store_pushed=%llu "
-		 "store_dropped=%llu saves=%llu save_errors=%llu "
-		 "input_max_gap_ms=%llu",
+		 "store_dropped=%llu saves=%llu save_errors=%llu",
 		 (unsigned long long)e->c.records,
 		 (unsigned long long)e->rf.st.dropped,
 		 (unsigned long long)e->rf.st.completed,
@@ -687,8 +688,14 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)(e->c.output_errors + os.errors + os.truncated),
 		 (unsigned long long)nt.fallbacks, (unsigned long long)nt.pushed,
 		 (unsigned long long)nt.dropped, (unsigned long long)nt.saves,
-		 (unsigned long long)nt.save_errors,
-		 (unsigned long long)e->c.input_max_gap_ms);
+		 (unsigned long long)nt.save_errors);
+	/* The loop's stall: plugin mode only (live.c). */
+	if (e->opts.mode == ENG_LIVE) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, size - n, " input_max_gap_ms=%llu",
+			 (unsigned long long)e->c.input_max_gap_ms);
+	}
 	return buf;
 }
 

@@ -42,6 +42,7 @@ bench-smoke: bash bench/run.sh --smoke --plugin _build/werror/plugin/audisp-kmod
 distcheck: cd _build/werror && make -j$jobs distcheck
 package: sh tests/package.sh
 e2e-aggregator: sh tests/e2e-aggregator.sh _build/werror
+e2e-gap: sh tests/e2e-gap.sh _build/werror
 "
 
 mkdir -p _build

@@ -60,7 +60,7 @@ struct kme_argset {
 
 /* argv of a process, borrowed like kme_str. v[0..n) is what was stored;
  * truncated is set when the process had more arguments or bytes than the
- * bound that stored them. argc is the real count as the kernel logged it
+ * bound that stored them (or some were stored cut: clipped). argc is the real count as the kernel logged it
  * (n <= argc); a producer that stored every argument may leave it 0: use
  * kme_args_count(). When watched is set, seen[i] tells whether
  * watched->v[i] was one of ALL the arguments, stored or not. */
@@ -71,6 +71,11 @@ struct kme_args {
 	size_t argc;
 	const struct kme_argset *watched;
 	const bool *seen;
+	/* Args its producer kept as a prefix of the real argument (the process
+	 * table's bounded copy of a parent, pidtab.h): bit i for v[i], i < 64;
+	 * each such arg was cut to at most clip_bytes bytes. */
+	uint64_t clipped;
+	size_t clip_bytes;
 };
 
 /* The real number of arguments: never made up from what was stored. */
@@ -112,6 +117,36 @@ enum kme_parent_note {
 	KME_PNOTE_REPARENTED,   /* ppid is a reaper: the creator is unknown */
 };
 
+/* Where a process's life began, as far as the plugin knows it: the
+ * inputs of process.entity_id and process.start (entity.h). */
+enum kme_start_kind {
+	KME_START_NONE = 0,       /* not known: no entity id, no start */
+	KME_START_AUDIT,          /* the first event of its life the stream
+				     showed: its fork record, else its first
+				     exec (ms, ref: that event's time and
+				     serial) */
+	KME_START_PROCFS,         /* live mode, a process whose start the stream
+				     never showed: /proc/<pid>/stat starttime
+				     (ref: clock ticks after boot `boot`; ms:
+				     boot time + ticks, to the tick) */
+};
+
+struct kme_start {
+	uint8_t kind;             /* enum kme_start_kind */
+	int64_t ms;               /* when, in ms since the epoch */
+	uint64_t ref;             /* audit: event serial; procfs: ticks */
+	const char *boot;         /* procfs: the boot id (36 characters, from
+				     /proc/sys/kernel/random/boot_id); static
+				     for the process table's life */
+};
+
+/* Who a process runs as: its real and effective user and group ids, all
+ * valid when known is set (a zeroed struct is "unknown", never root). */
+struct kme_cred {
+	bool known;
+	uint32_t uid, euid, gid, egid;
+};
+
 /* A process as ECS describes it (process.* or process.parent.*). */
 struct kme_proc {
 	int32_t pid;              /* -1 when unknown */
@@ -122,6 +157,10 @@ struct kme_proc {
 				      path as run could not be made absolute */
 	struct kme_args args;
 	struct kme_str cwd;        /* absent when unknown */
+	struct kme_start start;    /* the exec'd process's own: filled by
+				      pt_resolve_parent (proctable.h) */
+	struct kme_cred cred;      /* a parent's or entry leader's ids (the
+				      exec'd process's own are kme_exec.uid...) */
 };
 
 /* The kernel cuts a comm to 15 bytes (TASK_COMM_LEN - 1). */
@@ -171,6 +210,7 @@ struct kme_exec {
 	int32_t ppid;
 
 	uint32_t uid, euid, gid, egid, auid, ses; /* (uint32_t)-1 when unset */
+	uint32_t suid, sgid;      /* saved set-user and set-group ids */
 	struct kme_str tty;       /* absent when "(none)" or missing */
 	struct kme_str comm;      /* SYSCALL comm, <= 15 bytes from the kernel */
 	struct kme_str exe;       /* SYSCALL exe: the resolved binary */
@@ -178,6 +218,15 @@ struct kme_exec {
 	struct kme_str euser_name;  /* ENRICHED EUID= (live: the local passwd) */
 	struct kme_str group_name;  /* ENRICHED GID= (live: the local group db) */
 	struct kme_str egroup_name; /* ENRICHED EGID= (live: the local group db) */
+	struct kme_str auser_name;  /* ENRICHED AUID= (live: the local passwd):
+				       the login user, user.audit.name */
+	const char *arch;         /* SYSCALL arch= as libaudit names it
+				     ("x86_64", "i386"...); NULL when unknown.
+				     Static. */
+	struct kme_str title;     /* PROCTITLE decoded: argv as the kernel
+				     logged it (at most 128 bytes), NULs as
+				     spaces; absent without the record */
+	bool title_cut;           /* title was longer than KME_TITLE_MAX */
 
 	struct kme_proc parent;
 	enum kme_parent_source parent_source;
@@ -196,5 +245,9 @@ struct kme_exec {
 };
 
 #define KME_ID_UNSET UINT32_MAX
+
+/* The kernel logs at most 128 bytes of a proctitle; a record that claims
+ * more (hostile, or a future kernel) is cut to this (ECS's ignore_above). */
+#define KME_TITLE_MAX 1024
 
 #endif

@@ -94,15 +94,14 @@ static void put_cmdline(struct doc *d, const char *key, const struct kme_args *a
 {
 	size_t i, n = ac_listed(a, d->cap);
 
-	jd_item(&d->w, key);
-	jd_raw(&d->w, "\"");
+	jd_str_open(&d->w, key);
 	for (i = 0; i < n && d->w.rc == 0; i++) {
 		if (i > 0)
 			jd_raw(&d->w, " ");
 		jd_escape(&d->w, a->v[i].p,
 			  ac_cut(a->v[i].p, a->v[i].len, d->cap->arg));
 	}
-	jd_raw(&d->w, "\"");
+	jd_str_close(&d->w);
 }
 
 /* args, args_count and command_line; parent: the args are a parent's or

@@ -42,8 +42,8 @@ struct span {
 #define SPAN_NONE ((struct span){ (size_t)-1, 0 })
 
 struct exec_spans {
-	struct span comm, exe, cwd, path0, tty, uname, euname, gname, egname, node,
-		    executable;
+	struct span comm, exe, cwd, path0, tty, uname, euname, gname, egname,
+		    auname, node, executable, title;
 	bool at_dirfd;            /* execveat relative to a directory fd */
 	bool resolved;            /* executable is exe, not the path as run */
 	bool have_execve;
@@ -195,7 +195,8 @@ static uint32_t parse_id(const char *s)
 /* SYSCALL fields we read, in a sorted table searched with bsearch. */
 enum sc_field {
 	F_A0, F_ARCH, F_AUID, F_COMM, F_EGID, F_EUID, F_EXE, F_EXIT, F_GID,
-	F_PID, F_PPID, F_SES, F_SUCCESS, F_SYSCALL, F_TTY, F_UID, F__COUNT
+	F_PID, F_PPID, F_SES, F_SGID, F_SUCCESS, F_SUID, F_SYSCALL, F_TTY, F_UID,
+	F__COUNT
 };
 
 struct field_name {
@@ -208,8 +209,8 @@ static const struct field_name syscall_fields[] = {
 	{ "comm", F_COMM },   { "egid", F_EGID }, { "euid", F_EUID },
 	{ "exe", F_EXE },     { "exit", F_EXIT }, { "gid", F_GID },
 	{ "pid", F_PID },     { "ppid", F_PPID }, { "ses", F_SES },
-	{ "success", F_SUCCESS }, { "syscall", F_SYSCALL }, { "tty", F_TTY },
-	{ "uid", F_UID },
+	{ "sgid", F_SGID },   { "success", F_SUCCESS }, { "suid", F_SUID },
+	{ "syscall", F_SYSCALL }, { "tty", F_TTY }, { "uid", F_UID },
 };
 
 /* strcmp's order; the first bytes are compared here, because most probes
@@ -306,6 +307,19 @@ static struct span enriched_name(auparse_state_t *au, const char *field,
 
 /* --- step 2: what the SYSCALL record says about an exec ------------------ */
 
+/* arch= (hex AUDIT_ARCH_*) as libaudit names it, the name an ENRICHED log's
+ * ARCH= gives; NULL when unknown. Static strings. */
+static const char *arch_name(const char *hex)
+{
+	unsigned long long v;
+	int machine;
+
+	if (!parse_ulong(hex, 16, &v) || v > UINT32_MAX ||
+	    (machine = audit_elf_to_machine((unsigned int)v)) < 0)
+		return NULL;
+	return audit_machine_to_name(machine);
+}
+
 static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 			  const char *sc[F__COUNT], bool execat,
 			  struct ev_event *out, struct exec_spans *s)
@@ -325,6 +339,9 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 	ex->egid = parse_id(sc[F_EGID]);
 	ex->auid = parse_id(sc[F_AUID]);
 	ex->ses = parse_id(sc[F_SES]);
+	ex->suid = parse_id(sc[F_SUID]);
+	ex->sgid = parse_id(sc[F_SGID]);
+	ex->arch = arch_name(sc[F_ARCH]);
 	if (sc[F_COMM])
 		s->comm = store_value(&b->meta, sc[F_COMM], &out->malformed, s);
 	if (sc[F_EXE])
@@ -341,12 +358,39 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 		s->euname = enriched_name(au, "euid", b, s);
 		s->gname = enriched_name(au, "gid", b, s);
 		s->egname = enriched_name(au, "egid", b, s);
+		s->auname = enriched_name(au, "auid", b, s);
 	}
 	if (out->node.p != NULL)
 		s->node = store_bytes(&b->meta, out->node, s);
 }
 
-/* --- step 3: EXECVE, CWD and PATH item 0 --------------------------------- */
+/* --- step 3: EXECVE, CWD, PATH item 0 and PROCTITLE ---------------------- */
+
+/* PROCTITLE (hex: argv as the kernel keeps it, NUL-separated, at most 128
+ * bytes) as process.title: trailing NULs dropped, the others spaces, cut
+ * to KME_TITLE_MAX. */
+static void exec_title(struct ev_builder *b, const char *raw,
+		       struct ev_event *out, struct exec_spans *s)
+{
+	struct span t = store_value(&b->meta, raw, &out->malformed, s);
+	char *p;
+	size_t i;
+
+	if (t.off == (size_t)-1)
+		return;
+	p = b->meta.p + t.off;
+	while (t.len > 0 && p[t.len - 1] == '\0')
+		t.len--;
+	if (t.len > KME_TITLE_MAX) {
+		t.len = KME_TITLE_MAX;
+		out->exec.title_cut = true;
+	}
+	p[t.len] = '\0';
+	for (i = 0; i < t.len; i++)
+		if (p[i] == '\0')
+			p[i] = ' ';
+	s->title = t;
+}
 
 /* PATH's inode (decimal) and dev ("fe:01", hex major:minor), which follow
  * name in the record: the file executed, for the multicall match's
@@ -397,6 +441,11 @@ static void exec_records(struct ev_builder *b, auparse_state_t *au,
 			if ((raw = auparse_find_field(au, "name")) != NULL)
 				s->path0 = store_value(&b->meta, raw, &out->malformed, s);
 			path_id(au, &out->exec);
+			break;
+		case AUDIT_PROCTITLE:
+			if (s->title.off == (size_t)-1 &&
+			    (raw = auparse_find_field(au, "proctitle")) != NULL)
+				exec_title(b, raw, out, s);
 			break;
 		default:
 			break;
@@ -475,6 +524,8 @@ static void exec_strings(struct ev_builder *b, const struct exec_spans *s,
 	ex->euser_name = str_at(b, s->euname);
 	ex->group_name = str_at(b, s->gname);
 	ex->egroup_name = str_at(b, s->egname);
+	ex->auser_name = str_at(b, s->auname);
+	ex->title = str_at(b, s->title);
 	ex->node = str_at(b, s->node);
 	exec_name(ex, str_at(b, s->path0));
 }
@@ -514,7 +565,8 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct kme_str node,
 		.comm = SPAN_NONE, .exe = SPAN_NONE, .cwd = SPAN_NONE,
 		.path0 = SPAN_NONE, .tty = SPAN_NONE, .uname = SPAN_NONE,
 		.euname = SPAN_NONE, .gname = SPAN_NONE, .egname = SPAN_NONE,
-		.node = SPAN_NONE, .executable = SPAN_NONE,
+		.auname = SPAN_NONE, .node = SPAN_NONE, .executable = SPAN_NONE,
+		.title = SPAN_NONE,
 	};
 	exec_identity(b, au, sc, execat, out, &s);
 	exec_records(b, au, out, &s);

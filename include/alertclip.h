@@ -3,7 +3,7 @@
  *
  * alert_render (alert.h) fits a line into max_alert_size by rendering it
  * again under tighter caps (struct ac_caps); the renderers (alertecs.h,
- * alerttext.h) cut each string to its cap with ac_cut, note every cut in a
+ * alerttext.h) cut each string to its cap with kme_cut (kme.h), note every cut in a
  * struct ac_clips, and close with the markers written here, so that a cut
  * alert always says so:
  *   JSON  audisp_kmod_enum.args_truncated (always), then only when not
@@ -53,19 +53,6 @@ struct ac_clips {
 	bool strings;                    /* another string was cut */
 };
 
-/* The length of p[0..len) cut to cap bytes, never inside a UTF-8
- * sequence (a cut there would turn valid text into \xNN escapes). Inline:
- * it runs once per argument listed, in every render. */
-static inline size_t ac_cut(const char *p, size_t len, size_t cap)
-{
-	size_t n = cap, k;
-
-	if (len <= cap)
-		return len;
-	for (k = 0; k < 4 && n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80; k++)
-		n--;
-	return k == 4 ? cap : n;
-}
 
 /* How many of a's args a render lists under c. */
 size_t ac_listed(const struct kme_args *a, const struct ac_caps *c);

@@ -50,6 +50,32 @@ static inline bool kme_str_is(struct kme_str s, const char *c)
 	return s.p != NULL && s.len == n && memcmp(s.p, c, n) == 0;
 }
 
+/* The length of p[0..len) cut to cap bytes, never inside a UTF-8 sequence
+ * (a cut there would turn valid text into invalid bytes): at most 3 bytes
+ * less than cap. Inline: it runs once per argument listed, in every render
+ * of an alert (alertclip.h). */
+static inline size_t kme_cut(const char *p, size_t len, size_t cap)
+{
+	size_t n = cap, k;
+
+	if (len <= cap)
+		return len;
+	for (k = 0; k < 4 && n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80; k++)
+		n--;
+	return k == 4 ? cap : n;
+}
+
+/* The argument caps an alert is fitted with (alert.h), tried in turn from
+ * step 0: ECS's ignore_above for process.args (1024 bytes; a longer keyword
+ * is not indexed anyway), halved down to 16. The process table keeps a
+ * parent's arguments by the same ladder (pidtab.h). */
+#define KME_ARG_CAP_STEPS 7
+
+static inline size_t kme_arg_cap(int step)
+{
+	return (size_t)1024 >> step;
+}
+
 /* Argument values the rule's argument conditions name (rule_argset): the
  * exec decoder compares every argument of an event with them, however many
  * arguments there are, beyond what it stores (execargs.h). Borrowed. */

@@ -42,7 +42,7 @@ static void put_str(struct doc *d, const char *key, struct kme_str s)
 
 	if (!kme_str_present(s))
 		return;
-	n = ac_cut(s.p, s.len, d->cap->str);
+	n = kme_cut(s.p, s.len, d->cap->str);
 	jd_str(&d->w, key, s.p, n);
 	if (n < s.len)
 		d->clip.strings = true;
@@ -99,7 +99,7 @@ static void put_cmdline(struct doc *d, const char *key, const struct kme_args *a
 		if (i > 0)
 			jd_raw(&d->w, " ");
 		jd_escape(&d->w, a->v[i].p,
-			  ac_cut(a->v[i].p, a->v[i].len, d->cap->arg));
+			  kme_cut(a->v[i].p, a->v[i].len, d->cap->arg));
 	}
 	jd_str_close(&d->w);
 }
@@ -115,7 +115,7 @@ static void put_args(struct doc *d, const struct kme_args *a, bool always,
 		return;
 	jd_open(&d->w, "args", "[");
 	for (i = 0; i < n && d->w.rc == 0; i++) {
-		len = ac_cut(a->v[i].p, a->v[i].len, d->cap->arg);
+		len = kme_cut(a->v[i].p, a->v[i].len, d->cap->arg);
 		jd_str(&d->w, NULL, a->v[i].p, len);
 		if (len < a->v[i].len)
 			ac_note_arg(&d->clip, i, parent);
@@ -186,7 +186,7 @@ static void reason_part(struct kme_buf *r, const struct ac_caps *c,
 		buf_puts(r, absent);
 		return;
 	}
-	buf_append(r, s.p, ac_cut(s.p, s.len, cap));
+	buf_append(r, s.p, kme_cut(s.p, s.len, cap));
 	if (s.len > cap)
 		buf_puts(r, "...");
 }

@@ -23,7 +23,7 @@ static void tw_raw(struct tw *t, const char *s)
 /* Escaped bytes cut to cap; true when cut. */
 static bool tw_bytes(struct tw *t, struct kme_str s, size_t cap)
 {
-	size_t n = ac_cut(s.p, s.len, cap);
+	size_t n = kme_cut(s.p, s.len, cap);
 
 	if (t->rc == 0 && jsonw_escape(t->b, s.p, n) < 0)
 		t->rc = -1;

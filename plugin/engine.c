@@ -527,7 +527,7 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 	case EV_FORK:
 		e->c.forks++;
 		pt_record_fork(e->pt, ev.node, ev.pid, ev.fork_child, ev.sec,
-			       ev.msec);
+			       ev.msec, ev.serial);
 		break;
 	default:
 		break;

@@ -12,9 +12,9 @@
 
 START_TEST(test_cut_keeps_what_fits_whole)
 {
-	ck_assert_uint_eq(ac_cut("lsmod", 5, 5), 5);
-	ck_assert_uint_eq(ac_cut("lsmod", 5, SIZE_MAX), 5);
-	ck_assert_uint_eq(ac_cut("lsmod", 5, 3), 3);
+	ck_assert_uint_eq(kme_cut("lsmod", 5, 5), 5);
+	ck_assert_uint_eq(kme_cut("lsmod", 5, SIZE_MAX), 5);
+	ck_assert_uint_eq(kme_cut("lsmod", 5, 3), 3);
 }
 END_TEST
 
@@ -22,20 +22,20 @@ START_TEST(test_cut_never_splits_a_utf8_sequence)
 {
 	static const char s[] = "a\xe2\x82\xac" "b";   /* a, U+20AC, b */
 
-	ck_assert_uint_eq(ac_cut(s, 5, 1), 1);
-	ck_assert_uint_eq(ac_cut(s, 5, 2), 1);
-	ck_assert_uint_eq(ac_cut(s, 5, 3), 1);
-	ck_assert_uint_eq(ac_cut(s, 5, 4), 4);
+	ck_assert_uint_eq(kme_cut(s, 5, 1), 1);
+	ck_assert_uint_eq(kme_cut(s, 5, 2), 1);
+	ck_assert_uint_eq(kme_cut(s, 5, 3), 1);
+	ck_assert_uint_eq(kme_cut(s, 5, 4), 4);
 }
 END_TEST
 
-/* A run of continuation bytes is no sequence: cut at the cap (escaped as
- * \xNN anyway). */
+/* A run of continuation bytes is no sequence: cut at the cap (each byte is
+ * U+FFFD anyway). */
 START_TEST(test_cut_inside_stray_continuation_bytes_is_the_cap)
 {
 	static const char s[] = "\x80\x80\x80\x80\x80\x80\x80\x80";
 
-	ck_assert_uint_eq(ac_cut(s, 8, 6), 6);
+	ck_assert_uint_eq(kme_cut(s, 8, 6), 6);
 }
 END_TEST
 

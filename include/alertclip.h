@@ -9,9 +9,13 @@
  *   JSON  audisp_kmod_enum.args_truncated (always), then only when not
  *         zero: args_clipped[] (the first AC_CLIP_IDX indices of the
  *         process's clipped args), args_clipped_count,
- *         parent_args_clipped_count, args_clip_bytes (the arg cap),
- *         args_omitted and parent_args_omitted (args not listed: listed +
- *         omitted == args_count always), strings_clipped (true);
+ *         parent_args_clipped_count (the parent's and the entry leader's
+ *         args that are a prefix: cut by this render, or kept so by the
+ *         process table, pidtab.h), args_clip_bytes (the arg cap, when
+ *         this render cut an arg), parent_args_clip_bytes (the most bytes
+ *         a clipped parent or entry-leader arg may have), args_omitted and
+ *         parent_args_omitted (args not listed: listed + omitted ==
+ *         args_count always), strings_clipped (true);
  *   text  " [args truncated]", " [N args clipped to B bytes]",
  *         " [N of M args not shown]", " [strings clipped]".
  * "Truncated" also covers what the event decoder cut before us
@@ -50,6 +54,8 @@ struct ac_clips {
 					    count as the parent's) */
 	size_t idx[AC_CLIP_IDX];         /* first indices of clipped proc args */
 	size_t nidx;
+	bool cut;                        /* this render cut an arg */
+	size_t parent_bytes;             /* the bound of clipped parent args */
 	bool strings;                    /* another string was cut */
 };
 
@@ -58,8 +64,10 @@ struct ac_clips {
 size_t ac_listed(const struct kme_args *a, const struct ac_caps *c);
 
 /* Note that arg i of the process (parent false) or of its parent or entry
- * leader (parent true) was cut. */
-void ac_note_arg(struct ac_clips *k, size_t i, bool parent);
+ * leader (parent true) is a prefix of at most bytes bytes; by_render: this
+ * render cut it (else the process table had). */
+void ac_note_arg(struct ac_clips *k, size_t i, bool parent, size_t bytes,
+		 bool by_render);
 
 /* audisp_kmod_enum.args_truncated and the clip markers of a JSON render,
  * as items of the object w is in. */

@@ -15,9 +15,10 @@
  * "process.parent.args"), its index when it is an array element, and the
  * raw bytes written there (borrowed: the caller keeps them alive until the
  * document is done). At most JD_BAD_MAX such values are kept with their
- * bytes and JD_FIELDS_MAX distinct paths; jd_bad_total counts all values.
- * A string put together from pieces (jd_str_open, jd_escape, jd_str_close)
- * is remembered by path only: its bytes are its pieces'.
+ * bytes and JD_FIELDS_MAX distinct paths; bad_total counts all values. A
+ * string put together from pieces (jd_str_open, jd_escape, jd_str_close)
+ * is remembered by path only (not counted as a value): its bytes are its
+ * pieces'.
  *
  * Errors are sticky: once an append is refused (the buffer's bound, see
  * buf.h), nothing more is written and jd_end returns -1; the buffer then
@@ -60,7 +61,7 @@ struct jd {
 	size_t open_bad;      /* invalid bytes of its pieces so far */
 	struct jd_bad bad[JD_BAD_MAX];
 	size_t nbad;
-	size_t bad_total;     /* values with invalid UTF-8, all of them */
+	size_t bad_total;     /* values with invalid UTF-8 (not pieces), all */
 	char fields[JD_FIELDS_MAX][JD_PATH_MAX];
 	size_t nfields;
 };
@@ -98,5 +99,9 @@ void jd_fmt(struct jd *w, const char *key, const char *fmt, ...)
 
 /* An item whose value is null. */
 void jd_null(struct jd *w, const char *key);
+
+/* A string item: the bytes p[0..len) in lowercase hexadecimal (two digits
+ * a byte). */
+void jd_hex(struct jd *w, const char *key, const void *p, size_t len);
 
 #endif

@@ -109,7 +109,8 @@ static void note_bad(struct jd *w, const char *key, const char *p, size_t len)
 	long idx = path_of(w, key, path);
 	size_t i;
 
-	w->bad_total++;
+	if (p != NULL)
+		w->bad_total++;
 	for (i = 0; i < w->nfields && strcmp(w->fields[i], path) != 0; i++)
 		;
 	if (i == w->nfields && w->nfields < JD_FIELDS_MAX)
@@ -173,4 +174,21 @@ void jd_null(struct jd *w, const char *key)
 {
 	item(w, key);
 	raw(w, "null");
+}
+
+void jd_hex(struct jd *w, const char *key, const void *p, size_t len)
+{
+	static const char hexd[] = "0123456789abcdef";
+	const unsigned char *s = p;
+	char pair[3] = { 0, 0, 0 };
+	size_t i;
+
+	item(w, key);
+	raw(w, "\"");
+	for (i = 0; i < len && w->rc == 0; i++) {
+		pair[0] = hexd[s[i] >> 4];
+		pair[1] = hexd[s[i] & 15];
+		raw(w, pair);
+	}
+	raw(w, "\"");
 }

@@ -120,7 +120,7 @@ START_TEST(test_pieces_and_many_values_are_counted)
 	jd_close(&w, "]");
 	jd_close(&w, "}");
 	ck_assert_int_eq(jd_end(&w), 0);
-	ck_assert_uint_eq(w.bad_total, JD_BAD_MAX + 6);
+	ck_assert_uint_eq(w.bad_total, JD_BAD_MAX + 5);
 	ck_assert_uint_eq(w.nbad, JD_BAD_MAX);
 	ck_assert_str_eq(w.bad[0].path, "args");
 	ck_assert_int_eq(w.bad[0].index, 0);

@@ -67,6 +67,7 @@ for line in sys.stdin:
     d = json.loads(line)
     d.get("user", {}).pop("name", None)
     d.get("user", {}).get("effective", {}).pop("name", None)
+    d.get("user", {}).get("audit", {}).pop("name", None)
     d.get("group", {}).pop("name", None)
     for k in ("user", "real_user", "group", "real_group"):
         d.get("process", {}).get(k, {}).pop("name", None)

@@ -74,5 +74,9 @@ for line in sys.stdin:
     ev = d.get("event", {})
     if "reason" in ev:  # "as uid 0 (root)": the name is in the sentence too
         ev["reason"] = re.sub(r"(as uid [0-9]+) \([^)]*\)", r"\1", ev["reason"])
+    # ... and in the raw bytes of the sentence, when it holds bytes not UTF-8
+    for v in d.get("audisp_kmod_enum", {}).get("invalid_utf8", {}).get("values", []):
+        if v.get("field") == "event.reason":
+            v.pop("hex", None)
     print(json.dumps(d, sort_keys=True))'
 }

@@ -3,8 +3,10 @@
 against the ECS field definitions in tests/ecs/ecs_flat_subset.yml (and the
 two of Elastic's auditd field set in tests/ecs/beats_auditd_subset.yml).
 
-Usage: ecs-check.py DEFS[:DEFS...] ALERTS.jsonl...   (one python for all
-       files; DEFS files in the form of ecs_flat_subset.yml)
+Usage: ecs-check.py [--ingested] DEFS[:DEFS...] ALERTS.jsonl...   (one
+       python for all files; DEFS files in the form of ecs_flat_subset.yml;
+       --ingested: documents a SIEM stored, which must carry
+       event.ingested)
 
 For each alert (one JSON object per line):
   - every leaf path is a field of DEFS, or a custom field under
@@ -16,7 +18,8 @@ For each alert (one JSON object per line):
   - its values are among its allowed_values and expected_values, when it
     has them, and every event.type is one of the expected_event_types of
     every event.category;
-  - ecs.version is present; event.ingested is not (the SIEM sets it).
+  - ecs.version is present; event.ingested is not (the SIEM sets it), or
+    with --ingested is.
 Prints one line per problem and a summary "N alerts, M field paths (K
 distinct), V values"; exit 1 on any problem, 2 on bad input.
 """
@@ -87,6 +90,9 @@ def type_ok(ecs_type, v):
 
 
 def main(argv):
+    ingested = len(argv) > 1 and argv[1] == "--ingested"
+    if ingested:
+        argv = argv[:1] + argv[2:]
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
@@ -115,8 +121,10 @@ def main(argv):
             flat = dict(leaves(doc))
             if "ecs.version" not in flat:
                 bad(where, "ecs.version missing")
-            if "event.ingested" in flat:
+            if "event.ingested" in flat and not ingested:
                 bad(where, "event.ingested is set (the SIEM's pipeline sets it)")
+            if "event.ingested" not in flat and ingested:
+                bad(where, "event.ingested missing (a SIEM's document)")
             for path, v in flat.items():
                 paths += 1
                 distinct.add(path)

@@ -95,6 +95,7 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->opts = *opts;
 	buf_init(&e->line, ENG_MAX_ALERT);
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+	lim_share(&e->lim, opts->rate);
 	e->evb = ev_builder_new(err);
 	if (e->evb != NULL && (rule_argset_new(cfg, &e->argset, err) < 0 ||
 			       ev_builder_watch(e->evb, &e->argset, err) < 0)) {
@@ -108,9 +109,7 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->el = e->pt ? el_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
 			       err) : NULL;
 	e->as = e->el ? as_new(on_event, e, err) : NULL;
-	/* The record filter ages events by whole seconds of record time. */
-	rf_init(&e->rf, (cfg->eoe_timeout + 999) / 1000, rf_to_assembler,
-		rf_to_table, e);
+	rf_init(&e->rf, cfg->eoe_timeout, rf_to_assembler, rf_to_table, e);
 	if (e->as == NULL) {
 		eng_free(e);
 		return NULL;
@@ -155,6 +154,7 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 	}
 	e->cfg = cfg;
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+	lim_share(&e->lim, e->opts.rate);
 	/* The old ids borrow the old config: load them anew (a reload also
 	 * sees binaries replaced since). */
 	mc_ids_free(&e->mc);
@@ -162,9 +162,12 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 		log_warnx("%s", err.msg);
 }
 
-void eng_set_store(struct engine *e, struct nt_store *store)
+void eng_set_store(struct engine *e, struct nt_store *store,
+		   const struct lim_shared *rate)
 {
 	e->store = store;
+	e->opts.rate = rate;
+	lim_share(&e->lim, rate);
 }
 
 static void report_rate_limit(struct engine *e, bool at_exit)
@@ -403,17 +406,6 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 	explain(e, ex, is_new ? "alert" : "suppressed", detail);
 }
 
-/* The rate limit: the fleet's, through a shared store that can answer
- * (redisstore.h), else this process's. */
-static bool rate_allow(struct engine *e, int64_t t)
-{
-	bool ok;
-
-	if (nt_rate_allow(e->store, t, &ok) == 0)
-		return ok;
-	return lim_allow(&e->lim, t);
-}
-
 static void on_match(struct engine *e, struct kme_exec *ex,
 		     const struct rule_result *rr)
 {
@@ -448,7 +440,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		explain_known(e, ex, &term, &seen, t, false);
 		return;
 	}
-	if (!rate_allow(e, t)) {
+	if (!lim_allow(&e->lim, t)) {
 		e->c.rate_limited++;
 		snprintf(detail, sizeof(detail), "over max_alerts %u per %llds",
 			 e->cfg->max_alerts,
@@ -543,6 +535,34 @@ void eng_line(struct engine *e, const char *line, size_t len)
 	rf_line(&e->rf, line, len);
 }
 
+void eng_feed_line(void *eng, const char *line, size_t len)
+{
+	eng_line(eng, line, len);
+}
+
+static void count_reader(struct engine *e, const struct rd_reader *rd)
+{
+	struct rd_stats st;
+
+	rd_stats(rd, &st);
+	eng_reader_stats(e, &st);
+}
+
+enum rd_status eng_read(struct engine *e, struct rd_reader *rd, int fd,
+			struct kme_err *err)
+{
+	enum rd_status st = rd_read(rd, fd, eng_feed_line, e, err);
+
+	count_reader(e, rd);
+	return st;
+}
+
+void eng_read_end(struct engine *e, struct rd_reader *rd)
+{
+	rd_finish(rd, eng_feed_line, e);
+	count_reader(e, rd);
+}
+
 void eng_count_bad_record(struct engine *e, uint64_t n)
 {
 	e->c.parse_errors += n;
@@ -557,14 +577,14 @@ void eng_reader_stats(struct engine *e, const struct rd_stats *st)
 
 void eng_clock(struct engine *e, int64_t mono_ms, bool drained)
 {
-	int64_t s = mono_ms / 1000 + 1; /* the filter's clock is > 0 */
+	int64_t now = mono_ms + 1; /* the filter's clock is > 0 */
 
 	if (e->opts.mode != ENG_LIVE)
 		return;
 	if (drained)
-		rf_age(&e->rf, s);
+		rf_age(&e->rf, now);
 	else
-		rf_clock(&e->rf, s);
+		rf_clock(&e->rf, now);
 }
 
 void eng_tick(struct engine *e)
@@ -639,4 +659,11 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)nt.fallbacks, (unsigned long long)nt.pushed,
 		 (unsigned long long)nt.dropped);
 	return buf;
+}
+
+void eng_report(const struct engine *e)
+{
+	char buf[1024];
+
+	log_info("%s", eng_summary(e, buf, sizeof(buf)));
 }

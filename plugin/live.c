@@ -138,38 +138,24 @@ int live_start(void)
 	return 0;
 }
 
-struct feed {
-	struct engine *eng;
-	struct rd_reader *rd;
-};
-
-static void feed_line(void *arg, const char *line, size_t len)
-{
-	eng_line(((struct feed *)arg)->eng, line, len);
-}
-
 /* Drain what stdin holds now, at most LIVE_READS reads. Returns true at
  * end of input. */
-static bool read_records(struct feed *f)
+static bool read_records(struct engine *eng, struct rd_reader *rd)
 {
 	struct kme_err err = { "" };
 	enum rd_status st = RD_AGAIN;
-	struct rd_stats now;
 	int n;
 
 	for (n = 0; n < LIVE_READS; n++) {
 		int64_t t = clk_mono_ms();
 
-		eng_clock(f->eng, t, false);
-		st = rd_read(f->rd, STDIN_FILENO, feed_line, f, &err);
+		eng_clock(eng, t, false);
+		st = eng_read(eng, rd, STDIN_FILENO, &err);
 		if (st == RD_AGAIN)
-			eng_clock(f->eng, t, true); /* caught up as of t */
+			eng_clock(eng, t, true); /* caught up as of t */
 		if (st != RD_OK)
 			break;
 	}
-	/* Records the reader had to discard count as parse errors. */
-	rd_stats(f->rd, &now);
-	eng_reader_stats(f->eng, &now);
 	if (st == RD_ERROR)
 		log_errx("stdin: %s", err.msg);
 	if (st == RD_EOF || st == RD_ERROR)
@@ -185,7 +171,6 @@ static bool read_records(struct feed *f)
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *h)
 {
-	struct feed f = { .eng = eng, .rd = rd };
 	int64_t mono, last_tick = clk_mono_ms() / 1000;
 	bool eof = false;
 
@@ -200,7 +185,7 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 		if (ready < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
-			eof = read_records(&f);
+			eof = read_records(eng, rd);
 		else if (ready >= 0)
 			eng_clock(eng, before, true); /* nothing to read */
 		mono = clk_mono_ms();
@@ -217,9 +202,9 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 		}
 		if (got_report) {
 			got_report = 0;
-			h->report(h->arg);
+			eng_report(eng);
 		}
 	}
-	rd_finish(rd, feed_line, &f);
+	eng_read_end(eng, rd);
 	eng_finish(eng);
 }

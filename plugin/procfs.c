@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "execevent.h" /* ev_join_path */
+#include "fdio.h"
 #include "procfs.h"
 
 /* A stat line is ~300 bytes; only its first 22 fields are needed. */
@@ -69,37 +70,23 @@ static int read_bounded(int dfd, const char *name, char *buf, size_t cap,
 			size_t *len, bool *more)
 {
 	int fd, saved;
-	size_t got = 0;
-	ssize_t n;
+	ssize_t n, n2 = 0;
 	char extra;
 
 	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
-	*more = false;
-	for (;;) {
-		if (got < cap)
-			n = read(fd, buf + got, cap - got);
-		else
-			n = read(fd, &extra, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		if (got == cap) {
-			*more = true;
-			break;
-		}
-		got += (size_t)n;
-	}
+	n = fdio_read_full(fd, buf, cap);
+	if (n == (ssize_t)cap)
+		n2 = fdio_read(fd, &extra, 1);
+	saved = errno;
 	close(fd);
-	*len = got;
+	if (n < 0 || n2 < 0) {
+		errno = saved;
+		return -1;
+	}
+	*len = (size_t)n;
+	*more = n2 > 0;
 	return 0;
 }
 
@@ -123,9 +110,7 @@ static int read_cmdline(int dfd, struct pf_raw *r)
 		char *into = got < sizeof(r->cmd) ? r->cmd + got : chunk;
 		size_t room = got < sizeof(r->cmd) ? sizeof(r->cmd) - got : sizeof(chunk);
 
-		n = read(fd, into, room);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = fdio_read(fd, into, room);
 		if (n < 0) {
 			saved = errno;
 			close(fd);
@@ -595,9 +580,7 @@ int64_t pf_boot_time(const char *procroot)
 	if (fd < 0)
 		return -1;
 	while (btime < 0) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = fdio_read(fd, chunk, sizeof(chunk));
 		if (n <= 0)
 			break;
 		for (i = 0; i < n && btime < 0; i++) {

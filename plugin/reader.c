@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "reader.h"
 
 #define RD_READ_SIZE (64 * 1024)
@@ -89,9 +90,7 @@ enum rd_status rd_read(struct rd_reader *r, int fd, rd_line_fn fn, void *arg,
 {
 	ssize_t n;
 
-	do
-		n = read(fd, r->buf + r->len, RD_READ_SIZE);
-	while (n < 0 && errno == EINTR);
+	n = fdio_read(fd, r->buf + r->len, RD_READ_SIZE);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return RD_AGAIN;

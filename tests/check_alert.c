@@ -8,6 +8,7 @@
 
 #include "alert.h"
 #include "alerttest.h"
+#include "checkrun.h"
 
 static char bigs[4][3000];
 static struct kme_str many[64];
@@ -251,11 +252,5 @@ static Suite *alert_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(alert_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(alert_suite());
 }

@@ -8,6 +8,7 @@
 
 #include "alertclip.h"
 #include "alerttest.h"
+#include "checkrun.h"
 #include "jsondoc.h"
 
 START_TEST(test_cut_keeps_what_fits_whole)
@@ -198,11 +199,5 @@ static Suite *alertclip_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(alertclip_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(alertclip_suite());
 }

@@ -8,6 +8,7 @@
 
 #include "alertecs.h"
 #include "alerttest.h"
+#include "checkrun.h"
 
 /* Element i of array a. */
 static yajl_val elem(yajl_val a, size_t i)
@@ -794,11 +795,5 @@ static Suite *alertecs_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(alertecs_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(alertecs_suite());
 }

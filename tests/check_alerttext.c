@@ -5,6 +5,7 @@
 
 #include "alerttext.h"
 #include "alerttest.h"
+#include "checkrun.h"
 
 START_TEST(test_text_line_reads_as_documented)
 {
@@ -76,11 +77,5 @@ static Suite *alerttext_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(alerttext_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(alerttext_suite());
 }

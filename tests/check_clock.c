@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "checkrun.h"
 #include "clock.h"
 
 START_TEST(test_rfc3339_epoch_and_known_dates)
@@ -96,8 +97,6 @@ int main(void)
 {
 	Suite *s = suite_create("clock");
 	TCase *f = tcase_create("formats"), *c = tcase_create("clocks");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(f, test_rfc3339_epoch_and_known_dates);
 	tcase_add_test(f, test_rfc3339_out_of_range_is_clamped);
@@ -107,9 +106,5 @@ int main(void)
 	tcase_add_test(c, test_wall_clock_is_the_realtime_clock_in_ms);
 	tcase_add_test(c, test_monotonic_clock_never_goes_back);
 	suite_add_tcase(s, c);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "entryleader.h"
 
 static struct kme_config *cfg;
@@ -365,11 +366,5 @@ static Suite *entryleader_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(entryleader_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(entryleader_suite());
 }

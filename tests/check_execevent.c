@@ -12,6 +12,7 @@
 
 #include "assemble.h"
 #include "buf.h"
+#include "checkrun.h"
 #include "execargs.h"
 #include "execevent.h"
 
@@ -2284,11 +2285,5 @@ static Suite *execevent_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(execevent_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(execevent_suite());
 }

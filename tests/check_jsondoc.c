@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "checkrun.h"
 #include "jsondoc.h"
 
 static struct kme_buf out;
@@ -193,11 +194,5 @@ static Suite *jsondoc_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(jsondoc_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(jsondoc_suite());
 }

@@ -7,6 +7,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "buf.h"
+#include "checkrun.h"
 #include "jsonw.h"
 
 /* Escape n bytes of `in` (no quotes) into a static result. */
@@ -435,11 +436,5 @@ static Suite *jsonw_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(jsonw_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(jsonw_suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "pidtab.h"
 
 #define MAXA 128
@@ -446,11 +447,5 @@ static Suite *pidtab_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(pidtab_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(pidtab_suite());
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "procfs.h"
 
 #define MAX_KIDS 8
@@ -1091,18 +1092,15 @@ static Suite *procfs_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(procfs_suite());
-	int failed;
+	int rc;
 
 	/* A failed test in fork mode skips its teardown; its children then die
 	 * of PR_SET_PDEATHSIG (a script's own child runs out its sleep). As
 	 * subreaper we inherit and reap them all, instead of leaving zombies
 	 * to init. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = ck_run(procfs_suite());
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

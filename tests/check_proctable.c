@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "hosttab.h"
 #include "pidtab.h"
 #include "proctable.h"
@@ -1402,11 +1403,5 @@ static Suite *proctable_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(proctable_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(proctable_suite());
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "stateformat.h"
 
 #define RULE "2d8043ed-5bda-4caf-801c-c1feb7410504"
@@ -374,8 +375,6 @@ int main(void)
 {
 	Suite *s = suite_create("stateformat");
 	TCase *tc = tcase_create("writer");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_writer_writes_identity_then_terms_oldest_first);
 	tcase_add_test(tc, test_writer_output_does_not_depend_on_the_chunk_size);
@@ -392,9 +391,5 @@ int main(void)
 	tcase_add_test(tc, test_another_identity_is_other_and_named_before_any_term);
 	tcase_add_test(tc, test_reader_failed_from_outside_is_bad_for_that_reason);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

@@ -18,7 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
-[ -x /usr/bin/time ] || { [ "${CI:-}" = true ] && { echo "not ok - /usr/bin/time missing (tests/deps.sh)"; exit 1; }; echo "SKIP: /usr/bin/time missing"; exit 77; }
+[ -x /usr/bin/time ] || cant_run "/usr/bin/time missing (tests/deps.sh)"
 HOSTILE=$KME_SRCDIR/tests/hostile
 if grep -q __asan_init "$KME_BIN" 2>/dev/null; then
 	: "${KME_HOSTILE_MAX_RSS_KB:=524288}"

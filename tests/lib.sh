@@ -35,6 +35,26 @@ skip_case() {
 	fi
 }
 
+# cant_run WHY: the rest of the test cannot run here (a tool, a daemon or
+# root is missing; say which): it ends now as skipped (exit 77), or failed
+# under CI=true, with the cases run so far counted.
+cant_run() {
+	skip_case "$*"
+	finish
+}
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds; 1 if it has not
+# within SECONDS of wall time. (COMMAND may itself wait_for: the deadline is
+# local; dash, bash and busybox sh all have `local`.)
+wait_for() {
+	local wf_end
+	wf_end=$(($(date +%s) + $1)); shift
+	until "$@"; do
+		[ "$(date +%s)" -ge "$wf_end" ] && return 1
+		sleep 0.1
+	done
+}
+
 # The closing line, then exit: 1 if a check failed, else 77 if a case was
 # skipped, else 0. Call it last.
 finish() {

@@ -183,8 +183,10 @@ struct kme_proc {
 				      path as run could not be made absolute */
 	struct kme_args args;
 	struct kme_str cwd;        /* absent when unknown */
-	struct kme_start start;    /* the exec'd process's own: filled by
-				      pt_resolve_parent (proctable.h) */
+	struct kme_start start;    /* when its life began (entity.h): the
+				      exec'd process's is pt_resolve_parent's,
+				      a parent's or entry leader's the table's
+				      (proctable.h) */
 	struct kme_cred cred;      /* a parent's or entry leader's ids (the
 				      exec'd process's own are kme_exec.uid...) */
 };

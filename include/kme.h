@@ -238,7 +238,8 @@ struct kme_exec {
 	int32_t ppid;
 
 	uint32_t uid, euid, gid, egid, auid, ses; /* (uint32_t)-1 when unset */
-	uint32_t suid, sgid;      /* saved set-user and set-group ids */
+	uint32_t suid, sgid;      /* saved set-user and set-group ids
+				     (ev_decode_details, execevent.h) */
 	struct kme_str tty;       /* absent when "(none)" or missing */
 	struct kme_str comm;      /* SYSCALL comm, <= 15 bytes from the kernel */
 	struct kme_str exe;       /* SYSCALL exe: the resolved binary */
@@ -250,10 +251,11 @@ struct kme_exec {
 				       the login user, user.audit.name */
 	const char *arch;         /* SYSCALL arch= as libaudit names it
 				     ("x86_64", "i386"...); NULL when unknown.
-				     Static. */
+				     Static. (ev_decode_details) */
 	struct kme_str title;     /* PROCTITLE decoded: argv as the kernel
 				     logged it (at most 128 bytes), NULs as
-				     spaces; absent without the record */
+				     spaces; absent without the record
+				     (ev_decode_details) */
 	bool title_cut;           /* title was longer than KME_TITLE_MAX */
 
 	struct kme_proc parent;

@@ -477,6 +477,7 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 		return;
 	}
 	if (rule_watches(e->cfg, ex)) {
+		ev_decode_details(e->evb, ex);
 		ex->remote = !pt_is_local(e->pt, ex->node);
 		pt_resolve_parent(e->pt, ex);
 		el_find(e->el, e->cfg, e->pt, ex);

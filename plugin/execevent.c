@@ -28,6 +28,11 @@ struct ev_builder {
 	struct ea_args *args;     /* argv of the current event */
 	struct kme_buf meta;      /* every other string of the event: argv can
 				     fill its own arena without pushing these out */
+	/* What only an alert shows, as libauparse holds it, for
+	 * ev_decode_details: PROCTITLE's value, SYSCALL's suid, sgid, arch
+	 * (NULL: none). */
+	const char *title_raw, *suid_raw, *sgid_raw, *arch_raw;
+	struct kme_buf title;     /* the title decoded */
 	struct sc_cache sc;
 	bool sc_first[256];       /* first bytes of syscall_fields' names */
 };
@@ -43,7 +48,7 @@ struct span {
 
 struct exec_spans {
 	struct span comm, exe, cwd, path0, tty, uname, euname, gname, egname,
-		    auname, node, executable, title;
+		    auname, node, executable;
 	bool at_dirfd;            /* execveat relative to a directory fd */
 	bool resolved;            /* executable is exe, not the path as run */
 	bool have_execve;
@@ -59,6 +64,7 @@ struct ev_builder *ev_builder_new(struct kme_err *err)
 		return NULL;
 	}
 	buf_init(&b->meta, EV_MAX_META);
+	buf_init(&b->title, EV_MAX_META);
 	sc_first_init(b->sc_first);
 	b->args = ea_new(err);
 	if (b->args == NULL) {
@@ -74,6 +80,7 @@ void ev_builder_free(struct ev_builder *b)
 		return;
 	ea_free(b->args);
 	buf_free(&b->meta);
+	buf_free(&b->title);
 	free(b);
 }
 
@@ -339,9 +346,12 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 	ex->egid = parse_id(sc[F_EGID]);
 	ex->auid = parse_id(sc[F_AUID]);
 	ex->ses = parse_id(sc[F_SES]);
-	ex->suid = parse_id(sc[F_SUID]);
-	ex->sgid = parse_id(sc[F_SGID]);
-	ex->arch = arch_name(sc[F_ARCH]);
+	/* Left for ev_decode_details. */
+	ex->suid = ex->sgid = KME_ID_UNSET;
+	b->suid_raw = sc[F_SUID];
+	b->sgid_raw = sc[F_SGID];
+	b->arch_raw = sc[F_ARCH];
+	b->title_raw = NULL;
 	if (sc[F_COMM])
 		s->comm = store_value(&b->meta, sc[F_COMM], &out->malformed, s);
 	if (sc[F_EXE])
@@ -366,30 +376,36 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 
 /* --- step 3: EXECVE, CWD, PATH item 0 and PROCTITLE ---------------------- */
 
-/* PROCTITLE (hex: argv as the kernel keeps it, NUL-separated, at most 128
- * bytes) as process.title: trailing NULs dropped, the others spaces, cut
- * to KME_TITLE_MAX. */
-static void exec_title(struct ev_builder *b, const char *raw,
-		       struct ev_event *out, struct exec_spans *s)
+void ev_decode_details(struct ev_builder *b, struct kme_exec *ex)
 {
-	struct span t = store_value(&b->meta, raw, &out->malformed, s);
+	size_t i, len;
 	char *p;
-	size_t i;
+	int rc;
 
-	if (t.off == (size_t)-1)
+	ex->suid = parse_id(b->suid_raw);
+	ex->sgid = parse_id(b->sgid_raw);
+	ex->arch = arch_name(b->arch_raw);
+	ex->title = KME_STR_NULL;
+	ex->title_cut = false;
+	buf_reset(&b->title);
+	if (b->title_raw == NULL)
 		return;
-	p = b->meta.p + t.off;
-	while (t.len > 0 && p[t.len - 1] == '\0')
-		t.len--;
-	if (t.len > KME_TITLE_MAX) {
-		t.len = KME_TITLE_MAX;
-		out->exec.title_cut = true;
+	rc = ea_decode_value(b->title_raw, &b->title);
+	if (rc < 0 || rc == 1 || b->title.p == NULL)
+		return;  /* "(null)", too large, or empty: no title */
+	p = b->title.p;
+	len = b->title.len;
+	while (len > 0 && p[len - 1] == '\0')
+		len--;
+	if (len > KME_TITLE_MAX) {
+		len = KME_TITLE_MAX;
+		ex->title_cut = true;
 	}
-	p[t.len] = '\0';
-	for (i = 0; i < t.len; i++)
+	p[len] = '\0';
+	for (i = 0; i < len; i++)
 		if (p[i] == '\0')
 			p[i] = ' ';
-	s->title = t;
+	ex->title = (struct kme_str){ p, len };
 }
 
 /* PATH's inode (decimal) and dev ("fe:01", hex major:minor), which follow
@@ -443,9 +459,10 @@ static void exec_records(struct ev_builder *b, auparse_state_t *au,
 			path_id(au, &out->exec);
 			break;
 		case AUDIT_PROCTITLE:
-			if (s->title.off == (size_t)-1 &&
-			    (raw = auparse_find_field(au, "proctitle")) != NULL)
-				exec_title(b, raw, out, s);
+			/* Decoded only for the execs an alert may show
+			 * (ev_decode_details): most execs never are. */
+			if (b->title_raw == NULL)
+				b->title_raw = auparse_find_field(au, "proctitle");
 			break;
 		default:
 			break;
@@ -525,7 +542,6 @@ static void exec_strings(struct ev_builder *b, const struct exec_spans *s,
 	ex->group_name = str_at(b, s->gname);
 	ex->egroup_name = str_at(b, s->egname);
 	ex->auser_name = str_at(b, s->auname);
-	ex->title = str_at(b, s->title);
 	ex->node = str_at(b, s->node);
 	exec_name(ex, str_at(b, s->path0));
 }
@@ -566,7 +582,6 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct kme_str node,
 		.path0 = SPAN_NONE, .tty = SPAN_NONE, .uname = SPAN_NONE,
 		.euname = SPAN_NONE, .gname = SPAN_NONE, .egname = SPAN_NONE,
 		.auname = SPAN_NONE, .node = SPAN_NONE, .executable = SPAN_NONE,
-		.title = SPAN_NONE,
 	};
 	exec_identity(b, au, sc, execat, out, &s);
 	exec_records(b, au, out, &s);

@@ -105,6 +105,7 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 	g->ev_node = copy_str(ev.node);
 	if (ev.kind != EV_EXEC)
 		return;
+	ev_decode_details(h->b, &ev.exec);   /* as the engine, for every exec */
 	g->success = ev.exec.success;
 	g->proc_pid = ev.exec.proc.pid;
 	g->exec_ppid = ev.exec.ppid;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "entity.h"
 
 #define HOST(s) ((struct kme_str){ s, sizeof(s) - 1 })
@@ -111,8 +112,6 @@ int main(void)
 {
 	Suite *s = suite_create("entity");
 	TCase *tc = tcase_create("entity");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_audit_id_is_the_documented_sha256);
 	tcase_add_test(tc, test_procfs_id_is_the_documented_sha256);
@@ -121,9 +120,5 @@ int main(void)
 	tcase_add_test(tc, test_unknown_start_has_no_id);
 	tcase_add_test(tc, test_token_of_a_negative_time);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "sha256.h"
 
 static void hex_of(const unsigned char md[SHA256_SIZE], char out[65])
@@ -92,17 +93,11 @@ int main(void)
 {
 	Suite *s = suite_create("sha256");
 	TCase *tc = tcase_create("sha256");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_fips_examples, 0,
 			    (int)(sizeof(vectors) / sizeof(vectors[0])));
 	tcase_add_test(tc, test_one_million_a);
 	tcase_add_test(tc, test_pieces_do_not_matter);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

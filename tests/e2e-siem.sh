@@ -188,12 +188,7 @@ check("host.id is this machine's id live, absent in the replay",
       all(d["host"].get("id") == mid for d in live) and
       all("id" not in rep[d["event"]["id"]]["host"] for d in live if d["event"]["id"] in rep))
 EOP
-while read -r res; do
-	case $res in
-	"ok "*) ok "${res#ok }" ;;
-	*) not_ok "${res#not ok }" ;;
-	esac
-done <"$TMP/results"
+results "$TMP/results"
 check "the checks ran (16 results)" test "$(wc -l <"$TMP/results")" -eq 16
 check "the documents are ECS, event.ingested included (ecs-check.py --ingested)" \
 	$PYTHON "$KME_SRCDIR/tests/ecs-check.py" --ingested \

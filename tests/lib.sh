@@ -22,6 +22,17 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
+# results FILE: one test per line of FILE, "ok DESCRIPTION" or "not ok
+# DESCRIPTION: why" -- the checks one python3 process made.
+results() {
+	while read -r res; do
+		case $res in
+		"ok "*) ok "${res#ok }" ;;
+		*) not_ok "${res#not ok }" ;;
+		esac
+	done <"$1"
+}
+
 # skip_case DESCRIPTION: a case that cannot run here (say why). Under
 # CI=true that is a failure. Elsewhere the test ends as skipped (exit 77)
 # even when everything else passed, so that the suite's totals show it:

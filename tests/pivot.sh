@@ -165,11 +165,6 @@ for path in sorted(glob.glob(data + "/*.log") + glob.glob(data + "/*.log.xz")):
 check("every entity id of the golden alerts (%d ids, %d captures) is derived again "
       "from its log" % (n, files), bad == 0 and files >= 8 and n >= 200, "%d alerts wrong" % bad)
 EOP
-while read -r res; do
-	case $res in
-	"ok "*) ok "${res#ok }" ;;
-	*) not_ok "${res#not ok }" ;;
-	esac
-done <"$TMP/results"
+results "$TMP/results"
 check "the checks ran (23 results)" test "$(wc -l <"$TMP/results")" -eq 23
 finish

@@ -42,13 +42,7 @@ export LC_ALL=C
 setup() {
 	[ "$(id -u)" = 0 ] || die "setup: must run as root"
 	local f
-	umask 022
-	rm -rf "$ROOT"
-	mkdir -p "$BIN" || die "setup: cannot create $ROOT"
-	for f in "${SCENARIOS[@]}"; do
-		mkdir -p "$ROOT/$f" || die "setup: cannot create $ROOT/$f"
-	done
-	install_runner "$BIN"
+	make_tree
 	for f in pty-shell reuse-host-1 reuse-host-2 sshd login-shell; do
 		ln -s /usr/bin/bash "$BIN/$f"
 	done

@@ -107,6 +107,10 @@ def main(old_dir, new_dir):
     for name in sorted(os.listdir(new_dir)):
         if not name.endswith(".alerts.jsonl"):
             continue
+        if not os.path.exists(os.path.join(old_dir, name)):
+            n = sum(len(v) for v in load(os.path.join(new_dir, name)).values())
+            print(f"{name}: a new golden file, {n} alerts")
+            continue
         old, new = load(os.path.join(old_dir, name)), load(os.path.join(new_dir, name))
         f = dict.fromkeys(totals, 0)
         for key in sorted(set(old) | set(new), key=str):

@@ -51,6 +51,7 @@ struct engine {
 	char euser_name[256];     /* ... for its effective uid */
 	char group_name[256];     /* getgrgid result for its gid */
 	char egroup_name[256];    /* ... for its effective gid */
+	char auser_name[256];     /* ... for its login uid (auid) */
 	uint64_t store_msgs[ENG_STORE_MSGS];  /* hashes of logged messages */
 	struct rd_stats rd_last;  /* the reader's counters, last seen */
 	size_t nstore_msgs;
@@ -214,7 +215,7 @@ static void local_name(uint32_t id, bool group, char *buf, size_t size,
 /* User and group names for exclusions and alerts: the ENRICHED
  * interpretations, else (live and the local host only: a replayed log's ids,
  * and another host's, belong to another passwd) the local passwd and group
- * entries. Called only for events that matched: up to four lookups. */
+ * entries. Called only for events that matched: up to five lookups. */
 static void fill_user_name(struct engine *e, struct kme_exec *ex)
 {
 	if (e->opts.mode != ENG_LIVE || ex->remote)
@@ -227,6 +228,8 @@ static void fill_user_name(struct engine *e, struct kme_exec *ex)
 		   &ex->group_name);
 	local_name(ex->egid, true, e->egroup_name, sizeof(e->egroup_name),
 		   &ex->egroup_name);
+	local_name(ex->auid, false, e->auser_name, sizeof(e->auser_name),
+		   &ex->auser_name);
 }
 
 /* Format one alert into e->line, fitted to max_alert_size by the alert
@@ -474,6 +477,7 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 		return;
 	}
 	if (rule_watches(e->cfg, ex)) {
+		ev_decode_details(e->evb, ex);
 		ex->remote = !pt_is_local(e->pt, ex->node);
 		pt_resolve_parent(e->pt, ex);
 		el_find(e->el, e->cfg, e->pt, ex);
@@ -519,7 +523,7 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 	case EV_FORK:
 		e->c.forks++;
 		pt_record_fork(e->pt, ev.node, ev.pid, ev.fork_child, ev.sec,
-			       ev.msec);
+			       ev.msec, ev.serial);
 		break;
 	default:
 		break;

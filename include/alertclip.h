@@ -3,15 +3,19 @@
  *
  * alert_render (alert.h) fits a line into max_alert_size by rendering it
  * again under tighter caps (struct ac_caps); the renderers (alertecs.h,
- * alerttext.h) cut each string to its cap with ac_cut, note every cut in a
+ * alerttext.h) cut each string to its cap with kme_cut (kme.h), note every cut in a
  * struct ac_clips, and close with the markers written here, so that a cut
  * alert always says so:
  *   JSON  audisp_kmod_enum.args_truncated (always), then only when not
  *         zero: args_clipped[] (the first AC_CLIP_IDX indices of the
  *         process's clipped args), args_clipped_count,
- *         parent_args_clipped_count, args_clip_bytes (the arg cap),
- *         args_omitted and parent_args_omitted (args not listed: listed +
- *         omitted == args_count always), strings_clipped (true);
+ *         parent_args_clipped_count (the parent's and the entry leader's
+ *         args that are a prefix: cut by this render, or kept so by the
+ *         process table, pidtab.h), args_clip_bytes (the arg cap, when
+ *         this render cut an arg), parent_args_clip_bytes (the most bytes
+ *         a clipped parent or entry-leader arg may have), args_omitted and
+ *         parent_args_omitted (args not listed: listed + omitted ==
+ *         args_count always), strings_clipped (true);
  *   text  " [args truncated]", " [N args clipped to B bytes]",
  *         " [N of M args not shown]", " [strings clipped]".
  * "Truncated" also covers what the event decoder cut before us
@@ -50,29 +54,20 @@ struct ac_clips {
 					    count as the parent's) */
 	size_t idx[AC_CLIP_IDX];         /* first indices of clipped proc args */
 	size_t nidx;
+	bool cut;                        /* this render cut an arg */
+	size_t parent_bytes;             /* the bound of clipped parent args */
 	bool strings;                    /* another string was cut */
 };
 
-/* The length of p[0..len) cut to cap bytes, never inside a UTF-8
- * sequence (a cut there would turn valid text into \xNN escapes). Inline:
- * it runs once per argument listed, in every render. */
-static inline size_t ac_cut(const char *p, size_t len, size_t cap)
-{
-	size_t n = cap, k;
-
-	if (len <= cap)
-		return len;
-	for (k = 0; k < 4 && n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80; k++)
-		n--;
-	return k == 4 ? cap : n;
-}
 
 /* How many of a's args a render lists under c. */
 size_t ac_listed(const struct kme_args *a, const struct ac_caps *c);
 
 /* Note that arg i of the process (parent false) or of its parent or entry
- * leader (parent true) was cut. */
-void ac_note_arg(struct ac_clips *k, size_t i, bool parent);
+ * leader (parent true) is a prefix of at most bytes bytes; by_render: this
+ * render cut it (else the process table had). */
+void ac_note_arg(struct ac_clips *k, size_t i, bool parent, size_t bytes,
+		 bool by_render);
 
 /* audisp_kmod_enum.args_truncated and the clip markers of a JSON render,
  * as items of the object w is in. */

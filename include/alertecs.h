@@ -8,21 +8,28 @@
  *   message           the rule name (constant per rule)
  *   event             kind "alert", category ["process"], type ["start"],
  *                     action "exec", outcome success|failure, id
- *                     "SECONDS.MILLIS:SERIAL", created (ctx->created_ms),
- *                     module "audisp_kmod_enum", dataset
- *                     "audisp_kmod_enum.alert", provider "auditd", severity
- *                     (number), risk_score (number), reason (a sentence)
+ *                     "SECONDS.MILLIS:SERIAL", sequence (the serial, a
+ *                     number), created (ctx->created_ms), module
+ *                     "audisp_kmod_enum", dataset "audisp_kmod_enum.alert",
+ *                     provider "auditd", severity (number), risk_score
+ *                     (number), reason (a sentence)
  *   host              name and hostname (node= when present, else
  *                     ctx->hostname), id (ctx->host_id, local events only),
- *                     os.type "linux"
+ *                     architecture (arch=), os.type "linux"
  *   agent             type "audisp-kmod-enum", name (ctx->hostname), version
- *   process           pid, name, executable, args, args_count, command_line,
- *                     working_directory, user{id,name}, real_user{id,name},
- *                     group{id,name}, real_group{id,name}, parent{pid, name,
- *                     executable, args, args_count, command_line},
- *                     entry_leader{pid, name, executable, args...} (when
- *                     known)
- *   user              id, name (when known), effective{id, name}
+ *   process           pid, entity_id, name, executable, args, args_count,
+ *                     command_line, working_directory, title, start,
+ *                     interactive, tty.char_device{major, minor},
+ *                     user{id,name}, real_user{id,name}, saved_user{id},
+ *                     group{id,name}, real_group{id,name}, saved_group{id},
+ *                     parent{pid, entity_id, name, executable, args,
+ *                     args_count, command_line, working_directory, start,
+ *                     user{id}, real_user{id}, group{id}, real_group{id}},
+ *                     entry_leader{pid, entity_id, name, executable,
+ *                     args..., start} (when known); entity ids and starts
+ *                     as entity.h derives them, when the start is known
+ *   user              id, name (when known), effective{id, name},
+ *                     audit{id, name} (the login uid, Auditbeat's field)
  *   group             id, name (when known)
  *   auditd            session, data{auid, tty}
  *   rule              id, name, version, description, reference, ruleset,
@@ -35,8 +42,13 @@
  *                     (alertclip.h), mode, severity (the word),
  *                     entry_leader{how, source, starter, depth} (how alone
  *                     when unknown), multicall{binary, run_as, behaviour,
- *                     [found_by]} (only when the hardened match decided)
+ *                     [found_by]} (only when the hardened match decided),
+ *                     entity{process, parent, entry_leader} (the start
+ *                     tokens), invalid_utf8{fields, values[{field, index,
+ *                     hex}], values_omitted} (only when a value held bytes
+ *                     that are not UTF-8: jsondoc.h)
  * Never written: event.ingested (the SIEM's ingest pipeline sets it).
+ * An unknown new-terms value is "" (newterms.h).
  *
  * Presence (ECS has no "unknown" value, so absence is the honest one):
  *   - process.args and args_count are always written (argc 0 is a real and

@@ -5,13 +5,15 @@
  *   1795728867.245:6 cmd 'lsmod'
  * then, when they apply, the clip markers (alertclip.h), " [run as 'X':
  * does what 'Y' does]" (the hardened match of a multi-call binary) and
- * " last seen TIME" (RFC 3339, the term's previous sighting).
+ * " last seen TIME" (RFC 3339, the term's previous sighting) and " [N bytes
+ * not UTF-8 shown as U+FFFD]".
  *
  * Unknowns read "?" (a string or a pid) or "unset" (an id); tty and node
  * only when present. The term's usual fields are the exe and the parent,
  * printed anyway, so the term itself is not. Every string from the audit
- * stream is escaped as in JSON (jsonw_escape): no control byte, no invalid
- * UTF-8 reaches the line.
+ * stream is escaped as in JSON (jsonw_escape_fffd): no control byte, no
+ * invalid UTF-8 reaches the line, and a byte that is not UTF-8 is U+FFFD,
+ * counted in that marker, never text that could have been typed.
  *
  * Cost O(size of the event), bounded by b's bound: writing stops there.
  */

@@ -9,12 +9,24 @@
  * JSON line. Numbers and literals (true, null) come from the caller's
  * format.
  *
+ * Lossless or flagged: a byte of a value string that is not part of
+ * well-formed UTF-8 is written as U+FFFD (jsonw_str_fffd), and the writer
+ * remembers where: the field's path (the keys of its levels joined by '.',
+ * "process.parent.args"), its index when it is an array element, and the
+ * raw bytes written there (borrowed: the caller keeps them alive until the
+ * document is done). At most JD_BAD_MAX such values are kept with their
+ * bytes and JD_FIELDS_MAX distinct paths; bad_total counts all values. A
+ * string put together from pieces (jd_str_open, jd_escape, jd_str_close)
+ * is remembered by path only (not counted as a value): its bytes are its
+ * pieces'.
+ *
  * Errors are sticky: once an append is refused (the buffer's bound, see
  * buf.h), nothing more is written and jd_end returns -1; the buffer then
  * holds a prefix, which the caller discards. Nesting deeper than JD_DEPTH
  * is a programming error and ends the document the same way.
  *
- * No allocation but the buffer's own; every call is O(bytes written).
+ * No allocation but the buffer's own; every call is O(bytes written), a
+ * value with invalid bytes O(JD_FIELDS_MAX) more.
  */
 #ifndef KME_JSONDOC_H
 #define KME_JSONDOC_H
@@ -25,12 +37,33 @@
 #include "buf.h"
 
 #define JD_DEPTH 8
+#define JD_BAD_MAX 16        /* values with invalid UTF-8 kept with bytes */
+#define JD_FIELDS_MAX 48     /* distinct field paths kept */
+#define JD_PATH_MAX 96       /* bytes of one path, with its NUL */
+
+/* One value written with U+FFFD for invalid bytes. */
+struct jd_bad {
+	char path[JD_PATH_MAX];
+	long index;           /* its index in an array; -1: not an element */
+	const char *p;        /* the raw bytes written; NULL: a string put */
+	size_t len;           /* together from pieces */
+};
 
 struct jd {
 	struct kme_buf *b;
 	int rc;               /* sticky: once -1, nothing more is written */
 	int depth;
 	bool first[JD_DEPTH]; /* no item written yet at this level */
+	const char *key[JD_DEPTH]; /* the key each level was opened with */
+	bool array[JD_DEPTH];
+	size_t n[JD_DEPTH];   /* items written at each level */
+	const char *open_key; /* jd_str_open's item, until jd_str_close */
+	size_t open_bad;      /* invalid bytes of its pieces so far */
+	struct jd_bad bad[JD_BAD_MAX];
+	size_t nbad;
+	size_t bad_total;     /* values with invalid UTF-8 (not pieces), all */
+	char fields[JD_FIELDS_MAX][JD_PATH_MAX];
+	size_t nfields;
 };
 
 /* Start writing into b (appended to what b holds). */
@@ -53,9 +86,11 @@ void jd_close(struct jd *w, const char *bracket);
 /* A string item: p[0..len) escaped and quoted. */
 void jd_str(struct jd *w, const char *key, const char *p, size_t len);
 
-/* p[0..len) escaped, without quotes: a piece of a string the caller opened
- * and closes with jd_raw(w, "\""). */
+/* A string item put together from pieces: jd_str_open, then p[0..len)
+ * escaped for each piece (jd_escape), then jd_str_close. */
+void jd_str_open(struct jd *w, const char *key);
 void jd_escape(struct jd *w, const char *p, size_t len);
+void jd_str_close(struct jd *w);
 
 /* An item whose value is printf's output (at most 63 bytes: numbers,
  * true/false, a quoted number). */
@@ -64,5 +99,9 @@ void jd_fmt(struct jd *w, const char *key, const char *fmt, ...)
 
 /* An item whose value is null. */
 void jd_null(struct jd *w, const char *key);
+
+/* A string item: the bytes p[0..len) in lowercase hexadecimal (two digits
+ * a byte). */
+void jd_hex(struct jd *w, const char *key, const void *p, size_t len);
 
 #endif

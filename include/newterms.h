@@ -7,6 +7,15 @@
  * is a value of its own ("unknown parent" is a term; a documented deviation
  * from Kibana, which skips such documents).
  *
+ * The unknown value: a field the event has no value for (an unknown parent,
+ * an unset uid), or whose value is empty (an empty name is no name: no known
+ * value is ever ""). All unknown values of a field are one value, equal to
+ * no string, the same everywhere: absent or empty here, tag 0 in the term
+ * encoding (termtab.h) -- what the Redis store hashes into its keys and
+ * keeps in its hashes -- and written "" in every JSON and listing: the
+ * alert's new_terms.values, the state file (which also reads the null of
+ * its versions 1 and 2), --dump-state.
+ *
  * Stream semantics of Kibana's new_terms rule: an event at time t is new iff
  * its term was not seen in [t - window, t); every call refreshes the term's
  * last-seen time (to max(last_seen, t)), so times are event times and a replay

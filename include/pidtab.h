@@ -9,11 +9,15 @@
  * (hosttab.h): an entry made under a reference that has since been evicted
  * matches no lookup again and leaves by the LRU like any other.
  *
- * Identity: an entry's executable, name and argv are copied in by
- * pd_set_identity into one allocation (the entry's blob), cut to
- * PD_MAX_ARGS arguments / PD_MAX_ARG_BYTES bytes of them (flagged), an
- * executable or name longer than PD_MAX_PATH not kept. The bytes of all
- * blobs count against max_bytes.
+ * Identity: an entry's executable, name, working directory and argv are
+ * copied in by pd_set_identity into one allocation (the entry's blob): the
+ * first PD_MAX_ARGS arguments, each cut (at a UTF-8 boundary) to the
+ * largest cap of the alerts' ladder (kme_arg_cap: 1024, 512, ... 16 bytes)
+ * under which they fit PD_MAX_ARG_BYTES together -- clipped, never dropped
+ * (PD_MAX_ARGS arguments of 16 bytes always fit), and flagged (which, and
+ * the cap); the later arguments are counted (argc), not kept. An
+ * executable, name or directory longer than PD_MAX_PATH is not kept. The
+ * bytes of all blobs count against max_bytes.
  *
  * Bounds: at most max_entries entries (allocated at pd_new with calloc:
  * pages of entries never used are never touched) and max_bytes bytes of
@@ -40,7 +44,7 @@
 #include "kme.h"
 
 #define PD_MAX_ARG_BYTES 2048
-#define PD_MAX_ARGS 64
+#define PD_MAX_ARGS 64            /* at most 64: kme_args.clipped's bits */
 /* An executable is a CWD (up to PATH_MAX, as the kernel logs it) joined to a
  * PATH name (up to PATH_MAX): longer is not a path the kernel ran. */
 #define PD_MAX_PATH (2 * 4096 + 16)
@@ -57,10 +61,12 @@ struct pd_entry {
 	bool name_is_comm;
 	bool exe_resolved;        /* see kme_proc */
 	bool args_truncated;
-	struct kme_str exe, name;
+	struct kme_str exe, name, cwd;
 	struct kme_str *argv;
 	size_t nargs;
 	size_t argc;              /* the real count (kme_args_count) */
+	uint64_t args_clipped;    /* bit i: argv[i] is a prefix (kme_args) */
+	size_t args_clip;         /* ... of at most this many bytes */
 	void *blob;               /* argv[] then the bytes of exe, name, args */
 	size_t blob_size;
 	/* The policy's facts (proctable.c): zero when pd_add makes the entry,
@@ -73,16 +79,20 @@ struct pd_entry {
 	uint32_t wrap;
 	int64_t learned;
 	int64_t start_time;
+	struct kme_start start;   /* boot unset: the policy's to give */
+	struct kme_cred cred;
 };
 
 /* An identity to copy into an entry (borrowed for the call; it may be
  * another entry's: see pd_set_identity). */
 struct pd_ident {
-	struct kme_str exe, name;
+	struct kme_str exe, name, cwd;
 	bool name_is_comm, exe_resolved;
 	const struct kme_str *argv;
 	size_t nargs, argc;
 	bool truncated;
+	uint64_t clipped;         /* already prefixes (another entry's copy) */
+	size_t clip_bytes;
 };
 
 struct pd_stats {

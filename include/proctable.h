@@ -103,21 +103,28 @@ int pt_seed_procfs(struct pt_table *t, struct kme_err *err);
 bool pt_is_local(const struct pt_table *t, struct kme_str node);
 
 /* Fill ex->parent and ex->parent_source for ex (node, pid, ppid, sec set),
- * among the processes of ex->node's host. Parent
+ * among the processes of ex->node's host, and ex->proc.start: when the life
+ * of ex's process began (its entity, entity.h) -- the start its pid's entry
+ * holds when that entry is the same process before this exec (the same
+ * parent or an adopter, no pid wrap since), else this exec. Parent
  * strings are borrowed from the table and stay valid until the next call
  * that changes the table (pt_record_*, pt_observe, pt_resolve_parent). */
 void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex);
 
 /* Remember ex's process (a successful exec) under ex->node's host: copies
- * what it keeps. */
+ * what it keeps (identity, ids, working directory), with the start
+ * pt_resolve_parent gave ex (judged the same way when it was not called). */
 void pt_record_exec(struct pt_table *t, const struct kme_exec *ex);
 
-/* Remember that node's parent_pid created child_pid at event time sec.msec: the
- * child starts with its parent's identity and a parent we know for certain,
- * unless the table knows the child from an exec that is not earlier than the
- * fork in milliseconds (the child's own, logged first). */
+/* Remember that node's parent_pid created child_pid in the event sec.msec:serial:
+ * the child starts with its parent's identity (ids and working directory
+ * too) and a parent we know for certain, and its life (kme_start) begins
+ * at this event -- unless the table knows the child from an exec that is
+ * not earlier than the fork in milliseconds (the child's own, logged
+ * first). */
 void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
-		    int32_t child_pid, int64_t sec, uint32_t msec);
+		    int32_t child_pid, int64_t sec, uint32_t msec,
+		    uint64_t serial);
 
 /* Any SYSCALL record: node's pid has parent ppid now (pid-reuse guard). */
 void pt_observe(struct pt_table *t, struct kme_str node, int32_t pid,

@@ -23,11 +23,12 @@
  * Hashing is SipHash-2-4 with a random key per table (siphash.h): terms are
  * attacker-chosen paths.
  *
- * Key encoding (tt_key_put): for each value, one tag byte (0 absent,
- * 1 present); a present value follows as LEB128 length, the bytes and a NUL
- * (so a decoded kme_str keeps p[len] == '\0'). The number of values is fixed
- * per table, so the encoding is unambiguous for arbitrary bytes, and absent
- * differs from empty.
+ * Key encoding (tt_key_put): for each value, one tag byte (0 unknown: an
+ * absent or empty value, newterms.h; 1 present); a present value follows as
+ * LEB128 length, the bytes and a NUL (so a decoded kme_str keeps
+ * p[len] == '\0'). The number of values is fixed per table, so the encoding
+ * is unambiguous for arbitrary bytes; the Redis store hashes it into its
+ * keys (redisstore.h), so an unknown value has one key there too.
  *
  * Sightings since the last tt_mark_clean() are counted per term (pending),
  * so that a backend that shares the history elsewhere (a fleet store) can
@@ -106,7 +107,7 @@ size_t tt_max_terms(const struct tt_table *t);
 
 /* ---- loading from storage ---------------------------------------------- */
 
-/* Append one value of a term to key (p NULL: absent). -1 when key's bound
+/* Append one value of a term to key (p NULL or len 0: unknown). -1 when key's bound
  * is reached (build keys in a buffer bounded to TT_KEY_MAX) or ENOMEM. */
 int tt_key_put(struct kme_buf *key, const char *p, size_t len);
 

@@ -24,9 +24,6 @@ static int render_once(struct kme_buf *b, const struct alert_ctx *ctx,
 	return rc == 0 && b->len <= max ? 0 : -1;
 }
 
-/* The argument caps tried in turn: ECS's ignore_above first (a longer
- * keyword is not indexed anyway), then halves. */
-static const size_t arg_caps[] = { 1024, 512, 256, 128, 64, 32, 16 };
 /* Then every other string too, argument cap at its last step. */
 static const size_t str_caps[] = { 1024, 256, 64 };
 
@@ -42,8 +39,8 @@ enum alert_form alert_render(struct kme_buf *b, const struct alert_ctx *ctx,
 
 	if (render_once(b, ctx, fmt, ex, term, seen, &c, max) == 0)
 		return ALERT_WHOLE;
-	for (i = 0; i < sizeof(arg_caps) / sizeof(arg_caps[0]); i++) {
-		c.arg = arg_caps[i];
+	for (i = 0; i < KME_ARG_CAP_STEPS; i++) {
+		c.arg = kme_arg_cap((int)i);
 		if (render_once(b, ctx, fmt, ex, term, seen, &c, max) == 0)
 			return ALERT_CLIPPED;
 	}

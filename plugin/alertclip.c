@@ -12,10 +12,15 @@ size_t ac_listed(const struct kme_args *a, const struct ac_caps *c)
 	return a->n < c->list ? a->n : c->list;
 }
 
-void ac_note_arg(struct ac_clips *k, size_t i, bool parent)
+void ac_note_arg(struct ac_clips *k, size_t i, bool parent, size_t bytes,
+		 bool by_render)
 {
+	if (by_render)
+		k->cut = true;
 	if (parent) {
 		k->parent++;
+		if (bytes > k->parent_bytes)
+			k->parent_bytes = bytes;
 		return;
 	}
 	if (k->nidx < AC_CLIP_IDX)
@@ -54,8 +59,10 @@ void ac_json_markers(struct jd *w, const struct kme_exec *ex,
 	}
 	if (k->parent > 0)
 		jd_fmt(w, "parent_args_clipped_count", "%zu", k->parent);
-	if (k->proc > 0 || k->parent > 0)
+	if (k->cut)
 		jd_fmt(w, "args_clip_bytes", "%zu", c->arg);
+	if (k->parent > 0)
+		jd_fmt(w, "parent_args_clip_bytes", "%zu", k->parent_bytes);
 	if (omit > 0)
 		jd_fmt(w, "args_omitted", "%zu", omit);
 	if (pomit > 0)

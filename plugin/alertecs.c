@@ -15,6 +15,7 @@
 
 #include "alertecs.h"
 #include "clock.h"
+#include "entity.h"
 #include "jsondoc.h"
 
 #ifndef PACKAGE_VERSION
@@ -30,7 +31,20 @@ struct doc {
 	const struct nt_seen *seen;   /* NULL: no new-terms decision (--all) */
 	const struct ac_caps *cap;
 	struct ac_clips clip;
+	struct kme_buf reason;        /* event.reason: kept until the document
+					 is done (jsondoc.h borrows what it
+					 writes, for invalid_utf8) */
 };
+
+/* The host's name: node= when present, else the local host name. */
+static struct kme_str host_name(const struct doc *d)
+{
+	if (kme_str_present(d->ex->node))
+		return d->ex->node;
+	return d->ctx->hostname ? (struct kme_str){ d->ctx->hostname,
+						    strlen(d->ctx->hostname) }
+				: KME_STR_NULL;
+}
 
 /* --- values, cut to the caps ---------------------------------------------- */
 
@@ -42,7 +56,7 @@ static void put_str(struct doc *d, const char *key, struct kme_str s)
 
 	if (!kme_str_present(s))
 		return;
-	n = ac_cut(s.p, s.len, d->cap->str);
+	n = kme_cut(s.p, s.len, d->cap->str);
 	jd_str(&d->w, key, s.p, n);
 	if (n < s.len)
 		d->clip.strings = true;
@@ -75,6 +89,22 @@ static void put_time(struct doc *d, const char *key, bool known, int64_t ms)
 	jd_fmt(&d->w, key, "\"%s\"", ts);
 }
 
+/* process.entity_id and process.start (entity.h) of the process pid of
+ * this alert's host that began at st; nothing when st is not known. */
+static void put_entity(struct doc *d, int32_t pid, const struct kme_start *st)
+{
+	char id[ENT_ID_SIZE];
+
+	if (ent_id(host_name(d), pid, st, id))
+		jd_fmt(&d->w, "entity_id", "\"%s\"", id);
+}
+
+static void put_start(struct doc *d, const struct kme_start *st)
+{
+	if (st->kind != KME_START_NONE && st->ms >= 0)
+		put_time(d, "start", true, st->ms);
+}
+
 /* A user or group as ECS's {id, name}; skipped when the id is unset. */
 static void put_idname(struct doc *d, const char *key, uint32_t id,
 		       struct kme_str name)
@@ -94,15 +124,14 @@ static void put_cmdline(struct doc *d, const char *key, const struct kme_args *a
 {
 	size_t i, n = ac_listed(a, d->cap);
 
-	jd_item(&d->w, key);
-	jd_raw(&d->w, "\"");
+	jd_str_open(&d->w, key);
 	for (i = 0; i < n && d->w.rc == 0; i++) {
 		if (i > 0)
 			jd_raw(&d->w, " ");
 		jd_escape(&d->w, a->v[i].p,
-			  ac_cut(a->v[i].p, a->v[i].len, d->cap->arg));
+			  kme_cut(a->v[i].p, a->v[i].len, d->cap->arg));
 	}
-	jd_raw(&d->w, "\"");
+	jd_str_close(&d->w);
 }
 
 /* args, args_count and command_line; parent: the args are a parent's or
@@ -110,16 +139,23 @@ static void put_cmdline(struct doc *d, const char *key, const struct kme_args *a
 static void put_args(struct doc *d, const struct kme_args *a, bool always,
 		     bool parent)
 {
-	size_t i, n = ac_listed(a, d->cap), len;
+	size_t i, n = ac_listed(a, d->cap), len, cap = d->cap->arg, bound;
+	bool now, before;
 
 	if (kme_args_count(a) == 0 && !always)
 		return;
 	jd_open(&d->w, "args", "[");
 	for (i = 0; i < n && d->w.rc == 0; i++) {
-		len = ac_cut(a->v[i].p, a->v[i].len, d->cap->arg);
+		len = kme_cut(a->v[i].p, a->v[i].len, cap);
 		jd_str(&d->w, NULL, a->v[i].p, len);
-		if (len < a->v[i].len)
-			ac_note_arg(&d->clip, i, parent);
+		/* Cut now, or already a prefix in the process table. */
+		now = len < a->v[i].len;
+		before = i < 64 && (a->clipped >> i & 1) != 0;
+		if (!now && !before)
+			continue;
+		bound = now && before ? (cap < a->clip_bytes ? cap : a->clip_bytes)
+				      : now ? cap : a->clip_bytes;
+		ac_note_arg(&d->clip, i, parent, bound, now);
 	}
 	jd_close(&d->w, "]");
 	/* The real count, also when fewer were stored or listed. */
@@ -129,25 +165,31 @@ static void put_args(struct doc *d, const struct kme_args *a, bool always,
 }
 
 /* The fields every process object starts with (process, its parent, its
- * entry leader): pid (when >= 0), name, executable, args. */
+ * entry leader): pid (when >= 0), entity_id (of p's own pid: a parent's
+ * real creator when the stream names it), name, executable, args. */
 static void put_proc(struct doc *d, int32_t pid, const struct kme_proc *p,
 		     bool args_always, bool parent)
 {
 	if (pid >= 0)
 		jd_fmt(&d->w, "pid", "%" PRId32, pid);
+	put_entity(d, p->pid, &p->start);
 	put_str(d, "name", p->name);
 	put_str(d, "executable", p->executable);
 	put_args(d, &p->args, args_always, parent);
 }
 
-/* The host's name: node= when present, else the local host name. */
-static struct kme_str host_name(const struct doc *d)
+/* A parent's own identity, when its exec (or /proc) showed it: its
+ * working directory, start, and ids as ECS's user/group pairs. */
+static void put_proc_ids(struct doc *d, const struct kme_proc *p)
 {
-	if (kme_str_present(d->ex->node))
-		return d->ex->node;
-	return d->ctx->hostname ? (struct kme_str){ d->ctx->hostname,
-						    strlen(d->ctx->hostname) }
-				: KME_STR_NULL;
+	put_str(d, "working_directory", p->cwd);
+	put_start(d, &p->start);
+	if (!p->cred.known)
+		return;
+	put_idname(d, "user", p->cred.euid, KME_STR_NULL);
+	put_idname(d, "real_user", p->cred.uid, KME_STR_NULL);
+	put_idname(d, "group", p->cred.egid, KME_STR_NULL);
+	put_idname(d, "real_group", p->cred.gid, KME_STR_NULL);
 }
 
 /* --- @timestamp, ecs, message, event --------------------------------------- */
@@ -187,7 +229,7 @@ static void reason_part(struct kme_buf *r, const struct ac_caps *c,
 		buf_puts(r, absent);
 		return;
 	}
-	buf_append(r, s.p, ac_cut(s.p, s.len, cap));
+	buf_append(r, s.p, kme_cut(s.p, s.len, cap));
 	if (s.len > cap)
 		buf_puts(r, "...");
 }
@@ -195,31 +237,29 @@ static void reason_part(struct kme_buf *r, const struct ac_caps *c,
 static void put_reason(struct doc *d)
 {
 	const struct kme_exec *ex = d->ex;
-	struct kme_buf r;
+	struct kme_buf *r = &d->reason;
 
-	buf_init(&r, 4096);
-	buf_puts(&r, "kernel module enumeration: ");
-	reason_part(&r, d->cap, ex->proc.executable, "an unknown program");
-	buf_puts(&r, " was run by ");
-	reason_part(&r, d->cap, kme_str_present(ex->parent.executable) ?
+	buf_puts(r, "kernel module enumeration: ");
+	reason_part(r, d->cap, ex->proc.executable, "an unknown program");
+	buf_puts(r, " was run by ");
+	reason_part(r, d->cap, kme_str_present(ex->parent.executable) ?
 		    ex->parent.executable : ex->parent.name, "an unknown parent");
 	if (ex->uid != KME_ID_UNSET) {
-		buf_printf(&r, " as uid %" PRIu32, ex->uid);
+		buf_printf(r, " as uid %" PRIu32, ex->uid);
 		if (kme_str_present(ex->user_name)) {
-			buf_puts(&r, " (");
-			reason_part(&r, d->cap, ex->user_name, "");
-			buf_puts(&r, ")");
+			buf_puts(r, " (");
+			reason_part(r, d->cap, ex->user_name, "");
+			buf_puts(r, ")");
 		}
 	}
 	if (ex->auid != KME_ID_UNSET)
-		buf_printf(&r, ", login uid %" PRIu32, ex->auid);
-	buf_puts(&r, " on ");
-	reason_part(&r, d->cap, host_name(d), "an unknown host");
-	if (r.p != NULL)
-		jd_str(&d->w, "reason", r.p, r.len);
+		buf_printf(r, ", login uid %" PRIu32, ex->auid);
+	buf_puts(r, " on ");
+	reason_part(r, d->cap, host_name(d), "an unknown host");
+	if (r->p != NULL)
+		jd_str(&d->w, "reason", r->p, r->len);
 	else
 		d->w.rc = -1;  /* out of memory */
-	buf_free(&r);
 }
 
 static void sec_event(struct doc *d)
@@ -235,6 +275,11 @@ static void sec_event(struct doc *d)
 	put_cstr(d, "outcome", ex->success ? "success" : "failure");
 	jd_fmt(&d->w, "id", "\"%" PRId64 ".%03u:%" PRIu64 "\"", ex->sec,
 	       ex->msec > 999 ? 999u : (unsigned)ex->msec, ex->serial);
+	/* The audit serial orders events of one host within one boot, where
+	 * the millisecond stamp cannot (ECS long: a forged larger one is
+	 * left out). */
+	if (ex->serial <= INT64_MAX)
+		jd_fmt(&d->w, "sequence", "%" PRIu64, ex->serial);
 	clk_rfc3339_ms(d->ctx->created_ms, ts);
 	jd_fmt(&d->w, "created", "\"%s\"", ts);
 	put_cstr(d, "module", "audisp_kmod_enum");
@@ -261,6 +306,9 @@ static void sec_host(struct doc *d)
 	put_str(d, "hostname", name);
 	if (d->ctx->host_id != NULL && !d->ex->remote)
 		put_cstr(d, "id", d->ctx->host_id);
+	/* arch= of the exec: the ABI the program runs in (i386 for a 32-bit
+	 * program on an x86_64 kernel). */
+	put_cstr(d, "architecture", d->ex->arch);
 	jd_open(&d->w, "os", "{");
 	put_cstr(d, "type", "linux");
 	jd_close(&d->w, "}");
@@ -295,6 +343,73 @@ static struct kme_str effective_name(const struct kme_exec *ex)
 	return ex->euid == ex->uid ? ex->user_name : KME_STR_NULL;
 }
 
+/* Terminals whose device numbers the kernel fixes (Linux's
+ * Documentation/admin-guide/devices.txt): NAME then a decimal index N, as
+ * audit logs a tty, is the character device (major, minor_base + N) for
+ * N <= max. Another name (ttyUSB0, hvc0...) is a terminal all the same,
+ * without numbers. */
+static const struct {
+	const char *name;
+	uint32_t major, minor_base, max;
+} tty_devices[] = {
+	{ "pts", 136, 0, (1u << 20) - 1 }, /* Unix98 pty slaves, 20-bit minors */
+	{ "tty", 4, 0, 63 },               /* virtual consoles */
+	{ "ttyS", 4, 64, 191 },            /* 8250 serial ports */
+};
+
+static bool tty_device(struct kme_str tty, uint32_t *major, uint32_t *minor)
+{
+	size_t i, j, k;
+	uint32_t n;
+
+	for (i = 0; i < sizeof(tty_devices) / sizeof(tty_devices[0]); i++) {
+		k = strlen(tty_devices[i].name);
+		if (tty.len <= k || tty.len > k + 7 ||
+		    memcmp(tty.p, tty_devices[i].name, k) != 0)
+			continue;
+		for (n = 0, j = k; j < tty.len && tty.p[j] >= '0' && tty.p[j] <= '9'; j++)
+			n = n * 10 + (uint32_t)(tty.p[j] - '0');
+		if (j < tty.len || n > tty_devices[i].max)
+			continue;
+		*major = tty_devices[i].major;
+		*minor = tty_devices[i].minor_base + n;
+		return true;
+	}
+	return false;
+}
+
+/* process.interactive and process.tty. auditd records the controlling
+ * terminal (tty=), not the process's descriptors: interactive here means
+ * "has a controlling terminal" -- true for what a person runs in a
+ * terminal (also with its output redirected, which ECS would call not
+ * interactive), false for services, cron jobs, `ssh host cmd`. */
+static void put_terminal(struct doc *d)
+{
+	const struct kme_exec *ex = d->ex;
+	uint32_t major, minor;
+
+	jd_fmt(&d->w, "interactive", "%s",
+	       kme_str_present(ex->tty) ? "true" : "false");
+	if (!kme_str_present(ex->tty) || !tty_device(ex->tty, &major, &minor))
+		return;
+	jd_open(&d->w, "tty", "{");
+	jd_open(&d->w, "char_device", "{");
+	jd_fmt(&d->w, "major", "%" PRIu32, major);
+	jd_fmt(&d->w, "minor", "%" PRIu32, minor);
+	jd_close(&d->w, "}");
+	jd_close(&d->w, "}");
+}
+
+/* The saved set-user / set-group id: ECS's {id}. */
+static void put_saved(struct doc *d, const char *key, uint32_t id)
+{
+	if (id == KME_ID_UNSET)
+		return;
+	jd_open(&d->w, key, "{");
+	put_id(d, "id", id);
+	jd_close(&d->w, "}");
+}
+
 static void sec_process(struct doc *d)
 {
 	const struct kme_exec *ex = d->ex;
@@ -303,20 +418,29 @@ static void sec_process(struct doc *d)
 	jd_open(&d->w, "process", "{");
 	put_proc(d, ex->proc.pid, &ex->proc, true, false);
 	put_str(d, "working_directory", ex->proc.cwd);
+	put_str(d, "title", ex->title);
+	if (ex->title_cut)
+		d->clip.strings = true;
+	put_start(d, &ex->proc.start);
+	put_terminal(d);
 	/* ECS: process.user is the effective user, real_user the real one. */
 	put_idname(d, "user", ex->euid, effective_name(ex));
 	put_idname(d, "real_user", ex->uid, ex->user_name);
+	put_saved(d, "saved_user", ex->suid);
 	put_idname(d, "group", ex->egid, ex->egroup_name);
 	put_idname(d, "real_group", ex->gid, ex->group_name);
+	put_saved(d, "saved_group", ex->sgid);
 	if (parent_known(ex)) {
 		jd_open(&d->w, "parent", "{");
 		put_proc(d, ex->ppid, &ex->parent, false, true);
+		put_proc_ids(d, &ex->parent);
 		jd_close(&d->w, "}");
 	}
 	/* process.entry_leader (issue 12), only when known. */
 	if (l->proc.pid > 0) {
 		jd_open(&d->w, "entry_leader", "{");
 		put_proc(d, l->proc.pid, &l->proc, false, true);
+		put_start(d, &l->proc.start);
 		jd_close(&d->w, "}");
 	}
 	jd_close(&d->w, "}");
@@ -335,6 +459,9 @@ static void sec_user(struct doc *d)
 	put_id(d, "id", ex->uid);
 	put_str(d, "name", ex->user_name);
 	put_idname(d, "effective", ex->euid, effective_name(ex));
+	/* The login user, as Auditbeat writes auid (not ECS: its own field
+	 * set, beside ECS's). */
+	put_idname(d, "audit", ex->auid, ex->auser_name);
 	jd_close(&d->w, "}");
 }
 
@@ -432,8 +559,11 @@ static void sec_threat(struct doc *d)
 
 /* --- audisp_kmod_enum: the decision and how the alert was made --------------- */
 
-/* new_terms: the fields, the term's values (null for an absent value) and,
- * when a store decided, the history it knew. */
+/* new_terms: the fields, the term's values and, when a store decided, the
+ * history it knew. An unknown value (the event has none: an unknown
+ * parent) is the empty string, which no known value is (newterms.h): one
+ * way everywhere, and an array ECS consumers keep whole (they drop null
+ * elements, and the values would no longer line up with the fields). */
 static void put_new_terms(struct doc *d)
 {
 	const struct kme_config *cfg = d->ctx->cfg;
@@ -450,12 +580,9 @@ static void put_new_terms(struct doc *d)
 		put_cstr(d, NULL, cfg_term_field_name(cfg->term_fields[i]));
 	jd_close(&d->w, "]");
 	jd_open(&d->w, "values", "[");
-	for (i = 0; i < nv; i++) {
-		if (kme_str_present(term->v[i]))
-			put_str(d, NULL, term->v[i]);
-		else
-			jd_null(&d->w, NULL);
-	}
+	for (i = 0; i < nv; i++)
+		put_str(d, NULL, kme_str_present(term->v[i]) ? term->v[i]
+							  : (struct kme_str){ "", 0 });
 	jd_close(&d->w, "]");
 	if (seen) {
 		put_time(d, "previous_last_seen", seen->known, seen->last_seen);
@@ -495,6 +622,63 @@ static void put_profile_facts(struct doc *d)
 	}
 }
 
+/* entity: the start token each entity id was derived from (entity.h), so
+ * that anyone can find its event and derive the id again. */
+static void put_entity_starts(struct doc *d)
+{
+	const struct kme_start *st[3] = { &d->ex->proc.start,
+					  &d->ex->parent.start,
+					  &d->ex->entry_leader.proc.start };
+	static const char *const key[3] = { "process", "parent", "entry_leader" };
+	char tok[ENT_TOKEN_SIZE];
+	bool open = false;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (!kme_str_present(host_name(d)) || !ent_token(st[i], tok) ||
+		    (i == 1 && !parent_known(d->ex)) ||
+		    (i == 2 && d->ex->entry_leader.proc.pid <= 0))
+			continue;
+		if (!open)
+			jd_open(&d->w, "entity", "{");
+		open = true;
+		put_cstr(d, key[i], tok);
+	}
+	if (open)
+		jd_close(&d->w, "}");
+}
+
+/* invalid_utf8: every field a byte that is not UTF-8 was written in (as
+ * U+FFFD), and for the first JD_BAD_MAX values their raw bytes in hex --
+ * so that no text that looks the same is taken for them (jsondoc.h). The
+ * last section of the document: nothing after it can be affected. */
+static void put_invalid_utf8(struct doc *d)
+{
+	struct jd *w = &d->w;
+	size_t i, nf = w->nfields, nb = w->nbad, total = w->bad_total;
+
+	if (total == 0)
+		return;
+	jd_open(w, "invalid_utf8", "{");
+	jd_open(w, "fields", "[");
+	for (i = 0; i < nf; i++)
+		jd_str(w, NULL, w->fields[i], strlen(w->fields[i]));
+	jd_close(w, "]");
+	jd_open(w, "values", "[");
+	for (i = 0; i < nb; i++) {
+		jd_open(w, NULL, "{");
+		jd_str(w, "field", w->bad[i].path, strlen(w->bad[i].path));
+		if (w->bad[i].index >= 0)
+			jd_fmt(w, "index", "%ld", w->bad[i].index);
+		jd_hex(w, "hex", w->bad[i].p, w->bad[i].len);
+		jd_close(w, "}");
+	}
+	jd_close(w, "]");
+	if (total > nb)
+		jd_fmt(w, "values_omitted", "%zu", total - nb);
+	jd_close(w, "}");
+}
+
 static void sec_ours(struct doc *d)
 {
 	jd_open(&d->w, "audisp_kmod_enum", "{");
@@ -506,6 +690,8 @@ static void sec_ours(struct doc *d)
 	put_cstr(d, "mode", d->ctx->mode);
 	put_cstr(d, "severity", d->ctx->cfg->rule_severity);
 	put_profile_facts(d);
+	put_entity_starts(d);
+	put_invalid_utf8(d);
 	jd_close(&d->w, "}");
 }
 
@@ -525,11 +711,15 @@ int ae_json(struct kme_buf *b, const struct alert_ctx *ctx,
 	struct doc d = { .ctx = ctx, .ex = ex, .term = term, .seen = seen,
 			 .cap = caps };
 	size_t i;
+	int rc;
 
+	buf_init(&d.reason, 4096);
 	jd_init(&d.w, b);
 	jd_open(&d.w, NULL, "{");
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
 		sections[i](&d);
 	jd_close(&d.w, "}");
-	return jd_end(&d.w);
+	rc = jd_end(&d.w);
+	buf_free(&d.reason);
+	return rc;
 }

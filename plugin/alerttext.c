@@ -12,6 +12,7 @@ struct tw {
 	int rc;
 	const struct ac_caps *cap;
 	struct ac_clips clip;
+	size_t bad;               /* bytes not UTF-8, written as U+FFFD */
 };
 
 static void tw_raw(struct tw *t, const char *s)
@@ -23,9 +24,9 @@ static void tw_raw(struct tw *t, const char *s)
 /* Escaped bytes cut to cap; true when cut. */
 static bool tw_bytes(struct tw *t, struct kme_str s, size_t cap)
 {
-	size_t n = ac_cut(s.p, s.len, cap);
+	size_t n = kme_cut(s.p, s.len, cap);
 
-	if (t->rc == 0 && jsonw_escape(t->b, s.p, n) < 0)
+	if (t->rc == 0 && jsonw_escape_fffd(t->b, s.p, n, &t->bad) < 0)
 		t->rc = -1;
 	return n < s.len;
 }
@@ -109,7 +110,7 @@ static void tw_cmd(struct tw *t, const struct kme_args *a)
 		if (i > 0)
 			tw_raw(t, " ");
 		if (tw_bytes(t, a->v[i], t->cap->arg))
-			ac_note_arg(&t->clip, i, false);
+			ac_note_arg(&t->clip, i, false, t->cap->arg, true);
 	}
 	tw_raw(t, "'");
 }
@@ -137,6 +138,15 @@ int at_line(struct kme_buf *b, const struct alert_ctx *ctx,
 		clk_rfc3339_ms(seen->last_seen, ts);
 		tw_raw(&t, " last seen ");
 		tw_raw(&t, ts);
+	}
+	/* U+FFFD is never taken for text: the line says what it stands for
+	 * (the JSON form keeps the bytes, alertecs.h). */
+	if (t.bad > 0) {
+		char tmp[64];
+
+		snprintf(tmp, sizeof(tmp), " [%zu bytes not UTF-8 shown as U+FFFD]",
+			 t.bad);
+		tw_raw(&t, tmp);
 	}
 	return t.rc;
 }

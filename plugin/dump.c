@@ -47,7 +47,7 @@ static void collect(void *arg, const struct nt_term *term, int64_t first,
 	buf_init(&r->values, 0);
 	for (i = 0; i < term->n; i++) {
 		if (buf_putc(&r->values, '\t') < 0 ||
-		    (term->v[i].p == NULL ? buf_puts(&r->values, "-")
+		    (term->v[i].p == NULL ? buf_puts(&r->values, "\"\"")
 		     : jsonw_escape(&r->values, term->v[i].p, term->v[i].len)) < 0)
 			rows->oom = true;
 	}

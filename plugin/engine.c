@@ -51,6 +51,7 @@ struct engine {
 	char euser_name[IDN_NAME_MAX];   /* ... of its effective uid */
 	char group_name[IDN_NAME_MAX];   /* ... of its gid */
 	char egroup_name[IDN_NAME_MAX];  /* ... of its effective gid */
+	char auser_name[IDN_NAME_MAX];   /* ... of its login uid (auid) */
 	uint64_t store_msgs[ENG_STORE_MSGS];  /* hashes of logged messages */
 	struct rd_stats rd_last;  /* the reader's counters, last seen */
 	size_t nstore_msgs;
@@ -220,7 +221,7 @@ static void local_name(struct engine *e, uint32_t id, enum idn_kind kind,
  * interpretations, else (live and the local host only: a replayed log's ids,
  * and another host's, belong to another passwd) this host's names through
  * idname.h (its cache and local files at once, NSS off the input path).
- * Called only for watched programs: up to four cache lookups. */
+ * Called only for watched programs: up to five cache lookups. */
 static void fill_user_name(struct engine *e, struct kme_exec *ex)
 {
 	if (e->names == NULL || ex->remote)
@@ -229,6 +230,7 @@ static void fill_user_name(struct engine *e, struct kme_exec *ex)
 	local_name(e, ex->euid, IDN_USER, e->euser_name, &ex->euser_name);
 	local_name(e, ex->gid, IDN_GROUP, e->group_name, &ex->group_name);
 	local_name(e, ex->egid, IDN_GROUP, e->egroup_name, &ex->egroup_name);
+	local_name(e, ex->auid, IDN_USER, e->auser_name, &ex->auser_name);
 }
 
 /* Format one alert into e->line, fitted to max_alert_size by the alert
@@ -501,6 +503,7 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 		return;
 	}
 	if (rule_watches(e->cfg, ex)) {
+		ev_decode_details(e->evb, ex);
 		ex->remote = !pt_is_local(e->pt, ex->node);
 		pt_resolve_parent(e->pt, ex);
 		el_find(e->el, e->cfg, e->pt, ex);
@@ -546,7 +549,7 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 	case EV_FORK:
 		e->c.forks++;
 		pt_record_fork(e->pt, ev.node, ev.pid, ev.fork_child, ev.sec,
-			       ev.msec);
+			       ev.msec, ev.serial);
 		break;
 	default:
 		break;

@@ -17,6 +17,7 @@ struct el_finder {
 	/* Two slots are enough: the walk needs the current process (maybe the
 	 * leader) and its parent (maybe the starter) at any time. */
 	struct el_snap snap[2];
+	char boot[PF_BOOT_ID_SIZE]; /* live: this boot's (kme_start.boot) */
 };
 
 struct el_finder *el_new(const char *procroot, struct kme_err *err)
@@ -29,6 +30,8 @@ struct el_finder *el_new(const char *procroot, struct kme_err *err)
 		kme_errf(err, "entry leader: out of memory");
 		return NULL;
 	}
+	if (procroot != NULL)
+		pf_boot_id(procroot, f->boot);
 	return f;
 }
 
@@ -81,6 +84,14 @@ static bool read_procfs(struct el_finder *f, int slot, int32_t pid,
 		.v = s->argv, .n = i, .truncated = s->pf.args_truncated,
 		.argc = s->pf.argc,
 	};
+	out->proc.cwd = cstr(s->pf.cwd);
+	out->proc.start = (struct kme_start){ .kind = KME_START_PROCFS,
+					      .ms = s->pf.start_ms,
+					      .ref = s->pf.start_ticks,
+					      .boot = f->boot };
+	out->proc.cred = (struct kme_cred){ .known = s->pf.cred_known,
+					    .uid = s->pf.uid, .euid = s->pf.euid,
+					    .gid = s->pf.gid, .egid = s->pf.egid };
 	out->source = KME_PARENT_PROCFS;
 	return out->has_identity;
 }

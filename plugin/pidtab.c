@@ -149,9 +149,11 @@ static void drop_identity(struct pd_table *t, struct pd_entry *e)
 	free(e->blob);
 	e->blob = NULL;
 	e->blob_size = 0;
-	e->exe = e->name = KME_STR_NULL;
+	e->exe = e->name = e->cwd = KME_STR_NULL;
 	e->argv = NULL;
 	e->nargs = 0;
+	e->args_clipped = 0;
+	e->args_clip = 0;
 	e->has_identity = false;
 }
 
@@ -217,18 +219,36 @@ struct pd_entry *pd_add(struct pd_table *t, struct ht_ref host, int32_t pid)
 	return e;
 }
 
-/* The bytes of the args kept of id: whole args only, at most PD_MAX_ARGS
- * and PD_MAX_ARG_BYTES; their number in *n. */
-static size_t args_kept(const struct pd_ident *id, size_t *n)
+_Static_assert(PD_MAX_ARGS <= 64, "kme_args.clipped has 64 bits");
+_Static_assert(PD_MAX_ARGS * (16 + 1) <= PD_MAX_ARG_BYTES,
+	       "the smallest cap must always fit");
+
+/* Bytes of the first n args of id (with their NULs) each cut to cap. */
+static size_t args_bytes(const struct pd_ident *id, size_t n, size_t cap)
 {
 	size_t i, bytes = 0;
 
-	for (i = 0; i < id->nargs && i < PD_MAX_ARGS; i++) {
-		if (bytes + id->argv[i].len > PD_MAX_ARG_BYTES)
-			break;
-		bytes += id->argv[i].len + 1;
+	for (i = 0; i < n; i++)
+		bytes += kme_cut(id->argv[i].p, id->argv[i].len, cap) + 1;
+	return bytes;
+}
+
+/* The args kept of id: the first PD_MAX_ARGS, whole when they fit
+ * PD_MAX_ARG_BYTES, else each cut to the largest cap of the ladder under
+ * which they fit (pidtab.h). Their number in *n, the cap in *cap (SIZE_MAX:
+ * whole); returns their bytes. O(n * KME_ARG_CAP_STEPS). */
+static size_t args_kept(const struct pd_ident *id, size_t *n, size_t *cap)
+{
+	size_t bytes;
+	int step;
+
+	*n = id->nargs < PD_MAX_ARGS ? id->nargs : PD_MAX_ARGS;
+	*cap = SIZE_MAX;
+	bytes = args_bytes(id, *n, *cap);
+	for (step = 0; bytes > PD_MAX_ARG_BYTES && step < KME_ARG_CAP_STEPS; step++) {
+		*cap = kme_arg_cap(step);
+		bytes = args_bytes(id, *n, *cap);
 	}
-	*n = i;
 	return bytes;
 }
 
@@ -241,20 +261,26 @@ static void put_str(char **p, struct kme_str *s)
 	*p += s->len + 1;
 }
 
+/* A path we keep: absent when longer than PD_MAX_PATH (not a path the
+ * kernel could have run or stood in). */
+static struct kme_str kept_path(struct kme_str s)
+{
+	return s.len > PD_MAX_PATH ? KME_STR_NULL : s;
+}
+
 void pd_set_identity(struct pd_table *t, struct pd_entry *e,
 		     const struct pd_ident *id)
 {
-	struct kme_str exe = id->exe, name = id->name;
-	size_t n, bytes = args_kept(id, &n), i, size;
+	struct kme_str exe = kept_path(id->exe), name = kept_path(id->name);
+	struct kme_str cwd = kept_path(id->cwd);
+	size_t n, cap, bytes = args_kept(id, &n, &cap), i, size;
+	uint64_t clipped = id->clipped;
 	struct kme_str *nargv;
 	void *blob;
 	char *p;
 
-	if (exe.len > PD_MAX_PATH)
-		exe = KME_STR_NULL; /* not a path the kernel could have run */
-	if (name.len > PD_MAX_PATH)
-		name = KME_STR_NULL;
-	size = n * sizeof(struct kme_str) + exe.len + 1 + name.len + 1 + bytes;
+	size = n * sizeof(struct kme_str) + exe.len + 1 + name.len + 1 +
+	       cwd.len + 1 + bytes;
 	blob = size <= t->max_bytes ? malloc(size) : NULL;
 	if (blob == NULL) {
 		drop_identity(t, e);
@@ -267,8 +293,13 @@ void pd_set_identity(struct pd_table *t, struct pd_entry *e,
 		put_str(&p, &exe);
 	if (name.p != NULL)
 		put_str(&p, &name);
+	if (cwd.p != NULL)
+		put_str(&p, &cwd);
 	for (i = 0; i < n; i++) {
 		nargv[i] = id->argv[i];
+		nargv[i].len = kme_cut(nargv[i].p, nargv[i].len, cap);
+		if (nargv[i].len < id->argv[i].len)
+			clipped |= (uint64_t)1 << i;
 		put_str(&p, &nargv[i]);
 	}
 	drop_identity(t, e);
@@ -277,10 +308,14 @@ void pd_set_identity(struct pd_table *t, struct pd_entry *e,
 	t->st.bytes += size;
 	e->exe = exe;
 	e->name = name;
+	e->cwd = cwd;
 	e->argv = nargv;
 	e->nargs = n;
 	e->argc = id->argc > id->nargs ? id->argc : id->nargs;
-	e->args_truncated = id->truncated || n < id->nargs;
+	e->args_clipped = clipped;
+	e->args_clip = clipped == 0 ? 0 : cap == SIZE_MAX ? id->clip_bytes :
+		       cap > id->clip_bytes ? cap : id->clip_bytes;
+	e->args_truncated = id->truncated || n < id->nargs || clipped != 0;
 	e->name_is_comm = id->name_is_comm;
 	e->exe_resolved = id->exe_resolved && exe.p != NULL;
 	e->has_identity = exe.p != NULL || name.p != NULL;

@@ -17,6 +17,8 @@ struct pt_table {
 	struct ht_table *hosts;
 	struct pt_stats st;       /* the policy's counters; the table's and
 				     the hosts' are added by pt_stats */
+	char boot[PF_BOOT_ID_SIZE]; /* live: this boot's id, for the procfs
+				       starts (kme_start.boot); "" otherwise */
 };
 
 /* Subreapers we can recognise (besides pid 1, which always adopts
@@ -59,6 +61,8 @@ struct pt_table *pt_new(size_t max_entries, size_t max_bytes,
 		kme_errf(err, "process table: out of memory");
 		return NULL;
 	}
+	if (t->procroot != NULL)
+		pf_boot_id(t->procroot, t->boot);
 	t->pids = pd_new(max_entries, max_bytes, err);
 	if (t->pids == NULL ||
 	    (t->hosts = ht_new(0, local_node, err)) == NULL) {
@@ -114,7 +118,7 @@ static struct pd_entry *get_slot(struct pt_table *t, struct ht_ref host,
 	return e;
 }
 
-static bool is_reaper(struct pt_table *t, struct ht_ref host, int32_t ppid)
+static bool is_reaper(const struct pt_table *t, struct ht_ref host, int32_t ppid)
 {
 	struct pd_entry *p;
 	size_t i;
@@ -141,6 +145,42 @@ static struct kme_str str_of(const char *s, size_t len)
 	return s ? (struct kme_str){ s, len } : KME_STR_NULL;
 }
 
+static struct kme_str cstr(const char *s)
+{
+	return str_of(s, s ? strlen(s) : 0);
+}
+
+/* e's start as the alerts take it: the boot id is the table's. */
+static struct kme_start start_of(const struct pt_table *t,
+				 const struct pd_entry *e)
+{
+	struct kme_start st = e->start;
+
+	if (st.kind == KME_START_PROCFS)
+		st.boot = t->boot;
+	return st;
+}
+
+/* The start an exec event gives a process whose earlier life we do not
+ * know: the exec itself. */
+static struct kme_start exec_start(const struct kme_exec *ex)
+{
+	return (struct kme_start){ .kind = KME_START_AUDIT,
+				   .ms = ms_of(ex->sec, ex->msec),
+				   .ref = ex->serial };
+}
+
+/* The ids an exec event shows (the exec'd process's own). */
+static struct kme_cred exec_cred(const struct kme_exec *ex)
+{
+	return (struct kme_cred){ .known = ex->uid != KME_ID_UNSET &&
+					   ex->euid != KME_ID_UNSET &&
+					   ex->gid != KME_ID_UNSET &&
+					   ex->egid != KME_ID_UNSET,
+				  .uid = ex->uid, .euid = ex->euid,
+				  .gid = ex->gid, .egid = ex->egid };
+}
+
 /* Store a /proc snapshot as pid's entry -- of the local host: /proc is
  * only ever this machine's; learned_ms is event time. */
 static struct pd_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
@@ -159,8 +199,9 @@ static struct pd_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
 	for (i = 0; i < n; i++)
 		argv[i] = (struct kme_str){ p->args[i], p->arg_lens[i] };
 	id = (struct pd_ident){
-		.exe = str_of(p->executable, p->executable ? strlen(p->executable) : 0),
-		.name = str_of(p->name, p->name ? strlen(p->name) : 0),
+		.exe = cstr(p->executable),
+		.name = cstr(p->name),
+		.cwd = cstr(p->cwd),
 		.name_is_comm = p->name_is_comm,
 		.exe_resolved = p->exe_resolved,
 		.argv = argv,
@@ -175,6 +216,11 @@ static struct pd_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
 	e->learned = learned_ms;
 	e->start_time = p->start_time;
 	e->source = KME_PARENT_PROCFS;
+	e->start = (struct kme_start){ .kind = KME_START_PROCFS,
+				       .ms = p->start_ms, .ref = p->start_ticks };
+	e->cred = (struct kme_cred){ .known = p->cred_known, .uid = p->uid,
+				     .euid = p->euid, .gid = p->gid,
+				     .egid = p->egid };
 	return e;
 }
 
@@ -215,17 +261,29 @@ static bool still_valid(struct pt_table *t, struct pd_entry *e)
 	return ok;
 }
 
-static void fill_parent(struct kme_exec *ex, const struct pd_entry *p)
+/* e's identity as a kme_proc (a parent's, an entry leader's). */
+static void proc_of(const struct pt_table *t, const struct pd_entry *e,
+		    struct kme_proc *out)
 {
-	ex->parent.pid = p->pid;
-	ex->parent.executable = p->exe;
-	ex->parent.name = p->name;
-	ex->parent.name_is_comm = p->name_is_comm;
-	ex->parent.exe_resolved = p->exe_resolved;
-	ex->parent.args = (struct kme_args){
-		.v = p->argv, .n = p->nargs, .truncated = p->args_truncated,
-		.argc = p->argc,
+	out->pid = e->pid;
+	out->executable = e->exe;
+	out->name = e->name;
+	out->name_is_comm = e->name_is_comm;
+	out->exe_resolved = e->exe_resolved;
+	out->cwd = e->cwd;
+	out->args = (struct kme_args){
+		.v = e->argv, .n = e->nargs, .truncated = e->args_truncated,
+		.argc = e->argc, .clipped = e->args_clipped,
+		.clip_bytes = e->args_clip,
 	};
+	out->start = start_of(t, e);
+	out->cred = e->cred;
+}
+
+static void fill_parent(const struct pt_table *t, struct kme_exec *ex,
+			const struct pd_entry *p)
+{
+	proc_of(t, p, &ex->parent);
 	ex->parent_source = (enum kme_parent_source)p->source;
 	if (p->via_fork) {
 		ex->parent_note = p->replaced ? KME_PNOTE_FORK_REUSED : KME_PNOTE_FORK;
@@ -280,8 +338,8 @@ static struct pd_entry *lookup_parent(struct pt_table *t, struct ht_ref host,
  * replaced by a new process with a reused pid.) At most PT_MAX_DEPTH steps. */
 #define PT_MAX_DEPTH 64
 
-static bool is_ancestor(struct pt_table *t, struct ht_ref host, int32_t anc,
-			int32_t pid)
+static bool is_ancestor(const struct pt_table *t, struct ht_ref host,
+			int32_t anc, int32_t pid)
 {
 	int i;
 
@@ -321,6 +379,28 @@ static bool host_of(struct pt_table *t, struct kme_str node, struct ht_ref *ref,
 	return *h != NULL;
 }
 
+/* The exec'd process's own start (kme_start): the life its pid's entry
+ * began, when that entry is this process before this exec -- the same
+ * parent, or one that can only be its adopter (a reaper, an ancestor of the
+ * old one: a living process's parent changes to nothing else), and no pid
+ * wrap noticed since the entry was made; else this exec begins a life (a
+ * new process, or one whose start the stream never showed). Judged from the
+ * stream alone, as a replay of it judges; only an entry read from /proc
+ * (live) gives its procfs start. */
+static struct kme_start self_start(const struct pt_table *t, struct ht_ref host,
+				   const struct ht_host *h,
+				   const struct pd_entry *self,
+				   const struct kme_exec *ex)
+{
+	if (self == NULL || self->start.kind == KME_START_NONE ||
+	    self->wrap != h->wrap || self->ppid <= 0)
+		return exec_start(ex);
+	if (self->ppid == ex->ppid || is_reaper(t, host, ex->ppid) ||
+	    is_ancestor(t, host, ex->ppid, self->ppid))
+		return start_of(t, self);
+	return exec_start(ex);
+}
+
 void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 {
 	struct pd_entry *self, *p;
@@ -333,13 +413,16 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 	ex->parent_source = KME_PARENT_UNKNOWN;
 	ex->parent_note = KME_PNOTE_NONE;
 	ex->parent_creator = -1;
-	if (ppid <= 0)
-		return;
+	ex->proc.start = exec_start(ex);
 	if (!host_of(t, ex->node, &host, &h)) {
-		ex->parent_note = KME_PNOTE_UNSEEN;
+		if (ppid > 0)
+			ex->parent_note = KME_PNOTE_UNSEEN;
 		return;
 	}
 	self = find(t, host, ex->proc.pid);
+	ex->proc.start = self_start(t, host, h, self, ex);
+	if (ppid <= 0)
+		return;
 	if (is_reaper(t, host, ppid) ||
 	    (self != NULL && self->ppid_known && self->ppid > 0 &&
 	     self->ppid != ppid && is_ancestor(t, host, ppid, self->ppid))) {
@@ -358,7 +441,7 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 		ex->parent_note = KME_PNOTE_UNSEEN;
 		return;
 	}
-	fill_parent(ex, p);
+	fill_parent(t, ex, p);
 }
 
 void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
@@ -367,6 +450,7 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	int32_t ppid = ex->ppid;
 	bool known = true;
 	int64_t start = -1;
+	struct kme_start st;
 	struct ht_ref host;
 	struct ht_host *h;
 	struct pd_ident id;
@@ -374,6 +458,9 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	if (ex->proc.pid <= 0 || !host_of(t, ex->node, &host, &h))
 		return;
 	e = find(t, host, ex->proc.pid);
+	/* As the alert said (pt_resolve_parent), else judged now. */
+	st = ex->proc.start.kind != KME_START_NONE ? ex->proc.start
+						   : self_start(t, host, h, e, ex);
 	if (is_reaper(t, host, ex->ppid)) {
 		if (e != NULL && e->ppid_known && e->ppid > 0)
 			ppid = e->ppid; /* keep the lineage we knew */
@@ -390,6 +477,7 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	id = (struct pd_ident){
 		.exe = ex->proc.executable,
 		.name = ex->proc.name,
+		.cwd = ex->proc.cwd,
 		.name_is_comm = ex->proc.name_is_comm,
 		.exe_resolved = ex->proc.exe_resolved,
 		.argv = ex->proc.args.v,
@@ -404,10 +492,13 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	e->learned = ms_of(ex->sec, ex->msec);
 	e->start_time = start;
 	e->source = KME_PARENT_AUDIT;
+	e->start = st;
+	e->cred = exec_cred(ex);
 }
 
 void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
-		    int32_t child_pid, int64_t sec, uint32_t msec)
+		    int32_t child_pid, int64_t sec, uint32_t msec,
+		    uint64_t serial)
 {
 	int64_t when_ms = ms_of(sec, msec);
 	struct pd_entry *p, *c;
@@ -442,14 +533,17 @@ void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
 	p = find(t, host, parent_pid); /* get_slot may have evicted it */
 	if (p != NULL && p->has_identity) {
 		struct pd_ident id = {
-			.exe = p->exe, .name = p->name,
+			.exe = p->exe, .name = p->name, .cwd = p->cwd,
 			.name_is_comm = p->name_is_comm,
 			.exe_resolved = p->exe_resolved,
 			.argv = p->argv, .nargs = p->nargs, .argc = p->argc,
 			.truncated = p->args_truncated,
+			.clipped = p->args_clipped, .clip_bytes = p->args_clip,
 		};
 
-		c->source = p->source; /* before pd_set_identity may evict p */
+		/* before pd_set_identity may evict p */
+		c->source = p->source;
+		c->cred = p->cred;
 		pd_set_identity(t->pids, c, &id);
 	} else {
 		c->source = KME_PARENT_AUDIT;
@@ -460,6 +554,8 @@ void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
 	c->ppid_known = true;
 	c->learned = when_ms;
 	c->start_time = when_ms / 1000;
+	c->start = (struct kme_start){ .kind = KME_START_AUDIT, .ms = when_ms,
+				       .ref = serial };
 }
 
 void pt_observe(struct pt_table *t, struct kme_str node, int32_t pid,
@@ -524,14 +620,7 @@ bool pt_peek(const struct pt_table *t, struct kme_str node, int32_t pid,
 	out->ppid = e->ppid;
 	out->ppid_known = e->ppid_known;
 	out->has_identity = e->has_identity;
-	out->proc.executable = e->exe;
-	out->proc.name = e->name;
-	out->proc.name_is_comm = e->name_is_comm;
-	out->proc.exe_resolved = e->exe_resolved;
-	out->proc.args = (struct kme_args){
-		.v = e->argv, .n = e->nargs,
-		.truncated = e->args_truncated, .argc = e->argc,
-	};
+	proc_of(t, e, &out->proc);
 	out->source = (enum kme_parent_source)e->source;
 	return true;
 }

@@ -55,7 +55,7 @@ int tt_key_put(struct kme_buf *b, const char *p, size_t len)
 	unsigned char v[10];
 	size_t n = 0, x = len;
 
-	if (p == NULL)
+	if (p == NULL || len == 0)   /* the unknown value (newterms.h) */
 		return buf_putc(b, 0);
 	do {
 		v[n] = x & 0x7f;

@@ -13,9 +13,9 @@
 
 START_TEST(test_cut_keeps_what_fits_whole)
 {
-	ck_assert_uint_eq(ac_cut("lsmod", 5, 5), 5);
-	ck_assert_uint_eq(ac_cut("lsmod", 5, SIZE_MAX), 5);
-	ck_assert_uint_eq(ac_cut("lsmod", 5, 3), 3);
+	ck_assert_uint_eq(kme_cut("lsmod", 5, 5), 5);
+	ck_assert_uint_eq(kme_cut("lsmod", 5, SIZE_MAX), 5);
+	ck_assert_uint_eq(kme_cut("lsmod", 5, 3), 3);
 }
 END_TEST
 
@@ -23,20 +23,20 @@ START_TEST(test_cut_never_splits_a_utf8_sequence)
 {
 	static const char s[] = "a\xe2\x82\xac" "b";   /* a, U+20AC, b */
 
-	ck_assert_uint_eq(ac_cut(s, 5, 1), 1);
-	ck_assert_uint_eq(ac_cut(s, 5, 2), 1);
-	ck_assert_uint_eq(ac_cut(s, 5, 3), 1);
-	ck_assert_uint_eq(ac_cut(s, 5, 4), 4);
+	ck_assert_uint_eq(kme_cut(s, 5, 1), 1);
+	ck_assert_uint_eq(kme_cut(s, 5, 2), 1);
+	ck_assert_uint_eq(kme_cut(s, 5, 3), 1);
+	ck_assert_uint_eq(kme_cut(s, 5, 4), 4);
 }
 END_TEST
 
-/* A run of continuation bytes is no sequence: cut at the cap (escaped as
- * \xNN anyway). */
+/* A run of continuation bytes is no sequence: cut at the cap (each byte is
+ * U+FFFD anyway). */
 START_TEST(test_cut_inside_stray_continuation_bytes_is_the_cap)
 {
 	static const char s[] = "\x80\x80\x80\x80\x80\x80\x80\x80";
 
-	ck_assert_uint_eq(ac_cut(s, 8, 6), 6);
+	ck_assert_uint_eq(kme_cut(s, 8, 6), 6);
 }
 END_TEST
 
@@ -56,8 +56,8 @@ START_TEST(test_clipped_args_are_named_up_to_16_and_all_counted)
 	size_t i;
 
 	for (i = 0; i < 20; i++)
-		ac_note_arg(&k, i + 1, false);
-	ac_note_arg(&k, 0, true);
+		ac_note_arg(&k, i + 1, false, 16, true);
+	ac_note_arg(&k, 0, true, 16, true);
 	ck_assert_uint_eq(k.proc, 20);
 	ck_assert_uint_eq(k.nidx, AC_CLIP_IDX);
 	ck_assert_uint_eq(k.idx[0], 1);
@@ -107,14 +107,29 @@ START_TEST(test_json_markers_name_every_cut)
 	ex.proc.args.n = 2;
 	pargs[1] = S("-c");
 	ex.parent.args.n = 2;
-	ac_note_arg(&k, 0, false);
-	ac_note_arg(&k, 0, true);
+	ac_note_arg(&k, 0, false, 16, true);
+	ac_note_arg(&k, 0, true, 16, true);
 	k.strings = true;
 	ck_assert_str_eq(json_markers(&c, &k),
 		"{\"args_truncated\":true,\"args_clipped\":[0],"
 		"\"args_clipped_count\":1,\"parent_args_clipped_count\":1,"
-		"\"args_clip_bytes\":16,\"args_omitted\":1,"
+		"\"args_clip_bytes\":16,\"parent_args_clip_bytes\":16,"
+		"\"args_omitted\":1,"
 		"\"parent_args_omitted\":1,\"strings_clipped\":true}");
+}
+END_TEST
+
+/* A parent arg the process table kept as a prefix (pidtab.h), in an alert
+ * rendered whole: the parent's clip is named, no render cap is. */
+START_TEST(test_json_markers_of_a_parent_arg_clipped_by_the_table)
+{
+	struct ac_clips k = { 0 };
+
+	ex.parent.args.truncated = true;    /* the table's flag */
+	ac_note_arg(&k, 2, true, 1024, false);
+	ck_assert_str_eq(json_markers(&ac_whole, &k),
+		"{\"args_truncated\":true,\"parent_args_clipped_count\":1,"
+		"\"parent_args_clip_bytes\":1024}");
 }
 END_TEST
 
@@ -134,7 +149,7 @@ START_TEST(test_text_markers_name_every_cut)
 
 	args[1] = S("-v");
 	ex.proc.args.n = 2;
-	ac_note_arg(&k, 0, false);
+	ac_note_arg(&k, 0, false, 16, true);
 	k.strings = true;
 	ck_assert_int_eq(ac_text_markers(&out, &ex, &c, &k), 0);
 	ck_assert_str_eq(out.p, " [args truncated] [1 args clipped to 16 bytes]"
@@ -174,6 +189,7 @@ static Suite *alertclip_suite(void)
 	tcase_add_test(m, test_json_markers_of_a_whole_render_say_only_not_truncated);
 	tcase_add_test(m, test_json_markers_of_the_decoders_cut_say_truncated);
 	tcase_add_test(m, test_json_markers_name_every_cut);
+	tcase_add_test(m, test_json_markers_of_a_parent_arg_clipped_by_the_table);
 	tcase_add_test(m, test_text_markers_of_a_whole_render_are_none);
 	tcase_add_test(m, test_text_markers_name_every_cut);
 	tcase_add_test(m, test_text_markers_bound_reached_returns_minus_one);

@@ -1,6 +1,7 @@
 /* check_alertecs.c - the ECS JSON document of an alert (alertecs.h). */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_tree.h>
@@ -8,6 +9,13 @@
 #include "alertecs.h"
 #include "alerttest.h"
 #include "checkrun.h"
+
+/* Element i of array a. */
+static yajl_val elem(yajl_val a, size_t i)
+{
+	ck_assert_uint_lt(i, a->u.array.len);
+	return a->u.array.values[i];
+}
 
 /* Render ex as JSON, check it is one clean line, and parse it. */
 static yajl_val render(const struct nt_seen *s)
@@ -113,8 +121,16 @@ START_TEST(test_json_identity_fields_are_keyword_strings)
 	ck_assert_str_eq(str_at(d, "group.id"), "0");
 	ck_assert_str_eq(str_at(d, "auditd.session"), "3");
 	ck_assert_str_eq(str_at(d, "auditd.data.tty"), "pts0");
-	ck_assert_ptr_null(at(d, "user.audit"));
 	ck_assert_ptr_null(at(d, "auditd.tty"));
+	/* the login user as Auditbeat writes it; no name in a RAW record */
+	ck_assert_str_eq(str_at(d, "user.audit.id"), "1000");
+	ck_assert_ptr_null(at(d, "user.audit.name"));
+	ex.auser_name = S("alice");
+	d = render(&seen);
+	ck_assert_str_eq(str_at(d, "user.audit.name"), "alice");
+	ex.auid = KME_ID_UNSET;     /* no login: no user.audit, no "unset" */
+	d = render(&seen);
+	ck_assert_ptr_null(at(d, "user.audit"));
 }
 END_TEST
 
@@ -331,7 +347,9 @@ START_TEST(test_json_all_mode_omits_history_but_keeps_term)
 }
 END_TEST
 
-START_TEST(test_json_absent_term_value_is_null)
+/* An unknown term value (newterms.h) is "", never null: the values line up
+ * with the fields in every consumer. */
+START_TEST(test_json_unknown_term_value_is_the_empty_string)
 {
 	yajl_val d, v;
 
@@ -339,9 +357,8 @@ START_TEST(test_json_absent_term_value_is_null)
 	d = render(&seen);
 	v = arr_at(d, "audisp_kmod_enum.new_terms.values", 2);
 	ck_assert_str_eq(elem_str(v, 0), "/usr/sbin/lsmod");
-	ck_assert(YAJL_IS_NULL(v->u.array.values[1]));
-	v = arr_at(d, "audisp_kmod_enum.new_terms.values", 2);
-	ck_assert(YAJL_IS_NULL(v->u.array.values[1]));
+	ck_assert_str_eq(elem_str(v, 1), "");
+	ck_assert_ptr_null(strstr(out.p, "null]"));
 }
 END_TEST
 
@@ -469,17 +486,201 @@ START_TEST(test_json_hostile_args_stay_one_valid_line)
 	a = arr_at(d, "process.args", 4);
 	ck_assert_str_eq(elem_str(a, 0), "lsmod\n{\"forged\":1}");
 	ck_assert_str_eq(elem_str(a, 1), "a\x1d" "b\x1b[2Jc\r");
-	ck_assert_str_eq(elem_str(a, 2), "\\xff\\xc0\\x80\\xed\\xa0\\x80ok\xe2\x80\xa8");
+	/* Each byte that is not UTF-8 (FF, an overlong C0 80, a surrogate ED
+	 * A0 80) is U+FFFD; the raw bytes are in invalid_utf8. */
+	ck_assert_str_eq(elem_str(a, 2), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdok\xe2\x80\xa8");
 	ck_assert_str_eq(elem_str(a, 3), "q\"\\");
 	ck_assert_str_eq(str_at(d, "process.command_line"),
 			 "lsmod\n{\"forged\":1} a\x1d" "b\x1b[2Jc\r "
-			 "\\xff\\xc0\\x80\\xed\\xa0\\x80ok\xe2\x80\xa8 q\"\\");
+			 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			 "\xef\xbf\xbdok\xe2\x80\xa8 q\"\\");
+	ck_assert_str_eq(str_at(elem(arr_at(d, "audisp_kmod_enum.invalid_utf8.values", 2),
+				     0), "hex"), "ffc080eda0806f6be280a8");
 	ck_assert_str_eq(str_at(d, "process.executable"), "/tmp/\x1b]0;x\x07lsmod");
 	ck_assert_str_eq(str_at(d, "process.working_directory"), "/tmp/\nfake");
 	ck_assert_ptr_null(at(d, "forged"));
 	/* U+0085 and U+2028 are escaped, not raw, in the line. */
 	ck_assert_ptr_null(strstr(out.p, "\xc2\x85"));
 	ck_assert_ptr_null(strstr(out.p, "\xe2\x80\xa8"));
+}
+END_TEST
+
+/* Issue 21: argument bytes FF FE and the typed text \xff\xfe were one and
+ * the same string. Now the bytes are U+FFFD twice, named (field, index) and
+ * kept in hex; the text stays text and is named nowhere. */
+START_TEST(test_json_invalid_bytes_cannot_pass_for_text)
+{
+	yajl_val d, v, f;
+
+	args[1] = S("\xff\xfe");
+	args[2] = S("\\xff\\xfe");
+	ex.proc.args.n = 3;
+	d = render(&seen);
+	v = arr_at(d, "process.args", 3);
+	ck_assert_str_eq(elem_str(v, 1), "\xef\xbf\xbd\xef\xbf\xbd");
+	ck_assert_str_eq(elem_str(v, 2), "\\xff\\xfe");
+	f = arr_at(d, "audisp_kmod_enum.invalid_utf8.fields", 2);
+	ck_assert_str_eq(elem_str(f, 0), "process.args");
+	ck_assert_str_eq(elem_str(f, 1), "process.command_line");
+	v = arr_at(d, "audisp_kmod_enum.invalid_utf8.values", 1);
+	ck_assert_str_eq(str_at(elem(v, 0), "field"), "process.args");
+	ck_assert_int_eq(int_at(elem(v, 0), "index"), 1);
+	ck_assert_str_eq(str_at(elem(v, 0), "hex"), "fffe");
+	ck_assert_ptr_null(at(d, "audisp_kmod_enum.invalid_utf8.values_omitted"));
+	/* the typed text alone: nothing to flag */
+	ex.proc.args.n = 1;
+	args[0] = S("\\xff\\xfe");
+	d = render(&seen);
+	ck_assert_ptr_null(at(d, "audisp_kmod_enum.invalid_utf8"));
+}
+END_TEST
+
+/* Any string field: a path, the parent's name, the term's value; past 16
+ * values only the count grows. */
+START_TEST(test_json_invalid_bytes_in_any_field_are_named)
+{
+	static struct kme_str many[40];
+	yajl_val d, f;
+	size_t i;
+
+	ex.proc.executable = S("/tmp/\xc3(");
+	term.v[0] = ex.proc.executable;
+	ex.parent.name = S("b\x80sh");
+	for (i = 0; i < 40; i++)
+		many[i] = S("\xfe");
+	ex.proc.args = (struct kme_args){ .v = many, .n = 40 };
+	d = render(&seen);
+	f = at(d, "audisp_kmod_enum.invalid_utf8.fields");
+	ck_assert(YAJL_IS_ARRAY(f));
+	ck_assert_str_eq(elem_str(f, 0), "event.reason");
+	ck_assert_str_eq(elem_str(f, 1), "process.executable");
+	ck_assert_str_eq(elem_str(f, 2), "process.args");
+	ck_assert_str_eq(elem_str(f, 3), "process.command_line");
+	ck_assert_str_eq(elem_str(f, 4), "process.parent.name");
+	ck_assert_str_eq(elem_str(f, 5), "audisp_kmod_enum.new_terms.values");
+	ck_assert_uint_eq(f->u.array.len, 6);
+	arr_at(d, "audisp_kmod_enum.invalid_utf8.values", JD_BAD_MAX);
+	/* reason, executable, 40 args, parent name, term value = 44 */
+	ck_assert_int_eq(int_at(d, "audisp_kmod_enum.invalid_utf8.values_omitted"),
+			 44 - JD_BAD_MAX);
+}
+END_TEST
+
+/* The fields issue 21 adds, from what the records say. */
+START_TEST(test_json_sequence_architecture_title_saved_ids)
+{
+	yajl_val d;
+
+	ex.arch = "x86_64";
+	ex.title = S("lsmod -v");
+	ex.suid = 0;
+	ex.sgid = 7;
+	d = render(&seen);
+	ck_assert_int_eq(int_at(d, "event.sequence"), 6);
+	ck_assert_str_eq(str_at(d, "host.architecture"), "x86_64");
+	ck_assert_str_eq(str_at(d, "process.title"), "lsmod -v");
+	ck_assert_str_eq(str_at(d, "process.saved_user.id"), "0");
+	ck_assert_str_eq(str_at(d, "process.saved_group.id"), "7");
+	ex.arch = NULL;
+	ex.title = KME_STR_NULL;
+	ex.suid = ex.sgid = KME_ID_UNSET;
+	ex.serial = UINT64_MAX;     /* not a long: left out */
+	d = render(&seen);
+	ck_assert_ptr_null(at(d, "host.architecture"));
+	ck_assert_ptr_null(at(d, "process.title"));
+	ck_assert_ptr_null(at(d, "process.saved_user"));
+	ck_assert_ptr_null(at(d, "event.sequence"));
+}
+END_TEST
+
+/* process.interactive: a controlling terminal; process.tty its device
+ * where the kernel fixes the numbers. */
+START_TEST(test_json_terminal_and_interactive)
+{
+	static const struct {
+		const char *tty;
+		long long major, minor;   /* -1: no numbers */
+	} cases[] = {
+		{ "pts0", 136, 0 }, { "pts300", 136, 300 }, { "tty1", 4, 1 },
+		{ "ttyS0", 4, 64 }, { "ttyUSB0", -1, -1 }, { "pts", -1, -1 },
+		{ "pts1x", -1, -1 }, { "tty64", -1, -1 },
+	};
+	yajl_val d;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ex.tty = (struct kme_str){ cases[i].tty, strlen(cases[i].tty) };
+		d = render(&seen);
+		ck_assert(YAJL_IS_TRUE(at(d, "process.interactive")));
+		if (cases[i].major < 0) {
+			ck_assert_msg(at(d, "process.tty") == NULL, "%s", cases[i].tty);
+			continue;
+		}
+		ck_assert_int_eq(int_at(d, "process.tty.char_device.major"),
+				 cases[i].major);
+		ck_assert_int_eq(int_at(d, "process.tty.char_device.minor"),
+				 cases[i].minor);
+	}
+	ex.tty = KME_STR_NULL;
+	d = render(&seen);
+	ck_assert(YAJL_IS_FALSE(at(d, "process.interactive")));
+	ck_assert_ptr_null(at(d, "process.tty"));
+}
+END_TEST
+
+/* Entity ids and starts of the process, its parent (with its own ids and
+ * working directory) and its entry leader; the start tokens they came
+ * from. host.name is web01 (ctx.hostname). */
+START_TEST(test_json_entity_ids_starts_and_parent_identity)
+{
+	char id[64];
+	yajl_val d;
+
+	ex.proc.start = (struct kme_start){ KME_START_AUDIT, 1795728867245LL, 6, NULL };
+	ex.parent.pid = 2203;
+	ex.parent.start = (struct kme_start){ KME_START_PROCFS, 1795728000500LL,
+					      987654, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" };
+	ex.parent.cred = (struct kme_cred){ true, 1000, 0, 1001, 0 };
+	ex.parent.cwd = S("/home/alice");
+	ex.entry_leader.proc = ex.parent;
+	ex.entry_leader.how = "child_of_starter";
+	d = render(&seen);
+	ck_assert_uint_eq(strlen(str_at(d, "process.entity_id")), 32);
+	ck_assert_str_eq(str_at(d, "process.start"), "2026-11-26T21:34:27.245Z");
+	ck_assert_uint_eq(strlen(str_at(d, "process.parent.entity_id")), 32);
+	ck_assert_str_ne(str_at(d, "process.entity_id"),
+			 str_at(d, "process.parent.entity_id"));
+	ck_assert_str_eq(str_at(d, "process.parent.start"), "2026-11-26T21:20:00.500Z");
+	ck_assert_str_eq(str_at(d, "process.parent.working_directory"), "/home/alice");
+	ck_assert_str_eq(str_at(d, "process.parent.user.id"), "0");
+	ck_assert_str_eq(str_at(d, "process.parent.real_user.id"), "1000");
+	ck_assert_str_eq(str_at(d, "process.parent.group.id"), "0");
+	ck_assert_str_eq(str_at(d, "process.parent.real_group.id"), "1001");
+	ck_assert_str_eq(str_at(d, "process.entry_leader.entity_id"),
+			 str_at(d, "process.parent.entity_id"));
+	ck_assert_str_eq(str_at(d, "process.entry_leader.start"), "2026-11-26T21:20:00.500Z");
+	ck_assert_str_eq(str_at(d, "audisp_kmod_enum.entity.process"),
+			 "audit:1795728867.245:6");
+	ck_assert_str_eq(str_at(d, "audisp_kmod_enum.entity.parent"),
+			 "procfs:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0:987654");
+	/* the same records on another host: other ids */
+	snprintf(id, sizeof(id), "%s", str_at(d, "process.entity_id"));
+	ex.node = S("web02");
+	d = render(&seen);
+	ck_assert_str_ne(str_at(d, "process.entity_id"), id);
+}
+END_TEST
+
+START_TEST(test_json_unknown_starts_give_no_entity)
+{
+	yajl_val d = render(&seen);
+
+	ck_assert_ptr_null(at(d, "process.entity_id"));
+	ck_assert_ptr_null(at(d, "process.start"));
+	ck_assert_ptr_null(at(d, "process.parent.entity_id"));
+	ck_assert_ptr_null(at(d, "process.parent.user"));
+	ck_assert_ptr_null(at(d, "audisp_kmod_enum.entity"));
 }
 END_TEST
 
@@ -567,7 +768,7 @@ static Suite *alertecs_suite(void)
 	tcase_add_test(j, test_json_new_terms_with_history);
 	tcase_add_test(j, test_json_never_seen_term_has_null_history);
 	tcase_add_test(j, test_json_all_mode_omits_history_but_keeps_term);
-	tcase_add_test(j, test_json_absent_term_value_is_null);
+	tcase_add_test(j, test_json_unknown_term_value_is_the_empty_string);
 	tcase_add_test(j, test_json_unknown_parent_is_omitted);
 	tcase_add_test(j, test_json_unknown_parent_with_ppid_has_pid_only);
 	tcase_add_test(j, test_json_parent_without_args_omits_arg_fields);
@@ -576,6 +777,12 @@ static Suite *alertecs_suite(void)
 	tcase_add_test(j, test_json_partly_set_ids);
 	tcase_add_test(j, test_json_node_is_host_name);
 	tcase_add_test(j, test_json_hostile_args_stay_one_valid_line);
+	tcase_add_test(j, test_json_invalid_bytes_cannot_pass_for_text);
+	tcase_add_test(j, test_json_invalid_bytes_in_any_field_are_named);
+	tcase_add_test(j, test_json_sequence_architecture_title_saved_ids);
+	tcase_add_test(j, test_json_terminal_and_interactive);
+	tcase_add_test(j, test_json_entity_ids_starts_and_parent_identity);
+	tcase_add_test(j, test_json_unknown_starts_give_no_entity);
 	tcase_add_test(j, test_json_truncated_args_are_flagged);
 	tcase_add_test(j, test_json_extreme_times_stay_valid);
 	tcase_add_test(j, test_json_bound_reached_returns_minus_one);

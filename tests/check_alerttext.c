@@ -50,6 +50,23 @@ START_TEST(test_text_line_has_no_control_bytes)
 }
 END_TEST
 
+/* Bytes FF FE are U+FFFD, counted in a marker; the typed text \xff\xfe is
+ * written as text (its backslashes escaped), no marker. */
+START_TEST(test_text_line_shows_invalid_bytes_as_fffd_and_says_so)
+{
+	args[1] = S("\xff\xfe");
+	ex.proc.args.n = 2;
+	ck_assert_int_eq(at_line(&out, &ctx, &ex, NULL, &ac_whole), 0);
+	ck_assert_ptr_nonnull(strstr(out.p, "cmd 'lsmod \xef\xbf\xbd\xef\xbf\xbd'"));
+	ck_assert_ptr_nonnull(strstr(out.p, " [2 bytes not UTF-8 shown as U+FFFD]"));
+	args[1] = S("\\xff\\xfe");
+	buf_reset(&out);
+	ck_assert_int_eq(at_line(&out, &ctx, &ex, NULL, &ac_whole), 0);
+	ck_assert_ptr_nonnull(strstr(out.p, "cmd 'lsmod \\\\xff\\\\xfe'"));
+	ck_assert_ptr_null(strstr(out.p, "not UTF-8"));
+}
+END_TEST
+
 START_TEST(test_text_bound_reached_returns_minus_one)
 {
 	struct kme_buf small;
@@ -70,6 +87,7 @@ static Suite *alerttext_suite(void)
 	tcase_add_test(x, test_text_line_reads_as_documented);
 	tcase_add_test(x, test_text_line_with_history_and_unknowns);
 	tcase_add_test(x, test_text_line_has_no_control_bytes);
+	tcase_add_test(x, test_text_line_shows_invalid_bytes_as_fffd_and_says_so);
 	tcase_add_test(x, test_text_bound_reached_returns_minus_one);
 	suite_add_tcase(s, x);
 	return s;

@@ -190,9 +190,14 @@ START_TEST(test_lsmod_under_a_known_shell_alerts_with_its_parent)
 	const char *out = output();
 	ck_assert_uint_eq(count_lines(out), 1);
 	ck_assert_ptr_nonnull(strstr(out, "\"executable\":\"/usr/sbin/lsmod\""));
-	ck_assert_ptr_nonnull(strstr(out, "\"parent\":{\"pid\":100,\"name\":\"bash\",\"executable\":\"/usr/bin/bash\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"parent\":{\"pid\":100,\"entity_id\":\""));
+	ck_assert_ptr_nonnull(strstr(out, "\",\"name\":\"bash\",\"executable\":\"/usr/bin/bash\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"parent_source\":\"audit\""));
-	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"testhost\",\"hostname\":\"testhost\",\"os\":{\"type\":\"linux\"}}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"testhost\",\"hostname\":\"testhost\","
+				     "\"architecture\":\"x86_64\",\"os\":{\"type\":\"linux\"}}"));
+	/* the parent's life began at its exec (1000.100:1), lsmod's at its own */
+	ck_assert_ptr_nonnull(strstr(out, "\"entity\":{\"process\":\"audit:1001.100:2\","
+				     "\"parent\":\"audit:1000.100:1\""));
 	ck_assert_uint_eq(counters().alerts, 1);
 	ck_assert_uint_eq(counters().matches, 1);
 	stop();
@@ -803,7 +808,8 @@ START_TEST(test_entry_leader_is_in_the_alert_and_can_exclude)
 	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
 	const char *out = output();
 	ck_assert_uint_eq(count_lines(out), 1);
-	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"pid\":100,\"name\":\"bash\","
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"pid\":100,\"entity_id\":\""));
+	ck_assert_ptr_nonnull(strstr(out, "\",\"name\":\"bash\","
 				     "\"executable\":\"/usr/bin/bash\",\"args\":[\"-bash\"]"));
 	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"how\":\"child_of_starter\","
 				     "\"source\":\"audit\",\"starter\":\"sshd\",\"depth\":1}"));

@@ -248,13 +248,16 @@ START_TEST(test_args_are_cut_at_max_args_and_flagged)
 }
 END_TEST
 
-START_TEST(test_args_are_cut_at_max_bytes_and_flagged)
+/* Ten 500-byte arguments (5,010 bytes) do not fit PD_MAX_ARG_BYTES: each
+ * is clipped by the alerts' ladder (1024, 512, 256, 128...) to the first
+ * cap under which all fit (128: 1,290 bytes), none dropped. */
+START_TEST(test_args_over_max_bytes_are_clipped_not_dropped)
 {
 	static char big[10][501];
 	const char *args[11];
 	struct pd_table *t = table(100, 0);
 	struct pd_entry *e;
-	size_t i, total = 0;
+	size_t i;
 
 	for (i = 0; i < 10; i++) {
 		memset(big[i], 'a' + (int)i, 500);
@@ -263,14 +266,81 @@ START_TEST(test_args_are_cut_at_max_bytes_and_flagged)
 	args[10] = NULL;
 	e = put(t, 100, "/usr/bin/xargs", args);
 	ck_assert(e->args_truncated);
-	ck_assert_uint_ge(e->nargs, 1);
-	ck_assert_uint_lt(e->nargs, 10);
+	ck_assert_uint_eq(e->nargs, 10);
+	ck_assert_uint_eq(e->argc, 10);
 	for (i = 0; i < e->nargs; i++) {
-		ck_assert_uint_eq(e->argv[i].len, 500); /* whole arguments only */
-		total += e->argv[i].len;
+		ck_assert_uint_eq(e->argv[i].len, 128);
+		ck_assert_int_eq(e->argv[i].p[0], 'a' + (int)i);
+		ck_assert_int_eq(e->argv[i].p[128], '\0');
 	}
-	ck_assert_uint_le(total, PD_MAX_ARG_BYTES);
-	ck_assert_int_eq(e->argv[0].p[0], 'a');
+	ck_assert_uint_eq(e->args_clipped, 0x3ff);
+	ck_assert_uint_eq(e->args_clip, 128);
+	pd_free(t);
+}
+END_TEST
+
+/* Issue 21's case: `sh -c SCRIPT` with a 9,030-byte script kept its first
+ * two arguments only; now the script is there, cut to 1,024 bytes, the
+ * only one clipped. */
+START_TEST(test_one_long_argument_is_clipped_to_1024_the_others_whole)
+{
+	static char script[9031];
+	const char *args[] = { "/tmp/p12", "-c", script, NULL };
+	struct pd_table *t = table(100, 0);
+	struct pd_entry *e;
+
+	memset(script, 'x', 9030);
+	e = put(t, 100, "/bin/sh", args);
+	ck_assert_uint_eq(e->nargs, 3);
+	ck_assert(kme_str_is(e->argv[0], "/tmp/p12"));
+	ck_assert(kme_str_is(e->argv[1], "-c"));
+	ck_assert_uint_eq(e->argv[2].len, 1024);
+	ck_assert_uint_eq(e->args_clipped, 4);
+	ck_assert_uint_eq(e->args_clip, 1024);
+	ck_assert(e->args_truncated);
+	pd_free(t);
+}
+END_TEST
+
+/* A cut never splits a UTF-8 sequence: 1,023 ASCII bytes then U+20AC is
+ * cut before the euro sign, at 1,023 bytes. */
+START_TEST(test_clipped_argument_ends_on_a_utf8_boundary)
+{
+	static char arg[3000];
+	const char *args[] = { "sh", arg, NULL };
+	struct pd_table *t = table(100, 0);
+	struct pd_entry *e;
+
+	memset(arg, 'y', sizeof(arg) - 1);
+	memcpy(arg + 1023, "\xe2\x82\xac", 3);
+	e = put(t, 100, "/bin/sh", args);
+	ck_assert_uint_eq(e->argv[1].len, 1023);
+	ck_assert_uint_eq(e->args_clipped, 2);
+	pd_free(t);
+}
+END_TEST
+
+/* A fork copies its parent's identity: the clipped marks go with it. */
+START_TEST(test_a_copy_keeps_the_clipped_marks_and_the_cwd)
+{
+	static char script[3000];
+	const char *args[] = { "sh", "-c", script, NULL };
+	struct pd_table *t = table(100, 0);
+	struct pd_entry *p, *c;
+	struct pd_ident id;
+
+	memset(script, 'z', sizeof(script) - 1);
+	p = put(t, 100, "/bin/sh", args);
+	id = (struct pd_ident){ .exe = p->exe, .name = p->name, .cwd = S("/srv"),
+				.argv = p->argv, .nargs = p->nargs, .argc = p->argc,
+				.truncated = p->args_truncated,
+				.clipped = p->args_clipped, .clip_bytes = p->args_clip };
+	c = pd_add(t, local, 101);
+	pd_set_identity(t, c, &id);
+	ck_assert_uint_eq(c->args_clipped, 4);
+	ck_assert_uint_eq(c->args_clip, 1024);
+	ck_assert(c->args_truncated);
+	ck_assert(kme_str_is(c->cwd, "/srv"));
 	pd_free(t);
 }
 END_TEST
@@ -363,7 +433,10 @@ static Suite *pidtab_suite(void)
 	tcase_add_test(b, test_identity_larger_than_memory_bound_is_not_kept);
 	tcase_add_test(b, test_identity_copied_from_an_entry_survives_that_entrys_eviction);
 	tcase_add_test(b, test_args_are_cut_at_max_args_and_flagged);
-	tcase_add_test(b, test_args_are_cut_at_max_bytes_and_flagged);
+	tcase_add_test(b, test_args_over_max_bytes_are_clipped_not_dropped);
+	tcase_add_test(b, test_one_long_argument_is_clipped_to_1024_the_others_whole);
+	tcase_add_test(b, test_clipped_argument_ends_on_a_utf8_boundary);
+	tcase_add_test(b, test_a_copy_keeps_the_clipped_marks_and_the_cwd);
 	tcase_add_test(b, test_truncated_flag_of_the_identity_is_kept);
 	tcase_add_test(b, test_exe_longer_than_path_max_is_not_kept);
 	tcase_add_test(b, test_100k_distinct_pids_into_1000_entries_stay_bounded);

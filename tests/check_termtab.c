@@ -152,13 +152,12 @@ END_TEST
 
 /* ---- keys ------------------------------------------------------------------ */
 
-START_TEST(test_absent_empty_and_boundaries_are_distinct_terms)
+START_TEST(test_unknown_and_boundaries_are_distinct_terms)
 {
 	struct tt_table *t = table(2, 100);
 	static const char *const v[][2] = {
-		{ "ab", "c" }, { "a", "bc" }, { "abc", "" }, { "", "abc" },
-		{ "abc", NULL }, { NULL, "abc" }, { NULL, NULL }, { "", "" },
-		{ NULL, "" }, { "", NULL },
+		{ "ab", "c" }, { "a", "bc" }, { "abc", NULL }, { NULL, "abc" },
+		{ NULL, NULL },
 	};
 	size_t i;
 
@@ -166,6 +165,23 @@ START_TEST(test_absent_empty_and_boundaries_are_distinct_terms)
 		ck_assert_msg(touch(t, term2(v[i][0], v[i][1]), T0).is_new,
 			      "term %zu merged with an earlier one", i);
 	ck_assert_uint_eq(nterms(t), sizeof(v) / sizeof(v[0]));
+	tt_free(t);
+}
+END_TEST
+
+/* An empty value is the unknown one (newterms.h): "" and absent are one
+ * term, whichever comes first. */
+START_TEST(test_an_empty_value_is_the_unknown_value)
+{
+	struct tt_table *t = table(2, 100);
+
+	ck_assert(touch(t, term2("abc", NULL), T0).is_new);
+	ck_assert(touch(t, term2("abc", ""), T0 + 1).known);
+	ck_assert(touch(t, term2("", "x"), T0).is_new);
+	ck_assert(touch(t, term2(NULL, "x"), T0 + 1).known);
+	ck_assert(touch(t, term2("", ""), T0).is_new);
+	ck_assert(touch(t, term2(NULL, NULL), T0 + 1).known);
+	ck_assert_uint_eq(nterms(t), 3);
 	tt_free(t);
 }
 END_TEST
@@ -394,7 +410,8 @@ int main(void)
 	tcase_add_test(tc, test_times_near_the_limits_do_not_overflow);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("keys");
-	tcase_add_test(tc, test_absent_empty_and_boundaries_are_distinct_terms);
+	tcase_add_test(tc, test_unknown_and_boundaries_are_distinct_terms);
+	tcase_add_test(tc, test_an_empty_value_is_the_unknown_value);
 	tcase_add_test(tc, test_term_of_wrong_shape_or_size_is_an_error_and_new);
 	tcase_add_test(tc, test_walk_decodes_binary_values_with_a_terminating_nul);
 	suite_add_tcase(s, tc);

@@ -74,7 +74,9 @@ e2e_lock() {
 
 # start_rsyslogd [MAX_MESSAGE_SIZE]: a stock rsyslog (its default maximum
 # message size, 8 KiB: the alerts must fit it, see max_alert_size) unless a
-# test asks for another global(maxMessageSize=).
+# test asks for another global(maxMessageSize=). Configuration files a test
+# puts in $TMP/rsyslog.d/*.conf are included before the file of every
+# message ($SYSLOG), as /etc/rsyslog.d is before rsyslog.conf's rules.
 start_rsyslogd() {
 	e2e_lock
 	command -v rsyslogd >/dev/null || cant_run "rsyslogd is not installed (tests/deps.sh)"
@@ -86,6 +88,7 @@ start_rsyslogd() {
 	cat >"$TMP/rsyslog.conf" <<EOC
 global(${1:+maxMessageSize="$1" }workDirectory="$TMP")
 module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+include(file="$TMP/rsyslog.d/*.conf" mode="optional")
 template(name="kme" type="string" string="%timegenerated:::date-rfc3339% %syslogfacility-text%.%syslogpriority-text% %syslogtag%%msg%\n")
 *.* action(type="omfile" file="$SYSLOG" template="kme")
 EOC

@@ -22,6 +22,17 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
+# results FILE: one test per line of FILE, "ok DESCRIPTION" or "not ok
+# DESCRIPTION: why" -- the checks one python3 process made.
+results() {
+	while read -r res; do
+		case $res in
+		"ok "*) ok "${res#ok }" ;;
+		*) not_ok "${res#not ok }" ;;
+		esac
+	done <"$1"
+}
+
 # skip_case DESCRIPTION: a case that cannot run here (say why). Under
 # CI=true that is a failure. Elsewhere the test ends as skipped (exit 77)
 # even when everything else passed, so that the suite's totals show it:
@@ -87,11 +98,16 @@ for line in sys.stdin:
     d = json.loads(line)
     d.get("user", {}).pop("name", None)
     d.get("user", {}).get("effective", {}).pop("name", None)
+    d.get("user", {}).get("audit", {}).pop("name", None)
     d.get("group", {}).pop("name", None)
     for k in ("user", "real_user", "group", "real_group"):
         d.get("process", {}).get(k, {}).pop("name", None)
     ev = d.get("event", {})
     if "reason" in ev:  # "as uid 0 (root)": the name is in the sentence too
         ev["reason"] = re.sub(r"(as uid [0-9]+) \([^)]*\)", r"\1", ev["reason"])
+    # ... and in the raw bytes of the sentence, when it holds bytes not UTF-8
+    for v in d.get("audisp_kmod_enum", {}).get("invalid_utf8", {}).get("values", []):
+        if v.get("field") == "event.reason":
+            v.pop("hex", None)
     print(json.dumps(d, sort_keys=True))'
 }

@@ -43,6 +43,9 @@
 
 struct tt_table;
 
+/* A tick's share of the plugin's input loop (nt_tick's budget). */
+#define NT_TICK_BUDGET 5          /* ms */
+
 /* Counters of a store, for the summary line. */
 struct nt_stats {
 	size_t terms;         /* terms held now */
@@ -74,6 +77,14 @@ struct nt_store_ops {
 	/* Persist (no-op for memory stores). On failure the previous persisted
 	 * copy is intact. O(terms) and does I/O: never call per event. */
 	int (*save)(struct nt_store *s, struct kme_err *err);
+	/* Work a store does between reads of its input (NULL: none): the
+	 * Redis store reconnects and pushes its local decisions here, a
+	 * slice at a time. Takes at most budget_ms of the caller's time
+	 * (measured: it never waits for a server beyond it, and checks the
+	 * clock as it works; the scheduler aside). Returns true while work
+	 * is under way that another call would advance (call again soon),
+	 * false when idle until something happens. */
+	bool (*tick)(struct nt_store *s, int64_t budget_ms);
 	void (*stats)(const struct nt_store *s, struct nt_stats *out);
 	/* Visit every term (for --dump-state). Order unspecified. */
 	void (*foreach)(const struct nt_store *s,
@@ -110,6 +121,7 @@ int nt_check_touch(struct nt_store *s, const struct nt_term *term, int64_t t,
 		   struct nt_seen *seen, struct kme_err *err);
 size_t nt_expire(struct nt_store *s, int64_t now);
 int nt_save(struct nt_store *s, struct kme_err *err);
+bool nt_tick(struct nt_store *s, int64_t budget_ms);   /* false without one */
 void nt_stats(const struct nt_store *s, struct nt_stats *out);
 void nt_foreach(const struct nt_store *s,
 		void (*fn)(void *arg, const struct nt_term *term,

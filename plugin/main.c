@@ -374,11 +374,13 @@ static void reload(void *arg)
 	log_notice("reloaded configuration from %s", ncfg->path);
 }
 
-/* Save every state_save_interval. */
+/* The store's work between reads (a Redis reconnect and push, a slice of
+ * NT_TICK_BUDGET ms), and a save every state_save_interval. */
 static void housekeeping(void *arg, int64_t mono_ms)
 {
 	struct run *r = arg;
 
+	(void)nt_tick(hist_store(r->hist), NT_TICK_BUDGET);
 	if (mono_ms - r->last_save >= r->cfg->state_save_interval) {
 		save(r);
 		r->last_save = mono_ms;

@@ -103,6 +103,11 @@ void nt_foreach(const struct nt_store *s,
 	s->ops->foreach(s, fn, arg);
 }
 
+bool nt_tick(struct nt_store *s, int64_t budget_ms)
+{
+	return s->ops->tick != NULL && s->ops->tick(s, budget_ms);
+}
+
 void nt_destroy(struct nt_store *s)
 {
 	if (s != NULL)

@@ -108,8 +108,8 @@ bool rc_due(const struct rc_conn *c);
  * down again; nothing counted or said: rc_down does that) or the
  * monotonic clock reaches until_us (0: still connecting, call again).
  * Waits for the server only until until_us, never past the connect's
- * connect_timeout, which a later call checks first: a connect that stays
- * unanswered fails at the first call after it. */
+ * connect_timeout (from its start): a connect that has made no progress
+ * by then fails at the first call after it. */
 int rc_advance(struct rc_conn *c, int64_t until_us, struct kme_err *err);
 /* A whole connect, now (a connect under way is dropped first). 0, or -1
  * with err (still down; nothing counted or said: rc_down does that). */

@@ -234,11 +234,16 @@ static void push_lost(struct rs_store *s, const char *why)
 	rc_down(s->conn, why);
 }
 
-/* A loss declared elsewhere (a sighting, the rate counter) ends a push. */
+/* What happened to the connection elsewhere: a loss (a sighting, the
+ * rate counter) ends a push; a connect (rc_start, after rs_open) with
+ * nothing to push lets Redis decide. */
 static void follow_conn(struct rs_store *s)
 {
 	if (s->phase != RS_LOCAL && !rc_up(s->conn))
 		push_stop(s);
+	else if (s->phase == RS_LOCAL && rc_up(s->conn) &&
+		 tt_pending_terms(s->tt) == 0)
+		s->phase = RS_SHARED;
 }
 
 /* The whole push, waiting for Redis. 0, or -1 with err (the connection
@@ -265,9 +270,9 @@ static bool ready_blocking(struct rs_store *s)
 	follow_conn(s);
 	if (s->phase == RS_SHARED)
 		return true;
-	if (!rc_due(s->conn))
+	if (!rc_up(s->conn) && !rc_due(s->conn))
 		return false;
-	if (rc_connect(s->conn, &err) < 0) {
+	if (!rc_up(s->conn) && rc_connect(s->conn, &err) < 0) {
 		rc_down(s->conn, err.msg);
 		return false;
 	}
@@ -285,7 +290,7 @@ static bool rs_tick(struct nt_store *base, int64_t budget_ms)
 	if (s->mode != RS_SLICED)
 		return false;
 	follow_conn(s);
-	if (s->phase == RS_LOCAL) {
+	if (s->phase == RS_LOCAL && !rc_up(s->conn)) {
 		if (!rc_connecting(s->conn) && !rc_due(s->conn))
 			return false;
 		if ((rc = rc_advance(s->conn, until, &err)) <= 0) {
@@ -293,8 +298,9 @@ static bool rs_tick(struct nt_store *base, int64_t budget_ms)
 				rc_down(s->conn, err.msg);
 			return rc == 0;
 		}
-		push_start(s);
 	}
+	if (s->phase == RS_LOCAL)
+		push_start(s);
 	if (s->phase == RS_PUSHING) {
 		if ((rc = push(s, until, false, &err)) <= 0) {
 			if (rc < 0)
@@ -448,6 +454,7 @@ static void rs_foreach(const struct nt_store *base,
 static void push_at_close(struct rs_store *s)
 {
 	struct kme_err err = { "" };
+	int rc = -1;
 
 	follow_conn(s);
 	if (tt_pending_terms(s->tt) == 0 && rb_inflight(s->conn) == 0)
@@ -457,12 +464,11 @@ static void push_at_close(struct rs_store *s)
 	} else {
 		if (s->phase != RS_PUSHING)
 			push_start(s);
-		if (push(s, INT64_MAX, true, &err) == 1) {
-			push_stop(s);
-			return;
-		}
-		push_stop(s);
+		rc = push(s, INT64_MAX, true, &err);
+		push_stop(s);    /* pending again, unless answered */
 	}
+	if (rc == 1)
+		return;
 	log_errx("new-terms store %s: %s; %zu locally decided term(s) not "
 		 "pushed", rc_where(s->conn), err.msg, tt_pending_terms(s->tt));
 }

@@ -592,6 +592,26 @@ START_TEST(test_local_queue_is_bounded_and_overflow_counted)
 }
 END_TEST
 
+/* A store that cannot push at its end says how much is lost to the
+ * fleet. */
+START_TEST(test_destroy_says_what_it_could_not_push)
+{
+	struct kme_config *cfg = shipped_config();
+	struct host a;
+
+	ht_catch_log();
+	a = host_at(cfg, "unix:///nonexistent/kme-check.sock", RS_SLICED);
+	touch(&a, term2("/tmp/a/lsmod", NULL), T0);
+	touch(&a, term2("/tmp/b/lsmod", NULL), T0 + 1);
+	touch(&a, term2("/tmp/b/lsmod", NULL), T0 + 2);
+	host_free(&a);
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "not answering; 2 locally "
+				     "decided term(s) not pushed"));
+	log_to_stderr();
+	cfg_free(cfg);
+}
+END_TEST
+
 #endif /* HAVE_HIREDIS */
 
 int main(void)
@@ -620,6 +640,7 @@ int main(void)
 	tc = tcase_create("fallback");
 	tcase_add_test(tc, test_down_at_start_decides_locally_and_says_so_once);
 	tcase_add_test(tc, test_local_queue_is_bounded_and_overflow_counted);
+	tcase_add_test(tc, test_destroy_says_what_it_could_not_push);
 	suite_add_tcase(s, tc);
 #else
 	tc = tcase_create("none");   /* the store needs a Redis build */

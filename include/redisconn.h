@@ -32,8 +32,10 @@
  * (rc_down): the connection is dropped and counted, the first loss is said
  * through log.h (at most RC_LOG_MAX lost/back messages, then only
  * counted), and rc_due stays false for a backoff of RC_BACKOFF_MIN ms
- * doubling to RC_BACKOFF_MAX. A hostname is resolved by getaddrinfo, which
- * no timeout here bounds: give an IP address or a unix socket.
+ * doubling to RC_BACKOFF_MAX. A host name is resolved by getaddrinfo, which
+ * no timeout here bounds: give an IP address or a unix socket. It is
+ * resolved by a whole connect (rc_connect, rc_start) and kept: a
+ * reconnect in slices dials the addresses held.
  *
  * No TLS: Debian's hiredis 0.14 has none. Use a unix socket, or stunnel on
  * loopback at both ends. AUTH: a password (the URL's, or the password

@@ -128,17 +128,24 @@ static int dial_start(struct rc_conn *c, struct kme_err *err)
 
 int rcw_resolve(struct rc_conn *c, struct kme_err *err)
 {
-	const struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-					.ai_flags = AI_NUMERICSERV };
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICSERV | AI_NUMERICHOST };
+	struct addrinfo *ai = NULL;
 	char port[16];
 	int rc;
 
 	snprintf(port, sizeof(port), "%d", c->url.port);
-	rc = getaddrinfo(c->url.host, port, &hints, &c->addrs);
+	rc = getaddrinfo(c->url.host, port, &hints, &ai);
+	if (rc == EAI_NONAME) {         /* a name: ask the resolver */
+		hints.ai_flags = AI_NUMERICSERV;
+		rc = getaddrinfo(c->url.host, port, &hints, &ai);
+	}
 	if (rc != 0)
 		return kme_errf(err, "connect: %s: %s", c->url.host,
 				gai_strerror(rc));
-	c->addr = c->addrs;
+	if (c->addrs != NULL)
+		freeaddrinfo(c->addrs);
+	c->addrs = ai;
 	return 0;
 }
 

@@ -50,7 +50,8 @@ struct rc_conn {
 	int64_t connect_timeout, command_timeout;   /* ms */
 	enum rcw_phase phase;
 	int fd;                           /* RCW_DIAL: connecting, else -1 */
-	struct addrinfo *addrs, *addr;    /* RCW_DIAL over TCP: all, the one tried */
+	struct addrinfo *addrs;           /* TCP: the URL's addresses, kept */
+	struct addrinfo *addr;            /* RCW_DIAL over TCP: the one tried */
 	redisContext *c;                  /* RCW_HELLO, RCW_UP */
 	unsigned hello_sent;              /* RCW_HELLO: the steps sent, a bit each */
 	unsigned hello_next;              /* RCW_HELLO: the step whose reply is due */
@@ -112,8 +113,9 @@ static inline const char *rcw_error(const struct rc_conn *c, const char *none)
  * the caller looks again, and waits again for what is left. */
 bool rcw_wait_fd(int fd, short events, int64_t until_us);
 
-/* The URL's TCP addresses into c->addrs (getaddrinfo: no timeout bounds
- * it). 0, or -1 with err. */
+/* The URL's TCP addresses into c->addrs, replacing those held: an IP
+ * address at once, a name by getaddrinfo, which no timeout bounds. 0, or
+ * -1 with err (those held are kept). */
 int rcw_resolve(struct rc_conn *c, struct kme_err *err);
 
 /* Dial the URL without waiting: a non-blocking socket (c->fd) connecting

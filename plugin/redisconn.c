@@ -147,11 +147,9 @@ static void hang_up(struct rc_conn *c)
 		redisFree(c->c);    /* closes its socket */
 	else if (c->fd >= 0)
 		close(c->fd);
-	if (c->addrs != NULL)
-		freeaddrinfo(c->addrs);
 	c->c = NULL;
 	c->fd = -1;
-	c->addrs = c->addr = NULL;
+	c->addr = NULL;
 	c->inflight = 0;
 	c->phase = RCW_DOWN;
 }
@@ -374,16 +372,19 @@ static int hello_step(struct rc_conn *c, struct kme_err *err)
 
 /* ---- connecting ----------------------------------------------------------- */
 
-/* Start a connect: bounded by connect_timeout from now. */
-static int begin(struct rc_conn *c, struct kme_err *err)
+/* Start a connect: bounded by connect_timeout from now. A TCP URL's
+ * addresses are resolved when resolve says so (a whole connect: the
+ * plugin's start, a reload) or none are held yet; a reconnect between
+ * reads dials those held, so that a name costs no lookup there. */
+static int begin(struct rc_conn *c, bool resolve, struct kme_err *err)
 {
 	hang_up(c);
+	if (c->url.kind == RU_TCP && (resolve || c->addrs == NULL) &&
+	    rcw_resolve(c, err) < 0)
+		return -1;
+	c->addr = c->addrs;
 	c->give_up = clk_mono_us() + c->connect_timeout * 1000;
 	c->phase = RCW_DIAL;
-	if (c->url.kind == RU_TCP && rcw_resolve(c, err) < 0) {
-		hang_up(c);
-		return -1;
-	}
 	return 0;
 }
 
@@ -414,7 +415,7 @@ int rc_advance(struct rc_conn *c, int64_t until_us, struct kme_err *err)
 
 	if (c->phase == RCW_UP)
 		return 1;
-	if (c->phase == RCW_DOWN && begin(c, err) < 0)
+	if (c->phase == RCW_DOWN && begin(c, false, err) < 0)
 		return -1;
 	for (;;) {
 		rc = c->phase == RCW_DIAL ? dial_step(c, err)
@@ -425,11 +426,8 @@ int rc_advance(struct rc_conn *c, int64_t until_us, struct kme_err *err)
 			hang_up(c);
 			return -1;
 		}
-		if (c->phase == RCW_UP) {
-			freeaddrinfo(c->addrs);
-			c->addrs = c->addr = NULL;
+		if (c->phase == RCW_UP)
 			return 1;
-		}
 		if (rc == 0 && !wait_connect(c, until_us))
 			return 0;
 	}
@@ -439,7 +437,8 @@ int rc_connect(struct rc_conn *c, struct kme_err *err)
 {
 	int rc;
 
-	hang_up(c);
+	if (begin(c, true, err) < 0)
+		return -1;
 	while ((rc = rc_advance(c, INT64_MAX, err)) == 0)
 		;
 	return rc < 0 ? -1 : 0;
@@ -541,6 +540,8 @@ void rc_free(struct rc_conn *c)
 	if (c == NULL)
 		return;
 	hang_up(c);
+	if (c->addrs != NULL)
+		freeaddrinfo(c->addrs);
 	explicit_bzero(c->password, sizeof(c->password));
 	explicit_bzero(&c->url, sizeof(c->url));
 	free(c);

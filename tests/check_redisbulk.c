@@ -80,6 +80,21 @@ static void send_n(struct rc_conn *c, const char *prefix, int n)
 	buf_free(&enc);
 }
 
+/* A sighting of the term enc at key (touch script, t 30, window 1 s):
+ * what rc_touch says; *found what it found. */
+static int touch_key(struct rc_conn *c, const char *key, const char *enc,
+		     enum rc_found *found, struct kme_err *err)
+{
+	struct kme_buf k = bufs(key), e = bufs(enc);
+	struct rc_sighting s = { .found = RC_UNKNOWN };
+	int rc = rc_touch(c, &k, &e, 30, 1000, &s, err);
+
+	*found = s.found;
+	buf_free(&k);
+	buf_free(&e);
+	return rc;
+}
+
 /* ---- a batch ---------------------------------------------------------------- */
 
 START_TEST(test_merges_are_pipelined_and_collisions_counted)
@@ -104,9 +119,8 @@ END_TEST
 START_TEST(test_a_refused_merge_fails_the_batch_after_every_reply)
 {
 	struct rc_conn *c = rt_conn(rt.url, true);
-	struct kme_buf key = bufs("m:1"), enc = bufs("term1");
 	struct kme_err err = { "" };
-	struct rc_sighting s;
+	enum rc_found found;
 	size_t sent;
 
 	rt_ok("SET m:0 x");
@@ -115,10 +129,8 @@ START_TEST(test_a_refused_merge_fails_the_batch_after_every_reply)
 	ck_assert_int_eq(rt_int("EXISTS m:1"), 1);
 	/* Every reply was read: the connection goes on. */
 	ck_assert(rc_idle(c));
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 30, 1000, &s, &err), RC_OK);
-	ck_assert_int_eq(s.found, RC_KNOWN);
-	buf_free(&key);
-	buf_free(&enc);
+	ck_assert_int_eq(touch_key(c, "m:1", "term1", &found, &err), RC_OK);
+	ck_assert_int_eq(found, RC_KNOWN);
 	rc_free(c);
 }
 END_TEST
@@ -147,15 +159,14 @@ START_TEST(test_the_pipe_never_waits_and_is_answered_in_order)
 {
 	struct rc_conn *c = rt_conn(rt.url, true);
 	struct pumped p = { .c = c };
-	struct kme_buf key = bufs("p:1"), enc = bufs("term1");
 	struct kme_err err = { "" };
-	struct rc_sighting s;
+	enum rc_found found;
 
 	send_n(c, "p:", 3000);
 	ck_assert_uint_eq(rb_inflight(c), 3000);
 	ck_assert(rc_up(c) && !rc_idle(c));
 	/* Busy: a single command would read a merge's reply as its own. */
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 30, 1000, &s, &err),
+	ck_assert_int_eq(touch_key(c, "p:1", "term1", &found, &err),
 			 RC_REFUSED);
 	ck_assert_ptr_nonnull(strstr(err.msg, "busy"));
 	rt_until(all_answered, &p, "every reply read");
@@ -163,10 +174,8 @@ START_TEST(test_the_pipe_never_waits_and_is_answered_in_order)
 	ck_assert_int_eq(rt_int("DBSIZE"), 3000);
 	ck_assert_int_eq(rt_int("HGET p:2999 c"), 3);
 	ck_assert(rc_idle(c));
-	ck_assert_int_eq(rc_touch(c, &key, &enc, 30, 1000, &s, &err), RC_OK);
-	ck_assert_int_eq(s.found, RC_KNOWN);
-	buf_free(&key);
-	buf_free(&enc);
+	ck_assert_int_eq(touch_key(c, "p:1", "term1", &found, &err), RC_OK);
+	ck_assert_int_eq(found, RC_KNOWN);
 	rc_free(c);
 }
 END_TEST

@@ -54,28 +54,6 @@ static int touch_at(struct rc_conn *c, const char *key, const char *enc,
 	return rc;
 }
 
-/* Signals as the plugin gets them: a handler (SIGHUP: reload, SIGUSR1:
- * report), no SA_RESTART, so a wait they interrupt ends with EINTR. */
-static volatile sig_atomic_t signals_seen;
-
-static void count_signal(int sig)
-{
-	(void)sig;
-	signals_seen++;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = count_signal;
-	sigemptyset(&sa.sa_mask);
-	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
-	ck_assert_int_eq(sigaction(SIGHUP, &sa, NULL), 0);
-	signals_seen = 0;
-}
-
 /* A TCP listener on loopback whose accept queue is full (a backlog of
  * one, taken by a connection that is never accepted): a connect to it
  * stays under way, its SYN dropped, until it gives up. The URL of it
@@ -115,7 +93,7 @@ START_TEST(test_a_signal_neither_fails_nor_shortens_a_connect)
 	o.connect_timeout = 300;
 	c = rc_new(&o, &err);
 	ck_assert_msg(c != NULL, "%s", err.msg);
-	catch_signals();
+	rt_catch_signals();
 	sig = rt_signals(500, SIGUSR1);
 	t0 = clk_mono_ms();
 	rc = rc_connect(c, &err);
@@ -125,7 +103,7 @@ START_TEST(test_a_signal_neither_fails_nor_shortens_a_connect)
 	ck_assert_msg(strcmp(err.msg, "connect: no answer within 300 ms") == 0,
 		      "%s", err.msg);
 	ck_assert_int_ge(took, 300);
-	ck_assert_int_gt(signals_seen, 10);    /* they did come, meanwhile */
+	ck_assert_int_gt(rt_signals_seen, 10);    /* they did come, meanwhile */
 	ck_assert_uint_eq(rc_errors(c), 0);    /* rc_down is the caller's */
 	rc_free(c);
 	close(fds[1]);
@@ -149,7 +127,7 @@ START_TEST(test_a_connect_in_slices_waits_no_longer_than_each_slice)
 	o = opts(url);
 	o.connect_timeout = 300;
 	c = rc_new(&o, &err);
-	catch_signals();
+	rt_catch_signals();
 	do {
 		struct rt_mark m = rt_mark();
 
@@ -419,21 +397,33 @@ START_TEST(test_auth_with_the_password_file)
 }
 END_TEST
 
-/* Redis stopped while the hello waits for it, signals flying: the
- * connect is done when it answers, and nothing is counted. */
-START_TEST(test_signals_while_redis_is_slow_to_answer_are_no_failure)
+/* A connection, not yet connected (connect timeout 5 s), to the server,
+ * which is stopped for ms milliseconds while sig arrives every 2 ms
+ * (rt_pause: *pause, for rt_reap). */
+static struct rc_conn *stopped_redis(int64_t ms, int sig, pid_t *pause)
 {
 	struct rc_opts o = opts(rt.url);
 	struct kme_err err = { "" };
 	struct rc_conn *c;
-	int64_t t0, took;
-	pid_t pause;
-	int rc;
 
 	o.connect_timeout = 5000;
 	c = rc_new(&o, &err);
-	catch_signals();
-	pause = rt_pause(300, SIGHUP);
+	ck_assert_msg(c != NULL, "%s", err.msg);
+	rt_catch_signals();
+	*pause = rt_pause(ms, sig);
+	return c;
+}
+
+/* Redis stopped while the hello waits for it, signals flying: the
+ * connect is done when it answers, and nothing is counted. */
+START_TEST(test_signals_while_redis_is_slow_to_answer_are_no_failure)
+{
+	struct kme_err err = { "" };
+	int64_t t0, took;
+	pid_t pause;
+	struct rc_conn *c = stopped_redis(300, SIGHUP, &pause);
+	int rc;
+
 	t0 = clk_mono_ms();
 	rc = rc_connect(c, &err);
 	took = clk_mono_ms() - t0;
@@ -441,7 +431,7 @@ START_TEST(test_signals_while_redis_is_slow_to_answer_are_no_failure)
 	ck_assert_msg(rc == 0, "%s", err.msg);
 	ck_assert(rc_up(c));
 	ck_assert_int_ge(took, 250);           /* it did wait for Redis */
-	ck_assert_int_gt(signals_seen, 10);
+	ck_assert_int_gt(rt_signals_seen, 10);
 	ck_assert_uint_eq(rc_errors(c), 0);
 	rc_free(c);
 }
@@ -451,17 +441,12 @@ END_TEST
  * Redis answers. */
 START_TEST(test_a_sliced_connect_to_a_stopped_redis_ends_when_it_answers)
 {
-	struct rc_opts o = opts(rt.url);
 	struct rt_timing t = { .budget = 5000 };
 	struct kme_err err = { "" };
-	struct rc_conn *c;
 	pid_t pause;
+	struct rc_conn *c = stopped_redis(200, SIGUSR1, &pause);
 	int rc;
 
-	o.connect_timeout = 5000;
-	c = rc_new(&o, &err);
-	catch_signals();
-	pause = rt_pause(200, SIGUSR1);
 	do {
 		struct rt_mark m = rt_mark();
 

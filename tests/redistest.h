@@ -253,6 +253,29 @@ static inline void rt_reap(pid_t pid)
 	ck_assert_int_eq(got, pid);
 }
 
+/* Signals as the plugin gets them: a handler (SIGHUP: reload, SIGUSR1:
+ * report), no SA_RESTART, so a wait they interrupt ends with EINTR.
+ * rt_signals_seen counts them from rt_catch_signals on. */
+static volatile sig_atomic_t rt_signals_seen;
+
+static inline void rt_count_signal(int sig)
+{
+	(void)sig;
+	rt_signals_seen++;
+}
+
+static inline void rt_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = rt_count_signal;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+	ck_assert_int_eq(sigaction(SIGHUP, &sa, NULL), 0);
+	rt_signals_seen = 0;
+}
+
 /* Send sig to this process every 2 ms for ms milliseconds, from a child
  * (rt_reap it). */
 static inline pid_t rt_signals(int64_t ms, int sig)

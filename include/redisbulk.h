@@ -32,7 +32,7 @@
 #include "redisconn.h"
 
 #define RB_BATCH 1000           /* merges per round trip of a batch */
-#define RB_CHECK 64             /* replies read between two clock reads */
+#define RB_CHECK 16             /* replies read between two clock reads */
 #define RB_WRITE_AT (64u << 10) /* queued bytes rb_send writes out */
 #define RB_UNSENT_MAX (256u << 10)  /* queued bytes to stop sending at */
 

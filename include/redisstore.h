@@ -24,7 +24,8 @@
  *                    reads of stdin, each within its budget (the connect
  *                    never waits beyond it; at most RS_INFLIGHT_MAX merges
  *                    are owed replies, which Redis works through between
- *                    ticks); sightings never reconnect.
+ *                    ticks; what was pushed is freed by ticks too);
+ *                    sightings never reconnect; save() does nothing.
  *   RS_BLOCKING      replay: at a sighting or a save, once due, as one
  *                    connect and a whole push (each wait bounded by the
  *                    timeouts).
@@ -44,7 +45,9 @@
  *
  * Memory: the local table (bounded as above), two key buffers, and while
  * pushing a record per unanswered merge (the term's key: at most
- * RS_INFLIGHT_BYTES in all). The connection is borrowed and must outlive
+ * RS_INFLIGHT_BYTES in all). RS_SLICED empties the local table after a
+ * push by splitting it off and freeing it in the following ticks: for
+ * those ticks a second table of at most as many terms. The connection is borrowed and must outlive
  * the store. destroy pushes what is pending, waiting for Redis, when the
  * connection is up, and says how many local decisions are lost when it is
  * not. Not thread-safe.

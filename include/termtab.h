@@ -161,6 +161,16 @@ void tt_walk_stop(struct tt_table *t);
  * borrows from the table until it next changes. */
 bool tt_walk_next(struct tt_table *t, struct tt_item *out);
 
+/* A new table holding every term of t, in the same order, and t left
+ * empty (its counters, walk and settings kept): a table to empty later,
+ * a slice at a time (tt_shed). O(1); NULL on ENOMEM (t unchanged). */
+struct tt_table *tt_split(struct tt_table *t);
+
+/* Drop up to n terms, the least recently touched first (not counted as
+ * evicted or expired: a table emptied a slice at a time). Returns how
+ * many are left. O(n). */
+size_t tt_shed(struct tt_table *t, size_t n);
+
 /* Give back n pending sightings of the term whose key (tt_key_put, as
  * tt_item's) is key: a push taken from the walk that did not reach its
  * destination. false (nothing changed) when the table no longer holds

@@ -18,8 +18,10 @@
 #include "redisstore.h"
 #include "termtab.h"
 
-/* Clock reads during a slice: one every RS_CHECK merges sent. */
-#define RS_CHECK 32
+/* Clock reads during a slice: one every RS_CHECK merges sent, or every
+ * RS_SHED terms freed. */
+#define RS_CHECK 8
+#define RS_SHED 256
 
 enum rs_phase {
 	RS_LOCAL,      /* deciding locally; (re)connecting when due */
@@ -37,6 +39,7 @@ struct flight_rec {
 struct rs_store {
 	struct nt_store store;
 	struct tt_table *tt;              /* local decisions, pending push */
+	struct tt_table *spent;           /* RS_SLICED: pushed, being freed */
 	const struct kme_config *cfg;     /* borrowed for the store's life */
 	struct rc_conn *conn;             /* borrowed */
 	const char *prefix;               /* rediskey.h, borrowed from cfg */
@@ -214,13 +217,22 @@ static int push(struct rs_store *s, int64_t until_us, bool wait,
 	}
 }
 
-/* Everything pushed and answered: Redis holds it, and decides again. */
+/* Everything pushed and answered: Redis holds it, and decides again. The
+ * local table is emptied: at once, or (RS_SLICED) split off to be freed
+ * by the ticks (free_spent), for freeing 100,000 terms takes longer than
+ * a tick may. */
 static void now_shared(struct rs_store *s)
 {
+	struct tt_table *spent = NULL;
 	char msg[80];
 
 	tt_walk_stop(s->tt);
-	tt_clear(s->tt);
+	if (s->mode == RS_SLICED && s->spent == NULL)
+		spent = tt_split(s->tt);
+	if (spent != NULL)
+		s->spent = spent;
+	else
+		tt_clear(s->tt);
 	s->phase = RS_SHARED;
 	snprintf(msg, sizeof(msg), "answering again; pushed %" PRIu64
 		 " locally decided term(s)", s->round);
@@ -279,21 +291,29 @@ static bool ready_blocking(struct rs_store *s)
 	return push_all(s, &err) == 0;
 }
 
-/* RS_SLICED, between reads: one slice of the reconnect and the push. */
-static bool rs_tick(struct nt_store *base, int64_t budget_ms)
+/* Free the spent table, RS_SHED terms between clock reads, until
+ * until_us. */
+static void free_spent(struct rs_store *s, int64_t until_us)
 {
-	struct rs_store *s = (struct rs_store *)base;
-	int64_t until = clk_mono_us() + budget_ms * 1000;
+	while (s->spent != NULL && clk_mono_us() < until_us) {
+		if (tt_shed(s->spent, RS_SHED) == 0) {
+			tt_free(s->spent);
+			s->spent = NULL;
+		}
+	}
+}
+
+/* One slice of the reconnect and the push, until until_us: true while
+ * either is under way. */
+static bool reconnect_and_push(struct rs_store *s, int64_t until_us)
+{
 	struct kme_err err = { "" };
 	int rc;
 
-	if (s->mode != RS_SLICED)
-		return false;
-	follow_conn(s);
 	if (s->phase == RS_LOCAL && !rc_up(s->conn)) {
 		if (!rc_connecting(s->conn) && !rc_due(s->conn))
 			return false;
-		if ((rc = rc_advance(s->conn, until, &err)) <= 0) {
+		if ((rc = rc_advance(s->conn, until_us, &err)) <= 0) {
 			if (rc < 0)
 				rc_down(s->conn, err.msg);
 			return rc == 0;
@@ -302,7 +322,7 @@ static bool rs_tick(struct nt_store *base, int64_t budget_ms)
 	if (s->phase == RS_LOCAL)
 		push_start(s);
 	if (s->phase == RS_PUSHING) {
-		if ((rc = push(s, until, false, &err)) <= 0) {
+		if ((rc = push(s, until_us, false, &err)) <= 0) {
 			if (rc < 0)
 				push_lost(s, err.msg);
 			return rc == 0;
@@ -310,6 +330,23 @@ static bool rs_tick(struct nt_store *base, int64_t budget_ms)
 		now_shared(s);
 	}
 	return false;
+}
+
+/* RS_SLICED, between reads: the spent table freed, the reconnect and the
+ * push advanced, within the budget. */
+static bool rs_tick(struct nt_store *base, int64_t budget_ms)
+{
+	struct rs_store *s = (struct rs_store *)base;
+	int64_t until = clk_mono_us() + budget_ms * 1000;
+	bool busy;
+
+	if (s->mode != RS_SLICED)
+		return false;
+	free_spent(s, until);
+	follow_conn(s);
+	busy = reconnect_and_push(s, until);
+	free_spent(s, until);
+	return busy || s->spent != NULL;
 }
 
 /* ---- deciding ----------------------------------------------------------- */
@@ -482,6 +519,7 @@ static void rs_destroy(struct nt_store *base)
 	if (s->tt != NULL)
 		push_at_close(s);
 	tt_free(s->tt);
+	tt_free(s->spent);
 	buf_free(&s->key);
 	buf_free(&s->enc);
 	buf_free(&s->flight);

@@ -500,3 +500,30 @@ bool tt_restore_pending(struct tt_table *t, const char *key, size_t keylen,
 	e->pending = e->pending > UINT32_MAX - n ? UINT32_MAX : e->pending + n;
 	return true;
 }
+
+struct tt_table *tt_split(struct tt_table *t)
+{
+	struct tt_table *out = calloc(1, sizeof(*out));
+
+	if (out == NULL)
+		return NULL;
+	*out = *t;
+	out->walking = false;
+	out->walk = NULL;
+	out->evicted = out->expired = 0;
+	buf_init(&out->key, TT_KEY_MAX);
+	t->buckets = NULL;
+	t->nbuckets = 0;
+	t->n = 0;
+	t->oldest = t->newest = t->walk = NULL;
+	t->pending_terms = 0;
+	t->high_water = INT64_MIN;
+	return out;
+}
+
+size_t tt_shed(struct tt_table *t, size_t n)
+{
+	for (; n > 0 && t->oldest != NULL; n--)
+		remove_entry(t, t->oldest);
+	return t->n;
+}

@@ -291,14 +291,21 @@ struct ticking {
 	uint64_t pushed;          /* the fact awaited: stats.pushed >= this */
 };
 
-/* Tick once (timed), then give Redis a millisecond. */
-static void tick(struct ticking *k)
+/* Tick once (timed), then give Redis a millisecond: is work under way? */
+static bool tick(struct ticking *k)
 {
 	struct rt_mark m = rt_mark();
+	bool busy = nt_tick(k->h->store, NT_TICK_BUDGET);
 
-	(void)nt_tick(k->h->store, NT_TICK_BUDGET);
 	rt_timed(&k->t, m);
 	usleep(1000);
+	return busy;
+}
+
+/* Tick once; is the store idle (pushed, its spent table freed)? */
+static bool ticked_idle(void *arg)
+{
+	return !tick(arg);
 }
 
 /* Tick once; has the push come this far? */
@@ -437,6 +444,9 @@ START_TEST(test_100k_pending_merges_are_pushed_in_ticks_within_the_budget)
 	ck_assert_ptr_nonnull(strstr(ht_log.last, "answering again; pushed "
 				     "100000"));
 	ck_assert_uint_ge(k.t.calls, 3);                /* several ticks */
+	ck_assert_uint_eq(stats(&a).terms, 0);
+	/* The pushed table is freed by the ticks too, within their budget. */
+	rt_until(ticked_idle, &k, "the store idle");
 	rt_check_budget(&k.t, "ticks of a push of 100000 terms");
 	log_to_stderr();
 	host_free(&a);

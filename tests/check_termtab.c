@@ -499,6 +499,39 @@ START_TEST(test_restored_sightings_are_pending_again)
 }
 END_TEST
 
+/* A table split off, then emptied a slice at a time; the first one goes
+ * on, empty, with its counters. */
+START_TEST(test_a_split_table_is_shed_in_slices)
+{
+	struct tt_table *t = table(1, 3), *old;
+	struct nt_seen seen;
+	struct tt_stats st;
+
+	touch(t, term1("a"), T0);
+	touch(t, term1("b"), T0 + 1);
+	touch(t, term1("c"), T0 + 2);
+	touch(t, term1("d"), T0 + 3);       /* evicts a */
+	old = tt_split(t);
+	ck_assert_ptr_nonnull(old);
+	ck_assert_uint_eq(nterms(t), 0);
+	ck_assert_uint_eq(tt_pending_terms(t), 0);
+	tt_stats(t, &st);
+	ck_assert_uint_eq(st.evicted, 1);            /* kept */
+	ck_assert_uint_eq(nterms(old), 3);
+	seen = touch(old, term1("b"), T0 + 4);      /* the same hashing */
+	ck_assert(seen.known);
+	seen = touch(t, term1("b"), T0 + 4);
+	ck_assert(!seen.known && seen.is_new);
+	ck_assert_uint_eq(tt_shed(old, 2), 1);      /* c, d go; b is left */
+	ck_assert(touch(old, term1("b"), T0 + 5).known);
+	tt_stats(old, &st);
+	ck_assert_uint_eq(st.evicted, 0);
+	ck_assert_uint_eq(tt_shed(old, 10), 0);
+	tt_free(old);
+	tt_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("termtab");
@@ -531,6 +564,7 @@ int main(void)
 	tcase_add_test(tc, test_the_walk_takes_pending_sightings_oldest_first);
 	tcase_add_test(tc, test_the_walk_survives_touches_evictions_and_expiry);
 	tcase_add_test(tc, test_restored_sightings_are_pending_again);
+	tcase_add_test(tc, test_a_split_table_is_shed_in_slices);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }

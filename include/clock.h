@@ -1,7 +1,8 @@
 /* clock.h - the program's clocks and its time formats, in one place
  * (plugin/clock.c, prefix clk_).
  *
- * One unit everywhere: milliseconds. Event times are the audit stamp's
+ * One unit everywhere: milliseconds (a microsecond clock measures short
+ * budgets, clk_mono_us). Event times are the audit stamp's
  * sec * 1000 + msec; the wall clock (CLOCK_REALTIME) stamps what the
  * program does now (event.created, a state file's saved_at); the monotonic
  * clock (CLOCK_MONOTONIC) measures intervals (timeouts, backoff, ticks) and
@@ -22,6 +23,10 @@ int64_t clk_wall_ms(void);
 
 /* Milliseconds of the monotonic clock (an arbitrary origin). */
 int64_t clk_mono_ms(void);
+
+/* Microseconds of the same clock: for budgets of a few milliseconds, which
+ * a millisecond clock would let overrun by up to one unit. */
+int64_t clk_mono_us(void);
 
 /* t (seconds since the epoch) + msec as "2026-11-26T21:34:27.245Z" (UTC,
  * RFC 3339, the form of ECS @timestamp). Outside the four-digit years of

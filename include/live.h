@@ -13,17 +13,23 @@
 #ifndef KME_LIVE_H
 #define KME_LIVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "engine.h"
 #include "output.h"
 #include "reader.h"
 
+/* How soon the loop calls its housekeeping again while that has work
+ * under way (a Redis push, one slice a call). */
+#define LIVE_BUSY_MS 10
+
 struct live_hooks {
 	void *arg;
 	void (*reload)(void *arg);                  /* SIGHUP */
-	/* About once a second, with the monotonic clock in ms (saves). */
-	void (*housekeeping)(void *arg, int64_t mono_ms);
+	/* Once a second, and while it says work is under way (true: a Redis
+	 * push in slices) every LIVE_BUSY_MS, with the monotonic clock in ms. */
+	bool (*housekeeping)(void *arg, int64_t mono_ms);
 };
 
 /* Umask 077, an empty signal mask, the handlers of SIGTERM, SIGINT,

@@ -27,6 +27,15 @@ int64_t clk_mono_ms(void)
 	return ms_of(CLOCK_MONOTONIC);
 }
 
+int64_t clk_mono_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* RFC 3339 has four-digit years: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
  * Clamping there also keeps gmtime_r's int tm_year far from overflow. */
 #define CLK_T_MIN INT64_C(-62135596800)

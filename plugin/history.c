@@ -69,6 +69,13 @@ static struct nt_store *open_file(struct history *h, struct history *prev,
 
 /* ---- Redis -------------------------------------------------------------- */
 
+/* How a use's Redis store reconnects and pushes (redisstore.h): the
+ * plugin between reads, in slices (nt_tick); replay may wait. */
+static const enum rs_mode store_mode[] = {
+	[HIST_PLUGIN] = RS_SLICED, [HIST_REPLAY] = RS_BLOCKING,
+	[HIST_LEARN] = RS_WRITE_BEHIND,
+};
+
 /* Commands that cannot do without Redis fail when it does not answer;
  * the plugin and replay fall back locally. */
 static int open_redis(struct history *h, struct kme_err *err)
@@ -85,7 +92,7 @@ static int open_redis(struct history *h, struct kme_err *err)
 	if ((h->conn = rc_new(&ro, err)) == NULL)
 		return -1;
 	if (use == HIST_PLUGIN || use == HIST_REPLAY || use == HIST_LEARN) {
-		h->store = rs_open(h->cfg, h->conn, use == HIST_LEARN, err);
+		h->store = rs_open(h->cfg, h->conn, store_mode[use], err);
 		if (h->store == NULL)
 			return -1;
 	}

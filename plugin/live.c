@@ -228,7 +228,10 @@ static void on_flags(struct engine *eng, const struct live_hooks *h)
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *h)
 {
-	int64_t mono, last_tick = clk_mono_ms() / 1000;
+	int64_t mono = clk_mono_ms();
+	/* The engine's tick at every whole second; the housekeeping then too,
+	 * and every LIVE_BUSY_MS while it has work under way. */
+	int64_t next_tick = (mono / 1000 + 1) * 1000, next_hk = next_tick;
 	struct gap g = { .eng = eng };
 	bool eof = false;
 
@@ -240,9 +243,8 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 		int64_t before = clk_mono_ms();
 		int ready;
 
-		/* Wake at the next whole second at the latest: the tick. */
 		gap_mark(&g);
-		ready = poll(pfd, 3, (int)(1000 - before % 1000));
+		ready = poll(pfd, 3, before < next_hk ? (int)(next_hk - before) : 0);
 		g.last = clk_mono_ms();
 		if (ready < 0 && errno != EINTR)
 			break;
@@ -253,10 +255,13 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 		else if (ready >= 0)
 			eng_clock(eng, before, true); /* nothing to read */
 		mono = clk_mono_ms();
-		if (mono / 1000 != last_tick) {
-			eng_tick(eng);
-			h->housekeeping(h->arg, mono);
-			last_tick = mono / 1000;
+		if (mono >= next_hk) {
+			if (mono >= next_tick) {
+				eng_tick(eng);
+				next_tick = (mono / 1000 + 1) * 1000;
+			}
+			next_hk = h->housekeeping(h->arg, mono) ?
+				  mono + LIVE_BUSY_MS : next_tick;
 		} else if (pfd[1].revents & POLLOUT) {
 			out_pump(sink);
 		}

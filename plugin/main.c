@@ -1,5 +1,5 @@
-/* main.c - the command line and the program's life, as a straight line:
- * parse the arguments, load the configuration, open the history, build the
+/* main.c - the program's life, as a straight line: parse the arguments
+ * (cmdline.h), load the configuration, open the history, build the
  * pipeline, run the mode's loop, tear down in one place.
  *
  * The only place that decides to exit. Plugin mode never exits on bad input:
@@ -9,7 +9,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "cmdline.h"
 #include "dump.h"
 #include "engine.h"
 #include "fdio.h"
@@ -30,27 +30,11 @@
 #include "reader.h"
 #include "replay.h"
 
-#define PROG "audisp-kmod-enum"
 #define EXIT_USAGE 2
-
-enum mode { MODE_PLUGIN, MODE_REPLAY, MODE_LEARN, MODE_DUMP, MODE_CHECK,
-	    MODE_MIGRATE };
-
-struct options {
-	enum mode mode;
-	enum eng_action action;
-	const char *config;       /* -c, NULL = default path or built-in */
-	const char *state;        /* --state */
-	const char *host;         /* --host: host.name for records without node= */
-	const char *store;        /* --store: "file" or a Redis URL */
-	const char *migrate;      /* --migrate-state FILE */
-	char **files;
-	int nfiles;
-};
 
 /* Everything a run holds; torn down in one place (teardown). */
 struct run {
-	const struct options *o;
+	const struct cl_options *o;
 	struct kme_config *cfg;
 	struct history *hist;
 	struct out_sink *sink;
@@ -60,156 +44,14 @@ struct run {
 	struct ln_self self;      /* host.name, host.id, the local node */
 };
 
-static void usage(FILE *fp)
-{
-	fprintf(fp,
-"Usage: " PROG " [-c FILE] [--state FILE] [--store URL]\n"
-"       " PROG " --replay [--all | --explain] [-c FILE] [--state FILE]\n"
-"                        [--store URL] [--host NAME] [FILE...]\n"
-"       " PROG " --learn [-c FILE] [--state FILE | --store URL] [FILE...]\n"
-"       " PROG " --dump-state [-c FILE] [--state FILE | --store URL]\n"
-"       " PROG " --migrate-state FILE --store URL [-c FILE]\n"
-"       " PROG " --check-config [-c FILE]\n"
-"       " PROG " --version | --help\n"
-"\n"
-"Detect kernel-module enumeration (lsmod, modinfo, kmod list, depmod -a) in\n"
-"audit events, as Elastic's rule \"Enumeration of Kernel Modules\" v211 does.\n"
-"\n"
-"Without a mode option it runs as an auditd plugin: audit records on stdin,\n"
-"alerts to syslog, new-terms history in the state file.\n"
-"\n"
-"  -c, --config FILE   configuration (default " KME_CONFIG_PATH ";\n"
-"                      built-in defaults when that file does not exist)\n"
-"  -s, --state FILE    new-terms state file (plugin, --learn and --dump-state\n"
-"                      default: the config's state_file; replay default:\n"
-"                      memory only)\n"
-"  -S, --store URL     new-terms store, overriding new_terms_store in every\n"
-"                      mode: file, redis://[USER@|[USER]:PASSWORD@]HOST\n"
-"                      [:PORT][/DB] or unix:///PATH[?db=N] (shared by a\n"
-"                      fleet; replay uses Redis only when given --store)\n"
-"  -H, --host NAME     host.name for records without a node= prefix\n"
-"                      (default: this machine's host name)\n"
-"  -r, --replay        read audit logs (FILEs in order; none or - = stdin),\n"
-"                      decide by event time, print one JSON alert per line on\n"
-"                      stdout and a summary on stderr\n"
-"  -a, --all           replay: every match, no new-terms suppression and no\n"
-"                      rate limit\n"
-"  -e, --explain       replay: for every exec of a watched program, say why it\n"
-"                      alerted, was excluded (by what) or suppressed (since when)\n"
-"  -l, --learn         replay audit logs into the state file without alerting,\n"
-"                      so that a fresh install knows the past 14 days\n"
-"  -d, --dump-state    list the learned terms with first/last seen and counts\n"
-"  -M, --migrate-state FILE  copy the terms of state file FILE into the Redis\n"
-"                      store (--store URL or new_terms_store) and exit\n"
-"  -C, --check-config  parse the configuration, report errors, and exit\n"
-"  -V, --version       print the version and exit\n"
-"  -h, --help          print this help and exit\n"
-"\n"
-"Exit status: 0 success, 1 runtime error, including an output that could\n"
-"not be written (stdout or stderr full, closed, or a pipe whose reader has\n"
-"gone: \"stdout: write: REASON\"), 2 bad usage or configuration.\n"
-"See audisp-kmod-enum(8) and audisp-kmod-enum.conf(5).\n");
-}
-
-/* ---- arguments and configuration ---------------------------------------- */
-
-/* The mode options: the mode each selects, and the engine's action. */
-static const struct mode_opt {
-	int opt;
-	enum mode mode;
-	enum eng_action action;
-} mode_opts[] = {
-	{ 'r', MODE_REPLAY, ENG_ALERT }, { 'a', MODE_REPLAY, ENG_ALL },
-	{ 'e', MODE_REPLAY, ENG_EXPLAIN }, { 'l', MODE_LEARN, ENG_LEARN },
-	{ 'd', MODE_DUMP, ENG_ALERT }, { 'C', MODE_CHECK, ENG_ALERT },
-	{ 'M', MODE_MIGRATE, ENG_ALERT }, { 0, MODE_PLUGIN, ENG_ALERT },
-};
-
-/* Mode option c, if it may be combined with those before it. -1 (said)
- * when not, or when c is no option at all (getopt said). */
-static int set_mode(struct options *o, int c)
-{
-	const struct mode_opt *m = mode_opts;
-
-	while (m->opt != 0 && m->opt != c)
-		m++;
-	if (m->opt == 0)
-		return -1;
-	if (o->mode != MODE_PLUGIN && o->mode != m->mode) {
-		log_errx("only one of --replay/--all/--explain, --learn, "
-			 "--dump-state, --migrate-state and --check-config");
-		return -1;
-	}
-	if (m->action != ENG_ALERT && o->action != ENG_ALERT &&
-	    o->action != m->action) {
-		log_errx("--all and --explain exclude each other");
-		return -1;
-	}
-	o->mode = m->mode;
-	if (m->action != ENG_ALERT)
-		o->action = m->action;
-	return 0;
-}
-
-/* 0, or 1 when --version or --help said all there was to say, or -1 (said
- * why). */
-static int parse_args(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "state", required_argument, NULL, 's' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "store", required_argument, NULL, 'S' },
-		{ "migrate-state", required_argument, NULL, 'M' },
-		{ "replay", no_argument, NULL, 'r' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "explain", no_argument, NULL, 'e' },
-		{ "learn", no_argument, NULL, 'l' },
-		{ "dump-state", no_argument, NULL, 'd' },
-		{ "check-config", no_argument, NULL, 'C' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	*o = (struct options){ .mode = MODE_PLUGIN, .action = ENG_ALERT };
-	while ((c = getopt_long(argc, argv, "c:s:H:S:M:raeldCVh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c': o->config = optarg; break;
-		case 's': o->state = optarg; break;
-		case 'H': o->host = optarg; break;
-		case 'S': o->store = optarg; break;
-		case 'V':
-			printf(PROG " " PACKAGE_VERSION "\n");
-			return 1;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case 'M':
-			o->migrate = optarg;
-			/* fall through */
-		default:
-			if (set_mode(o, c) < 0)
-				return -1;
-		}
-	}
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
-	if (o->mode != MODE_REPLAY && o->mode != MODE_LEARN && o->nfiles > 0) {
-		log_errx("unexpected argument '%s' (files need --replay or "
-			 "--learn)", o->files[0]);
-		return -1;
-	}
-	return 0;
-}
+/* ---- configuration and history ---------------------------------------------- */
 
 /* The configuration: -c FILE, else the installed file, else built-in. Plugin
  * mode refuses a file that root does not own or others may write. */
-static int load_config(const struct options *o, struct kme_config **cfg,
+static int load_config(const struct cl_options *o, struct kme_config **cfg,
 		       struct kme_err *err)
 {
-	bool check_owner = o->mode == MODE_PLUGIN;
+	bool check_owner = o->mode == CL_PLUGIN;
 	const char *path = o->config ? o->config : KME_CONFIG_PATH;
 
 	if (o->config == NULL && access(path, F_OK) != 0 && errno == ENOENT)
@@ -223,18 +65,18 @@ static int load_config(const struct options *o, struct kme_config **cfg,
  * (prev NULL: the plugin then falls back to memory rather than exit) or a
  * reload (prev: the running history, whose lock passes on when the file
  * is the same; NULL with err: the caller keeps the running one). */
-static struct history *open_history(const struct options *o,
+static struct history *open_history(const struct cl_options *o,
 				    const struct kme_config *cfg,
 				    struct history *prev, struct kme_err *err)
 {
 	static const enum hist_use use[] = {
-		[MODE_PLUGIN] = HIST_PLUGIN, [MODE_REPLAY] = HIST_REPLAY,
-		[MODE_LEARN] = HIST_LEARN, [MODE_DUMP] = HIST_DUMP,
-		[MODE_MIGRATE] = HIST_MIGRATE, [MODE_CHECK] = HIST_REPLAY,
+		[CL_PLUGIN] = HIST_PLUGIN, [CL_REPLAY] = HIST_REPLAY,
+		[CL_LEARN] = HIST_LEARN, [CL_DUMP] = HIST_DUMP,
+		[CL_MIGRATE] = HIST_MIGRATE, [CL_CHECK] = HIST_REPLAY,
 	};
 	const struct hist_opts ho = {
 		.use = use[o->mode], .state = o->state, .store = o->store,
-		.memory_fallback = o->mode == MODE_PLUGIN && prev == NULL,
+		.memory_fallback = o->mode == CL_PLUGIN && prev == NULL,
 	};
 
 	return hist_open(&ho, cfg, prev, err);
@@ -248,7 +90,7 @@ static struct history *open_history(const struct options *o,
 static int setup(struct run *r)
 {
 	const struct kme_config *cfg = r->cfg;
-	bool live = r->o->mode == MODE_PLUGIN;
+	bool live = r->o->mode == CL_PLUGIN;
 	struct eng_opts eo = {
 		.mode = live ? ENG_LIVE : ENG_REPLAY, .action = r->o->action,
 		.procroot = live ? "/proc" : NULL,
@@ -271,7 +113,7 @@ static int setup(struct run *r)
 		log_to_sink(r->sink);
 	if ((r->hist = open_history(r->o, cfg, NULL, &err)) == NULL)
 		goto fail;
-	if (r->o->mode == MODE_DUMP || r->o->mode == MODE_MIGRATE)
+	if (r->o->mode == CL_DUMP || r->o->mode == CL_MIGRATE)
 		return 0;
 	eo.sink = r->sink;
 	eo.rate = hist_rate(r->hist);
@@ -381,21 +223,26 @@ static void reload(void *arg)
 	log_notice("reloaded configuration from %s", ncfg->path);
 }
 
-/* The store's own work, and a background save every state_save_interval
- * (newterms.h: the file store forks; the input is never held up). */
-static void housekeeping(void *arg, int64_t mono_ms)
+/* The store's work between reads (a Redis reconnect and push, a slice of
+ * NT_TICK_BUDGET ms, a background save reaped), and a background save
+ * every state_save_interval (newterms.h: the file store forks; the input
+ * is never held up). True while the store has work under way: the loop
+ * then comes back within LIVE_BUSY_MS. */
+static bool housekeeping(void *arg, int64_t mono_ms)
 {
 	struct run *r = arg;
 	struct nt_store *s = hist_store(r->hist);
 	struct kme_err err = { "" };
+	int busy = nt_tick(s, NT_TICK_BUDGET, &err);
 
-	if (nt_tick(s, mono_ms, &err) < 0)
+	if (busy < 0)
 		log_errx("%s", err.msg);
 	if (mono_ms - r->last_save >= r->cfg->state_save_interval) {
 		if (nt_save_background(s, &err) < 0)
 			log_errx("%s", err.msg);
 		r->last_save = mono_ms;
 	}
+	return busy > 0;
 }
 
 static int run_plugin(struct run *r)
@@ -437,7 +284,7 @@ static int end_outputs(int rc)
 
 int main(int argc, char **argv)
 {
-	struct options o;
+	struct cl_options o;
 	struct run r = { .o = &o };
 	struct kme_err err = { "" };
 	int rc;
@@ -453,36 +300,36 @@ int main(int argc, char **argv)
 	 * head), must be an error value, not SIGPIPE (plugin mode ignores it
 	 * too, in live_prepare). */
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = parse_args(argc, argv, &o)) != 0) {
+	if ((rc = cl_parse(argc, argv, &o)) != 0) {
 		if (rc > 0)
 			return end_outputs(0);
-		usage(stderr);
+		cl_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (o.mode == MODE_PLUGIN && live_prepare() < 0)
+	if (o.mode == CL_PLUGIN && live_prepare() < 0)
 		return 1;
 	if (load_config(&o, &r.cfg, &err) < 0) {
 		log_errx("%s", err.msg);
-		if (o.mode == MODE_PLUGIN)
+		if (o.mode == CL_PLUGIN)
 			live_refuse(err.msg);
 		return EXIT_USAGE;
 	}
-	if (o.mode == MODE_CHECK) {
+	if (o.mode == CL_CHECK) {
 		printf("%s: OK (%zu match rules, %zu exclusions, rule %s v%s)\n",
 		       r.cfg->path, r.cfg->nmatches, r.cfg->nexcls,
 		       r.cfg->rule_id, r.cfg->rule_version);
 		rc = 0;
 	} else if ((rc = setup(&r)) != 0) {
 		/* said why */
-	} else if (o.mode == MODE_DUMP) {
+	} else if (o.mode == CL_DUMP) {
 		rc = run_dump(&r);
-	} else if (o.mode == MODE_MIGRATE) {
+	} else if (o.mode == CL_MIGRATE) {
 		rc = run_migrate(&r);
-	} else if (o.mode == MODE_PLUGIN) {
+	} else if (o.mode == CL_PLUGIN) {
 		rc = run_plugin(&r);
 	} else {
 		rc = run_replay(&r);
 	}
 	teardown(&r);
-	return o.mode == MODE_PLUGIN ? rc : end_outputs(rc);
+	return o.mode == CL_PLUGIN ? rc : end_outputs(rc);
 }

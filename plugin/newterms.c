@@ -96,9 +96,9 @@ int nt_save_background(struct nt_store *s, struct kme_err *err)
 	return s->ops->save_background(s, err);
 }
 
-int nt_tick(struct nt_store *s, int64_t mono_ms, struct kme_err *err)
+int nt_tick(struct nt_store *s, int64_t budget_ms, struct kme_err *err)
 {
-	return s->ops->tick ? s->ops->tick(s, mono_ms, err) : 0;
+	return s->ops->tick ? s->ops->tick(s, budget_ms, err) : 0;
 }
 
 bool nt_saving(const struct nt_store *s)

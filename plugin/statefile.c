@@ -202,13 +202,13 @@ static int sf_save_background(struct nt_store *base, struct kme_err *err)
 	return bg_start(&s->bg, child_save, s, err);
 }
 
-static int sf_tick(struct nt_store *base, int64_t mono_ms,
+static int sf_tick(struct nt_store *base, int64_t budget_ms,
 		   struct kme_err *err)
 {
 	struct sf_store *s = (struct sf_store *)base;
 	bool ok;
 
-	(void)mono_ms;
+	(void)budget_ms;   /* reaping and forking never wait */
 	if (bg_poll(&s->bg, &ok, err) == 0)
 		return 0;
 	if (ok)

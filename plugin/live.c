@@ -27,6 +27,8 @@
 #define LIVE_BATCH_NS (10 * 1000 * 1000)
 /* Reads per wake-up before the housekeeping gets its turn. */
 #define LIVE_READS 64
+/* Reads after a stop signal (64 KiB each): far more than a socket holds. */
+#define LIVE_DRAIN_READS 1024
 
 static volatile sig_atomic_t got_stop, got_reload, got_report;
 
@@ -199,6 +201,24 @@ static bool read_records(struct feed *f)
 	return false;
 }
 
+/* Stopped by a signal: take in what auditd wrote before it. auditd 4.2+
+ * stops a plugin (on reload too) by closing its socket, then SIGTERM 50 ms
+ * later if it is still running, and restarts it only once it has exited:
+ * what the old instance leaves unread is lost. That socket is closed, so
+ * this reads to its end; an older auditd still writing gets a bound. */
+static void drain(struct feed *f)
+{
+	struct kme_err err = { "" };
+	struct rd_stats now;
+	int n;
+
+	for (n = 0; n < LIVE_DRAIN_READS; n++)
+		if (rd_read(f->rd, STDIN_FILENO, feed_line, f, &err) != RD_OK)
+			break;
+	rd_stats(f->rd, &now);
+	eng_reader_stats(f->eng, &now);
+}
+
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *h)
 {
@@ -237,6 +257,8 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 			h->report(h->arg);
 		}
 	}
+	if (!eof)
+		drain(&f);
 	rd_finish(rd, feed_line, &f);
 	eng_finish(eng);
 }

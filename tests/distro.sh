@@ -56,10 +56,7 @@ distro_cleanup() {
 	[ -n "$RSYSLOG_PID" ] && kill -TERM "$RSYSLOG_PID" 2>/dev/null && wait_gone "$RSYSLOG_PID"
 	RSYSLOG_PID=
 	for p in $(root_pids); do kill -KILL "$p" 2>/dev/null; done
-	if [ -n "$ROOT" ]; then
-		umount "$ROOT/dev/ptmx" "$ROOT/dev/pts" "$ROOT/proc" 2>/dev/null
-		umount "$ROOT" || { echo "# $ROOT stays mounted: $TMP kept"; KEEP_TMP=1; }
-	fi
+	roots_umount
 	e2e_cleanup
 }
 trap distro_cleanup EXIT

@@ -22,9 +22,13 @@
 #                          for an exclusive one to remake it). Says "made in
 #                          N s" or "reused"; 1 (said on stderr) on failure.
 #   root_enter NAME        an overlay of root NAME at $ROOT (writable; the
-#                          kept root stays as it is), /proc mounted in it.
+#                          kept root stays as it is), /proc and a devpts of
+#                          its own mounted in it.
+#   roots_umount           unmount what root_enter mounted (before $TMP is
+#                          removed).
 #   in_root COMMAND...     COMMAND in $ROOT (chroot, the root's PATH, no
-#                          daemon started by a package: policy-rc.d says no).
+#                          daemon started by a package: policy-rc.d says no;
+#                          under setarch $ROOT_SETARCH when set).
 #   root_source DIR        the files git knows of this tree (committed or
 #                          not), or the tree minus .git and _build*, copied
 #                          to $ROOT/DIR.
@@ -37,6 +41,8 @@
 : "${KME_ROOTS:=/var/cache/kme-roots}"
 ROOT=
 ROOT_MADE=
+ROOT_MOUNTS=
+ROOT_SETARCH=
 
 roots_ns() {
 	[ -n "${KME_ROOTS_NS:-}" ] && return 0
@@ -130,23 +136,42 @@ root_build() {
 	return "$2"
 }
 
-# root_enter NAME: the overlay at $ROOT (under $TMP: removed with it).
+# root_enter NAME: the overlay at $ROOT ($TMP/roots/NAME: removed with
+# $TMP, after roots_umount).
 root_enter() {
-	mkdir -p "$TMP/overlay/upper" "$TMP/overlay/work" "$TMP/root" || return 1
-	mount -t overlay overlay \
-		-o "lowerdir=$KME_ROOTS/$1,upperdir=$TMP/overlay/upper,workdir=$TMP/overlay/work" \
-		"$TMP/root" || { echo "root $1: mount -t overlay failed" >&2; return 1; }
-	ROOT=$TMP/root
+	local re_d
+	re_d=$TMP/roots/$1
+	mkdir -p "$re_d.upper" "$re_d.work" "$re_d" || return 1
+	mount -t overlay overlay -o "lowerdir=$KME_ROOTS/$1,upperdir=$re_d.upper,workdir=$re_d.work" \
+		"$re_d" || { echo "root $1: mount -t overlay failed" >&2; return 1; }
+	ROOT=$re_d
+	ROOT_MOUNTS="$re_d $ROOT_MOUNTS"
 	mount -t proc proc "$ROOT/proc" || { echo "root $1: mount proc failed" >&2; return 1; }
+	ROOT_MOUNTS="$ROOT/proc $ROOT_MOUNTS"
 	# Terminals of its own (dpkg logs through one).
 	mount -t devpts -o newinstance,ptmxmode=0666 devpts "$ROOT/dev/pts" &&
-		mount --bind "$ROOT/dev/pts/ptmx" "$ROOT/dev/ptmx" ||
+		ROOT_MOUNTS="$ROOT/dev/pts $ROOT_MOUNTS" &&
+		mount --bind "$ROOT/dev/pts/ptmx" "$ROOT/dev/ptmx" &&
+		ROOT_MOUNTS="$ROOT/dev/ptmx $ROOT_MOUNTS" ||
 		{ echo "root $1: mount devpts failed" >&2; return 1; }
 }
 
+# roots_umount: undo every root_enter (newest mount first); 1 if one stays
+# mounted (then KEEP_TMP=1: $TMP must not be removed through it).
+roots_umount() {
+	local ru_m ru_rc
+	ru_rc=0
+	for ru_m in $ROOT_MOUNTS; do
+		umount "$ru_m" || { echo "# $ru_m stays mounted: $TMP kept"; KEEP_TMP=1; ru_rc=1; }
+	done
+	ROOT_MOUNTS=
+	return $ru_rc
+}
+
+# ROOT_SETARCH (say i686): the personality the root's programs run with.
 in_root() {
-	chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-		DEBIAN_FRONTEND=noninteractive "$@"
+	${ROOT_SETARCH:+setarch "$ROOT_SETARCH"} chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
 }
 
 root_source() {

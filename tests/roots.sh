@@ -40,7 +40,6 @@
 
 : "${KME_ROOTS:=/var/cache/kme-roots}"
 ROOT=
-ROOT_MADE=
 ROOT_MOUNTS=
 ROOT_SETARCH=
 
@@ -86,7 +85,6 @@ root_make() {
 	exec 8>"$rm_dir.lock"
 	if flock -s -w 1800 8 && [ "$(cat "$rm_dir/.kme-root" 2>/dev/null)" = "$rm_stamp" ]; then
 		echo "# root $1 ($2, $3): reused ($rm_dir)"
-		ROOT_MADE=0
 		return 0
 	fi
 	flock -u 8
@@ -104,10 +102,8 @@ root_make() {
 		printf '%s\n' "$rm_stamp" >"$rm_dir.new/.kme-root"
 		rm -rf "$rm_dir" && mv "$rm_dir.new" "$rm_dir" || return 1
 		echo "# root $1 ($2, $3): made in $(($(date +%s) - rm_t0)) s ($rm_dir, $(du -sm "$rm_dir" | cut -f1) MiB; log $rm_dir.log)"
-		ROOT_MADE=1
 	else
 		echo "# root $1 ($2, $3): reused ($rm_dir)"
-		ROOT_MADE=0
 	fi
 	flock -s 8   # the exclusive lock becomes shared
 }
@@ -175,6 +171,9 @@ in_root() {
 }
 
 root_source() {
+	# Only this project's tree: never a copy of whatever KME_SRCDIR names.
+	[ -f "$KME_SRCDIR/configure.ac" ] && [ -f "$KME_SRCDIR/tests/roots.sh" ] ||
+		{ echo "root_source: $KME_SRCDIR is not the source tree" >&2; return 1; }
 	mkdir -p "$ROOT/$1" || return 1
 	if git -C "$KME_SRCDIR" rev-parse --git-dir >/dev/null 2>&1; then
 		(cd "$KME_SRCDIR" && git ls-files -z -co --exclude-standard | tar --null -T - -cf -) |

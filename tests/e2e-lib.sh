@@ -34,16 +34,6 @@ KLOST0=
 SENDERS=          # "NAME:PID:HOLDER" of each audisp-remote started by start_sender
 AGG_PORT=
 
-cant_run() {
-	if [ "${CI:-}" = true ]; then
-		echo "not ok - end-to-end setup: $*"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-
 e2e_cleanup() {
 	stop_senders
 	if [ -n "$ENABLED_BEFORE" ]; then

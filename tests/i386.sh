@@ -16,15 +16,6 @@ roots_ns "$@"
 . "$(dirname "$0")/lib.sh"
 
 PKG=audisp-kmod-enum
-cant_run() {
-	if [ "${CI:-}" = true ]; then
-		echo "not ok - i386 setup: $*"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
 trap 'roots_umount; [ -n "${KEEP_TMP:-}" ] && echo "kept $TMP" || rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
 [ "$(id -u)" -eq 0 ] || cant_run "needs root (debootstrap, chroot, mounts)"
@@ -40,16 +31,7 @@ i386_build() {
 	ib_audit=$(in_root dpkg-query -W -f='${Version}' libauparse-dev)
 	check "$2 i386: long has 32 bits (getconf LONG_BIT), libauparse $ib_audit is audit $3.x" \
 		sh -c "[ '$(in_root getconf LONG_BIT)' = 32 ] && echo '$ib_audit' | grep -q '^\([0-9]*:\)\{0,1\}$3\.'"
-	root_source /build/$PKG || cant_run "cannot copy the source tree into the $2 root"
-	ib_t0=$(date +%s)
-	in_root sh -c "cd /build/$PKG && dpkg-buildpackage -b -us -uc" >"$TMP/$1.build.log" 2>&1
-	ib_rc=$?
-	check "$2 i386: dpkg-buildpackage -b -us -uc ($(($(date +%s) - ib_t0)) s)" test $ib_rc -eq 0
-	[ $ib_rc -eq 0 ] || tail -n 40 "$TMP/$1.build.log"
-	grep -E "^# (TOTAL|PASS|FAIL|SKIP|ERROR)" "$TMP/$1.build.log" | tail -n 5 | sed "s/^# /#   $2 i386 build-time tests: /"
-	check "$2 i386: the unit suites, golden replays and hosts test pass" \
-		sh -c "grep -q '^# FAIL:  0' '$TMP/$1.build.log' && grep -q '^# ERROR: 0' '$TMP/$1.build.log' &&
-		       grep -q '^PASS: tests/golden.sh' '$TMP/$1.build.log'"
+	root_dpkg_build "$2 i386" "$TMP/$1.build.log"
 	ib_log=$ROOT/build/$PKG/debian/build/tests/golden.sh.log
 	ib_same=$(grep -c '^ok - .*equal the golden file' "$ib_log" 2>/dev/null)
 	ib_diff=$(grep -c '^not ok' "$ib_log" 2>/dev/null)

@@ -35,6 +35,19 @@ skip_case() {
 	fi
 }
 
+# cant_run REASON: the test cannot run here (a daemon does not start, a
+# tool is missing): skipped (exit 77) with the reason, or under CI=true a
+# failure.
+cant_run() {
+	if [ "${CI:-}" = true ]; then
+		echo "not ok - ${0##*/} setup: $*"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+
 # The closing line, then exit: 1 if a check failed, else 77 if a case was
 # skipped, else 0. Call it last.
 finish() {

@@ -32,6 +32,13 @@
 #   root_source DIR        the files git knows of this tree (committed or
 #                          not), or the tree minus .git and _build*, copied
 #                          to $ROOT/DIR.
+#   root_dpkg_build LABEL LOG
+#                          this tree copied to $ROOT/build/audisp-kmod-enum
+#                          and `dpkg-buildpackage -b -us -uc` run there
+#                          (output in LOG): checks (tests/lib.sh) that it
+#                          built and that its build-time tests (the unit
+#                          suites, the golden replays) all passed, LABEL
+#                          naming where; 1 if it did not build.
 #
 # The mirror is the first Debian archive of /etc/apt/sources.list{,.d/}
 # (KME_DEBIAN_MIRROR replaces it). Debian's development suite (sid) has an
@@ -181,4 +188,18 @@ root_source() {
 	else
 		(cd "$KME_SRCDIR" && tar --exclude=./.git --exclude='./_build*' -cf - .) | tar -xf - -C "$ROOT/$1"
 	fi
+}
+
+root_dpkg_build() {
+	local rdb_t0 rdb_rc
+	root_source /build/audisp-kmod-enum || cant_run "cannot copy the source tree into the $1 root"
+	rdb_t0=$(date +%s)
+	in_root sh -c "cd /build/audisp-kmod-enum && dpkg-buildpackage -b -us -uc" >"$2" 2>&1
+	rdb_rc=$?
+	check "$1: dpkg-buildpackage -b -us -uc ($(($(date +%s) - rdb_t0)) s)" test $rdb_rc -eq 0
+	[ $rdb_rc -eq 0 ] || tail -n 40 "$2"
+	grep -E "^# (TOTAL|PASS|FAIL|SKIP|ERROR)" "$2" | tail -n 5 | sed "s/^# /#   $1 build-time tests: /"
+	check "$1: the build-time tests (unit suites, golden replays) all pass" sh -c \
+		"grep -q '^# FAIL:  0' '$2' && grep -q '^# ERROR: 0' '$2' && grep -q '^PASS: tests/golden.sh' '$2'"
+	return $rdb_rc
 }

@@ -31,7 +31,8 @@ int64_t clk_mono_us(void);
 /* t (seconds since the epoch) + msec as "2026-11-26T21:34:27.245Z" (UTC,
  * RFC 3339, the form of ECS @timestamp). Outside the four-digit years of
  * RFC 3339 the time is clamped to 0001-01-01T00:00:00.000Z or
- * 9999-12-31T23:59:59.999Z; msec above 999 is taken as 999. */
+ * 9999-12-31T23:59:59.999Z; msec above 999 is taken as 999. Computed in
+ * 64-bit arithmetic, not with gmtime_r: right where time_t has 32 bits. */
 void clk_rfc3339(int64_t t, uint32_t msec, char out[CLK_RFC3339_SIZE]);
 
 /* The same for a time in milliseconds since the epoch. */

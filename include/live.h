@@ -2,7 +2,9 @@
  *
  * auditd starts the plugin with its own signal mask and umask, writes audit
  * records to its stdin and stops it with SIGTERM (SIGHUP is passed on as
- * "reload"). live_prepare() sets the process up for that; live_run() is
+ * "reload"); auditd 4.2+ stops it, on its own reload too, by closing stdin
+ * and then SIGTERM, and starts it again. live_prepare() sets the process
+ * up for that; live_run() is
  * the loop: it drains stdin without ever waiting on it (auditd writes to
  * plugins from one thread: a plugin that stops reading stalls them all),
  * feeds the engine, ticks it about once a second, pumps waiting output, and
@@ -48,8 +50,9 @@ void live_refuse(const char *why);
  * non-blocking. -1 (logged) when stdin cannot be made non-blocking. */
 int live_start(void);
 
-/* The loop, until end of input or SIGTERM; then the pending events are
- * completed (eng_finish). eng, rd and sink are borrowed. */
+/* The loop, until end of input or SIGTERM; after SIGTERM what stdin holds
+ * is read (auditd 4.2+ closes it first: to its end); then the pending
+ * events are completed (eng_finish). eng, rd and sink are borrowed. */
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *hooks);
 

@@ -28,6 +28,8 @@
 #define LIVE_BATCH_NS (10 * 1000 * 1000)
 /* Reads per wake-up before the housekeeping gets its turn. */
 #define LIVE_READS 64
+/* Reads after a stop signal (64 KiB each): far more than a socket holds. */
+#define LIVE_DRAIN_READS 1024
 
 static volatile sig_atomic_t got_stop, got_reload, got_report;
 
@@ -225,6 +227,21 @@ static void on_flags(struct engine *eng, const struct live_hooks *h)
 	}
 }
 
+/* Stopped by a signal: take in what auditd wrote before it. auditd 4.2+
+ * stops a plugin (on reload too) by closing its socket, then SIGTERM 50 ms
+ * later if it is still running, and restarts it only once it has exited:
+ * what the old instance leaves unread is lost. That socket is closed, so
+ * this reads to its end; an older auditd still writing gets a bound. */
+static void drain(struct engine *eng, struct rd_reader *rd)
+{
+	struct kme_err err = { "" };
+	int n;
+
+	for (n = 0; n < LIVE_DRAIN_READS; n++)
+		if (eng_read(eng, rd, STDIN_FILENO, &err) != RD_OK)
+			break;
+}
+
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *h)
 {
@@ -267,6 +284,8 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 		}
 		on_flags(eng, h);
 	}
+	if (!eof)
+		drain(eng, rd);
 	eng_read_end(eng, rd);
 	eng_finish(eng);
 }

@@ -71,7 +71,7 @@ struct eng_opts {
 struct eng_counters {
 	uint64_t records, events, execs, failed_execs, matches, excluded,
 		suppressed, alerts, rate_limited, parse_errors, store_errors,
-		unknown_parents, forks, output_errors;
+		unknown_parents, forks, output_errors, opens;
 };
 
 #define ENG_STORE_MSGS 16
@@ -130,6 +130,11 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg);
  * local). The caller closes the old one after. */
 void eng_set_store(struct engine *e, struct nt_store *store,
 		   const struct lim_shared *rate);
+/* The same for rule i of the configuration (0: the first; cfg_rule), set
+ * after eng_new or eng_set_config. A rule given none keeps its history in
+ * memory (ruleset.h). */
+void eng_set_rule_store(struct engine *e, size_t i, struct nt_store *store,
+			const struct lim_shared *rate);
 
 void eng_counters(const struct engine *e, struct eng_counters *out);
 

@@ -60,17 +60,28 @@ struct hist_opts {
 
 struct history;
 
-/* The history o asks for under cfg. prev: the running history (a reload;
- * NULL at start), whose state file lock passes on when the file is the
- * same. NULL with err filled. */
+/* The history o asks for under cfg: one per rule of cfg (cfg_rule order),
+ * each its own (an added rule's --state FILE is FILE.NAME; --migrate-state
+ * takes the first rule's only). prev: the running history (a reload; NULL
+ * at start), whose rule of the same name passes on its state file lock
+ * when the file is the same. NULL with err filled (every rule's history or
+ * none). */
 struct history *hist_open(const struct hist_opts *o,
 			  const struct kme_config *cfg, struct history *prev,
 			  struct kme_err *err);
 
-/* Close without saving (nt_save first when that is wanted); a Redis store
- * pushes what it decided locally while its connection is up. NULL is
- * fine. */
+/* Close every rule's history without saving (hist_save first when that is
+ * wanted); a Redis store pushes what it decided locally while its
+ * connection is up. NULL is fine. */
 void hist_close(struct history *h);
+
+/* Rule i's history (0: h itself), NULL past the last. hist_store,
+ * hist_rate and hist_where of it are that rule's. */
+struct history *hist_rule(const struct history *h, size_t i);
+
+/* nt_save every rule's history; -1 with the first failure in err (the
+ * others are still saved). */
+int hist_save(struct history *h, struct kme_err *err);
 
 /* The store (NULL for HIST_MIGRATE, which has none). */
 struct nt_store *hist_store(const struct history *h);

@@ -16,6 +16,7 @@
 #include "alertecs.h"
 #include "clock.h"
 #include "jsondoc.h"
+#include "openevent.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -173,6 +174,15 @@ static void sec_message(struct doc *d)
 	put_cstr(d, "message", d->ctx->cfg->rule_name);
 }
 
+/* file.path of a file rule's alert: the watched file the kernel matched
+ * (filerule.h), else the name as opened. */
+static struct kme_str file_path(const struct kme_file *f)
+{
+	if (f->watch != NULL)
+		return (struct kme_str){ f->watch->path, strlen(f->watch->path) };
+	return f->opened_as;
+}
+
 /* event.reason: one sentence per event, for people. Each value in it is
  * cut to REASON_PART bytes (and to the string cap), so the sentence stays
  * short whatever the event holds. */
@@ -198,11 +208,19 @@ static void put_reason(struct doc *d)
 	struct kme_buf r;
 
 	buf_init(&r, 4096);
-	buf_puts(&r, "kernel module enumeration: ");
-	reason_part(&r, d->cap, ex->proc.executable, "an unknown program");
-	buf_puts(&r, " was run by ");
-	reason_part(&r, d->cap, kme_str_present(ex->parent.executable) ?
-		    ex->parent.executable : ex->parent.name, "an unknown parent");
+	if (d->ctx->file != NULL) {
+		buf_puts(&r, "watched file opened: ");
+		reason_part(&r, d->cap, file_path(d->ctx->file), "?");
+		buf_puts(&r, " by ");
+		reason_part(&r, d->cap, ex->proc.executable, "an unknown program");
+	} else {
+		buf_puts(&r, "kernel module enumeration: ");
+		reason_part(&r, d->cap, ex->proc.executable, "an unknown program");
+		buf_puts(&r, " was run by ");
+		reason_part(&r, d->cap, kme_str_present(ex->parent.executable) ?
+			    ex->parent.executable : ex->parent.name,
+			    "an unknown parent");
+	}
 	if (ex->uid != KME_ID_UNSET) {
 		buf_printf(&r, " as uid %" PRIu32, ex->uid);
 		if (kme_str_present(ex->user_name)) {
@@ -230,8 +248,13 @@ static void sec_event(struct doc *d)
 
 	jd_open(&d->w, "event", "{");
 	put_cstr(d, "kind", "alert");
-	jd_raw(&d->w, ",\"category\":[\"process\"],\"type\":[\"start\"]");
-	put_cstr(d, "action", "exec");
+	if (d->ctx->file != NULL) {
+		jd_raw(&d->w, ",\"category\":[\"file\"],\"type\":[\"access\"]");
+		put_cstr(d, "action", "opened-file");
+	} else {
+		jd_raw(&d->w, ",\"category\":[\"process\"],\"type\":[\"start\"]");
+		put_cstr(d, "action", "exec");
+	}
 	put_cstr(d, "outcome", ex->success ? "success" : "failure");
 	jd_fmt(&d->w, "id", "\"%" PRId64 ".%03u:%" PRIu64 "\"", ex->sec,
 	       ex->msec > 999 ? 999u : (unsigned)ex->msec, ex->serial);
@@ -319,6 +342,48 @@ static void sec_process(struct doc *d)
 		put_proc(d, l->proc.pid, &l->proc, false, true);
 		jd_close(&d->w, "}");
 	}
+	jd_close(&d->w, "}");
+}
+
+/* --- file (a file rule's alert) ----------------------------------------------- */
+
+/* ECS file.type from the mode's type bits. */
+static const char *file_type(uint32_t mode)
+{
+	switch (mode & 0170000) {
+	case 0100000: return "file";
+	case 0040000: return "dir";
+	case 0120000: return "symlink";
+	default: return NULL;
+	}
+}
+
+static void sec_file(struct doc *d)
+{
+	const struct kme_file *f = d->ctx->file;
+	struct kme_str path;
+	size_t n;
+
+	if (f == NULL)
+		return;
+	path = file_path(f);
+	jd_open(&d->w, "file", "{");
+	put_str(d, "path", path);
+	if (kme_str_present(path) && path.p[0] == '/') {
+		n = path.len;
+		while (n > 1 && path.p[n - 1] != '/')
+			n--;
+		put_str(d, "name", kme_str_base(path));
+		put_str(d, "directory", (struct kme_str){ path.p, n > 1 ? n - 1 : 1 });
+	}
+	if (f->mode_known) {
+		put_cstr(d, "type", file_type(f->mode));
+		jd_fmt(&d->w, "mode", "\"%04" PRIo32 "\"", f->mode & 07777);
+	}
+	if (f->inode_known)
+		jd_fmt(&d->w, "inode", "\"%" PRIu64 "\"", f->inode);
+	put_id(d, "uid", f->ouid);
+	put_id(d, "gid", f->ogid);
 	jd_close(&d->w, "}");
 }
 
@@ -495,12 +560,41 @@ static void put_profile_facts(struct doc *d)
 	}
 }
 
+/* A file rule's facts: the name the file was opened by, when it is not
+ * file.path, and where the opener's identity came from; an exclusion that
+ * applied but did not prove itself (trust.h). */
+static void put_rule_facts(struct doc *d)
+{
+	const struct kme_file *f = d->ctx->file;
+	const struct rule_result *rr = d->ctx->rr;
+	const struct cfg_excl *e = rr != NULL ? rr->refused : NULL;
+	struct kme_str path;
+
+	if (f != NULL) {
+		path = file_path(f);
+		if (kme_str_present(f->opened_as) &&
+		    (path.len != f->opened_as.len ||
+		     memcmp(path.p, f->opened_as.p, path.len) != 0))
+			put_str(d, "opened_as", f->opened_as);
+		put_cstr(d, "process_source",
+			 kme_parent_source_name(d->ctx->opener_source));
+	}
+	if (e != NULL) {
+		jd_open(&d->w, "exclusion_refused", "{");
+		put_cstr(d, "key", rule_excl_key(e->kind));
+		put_cstr(d, "pattern", e->pattern);
+		put_cstr(d, "why", rr->refused_why);
+		jd_close(&d->w, "}");
+	}
+}
+
 static void sec_ours(struct doc *d)
 {
 	jd_open(&d->w, "audisp_kmod_enum", "{");
 	put_new_terms(d);
 	put_cstr(d, "parent_source",
 		 kme_parent_source_name(d->ex->parent_source));
+	put_rule_facts(d);
 	/* Last of what the render wrote from the event: the clips are known. */
 	ac_json_markers(&d->w, d->ex, d->cap, &d->clip);
 	put_cstr(d, "mode", d->ctx->mode);
@@ -514,8 +608,8 @@ static void sec_ours(struct doc *d)
 /* The top-level fields, in the order they are written. */
 static void (*const sections[])(struct doc *) = {
 	sec_timestamp, sec_ecs, sec_message, sec_event, sec_host, sec_agent,
-	sec_process, sec_user, sec_group, sec_auditd, sec_rule, sec_threat,
-	sec_ours,
+	sec_process, sec_file, sec_user, sec_group, sec_auditd, sec_rule,
+	sec_threat, sec_ours,
 };
 
 int ae_json(struct kme_buf *b, const struct alert_ctx *ctx,

@@ -11,19 +11,24 @@
 
 #include "alert.h"
 #include "assemble.h"
+#include "auditrules.h"
 #include "buf.h"
 #include "clock.h"
 #include "engine.h"
 #include "entryleader.h"
 #include "multicall.h"
 #include "execevent.h"
+#include "filerule.h"
 #include "hosttab.h"
 #include "jsonw.h"
 #include "limit.h"
 #include "log.h"
 #include "proctable.h"
+#include "openevent.h"
 #include "recfilter.h"
 #include "rule.h"
+#include "ruleset.h"
+#include "trust.h"
 
 /* The hard bound of one alert line; max_alert_size (at most this) is the
  * one alerts are fitted to (alert_render). */
@@ -32,8 +37,9 @@ _Static_assert(CFG_MAX_ALERT_SIZE <= ENG_MAX_ALERT,
 	       "max_alert_size may exceed the line buffer's bound");
 
 struct engine {
-	const struct kme_config *cfg;
-	struct nt_store *store;
+	const struct kme_config *cfg; /* the first rule's: the process's settings */
+	struct rl_set rules;      /* every rule, each with its history */
+	struct rl_rule *cur;      /* the rule deciding now */
 	struct eng_opts opts;
 	struct rf_filter rf;
 	struct as_assembler *as;
@@ -43,8 +49,11 @@ struct engine {
 	struct pt_table *pt;
 	struct el_finder *el;     /* process.entry_leader (entryleader.h) */
 	struct mc_ids mc;         /* live: multicall binaries by dev/inode */
+	struct tu_checker *tu;    /* proves exclusions (trust.h) */
+	struct oe_builder *oeb;   /* open events, for the file rules */
+	const struct oe_event *open; /* the open being decided (NULL: an exec) */
+	enum kme_parent_source opener_source; /* ... its opener's identity */
 	const struct rule_result *rr; /* the decision being alerted on */
-	struct lim_state lim;
 	struct kme_buf line;
 	struct eng_counters c;
 	char user_name[256];      /* getpwuid result for a matched event */
@@ -57,6 +66,7 @@ struct engine {
 };
 
 static void on_event(void *arg, auparse_state_t *au, struct kme_str node);
+static void set_rules(struct engine *e, const struct kme_config *cfg);
 
 static void rf_to_assembler(void *arg, const char *line, size_t len)
 {
@@ -89,12 +99,8 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 		kme_errf(err, "engine: out of memory");
 		return NULL;
 	}
-	e->cfg = cfg;
-	e->store = store;
 	e->opts = *opts;
 	buf_init(&e->line, ENG_MAX_ALERT);
-	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
-	lim_share(&e->lim, opts->rate);
 	e->evb = ev_builder_new(err);
 	if (e->evb != NULL && (rule_argset_new(cfg, &e->argset, err) < 0 ||
 			       ev_builder_watch(e->evb, &e->argset, err) < 0)) {
@@ -108,11 +114,18 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->el = e->pt ? el_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
 			       err) : NULL;
 	e->as = e->el ? as_new(on_event, e, err) : NULL;
+	e->oeb = e->as ? oe_builder_new(err) : NULL;
+	e->tu = e->oeb ? tu_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
+				err) : NULL;
 	rf_init(&e->rf, cfg->eoe_timeout, rf_to_assembler, rf_to_table, e);
-	if (e->as == NULL) {
+	if (e->tu == NULL) {
 		eng_free(e);
 		return NULL;
 	}
+	set_rules(e, cfg);
+	eng_set_store(e, store, opts->rate);
+	if (opts->mode == ENG_LIVE)
+		ar_warn_unwatched(cfg); /* a file rule's audit rule missing */
 	if (opts->mode == ENG_LIVE && mc_ids_load(cfg, &e->mc, err) < 0)
 		log_warnx("%s", err->msg); /* matched by path only */
 	if (opts->mode == ENG_LIVE && opts->procroot != NULL &&
@@ -133,8 +146,20 @@ void eng_free(struct engine *e)
 	pt_free(e->pt);
 	el_free(e->el);
 	mc_ids_free(&e->mc);
+	oe_builder_free(e->oeb);
+	tu_free(e->tu);
+	rl_free(&e->rules);
 	buf_free(&e->line);
 	free(e);
+}
+
+/* The rules of cfg, and the opens their audit keys mark (recfilter.h). */
+static void set_rules(struct engine *e, const struct kme_config *cfg)
+{
+	e->cfg = cfg;
+	rl_init(&e->rules, cfg);
+	e->cur = &e->rules.r[0];
+	rf_watch_keys(&e->rf, e->rules.keys, e->rules.nkeys);
 }
 
 void eng_set_config(struct engine *e, const struct kme_config *cfg)
@@ -151,9 +176,9 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 		e->argset = set;
 		ev_builder_watch(e->evb, &e->argset, &err);
 	}
-	e->cfg = cfg;
-	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
-	lim_share(&e->lim, e->opts.rate);
+	/* The rules start over: the caller sets their histories next
+	 * (eng_set_store, eng_set_rule_store). */
+	set_rules(e, cfg);
 	/* The old ids borrow the old config: load them anew (a reload also
 	 * sees binaries replaced since). */
 	mc_ids_free(&e->mc);
@@ -164,23 +189,35 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 void eng_set_store(struct engine *e, struct nt_store *store,
 		   const struct lim_shared *rate)
 {
-	e->store = store;
 	e->opts.rate = rate;
-	lim_share(&e->lim, rate);
+	rl_set_store(&e->rules, 0, store, rate);
+}
+
+void eng_set_rule_store(struct engine *e, size_t i, struct nt_store *store,
+			const struct lim_shared *rate)
+{
+	rl_set_store(&e->rules, i, store, rate);
 }
 
 static void report_rate_limit(struct engine *e, bool at_exit)
 {
 	int64_t start;
 	uint64_t count;
-	char when[32];
+	char when[32], pre[CFG_MAX_LABEL + 16];
+	size_t i;
 
-	while (lim_take_report(&e->lim, at_exit, &start, &count)) {
-		clk_rfc3339_ms(start, when);
-		log_warnx("rate limit: %llu alert(s) not sent in the interval "
-			  "starting %s (max_alerts %u per %llds)",
-			  (unsigned long long)count, when, e->cfg->max_alerts,
-			  (long long)(e->cfg->alert_interval / 1000));
+	for (i = 0; i < e->rules.n; i++) {
+		struct rl_rule *r = &e->rules.r[i];
+
+		while (lim_take_report(&r->lim, at_exit, &start, &count)) {
+			clk_rfc3339_ms(start, when);
+			log_warnx("%srate limit: %llu alert(s) not sent in the "
+				  "interval starting %s (max_alerts %u per "
+				  "%llds)", rl_prefix(r, pre, sizeof(pre)),
+				  (unsigned long long)count, when,
+				  r->cfg->max_alerts,
+				  (long long)(r->cfg->alert_interval / 1000));
+		}
 	}
 }
 
@@ -237,7 +274,7 @@ static enum alert_form render_fitting(struct engine *e,
 				      const struct nt_seen *seen)
 {
 	struct alert_ctx ctx = {
-		.cfg = e->cfg,
+		.cfg = e->cur->cfg,
 		.hostname = e->opts.hostname,
 		.mode = e->opts.action == ENG_ALL ? "all" :
 			e->opts.mode == ENG_LIVE ? "live" : "replay",
@@ -247,6 +284,8 @@ static enum alert_form render_fitting(struct engine *e,
 		.created_ms = clk_wall_ms(),
 		.host_id = e->opts.mode == ENG_LIVE ? e->opts.host_id : NULL,
 		.rr = e->rr,
+		.file = e->open != NULL ? &e->open->file : NULL,
+		.opener_source = e->opener_source,
 	};
 
 	return alert_render(&e->line, &ctx, e->cfg->alert_format, ex, term,
@@ -321,6 +360,14 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 	explain_kv(&e->line, "parent_name", ex->parent.name);
 	explain_kv(&e->line, "parent_exe", ex->parent.executable);
 	buf_printf(&e->line, " source=%s", kme_parent_source_name(ex->parent_source));
+	/* An added rule's lines name it; a file rule's name the file. */
+	if (e->cur->cfg->label != NULL)
+		buf_printf(&e->line, " rule=%s", e->cur->cfg->label);
+	if (e->open != NULL)
+		explain_kv(&e->line, "file", e->open->file.watch != NULL ?
+			   (struct kme_str){ e->open->file.watch->path,
+					     strlen(e->open->file.watch->path) }
+			   : e->open->file.opened_as);
 	explain_kv(&e->line, "cwd", ex->proc.cwd);
 	buf_printf(&e->line, " => %s: %s\n", verdict, detail);
 	fwrite(e->line.p, 1, e->line.len, e->opts.explain_fp);
@@ -386,13 +433,14 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 		 : "term last seen %s, %lld ms before, within the %lld ms "
 		   "window (%llu time(s) since %s)",
 		 when, (long long)ms_between(t, seen->last_seen),
-		 (long long)e->cfg->history_window,
+		 (long long)e->cur->cfg->history_window,
 		 (unsigned long long)seen->count, first);
-	/* The hardened match says what it matched, repeat or not. */
-	if (e->rr != NULL && e->rr->multicall) {
+	/* The hardened match says what it matched, and a refused exclusion
+	 * why it did not exclude, repeat or not. */
+	if (e->rr != NULL && (e->rr->multicall || e->rr->refused != NULL)) {
 		char rdesc[640];
-		const char *mc = strstr(rule_describe(e->rr, rdesc, sizeof(rdesc)),
-					"; multicall binary");
+		const char *r = rule_describe(e->rr, rdesc, sizeof(rdesc));
+		const char *mc = strchr(r, ';');
 		size_t len = strlen(detail);
 
 		if (mc != NULL && len + 1 < sizeof(detail))
@@ -406,6 +454,8 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 static void on_match(struct engine *e, struct kme_exec *ex,
 		     const struct rule_result *rr)
 {
+	const struct kme_config *cfg = e->cur->cfg;
+	struct nt_store *store;
 	struct nt_term term;
 	struct nt_seen seen;
 	struct kme_err err;
@@ -418,13 +468,14 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 	if (tex.node.p == NULL && e->opts.hostname != NULL)
 		tex.node = (struct kme_str){ e->opts.hostname,
 					     strlen(e->opts.hostname) };
-	nt_term_of(e->cfg, &tex, &term, scratch, sizeof(scratch));
+	nt_term_of(cfg, &tex, &term, scratch, sizeof(scratch));
 	e->rr = rr;
 	if (e->opts.action == ENG_ALL) {
 		emit_alert(e, ex, &term, NULL);
 		return;
 	}
-	if (nt_check_touch(e->store, &term, t, &seen, &err) < 0) {
+	if ((store = rl_store(e->cur, &err)) == NULL ||
+	    nt_check_touch(store, &term, t, &seen, &err) < 0) {
 		/* The store could not decide: alerting is the safe side. */
 		memset(&seen, 0, sizeof(seen));
 		seen.is_new = true;
@@ -437,11 +488,10 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		explain_known(e, ex, &term, &seen, t, false);
 		return;
 	}
-	if (!lim_allow(&e->lim, t)) {
+	if (!lim_allow(&e->cur->lim, t)) {
 		e->c.rate_limited++;
 		snprintf(detail, sizeof(detail), "over max_alerts %u per %llds",
-			 e->cfg->max_alerts,
-			 (long long)(e->cfg->alert_interval / 1000));
+			 cfg->max_alerts, (long long)(cfg->alert_interval / 1000));
 		explain(e, ex, "rate-limited", detail);
 		return;
 	}
@@ -460,12 +510,38 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 	emit_alert(e, ex, &term, &seen);
 }
 
-static void on_exec(struct engine *e, struct kme_exec *ex)
+/* What the rule deciding now (e->cur) said of ex: explained, counted, and
+ * a match judged by its history. */
+static void decide(struct engine *e, struct kme_exec *ex,
+		   const struct rule_result *rr)
 {
-	struct rule_result rr;
 	char detail[640];
 
+	switch (rr->verdict) {
+	case RULE_NO_MATCH:
+		explain(e, ex, "no match", rule_describe(rr, detail, sizeof(detail)));
+		break;
+	case RULE_EXCLUDED:
+		e->c.matches++;
+		e->c.excluded++;
+		explain(e, ex, "excluded", rule_describe(rr, detail, sizeof(detail)));
+		break;
+	case RULE_MATCH:
+		e->c.matches++;
+		if (ex->parent_source == KME_PARENT_UNKNOWN)
+			e->c.unknown_parents++;
+		on_match(e, ex, rr);
+		break;
+	}
+}
+
+static void on_exec(struct engine *e, struct kme_exec *ex)
+{
+	const struct rule_env env = { e->tu, KME_PARENT_AUDIT };
+	struct rule_result rr;
+
 	e->c.execs++;
+	e->cur = &e->rules.r[0];
 	ex->same_file_as = mc_ids_find(&e->mc, ex);
 	if (!ex->success) {
 		e->c.failed_execs++;
@@ -478,27 +554,44 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 		pt_resolve_parent(e->pt, ex);
 		el_find(e->el, e->cfg, e->pt, ex);
 		fill_user_name(e, ex);
-		rule_eval(e->cfg, ex, &rr);
-		switch (rr.verdict) {
-		case RULE_NO_MATCH:
-			explain(e, ex, "no match",
-				rule_describe(&rr, detail, sizeof(detail)));
-			break;
-		case RULE_EXCLUDED:
-			e->c.matches++;
-			e->c.excluded++;
-			explain(e, ex, "excluded",
-				rule_describe(&rr, detail, sizeof(detail)));
-			break;
-		case RULE_MATCH:
-			e->c.matches++;
-			if (ex->parent_source == KME_PARENT_UNKNOWN)
-				e->c.unknown_parents++;
-			on_match(e, ex, &rr);
-			break;
-		}
+		rule_eval_env(e->cfg, ex, &env, &rr);
+		decide(e, ex, &rr);
 	}
 	pt_record_exec(e->pt, ex);
+}
+
+/* An open event: each file rule that watches its key judges it. The
+ * opener is named from the process table once, for all of them. */
+static void on_open(struct engine *e, auparse_state_t *au,
+		    struct kme_str node)
+{
+	struct oe_event o;
+	struct rule_env env = { e->tu, KME_PARENT_UNKNOWN };
+	struct rule_result rr;
+	bool named = false;
+	size_t i;
+
+	if (!oe_build(e->oeb, au, node, &o))
+		return;
+	e->c.opens++;
+	o.ex.remote = !pt_is_local(e->pt, o.ex.node);
+	for (i = 0; i < e->rules.n; i++) {
+		if (!fr_watches(e->rules.r[i].cfg, &o))
+			continue;
+		if (!named) {
+			env.self_source = fr_identify(e->pt, &o);
+			el_find(e->el, e->cfg, e->pt, &o.ex);
+			fill_user_name(e, &o.ex);
+			named = true;
+		}
+		e->cur = &e->rules.r[i];
+		e->open = &o;
+		e->opener_source = env.self_source;
+		fr_eval(e->cur->cfg, &o, &env, &rr);
+		decide(e, &o.ex, &rr);
+	}
+	e->open = NULL;
+	e->cur = &e->rules.r[0];
 }
 
 static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
@@ -522,6 +615,9 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 			       ev.msec);
 		break;
 	default:
+		/* Only a file rule's key lets an open through (recfilter). */
+		if (e->rules.nfile > 0 && ev.has_syscall)
+			on_open(e, au, node);
 		break;
 	}
 }
@@ -610,15 +706,17 @@ void eng_counters(const struct engine *e, struct eng_counters *out)
 const char *eng_summary(const struct engine *e, char *buf, size_t size)
 {
 	struct pt_stats pt;
-	struct nt_stats nt = { 0 };
+	struct nt_stats nt;
 	struct out_stats os = { 0 };
 	struct as_stats as = { 0 };
+	struct tu_stats tu;
+	size_t len;
 
 	pt_stats(e->pt, &pt);
 	if (e->as)
 		as_stats(e->as, &as);
-	if (e->store)
-		nt_stats(e->store, &nt);
+	rl_stats(&e->rules, &nt);
+	tu_stats(e->tu, &tu);
 	if (e->opts.sink)
 		out_stats(e->opts.sink, &os);
 	snprintf(buf, size,
@@ -655,12 +753,20 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)(e->c.output_errors + os.errors + os.truncated),
 		 (unsigned long long)nt.fallbacks, (unsigned long long)nt.pushed,
 		 (unsigned long long)nt.dropped);
+	len = strlen(buf);
+	if (len + 1 < size)
+		snprintf(buf + len, size - len, " opens=%llu trust_walks=%llu "
+			 "trust_refused=%llu trust_evictions=%llu",
+			 (unsigned long long)e->c.opens,
+			 (unsigned long long)tu.walks,
+			 (unsigned long long)tu.refused,
+			 (unsigned long long)tu.evictions);
 	return buf;
 }
 
 void eng_report(const struct engine *e)
 {
-	char buf[1024];
+	char buf[1536];
 
 	log_info("%s", eng_summary(e, buf, sizeof(buf)));
 }

@@ -212,6 +212,26 @@ static int load_config(const struct options *o, struct kme_config **cfg,
 	return cfg_load(path, check_owner, cfg, err);
 }
 
+/* --check-config's answer: each rule's size and identity on one line. */
+static void check_config(const struct kme_config *cfg)
+{
+	const struct kme_config *r;
+	size_t i;
+
+	printf("%s: OK (", cfg->path);
+	for (i = 0; (r = cfg_rule(cfg, i)) != NULL; i++) {
+		if (i > 0)
+			printf("; rule %s: ", r->label);
+		if (r->rule_type == CFG_RULE_EXEC)
+			printf("%zu match rules", r->nmatches);
+		else
+			printf("%zu watched files", r->nwatches);
+		printf(", %zu exclusions, rule %s v%s", r->nexcls, r->rule_id,
+		       r->rule_version);
+	}
+	printf(")\n");
+}
+
 /* ---- the history -------------------------------------------------------- */
 
 /* The new-terms history of the mode under cfg (history.h), for a start
@@ -236,6 +256,17 @@ static struct history *open_history(const struct options *o,
 }
 
 /* ---- the pipeline ------------------------------------------------------- */
+
+/* Each added rule's history to the engine (the first rule's is set by
+ * eng_new or eng_set_store). */
+static void attach_rules(struct engine *eng, const struct history *h)
+{
+	const struct history *rh;
+	size_t i;
+
+	for (i = 1; (rh = hist_rule(h, i)) != NULL; i++)
+		eng_set_rule_store(eng, i, hist_store(rh), hist_rate(rh));
+}
 
 /* The output, the history, the reader and the engine of the mode. In
  * plugin mode the log goes to syslog from here on. 0, or 1 after saying
@@ -274,21 +305,27 @@ static int setup(struct run *r)
 	if (r->rd == NULL ||
 	    (r->eng = eng_new(cfg, hist_store(r->hist), &eo, &err)) == NULL)
 		goto fail;
+	attach_rules(r->eng, r->hist);
 	return 0;
 fail:
 	log_errx("%s", err.msg);
 	return 1;
 }
 
+/* Every rule's history, one listing each. */
 static int run_dump(struct run *r)
 {
 	struct kme_err err = { "" };
+	const struct history *h;
+	size_t i;
 
-	if (dump_history(hist_store(r->hist), r->cfg, hist_where(r->hist),
-			 stdout, &err) == 0)
-		return 0;
-	log_errx("%s", err.msg);
-	return 1;
+	for (i = 0; (h = hist_rule(r->hist, i)) != NULL; i++)
+		if (dump_history(hist_store(h), cfg_rule(r->cfg, i),
+				 hist_where(h), stdout, &err) < 0) {
+			log_errx("%s", err.msg);
+			return 1;
+		}
+	return 0;
 }
 
 /* --migrate-state FILE: the file's terms merged into Redis. */
@@ -321,7 +358,7 @@ static int save(struct run *r)
 {
 	struct kme_err err = { "" };
 
-	if (nt_save(hist_store(r->hist), &err) == 0)
+	if (hist_save(r->hist, &err) == 0)
 		return 0;
 	log_errx("%s", err.msg);
 	return -1;
@@ -367,6 +404,7 @@ static void reload(void *arg)
 	}
 	eng_set_config(r->eng, ncfg);
 	eng_set_store(r->eng, hist_store(nhist), hist_rate(nhist));
+	attach_rules(r->eng, nhist);
 	hist_close(r->hist);
 	cfg_free(r->cfg);
 	r->cfg = ncfg;
@@ -427,9 +465,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (o.mode == MODE_CHECK) {
-		printf("%s: OK (%zu match rules, %zu exclusions, rule %s v%s)\n",
-		       r.cfg->path, r.cfg->nmatches, r.cfg->nexcls,
-		       r.cfg->rule_id, r.cfg->rule_version);
+		check_config(r.cfg);
 		rc = 0;
 	} else if ((rc = setup(&r)) != 0) {
 		/* said why */

@@ -538,6 +538,14 @@ const char *rule_describe(const struct rule_result *res, char *buf, size_t size)
 	buf[0] = '\0';
 	switch (res->verdict) {
 	case RULE_MATCH:
+		if (res->watch != NULL) {
+			put(buf, size, &len, "open of watched file %s (key %s, "
+			    "%s:%d)", res->watch->path, res->watch->key,
+			    res->watch->origin.file, res->watch->origin.line);
+			describe_refusal(res, buf, size, &len);
+			describe_facts(res, buf, size, &len);
+			return buf;
+		}
 		if (m == NULL)
 			break;
 		put(buf, size, &len, "match '%s", m->name);

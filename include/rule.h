@@ -68,6 +68,8 @@ struct rule_result {
 	enum rule_verdict verdict;
 	const struct cfg_match *match;  /* the entry that matched, or NULL */
 	const struct cfg_watch *watch;  /* a file rule's: the watched file */
+	struct kme_str opened_as;       /* ... opened by another name (absent
+					   when it is the watched path) */
 	const struct cfg_excl *excl;    /* the exclusion that applied, or NULL */
 	/* Why, for rule_describe (facts of the event, not decisions): */
 	const char *arg;                /* the argument that met the condition */

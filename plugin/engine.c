@@ -435,9 +435,11 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 		 when, (long long)ms_between(t, seen->last_seen),
 		 (long long)e->cur->cfg->history_window,
 		 (unsigned long long)seen->count, first);
-	/* The hardened match says what it matched, and a refused exclusion
-	 * why it did not exclude, repeat or not. */
-	if (e->rr != NULL && (e->rr->multicall || e->rr->refused != NULL)) {
+	/* The hardened match says what it matched, a refused exclusion why
+	 * it did not exclude, a file opened by another name that name,
+	 * repeat or not. */
+	if (e->rr != NULL && (e->rr->multicall || e->rr->refused != NULL ||
+			      kme_str_present(e->rr->opened_as))) {
 		char rdesc[640];
 		const char *r = rule_describe(e->rr, rdesc, sizeof(rdesc));
 		const char *mc = strchr(r, ';');

@@ -61,6 +61,9 @@ void fr_eval(const struct kme_config *r, const struct oe_event *o,
 	memset(res, 0, sizeof(*res));
 	res->verdict = RULE_MATCH;
 	res->watch = o->file.watch;
+	if (o->file.watch != NULL &&
+	    !kme_str_is(o->file.opened_as, o->file.watch->path))
+		res->opened_as = o->file.opened_as;
 	res->parent_pid = o->ex.parent.pid;
 	res->parent_exe_resolved = o->ex.parent.exe_resolved;
 	res->exe_resolved = o->ex.proc.exe_resolved;

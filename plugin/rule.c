@@ -532,6 +532,7 @@ const char *rule_describe(const struct rule_result *res, char *buf, size_t size)
 	const struct cfg_match *m = res->match;
 	const struct cfg_excl *e = res->excl;
 	size_t len = 0, i;
+	char as[129];
 
 	if (size == 0)
 		return buf;
@@ -542,6 +543,10 @@ const char *rule_describe(const struct rule_result *res, char *buf, size_t size)
 			put(buf, size, &len, "open of watched file %s (key %s, "
 			    "%s:%d)", res->watch->path, res->watch->key,
 			    res->watch->origin.file, res->watch->origin.line);
+			if (kme_str_present(res->opened_as))
+				put(buf, size, &len, "; opened as '%s' (the key "
+				    "says which file the kernel matched)",
+				    printable(res->opened_as, as, sizeof(as)));
 			describe_refusal(res, buf, size, &len);
 			describe_facts(res, buf, size, &len);
 			return buf;

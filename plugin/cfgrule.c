@@ -248,19 +248,24 @@ static void check_type(struct parser *p, const struct kme_config *r)
 			 "rule_type = exec", n);
 }
 
-/* An added rule names itself: the keys of own_keys, in its own block. */
-static void check_own(struct parser *p, const struct cp_scope *sc,
+/* An added rule names itself: the keys of own_keys, in its own block.
+ * false (said) when it does not. */
+static bool check_own(struct parser *p, const struct cp_scope *sc,
 		      const struct cfg_key *keys, size_t nkeys)
 {
+	bool named = true;
 	size_t i, j;
 
 	for (i = 0; i < sizeof(own_keys) / sizeof(own_keys[0]); i++)
 		for (j = 0; j < nkeys; j++)
 			if (strcmp(keys[j].name, own_keys[i]) == 0 &&
-			    sc->seen[j] == 0)
+			    sc->seen[j] == 0) {
 				cp_perr(p, "rule %s: %s not set (an added rule "
 					 "names itself and its history)",
 					 sc->cfg->label, own_keys[i]);
+				named = false;
+			}
+	return named;
 }
 
 /* No two rules share a history: a state file, or an identity (Redis keys
@@ -284,16 +289,20 @@ void cr_finish(struct parser *p, const struct cfg_key *keys, size_t nkeys)
 {
 	struct kme_config *top = p->top.cfg;
 	const struct kme_config *a, *b;
+	bool named = true;
 	size_t i, j, s;
 
 	p->line = 0;
 	for (i = 0; (a = cfg_rule(top, i)) != NULL; i++) {
 		check_type(p, a);
-		if (i > 0)
-			check_own(p, p->added[i - 1], keys, nkeys);
+		if (i > 0 && !check_own(p, p->added[i - 1], keys, nkeys))
+			named = false;
+	}
+	/* (A rule that did not name itself has the first rule's names:
+	 * that it shares them is no news.) */
+	for (i = 0; named && (a = cfg_rule(top, i)) != NULL; i++)
 		for (j = i + 1; (b = cfg_rule(top, j)) != NULL; j++)
 			check_apart(p, a, b);
-	}
 	for (i = 0; i < top->nrules; i++)
 		for (s = 0; s < sizeof(shared) / sizeof(shared[0]); s++)
 			memcpy((char *)top->rules[i] + shared[s].off,

@@ -18,14 +18,13 @@
 
 /* The SYSCALL fields read, by name. */
 enum oe_field {
-	O_A0, O_ARCH, O_AUID, O_COMM, O_EGID, O_EUID, O_EXE, O_GID, O_KEY,
-	O_PID, O_PPID, O_SES, O_SUCCESS, O_SYSCALL, O_TTY, O_UID, O__COUNT
+	O_A0, O_ARCH, O_AUID, O_COMM, O_EGID, O_EUID, O_EXE, O_GID, O_PID, O_PPID, O_SES, O_SUCCESS, O_SYSCALL, O_TTY, O_UID, O__COUNT
 };
 
 static const char *const field_names[O__COUNT] = {
 	[O_A0] = "a0", [O_ARCH] = "arch", [O_AUID] = "auid", [O_COMM] = "comm",
 	[O_EGID] = "egid", [O_EUID] = "euid", [O_EXE] = "exe", [O_GID] = "gid",
-	[O_KEY] = "key", [O_PID] = "pid", [O_PPID] = "ppid", [O_SES] = "ses",
+	[O_PID] = "pid", [O_PPID] = "ppid", [O_SES] = "ses",
 	[O_SUCCESS] = "success", [O_SYSCALL] = "syscall", [O_TTY] = "tty",
 	[O_UID] = "uid",
 };
@@ -46,7 +45,8 @@ struct oe_builder {
 	struct kme_buf meta;
 	struct sc_cache sc;
 	struct at str[S__COUNT];
-	struct at keys;           /* the decoded key= value (0x01-separated) */
+	struct at keys[OE_MAX_KEYS]; /* the decoded key= values */
+	size_t nkeys;
 };
 
 struct oe_builder *oe_builder_new(struct kme_err *err)
@@ -149,10 +149,14 @@ static bool is_fdcwd(const char *a0)
 /* ---- step 1: the SYSCALL record ------------------------------------------ */
 
 /* The cursor on the event's SYSCALL record, its fields in v[] (borrowed
- * from auparse while the cursor stays). false: none. */
-static bool syscall_fields(auparse_state_t *au, const char *v[O__COUNT])
+ * from auparse while the cursor stays), every key= in keys[]: libauparse
+ * hands several keys of one rule as several key fields. false: no
+ * SYSCALL record. */
+static bool syscall_fields(auparse_state_t *au, const char *v[O__COUNT],
+			   const char *keys[OE_MAX_KEYS], size_t *nkeys)
 {
 	memset(v, 0, sizeof(v[0]) * O__COUNT);
+	*nkeys = 0;
 	if (auparse_first_record(au) <= 0)
 		return false;
 	while (auparse_get_type(au) != AUDIT_SYSCALL)
@@ -164,6 +168,11 @@ static bool syscall_fields(auparse_state_t *au, const char *v[O__COUNT])
 		const char *name = auparse_get_field_name(au);
 		size_t i;
 
+		if (name != NULL && strcmp(name, "key") == 0) {
+			if (*nkeys < OE_MAX_KEYS)
+				keys[(*nkeys)++] = auparse_get_field_str(au);
+			continue;
+		}
 		for (i = 0; name != NULL && i < O__COUNT; i++)
 			if (v[i] == NULL && strcmp(name, field_names[i]) == 0)
 				v[i] = auparse_get_field_str(au);
@@ -201,8 +210,11 @@ static struct at enriched(struct oe_builder *b, auparse_state_t *au,
 }
 
 static void opener(struct oe_builder *b, auparse_state_t *au,
-		   const char *v[O__COUNT], struct kme_exec *ex)
+		   const char *v[O__COUNT], const char *const *keys,
+		   size_t nkeys, struct kme_exec *ex)
 {
+	size_t i;
+
 	ex->success = v[O_SUCCESS] != NULL && strcmp(v[O_SUCCESS], "yes") == 0;
 	ex->proc.pid = pid_of(v[O_PID]);
 	ex->ppid = ex->parent.pid = pid_of(v[O_PPID]);
@@ -216,7 +228,8 @@ static void opener(struct oe_builder *b, auparse_state_t *au,
 	b->str[S_EXE] = keep_decoded(b, v[O_EXE]);
 	if (v[O_TTY] != NULL && strcmp(v[O_TTY], "(none)") != 0)
 		b->str[S_TTY] = keep_plain(b, v[O_TTY], strlen(v[O_TTY]));
-	b->keys = keep_decoded(b, v[O_KEY]);
+	for (b->nkeys = 0, i = 0; i < nkeys; i++)
+		b->keys[b->nkeys++] = keep_decoded(b, keys[i]);
 	/* The cursor is still on the SYSCALL record. */
 	b->str[S_UNAME] = enriched(b, au, "uid");
 	b->str[S_EUNAME] = enriched(b, au, "euid");
@@ -308,19 +321,24 @@ static void opened_as(struct oe_builder *b, bool at_dirfd,
 		b->str[S_OPENED] = (struct at){ off, b->meta.len - off - 1, true };
 }
 
-/* key= holds one key, or several separated by 0x01. */
+/* Each key= value: one key, or several separated by 0x01 (the record's
+ * own form, should a libauparse not split them). */
 static void split_keys(const struct oe_builder *b, struct kme_file *f)
 {
-	struct kme_str k = str_of(b, b->keys);
-	size_t i, start = 0;
+	size_t j, i, start;
 
-	for (i = 0; k.p != NULL && i <= k.len && f->nkeys < OE_MAX_KEYS; i++) {
-		if (i < k.len && k.p[i] != '\x01')
-			continue;
-		if (i > start)
-			f->keys[f->nkeys++] = (struct kme_str){ k.p + start,
-								i - start };
-		start = i + 1;
+	for (j = 0; j < b->nkeys; j++) {
+		struct kme_str k = str_of(b, b->keys[j]);
+
+		for (start = 0, i = 0; k.p != NULL && i <= k.len &&
+		     f->nkeys < OE_MAX_KEYS; i++) {
+			if (i < k.len && k.p[i] != '\x01')
+				continue;
+			if (i > start)
+				f->keys[f->nkeys++] = (struct kme_str){
+					k.p + start, i - start };
+			start = i + 1;
+		}
 	}
 }
 
@@ -344,12 +362,13 @@ static void strings(const struct oe_builder *b, struct oe_event *out)
 bool oe_build(struct oe_builder *b, auparse_state_t *au, struct kme_str node,
 	      struct oe_event *out)
 {
-	const char *v[O__COUNT];
+	const char *v[O__COUNT], *keys[OE_MAX_KEYS];
 	const au_event_t *ts = auparse_get_timestamp(au);
 	enum sc_class cls;
+	size_t nkeys;
 	bool at_dirfd;
 
-	if (ts == NULL || !syscall_fields(au, v))
+	if (ts == NULL || !syscall_fields(au, v, keys, &nkeys))
 		return false;
 	cls = class_of(b, v);
 	if (cls != SC_OPEN && cls != SC_OPENAT)
@@ -368,7 +387,7 @@ bool oe_build(struct oe_builder *b, auparse_state_t *au, struct kme_str node,
 		b->str[S_NODE] = keep_plain(b, ts->host, strlen(ts->host));
 	/* openat and openat2 name a directory fd first; open does not. */
 	at_dirfd = cls == SC_OPENAT && !is_fdcwd(v[O_A0]);
-	opener(b, au, v, &out->ex);
+	opener(b, au, v, keys, nkeys, &out->ex);
 	records(b, au, &out->file);
 	opened_as(b, at_dirfd, &out->file);
 	strings(b, out);

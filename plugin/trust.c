@@ -20,6 +20,7 @@ struct tu_entry {
 	char *path;                /* NULL: free */
 	size_t len;
 	int32_t pid;
+	bool confirm;              /* the exe link was compared too */
 	uint64_t hash;
 	int64_t at;                /* when walked (monotonic ms) */
 	uint64_t used;             /* LRU stamp */
@@ -189,8 +190,8 @@ static int follow(struct walk *w, const char *rest, char *why, size_t size)
 	if (target[0] == '/')
 		w->clen = 0;           /* from the root again */
 	w->cur[w->clen] = '\0';
-	if ((size_t)snprintf(next, sizeof(next), "%s/%s", target, rest) >=
-	    sizeof(next)) {
+	if ((size_t)snprintf(next, sizeof(next), "%s%s%s", target,
+			     *rest != '\0' ? "/" : "", rest) >= sizeof(next)) {
 		why_set(why, size, "path too long");
 		return -1;
 	}
@@ -207,6 +208,7 @@ static int walk_chain(struct walk *w, const char *path, char *why,
 	char s[TU_SHOW + 4];
 	struct stat st;
 	size_t n;
+	bool more;
 
 	snprintf(w->todo, sizeof(w->todo), "%s", path);
 	w->clen = 0;
@@ -250,11 +252,12 @@ static int walk_chain(struct walk *w, const char *path, char *why,
 			rest = w->todo;
 			continue;
 		}
-		if (*rest != '\0' && !S_ISDIR(st.st_mode)) {
+		more = rest[strspn(rest, "/")] != '\0';
+		if (more && !S_ISDIR(st.st_mode)) {
 			why_set(why, size, "%s is not a directory", s);
 			return -1;
 		}
-		if (*rest == '\0' && !S_ISREG(st.st_mode)) {
+		if (!more && !S_ISREG(st.st_mode)) {
 			why_set(why, size, "%s is not a regular file", s);
 			return -1;
 		}
@@ -275,15 +278,16 @@ static uint64_t hash_of(const char *p, size_t len)
 }
 
 static struct tu_entry *cache_find(struct tu_checker *tc, int32_t pid,
-				   const char *path, size_t len, uint64_t h,
-				   int64_t now)
+				   bool confirm, const char *path, size_t len,
+				   uint64_t h, int64_t now)
 {
 	struct tu_entry *e;
 	size_t i;
 
 	for (i = 0; i < TU_CACHE; i++) {
 		e = &tc->cache[i];
-		if (e->path != NULL && e->pid == pid && e->hash == h &&
+		if (e->path != NULL && e->pid == pid && e->confirm == confirm &&
+		    e->hash == h &&
 		    e->len == len && memcmp(e->path, path, len) == 0 &&
 		    now - e->at < TU_TTL_MS) {
 			e->used = ++tc->tick;
@@ -362,7 +366,8 @@ static int chain(struct tu_checker *tc, int32_t pid, struct kme_str path,
 {
 	int64_t now = clk_mono_ms();
 	uint64_t h = hash_of(path.p, path.len);
-	struct tu_entry *e = cache_find(tc, pid, path.p, path.len, h, now);
+	struct tu_entry *e = cache_find(tc, pid, confirm, path.p, path.len, h,
+					now);
 	struct walk *w;
 	char root[64];
 
@@ -373,8 +378,8 @@ static int chain(struct tu_checker *tc, int32_t pid, struct kme_str path,
 	}
 	tc->st.walks++;
 	e = cache_slot(tc);
-	*e = (struct tu_entry){ .pid = pid, .hash = h, .len = path.len,
-				.at = now, .used = ++tc->tick };
+	*e = (struct tu_entry){ .pid = pid, .confirm = confirm, .hash = h,
+				.len = path.len, .at = now, .used = ++tc->tick };
 	if ((w = malloc(sizeof(*w))) == NULL ||
 	    (e->path = malloc(path.len + 1)) == NULL) {
 		free(w);

@@ -128,6 +128,7 @@ struct rf_filter {
 	uint32_t recent_next;
 	struct sc_cache sc;
 	const char *keys[RF_MAX_KEYS];  /* watched audit keys (borrowed) */
+	size_t key_lens[RF_MAX_KEYS];
 	size_t nkeys;
 	struct rf_slot slots[RF_SERIALS];
 	struct rf_open open[RF_OPEN];   /* ring, oldest first */
@@ -146,7 +147,8 @@ void rf_init(struct rf_filter *f, int64_t eoe_timeout, rf_pass_fn pass,
 
 /* Keep the opens that carry one of keys[0..n) (borrowed until the next
  * call; at most RF_MAX_KEYS are taken; n 0: no open is kept). Comparing
- * costs one search for " key=" in an open's SYSCALL record. */
+ * costs a search for 0x1D in an open's SYSCALL record and a few steps
+ * back from there (key= is the record's last field). */
 void rf_watch_keys(struct rf_filter *f, const char *const *keys, size_t n);
 
 /* Judge one record (no '\n'); pass it on, or drop it. */

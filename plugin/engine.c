@@ -114,11 +114,8 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->el = e->pt ? el_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
 			       err) : NULL;
 	e->as = e->el ? as_new(on_event, e, err) : NULL;
-	e->oeb = e->as ? oe_builder_new(err) : NULL;
-	e->tu = e->oeb ? tu_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
-				err) : NULL;
 	rf_init(&e->rf, cfg->eoe_timeout, rf_to_assembler, rf_to_table, e);
-	if (e->tu == NULL) {
+	if (e->as == NULL) {
 		eng_free(e);
 		return NULL;
 	}
@@ -153,13 +150,38 @@ void eng_free(struct engine *e)
 	free(e);
 }
 
-/* The rules of cfg, and the opens their audit keys mark (recfilter.h). */
+/* Does a rule of cfg want its exclusions proven (trust.h)? */
+static bool wants_proof(const struct kme_config *cfg)
+{
+	const struct kme_config *r;
+	size_t i;
+
+	for (i = 0; (r = cfg_rule(cfg, i)) != NULL; i++)
+		if (r->trusted_exclusions)
+			return true;
+	return false;
+}
+
+/* The rules of cfg, and the opens their audit keys mark (recfilter.h).
+ * The open decoder and the trust checker are made when a configuration
+ * first needs them (a v211 plugin has neither); out of memory, the file
+ * rules see no open, or exclusions are proven by location alone (said). */
 static void set_rules(struct engine *e, const struct kme_config *cfg)
 {
+	struct kme_err err;
+
 	e->cfg = cfg;
 	rl_init(&e->rules, cfg);
 	e->cur = &e->rules.r[0];
 	rf_watch_keys(&e->rf, e->rules.keys, e->rules.nkeys);
+	if (e->rules.nfile > 0 && e->oeb == NULL &&
+	    (e->oeb = oe_builder_new(&err)) == NULL)
+		log_errx("%s: the file rules see no open", err.msg);
+	if (wants_proof(cfg) && e->tu == NULL &&
+	    (e->tu = tu_new(e->opts.mode == ENG_LIVE ? e->opts.procroot : NULL,
+			    &err)) == NULL)
+		log_errx("%s: exclusions are proven by their paths alone",
+			 err.msg);
 }
 
 void eng_set_config(struct engine *e, const struct kme_config *cfg)
@@ -618,7 +640,7 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 		break;
 	default:
 		/* Only a file rule's key lets an open through (recfilter). */
-		if (e->rules.nfile > 0 && ev.has_syscall)
+		if (e->oeb != NULL && e->rules.nfile > 0 && ev.has_syscall)
 			on_open(e, au, node);
 		break;
 	}

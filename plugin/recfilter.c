@@ -205,8 +205,13 @@ static int32_t pid_at(const struct header *h, const char *name, size_t n)
 
 void rf_watch_keys(struct rf_filter *f, const char *const *keys, size_t n)
 {
+	size_t i;
+
 	f->nkeys = n < RF_MAX_KEYS ? n : RF_MAX_KEYS;
-	memcpy(f->keys, keys, f->nkeys * sizeof(keys[0]));
+	for (i = 0; i < f->nkeys; i++) {
+		f->keys[i] = keys[i];
+		f->key_lens[i] = strlen(keys[i]);
+	}
 }
 
 /* Is k[0..n) one of the watched keys? */
@@ -215,17 +220,34 @@ static bool key_watched(const struct rf_filter *f, const char *k, size_t n)
 	size_t i;
 
 	for (i = 0; i < f->nkeys; i++)
-		if (strlen(f->keys[i]) == n && memcmp(f->keys[i], k, n) == 0)
+		if (f->key_lens[i] == n && memcmp(f->keys[i], k, n) == 0)
 			return true;
 	return false;
+}
+
+/* The value of a SYSCALL record's key field, or NULL. The kernel writes
+ * key= last (an ENRICHED log's interpretations follow after 0x1D, in
+ * upper case), and every value before it that could hold " key=" -- a
+ * comm or exe with a space -- is hex: the last " key=" is the field, found
+ * from the end in a few steps (a search from the start costs the whole
+ * record on every open the kernel audits). */
+static const char *key_value(const struct header *h)
+{
+	const char *b = h->body, *e = memchr(b, 0x1d, h->body_len), *p;
+
+	if (e == NULL)
+		e = b + h->body_len;
+	for (p = e - 5; p >= b; p--)
+		if (p[4] == '=' && memcmp(p, " key=", 5) == 0)
+			return p + 5;
+	return NULL;
 }
 
 /* Does the record's key= name a watched key? "KEY" quoted, (null), or hex
  * of several keys joined by 0x01 (audit's form for more than one). */
 static bool watched_key(const struct rf_filter *f, const struct header *h)
 {
-	const char *end = h->body + h->body_len, *k = field(h, " key=", 5,
-							     h->body_len);
+	const char *end = h->body + h->body_len, *k = key_value(h);
 	char dec[256];
 	size_t n = 0, start = 0, i;
 	int hi, lo;

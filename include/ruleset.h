@@ -15,7 +15,8 @@
  * (a reload), as the single rule's always did.
  *
  * Cost: O(rules) per call; rl_init allocates nothing but what it is told
- * to hold. Errors: none but ENOMEM of a memory history (rl_store).
+ * to hold. Errors: none but ENOMEM of a memory history (rl_store). Rate
+ * limit reports go to the log (log.h), prefixed with the rule's name.
  */
 #ifndef KME_RULESET_H
 #define KME_RULESET_H
@@ -45,6 +46,8 @@ struct rl_set {
 	const char *keys[RL_MAX_KEYS]; /* the audit keys they watch (borrowed
 					  from the config) */
 	size_t nkeys;
+	bool proof;                    /* a rule wants its exclusions proven
+					  (trusted_exclusions, trust.h) */
 };
 
 /* The rules of cfg (rule 0 and its added rules). A rule of the same name
@@ -73,5 +76,9 @@ void rl_stats(const struct rl_set *s, struct nt_stats *sum);
 /* "rule NAME: " for an added rule, "" for the first: a prefix for the
  * rule's messages. */
 const char *rl_prefix(const struct rl_rule *r, char *buf, size_t size);
+
+/* Log each rule's alerts over max_alerts in an interval that has ended
+ * (every interval's at_exit), once (limit.h's reports). */
+void rl_report_limits(struct rl_set *s, bool at_exit);
 
 #endif

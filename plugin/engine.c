@@ -150,18 +150,6 @@ void eng_free(struct engine *e)
 	free(e);
 }
 
-/* Does a rule of cfg want its exclusions proven (trust.h)? */
-static bool wants_proof(const struct kme_config *cfg)
-{
-	const struct kme_config *r;
-	size_t i;
-
-	for (i = 0; (r = cfg_rule(cfg, i)) != NULL; i++)
-		if (r->trusted_exclusions)
-			return true;
-	return false;
-}
-
 /* The rules of cfg, and the opens their audit keys mark (recfilter.h).
  * The open decoder and the trust checker are made when a configuration
  * first needs them (a v211 plugin has neither); out of memory, the file
@@ -177,7 +165,7 @@ static void set_rules(struct engine *e, const struct kme_config *cfg)
 	if (e->rules.nfile > 0 && e->oeb == NULL &&
 	    (e->oeb = oe_builder_new(&err)) == NULL)
 		log_errx("%s: the file rules see no open", err.msg);
-	if (wants_proof(cfg) && e->tu == NULL &&
+	if (e->rules.proof && e->tu == NULL &&
 	    (e->tu = tu_new(e->opts.mode == ENG_LIVE ? e->opts.procroot : NULL,
 			    &err)) == NULL)
 		log_errx("%s: exclusions are proven by their paths alone",
@@ -219,28 +207,6 @@ void eng_set_rule_store(struct engine *e, size_t i, struct nt_store *store,
 			const struct lim_shared *rate)
 {
 	rl_set_store(&e->rules, i, store, rate);
-}
-
-static void report_rate_limit(struct engine *e, bool at_exit)
-{
-	int64_t start;
-	uint64_t count;
-	char when[32], pre[CFG_MAX_LABEL + 16];
-	size_t i;
-
-	for (i = 0; i < e->rules.n; i++) {
-		struct rl_rule *r = &e->rules.r[i];
-
-		while (lim_take_report(&r->lim, at_exit, &start, &count)) {
-			clk_rfc3339_ms(start, when);
-			log_warnx("%srate limit: %llu alert(s) not sent in the "
-				  "interval starting %s (max_alerts %u per "
-				  "%llds)", rl_prefix(r, pre, sizeof(pre)),
-				  (unsigned long long)count, when,
-				  r->cfg->max_alerts,
-				  (long long)(r->cfg->alert_interval / 1000));
-		}
-	}
 }
 
 /* One name from the local passwd (group: the group db) into buf, as *out;
@@ -710,7 +676,7 @@ void eng_tick(struct engine *e)
 	 * moments eng_clock is told the input was drained): never libauparse,
 	 * which judges an event by its own stamp and would cut a late event (a
 	 * sender's queue after an outage) while it arrives. */
-	report_rate_limit(e, false);
+	rl_report_limits(&e->rules, false);
 	if (e->opts.sink)
 		out_pump(e->opts.sink);
 }
@@ -718,7 +684,7 @@ void eng_tick(struct engine *e)
 void eng_finish(struct engine *e)
 {
 	as_flush(e->as);
-	report_rate_limit(e, true);
+	rl_report_limits(&e->rules, true);
 }
 
 void eng_counters(const struct engine *e, struct eng_counters *out)

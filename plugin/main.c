@@ -428,11 +428,17 @@ static int run_plugin(struct run *r)
 	const struct live_hooks hooks = {
 		.arg = r, .reload = reload, .housekeeping = housekeeping,
 	};
+	const struct history *h;
+	size_t i;
 
 	if (live_start() < 0)
 		return 1;
 	log_info("started (rule %s v%s, config %s, state %s)", r->cfg->rule_id,
 		 r->cfg->rule_version, r->cfg->path, hist_where(r->hist));
+	for (i = 1; (h = hist_rule(r->hist, i)) != NULL; i++)
+		log_info("rule %s: %s v%s, state %s", cfg_rule(r->cfg, i)->label,
+			 cfg_rule(r->cfg, i)->rule_id,
+			 cfg_rule(r->cfg, i)->rule_version, hist_where(h));
 	r->last_save = clk_mono_ms();
 	live_run(r->eng, r->rd, r->sink, &hooks);
 	save(r);

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
+#include "log.h"
 #include "ruleset.h"
 
 static void keys_of(struct rl_set *s, const struct kme_config *r)
@@ -54,6 +56,7 @@ void rl_init(struct rl_set *s, const struct kme_config *cfg)
 			s->nfile++;
 			keys_of(s, r);
 		}
+		s->proof |= r->trusted_exclusions;
 	}
 	rl_free(&old);
 }
@@ -119,4 +122,26 @@ const char *rl_prefix(const struct rl_rule *r, char *buf, size_t size)
 	else
 		snprintf(buf, size, "rule %s: ", r->cfg->label);
 	return buf;
+}
+
+void rl_report_limits(struct rl_set *s, bool at_exit)
+{
+	int64_t start;
+	uint64_t count;
+	char when[CLK_RFC3339_SIZE], pre[CFG_MAX_LABEL + 16];
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		struct rl_rule *r = &s->r[i];
+
+		while (lim_take_report(&r->lim, at_exit, &start, &count)) {
+			clk_rfc3339_ms(start, when);
+			log_warnx("%srate limit: %llu alert(s) not sent in the "
+				  "interval starting %s (max_alerts %u per "
+				  "%llds)", rl_prefix(r, pre, sizeof(pre)),
+				  (unsigned long long)count, when,
+				  r->cfg->max_alerts,
+				  (long long)(r->cfg->alert_interval / 1000));
+		}
+	}
 }

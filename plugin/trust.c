@@ -199,16 +199,51 @@ static int follow(struct walk *w, const char *rest, char *why, size_t size)
 	return 0;
 }
 
+/* One component, just appended to w->cur, reached with the rest of the
+ * walk in rest: checked, and followed when it is a link. 0, 1 when it was
+ * a link (the walk goes on in w->todo), -1 refused. */
+static int step(struct walk *w, const char *rest, size_t n, char *why,
+		size_t size)
+{
+	char s[TU_SHOW + 4];
+	struct stat st;
+	bool more;
+
+	show(w->cur, w->clen, s);
+	snprintf(w->full, sizeof(w->full), "%s%s", w->root, w->cur);
+	if (lstat(w->full, &st) < 0) {
+		why_set(why, size, "%s: %s", s, strerror(errno));
+		return -1;
+	}
+	if (object_ok(&st, s, why, size) < 0)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		/* The link's own component is not part of the physical
+		 * path: its target takes its place. */
+		w->clen -= n + 1;
+		return follow(w, rest, why, size) < 0 ? -1 : 1;
+	}
+	more = rest[strspn(rest, "/")] != '\0';
+	if (more && !S_ISDIR(st.st_mode)) {
+		why_set(why, size, "%s is not a directory", s);
+		return -1;
+	}
+	if (!more && !S_ISREG(st.st_mode)) {
+		why_set(why, size, "%s is not a regular file", s);
+		return -1;
+	}
+	return 0;
+}
+
 /* Walk path (clean, absolute) under w->root as the kernel would, checking
  * every object. 0 when all are root's and none writable by others. */
 static int walk_chain(struct walk *w, const char *path, char *why,
 		      size_t size)
 {
 	const char *rest, *comp;
-	char s[TU_SHOW + 4];
 	struct stat st;
 	size_t n;
-	bool more;
+	int rc;
 
 	snprintf(w->todo, sizeof(w->todo), "%s", path);
 	w->clen = 0;
@@ -235,32 +270,10 @@ static int walk_chain(struct walk *w, const char *path, char *why,
 		memcpy(w->cur + w->clen, comp, n);
 		w->clen += n;
 		w->cur[w->clen] = '\0';
-		show(w->cur, w->clen, s);
-		snprintf(w->full, sizeof(w->full), "%s%s", w->root, w->cur);
-		if (lstat(w->full, &st) < 0) {
-			why_set(why, size, "%s: %s", s, strerror(errno));
+		if ((rc = step(w, rest, n, why, size)) < 0)
 			return -1;
-		}
-		if (object_ok(&st, s, why, size) < 0)
-			return -1;
-		if (S_ISLNK(st.st_mode)) {
-			/* The link's own component is not part of the
-			 * physical path: its target takes its place. */
-			w->clen -= n + 1;
-			if (follow(w, rest, why, size) < 0)
-				return -1;
+		if (rc == 1)
 			rest = w->todo;
-			continue;
-		}
-		more = rest[strspn(rest, "/")] != '\0';
-		if (more && !S_ISDIR(st.st_mode)) {
-			why_set(why, size, "%s is not a directory", s);
-			return -1;
-		}
-		if (!more && !S_ISREG(st.st_mode)) {
-			why_set(why, size, "%s is not a regular file", s);
-			return -1;
-		}
 	}
 	return 0;
 }

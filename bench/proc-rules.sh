@@ -41,32 +41,12 @@ while [ $# -gt 0 ]; do
 	   exit 2 ;;
 	esac
 done
-[ "$(id -u)" = 0 ] || die "must run as root: it starts auditd and loads kernel audit rules"
-for tool in auditd auditctl; do
-	command -v "$tool" >/dev/null || die "$tool not found"
-done
-
 # shellcheck source=bench/audit-lib.sh
 . "$HERE/audit-lib.sh"
 # shellcheck source=tests/auditd-lib.sh
 . "$HERE/../tests/auditd-lib.sh"
-audit_claim "$wait_s"
-tmp=
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM HUP
-	audit_restore
-	[ -n "$tmp" ] && rm -rf "$tmp"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-
-tmp=$(mktemp -d /tmp/kme-bench-proc.XXXXXX) || die "mktemp failed"
+audit_setup "$wait_s" proc auditd auditctl
 mkdir -m 700 "$tmp/conf" "$tmp/plugins" "$tmp/log" || die "mkdir failed"
-rules_file=$tmp/rules
-: >"$rules_file"
 ${CC:-cc} -O2 -o "$tmp/openbench" "$HERE/openbench.c" || die "cannot build bench/openbench.c"
 auditd_conf "$tmp/conf/auditd.conf" log_file="$tmp/log/audit.log" freq=1000 max_log_file=1000 \
 	q_depth=80000 plugin_dir="$tmp/plugins" || die "cannot write $tmp/conf/auditd.conf"

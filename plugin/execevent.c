@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aurec.h"
 #include "buf.h"
 #include "execargs.h"
 #include "execevent.h"
@@ -242,13 +243,12 @@ static void sc_first_init(bool first[256])
 static bool read_syscall(const struct ev_builder *b, auparse_state_t *au,
 			 const char *vals[F__COUNT])
 {
+	bool fields;
+
 	memset(vals, 0, sizeof(vals[0]) * F__COUNT);
-	if (auparse_first_record(au) <= 0)
+	if (!aur_syscall(au, &fields))
 		return false;
-	while (auparse_get_type(au) != AUDIT_SYSCALL)
-		if (auparse_next_record(au) <= 0)
-			return false;
-	if (auparse_first_field(au) <= 0)
+	if (!fields)
 		return true;
 	do {
 		const char *name = auparse_get_field_name(au);
@@ -296,10 +296,9 @@ static enum ev_kind classify(struct ev_builder *b, const char *sc[F__COUNT],
 static struct span enriched_name(auparse_state_t *au, const char *field,
 				 struct ev_builder *b, struct exec_spans *s)
 {
-	const char *name;
+	const char *name = aur_enriched(au, field);
 
-	if (auparse_first_field(au) <= 0 || auparse_find_field(au, field) == NULL ||
-	    (name = auparse_interpret_field(au)) == NULL)
+	if (name == NULL)
 		return SPAN_NONE;
 	return store_plain(&b->meta, name, s);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aurec.h"
 #include "buf.h"
 #include "execargs.h"
 #include "execevent.h"
@@ -155,14 +156,13 @@ static bool is_fdcwd(const char *a0)
 static bool syscall_fields(auparse_state_t *au, const char *v[O__COUNT],
 			   const char *keys[OE_MAX_KEYS], size_t *nkeys)
 {
+	bool fields;
+
 	memset(v, 0, sizeof(v[0]) * O__COUNT);
 	*nkeys = 0;
-	if (auparse_first_record(au) <= 0)
+	if (!aur_syscall(au, &fields))
 		return false;
-	while (auparse_get_type(au) != AUDIT_SYSCALL)
-		if (auparse_next_record(au) <= 0)
-			return false;
-	if (auparse_first_field(au) <= 0)
+	if (!fields)
 		return true;
 	do {
 		const char *name = auparse_get_field_name(au);
@@ -195,18 +195,13 @@ static enum sc_class class_of(struct oe_builder *b, const char *v[O__COUNT])
 	return sc_classify(&b->sc, (unsigned long)arch, (long)nr);
 }
 
-/* ENRICHED logs name the ids after 0x1D; RAW ones never (interpreting a
- * RAW uid would ask the passwd database of the replaying host). */
+/* An ENRICHED log's name of an id (aurec.h). */
 static struct at enriched(struct oe_builder *b, auparse_state_t *au,
 			  const char *field)
 {
-	const char *s;
+	const char *s = aur_enriched(au, field);
 
-	if (auparse_get_record_interpretations(au) == NULL ||
-	    auparse_first_field(au) <= 0 || auparse_find_field(au, field) == NULL ||
-	    (s = auparse_interpret_field(au)) == NULL)
-		return (struct at){ 0, 0, false };
-	return keep_plain(b, s, strlen(s));
+	return keep_plain(b, s, s != NULL ? strlen(s) : 0);
 }
 
 static void opener(struct oe_builder *b, auparse_state_t *au,

@@ -31,6 +31,20 @@ install_runner() {
 		cp "$(dirname "${BASH_SOURCE[0]}")/scenario-lib.sh" "$1/scenario-lib.sh"
 }
 
+# A fresh tree (root only, umask 022): $ROOT with $BIN, every scenario's
+# directory and the DIRs given, and the runner in $BIN.
+scenario_tree() {
+	[ "$(id -u)" = 0 ] || die "setup: must run as root"
+	local f
+	umask 022
+	rm -rf "$ROOT"
+	mkdir -p "$BIN" "$@" || die "setup: cannot create $ROOT"
+	for f in "${SCENARIOS[@]}"; do
+		mkdir -p "$ROOT/$f" || die "setup: cannot create $ROOT/$f"
+	done
+	install_runner "$BIN"
+}
+
 # Run one scenario by name, in its own directory (the manifest's cwd).
 run_scenario() {
 	local name=$1 s

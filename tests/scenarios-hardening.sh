@@ -55,15 +55,7 @@ user_dir() {
 }
 
 setup() {
-	[ "$(id -u)" = 0 ] || die "setup: must run as root"
-	local f
-	umask 022
-	rm -rf "$ROOT"
-	mkdir -p "$BIN" || die "setup: cannot create $ROOT"
-	for f in "${SCENARIOS[@]}"; do
-		mkdir -p "$ROOT/$f"
-	done
-	install_runner "$BIN"
+	scenario_tree
 	user_dir "$ROOT/51-copy-dkms/u" && cp /bin/sh "$ROOT/51-copy-dkms/u/dkms"
 	user_dir "$ROOT/52-link-dracut/u" && ln -s /bin/sh "$ROOT/52-link-dracut/u/dracut"
 	user_dir "$ROOT/53-dotdot-dkms/u" && cp /bin/sh "$ROOT/53-dotdot-dkms/u/dkms"

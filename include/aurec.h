@@ -13,18 +13,16 @@
 #include <libaudit.h>
 #include <stdbool.h>
 
-/* Put the cursor on the event's SYSCALL record, at its first field (when
- * it has one: *has_fields). false when the event has no SYSCALL record. */
-static inline bool aur_syscall(auparse_state_t *au, bool *has_fields)
+/* Put the cursor on the event's SYSCALL record: 1 at its first field, 0
+ * when it has no field, -1 when the event has no SYSCALL record. */
+static inline int aur_syscall(auparse_state_t *au)
 {
-	*has_fields = false;
 	if (auparse_first_record(au) <= 0)
-		return false;
+		return -1;
 	while (auparse_get_type(au) != AUDIT_SYSCALL)
 		if (auparse_next_record(au) <= 0)
-			return false;
-	*has_fields = auparse_first_field(au) > 0;
-	return true;
+			return -1;
+	return auparse_first_field(au) > 0;
 }
 
 /* The interpretation an ENRICHED log wrote for field of the current

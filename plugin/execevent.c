@@ -243,13 +243,11 @@ static void sc_first_init(bool first[256])
 static bool read_syscall(const struct ev_builder *b, auparse_state_t *au,
 			 const char *vals[F__COUNT])
 {
-	bool fields;
+	int at;
 
 	memset(vals, 0, sizeof(vals[0]) * F__COUNT);
-	if (!aur_syscall(au, &fields))
-		return false;
-	if (!fields)
-		return true;
+	if ((at = aur_syscall(au)) <= 0)
+		return at == 0;
 	do {
 		const char *name = auparse_get_field_name(au);
 		const struct field_name *f;

@@ -156,14 +156,12 @@ static bool is_fdcwd(const char *a0)
 static bool syscall_fields(auparse_state_t *au, const char *v[O__COUNT],
 			   const char *keys[OE_MAX_KEYS], size_t *nkeys)
 {
-	bool fields;
+	int at;
 
 	memset(v, 0, sizeof(v[0]) * O__COUNT);
 	*nkeys = 0;
-	if (!aur_syscall(au, &fields))
-		return false;
-	if (!fields)
-		return true;
+	if ((at = aur_syscall(au)) <= 0)
+		return at == 0;
 	do {
 		const char *name = auparse_get_field_name(au);
 		size_t i;

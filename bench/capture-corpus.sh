@@ -77,34 +77,14 @@ case "$format" in RAW|ENRICHED) ;; *) die "--format must be RAW or ENRICHED" ;; 
 outdir=$(dirname -- "$output")
 [ -d "$outdir" ] && [ -w "$outdir" ] || die "cannot write to directory $outdir"
 
-[ "$(id -u)" = 0 ] || die "must run as root: it starts auditd and loads kernel audit rules"
-for tool in auditd auditctl awk seq xargs; do
-	command -v "$tool" >/dev/null || die "$tool not found"
-done
-
 # --- claim the kernel audit subsystem; give it back at exit -----------------------------------------
 # shellcheck source=bench/audit-lib.sh
 . "$HERE/audit-lib.sh"
 # shellcheck source=tests/auditd-lib.sh
 . "$HERE/../tests/auditd-lib.sh"
-audit_claim "$wait_s"
-tmp=
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM HUP
-	audit_restore
-	[ -n "$tmp" ] && rm -rf "$tmp"
-	rm -f "$output.tmp"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-
-tmp=$(mktemp -d /tmp/kme-bench-capture.XXXXXX) || die "mktemp failed"
+bench_atexit() { rm -f "$output.tmp"; }
+audit_setup "$wait_s" capture auditd auditctl awk seq xargs
 mkdir "$tmp/conf" "$tmp/plugins" "$tmp/log" "$tmp/work" || die "mkdir in $tmp failed"
-rules_file=$tmp/rules
-: >"$rules_file"
 
 # tests/auditd-lib.sh's capture config, with a larger dispatcher queue for the load and a log
 # flushed every 1000 records.

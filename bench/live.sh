@@ -61,10 +61,6 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$plugin" ] || plugin=$TOP/plugin/audisp-kmod-enum
 [ -x "$plugin" ] || die "audisp-kmod-enum not found at $plugin: build it, or pass --plugin PATH"
-[ "$(id -u)" = 0 ] || die "must run as root: it starts auditd and loads kernel audit rules"
-for tool in auditd auditctl python3; do
-	command -v "$tool" >/dev/null || die "$tool not found"
-done
 laurel=
 [ "$use_laurel" = 1 ] && laurel=$(command -v laurel || true)
 [ "$use_laurel" = 0 ] || [ -n "$laurel" ] || say "laurel is not installed: measuring the plugin alone"
@@ -75,24 +71,11 @@ shipped_conf=$TOP/conf/audisp-kmod-enum.conf.in
 . "$HERE/audit-lib.sh"
 # shellcheck source=tests/auditd-lib.sh
 . "$HERE/../tests/auditd-lib.sh"
-audit_claim "$wait_s"
-tmp=
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM HUP
+bench_atexit() {
 	[ -z "$perf_pid" ] || { kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid" 2>/dev/null; }
-	audit_restore
-	[ -n "$tmp" ] && rm -rf "$tmp"
-	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-
-tmp=$(mktemp -d /tmp/kme-bench-live.XXXXXX) || die "mktemp failed"
+audit_setup "$wait_s" live auditd auditctl python3
 mkdir -m 700 "$tmp/conf" "$tmp/plugins" "$tmp/log" "$tmp/bin" "$tmp/state" "$tmp/laurel" || die "mkdir failed"
-rules_file=$tmp/rules
-: >"$rules_file"
 # The load generator is C: a Python one cannot keep 1000 spawns/s on 2 CPUs.
 loadgen=$tmp/bin/loadgen
 ${CC:-cc} -O2 -o "$loadgen" "$HERE/loadgen.c" || die "cannot build bench/loadgen.c"

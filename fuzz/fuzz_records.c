@@ -12,6 +12,9 @@
  *   bit  3    tiny bounds (2 processes, 256 bytes of process strings, 2 terms,
  *             1 alert per 60s) so that eviction and rate-limit paths run
  *   bit  4    feed the text in one rd_push per 7 bytes (split reads)
+ *   bit  5    the built-in rule with trusted_exclusions, and a file rule
+ *             beside it watching the keys of tests/data/hardening-raw.log
+ *             (kme-standin, kmod-enum-sysmod): open events, several rules
  *
  * Invariants checked after every input (abort() -> a crash libFuzzer keeps):
  *   - every alert line is one line of valid JSON (yajl_tree_parse, strict
@@ -72,6 +75,30 @@ static void check_text_line(const char *line, size_t len)
 		fz_fail(why, line, len);
 }
 
+/* The built-in rule, exclusions proven, and a file rule (bit 5). */
+static int load_two_rules(struct kme_config **cfg, struct kme_err *err)
+{
+	static const char more[] =
+		"trusted_exclusions = yes\n"
+		"rule = proc\nrule_type = file_open\nrule_id = p\nrule_name = p\n"
+		"rule_version = 1\nrule_description = d\nrule_reference = r\n"
+		"state_file = /nonexistent/kme-fuzz.json\ntrusted_exclusions = yes\n"
+		"exclude_name = python* chef-client\n"
+		"file_watch = /proc/version kme-standin\n"
+		"file_watch = /sys/module kmod-enum-sysmod\n";
+	size_t n = strlen(cfg_default_text);
+	char *text = malloc(n + sizeof(more));
+	int rc;
+
+	if (text == NULL)
+		abort();
+	memcpy(text, cfg_default_text, n);
+	memcpy(text + n, more, sizeof(more));
+	rc = cfg_parse("fuzz-two-rules.conf", text, strlen(text), cfg, err);
+	free(text);
+	return rc;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum eng_action actions[4] = {
@@ -100,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = (const char *)data + 1;
 	tlen = size - 1;
 
-	if (cfg_load_default(&cfg, &err) < 0)
+	if ((mode & 32 ? load_two_rules(&cfg, &err) : cfg_load_default(&cfg, &err)) < 0)
 		abort();  /* the built-in config must always load */
 	/* An input of at most -max_len bytes holds a few hundred processes:
 	 * 4096 entries behave as the default 65536 and spare the table's

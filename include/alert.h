@@ -30,6 +30,8 @@
 #include "newterms.h"
 #include "rule.h"
 
+struct kme_file;
+
 /* What an alert says beyond the event (struct kme_exec): the renderers
  * (alertecs.h, alerttext.h) take it as it is. Borrowed for the call. */
 struct alert_ctx {
@@ -41,6 +43,10 @@ struct alert_ctx {
 				     for events of this host (no node=, or
 				     node= equal to hostname) */
 	const struct rule_result *rr; /* the decision; NULL: none to report */
+	/* A file rule's alert (openevent.h): the file opened, and where the
+	 * opener's identity came from; NULL for an exec rule's. */
+	const struct kme_file *file;
+	enum kme_parent_source opener_source;
 };
 
 /* How alert_render made a line fit ctx->cfg->max_alert_size (0 = no bound

@@ -60,6 +60,32 @@
  *   multicall_binary = STYLE PATH ...  resolved binaries (SYSCALL exe) that
  *                                   dispatch on argv[0]; STYLE kmod|busybox
  *   match_multicall = yes|no        also match what such a binary will do
+ * Keys of several rules and proven exclusions (issue 19; cfgrule.c):
+ *   rule = NAME                     the lines that follow, to the next rule
+ *                                   line or the end of the file this line is
+ *                                   in, configure the added rule NAME (made
+ *                                   at its first mention, at most
+ *                                   CFG_MAX_RULES in all); see below
+ *   rule_type = exec | file_open    what the rule watches (only the first
+ *                                   rule may watch execs)
+ *   file_watch = PATH KEY           a file_open rule: the file it watches and
+ *                                   the audit key of the path rule that
+ *                                   records its opens (list)
+ *   exclude_name = GLOB ...         fnmatch on process.name
+ *   trusted_exclusions = yes|no     exclusions that name a process apply only
+ *                                   when its executable proves itself (trust.h)
+ *   trusted_dir = DIR ...           where a proving executable lies (a
+ *                                   one-value list)
+ *
+ * Several rules: the lines outside any rule block configure the first rule
+ * and the process (syslog, the process table, timeouts, the store...). A
+ * rule block sets rule keys only; a process-wide key there is an error
+ * (cfg_key.scope). Each added rule takes the keys' defaults for what it does
+ * not set, except that it must name itself (rule_id, rule_name,
+ * rule_version, rule_description, rule_reference, state_file); it shares
+ * the process-wide settings of the first rule (copied, borrowed: see
+ * kme_config.main). No two rules may share a state file or an (id, version)
+ * pair: each has a history of its own.
  *
  * include: the included file's lines count as if they stood at the include
  * line, with its own name and lines in messages and origins. A scalar key may
@@ -102,6 +128,7 @@ enum cfg_excl_kind {
 	CFG_EXCL_PARENT_ARGS,           /* fnmatch glob on any parent argv
 					   element (stored ones: proctable.h) */
 	CFG_EXCL_ENTRY_LEADER_EXECUTABLE, /* fnmatch glob */
+	CFG_EXCL_NAME,                  /* fnmatch glob on process.name */
 	CFG_EXCL__COUNT
 };
 
@@ -155,6 +182,26 @@ struct cfg_multicall {
 	enum cfg_mc_style style;
 	char *path;          /* exact SYSCALL exe */
 };
+
+/* What a rule watches (rule_type). */
+enum cfg_rule_type {
+	CFG_RULE_EXEC = 0,   /* process starts: the match lines */
+	CFG_RULE_FILE_OPEN,  /* opens of the files of file_watch */
+	CFG_RULE__COUNT
+};
+
+/* A file a file_open rule watches, and the audit key of the audit rule
+ * that records its opens: an open event carrying the key is an open of
+ * that file (the kernel matched the file itself, whatever name it was
+ * opened by: filerule.h). */
+struct cfg_watch {
+	char *path;          /* absolute: file.path of its alerts */
+	char *key;           /* the audit rule's key (-k) */
+	struct cfg_origin origin;
+};
+
+#define CFG_MAX_RULES 8      /* rules of one configuration, the first included */
+#define CFG_MAX_LABEL 32     /* bytes of a rule's name (rule = NAME) */
 
 #define CFG_MAX_INCLUDE_DEPTH 8
 #define CFG_MAX_FILES 64     /* files one configuration may be made of */
@@ -223,6 +270,23 @@ struct kme_config {
 	bool match_multicall;
 	char **files;                 /* names of included files (origins) */
 	size_t nfiles;
+
+	/* Several rules and proven exclusions (issue 19). */
+	enum cfg_rule_type rule_type;
+	char *label;                  /* rule = NAME of an added rule; NULL:
+					 the first rule */
+	struct cfg_watch *watches;    /* file_open: file_watch lines */
+	size_t nwatches;
+	bool trusted_exclusions;      /* exclusions must prove themselves */
+	char **trusted_dirs;          /* trusted_dir */
+	size_t ntrusted_dirs;
+	/* The first rule's config holds the added rules (and frees them); an
+	 * added rule's `main` is that config, and its process-wide fields
+	 * (the keys of process scope: syslog, store, timeouts, the process
+	 * table...) are copies of main's, strings borrowed from it. */
+	struct kme_config *rules[CFG_MAX_RULES - 1];
+	size_t nrules;
+	const struct kme_config *main;
 };
 
 /* The compiled-in copy of conf/audisp-kmod-enum.conf, NUL-terminated. */
@@ -250,6 +314,17 @@ int cfg_load(const char *path, bool check_owner, struct kme_config **out,
 int cfg_load_default(struct kme_config **out, struct kme_err *err);
 
 void cfg_free(struct kme_config *cfg);
+
+/* Rule i of cfg (a first rule's config): 0 is cfg itself, 1.. its added
+ * rules; NULL past the last. */
+static inline const struct kme_config *cfg_rule(const struct kme_config *cfg,
+						size_t i)
+{
+	return i == 0 ? cfg : i <= cfg->nrules ? cfg->rules[i - 1] : NULL;
+}
+
+/* "exec", "file_open". */
+const char *cfg_rule_type_name(enum cfg_rule_type t);
 
 /* Parse a duration such as "14d", "36h", "90m", "600s" or "600" (seconds)
  * into milliseconds. Returns -1 on syntax error or overflow. */

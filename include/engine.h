@@ -12,7 +12,13 @@
  * table and must be used before the table changes):
  *   pid-reuse guard; failed exec -> counted, not a process start; watched
  *   name? -> resolve parent -> rule -> (excluded | new term? -> rate limit ->
- *   alert | suppressed); then the process itself enters the table.
+ *   alert | suppressed); then the process itself enters the table. The
+ *   first rule of the configuration decides (ruleset.h).
+ * Per open event (only one that carries a file rule's audit key gets this
+ * far: recfilter.h): each file rule that watches its key judges it
+ * (filerule.h), with its own history and rate limit; the opener is named
+ * from the process table once for all of them.
+ * --explain lines (explain.h) and alerts go through the sink.
  *
  * Everything the engine borrows (config, store, alert counter, sink) must
  * outlive it or be swapped in with the setters.
@@ -70,7 +76,7 @@ struct eng_opts {
 struct eng_counters {
 	uint64_t records, events, execs, failed_execs, matches, excluded,
 		suppressed, alerts, rate_limited, parse_errors, store_errors,
-		unknown_parents, forks, output_errors;
+		unknown_parents, forks, output_errors, opens;
 	uint64_t input_max_gap_ms;  /* live: see eng_input_gap */
 };
 
@@ -135,6 +141,11 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg);
  * local). The caller closes the old one after. */
 void eng_set_store(struct engine *e, struct nt_store *store,
 		   const struct lim_shared *rate);
+/* The same for rule i of the configuration (0: the first; cfg_rule), set
+ * after eng_new or eng_set_config. A rule given none keeps its history in
+ * memory (ruleset.h). */
+void eng_set_rule_store(struct engine *e, size_t i, struct nt_store *store,
+			const struct lim_shared *rate);
 
 void eng_counters(const struct engine *e, struct eng_counters *out);
 

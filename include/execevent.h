@@ -81,6 +81,18 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct kme_str node,
  * ev_build or ev_decode_details. O(record bytes). */
 void ev_decode_details(struct ev_builder *b, struct kme_exec *ex);
 
+/* arch= of a SYSCALL record (hex AUDIT_ARCH_*) as libaudit names it
+ * ("x86_64", "i386"...: the name an ENRICHED log's ARCH= gives); NULL when
+ * unknown. Static strings. */
+const char *ev_arch_name(const char *hex);
+
+/* process.title from a PROCTITLE record's proctitle value raw (hex or
+ * quoted, as logged; NULL: no record) into ex->title and ex->title_cut, as
+ * ev_decode_details says; decoded into buf (reset first), which ex->title
+ * borrows until buf next changes. O(record bytes). */
+struct kme_buf;
+void ev_title(const char *raw, struct kme_buf *buf, struct kme_exec *ex);
+
 /* Compare every argument of later exec events with set's values (borrowed
  * until the next call; NULL: none): kme_args.seen says which appeared. -1 with
  * err set on ENOMEM (then nothing is watched). */
@@ -92,7 +104,6 @@ int ev_builder_watch(struct ev_builder *b, const struct kme_argset *set,
  * out's bound is reached. Used for PATH names and for /proc paths alike.
  * dir and name may point into out only when room for both (plus a '/' and
  * a NUL) was reserved first: an append that grows out would move them. */
-struct kme_buf;
 int ev_join_path(struct kme_str dir, struct kme_str name, struct kme_buf *out);
 
 #endif

@@ -63,17 +63,42 @@ struct hist_opts {
 
 struct history;
 
-/* The history o asks for under cfg. prev: the running history (a reload;
- * NULL at start), whose state file lock passes on when the file is the
- * same. NULL with err filled. */
+/* The history o asks for under cfg: one per rule of cfg (cfg_rule order),
+ * each its own (an added rule's --state FILE is FILE.NAME; --migrate-state
+ * takes the first rule's only). prev: the running history (a reload; NULL
+ * at start): each rule's state file store takes over the running one of
+ * the rule of the same name (its lock, and its table when the file and
+ * identity are the same: statefile.h), or has it saved first; what the
+ * running rules that no new rule takes over learned is saved. NULL with
+ * err filled (every rule's history or none). */
 struct history *hist_open(const struct hist_opts *o,
 			  const struct kme_config *cfg, struct history *prev,
 			  struct kme_err *err);
 
-/* Close without saving (nt_save first when that is wanted); a Redis store
- * pushes what it decided locally while its connection is up. NULL is
- * fine. */
+/* Close every rule's history without saving (hist_save first when that is
+ * wanted); a Redis store pushes what it decided locally while its
+ * connection is up. NULL is fine. */
 void hist_close(struct history *h);
+
+/* Rule i's history (0: h itself), NULL past the last. hist_store,
+ * hist_rate and hist_where of it are that rule's. */
+struct history *hist_rule(const struct history *h, size_t i);
+
+/* nt_save every rule's history, each failure said (log.h, the stores'
+ * messages name their files). -1 when one failed (the others are still
+ * saved). */
+int hist_save(struct history *h);
+
+/* Plugin mode, between reads: every rule's store's tick (nt_tick), within
+ * budget_ms in all: each is given what the ones before it left; when none
+ * is left the others come first at the next call. What a store says (a
+ * background save that failed) is logged. True while a store has work
+ * under way (call again soon). O(rules). */
+bool hist_tick(struct history *h, int64_t budget_ms);
+
+/* Start every rule's background save (nt_save_background); failures are
+ * logged. */
+void hist_save_background(struct history *h);
 
 /* The store (NULL for HIST_MIGRATE, which has none). */
 struct nt_store *hist_store(const struct history *h);

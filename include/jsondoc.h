@@ -104,4 +104,13 @@ void jd_null(struct jd *w, const char *key);
  * a byte). */
 void jd_hex(struct jd *w, const char *key, const void *p, size_t len);
 
+/* What the writer remembered of invalid UTF-8, as the object item key:
+ * "fields" (every path a byte that is not UTF-8 was written in, as
+ * U+FFFD), "values" (the first JD_BAD_MAX such values: {field, index when
+ * an array element, hex: their raw bytes}, so that no text that looks the
+ * same is taken for them) and "values_omitted" (the rest, counted);
+ * nothing when there was none. Write it last: what follows it is not in
+ * it. */
+void jd_invalid_utf8(struct jd *w, const char *key);
+
 #endif

@@ -6,6 +6,9 @@
  * number, without parsing the rest, and decides per event:
  *   - a SYSCALL of exec, execveat, clone, clone3, fork or vfork: the event is
  *     kept and every record of it passes;
+ *   - a SYSCALL of open, openat or openat2 whose audit key (key=) is one
+ *     of the watched keys (rf_watch_keys: the file rules', filerule.h): kept
+ *     the same way; with another key, or none watched, as any other;
  *   - a SYSCALL of any other syscall: its node, pid and ppid go to the
  *     observer (the process table's pid-reuse guard needs them) and every record of the
  *     event is dropped;
@@ -113,6 +116,7 @@ struct rf_recent {
 };
 
 #define RF_RECENT 4
+#define RF_MAX_KEYS 32          /* watched audit keys */
 
 struct rf_filter {
 	rf_pass_fn pass;
@@ -123,6 +127,9 @@ struct rf_filter {
 	struct rf_recent recent[RF_RECENT];
 	uint32_t recent_next;
 	struct sc_cache sc;
+	const char *keys[RF_MAX_KEYS];  /* watched audit keys (borrowed) */
+	size_t key_lens[RF_MAX_KEYS];
+	size_t nkeys;
 	struct rf_slot slots[RF_SERIALS];
 	struct rf_open open[RF_OPEN];   /* ring, oldest first */
 	uint32_t open_head, open_len;
@@ -137,6 +144,12 @@ struct rf_filter {
 /* Initialise f in place (no allocation); eoe_timeout in ms (<= 0: 2000). */
 void rf_init(struct rf_filter *f, int64_t eoe_timeout, rf_pass_fn pass,
 	     rf_observe_fn observe, void *arg);
+
+/* Keep the opens that carry one of keys[0..n) (borrowed until the next
+ * call; at most RF_MAX_KEYS are taken; n 0: no open is kept). Comparing
+ * costs a search for 0x1D in an open's SYSCALL record and a few steps
+ * back from there (key= is the record's last field). */
+void rf_watch_keys(struct rf_filter *f, const char *const *keys, size_t n);
 
 /* Judge one record (no '\n'); pass it on, or drop it. */
 void rf_line(struct rf_filter *f, const char *line, size_t len);

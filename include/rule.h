@@ -32,7 +32,18 @@
  * res->multicall says it decided. A renamed copy of a binary is not its
  * path: it is not seen (README, "Profiles").
  *
- * Pure functions of their inputs: no I/O, no allocation except
+ * Proven exclusions (trusted_exclusions = yes; trust.h): an exclusion that
+ * names a process applies only when that process's executable proves it.
+ * Which process each kind names: exclude_parent_name,
+ * exclude_parent_executable and exclude_parent_args the parent (for
+ * parent args the matching argument must prove itself too),
+ * exclude_entry_leader_executable the entry leader, exclude_executable and
+ * exclude_name the process itself; exclude_user names no process. A
+ * refused exclusion does not exclude; the next ones are still tried, and
+ * the first refusal is reported (res->refused, rule_describe).
+ *
+ * Pure functions of their inputs: no I/O of their own (trust.h's checker,
+ * when given, reads the file system in live mode), no allocation except
  * rule_argset_new. Cost O(matches * args-per-match * watched values +
  * exclusions) per call, plus a scan of the stored arguments when an event has
  * no watch set. exclude_user by name compares ex->user_name (the record's
@@ -45,6 +56,7 @@
 #include "cfg.h"
 #include "err.h"
 #include "kme.h"
+#include "trust.h"
 
 enum rule_verdict {
 	RULE_NO_MATCH = 0,  /* not a watched program (or condition unmet) */
@@ -55,6 +67,9 @@ enum rule_verdict {
 struct rule_result {
 	enum rule_verdict verdict;
 	const struct cfg_match *match;  /* the entry that matched, or NULL */
+	const struct cfg_watch *watch;  /* a file rule's: the watched file */
+	struct kme_str opened_as;       /* ... opened by another name (absent
+					   when it is the watched path) */
 	const struct cfg_excl *excl;    /* the exclusion that applied, or NULL */
 	/* Why, for rule_describe (facts of the event, not decisions): */
 	const char *arg;                /* the argument that met the condition */
@@ -72,12 +87,38 @@ struct rule_result {
 					   components, kept as executed */
 	enum kme_parent_note parent_note;
 	int32_t parent_pid, parent_creator;
+	/* The first exclusion that applied but did not prove itself (trust.h),
+	 * and why; NULL when none was refused. */
+	const struct cfg_excl *refused;
+	char refused_why[TU_WHY_MAX];
+};
+
+/* What the rule needs beyond the event. */
+struct rule_env {
+	struct tu_checker *trust;          /* proves exclusions; NULL: checks
+					      1-3 of trust.h only */
+	enum kme_parent_source self_source; /* where ex->proc came from (an
+					      exec event: KME_PARENT_AUDIT) */
 };
 
 /* Evaluate cfg's rule on ex (including ex->parent). Failed execs
  * (ex->success false) never match: they are not process starts. */
 void rule_eval(const struct kme_config *cfg, const struct kme_exec *ex,
 	       struct rule_result *res);
+/* The same with env (rule_eval: no trust checker, ex->proc from audit). */
+void rule_eval_env(const struct kme_config *cfg, const struct kme_exec *ex,
+		   const struct rule_env *env, struct rule_result *res);
+
+/* cfg's exclusions on ex, which matched as res says (res->verdict
+ * RULE_MATCH, res->match set by the caller: a file rule's match, filerule.h):
+ * RULE_EXCLUDED with res->excl, or still RULE_MATCH (res->refused says
+ * whether an exclusion was refused). Every exclusion kind applies to any
+ * rule type; a field the event lacks never excludes. */
+void rule_exclusions(const struct kme_config *cfg, const struct kme_exec *ex,
+		     const struct rule_env *env, struct rule_result *res);
+
+/* "exclude_parent_name" ...: the configuration key of an exclusion kind. */
+const char *rule_excl_key(enum cfg_excl_kind kind);
 
 /* The distinct argument values of cfg's match lines, for the exec decoder
  * (ev_builder_watch). out->v is allocated (rule_argset_free), its strings

@@ -1,4 +1,5 @@
-/* syscalls.h - which system calls matter: exec, and process creation.
+/* syscalls.h - which system calls matter: exec, process creation, and
+ * (for file rules, filerule.h) opens.
  *
  * Audit records name a syscall by number and arch (arch=c000003e
  * syscall=59); the numbering differs per arch. The class of each (arch,
@@ -14,6 +15,9 @@
 enum sc_class {
 	SC_UNKNOWN = 0, /* not looked up yet (internal) */
 	SC_OTHER,       /* irrelevant to us */
+	SC_OPEN,        /* open: matters only to file rules, and only with
+			   their audit keys (recfilter.h) */
+	SC_OPENAT,      /* openat, openat2: the same, relative to a dirfd */
 	SC_EXEC,        /* execve */
 	SC_EXECAT,      /* execveat */
 	SC_CLONE,       /* clone: a thread when its flags say CLONE_THREAD */
@@ -37,6 +41,13 @@ struct sc_cache {
  * every time (no real syscall is numbered that high). */
 enum sc_class sc_classify(struct sc_cache *c, unsigned long arch, long nr);
 
+/* Does every event of class k matter (exec and process creation)? */
 static inline int sc_matters(enum sc_class k) { return k >= SC_EXEC; }
+
+/* Is k an open of a file (file rules)? */
+static inline int sc_is_open(enum sc_class k)
+{
+	return k == SC_OPEN || k == SC_OPENAT;
+}
 
 #endif

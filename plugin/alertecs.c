@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "entity.h"
 #include "jsondoc.h"
+#include "openevent.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -239,11 +240,19 @@ static void put_reason(struct doc *d)
 	const struct kme_exec *ex = d->ex;
 	struct kme_buf *r = &d->reason;
 
-	buf_puts(r, "kernel module enumeration: ");
-	reason_part(r, d->cap, ex->proc.executable, "an unknown program");
-	buf_puts(r, " was run by ");
-	reason_part(r, d->cap, kme_str_present(ex->parent.executable) ?
-		    ex->parent.executable : ex->parent.name, "an unknown parent");
+	if (d->ctx->file != NULL) {
+		buf_puts(r, "watched file opened: ");
+		reason_part(r, d->cap, oe_file_path(d->ctx->file), "?");
+		buf_puts(r, " by ");
+		reason_part(r, d->cap, ex->proc.executable, "an unknown program");
+	} else {
+		buf_puts(r, "kernel module enumeration: ");
+		reason_part(r, d->cap, ex->proc.executable, "an unknown program");
+		buf_puts(r, " was run by ");
+		reason_part(r, d->cap, kme_str_present(ex->parent.executable) ?
+			    ex->parent.executable : ex->parent.name,
+			    "an unknown parent");
+	}
 	if (ex->uid != KME_ID_UNSET) {
 		buf_printf(r, " as uid %" PRIu32, ex->uid);
 		if (kme_str_present(ex->user_name)) {
@@ -270,8 +279,13 @@ static void sec_event(struct doc *d)
 
 	jd_open(&d->w, "event", "{");
 	put_cstr(d, "kind", "alert");
-	jd_raw(&d->w, ",\"category\":[\"process\"],\"type\":[\"start\"]");
-	put_cstr(d, "action", "exec");
+	if (d->ctx->file != NULL) {
+		jd_raw(&d->w, ",\"category\":[\"file\"],\"type\":[\"access\"]");
+		put_cstr(d, "action", "opened-file");
+	} else {
+		jd_raw(&d->w, ",\"category\":[\"process\"],\"type\":[\"start\"]");
+		put_cstr(d, "action", "exec");
+	}
 	put_cstr(d, "outcome", ex->success ? "success" : "failure");
 	jd_fmt(&d->w, "id", "\"%" PRId64 ".%03u:%" PRIu64 "\"", ex->sec,
 	       ex->msec > 999 ? 999u : (unsigned)ex->msec, ex->serial);
@@ -443,6 +457,48 @@ static void sec_process(struct doc *d)
 		put_start(d, &l->proc.start);
 		jd_close(&d->w, "}");
 	}
+	jd_close(&d->w, "}");
+}
+
+/* --- file (a file rule's alert) ----------------------------------------------- */
+
+/* ECS file.type from the mode's type bits. */
+static const char *file_type(uint32_t mode)
+{
+	switch (mode & 0170000) {
+	case 0100000: return "file";
+	case 0040000: return "dir";
+	case 0120000: return "symlink";
+	default: return NULL;
+	}
+}
+
+static void sec_file(struct doc *d)
+{
+	const struct kme_file *f = d->ctx->file;
+	struct kme_str path;
+	size_t n;
+
+	if (f == NULL)
+		return;
+	path = oe_file_path(f);
+	jd_open(&d->w, "file", "{");
+	put_str(d, "path", path);
+	if (kme_str_present(path) && path.p[0] == '/') {
+		n = path.len;
+		while (n > 1 && path.p[n - 1] != '/')
+			n--;
+		put_str(d, "name", kme_str_base(path));
+		put_str(d, "directory", (struct kme_str){ path.p, n > 1 ? n - 1 : 1 });
+	}
+	if (f->mode_known) {
+		put_cstr(d, "type", file_type(f->mode));
+		jd_fmt(&d->w, "mode", "\"%04" PRIo32 "\"", f->mode & 07777);
+	}
+	if (f->inode_known)
+		jd_fmt(&d->w, "inode", "\"%" PRIu64 "\"", f->inode);
+	put_id(d, "uid", f->ouid);
+	put_id(d, "gid", f->ogid);
 	jd_close(&d->w, "}");
 }
 
@@ -648,35 +704,32 @@ static void put_entity_starts(struct doc *d)
 		jd_close(&d->w, "}");
 }
 
-/* invalid_utf8: every field a byte that is not UTF-8 was written in (as
- * U+FFFD), and for the first JD_BAD_MAX values their raw bytes in hex --
- * so that no text that looks the same is taken for them (jsondoc.h). The
- * last section of the document: nothing after it can be affected. */
-static void put_invalid_utf8(struct doc *d)
+/* A file rule's facts: the name the file was opened by, when it is not
+ * file.path, and where the opener's identity came from; an exclusion that
+ * applied but did not prove itself (trust.h). */
+static void put_rule_facts(struct doc *d)
 {
-	struct jd *w = &d->w;
-	size_t i, nf = w->nfields, nb = w->nbad, total = w->bad_total;
+	const struct kme_file *f = d->ctx->file;
+	const struct rule_result *rr = d->ctx->rr;
+	const struct cfg_excl *e = rr != NULL ? rr->refused : NULL;
+	struct kme_str path;
 
-	if (total == 0)
-		return;
-	jd_open(w, "invalid_utf8", "{");
-	jd_open(w, "fields", "[");
-	for (i = 0; i < nf; i++)
-		jd_str(w, NULL, w->fields[i], strlen(w->fields[i]));
-	jd_close(w, "]");
-	jd_open(w, "values", "[");
-	for (i = 0; i < nb; i++) {
-		jd_open(w, NULL, "{");
-		jd_str(w, "field", w->bad[i].path, strlen(w->bad[i].path));
-		if (w->bad[i].index >= 0)
-			jd_fmt(w, "index", "%ld", w->bad[i].index);
-		jd_hex(w, "hex", w->bad[i].p, w->bad[i].len);
-		jd_close(w, "}");
+	if (f != NULL) {
+		path = oe_file_path(f);
+		if (kme_str_present(f->opened_as) &&
+		    (path.len != f->opened_as.len ||
+		     memcmp(path.p, f->opened_as.p, path.len) != 0))
+			put_str(d, "opened_as", f->opened_as);
+		put_cstr(d, "process_source",
+			 kme_parent_source_name(d->ctx->opener_source));
 	}
-	jd_close(w, "]");
-	if (total > nb)
-		jd_fmt(w, "values_omitted", "%zu", total - nb);
-	jd_close(w, "}");
+	if (e != NULL) {
+		jd_open(&d->w, "exclusion_refused", "{");
+		put_cstr(d, "key", rule_excl_key(e->kind));
+		put_cstr(d, "pattern", e->pattern);
+		put_cstr(d, "why", rr->refused_why);
+		jd_close(&d->w, "}");
+	}
 }
 
 static void sec_ours(struct doc *d)
@@ -685,13 +738,15 @@ static void sec_ours(struct doc *d)
 	put_new_terms(d);
 	put_cstr(d, "parent_source",
 		 kme_parent_source_name(d->ex->parent_source));
+	put_rule_facts(d);
 	/* Last of what the render wrote from the event: the clips are known. */
 	ac_json_markers(&d->w, d->ex, d->cap, &d->clip);
 	put_cstr(d, "mode", d->ctx->mode);
 	put_cstr(d, "severity", d->ctx->cfg->rule_severity);
 	put_profile_facts(d);
 	put_entity_starts(d);
-	put_invalid_utf8(d);
+	/* The last item: nothing after it can add an invalid byte. */
+	jd_invalid_utf8(&d->w, "invalid_utf8");
 	jd_close(&d->w, "}");
 }
 
@@ -700,8 +755,8 @@ static void sec_ours(struct doc *d)
 /* The top-level fields, in the order they are written. */
 static void (*const sections[])(struct doc *) = {
 	sec_timestamp, sec_ecs, sec_message, sec_event, sec_host, sec_agent,
-	sec_process, sec_user, sec_group, sec_auditd, sec_rule, sec_threat,
-	sec_ours,
+	sec_process, sec_file, sec_user, sec_group, sec_auditd, sec_rule,
+	sec_threat, sec_ours,
 };
 
 int ae_json(struct kme_buf *b, const struct alert_ctx *ctx,

@@ -5,6 +5,7 @@
 #include "alerttext.h"
 #include "clock.h"
 #include "jsonw.h"
+#include "openevent.h"
 
 /* One render of the line; rc is sticky: once -1, nothing more is written. */
 struct tw {
@@ -122,7 +123,13 @@ int at_line(struct kme_buf *b, const struct alert_ctx *ctx,
 	struct tw t = { .b = b, .rc = 0, .cap = caps };
 	char ts[CLK_RFC3339_SIZE];
 
-	tw_raw(&t, "kernel module enumeration: ");
+	if (ctx != NULL && ctx->file != NULL) {
+		tw_raw(&t, "watched file opened: ");
+		tw_str(&t, oe_file_path(ctx->file));
+		tw_raw(&t, " by ");
+	} else {
+		tw_raw(&t, "kernel module enumeration: ");
+	}
 	tw_who(&t, ex);
 	tw_cmd(&t, &ex->proc.args);
 	if (t.rc == 0 && ac_text_markers(b, ex, caps, &t.clip) < 0)

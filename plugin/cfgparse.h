@@ -1,10 +1,13 @@
 /* cfgparse.h - the configuration parser's own parts, private to it (so
  * not in include/): only config.c, cfgvalue.c and cfgparse.c include it.
  *
- * Three files make the configuration (cfg.h is its public face), each
+ * Four files make the configuration (cfg.h is its public face), each
  * depending only on the ones below it:
  *   config.c    the files, their lines, the key table (struct cfg_key),
  *               the defaults and includes;
+ *   cfgrule.c   several rules: the rule blocks (scopes), the keys of rules
+ *               and proven exclusions (cr_), the checks of a whole
+ *               configuration's rules, and what an added rule shares;
  *   cfgvalue.c  the handler of each kind of value (cv_), and the names of
  *               the term fields;
  *   cfgparse.c  the parser's state (struct parser): its error list (cp_perr)
@@ -28,10 +31,18 @@
 
 #define CFG_MAX_ENTRIES 10000          /* match + exclusion entries */
 #define CFG_SHOW_VALUE  64             /* bytes of a bad value quoted back */
+#define CFG_MAX_LINE    4096           /* bytes of one line, newline excluded */
 
 struct name_val {
 	const char *name;
 	int val;
+};
+
+/* Whose a key's value is. */
+enum cfg_scope {
+	CFG_SCOPE_RULE = 0,        /* each rule's own (set in its block) */
+	CFG_SCOPE_PROCESS,         /* the process's: outside rule blocks only;
+				      added rules share it */
 };
 
 struct parser;
@@ -48,16 +59,28 @@ struct cfg_key {
 	const struct name_val *names; /* allowed words, NULL = any */
 	enum cfg_excl_kind excl;   /* for exclude_* keys */
 	const char *dflt;          /* value when a file lacks the key; NULL = none */
+	enum cfg_scope scope;      /* whose setting it is (cfg.h, "Several
+				      rules") */
 };
 
 #define CFG_MAX_KEYS 64
 
+/* The keys one rule has seen: its config and, by key table index, the
+ * first line of each key and in which file (file_id). */
+struct cp_scope {
+	struct kme_config *cfg;
+	int seen[CFG_MAX_KEYS];
+	unsigned seen_file[CFG_MAX_KEYS];
+};
+
 struct parser {
 	const char *name;          /* file name for messages */
 	int line;                  /* current line; 0 = not tied to a line */
-	struct kme_config *cfg;
-	int seen[CFG_MAX_KEYS];    /* first line of each key (by table index) */
-	unsigned seen_file[CFG_MAX_KEYS]; /* ... in which file (file_id) */
+	struct kme_config *cfg;    /* the rule being configured (cur->cfg) */
+	struct cp_scope *cur;      /* ... and its keys */
+	struct cp_scope top;       /* the first rule (and the process) */
+	struct cp_scope *added[CFG_MAX_RULES - 1]; /* the added rules', in the
+				      order of top.cfg->rules */
 	unsigned file_id;          /* the file being parsed; 1 = the top one */
 	unsigned nfile_ids;
 	int depth;                 /* include nesting */
@@ -118,5 +141,32 @@ int cv_set_actions(struct parser *p, const struct cfg_key *k, char *val);
 int cv_set_starters(struct parser *p, const struct cfg_key *k, char *val);
 int cv_set_multicall(struct parser *p, const struct cfg_key *k, char *val);
 int cv_set_bool(struct parser *p, const struct cfg_key *k, char *val);
+/* Every word of val appended to *v (one-value list: a later file's lines
+ * replace an earlier file's). */
+int cv_append_words(struct parser *p, const struct cfg_key *k, char ***v,
+		    size_t *n, char *val);
+
+/* ---- cfgrule.c ---------------------------------------------------------- */
+
+/* The handlers of the keys of several rules (cfg.h). */
+int cr_set_rule(struct parser *p, const struct cfg_key *k, char *val);
+int cr_set_type(struct parser *p, const struct cfg_key *k, char *val);
+int cr_set_watch(struct parser *p, const struct cfg_key *k, char *val);
+int cr_set_dirs(struct parser *p, const struct cfg_key *k, char *val);
+
+/* Is key k allowed where the parser is now? (Reported when not.) */
+bool cr_key_allowed(struct parser *p, const struct cfg_key *k);
+
+/* After every line and default: each rule's checks (what its type needs,
+ * an added rule's identity, no history shared), then the process-wide
+ * settings copied into the added rules. Errors reported. */
+void cr_finish(struct parser *p, const struct cfg_key *keys, size_t nkeys);
+
+/* Free the added rules' parser scopes (not their configs). */
+void cr_free_scopes(struct parser *p);
+
+/* An added rule's borrowed fields are not its own to free: called by
+ * cfg_free before it frees a config's fields. */
+void cr_disown(struct kme_config *cfg);
 
 #endif

@@ -564,8 +564,8 @@ void cv_free_words(char **v, size_t n)
 
 /* Append every word of val to *v (count *n); a key set by an earlier file
  * starts over (one-value lists, see cfg.h). */
-static int append_words(struct parser *p, const struct cfg_key *k,
-			char ***v, size_t *n, char *val)
+int cv_append_words(struct parser *p, const struct cfg_key *k, char ***v,
+		    size_t *n, char *val)
 {
 	char *rest = val, *w, **nv;
 
@@ -589,13 +589,13 @@ static int append_words(struct parser *p, const struct cfg_key *k,
 
 int cv_set_actions(struct parser *p, const struct cfg_key *k, char *val)
 {
-	return append_words(p, k, &p->cfg->event_actions, &p->cfg->nevent_actions,
-			    val);
+	return cv_append_words(p, k, &p->cfg->event_actions,
+			       &p->cfg->nevent_actions, val);
 }
 
 int cv_set_starters(struct parser *p, const struct cfg_key *k, char *val)
 {
-	return append_words(p, k, &p->cfg->starters, &p->cfg->nstarters, val);
+	return cv_append_words(p, k, &p->cfg->starters, &p->cfg->nstarters, val);
 }
 
 void cv_free_multicall(struct kme_config *cfg)

@@ -29,7 +29,6 @@
 #endif
 
 #define CFG_MAX_SIZE    (1024 * 1024)  /* bytes of one file */
-#define CFG_MAX_LINE    4096           /* bytes of one line, newline excluded */
 #define CFG_MAX_LINES   100000
 
 static const struct name_val facility_names[] = {
@@ -78,10 +77,11 @@ static int read_file(const char *path, bool check_owner, char **text,
  * kept in the config for origins. */
 static int set_include(struct parser *p, const struct cfg_key *k, char *val)
 {
-	struct kme_config *cfg = p->cfg;
+	struct kme_config *cfg = p->top.cfg;
 	const char *saved_name = p->name, *saved_origin = p->origin;
 	int saved_line = p->line;
 	unsigned saved_id = p->file_id;
+	struct cp_scope *saved_cur = p->cur;
 	struct kme_err ferr;
 	char *text = NULL, *name, **nf;
 	size_t len = 0;
@@ -127,6 +127,9 @@ static int set_include(struct parser *p, const struct cfg_key *k, char *val)
 	p->origin = saved_origin;
 	p->line = saved_line;
 	p->file_id = saved_id;
+	/* A rule block ends with the file it is in. */
+	p->cur = saved_cur;
+	p->cfg = saved_cur->cfg;
 	free(text);
 	return 0;
 }
@@ -148,96 +151,123 @@ static int set_include(struct parser *p, const struct cfg_key *k, char *val)
 	"https://github.com/elastic/detection-rules/blob/main/rules/linux/" \
 	"discovery_kernel_module_enumeration.toml"
 #define DAY (86400LL)
+/* Where the executables of a distribution's own programs and maintainer
+ * scripts are (README, "Exclusions that prove themselves"): each a
+ * directory and everything below it. */
+#define TRUSTED_DIRS \
+	"/usr/sbin /usr/bin /sbin /bin /usr/lib /usr/lib32 /usr/lib64 " \
+	"/usr/libx32 /usr/libexec /lib /lib32 /lib64 /libx32 /usr/share " \
+	"/etc/kernel /var/lib/dpkg/info"
+
 
 static const struct cfg_key keys[] = {
-	{ "alert_format", cv_set_format, false, 0, 0, 0, format_names, 0, "json" },
+	{ "alert_format", cv_set_format, false, 0, 0, 0, format_names, 0, "json",
+	  CFG_SCOPE_PROCESS },
 	{ "alert_interval", cv_set_duration, false, OFF(alert_interval), 1, DAY,
-	  NULL, 0, "5m" },
+	  NULL, 0, "5m", CFG_SCOPE_RULE },
 	{ "entry_leader_starters", cv_set_starters, true, 0, 0, 0, NULL, 0,
 	  "sshd sshd-session login systemd containerd-shim "
-	  "containerd-shim-runc-v2 conmon tmux screen" },
+	  "containerd-shim-runc-v2 conmon tmux screen", CFG_SCOPE_PROCESS },
 	{ "eoe_timeout", cv_set_duration, false, OFF(eoe_timeout), 1, 3600,
-	  NULL, 0, "2s" },
+	  NULL, 0, "2s", CFG_SCOPE_PROCESS },
 	{ "event_action", cv_set_actions, true, 0, 0, 0, NULL, 0,
-	  "exec exec_event" },
+	  "exec exec_event", CFG_SCOPE_RULE },
 	{ "exclude_entry_leader_executable", cv_set_excl, true, 0, 0, 0, NULL,
-	  CFG_EXCL_ENTRY_LEADER_EXECUTABLE, NULL },
+	  CFG_EXCL_ENTRY_LEADER_EXECUTABLE, NULL, CFG_SCOPE_RULE },
 	{ "exclude_executable", cv_set_excl, true, 0, 0, 0, NULL,
-	  CFG_EXCL_EXECUTABLE, NULL },
+	  CFG_EXCL_EXECUTABLE, NULL, CFG_SCOPE_RULE },
+	{ "exclude_name", cv_set_excl, true, 0, 0, 0, NULL, CFG_EXCL_NAME, NULL,
+	  CFG_SCOPE_RULE },
 	{ "exclude_parent_args", cv_set_excl, true, 0, 0, 0, NULL,
-	  CFG_EXCL_PARENT_ARGS, NULL },
+	  CFG_EXCL_PARENT_ARGS, NULL, CFG_SCOPE_RULE },
 	{ "exclude_parent_executable", cv_set_excl, true, 0, 0, 0, NULL,
-	  CFG_EXCL_PARENT_EXECUTABLE, NULL },
+	  CFG_EXCL_PARENT_EXECUTABLE, NULL, CFG_SCOPE_RULE },
 	{ "exclude_parent_name", cv_set_excl, true, 0, 0, 0, NULL,
-	  CFG_EXCL_PARENT_NAME, NULL },
-	{ "exclude_user", cv_set_excl, true, 0, 0, 0, NULL, CFG_EXCL_USER, NULL },
+	  CFG_EXCL_PARENT_NAME, NULL, CFG_SCOPE_RULE },
+	{ "exclude_user", cv_set_excl, true, 0, 0, 0, NULL, CFG_EXCL_USER, NULL,
+	  CFG_SCOPE_RULE },
+	{ "file_watch", cr_set_watch, true, 0, 0, 0, NULL, 0, NULL,
+	  CFG_SCOPE_RULE },
 	{ "history_window", cv_set_duration, false, OFF(history_window), 1,
-	  3650 * DAY, NULL, 0, "14d" },
-	{ "include", set_include, true, 0, 0, 0, NULL, 0, NULL },
+	  3650 * DAY, NULL, 0, "14d", CFG_SCOPE_RULE },
+	{ "include", set_include, true, 0, 0, 0, NULL, 0, NULL,
+	  CFG_SCOPE_RULE },
 	{ "local_node", cv_set_node, false, OFF(local_node), 0, 0, NULL, 0,
-	  NULL },
-	{ "match", cv_set_match, true, 0, 0, 0, NULL, 0, NULL },
+	  NULL, CFG_SCOPE_PROCESS },
+	{ "match", cv_set_match, true, 0, 0, 0, NULL, 0, NULL, CFG_SCOPE_RULE },
 	{ "match_multicall", cv_set_bool, false, OFF(match_multicall), 0, 0,
-	  bool_names, 0, "no" },
+	  bool_names, 0, "no", CFG_SCOPE_RULE },
 	{ "max_alert_size", cv_set_bytes, false, OFF(max_alert_size),
-	  CFG_MIN_ALERT_SIZE, CFG_MAX_ALERT_SIZE, NULL, 0, "7168" },
+	  CFG_MIN_ALERT_SIZE, CFG_MAX_ALERT_SIZE, NULL, 0, "7168",
+	  CFG_SCOPE_PROCESS },
 	{ "max_alerts", cv_set_u32, false, OFF(max_alerts), 0, 1000000, NULL, 0,
-	  "100" },
+	  "100", CFG_SCOPE_RULE },
 	{ "max_terms", cv_set_size, false, OFF(max_terms), 1, 100000000, NULL, 0,
-	  "100000" },
+	  "100000", CFG_SCOPE_RULE },
 	{ "multicall_binary", cv_set_multicall, true, 0, 0, 0, NULL, 0,
 	  "/usr/bin/kmod /bin/kmod /usr/sbin/kmod /sbin/kmod "
-	  "/usr/bin/busybox /bin/busybox /usr/sbin/busybox /sbin/busybox" },
+	  "/usr/bin/busybox /bin/busybox /usr/sbin/busybox /sbin/busybox",
+	  CFG_SCOPE_RULE },
 	{ "new_terms_fields", cv_set_fields, true, 0, 0, 0, NULL, 0,
-	  "process.executable process.parent.executable" },
+	  "process.executable process.parent.executable", CFG_SCOPE_RULE },
 	{ "new_terms_store", cv_set_store, false, OFF(new_terms_store), 0, 0,
-	  NULL, 0, "file" },
+	  NULL, 0, "file", CFG_SCOPE_PROCESS },
 	{ "output_queue", cv_set_size, false, OFF(output_queue), 1, 1000000, NULL,
-	  0, "10000" },
+	  0, "10000", CFG_SCOPE_PROCESS },
 	{ "process_table_memory", cv_set_bytes, false, OFF(process_table_memory),
-	  64 * 1024, 64LL * 1024 * 1024 * 1024, NULL, 0, "48M" },
+	  64 * 1024, 64LL * 1024 * 1024 * 1024, NULL, 0, "48M",
+	  CFG_SCOPE_PROCESS },
 	{ "process_table_size", cv_set_size, false, OFF(process_table_size), 16,
-	  16 * 1024 * 1024, NULL, 0, "65536" },
+	  16 * 1024 * 1024, NULL, 0, "65536", CFG_SCOPE_PROCESS },
 	{ "redis_command_timeout", cv_set_ms, false, OFF(redis_command_timeout),
-	  1, 60000, NULL, 0, "50ms" },
+	  1, 60000, NULL, 0, "50ms", CFG_SCOPE_PROCESS },
 	{ "redis_connect_timeout", cv_set_ms, false, OFF(redis_connect_timeout),
-	  1, 60000, NULL, 0, "50ms" },
+	  1, 60000, NULL, 0, "50ms", CFG_SCOPE_PROCESS },
 	{ "redis_key_prefix", cv_set_prefix, false, OFF(redis_key_prefix), 0, 0,
-	  NULL, 0, "kme:" },
+	  NULL, 0, "kme:", CFG_SCOPE_PROCESS },
 	{ "redis_password_file", cv_set_path, false, OFF(redis_password_file), 0,
-	  0, NULL, 0, NULL },
-	{ "rule_author", cv_set_author, true, 0, 0, 0, NULL, 0, "Elastic" },
+	  0, NULL, 0, NULL, CFG_SCOPE_PROCESS },
+	{ "rule", cr_set_rule, true, 0, 0, 0, NULL, 0, NULL, CFG_SCOPE_RULE },
+	{ "rule_author", cv_set_author, true, 0, 0, 0, NULL, 0, "Elastic",
+	  CFG_SCOPE_RULE },
 	{ "rule_description", cv_set_string, false, OFF(rule_description), 0, 0,
-	  NULL, 0, RULE_DESCRIPTION },
+	  NULL, 0, RULE_DESCRIPTION, CFG_SCOPE_RULE },
 	{ "rule_id", cv_set_string, false, OFF(rule_id), 0, 0, NULL, 0,
-	  "2d8043ed-5bda-4caf-801c-c1feb7410504" },
+	  "2d8043ed-5bda-4caf-801c-c1feb7410504", CFG_SCOPE_RULE },
 	{ "rule_name", cv_set_string, false, OFF(rule_name), 0, 0, NULL, 0,
-	  "Enumeration of Kernel Modules" },
+	  "Enumeration of Kernel Modules", CFG_SCOPE_RULE },
 	{ "rule_reference", cv_set_string, false, OFF(rule_reference), 0, 0, NULL,
-	  0, RULE_REFERENCE },
+	  0, RULE_REFERENCE, CFG_SCOPE_RULE },
 	{ "rule_risk_score", cv_set_u32, false, OFF(rule_risk_score), 0, 100,
-	  NULL, 0, "47" },
+	  NULL, 0, "47", CFG_SCOPE_RULE },
 	{ "rule_ruleset", cv_set_string, false, OFF(rule_ruleset), 0, 0, NULL, 0,
-	  "Elastic prebuilt rules" },
+	  "Elastic prebuilt rules", CFG_SCOPE_RULE },
 	{ "rule_severity", cv_set_severity, false, OFF(rule_severity), 0, 0,
-	  severity_names, 0, "medium" },
+	  severity_names, 0, "medium", CFG_SCOPE_RULE },
+	{ "rule_type", cr_set_type, false, OFF(rule_type), 0, 0, NULL, 0,
+	  "exec", CFG_SCOPE_RULE },
 	{ "rule_version", cv_set_string, false, OFF(rule_version), 0, 0, NULL, 0,
-	  "211" },
+	  "211", CFG_SCOPE_RULE },
 	{ "state_file", cv_set_path, false, OFF(state_file), 0, 0, NULL, 0,
-	  KME_STATEDIR "/state.json" },
+	  KME_STATEDIR "/state.json", CFG_SCOPE_RULE },
 	{ "state_save_interval", cv_set_duration, false, OFF(state_save_interval),
-	  1, DAY, NULL, 0, "60s" },
+	  1, DAY, NULL, 0, "60s", CFG_SCOPE_PROCESS },
 	{ "syslog_facility", cv_set_int_name, false, OFF(syslog_facility), 0, 0,
-	  facility_names, 0, "authpriv" },
+	  facility_names, 0, "authpriv", CFG_SCOPE_PROCESS },
 	{ "syslog_priority", cv_set_int_name, false, OFF(syslog_priority), 0, 0,
-	  priority_names, 0, "warning" },
+	  priority_names, 0, "warning", CFG_SCOPE_PROCESS },
 	{ "threat_framework", cv_set_string, false, OFF(threat_framework), 0, 0,
-	  NULL, 0, "MITRE ATT&CK" },
+	  NULL, 0, "MITRE ATT&CK", CFG_SCOPE_RULE },
 	{ "threat_tactic", cv_set_threat, true, OFF(tactics), 0, 0, NULL, 0,
-	  "TA0007 https://attack.mitre.org/tactics/TA0007/ Discovery" },
+	  "TA0007 https://attack.mitre.org/tactics/TA0007/ Discovery",
+	  CFG_SCOPE_RULE },
 	{ "threat_technique", cv_set_threat, true, OFF(techniques), 0, 0, NULL, 0,
 	  "T1082 https://attack.mitre.org/techniques/T1082/ "
-	  "System Information Discovery" },
+	  "System Information Discovery", CFG_SCOPE_RULE },
+	{ "trusted_dir", cr_set_dirs, true, 0, 0, 0, NULL, 0, TRUSTED_DIRS,
+	  CFG_SCOPE_RULE },
+	{ "trusted_exclusions", cv_set_bool, false, OFF(trusted_exclusions), 0,
+	  0, bool_names, 0, "no", CFG_SCOPE_RULE },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -256,6 +286,8 @@ static void parse_line(struct parser *p, char *s)
 	const struct cfg_key *k;
 	char *key, *eq, *val, *e;
 	size_t idx;
+	int *seen;
+	unsigned *seen_file;
 
 	s += strspn(s, " \t");
 	e = s + strlen(s);
@@ -283,16 +315,20 @@ static void parse_line(struct parser *p, char *s)
 		return;
 	}
 	idx = (size_t)(k - keys);
+	if (!cr_key_allowed(p, k))
+		return;
+	seen = p->cur->seen;
+	seen_file = p->cur->seen_file;
 	/* Once per file; across files (include) the later line wins. */
-	if (!k->list && p->seen[idx] != 0 && p->seen_file[idx] == p->file_id) {
+	if (!k->list && seen[idx] != 0 && seen_file[idx] == p->file_id) {
 		cp_perr(p, "duplicate key '%s' (first at line %d)", k->name,
-		         p->seen[idx]);
+		         seen[idx]);
 		return;
 	}
-	p->replacing = p->seen[idx] != 0 && p->seen_file[idx] != p->file_id;
-	if (p->seen[idx] == 0 || p->seen_file[idx] != p->file_id) {
-		p->seen[idx] = p->line;
-		p->seen_file[idx] = p->file_id;
+	p->replacing = seen[idx] != 0 && seen_file[idx] != p->file_id;
+	if (seen[idx] == 0 || seen_file[idx] != p->file_id) {
+		seen[idx] = p->line;
+		seen_file[idx] = p->file_id;
 	}
 	if (*val == '\0') {
 		cp_perr(p, "%s: missing value", k->name);
@@ -342,16 +378,20 @@ static void parse_text(struct parser *p, const char *text, size_t len)
 	}
 }
 
-/* Keys a file did not set take the shipped defaults (the same handlers parse
- * them, so a default obeys the same rules as a value from a file). */
-static void apply_defaults(struct parser *p)
+/* Keys a rule did not set take the shipped defaults (the same handlers parse
+ * them, so a default obeys the same rules as a value from a file); an added
+ * rule shares the process's keys instead (cr_finish). */
+static void apply_defaults(struct parser *p, struct cp_scope *sc)
 {
 	char val[CFG_MAX_LINE + 1];
 	size_t i;
 
 	p->line = 0;
+	p->cur = sc;
+	p->cfg = sc->cfg;
 	for (i = 0; i < NKEYS && !p->oom; i++) {
-		if (p->seen[i] != 0 || keys[i].dflt == NULL)
+		if (sc->seen[i] != 0 || keys[i].dflt == NULL ||
+		    (sc != &p->top && keys[i].scope == CFG_SCOPE_PROCESS))
 			continue;
 		if (strlen(keys[i].dflt) >= sizeof(val)) {
 			cp_perr(p, "%s: built-in default too long", keys[i].name);
@@ -368,6 +408,7 @@ static int parse_all(const char *name, const char *text, size_t len,
 		     struct kme_err *err)
 {
 	struct parser p;
+	size_t i;
 
 	memset(&p, 0, sizeof(p));
 	p.name = name;
@@ -378,27 +419,37 @@ static int parse_all(const char *name, const char *text, size_t len,
 		return kme_errf(err, "%s: too large (%zu bytes, limit %d)",
 				name, len, CFG_MAX_SIZE);
 	}
-	if ((p.cfg = calloc(1, sizeof(*p.cfg))) == NULL ||
-	    (p.cfg->path = strdup(name)) == NULL) {
-		cfg_free(p.cfg);
+	if ((p.top.cfg = calloc(1, sizeof(*p.top.cfg))) == NULL ||
+	    (p.top.cfg->path = strdup(name)) == NULL) {
+		cfg_free(p.top.cfg);
 		return kme_errf(err, "%s: out of memory", name);
 	}
+	p.cur = &p.top;
+	p.cfg = p.top.cfg;
 	p.origin = p.cfg->path;
 	p.file_id = p.nfile_ids = 1;
 	p.check_owner = check_owner;
 
 	parse_text(&p, text, len);
 	p.line = 0;
-	if (p.cfg->nmatches == 0 && !p.oom)
+	p.cur = &p.top;
+	p.cfg = p.top.cfg;
+	if (p.cfg->rule_type == CFG_RULE_EXEC && p.cfg->nmatches == 0 && !p.oom)
 		cp_perr(&p, "no match rules");
-	if (p.nerr == 0)
-		apply_defaults(&p);
+	if (p.nerr == 0) {
+		apply_defaults(&p, &p.top);
+		for (i = 0; i < p.top.cfg->nrules; i++)
+			apply_defaults(&p, p.added[i]);
+	}
+	if (p.nerr == 0 && !p.oom)
+		cr_finish(&p, keys, NKEYS);
+	cr_free_scopes(&p);
 	if (p.nerr != 0) {
 		cp_finish(&p);
-		cfg_free(p.cfg);
+		cfg_free(p.top.cfg);
 		return -1;
 	}
-	*out = p.cfg;
+	*out = p.top.cfg;
 	return 0;
 }
 
@@ -457,6 +508,9 @@ void cfg_free(struct kme_config *cfg)
 
 	if (cfg == NULL)
 		return;
+	for (i = 0; i < cfg->nrules; i++)
+		cfg_free(cfg->rules[i]);
+	cr_disown(cfg);
 	for (i = 0; i < cfg->nmatches; i++) {
 		free(cfg->matches[i].name);
 		for (j = 0; cfg->matches[i].args != NULL &&
@@ -495,6 +549,13 @@ void cfg_free(struct kme_config *cfg)
 	cv_free_words(cfg->starters, cfg->nstarters);
 	cv_free_multicall(cfg);
 	cv_free_words(cfg->files, cfg->nfiles);
+	for (i = 0; i < cfg->nwatches; i++) {
+		free(cfg->watches[i].path);
+		free(cfg->watches[i].key);
+	}
+	free(cfg->watches);
+	cv_free_words(cfg->trusted_dirs, cfg->ntrusted_dirs);
+	free(cfg->label);
 	free(cfg->path);
 	free(cfg);
 }

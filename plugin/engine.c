@@ -9,20 +9,25 @@
 
 #include "alert.h"
 #include "assemble.h"
+#include "auditrules.h"
 #include "buf.h"
 #include "clock.h"
 #include "engine.h"
 #include "entryleader.h"
 #include "multicall.h"
 #include "execevent.h"
+#include "explain.h"
+#include "filerule.h"
 #include "hosttab.h"
 #include "idname.h"
-#include "jsonw.h"
 #include "limit.h"
 #include "log.h"
 #include "proctable.h"
+#include "openevent.h"
 #include "recfilter.h"
 #include "rule.h"
+#include "ruleset.h"
+#include "trust.h"
 
 /* The hard bound of one alert line; max_alert_size (at most this) is the
  * one alerts are fitted to (alert_render). */
@@ -31,8 +36,9 @@ _Static_assert(CFG_MAX_ALERT_SIZE <= ENG_MAX_ALERT,
 	       "max_alert_size may exceed the line buffer's bound");
 
 struct engine {
-	const struct kme_config *cfg;
-	struct nt_store *store;
+	const struct kme_config *cfg; /* the first rule's: the process's settings */
+	struct rl_set rules;      /* every rule, each with its history */
+	struct rl_rule *cur;      /* the rule deciding now */
 	struct eng_opts opts;
 	struct rf_filter rf;
 	struct as_assembler *as;
@@ -42,8 +48,11 @@ struct engine {
 	struct pt_table *pt;
 	struct el_finder *el;     /* process.entry_leader (entryleader.h) */
 	struct mc_ids mc;         /* live: multicall binaries by dev/inode */
+	struct tu_checker *tu;    /* proves exclusions (trust.h) */
+	struct oe_builder *oeb;   /* open events, for the file rules */
+	const struct oe_event *open; /* the open being decided (NULL: an exec) */
+	enum kme_parent_source opener_source; /* ... its opener's identity */
 	const struct rule_result *rr; /* the decision being alerted on */
-	struct lim_state lim;
 	struct kme_buf line;
 	struct eng_counters c;
 	struct idn_cache *names;  /* live: this host's user and group names */
@@ -55,10 +64,10 @@ struct engine {
 	uint64_t store_msgs[ENG_STORE_MSGS];  /* hashes of logged messages */
 	struct rd_stats rd_last;  /* the reader's counters, last seen */
 	size_t nstore_msgs;
-	bool said_full;                       /* the history's first eviction */
 };
 
 static void on_event(void *arg, auparse_state_t *au, struct kme_str node);
+static void set_rules(struct engine *e, const struct kme_config *cfg);
 
 static void rf_to_assembler(void *arg, const char *line, size_t len)
 {
@@ -104,12 +113,8 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 		kme_errf(err, "engine: out of memory");
 		return NULL;
 	}
-	e->cfg = cfg;
-	e->store = store;
 	e->opts = *opts;
 	buf_init(&e->line, ENG_MAX_ALERT);
-	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
-	lim_share(&e->lim, opts->rate);
 	e->evb = ev_builder_new(err);
 	if (e->evb != NULL && (rule_argset_new(cfg, &e->argset, err) < 0 ||
 			       ev_builder_watch(e->evb, &e->argset, err) < 0)) {
@@ -132,6 +137,10 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 		eng_free(e);
 		return NULL;
 	}
+	set_rules(e, cfg);
+	eng_set_store(e, store, opts->rate);
+	if (opts->mode == ENG_LIVE)
+		ar_warn_unwatched(cfg); /* a file rule's audit rule missing */
 	if (opts->mode == ENG_LIVE && mc_ids_load(cfg, &e->mc, err) < 0)
 		log_warnx("%s", err->msg); /* matched by path only */
 	if (opts->mode == ENG_LIVE && opts->procroot != NULL &&
@@ -153,8 +162,33 @@ void eng_free(struct engine *e)
 	el_free(e->el);
 	mc_ids_free(&e->mc);
 	idn_free(e->names);
+	oe_builder_free(e->oeb);
+	tu_free(e->tu);
+	rl_free(&e->rules);
 	buf_free(&e->line);
 	free(e);
+}
+
+/* The rules of cfg, and the opens their audit keys mark (recfilter.h).
+ * The open decoder and the trust checker are made when a configuration
+ * first needs them (a v211 plugin has neither); out of memory, the file
+ * rules see no open, or exclusions are proven by location alone (said). */
+static void set_rules(struct engine *e, const struct kme_config *cfg)
+{
+	struct kme_err err;
+
+	e->cfg = cfg;
+	rl_init(&e->rules, cfg);
+	e->cur = &e->rules.r[0];
+	rf_watch_keys(&e->rf, e->rules.keys, e->rules.nkeys);
+	if (e->rules.nfile > 0 && e->oeb == NULL &&
+	    (e->oeb = oe_builder_new(&err)) == NULL)
+		log_errx("%s: the file rules see no open", err.msg);
+	if (e->rules.proof && e->tu == NULL &&
+	    (e->tu = tu_new(e->opts.mode == ENG_LIVE ? e->opts.procroot : NULL,
+			    &err)) == NULL)
+		log_errx("%s: exclusions are proven by their paths alone",
+			 err.msg);
 }
 
 void eng_set_config(struct engine *e, const struct kme_config *cfg)
@@ -171,9 +205,9 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 		e->argset = set;
 		ev_builder_watch(e->evb, &e->argset, &err);
 	}
-	e->cfg = cfg;
-	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
-	lim_share(&e->lim, e->opts.rate);
+	/* The rules start over: the caller sets their histories next
+	 * (eng_set_store, eng_set_rule_store). */
+	set_rules(e, cfg);
 	/* The old ids borrow the old config: load them anew (a reload also
 	 * sees binaries replaced since). */
 	mc_ids_free(&e->mc);
@@ -184,24 +218,14 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 void eng_set_store(struct engine *e, struct nt_store *store,
 		   const struct lim_shared *rate)
 {
-	e->store = store;
 	e->opts.rate = rate;
-	lim_share(&e->lim, rate);
+	rl_set_store(&e->rules, 0, store, rate);
 }
 
-static void report_rate_limit(struct engine *e, bool at_exit)
+void eng_set_rule_store(struct engine *e, size_t i, struct nt_store *store,
+			const struct lim_shared *rate)
 {
-	int64_t start;
-	uint64_t count;
-	char when[32];
-
-	while (lim_take_report(&e->lim, at_exit, &start, &count)) {
-		clk_rfc3339_ms(start, when);
-		log_warnx("rate limit: %llu alert(s) not sent in the interval "
-			  "starting %s (max_alerts %u per %llds)",
-			  (unsigned long long)count, when, e->cfg->max_alerts,
-			  (long long)(e->cfg->alert_interval / 1000));
-	}
+	rl_set_store(&e->rules, i, store, rate);
 }
 
 /* One name of this host's user (group) database into buf, as *out; *out
@@ -241,7 +265,7 @@ static enum alert_form render_fitting(struct engine *e,
 				      const struct nt_seen *seen)
 {
 	struct alert_ctx ctx = {
-		.cfg = e->cfg,
+		.cfg = e->cur->cfg,
 		.hostname = e->opts.hostname,
 		.mode = e->opts.action == ENG_ALL ? "all" :
 			e->opts.mode == ENG_LIVE ? "live" : "replay",
@@ -251,6 +275,8 @@ static enum alert_form render_fitting(struct engine *e,
 		.created_ms = clk_wall_ms(),
 		.host_id = e->opts.mode == ENG_LIVE ? e->opts.host_id : NULL,
 		.rr = e->rr,
+		.file = e->open != NULL ? &e->open->file : NULL,
+		.opener_source = e->opener_source,
 	};
 
 	return alert_render(&e->line, &ctx, e->cfg->alert_format, ex, term,
@@ -275,63 +301,20 @@ static void explain_fit(struct engine *e, const struct kme_exec *ex,
 			const struct nt_term *term, const struct nt_seen *seen,
 			char *detail, size_t size)
 {
-	size_t len = strlen(detail);
-	enum alert_form fit = render_fitting(e, ex, term, seen);
-
-	if (fit == ALERT_WHOLE || len + 1 >= size)
-		return;
-	snprintf(detail + len, size - len,
-		 "; the alert is larger than max_alert_size (%zu): it goes out "
-		 "%s (args_count %zu)", e->cfg->max_alert_size,
-		 fit == ALERT_CLIPPED ? "with long arguments clipped" :
-		 fit == ALERT_PARTIAL ? "with the first args only" : "not at all",
-		 kme_args_count(&ex->proc.args));
+	xp_fit(detail, size, render_fitting(e, ex, term, seen),
+	       e->cfg->max_alert_size, kme_args_count(&ex->proc.args));
 }
 
-/* Append key=value with the value escaped; "?" when absent; a value with a
- * space, a quote or a leading '?' is written as a JSON string, so that every
- * explain line splits into its fields unambiguously. */
-static void explain_kv(struct kme_buf *b, const char *key, struct kme_str v)
-{
-	buf_printf(b, " %s=", key);
-	if (v.p == NULL)
-		buf_putc(b, '?');
-	else if (memchr(v.p, ' ', v.len) || memchr(v.p, '"', v.len) ||
-		 v.len == 0 || v.p[0] == '?')
-		jsonw_str(b, v.p, v.len);
-	else
-		jsonw_escape(b, v.p, v.len);
-}
-
-/* --explain: one line per exec of a watched program, e.g.
- * (host=NODE after the serial when the record has a node= prefix)
- * 2026-11-26T21:34:27.245Z 1795728867.245:6 pid=2223 name=lsmod
- *   exe=/usr/sbin/lsmod ppid=2203 parent_name=bash parent_exe=/usr/bin/bash
- *   source=audit cwd=/root => alert: new term (never seen) */
+/* --explain: the line of ex under the rule deciding now (explain.h),
+ * through the sink, as alerts go: a line it could not write is counted
+ * there, and the run fails (output.h). */
 static void explain(struct engine *e, const struct kme_exec *ex,
 		    const char *verdict, const char *detail)
 {
-	char when[32];
-
 	if (e->opts.action != ENG_EXPLAIN)
 		return;
-	clk_rfc3339(ex->sec, ex->msec, when);
-	buf_reset(&e->line);
-	buf_printf(&e->line, "%s %lld.%03u:%llu", when, (long long)ex->sec,
-		   ex->msec, (unsigned long long)ex->serial);
-	if (ex->node.p != NULL)
-		explain_kv(&e->line, "host", ex->node); /* an aggregator's stream */
-	buf_printf(&e->line, " pid=%d", ex->proc.pid);
-	explain_kv(&e->line, "name", ex->proc.name);
-	explain_kv(&e->line, "exe", ex->proc.executable);
-	buf_printf(&e->line, " ppid=%d", ex->parent.pid);
-	explain_kv(&e->line, "parent_name", ex->parent.name);
-	explain_kv(&e->line, "parent_exe", ex->parent.executable);
-	buf_printf(&e->line, " source=%s", kme_parent_source_name(ex->parent_source));
-	explain_kv(&e->line, "cwd", ex->proc.cwd);
-	buf_printf(&e->line, " => %s: %s", verdict, detail);
-	/* Through the sink, as alerts go: a line it could not write is
-	 * counted there, and the run fails (output.h). */
+	xp_line(&e->line, ex, e->cur->cfg->label,
+		e->open != NULL ? &e->open->file : NULL, verdict, detail);
 	(void)out_write(e->opts.sink, e->line.p, e->line.len);
 }
 
@@ -354,25 +337,6 @@ static void store_error(struct engine *e, const char *msg)
 	log_errx("%s (counted in store_errors; logged once)", msg);
 }
 
-/* The first eviction from a full history is said once: anyone who can run
- * programs can fill it (each new parent path of lsmod is a new term), and
- * an administrator must learn that it happens (term_evictions counts every
- * eviction; an evicted term alerts again when next seen). */
-static void note_full_history(struct engine *e)
-{
-	struct nt_stats st;
-
-	if (e->said_full)
-		return;
-	nt_stats(e->store, &st);
-	if (st.evicted == 0)
-		return;
-	e->said_full = true;
-	log_warnx("new-terms history full (max_terms=%zu): the least recently "
-		  "seen terms are evicted, and alert again when next seen "
-		  "(counted in term_evictions; said once)", e->cfg->max_terms);
-}
-
 /* Event time in milliseconds. Hostile logs carry any seconds: clamped so
  * that the product cannot overflow (no real time is near the bound). */
 #define ENG_SEC_MAX (INT64_MAX / 1000 - 1)
@@ -388,44 +352,17 @@ static int64_t event_ms(const struct kme_exec *ex)
 	return sec * 1000 + (ex->msec < 1000 ? (int64_t)ex->msec : 999);
 }
 
-/* a - b, saturated. */
-static int64_t ms_between(int64_t a, int64_t b)
-{
-	if (b < 0 ? a > INT64_MAX + b : a < INT64_MIN + b)
-		return b < 0 ? INT64_MAX : INT64_MIN;
-	return a - b;
-}
-
-/* --explain for a term the store knew: when it was last seen, how long
- * before this event (to the millisecond), and the window it was held to. */
+/* --explain for a term the store knew (explain.h's xp_known). */
 static void explain_known(struct engine *e, const struct kme_exec *ex,
 			  const struct nt_term *term, const struct nt_seen *seen,
 			  int64_t t, bool is_new)
 {
-	char detail[768], when[32], first[32];
+	char detail[768];
 
 	if (e->opts.action != ENG_EXPLAIN)
 		return;
-	clk_rfc3339_ms(seen->last_seen, when);
-	clk_rfc3339_ms(seen->first_seen, first);
-	snprintf(detail, sizeof(detail), is_new
-		 ? "new term (last seen %s, %lld ms before, outside the %lld ms "
-		   "window; %llu time(s) since %s)"
-		 : "term last seen %s, %lld ms before, within the %lld ms "
-		   "window (%llu time(s) since %s)",
-		 when, (long long)ms_between(t, seen->last_seen),
-		 (long long)e->cfg->history_window,
-		 (unsigned long long)seen->count, first);
-	/* The hardened match says what it matched, repeat or not. */
-	if (e->rr != NULL && e->rr->multicall) {
-		char rdesc[640];
-		const char *mc = strstr(rule_describe(e->rr, rdesc, sizeof(rdesc)),
-					"; multicall binary");
-		size_t len = strlen(detail);
-
-		if (mc != NULL && len + 1 < sizeof(detail))
-			snprintf(detail + len, sizeof(detail) - len, "%s", mc);
-	}
+	xp_known(detail, sizeof(detail), seen, t, e->cur->cfg->history_window,
+		 e->rr, is_new);
 	if (is_new)
 		explain_fit(e, ex, term, seen, detail, sizeof(detail));
 	explain(e, ex, is_new ? "alert" : "suppressed", detail);
@@ -434,6 +371,8 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 static void on_match(struct engine *e, struct kme_exec *ex,
 		     const struct rule_result *rr)
 {
+	const struct kme_config *cfg = e->cur->cfg;
+	struct nt_store *store;
 	struct nt_term term;
 	struct nt_seen seen;
 	struct kme_err err;
@@ -446,19 +385,20 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 	if (tex.node.p == NULL && e->opts.hostname != NULL)
 		tex.node = (struct kme_str){ e->opts.hostname,
 					     strlen(e->opts.hostname) };
-	nt_term_of(e->cfg, &tex, &term, scratch, sizeof(scratch));
+	nt_term_of(cfg, &tex, &term, scratch, sizeof(scratch));
 	e->rr = rr;
 	if (e->opts.action == ENG_ALL) {
 		emit_alert(e, ex, &term, NULL);
 		return;
 	}
-	if (nt_check_touch(e->store, &term, t, &seen, &err) < 0) {
+	if ((store = rl_store(e->cur, &err)) == NULL ||
+	    nt_check_touch(store, &term, t, &seen, &err) < 0) {
 		/* The store could not decide: alerting is the safe side. */
 		memset(&seen, 0, sizeof(seen));
 		seen.is_new = true;
 		store_error(e, err.msg);
 	}
-	note_full_history(e);
+	rl_note_full(e->cur);
 	if (e->opts.action == ENG_LEARN)
 		return;
 	if (!seen.is_new) {
@@ -466,11 +406,10 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		explain_known(e, ex, &term, &seen, t, false);
 		return;
 	}
-	if (!lim_allow(&e->lim, t)) {
+	if (!lim_allow(&e->cur->lim, t)) {
 		e->c.rate_limited++;
 		snprintf(detail, sizeof(detail), "over max_alerts %u per %llds",
-			 e->cfg->max_alerts,
-			 (long long)(e->cfg->alert_interval / 1000));
+			 cfg->max_alerts, (long long)(cfg->alert_interval / 1000));
 		explain(e, ex, "rate-limited", detail);
 		return;
 	}
@@ -489,12 +428,38 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 	emit_alert(e, ex, &term, &seen);
 }
 
-static void on_exec(struct engine *e, struct kme_exec *ex)
+/* What the rule deciding now (e->cur) said of ex: explained, counted, and
+ * a match judged by its history. */
+static void decide(struct engine *e, struct kme_exec *ex,
+		   const struct rule_result *rr)
 {
-	struct rule_result rr;
 	char detail[640];
 
+	switch (rr->verdict) {
+	case RULE_NO_MATCH:
+		explain(e, ex, "no match", rule_describe(rr, detail, sizeof(detail)));
+		break;
+	case RULE_EXCLUDED:
+		e->c.matches++;
+		e->c.excluded++;
+		explain(e, ex, "excluded", rule_describe(rr, detail, sizeof(detail)));
+		break;
+	case RULE_MATCH:
+		e->c.matches++;
+		if (ex->parent_source == KME_PARENT_UNKNOWN)
+			e->c.unknown_parents++;
+		on_match(e, ex, rr);
+		break;
+	}
+}
+
+static void on_exec(struct engine *e, struct kme_exec *ex)
+{
+	const struct rule_env env = { e->tu, KME_PARENT_AUDIT };
+	struct rule_result rr;
+
 	e->c.execs++;
+	e->cur = &e->rules.r[0];
 	ex->same_file_as = mc_ids_find(&e->mc, ex);
 	if (!ex->success) {
 		e->c.failed_execs++;
@@ -508,27 +473,44 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 		pt_resolve_parent(e->pt, ex);
 		el_find(e->el, e->cfg, e->pt, ex);
 		fill_user_name(e, ex);
-		rule_eval(e->cfg, ex, &rr);
-		switch (rr.verdict) {
-		case RULE_NO_MATCH:
-			explain(e, ex, "no match",
-				rule_describe(&rr, detail, sizeof(detail)));
-			break;
-		case RULE_EXCLUDED:
-			e->c.matches++;
-			e->c.excluded++;
-			explain(e, ex, "excluded",
-				rule_describe(&rr, detail, sizeof(detail)));
-			break;
-		case RULE_MATCH:
-			e->c.matches++;
-			if (ex->parent_source == KME_PARENT_UNKNOWN)
-				e->c.unknown_parents++;
-			on_match(e, ex, &rr);
-			break;
-		}
+		rule_eval_env(e->cfg, ex, &env, &rr);
+		decide(e, ex, &rr);
 	}
 	pt_record_exec(e->pt, ex);
+}
+
+/* An open event: each file rule that watches its key judges it. The
+ * opener is named from the process table once, for all of them. */
+static void on_open(struct engine *e, auparse_state_t *au,
+		    struct kme_str node)
+{
+	struct oe_event o;
+	struct rule_env env = { e->tu, KME_PARENT_UNKNOWN };
+	struct rule_result rr;
+	bool named = false;
+	size_t i;
+
+	if (!oe_build(e->oeb, au, node, &o))
+		return;
+	e->c.opens++;
+	o.ex.remote = !pt_is_local(e->pt, o.ex.node);
+	for (i = 0; i < e->rules.n; i++) {
+		if (!fr_watches(e->rules.r[i].cfg, &o))
+			continue;
+		if (!named) {
+			env.self_source = fr_identify(e->pt, &o);
+			el_find(e->el, e->cfg, e->pt, &o.ex);
+			fill_user_name(e, &o.ex);
+			named = true;
+		}
+		e->cur = &e->rules.r[i];
+		e->open = &o;
+		e->opener_source = env.self_source;
+		fr_eval(e->cur->cfg, &o, &env, &rr);
+		decide(e, &o.ex, &rr);
+	}
+	e->open = NULL;
+	e->cur = &e->rules.r[0];
 }
 
 static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
@@ -552,6 +534,9 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 			       ev.msec, ev.serial);
 		break;
 	default:
+		/* Only a file rule's key lets an open through (recfilter). */
+		if (e->oeb != NULL && e->rules.nfile > 0 && ev.has_syscall)
+			on_open(e, au, node);
 		break;
 	}
 }
@@ -620,7 +605,7 @@ void eng_tick(struct engine *e)
 	 * moments eng_clock is told the input was drained): never libauparse,
 	 * which judges an event by its own stamp and would cut a late event (a
 	 * sender's queue after an outage) while it arrives. */
-	report_rate_limit(e, false);
+	rl_report_limits(&e->rules, false);
 	if (e->opts.sink)
 		out_pump(e->opts.sink);
 }
@@ -628,7 +613,7 @@ void eng_tick(struct engine *e)
 void eng_finish(struct engine *e)
 {
 	as_flush(e->as);
-	report_rate_limit(e, true);
+	rl_report_limits(&e->rules, true);
 }
 
 void eng_counters(const struct engine *e, struct eng_counters *out)
@@ -643,18 +628,37 @@ void eng_input_gap(struct engine *e, int64_t gap_ms)
 		e->c.input_max_gap_ms = (uint64_t)gap_ms;
 }
 
+/* The summary's counters of the file rules and the trust checker, and in
+ * plugin mode the loop's stall (live.c), appended to buf. */
+static void summary_more(const struct engine *e, char *buf, size_t size)
+{
+	struct tu_stats tu;
+	size_t len = strlen(buf);
+
+	tu_stats(e->tu, &tu);
+	snprintf(buf + len, size - len, " opens=%llu trust_walks=%llu "
+		 "trust_refused=%llu trust_evictions=%llu",
+		 (unsigned long long)e->c.opens, (unsigned long long)tu.walks,
+		 (unsigned long long)tu.refused,
+		 (unsigned long long)tu.evictions);
+	if (e->opts.mode == ENG_LIVE) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, " input_max_gap_ms=%llu",
+			 (unsigned long long)e->c.input_max_gap_ms);
+	}
+}
+
 const char *eng_summary(const struct engine *e, char *buf, size_t size)
 {
 	struct pt_stats pt;
-	struct nt_stats nt = { 0 };
+	struct nt_stats nt;
 	struct out_stats os = { 0 };
 	struct as_stats as = { 0 };
 
 	pt_stats(e->pt, &pt);
 	if (e->as)
 		as_stats(e->as, &as);
-	if (e->store)
-		nt_stats(e->store, &nt);
+	rl_stats(&e->rules, &nt);
 	if (e->opts.sink)
 		out_stats(e->opts.sink, &os);
 	snprintf(buf, size,
@@ -692,19 +696,13 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)nt.fallbacks, (unsigned long long)nt.pushed,
 		 (unsigned long long)nt.dropped, (unsigned long long)nt.saves,
 		 (unsigned long long)nt.save_errors);
-	/* The loop's stall: plugin mode only (live.c). */
-	if (e->opts.mode == ENG_LIVE) {
-		size_t n = strlen(buf);
-
-		snprintf(buf + n, size - n, " input_max_gap_ms=%llu",
-			 (unsigned long long)e->c.input_max_gap_ms);
-	}
+	summary_more(e, buf, size);
 	return buf;
 }
 
 void eng_report(const struct engine *e)
 {
-	char buf[1024];
+	char buf[1536];
 
 	log_info("%s", eng_summary(e, buf, sizeof(buf)));
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aurec.h"
 #include "buf.h"
 #include "execargs.h"
 #include "execevent.h"
@@ -250,14 +251,11 @@ static void sc_first_init(bool first[256])
 static bool read_syscall(const struct ev_builder *b, auparse_state_t *au,
 			 const char *vals[F__COUNT])
 {
+	int at;
+
 	memset(vals, 0, sizeof(vals[0]) * F__COUNT);
-	if (auparse_first_record(au) <= 0)
-		return false;
-	while (auparse_get_type(au) != AUDIT_SYSCALL)
-		if (auparse_next_record(au) <= 0)
-			return false;
-	if (auparse_first_field(au) <= 0)
-		return true;
+	if ((at = aur_syscall(au)) <= 0)
+		return at == 0;
 	do {
 		const char *name = auparse_get_field_name(au);
 		const struct field_name *f;
@@ -304,19 +302,16 @@ static enum ev_kind classify(struct ev_builder *b, const char *sc[F__COUNT],
 static struct span enriched_name(auparse_state_t *au, const char *field,
 				 struct ev_builder *b, struct exec_spans *s)
 {
-	const char *name;
+	const char *name = aur_enriched(au, field);
 
-	if (auparse_first_field(au) <= 0 || auparse_find_field(au, field) == NULL ||
-	    (name = auparse_interpret_field(au)) == NULL)
+	if (name == NULL)
 		return SPAN_NONE;
 	return store_plain(&b->meta, name, s);
 }
 
 /* --- step 2: what the SYSCALL record says about an exec ------------------ */
 
-/* arch= (hex AUDIT_ARCH_*) as libaudit names it, the name an ENRICHED log's
- * ARCH= gives; NULL when unknown. Static strings. */
-static const char *arch_name(const char *hex)
+const char *ev_arch_name(const char *hex)
 {
 	unsigned long long v;
 	int machine;
@@ -376,25 +371,22 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 
 /* --- step 3: EXECVE, CWD, PATH item 0 and PROCTITLE ---------------------- */
 
-void ev_decode_details(struct ev_builder *b, struct kme_exec *ex)
+void ev_title(const char *raw, struct kme_buf *buf, struct kme_exec *ex)
 {
 	size_t i, len;
 	char *p;
 	int rc;
 
-	ex->suid = parse_id(b->suid_raw);
-	ex->sgid = parse_id(b->sgid_raw);
-	ex->arch = arch_name(b->arch_raw);
 	ex->title = KME_STR_NULL;
 	ex->title_cut = false;
-	buf_reset(&b->title);
-	if (b->title_raw == NULL)
+	buf_reset(buf);
+	if (raw == NULL)
 		return;
-	rc = ea_decode_value(b->title_raw, &b->title);
-	if (rc < 0 || rc == 1 || b->title.p == NULL)
+	rc = ea_decode_value(raw, buf);
+	if (rc < 0 || rc == 1 || buf->p == NULL)
 		return;  /* "(null)", too large, or empty: no title */
-	p = b->title.p;
-	len = b->title.len;
+	p = buf->p;
+	len = buf->len;
 	while (len > 0 && p[len - 1] == '\0')
 		len--;
 	if (len > KME_TITLE_MAX) {
@@ -406,6 +398,14 @@ void ev_decode_details(struct ev_builder *b, struct kme_exec *ex)
 		if (p[i] == '\0')
 			p[i] = ' ';
 	ex->title = (struct kme_str){ p, len };
+}
+
+void ev_decode_details(struct ev_builder *b, struct kme_exec *ex)
+{
+	ex->suid = parse_id(b->suid_raw);
+	ex->sgid = parse_id(b->sgid_raw);
+	ex->arch = ev_arch_name(b->arch_raw);
+	ev_title(b->title_raw, &b->title, ex);
 }
 
 /* PATH's inode (decimal) and dev ("fe:01", hex major:minor), which follow

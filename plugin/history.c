@@ -3,9 +3,11 @@
 #include <config.h>
 #endif
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "history.h"
 #include "log.h"
 #include "redisadmin.h"
@@ -21,6 +23,10 @@ struct history {
 	struct rc_conn *conn;             /* Redis: shared by store and rate */
 	struct nt_store *store;
 	struct rr_counter *rate;
+	char *state;                      /* an added rule's --state: FILE.NAME */
+	struct history *next;             /* the next rule's (cfg_rule order) */
+	size_t tick_from;                 /* the first rule's: whose tick
+					     comes first (hist_tick) */
 };
 
 /* The Redis URL of the use, or NULL for the file store: --store, else
@@ -161,26 +167,154 @@ static struct history *open_memory(const struct hist_opts *o,
 	return h;
 }
 
+/* One rule's history: an added rule's --state FILE is FILE.NAME (each
+ * rule keeps its own history); prev: the running history of the rule of
+ * the same name, whose lock passes on. */
+static struct history *open_rule(const struct hist_opts *o,
+				 const struct kme_config *cfg,
+				 struct history *prev, struct kme_err *err)
+{
+	struct hist_opts ro = *o;
+	struct history *h;
+	char *state = NULL;
+	size_t n;
+
+	if (o->state != NULL && cfg->label != NULL) {
+		n = strlen(o->state) + strlen(cfg->label) + 2;
+		if ((state = malloc(n)) == NULL) {
+			kme_errnof(err, ENOMEM, "new-terms history");
+			return NULL;
+		}
+		snprintf(state, n, "%s.%s", o->state, cfg->label);
+		ro.state = state;
+	}
+	h = open_asked(&ro, cfg, prev, err);
+	if (h == NULL && o->memory_fallback)
+		h = open_memory(&ro, cfg, err);
+	if (h == NULL)
+		free(state);
+	else
+		h->state = state;
+	return h;
+}
+
+/* The history of prev's chain kept for the rule named like cfg. */
+static struct history *same_rule(struct history *prev,
+				 const struct kme_config *cfg)
+{
+	for (; prev != NULL; prev = prev->next) {
+		const char *a = prev->cfg->label, *b = cfg->label;
+
+		if (a == b || (a != NULL && b != NULL && strcmp(a, b) == 0))
+			return prev;
+	}
+	return NULL;
+}
+
+/* A reload: what the rules of prev that no rule of first takes over
+ * learned is saved before prev is closed (a rule removed, or renamed). */
+static void save_dropped(struct history *first, struct history *prev)
+{
+	struct kme_err err = { "" };
+
+	for (; prev != NULL; prev = prev->next)
+		if (same_rule(first, prev->cfg) == NULL &&
+		    nt_save(prev->store, &err) < 0)
+			log_errx("%s", err.msg);
+}
+
 struct history *hist_open(const struct hist_opts *o,
 			  const struct kme_config *cfg, struct history *prev,
 			  struct kme_err *err)
 {
-	struct history *h = open_asked(o, cfg, prev, err);
+	const struct kme_config *r;
+	struct history *first = NULL, **tail = &first;
+	size_t i;
 
-	if (h == NULL && o->memory_fallback)
-		h = open_memory(o, cfg, err);
-	return h;
+	/* --migrate-state moves one state file: the first rule's. */
+	for (i = 0; (r = cfg_rule(cfg, i)) != NULL; i++) {
+		if (i > 0 && o->use == HIST_MIGRATE)
+			break;
+		if ((*tail = open_rule(o, r, same_rule(prev, r), err)) == NULL) {
+			hist_close(first);
+			return NULL;
+		}
+		tail = &(*tail)->next;
+	}
+	save_dropped(first, prev);
+	return first;
 }
 
 void hist_close(struct history *h)
 {
-	if (h == NULL)
-		return;
-	/* The store and the counter use the connection: it goes last. */
-	nt_destroy(h->store);
-	rr_free(h->rate);
-	rc_free(h->conn);
-	free(h);
+	struct history *next;
+
+	for (; h != NULL; h = next) {
+		next = h->next;
+		/* The store and the counter use the connection: it goes
+		 * last. */
+		nt_destroy(h->store);
+		rr_free(h->rate);
+		rc_free(h->conn);
+		free(h->state);
+		free(h);
+	}
+}
+
+struct history *hist_rule(const struct history *h, size_t i)
+{
+	for (; h != NULL && i > 0; i--)
+		h = h->next;
+	return (struct history *)h;
+}
+
+int hist_save(struct history *h)
+{
+	struct kme_err err = { "" };
+	int rc = 0;
+
+	for (; h != NULL; h = h->next)
+		if (nt_save(h->store, &err) < 0) {
+			log_errx("%s", err.msg);
+			rc = -1;
+		}
+	return rc;
+}
+
+bool hist_tick(struct history *h, int64_t budget_ms)
+{
+	struct kme_err err = { "" };
+	int64_t start = clk_mono_ms(), left;
+	size_t n = 0, k, at;
+	bool busy = false;
+	int rc;
+
+	while (hist_rule(h, n) != NULL)
+		n++;
+	for (k = 0; k < n; k++) {
+		at = (h->tick_from + k) % n;
+		left = budget_ms - (clk_mono_ms() - start);
+		if (k > 0 && left <= 0) {
+			/* The budget is spent: the others first next time. */
+			h->tick_from = at;
+			return true;
+		}
+		rc = nt_tick(hist_rule(h, at)->store, left > 0 ? left : 1,
+			     &err);
+		if (rc < 0)
+			log_errx("%s", err.msg);
+		busy |= rc > 0;
+	}
+	return busy;
+}
+
+void hist_save_background(struct history *h)
+{
+	struct kme_err err = { "" };
+
+	for (; h != NULL; h = h->next)
+		if (nt_save_background(h->store, &err) < 0)
+			log_errx("%s", err.msg);
 }
 
 struct nt_store *hist_store(const struct history *h)

@@ -192,3 +192,29 @@ void jd_hex(struct jd *w, const char *key, const void *p, size_t len)
 	}
 	raw(w, "\"");
 }
+
+void jd_invalid_utf8(struct jd *w, const char *key)
+{
+	size_t i, nf = w->nfields, nb = w->nbad, total = w->bad_total;
+
+	if (total == 0)
+		return;
+	jd_open(w, key, "{");
+	jd_open(w, "fields", "[");
+	for (i = 0; i < nf; i++)
+		jd_str(w, NULL, w->fields[i], strlen(w->fields[i]));
+	jd_close(w, "]");
+	jd_open(w, "values", "[");
+	for (i = 0; i < nb; i++) {
+		jd_open(w, NULL, "{");
+		jd_str(w, "field", w->bad[i].path, strlen(w->bad[i].path));
+		if (w->bad[i].index >= 0)
+			jd_fmt(w, "index", "%ld", w->bad[i].index);
+		jd_hex(w, "hex", w->bad[i].p, w->bad[i].len);
+		jd_close(w, "}");
+	}
+	jd_close(w, "]");
+	if (total > nb)
+		jd_fmt(w, "values_omitted", "%zu", total - nb);
+	jd_close(w, "}");
+}

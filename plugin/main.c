@@ -59,6 +59,26 @@ static int load_config(const struct cl_options *o, struct kme_config **cfg,
 	return cfg_load(path, check_owner, cfg, err);
 }
 
+/* --check-config's answer: each rule's size and identity on one line. */
+static void check_config(const struct kme_config *cfg)
+{
+	const struct kme_config *r;
+	size_t i;
+
+	printf("%s: OK (", cfg->path);
+	for (i = 0; (r = cfg_rule(cfg, i)) != NULL; i++) {
+		if (i > 0)
+			printf("; rule %s: ", r->label);
+		if (r->rule_type == CFG_RULE_EXEC)
+			printf("%zu match rules", r->nmatches);
+		else
+			printf("%zu watched files", r->nwatches);
+		printf(", %zu exclusions, rule %s v%s", r->nexcls, r->rule_id,
+		       r->rule_version);
+	}
+	printf(")\n");
+}
+
 /* ---- the history -------------------------------------------------------- */
 
 /* The new-terms history of the mode under cfg (history.h), for a start
@@ -83,6 +103,17 @@ static struct history *open_history(const struct cl_options *o,
 }
 
 /* ---- the pipeline ------------------------------------------------------- */
+
+/* Each added rule's history to the engine (the first rule's is set by
+ * eng_new or eng_set_store). */
+static void attach_rules(struct engine *eng, const struct history *h)
+{
+	const struct history *rh;
+	size_t i;
+
+	for (i = 1; (rh = hist_rule(h, i)) != NULL; i++)
+		eng_set_rule_store(eng, i, hist_store(rh), hist_rate(rh));
+}
 
 /* The output, the history, the reader and the engine of the mode. In
  * plugin mode the log goes to syslog from here on. 0, or 1 after saying
@@ -121,21 +152,27 @@ static int setup(struct run *r)
 	if (r->rd == NULL ||
 	    (r->eng = eng_new(cfg, hist_store(r->hist), &eo, &err)) == NULL)
 		goto fail;
+	attach_rules(r->eng, r->hist);
 	return 0;
 fail:
 	log_errx("%s", err.msg);
 	return 1;
 }
 
+/* Every rule's history, one listing each. */
 static int run_dump(struct run *r)
 {
 	struct kme_err err = { "" };
+	const struct history *h;
+	size_t i;
 
-	if (dump_history(hist_store(r->hist), r->cfg, hist_where(r->hist),
-			 stdout, "stdout", &err) == 0)
-		return 0;
-	log_errx("%s", err.msg);
-	return 1;
+	for (i = 0; (h = hist_rule(r->hist, i)) != NULL; i++)
+		if (dump_history(hist_store(h), cfg_rule(r->cfg, i),
+				 hist_where(h), stdout, "stdout", &err) < 0) {
+			log_errx("%s", err.msg);
+			return 1;
+		}
+	return 0;
 }
 
 /* --migrate-state FILE: the file's terms merged into Redis. */
@@ -163,17 +200,6 @@ static void teardown(struct run *r)
 	cfg_free(r->cfg);
 }
 
-/* Save the history, saying why when it fails. */
-static int save(struct run *r)
-{
-	struct kme_err err = { "" };
-
-	if (nt_save(hist_store(r->hist), &err) == 0)
-		return 0;
-	log_errx("%s", err.msg);
-	return -1;
-}
-
 /* ---- the modes ------------------------------------------------------------ */
 
 static int run_replay(struct run *r)
@@ -181,7 +207,7 @@ static int run_replay(struct run *r)
 	struct kme_err err = { "" };
 	int rc = rp_run(r->eng, r->rd, r->o->files, r->o->nfiles);
 
-	if (save(r) < 0)
+	if (hist_save(r->hist) < 0)
 		rc = 1;
 	eng_report(r->eng);
 	if (out_error(r->sink, &err) < 0) {
@@ -216,6 +242,7 @@ static void reload(void *arg)
 	}
 	eng_set_config(r->eng, ncfg);
 	eng_set_store(r->eng, hist_store(nhist), hist_rate(nhist));
+	attach_rules(r->eng, nhist);
 	hist_close(r->hist);
 	cfg_free(r->cfg);
 	r->cfg = ncfg;
@@ -223,26 +250,21 @@ static void reload(void *arg)
 	log_notice("reloaded configuration from %s", ncfg->path);
 }
 
-/* The store's work between reads (a Redis reconnect and push, a slice of
- * NT_TICK_BUDGET ms, a background save reaped), and a background save
- * every state_save_interval (newterms.h: the file store forks; the input
- * is never held up). True while the store has work under way: the loop
- * then comes back within LIVE_BUSY_MS. */
+/* The stores' work between reads (a Redis reconnect and push, slices of
+ * NT_TICK_BUDGET ms in all, a background save reaped), and a background
+ * save of every rule's history every state_save_interval (newterms.h: the
+ * file store forks; the input is never held up). True while a store has
+ * work under way: the loop then comes back within LIVE_BUSY_MS. */
 static bool housekeeping(void *arg, int64_t mono_ms)
 {
 	struct run *r = arg;
-	struct nt_store *s = hist_store(r->hist);
-	struct kme_err err = { "" };
-	int busy = nt_tick(s, NT_TICK_BUDGET, &err);
+	bool busy = hist_tick(r->hist, NT_TICK_BUDGET);
 
-	if (busy < 0)
-		log_errx("%s", err.msg);
 	if (mono_ms - r->last_save >= r->cfg->state_save_interval) {
-		if (nt_save_background(s, &err) < 0)
-			log_errx("%s", err.msg);
+		hist_save_background(r->hist);
 		r->last_save = mono_ms;
 	}
-	return busy > 0;
+	return busy;
 }
 
 static int run_plugin(struct run *r)
@@ -250,14 +272,20 @@ static int run_plugin(struct run *r)
 	const struct live_hooks hooks = {
 		.arg = r, .reload = reload, .housekeeping = housekeeping,
 	};
+	const struct history *h;
+	size_t i;
 
 	if (live_start() < 0)
 		return 1;
 	log_info("started (rule %s v%s, config %s, state %s)", r->cfg->rule_id,
 		 r->cfg->rule_version, r->cfg->path, hist_where(r->hist));
+	for (i = 1; (h = hist_rule(r->hist, i)) != NULL; i++)
+		log_info("rule %s: %s v%s, state %s", cfg_rule(r->cfg, i)->label,
+			 cfg_rule(r->cfg, i)->rule_id,
+			 cfg_rule(r->cfg, i)->rule_version, hist_where(h));
 	r->last_save = clk_mono_ms();
 	live_run(r->eng, r->rd, r->sink, &hooks);
-	save(r);
+	hist_save(r->hist);
 	eng_report(r->eng);
 	out_drain(r->sink, 2000);
 	return 0;
@@ -315,9 +343,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (o.mode == CL_CHECK) {
-		printf("%s: OK (%zu match rules, %zu exclusions, rule %s v%s)\n",
-		       r.cfg->path, r.cfg->nmatches, r.cfg->nexcls,
-		       r.cfg->rule_id, r.cfg->rule_version);
+		check_config(r.cfg);
 		rc = 0;
 	} else if ((rc = setup(&r)) != 0) {
 		/* said why */

@@ -203,17 +203,93 @@ static int32_t pid_at(const struct header *h, const char *name, size_t n)
 	return (int32_t)v;
 }
 
+void rf_watch_keys(struct rf_filter *f, const char *const *keys, size_t n)
+{
+	size_t i;
+
+	f->nkeys = n < RF_MAX_KEYS ? n : RF_MAX_KEYS;
+	for (i = 0; i < f->nkeys; i++) {
+		f->keys[i] = keys[i];
+		f->key_lens[i] = strlen(keys[i]);
+	}
+}
+
+/* Is k[0..n) one of the watched keys? */
+static bool key_watched(const struct rf_filter *f, const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < f->nkeys; i++)
+		if (f->key_lens[i] == n && memcmp(f->keys[i], k, n) == 0)
+			return true;
+	return false;
+}
+
+/* The value of a SYSCALL record's key field, or NULL. The kernel writes
+ * key= last (an ENRICHED log's interpretations follow after 0x1D, in
+ * upper case), and every value before it that could hold " key=" -- a
+ * comm or exe with a space -- is hex: the last " key=" is the field, found
+ * from the end in a few steps (a search from the start costs the whole
+ * record on every open the kernel audits). */
+static const char *key_value(const struct header *h)
+{
+	const char *b = h->body, *e = memchr(b, 0x1d, h->body_len), *p;
+
+	if (e == NULL)
+		e = b + h->body_len;
+	for (p = e - 5; p >= b; p--)
+		if (p[4] == '=' && memcmp(p, " key=", 5) == 0)
+			return p + 5;
+	return NULL;
+}
+
+/* Does the record's key= name a watched key? "KEY" quoted, (null), or hex
+ * of several keys joined by 0x01 (audit's form for more than one). */
+static bool watched_key(const struct rf_filter *f, const struct header *h)
+{
+	const char *end = h->body + h->body_len, *k = key_value(h);
+	char dec[256];
+	size_t n = 0, start = 0, i;
+	int hi, lo;
+
+	if (k == NULL || k >= end)
+		return false;
+	if (*k == '"') {
+		const char *q = memchr(k + 1, '"', (size_t)(end - k - 1));
+
+		return q != NULL && key_watched(f, k + 1, (size_t)(q - k - 1));
+	}
+	for (; k + 1 < end && n < sizeof(dec); k += 2) {
+		if ((hi = hex_value((unsigned char)k[0])) < 0 ||
+		    (lo = hex_value((unsigned char)k[1])) < 0)
+			break;
+		dec[n++] = (char)(hi << 4 | lo);
+	}
+	for (i = 0; i <= n; i++) {
+		if (i < n && dec[i] != '\x01')
+			continue;
+		if (i > start && key_watched(f, dec + start, i - start))
+			return true;
+		start = i + 1;
+	}
+	return false;
+}
+
 /* Does this SYSCALL record's syscall matter? (arch and syscall come first.) */
 static bool syscall_matters(struct rf_filter *f, const struct header *h)
 {
 	const char *end = h->body + h->body_len;
 	const char *a = field(h, " arch=", 6, 64), *s = field(h, " syscall=", 9, 96);
 	unsigned long arch;
+	enum sc_class cls;
 	uint64_t nr;
 
 	if (a == NULL || s == NULL || !hex_at(a, end, &arch) || !digits(&s, end, &nr))
 		return true; /* cannot tell: let the full parser decide */
-	return sc_matters(sc_classify(&f->sc, arch, (long)nr));
+	cls = sc_classify(&f->sc, arch, (long)nr);
+	if (sc_matters(cls))
+		return true;
+	return f->nkeys > 0 && sc_is_open(cls) && watched_key(f, h);
 }
 
 static int part_of_exec(const struct header *h)

@@ -19,7 +19,30 @@ static const char *const excl_key[CFG_EXCL__COUNT] = {
 	[CFG_EXCL_USER] = "exclude_user",
 	[CFG_EXCL_PARENT_ARGS] = "exclude_parent_args",
 	[CFG_EXCL_ENTRY_LEADER_EXECUTABLE] = "exclude_entry_leader_executable",
+	[CFG_EXCL_NAME] = "exclude_name",
 };
+
+/* Which process an exclusion names, whose executable proves it under
+ * trusted_exclusions (trust.h); and whether it names that process by name. */
+enum excl_subject { SUBJ_NONE = 0, SUBJ_SELF, SUBJ_PARENT, SUBJ_LEADER };
+
+static const struct {
+	enum excl_subject subject;
+	bool by_name;
+} excl_proof[CFG_EXCL__COUNT] = {
+	[CFG_EXCL_PARENT_NAME] = { SUBJ_PARENT, true },
+	[CFG_EXCL_PARENT_EXECUTABLE] = { SUBJ_PARENT, false },
+	[CFG_EXCL_EXECUTABLE] = { SUBJ_SELF, false },
+	[CFG_EXCL_USER] = { SUBJ_NONE, false },
+	[CFG_EXCL_PARENT_ARGS] = { SUBJ_PARENT, false },
+	[CFG_EXCL_ENTRY_LEADER_EXECUTABLE] = { SUBJ_LEADER, false },
+	[CFG_EXCL_NAME] = { SUBJ_SELF, true },
+};
+
+const char *rule_excl_key(enum cfg_excl_kind kind)
+{
+	return (unsigned)kind < CFG_EXCL__COUNT ? excl_key[kind] : "?";
+}
 
 /* fnmatch() sees a C string: a value with an embedded NUL would be judged
  * on its prefix only, so a binary value could be excluded by a pattern that
@@ -41,22 +64,25 @@ static bool user_match(const struct cfg_excl *e, const struct kme_exec *ex)
 	return ex->user_name.p != NULL && kme_str_is(ex->user_name, e->pattern);
 }
 
-/* Any stored argument of the parent (argv[0] included). Arguments beyond
- * what the process table stores (proctable.h) are not seen: they can only
- * fail to exclude, never exclude wrongly. */
-static bool any_arg_match(const char *pattern, const struct kme_args *a)
+/* The first stored argument of the parent (argv[0] included) that matches,
+ * or NULL. Arguments beyond what the process table stores (proctable.h)
+ * are not seen: they can only fail to exclude, never exclude wrongly. */
+static const struct kme_str *any_arg_match(const char *pattern,
+					   const struct kme_args *a)
 {
 	size_t i;
 
 	for (i = 0; i < a->n; i++)
 		if (glob_match(pattern, a->v[i]))
-			return true;
-	return false;
+			return &a->v[i];
+	return NULL;
 }
 
 static bool excl_applies(const struct cfg_excl *e, const struct kme_exec *ex)
 {
 	switch (e->kind) {
+	case CFG_EXCL_NAME:
+		return glob_match(e->pattern, ex->proc.name);
 	case CFG_EXCL_PARENT_NAME:
 		return kme_proc_named(&ex->parent, e->pattern);
 	case CFG_EXCL_PARENT_EXECUTABLE:
@@ -66,7 +92,7 @@ static bool excl_applies(const struct cfg_excl *e, const struct kme_exec *ex)
 	case CFG_EXCL_USER:
 		return user_match(e, ex);
 	case CFG_EXCL_PARENT_ARGS:
-		return any_arg_match(e->pattern, &ex->parent.args);
+		return any_arg_match(e->pattern, &ex->parent.args) != NULL;
 	case CFG_EXCL_ENTRY_LEADER_EXECUTABLE:
 		/* Unknown (pid -1) never excludes. */
 		return ex->entry_leader.proc.pid > 0 &&
@@ -236,11 +262,87 @@ static bool action_accepted(const struct kme_config *cfg)
 	return false;
 }
 
+/* The process an exclusion of e's kind names, as trust.h sees it. */
+static bool subject_of(const struct cfg_excl *e, const struct kme_exec *ex,
+		       const struct rule_env *env, struct tu_subject *s)
+{
+	*s = (struct tu_subject){ .local = !ex->remote };
+	switch (excl_proof[e->kind].subject) {
+	case SUBJ_SELF:
+		s->proc = &ex->proc;
+		s->source = env->self_source;
+		return true;
+	case SUBJ_PARENT:
+		s->proc = &ex->parent;
+		s->source = ex->parent_source;
+		return true;
+	case SUBJ_LEADER:
+		s->proc = &ex->entry_leader.proc;
+		s->source = ex->entry_leader.source;
+		return true;
+	case SUBJ_NONE:
+		break;
+	}
+	return false;
+}
+
+/* Does e, which applies to ex, prove itself under cfg (trust.h)? */
+static bool excl_proven(const struct kme_config *cfg,
+			const struct cfg_excl *e, const struct kme_exec *ex,
+			const struct rule_env *env, char *why, size_t size)
+{
+	struct tu_subject s;
+	const struct kme_str *arg;
+
+	if (!cfg->trusted_exclusions || !subject_of(e, ex, env, &s))
+		return true;
+	if (e->kind == CFG_EXCL_PARENT_ARGS) {
+		arg = any_arg_match(e->pattern, &ex->parent.args);
+		if (arg == NULL ||
+		    tu_prove_arg(env->trust, cfg, &s, *arg, why, size) < 0)
+			return false;
+	}
+	return tu_prove(env->trust, cfg, &s,
+			excl_proof[e->kind].by_name ? e->pattern : NULL, why,
+			size) == 0;
+}
+
+void rule_exclusions(const struct kme_config *cfg, const struct kme_exec *ex,
+		     const struct rule_env *env, struct rule_result *res)
+{
+	char why[TU_WHY_MAX];
+	size_t i;
+
+	for (i = 0; i < cfg->nexcls; i++) {
+		const struct cfg_excl *e = &cfg->excls[i];
+
+		if (!excl_applies(e, ex))
+			continue;
+		if (excl_proven(cfg, e, ex, env, why, sizeof(why))) {
+			res->verdict = RULE_EXCLUDED;
+			res->excl = e;
+			return;
+		}
+		if (res->refused == NULL) {
+			res->refused = e;
+			snprintf(res->refused_why, sizeof(res->refused_why), "%s",
+				 why);
+		}
+	}
+}
+
 void rule_eval(const struct kme_config *cfg, const struct kme_exec *ex,
 	       struct rule_result *res)
 {
+	const struct rule_env env = { NULL, KME_PARENT_AUDIT };
+
+	rule_eval_env(cfg, ex, &env, res);
+}
+
+void rule_eval_env(const struct kme_config *cfg, const struct kme_exec *ex,
+		   const struct rule_env *env, struct rule_result *res)
+{
 	const struct cfg_match *m;
-	size_t i;
 
 	memset(res, 0, sizeof(*res));
 	res->verdict = RULE_NO_MATCH;
@@ -256,13 +358,7 @@ void rule_eval(const struct kme_config *cfg, const struct kme_exec *ex,
 		return;
 	res->match = m;
 	res->verdict = RULE_MATCH;
-	for (i = 0; i < cfg->nexcls; i++) {
-		if (excl_applies(&cfg->excls[i], ex)) {
-			res->verdict = RULE_EXCLUDED;
-			res->excl = &cfg->excls[i];
-			return;
-		}
-	}
+	rule_exclusions(cfg, ex, env, res);
 }
 
 int rule_argset_new(const struct kme_config *cfg, struct kme_argset *out,
@@ -406,17 +502,42 @@ static void describe_facts(const struct rule_result *res, char *buf,
 	}
 }
 
+/* An exclusion that applied and did not prove itself: which, and why. */
+static void describe_refusal(const struct rule_result *res, char *buf,
+			     size_t size, size_t *len)
+{
+	const struct cfg_excl *e = res->refused;
+
+	if (e == NULL || (unsigned)e->kind >= CFG_EXCL__COUNT)
+		return;
+	put(buf, size, len, "; %s '%s' (%s:%d) refused: %s", excl_key[e->kind],
+	    e->pattern, e->origin.file, e->origin.line, res->refused_why);
+}
+
 const char *rule_describe(const struct rule_result *res, char *buf, size_t size)
 {
 	const struct cfg_match *m = res->match;
 	const struct cfg_excl *e = res->excl;
 	size_t len = 0, i;
+	char as[129];
 
 	if (size == 0)
 		return buf;
 	buf[0] = '\0';
 	switch (res->verdict) {
 	case RULE_MATCH:
+		if (res->watch != NULL) {
+			put(buf, size, &len, "open of watched file %s (key %s, "
+			    "%s:%d)", res->watch->path, res->watch->key,
+			    res->watch->origin.file, res->watch->origin.line);
+			if (kme_str_present(res->opened_as))
+				put(buf, size, &len, "; opened as '%s' (the key "
+				    "says which file the kernel matched)",
+				    printable(res->opened_as, as, sizeof(as)));
+			describe_refusal(res, buf, size, &len);
+			describe_facts(res, buf, size, &len);
+			return buf;
+		}
 		if (m == NULL)
 			break;
 		put(buf, size, &len, "match '%s", m->name);
@@ -424,6 +545,7 @@ const char *rule_describe(const struct rule_result *res, char *buf, size_t size)
 			put(buf, size, &len, " %s", m->args[i]);
 		put(buf, size, &len, "' (%s:%d)", m->origin.file,
 		    m->origin.line);
+		describe_refusal(res, buf, size, &len);
 		describe_facts(res, buf, size, &len);
 		return buf;
 	case RULE_EXCLUDED:

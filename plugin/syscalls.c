@@ -14,6 +14,9 @@ static const struct {
 	{ "clone3", SC_FORK },
 	{ "fork", SC_FORK },
 	{ "vfork", SC_FORK },
+	{ "open", SC_OPEN },
+	{ "openat", SC_OPENAT },
+	{ "openat2", SC_OPENAT },
 	{ NULL, SC_OTHER },
 };
 

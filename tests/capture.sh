@@ -2,7 +2,7 @@
 # Capture a real audit log of a set of scenarios under a private auditd, and check it against the
 # log's manifest.
 #
-#   tests/capture.sh [--set main|fidelity|profiles|pivot] [--only NN-name[,NN-name...]] [--format RAW|ENRICHED]
+#   tests/capture.sh [--set main|fidelity|profiles|pivot|hardening] [--only NN-name[,NN-name...]] [--format RAW|ENRICHED]
 #                    [--with-fork] OUTPUT.log
 #   tests/capture.sh --verify LOG          (no root needed: check an existing log against its manifest;
 #                                           LOG may be xz-compressed, LOG.xz)
@@ -10,7 +10,9 @@
 # Scenario sets: main is tests/scenarios.sh (the golden logs kmod-*.log), fidelity is
 # tests/scenarios-fidelity.sh (the logs fidelity-*.log*, issue 9), profiles is
 # tests/scenarios-profiles.sh (profiles-raw.log, issue 12), pivot is tests/scenarios-pivot.sh
-# (pivot-enriched.log, issue 21). --only runs a subset of the set.
+# (pivot-enriched.log, issue 21), hardening is tests/scenarios-hardening.sh (hardening-raw.log,
+# issue 19: it also audits opens of two files, and its file-open outcomes have a manifest of their
+# own, hardening-raw.files.tsv). --only runs a subset of the set.
 # The manifest of OUTPUT is tests/data/NAME.scenarios.tsv, NAME being OUTPUT's file name without .log
 # or .log.xz, when that file exists; otherwise the set's default (main: scenarios.tsv, or
 # kmod-fork-raw.scenarios.tsv with --with-fork; fidelity: fidelity-raw.scenarios.tsv, or
@@ -44,6 +46,7 @@ readonly HERE
 # shellcheck source=tests/auditd-lib.sh
 . "$HERE/auditd-lib.sh"
 MANIFEST=()
+FILE_MANIFEST=
 SCENARIOS=
 readonly SCENARIO_ROOT=/tmp/kme-scenario
 readonly KEY=kme
@@ -55,7 +58,7 @@ die() {
 }
 
 usage() {
-	printf 'usage: %s [--set main|fidelity|profiles|pivot] [--only NN-name,...] [--format RAW|ENRICHED] [--with-fork] OUTPUT.log\n       %s --verify LOG\n' \
+	printf 'usage: %s [--set main|fidelity|profiles|pivot|hardening] [--only NN-name,...] [--format RAW|ENRICHED] [--with-fork] OUTPUT.log\n       %s --verify LOG\n' \
 		"$0" "$0" >&2
 	exit 2
 }
@@ -74,6 +77,10 @@ usage() {
 # fork record, else unknown. A failed execve is "failed"; a match that survives the exclusions alerts
 # once per (executable, parent executable).
 # A scenario is found from the CWD (/tmp/kme-scenario/NN-name[/...]), else inherited from the parent.
+# Opens (open, openat, openat2) with a key of the file rules (kme-standin, kmod-enum-sysmod) are printed
+# too, each line beginning "open<TAB>": the opener's name and executable are those of its latest exec
+# (else SYSCALL comm and exe), its parent that of its ppid's; the verdict is v111's (rule-proc.md):
+# excluded when the name is python* or chef-client, else alert once per executable.
 read -r -d '' VERIFY_AWK <<'EOF'
 function hexval(c) { return index("0123456789ABCDEF", c) - 1 }
 function unhex(h,   i, s) {
@@ -128,6 +135,8 @@ BEGIN {
 			else if (key == "exe") sexe[ser] = dec(val)
 			else if (key == "a0") a0[ser] = val
 			else if (key == "exit") xit[ser] = val
+			else if (key == "comm") scomm[ser] = dec(val)
+			else if (key == "key") skey[ser] = dec(val)
 		} else if (type == "CWD" && key == "cwd") {
 			cwd[ser] = dec(val)
 		} else if (type == "PATH") {
@@ -157,6 +166,23 @@ END {
 			else { delete lastexe[c]; delete lastname[c] }
 			if (pid[s] in pscen) pscen[c] = pscen[pid[s]]
 			learned[c] = when[s]; parentof[c] = pid[s]
+			continue
+		}
+		if ((arch[s] == "c000003e" && (sc[s] == 2 || sc[s] == 257 || sc[s] == 437)) ||
+		    (arch[s] == "40000003" && (sc[s] == 5 || sc[s] == 295 || sc[s] == 437))) {
+			if (skey[s] != "kme-standin" && skey[s] != "kmod-enum-sysmod") continue
+			p = ppid[s]; c = (s in cwd) ? cwd[s] : ""
+			if (pid[s] in lastexe) { exe = lastexe[pid[s]]; nm = lastname[pid[s]] }
+			else { exe = sexe[s]; nm = scomm[s] }
+			if (p in lastexe) { pexe = lastexe[p]; pn = lastname[p] } else { pexe = "unknown"; pn = "-" }
+			if (match(c, /^\/tmp\/kme-scenario\/[0-9][0-9]-[^\/]+/)) scen = substr(c, 19, RLENGTH - 18)
+			else if (pid[s] in pscen) scen = pscen[pid[s]]
+			else if (p in pscen) scen = pscen[p]
+			else scen = "?"
+			if (nm ~ /^python/ || nm == "chef-client") v = "excluded"
+			else if (exe in fterm) v = "suppressed"
+			else { v = "alert"; fterm[exe] = 1 }
+			printf "open\t%s\t%s\t%s\t%s\t%s\n", scen, nm, v, pn, pexe
 			continue
 		}
 		if (!((arch[s] == "c000003e" && (sc[s] == 59 || sc[s] == 322)) ||
@@ -207,10 +233,19 @@ manifest_lines() {
 		n == 0 || ($1 in keep)'
 }
 
+# The opens' outcomes: FILE_MANIFEST's lines (none without one), each prefixed "open<TAB>" as the
+# checker prints them, with --only just those of the scenarios that ran.
+file_manifest_lines() {
+	[ -n "$FILE_MANIFEST" ] || return 0
+	grep -v '^#' "$FILE_MANIFEST" | cut -f1-5 | awk -F'\t' -v only="$only" '
+		BEGIN { n = split(only, o, ","); for (i = 1; i <= n; i++) keep[o[i]] = 1 }
+		n == 0 || ($1 in keep) { print "open\t" $0 }'
+}
+
 verify() {
 	local log=$1 got want text=$1 m
 	[ -r "$log" ] || die "verify: cannot read $log"
-	for m in "${MANIFEST[@]}"; do
+	for m in "${MANIFEST[@]}" $FILE_MANIFEST; do
 		[ -r "$m" ] || die "verify: cannot read $m"
 	done
 	case "$log" in
@@ -220,7 +255,9 @@ verify() {
 		;;
 	esac
 	got=$(awk "$VERIFY_AWK" "$text") || die "verify: awk failed on $log"
-	want=$(manifest_lines)
+	# Execs first, then opens, each in log order.
+	got=$(printf '%s\n' "$got" | grep -v '^open	'; printf '%s\n' "$got" | grep '^open	')
+	want=$(manifest_lines; file_manifest_lines)
 	if [ "$got" != "$want" ]; then
 		printf 'capture.sh: %s does not match %s (< manifest, > log):\n' "$log" "${MANIFEST[*]}" >&2
 		diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") >&2
@@ -228,7 +265,7 @@ verify() {
 		return 1
 	fi
 	printf 'capture.sh: %s matches the manifest %s: %d expected outcomes, %d lines, %d events\n' "$log" \
-		"$(for m in "${MANIFEST[@]}"; do basename "$m"; done | paste -sd+)" "$(printf '%s\n' "$want" | wc -l)" "$(wc -l <"$text")" \
+		"$(for m in "${MANIFEST[@]}" $FILE_MANIFEST; do basename "$m"; done | paste -sd+)" "$(printf '%s\n' "$want" | wc -l)" "$(wc -l <"$text")" \
 		"$(grep -o 'msg=audit([0-9.]*:[0-9]*)' "$text" | sort -u | wc -l)"
 	[ "$text" = "$log" ] || rm -f "$text"
 }
@@ -276,14 +313,20 @@ pivot)
 	SCENARIOS=$HERE/scenarios-pivot.sh
 	MANIFEST=("$HERE/data/pivot-enriched.scenarios.tsv")
 	;;
-*) die "--set must be main, fidelity, profiles or pivot, not '$set_name'" ;;
+hardening)
+	SCENARIOS=$HERE/scenarios-hardening.sh
+	MANIFEST=("$HERE/data/hardening-raw.scenarios.tsv")
+	FILE_MANIFEST=$HERE/data/hardening-raw.files.tsv
+	;;
+*) die "--set must be main, fidelity, profiles, pivot or hardening, not '$set_name'" ;;
 esac
 # A log's own manifest, named after it, wins.
 name=$(basename -- "$output")
 name=${name%.xz}
 name=${name%.log}
 [ -r "$HERE/data/$name.scenarios.tsv" ] && MANIFEST=("$HERE/data/$name.scenarios.tsv")
-readonly MANIFEST SCENARIOS
+[ -r "$HERE/data/$name.files.tsv" ] && FILE_MANIFEST=$HERE/data/$name.files.tsv
+readonly MANIFEST SCENARIOS FILE_MANIFEST
 if [ "$verify_only" = 1 ]; then
 	verify "$output"
 	exit
@@ -365,6 +408,7 @@ session_rules() {
 			printf '%s\n' "always,exit -F arch=$arch -S clone,clone3,fork,vfork -F success=1 -F sessionid=$ses -k $KEY-fork"
 		done
 	fi
+	bash "$SCENARIOS" audit-rules "$ses"
 }
 
 (

@@ -905,6 +905,130 @@ END_TEST
 
 /* ---- the shared store's keys (redisstore.h, redisurl.h) ---------------- */
 
+
+/* ---- several rules (issue 19) -------------------------------------------- */
+
+#define OWN(name) \
+	"rule_id = " name "\nrule_name = n\nrule_version = 1\n" \
+	"rule_description = d\nrule_reference = x\n" \
+	"state_file = /tmp/kme-" name ".json\n"
+
+START_TEST(test_a_rule_block_adds_a_rule_that_shares_the_process_keys)
+{
+	struct kme_config *cfg = parse_ok(
+		"match = lsmod\nsyslog_facility = daemon\neoe_timeout = 5s\n"
+		"rule = kmod-proc\nrule_type = file_open\n" OWN("p")
+		"file_watch = /proc/modules kmod-enum-proc\n"
+		"file_watch = /sys/module kmod-enum-sysmod\n"
+		"history_window = 5d\nexclude_name = python*\n");
+	const struct kme_config *r = cfg_rule(cfg, 1);
+
+	ck_assert_uint_eq(cfg->nrules, 1);
+	ck_assert_ptr_eq(cfg_rule(cfg, 0), cfg);
+	ck_assert_ptr_null(cfg_rule(cfg, 2));
+	ck_assert_ptr_null(cfg->label);
+	ck_assert_str_eq(r->label, "kmod-proc");
+	ck_assert_ptr_eq(r->main, cfg);
+	ck_assert_int_eq(r->rule_type, CFG_RULE_FILE_OPEN);
+	ck_assert_str_eq(cfg_rule_type_name(r->rule_type), "file_open");
+	ck_assert_uint_eq(r->nwatches, 2);
+	ck_assert_str_eq(r->watches[1].path, "/sys/module");
+	ck_assert_str_eq(r->watches[1].key, "kmod-enum-sysmod");
+	ck_assert_int_eq(r->watches[1].origin.line, 13);
+	/* its own window, the first rule's untouched */
+	ck_assert_int_eq(r->history_window, 5 * 86400000LL);
+	ck_assert_int_eq(cfg->history_window, 14 * 86400000LL);
+	ck_assert_uint_eq(r->nexcls, 1);
+	ck_assert_int_eq(r->excls[0].kind, CFG_EXCL_NAME);
+	/* the process's settings, shared */
+	ck_assert_int_eq(r->syslog_facility, LOG_DAEMON);
+	ck_assert_int_eq(r->eoe_timeout, 5000);
+	ck_assert_str_eq(r->new_terms_store, "file");
+	ck_assert_ptr_eq(r->new_terms_store, cfg->new_terms_store);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_a_rule_block_ends_with_its_file_and_reopens_by_name)
+{
+	char text[PATH_MAX + 256];
+	const char *inc = write_file("proc.conf", "rule = p\nrule_type = file_open\n"
+				     OWN("p") "file_watch = /proc/modules k1\n", 0640);
+	struct kme_config *cfg;
+
+	snprintf(text, sizeof(text), "match = lsmod\ninclude = %s\n"
+		 "history_window = 3d\nrule = p\nfile_watch = /proc/version k2\n", inc);
+	cfg = parse_ok(text);
+	/* after the include, the first rule again */
+	ck_assert_int_eq(cfg->history_window, 3 * 86400000LL);
+	ck_assert_uint_eq(cfg->nrules, 1);
+	ck_assert_uint_eq(cfg->rules[0]->nwatches, 2);
+	ck_assert_str_eq(cfg->rules[0]->watches[1].key, "k2");
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_rules_that_cannot_run_are_refused)
+{
+	parse_fails("match = lsmod\nrule = two\n" OWN("t") "match = modinfo\n",
+		    "rule two: an added rule watches files (rule_type = "
+		    "file_open); only the first rule watches execs");
+	parse_fails("match = lsmod\nrule = two\nrule_type = file_open\n"
+		    "file_watch = /proc/modules k\n",
+		    "rule two: rule_reference not set");
+	parse_fails("match = lsmod\nrule = two\nrule_type = file_open\n" OWN("t"),
+		    "rule two: a file_open rule needs file_watch lines");
+	parse_fails("match = lsmod\nfile_watch = /proc/modules k\n",
+		    "rule (the first): file_watch needs rule_type = file_open");
+	parse_fails("match = lsmod\nstate_file = /tmp/kme-t.json\nrule = two\n"
+		    "rule_type = file_open\nfile_watch = /p k\n" OWN("t"),
+		    "rules (the first) and two share the state file /tmp/kme-t.json");
+	parse_fails("match = lsmod\nrule_id = t\nrule_version = 1\nrule = two\n"
+		    "rule_type = file_open\nfile_watch = /p k\n" OWN("t"),
+		    "share the identity t v1");
+	parse_fails("match = lsmod\nrule = two\neoe_timeout = 1s\n",
+		    "eoe_timeout is the process's setting, shared by every rule");
+	parse_fails("match = lsmod\nrule = ../x\n", "rule: '../x' is not a rule name");
+	parse_fails("match = lsmod\nrule = a\nrule = b\nrule = c\nrule = d\n"
+		    "rule = e\nrule = f\nrule = g\nrule = h\n",
+		    "rule: too many rules (limit 8, the first included)");
+	parse_fails("match = lsmod\nrule_type = files\n",
+		    "rule_type: unknown value 'files' (exec or file_open)");
+	parse_fails("match = lsmod\nrule = two\nrule_type = file_open\n" OWN("t")
+		    "file_watch = /proc/modules\n", "file_watch: expected 'PATH KEY'");
+	parse_fails("match = lsmod\ntrusted_dir = /usr/lib/../tmp\n",
+		    "trusted_dir: '/usr/lib/../tmp' is not an absolute directory");
+}
+END_TEST
+
+START_TEST(test_a_configuration_of_a_file_rule_alone_needs_no_match)
+{
+	struct kme_config *cfg = parse_ok("rule_type = file_open\n"
+					  "file_watch = /proc/modules kmod-enum-proc\n");
+
+	ck_assert_int_eq(cfg->rule_type, CFG_RULE_FILE_OPEN);
+	ck_assert_uint_eq(cfg->nmatches, 0);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_trusted_dirs_default_to_the_distributions_and_are_replaced)
+{
+	struct kme_config *cfg = parse_ok("match = lsmod\n");
+
+	ck_assert(!cfg->trusted_exclusions);
+	ck_assert_uint_eq(cfg->ntrusted_dirs, 16);
+	ck_assert_str_eq(cfg->trusted_dirs[0], "/usr/sbin");
+	ck_assert_str_eq(cfg->trusted_dirs[15], "/var/lib/dpkg/info");
+	cfg_free(cfg);
+	cfg = parse_ok("match = lsmod\ntrusted_exclusions = yes\n"
+		       "trusted_dir = /opt/vendor\ntrusted_dir = /usr/bin\n");
+	ck_assert(cfg->trusted_exclusions);
+	ck_assert_uint_eq(cfg->ntrusted_dirs, 2);
+	cfg_free(cfg);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -961,6 +1085,14 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_include_duplicate_scalar_in_one_file_is_still_an_error);
 	tcase_add_test(tc, test_include_loop_is_an_error);
 	tcase_add_test(tc, test_include_of_a_missing_file_names_it);
+	tcase_add_test(tc, test_a_rule_block_ends_with_its_file_and_reopens_by_name);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rules");
+	tcase_add_test(tc, test_a_rule_block_adds_a_rule_that_shares_the_process_keys);
+	tcase_add_test(tc, test_rules_that_cannot_run_are_refused);
+	tcase_add_test(tc, test_a_configuration_of_a_file_rule_alone_needs_no_match);
+	tcase_add_test(tc, test_trusted_dirs_default_to_the_distributions_and_are_replaced);
 	suite_add_tcase(s, tc);
 
 	/* Files root owns: only root can make them. */

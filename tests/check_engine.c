@@ -907,6 +907,140 @@ START_TEST(test_live_multicall_knows_a_hard_link_by_device_and_inode)
 }
 END_TEST
 
+
+/* ---- several rules: a file rule beside the exec rule (issue 19) --------- */
+
+#define FILE_RULE(extra) \
+	"rule = kmod-proc\nrule_type = file_open\nrule_id = 80084fa9\n" \
+	"rule_name = Via Proc\nrule_version = 111\nrule_description = d\n" \
+	"rule_reference = x\nstate_file = /tmp/kme-check-engine-proc.json\n" \
+	"new_terms_fields = process.executable\n" \
+	"file_watch = /proc/version kme-standin\n" extra
+
+/* An openat by pid of /proc/version carrying audit key `key`. */
+static void open_event(long sec, int serial, int pid, int ppid,
+		       const char *key, const char *comm, const char *exe)
+{
+	line("type=SYSCALL msg=audit(%ld.200:%d): arch=c000003e syscall=257 "
+	     "success=yes exit=3 a0=ffffff9c a1=0 a2=0 a3=0 items=1 ppid=%d pid=%d "
+	     "auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+	     "tty=pts0 ses=3 comm=\"%s\" exe=\"%s\" key=\"%s\"", sec, serial, ppid,
+	     pid, comm, exe, key);
+	line("type=CWD msg=audit(%ld.200:%d): cwd=\"/root\"", sec, serial);
+	line("type=PATH msg=audit(%ld.200:%d): item=0 name=\"/proc/version\" "
+	     "inode=4026531890 dev=00:15 mode=0100444 ouid=0 ogid=0 rdev=00:00 "
+	     "nametype=NORMAL", sec, serial);
+	line("type=PROCTITLE msg=audit(%ld.200:%d): proctitle=\"%s\"", sec, serial,
+	     comm);
+}
+
+/* cat (pid) run by bash (100), then its open of /proc/version. */
+static void cat_reads(long sec, int serial, int pid, const char *key)
+{
+	exec_event(sec, serial, pid, 100, "/usr/bin/cat", "cat", "/usr/bin/cat", 2,
+		   "a0=\"cat\" a1=\"/proc/version\"", 1);
+	open_event(sec, serial + 1, pid, 100, key, "cat", "/usr/bin/cat");
+}
+
+START_TEST(test_a_file_rule_alerts_on_an_open_of_its_file_beside_the_exec_rule)
+{
+	const char *out;
+
+	start(ENG_ALERT, FILE_RULE(""));
+	exec_event(1000, 1, 100, 1, "/usr/bin/bash", "bash", "/usr/bin/bash", 1,
+		   "a0=\"bash\"", 1);
+	cat_reads(1001, 10, 200, "kme-standin");
+	cat_reads(1002, 20, 201, "kme-standin");   /* the same term */
+	cat_reads(1003, 30, 202, "audit_proc");    /* not a watched key */
+	exec_event(1004, 40, 203, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	out = output();
+	ck_assert_uint_eq(count_lines(out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "\"category\":[\"file\"],\"type\":[\"access\"],"
+				     "\"action\":\"opened-file\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"file\":{\"path\":\"/proc/version\","
+				     "\"name\":\"version\",\"directory\":\"/proc\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"executable\":\"/usr/bin/cat\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"process_source\":\"audit\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"executable\":\"/usr/sbin/lsmod\""));
+	/* The opener as issue 21 describes a process: its entity (from its
+	 * exec, which the table knows) and its parent's, its title, saved
+	 * ids, architecture and login user. */
+	ck_assert_ptr_nonnull(strstr(out, "\"entity\":{\"process\":\"audit:1001.100:10\","
+				     "\"parent\":\"audit:1000.100:1\","));
+	ck_assert_ptr_nonnull(strstr(out, "\"process\":{\"pid\":200,\"entity_id\":\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"title\":\"cat\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"saved_user\":{\"id\":\"0\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"architecture\":\"x86_64\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"audit\":{\"id\":\"1000\"}"));
+	/* only the watched key's opens reach the rule */
+	ck_assert_uint_eq(counters().opens, 2);
+	ck_assert_uint_eq(counters().suppressed, 1);
+	stop();
+}
+END_TEST
+
+START_TEST(test_each_rule_has_its_own_history_and_explain_lines)
+{
+	char sum[1536];
+	const char *out;
+
+	start(ENG_EXPLAIN, FILE_RULE("max_alerts = 1\n"));
+	exec_event(1000, 1, 100, 1, "/usr/bin/bash", "bash", "/usr/bin/bash", 1,
+		   "a0=\"bash\"", 1);
+	cat_reads(1001, 10, 200, "kme-standin");
+	exec_event(1002, 20, 300, 100, "/usr/bin/grep", "grep", "/usr/bin/grep", 1,
+		   "a0=\"grep\"", 1);
+	open_event(1002, 21, 300, 100, "kme-standin", "grep", "/usr/bin/grep");
+	exec_event(1003, 30, 301, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	out = output();
+	ck_assert_ptr_nonnull(strstr(out, " source=audit rule=kmod-proc file=/proc/version "
+				     "cwd=/root => alert: new term (never seen); open of "
+				     "watched file /proc/version (key kme-standin, test.conf:"));
+	/* the file rule's own max_alerts: grep is one too many for it ... */
+	ck_assert_ptr_nonnull(strstr(out, "name=grep exe=/usr/bin/grep"));
+	ck_assert_ptr_nonnull(strstr(out, "=> rate-limited: over max_alerts 1 per 300s"));
+	/* ... not for the exec rule, whose lines name no rule */
+	ck_assert_ptr_nonnull(strstr(out, "source=audit cwd=/root => alert: new term "
+				     "(never seen); match 'lsmod'"));
+	/* two histories: the exec rule's store holds lsmod's term alone */
+	ck_assert_ptr_nonnull(strstr(eng_summary(F.eng, sum, sizeof(sum)), " terms=3 "));
+	{
+		struct nt_stats st;
+
+		nt_stats(F.store, &st);
+		ck_assert_uint_eq(st.terms, 1);
+	}
+	stop();
+}
+END_TEST
+
+START_TEST(test_a_refused_exclusion_alerts_and_says_why)
+{
+	const char *out;
+
+	start(ENG_EXPLAIN, "trusted_exclusions = yes\n");
+	exec_event(1000, 1, 100, 1, "/tmp/x/dkms", "dkms", "/usr/bin/dash", 1,
+		   "a0=\"dkms\"", 1);
+	exec_event(1001, 2, 101, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	exec_event(1002, 3, 102, 1, "/usr/sbin/dkms", "dkms", "/usr/bin/dash", 1,
+		   "a0=\"dkms\"", 1);
+	exec_event(1003, 4, 103, 102, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	out = output();
+	ck_assert_ptr_nonnull(strstr(out, "parent_exe=/tmp/x/dkms source=audit cwd=/root "
+				     "=> alert: new term (never seen); match 'lsmod' "
+				     "(test.conf:"));
+	ck_assert_ptr_nonnull(strstr(out, "; exclude_parent_name 'dkms' (test.conf:"));
+	ck_assert_ptr_nonnull(strstr(out, ") refused: /tmp/x/dkms is not in a trusted_dir"));
+	ck_assert_ptr_nonnull(strstr(out, "parent_exe=/usr/sbin/dkms source=audit cwd=/root "
+				     "=> excluded: excluded by exclude_parent_name 'dkms'"));
+	stop();
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -945,6 +1079,9 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_unknown_entry_leader_says_why_and_never_excludes);
 	tcase_add_test(tc, test_threat_techniques_and_event_action_come_from_the_config);
 	tcase_add_test(tc, test_live_multicall_knows_a_hard_link_by_device_and_inode);
+	tcase_add_test(tc, test_a_file_rule_alerts_on_an_open_of_its_file_beside_the_exec_rule);
+	tcase_add_test(tc, test_each_rule_has_its_own_history_and_explain_lines);
+	tcase_add_test(tc, test_a_refused_exclusion_alerts_and_says_why);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -440,6 +440,39 @@ START_TEST(test_open_events_are_bounded)
 }
 END_TEST
 
+
+/* An openat SYSCALL record whose key= is `key` (as written). */
+#define OPEN_KEYED(t, s, key) \
+	feed("type=SYSCALL msg=audit(%d.100:%d): arch=c000003e syscall=257 success=yes exit=3 " \
+	     "a0=ffffff9c a1=2 a2=3 a3=4 items=1 ppid=1 pid=2 auid=0 uid=0 gid=0 euid=0 " \
+	     "tty=(none) ses=1 comm=\"cat\" exe=\"/usr/bin/cat\" key=%s", t, s, key)
+
+START_TEST(test_an_open_passes_only_with_a_watched_key)
+{
+	static const char *const keys[] = { "kmod-enum-proc", "kme-standin" };
+
+	OPEN_KEYED(1000, 1, "\"kmod-enum-proc\"");      /* none watched yet */
+	ck_assert_int_eq(npassed, 0);
+	rf_watch_keys(F, keys, 2);
+	OPEN_KEYED(1000, 2, "\"kmod-enum-proc\"");
+	REC("CWD", 1000, 2, "cwd=\"/\"");
+	REC("PATH", 1000, 2, "item=0 name=\"/proc/modules\"");
+	ck_assert_int_eq(npassed, 3);
+	OPEN_KEYED(1000, 3, "\"audit_proc\"");
+	OPEN_KEYED(1000, 4, "(null)");
+	OPEN_KEYED(1000, 5, "\"kmod-enum-proc-x\"");   /* not a prefix match */
+	ck_assert_int_eq(npassed, 3);
+	/* several keys: hex, joined by 0x01 ("k1", "kme-standin") */
+	OPEN_KEYED(1000, 6, "6B31016B6D652D7374616E64696E");
+	ck_assert_int_eq(npassed, 4);
+	OPEN_KEYED(1000, 7, "6B31016B32");
+	ck_assert_int_eq(npassed, 4);
+	/* an exec is kept whatever its key */
+	SYSCALL(1000, 8, 59, 3, 1);
+	ck_assert_int_eq(npassed, 5);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("recfilter");
@@ -448,6 +481,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_an_openat_event_is_dropped_and_its_pids_observed);
 	tcase_add_test(tc, test_observed_pids_carry_their_records_node);
+	tcase_add_test(tc, test_an_open_passes_only_with_a_watched_key);
 	tcase_add_test(tc, test_an_execve_event_passes_whole_and_in_order);
 	tcase_add_test(tc, test_fork_and_clone_events_pass);
 	tcase_add_test(tc, test_records_without_exec_use_are_dropped_without_deciding);

@@ -998,6 +998,124 @@ START_TEST(test_describe_says_the_run_under_name_and_behaviour)
 }
 END_TEST
 
+
+/* ---- exclusions that prove themselves (issue 19) ---------------------------- */
+
+/* Evaluate with no trust checker: checks 1-3 of trust.h. */
+static enum rule_verdict eval_res(const struct kme_config *cfg, struct ev *e,
+				  struct rule_result *res)
+{
+	rule_eval(cfg, &e->ex, res);
+	return res->verdict;
+}
+
+START_TEST(test_trusted_a_parent_name_proves_by_its_file_in_a_trusted_dir)
+{
+	struct kme_config *cfg = parse("match = lsmod\ntrusted_exclusions = yes\n"
+				       "exclude_parent_name = dkms\n");
+	struct rule_result res;
+	struct ev e;
+	char buf[640];
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	e.ex.parent.name = S("dkms");
+	e.ex.parent.executable = S("/tmp/x/dkms");
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_MATCH);
+	ck_assert_ptr_nonnull(res.refused);
+	rule_describe(&res, buf, sizeof(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "; exclude_parent_name 'dkms' (/etc/audit/audisp-kmod-enum.conf:3) "
+				     "refused: /tmp/x/dkms is not in a trusted_dir"));
+	e.ex.parent.executable = S("/usr/sbin/dkms");
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_EXCLUDED);
+	/* a resolved binary of another name: dash run by a link named dkms */
+	e.ex.parent.executable = S("/usr/bin/dash");
+	e.ex.parent.exe_resolved = true;
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_MATCH);
+	ck_assert_ptr_nonnull(strstr(res.refused_why, "is not a file named 'dkms'"));
+	/* v211 (no trusted_exclusions): by name, as Elastic */
+	cfg_free(cfg);
+	cfg = parse("match = lsmod\nexclude_parent_name = dkms\n");
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_EXCLUDED);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_trusted_parent_args_need_a_trusted_path_and_a_trusted_parent)
+{
+	struct kme_config *cfg = parse("match = lsmod\ntrusted_exclusions = yes\n"
+				       "exclude_parent_args = /var/lib/dpkg/info/* "
+				       "longhorn-manager\n");
+	struct rule_result res;
+	struct ev e;
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	e.ex.parent.executable = S("/usr/bin/sh");
+	e.ex.parent.args.v = (const struct kme_str[]){
+		S("/bin/sh"), S("/var/lib/dpkg/info/foo.postinst"), S("configure") };
+	e.ex.parent.args.n = 3;
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_EXCLUDED);
+	/* any program may name a maintainer script */
+	e.ex.parent.executable = S("/tmp/evil");
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_MATCH);
+	ck_assert_str_eq(res.refused_why, "/tmp/evil is not in a trusted_dir");
+	/* ... or a dotted path that only looks like one */
+	e.ex.parent.executable = S("/usr/bin/sh");
+	e.ex.parent.args.v = (const struct kme_str[]){
+		S("sh"), S("/var/lib/dpkg/info/../../../../tmp/x") };
+	e.ex.parent.args.n = 2;
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_MATCH);
+	/* an argument that is no path proves nothing */
+	e.ex.parent.args.v = (const struct kme_str[]){ S("longhorn-manager") };
+	e.ex.parent.args.n = 1;
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_MATCH);
+	ck_assert_ptr_nonnull(strstr(res.refused_why, "'longhorn-manager' is not a "
+				     "plain absolute path"));
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_trusted_entry_leader_and_own_executable_prove_too)
+{
+	struct kme_config *cfg = parse("match = lsmod\ntrusted_exclusions = yes\n"
+				       "exclude_entry_leader_executable = */apt.systemd.daily\n"
+				       "exclude_executable = */vendor/lsmod\n");
+	struct rule_result res;
+	struct ev e;
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	e.ex.entry_leader.proc.pid = 77;
+	e.ex.entry_leader.proc.executable = S("/usr/lib/apt/apt.systemd.daily");
+	e.ex.entry_leader.source = KME_PARENT_AUDIT;
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_EXCLUDED);
+	e.ex.entry_leader.proc.executable = S("/home/u/apt.systemd.daily");
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_MATCH);
+	ck_assert_str_eq(rule_excl_key(res.refused->kind),
+			 "exclude_entry_leader_executable");
+	e.ex.proc.executable = S("/tmp/vendor/lsmod");
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_MATCH);
+	e.ex.proc.executable = S("/usr/lib/vendor/lsmod");
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_EXCLUDED);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_trusted_a_user_exclusion_needs_no_proof_and_a_refusal_tries_the_next)
+{
+	struct kme_config *cfg = parse("match = lsmod\ntrusted_exclusions = yes\n"
+				       "exclude_parent_name = dkms\nexclude_user = 1000\n");
+	struct rule_result res;
+	struct ev e;
+
+	ev_init(&e, "lsmod", "lsmod", NULL);
+	e.ex.parent.name = S("dkms");
+	e.ex.parent.executable = S("/tmp/x/dkms");
+	ck_assert_int_eq(eval_res(cfg, &e, &res), RULE_EXCLUDED);
+	ck_assert_int_eq(res.excl->kind, CFG_EXCL_USER);
+	ck_assert_int_eq(res.refused->kind, CFG_EXCL_PARENT_NAME);
+	cfg_free(cfg);
+}
+END_TEST
+
 static Suite *rule_suite(void)
 {
 	Suite *s = suite_create("rule");
@@ -1073,6 +1191,13 @@ static Suite *rule_suite(void)
 	tcase_add_test(tc, test_multicall_busybox_applets);
 	tcase_add_test(tc, test_multicall_keeps_the_exclusions_and_needs_the_switch);
 	tcase_add_test(tc, test_describe_says_the_run_under_name_and_behaviour);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("trusted exclusions");
+	tcase_add_test(tc, test_trusted_a_parent_name_proves_by_its_file_in_a_trusted_dir);
+	tcase_add_test(tc, test_trusted_parent_args_need_a_trusted_path_and_a_trusted_parent);
+	tcase_add_test(tc, test_trusted_entry_leader_and_own_executable_prove_too);
+	tcase_add_test(tc, test_trusted_a_user_exclusion_needs_no_proof_and_a_refusal_tries_the_next);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""check_scenarios.py [--log AUDIT_LOG] MANIFEST EXPLAIN_OUTPUT [ALERTS_JSON]
+"""check_scenarios.py [--log AUDIT_LOG] [--rule NAME] MANIFEST EXPLAIN_OUTPUT [ALERTS_JSON]
 
 The specification of each captured log, checked against what the plugin said:
 every row of the manifest (tests/data/scenarios.tsv) names a scenario (its
@@ -12,6 +12,10 @@ every 'alert' row must have its alert, with the same parent fields.
 With --log, an exec whose working directory is outside /tmp/kme-scenario/
 (e.g. `cd /usr/sbin && ./lsmod`) belongs to the scenario of its nearest
 ancestor that ran inside one, from the pid/ppid/cwd of the log's exec events.
+With --rule NAME, the rows are the outcomes of the added rule NAME (a file
+rule: its explain lines say rule=NAME, its alerts are file opens, named by the
+opener's process.name); without, of the first rule (lines without rule=, exec
+alerts).
 Exit status 0 when all agree; otherwise every disagreement is printed.
 """
 import collections
@@ -24,8 +28,10 @@ V = r'("(?:[^"\\]|\\.)*"|[^ "]\S*)'
 # host=NODE (records with a node= prefix) is optional and not captured: the
 # groups' numbers stay those of a single host's log.
 LINE = re.compile(r"^(\S+) (\S+)(?: host=(?:\"(?:[^\"\\]|\\.)*\"|[^ \"]\S*))? pid=(\d+) name=" + V + " exe=" + V + r" ppid=(-?\d+) "
-                  r"parent_name=" + V + " parent_exe=" + V + r" source=(\S+) cwd=" + V +
+                  r"parent_name=" + V + " parent_exe=" + V + r" source=(\S+)"
+                  r"(?: rule=(\S+))?(?: file=" + V + r")? cwd=" + V +
                   r" => ([a-z -]+?): (.*)$")
+RULE = None  # --rule NAME: the added rule whose lines are checked
 
 
 def unquote(v):
@@ -92,12 +98,14 @@ def load_explain(path):
             if not m:
                 sys.exit(f"{path}:{n}: unparsable explain line: {line!r}")
             g = [unquote(x) if x else x for x in m.groups()]
-            scen = scenario_of(g[9], int(g[5]))
+            if g[9] != RULE:
+                continue
+            scen = scenario_of(g[11], int(g[5]))
             if scen is None:
                 continue
             seen.setdefault((scen, g[3]), []).append(dict(
-                line=n, id=g[1], verdict=VERDICT.get(g[10], g[10]),
-                pname=g[6], pexe=g[7], source=g[8], detail=g[11]))
+                line=n, id=g[1], verdict=VERDICT.get(g[12], g[12]),
+                pname=g[6], pexe=g[7], source=g[8], detail=g[13]))
     return seen
 
 
@@ -115,8 +123,12 @@ def parent_ok(row, got):
 
 
 def main():
+    global RULE
     if len(sys.argv) > 2 and sys.argv[1] == "--log":
         load_tree(sys.argv[2])
+        del sys.argv[1:3]
+    if len(sys.argv) > 2 and sys.argv[1] == "--rule":
+        RULE = sys.argv[2]
         del sys.argv[1:3]
     if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
@@ -159,6 +171,8 @@ def main():
         with open(sys.argv[3], encoding="utf-8") as f:
             for n, line in enumerate(f, 1):
                 doc = json.loads(line)
+                if (doc["event"]["action"] == "opened-file") != (RULE is not None):
+                    continue
                 eid = doc["event"]["id"]
                 scen = scenario_of(doc["process"].get("working_directory", ""),
                                    doc["process"].get("parent", {}).get("pid"))

@@ -24,10 +24,23 @@ END_TEST
 
 START_TEST(test_other_syscalls_do_not_matter)
 {
-	ck_assert_int_eq(sc_classify(&C, X86_64, 257), SC_OTHER); /* openat */
 	ck_assert_int_eq(sc_classify(&C, X86_64, 42), SC_OTHER);  /* connect */
+	ck_assert_int_eq(sc_classify(&C, X86_64, 85), SC_OTHER);  /* creat */
 	ck_assert(!sc_matters(SC_OTHER));
 	ck_assert(sc_matters(SC_EXEC) && sc_matters(SC_FORK));
+}
+END_TEST
+
+START_TEST(test_opens_are_their_own_class_and_not_every_one_matters)
+{
+	ck_assert_int_eq(sc_classify(&C, X86_64, 2), SC_OPEN);    /* open */
+	ck_assert_int_eq(sc_classify(&C, X86_64, 257), SC_OPENAT); /* openat */
+	ck_assert_int_eq(sc_classify(&C, X86_64, 437), SC_OPENAT); /* openat2 */
+	ck_assert_int_eq(sc_classify(&C, I386, 5), SC_OPEN);       /* open */
+	ck_assert_int_eq(sc_classify(&C, I386, 295), SC_OPENAT);   /* openat */
+	ck_assert(!sc_matters(SC_OPEN) && !sc_matters(SC_OPENAT));
+	ck_assert(sc_is_open(SC_OPEN) && sc_is_open(SC_OPENAT));
+	ck_assert(!sc_is_open(SC_EXEC) && !sc_is_open(SC_OTHER));
 }
 END_TEST
 
@@ -72,6 +85,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_x86_64_exec_and_process_creation_are_classified);
 	tcase_add_test(tc, test_other_syscalls_do_not_matter);
+	tcase_add_test(tc, test_opens_are_their_own_class_and_not_every_one_matters);
 	tcase_add_test(tc, test_numbering_follows_the_arch);
 	tcase_add_test(tc, test_hostile_numbers_and_arches_are_other);
 	tcase_add_test(tc, test_many_arches_recycle_the_cache);

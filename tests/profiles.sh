@@ -1,9 +1,12 @@
 #!/bin/sh
-# tests/profiles.sh - the rule profiles (issue 12) on one real capture:
+# tests/profiles.sh - the rule profiles (issue 12) on real captures:
 # tests/data/profiles-raw.log (tests/capture.sh --set profiles, scenarios in
 # tests/scenarios-profiles.sh) replayed under the shipped v211, v215 and
 # hardened profiles gives the documented differences, and README's comparison
-# table is exactly what tests/profiles-table.py makes of those replays.
+# table is exactly what tests/profiles-table.py makes of those replays and of
+# those of tests/data/hardening-raw.log (--set hardening, issue 19; its
+# hardened column watches /proc/version as the stand-in for /proc/modules,
+# tests/hardening.sh says why).
 #
 #   1 each profile passes --check-config; a site file that includes one does
 #   2 README's table equals the one generated from the replays
@@ -20,12 +23,17 @@ for p in v211 v215 hardened; do
 done
 
 # 1 --check-config ---------------------------------------------------------
+# exclusions FILE: the exclusion values of FILE before its first rule block.
+exclusions() { awk '/^rule = / { exit } /^exclude_/ { n += NF - 2 } END { print n }' "$1"; }
 for p in v211 v215 hardened; do
 	out=$("$KME_BIN" --check-config -c "$PROFILES/$p.conf" 2>&1)
-	case $p in hardened) v=211-hardened ;; *) v=${p#v} ;; esac
+	case $p in
+	hardened) v=211-hardened
+		more="; rule kmod-proc: 2 watched files, 4 exclusions, rule 80084fa9-8677-4453-8680-b891d3c0c778 v111-hardened" ;;
+	*) v=${p#v}; more= ;;
+	esac
 	check "--check-config accepts the $p profile (rule v$v)" \
-		test "$out" = "$PROFILES/$p.conf: OK (4 match rules, $(awk '/^exclude_/ { n += NF - 2 }
-		END { print n }' "$PROFILES/$p.conf") exclusions, rule 2d8043ed-5bda-4caf-801c-c1feb7410504 v$v)"
+		same "$out" "$PROFILES/$p.conf: OK (4 match rules, $(exclusions "$PROFILES/$p.conf") exclusions, rule 2d8043ed-5bda-4caf-801c-c1feb7410504 v$v$more)"
 done
 printf 'include = %s/v215.conf\nexclude_user = 997\nstate_file = %s/site.json\n' \
 	"$PROFILES" "$TMP" >"$TMP/site.conf"
@@ -43,8 +51,19 @@ for p in v211 v215 hardened; do
 	"$KME_BIN" --replay --host golden-host --explain -c "$PROFILES/$p.conf" "$LOG" \
 		>"$TMP/$p.explain" 2>/dev/null
 done
+# The hardening log: v211 and v215 as shipped; hardened with the stand-in.
+printf 'include = %s/hardened.conf\nrule = kmod-proc\nfile_watch = /proc/version kme-standin\n' \
+	"$PROFILES" >"$TMP/hardened-standin.conf"
+for p in v211 v215 hardened-standin; do
+	c=$PROFILES/$p.conf
+	[ "$p" = hardened-standin ] && c=$TMP/$p.conf
+	"$KME_BIN" --replay --host golden-host --explain -c "$c" "$DATA/hardening-raw.log" \
+		>"$TMP/h-$p.explain" 2>/dev/null
+done
 if $PYTHON "$KME_SRCDIR/tests/profiles-table.py" "$DATA/profiles-raw.cases.tsv" \
-	"$TMP/v211.explain" "$TMP/v215.explain" "$TMP/hardened.explain" >"$TMP/table" 2>"$TMP/table.err"; then
+	"$TMP/v211.explain" "$TMP/v215.explain" "$TMP/hardened.explain" \
+	"$DATA/hardening-raw.cases.tsv" "$TMP/h-v211.explain" "$TMP/h-v215.explain" \
+	"$TMP/h-hardened-standin.explain" >"$TMP/table" 2>"$TMP/table.err"; then
 	ok "profiles-table.py makes a table of every case of the replays ($(($(wc -l <"$TMP/table") - 2)) rows)"
 else
 	not_ok "profiles-table.py makes a table of every case of the replays: $(cat "$TMP/table.err")"
@@ -134,7 +153,8 @@ check "... and alerts as on an empty history ($(wc -l <"$TMP/h.alerts") alerts)"
 "$KME_BIN" --replay -c "$PROFILES/v215.conf" --state "$S" "$LOG" >/dev/null 2>"$TMP/v.err"
 check "v215 does not take hardened's history either (version and term fields)" \
 	grep -q "version 211-hardened fields \[process.executable, process.parent.executable\]; starting empty" "$TMP/v.err"
-check "each profile names a state file of its own" \
-	same "$(grep -h '^state_file' "$PROFILES"/*.conf | sort -u | wc -l)" 3
+check "each profile, and each rule of one, names a state file of its own" \
+	same "$(grep -h '^state_file' "$PROFILES"/*.conf | sort -u | wc -l)" \
+	"$(grep -h '^state_file' "$PROFILES"/*.conf | wc -l)"
 
 finish

@@ -1,12 +1,14 @@
 # tests/scenario-lib.sh - the frame every scenario set shares (bash; sourced by
 # tests/scenarios.sh, tests/scenarios-fidelity.sh, tests/scenarios-profiles.sh,
-# which tests/capture.sh runs as `bash SET.sh setup|cleanup|list|dpkg-scripts|NN-name`).
+# which tests/capture.sh runs as `bash SET.sh setup|cleanup|list|dpkg-scripts|audit-rules SES|NN-name`).
 #
 # A set defines SCENARIOS (its names, NN-name), ROOT (each scenario runs with
 # $ROOT/NN-name as its working directory), the functions setup, cleanup and
 # s_NN-name for each scenario, and optionally dpkg_scripts (prints the dpkg
-# maintainer scripts the set plants, one per line; none by default). It then
-# ends with `scenario_main "$@"`.
+# maintainer scripts the set plants, one per line; none by default) and
+# audit_rules (prints audit rule specs the capture loads besides its exec
+# rules, for session $1; none by default). It then ends with
+# `scenario_main "$@"`.
 
 SCENARIO_SET=${0##*/}
 
@@ -29,10 +31,11 @@ install_runner() {
 		cp "$(dirname "${BASH_SOURCE[0]}")/scenario-lib.sh" "$1/scenario-lib.sh"
 }
 
-# make_tree [DIR...]: the set's tree, made afresh: ROOT emptied, BIN and
-# DIRs made, a directory per scenario, the runner installed (umask 022: the
-# scenarios' programs run as other users too).
+# make_tree [DIR...]: the set's tree, made afresh (root only): ROOT emptied,
+# BIN and DIRs made, a directory per scenario, the runner installed (umask
+# 022: the scenarios' programs run as other users too).
 make_tree() {
+	[ "$(id -u)" = 0 ] || die "setup: must run as root"
 	local f
 	umask 022
 	rm -rf "$ROOT"
@@ -66,7 +69,8 @@ scenario_main() {
 	cleanup) cleanup ;;
 	list) printf '%s\n' "${SCENARIOS[@]}" ;;
 	dpkg-scripts) if declare -F dpkg_scripts >/dev/null; then dpkg_scripts; fi ;;
+	audit-rules) if declare -F audit_rules >/dev/null; then audit_rules "$2"; fi ;;
 	[0-9][0-9]-*) run_scenario "$1" ;;
-	*) die "usage: $SCENARIO_SET setup|cleanup|list|dpkg-scripts|NN-name" ;;
+	*) die "usage: $SCENARIO_SET setup|cleanup|list|dpkg-scripts|audit-rules SES|NN-name" ;;
 	esac
 }

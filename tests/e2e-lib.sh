@@ -166,9 +166,28 @@ EOC
 	chmod 0640 "$1/kme.conf"
 }
 
+# own_histories: every rule of $PCONF keeps its history under $TMP, never in
+# the system's state directory (a profile's added rule has a state_file of
+# its own, which a site file's state_file line does not change: README,
+# "Several rules"). Asked of --dump-state, which creates and writes
+# nothing, before the plugin starts; a Redis history is not a file.
+own_histories() {
+	oh_where=$("$KME_BIN" --dump-state -c "$PCONF" 2>/dev/null |
+		sed -n 's|^# \(/[^:]*\): [0-9]* term(s), rule .*|\1|p')
+	[ -n "$oh_where" ] || { echo "Bail out! --dump-state -c $PCONF named no history"; exit 99; }
+	for oh_p in $oh_where; do
+		case $oh_p in
+		"$TMP"/*) ;;
+		*) echo "Bail out! $PCONF keeps a history in $oh_p, outside the test's $TMP"
+		   exit 99 ;;
+		esac
+	done
+}
+
 # run_auditd: start `auditd -n -c $TMP/audit` and wait (30 s) until the
 # plugin has logged a new start to syslog.
 run_auditd() {
+	own_histories
 	ra_n=$(started_lines)
 	auditd -n -c "$TMP/audit" >"$TMP/auditd.out" 2>&1 &
 	AUDITD_PID=$!

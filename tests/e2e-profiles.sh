@@ -22,10 +22,13 @@ hardlink=0
 ln /usr/bin/kmod "$TMP/hl" 2>/dev/null && hardlink=1
 
 start_rsyslogd
-# The site file: the profile, then our own state file (a later file's
-# scalar wins over the profile's).
+# The site file: the profile, then our own state files (a later file's
+# scalar wins over the profile's): the first rule's, and the profile's file
+# rule's in its own block (its state_file is the profile's otherwise: the
+# system's state directory).
 mkdir -p "$TMP/state" && chmod 0700 "$TMP/state"
-printf 'include = %s\nstate_file = %s\nstate_save_interval = 2s\n' "$HARDENED" "$STATE" >"$PCONF"
+printf '%s\n' "include = $HARDENED" "state_file = $STATE" "state_save_interval = 2s" \
+	"rule = kmod-proc" "state_file = $TMP/state/proc.json" >"$PCONF"
 chmod 0640 "$PCONF"
 start_auditd
 load_rules

@@ -3,8 +3,10 @@
  * over the lock; a refused file falls back to memory, and says so), the
  * file read only for a dump, Redis when --store or new_terms_store says
  * (never for a replay that was not told), with the fleet's counter where
- * alerts are sent; --migrate-state needs Redis. Redis cases run against a
- * real redis-server started here (tests/redistest.h). */
+ * alerts are sent; --migrate-state needs Redis. Several rules: a history
+ * each, saved together, in the background between reads too, each kept by
+ * its rule's name on a reload, and a dropped rule's saved. Redis cases run
+ * against a real redis-server started here (tests/redistest.h). */
 #include <config.h>
 
 #include <check.h>
@@ -15,7 +17,9 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "cfgtest.h"
 #include "checkrun.h"
+#include "clock.h"
 #include "history.h"
 #include "log.h"
 #include "histtest.h"
@@ -174,6 +178,122 @@ START_TEST(test_a_history_that_cannot_open_falls_back_to_memory_when_asked)
 }
 END_TEST
 
+/* ---- several rules: a history each (issue 19) ------------------------------ */
+
+/* The first rule in g_dir/state.json, and an added file rule NAME in
+ * g_dir/NAME.json for each name of names (space-separated). */
+static struct kme_config *rules(const char *names)
+{
+	char text[2048], name[16];
+	const char *p = names;
+	size_t len;
+	int n;
+
+	len = (size_t)snprintf(text, sizeof(text), "match = lsmod\nstate_file = %s\n",
+			       g_state);
+	while (sscanf(p, "%15s%n", name, &n) == 1) {
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+			"rule = %s\nrule_type = file_open\nrule_id = id-%s\n"
+			"rule_name = n\nrule_version = 1\nrule_description = d\n"
+			"rule_reference = x\nstate_file = %s/%s.json\n"
+			"file_watch = /proc/modules k-%s\n", name, name, g_dir, name,
+			name);
+		p += n;
+	}
+	return parse_ok(text);
+}
+
+static void touch_rule(struct history *h, size_t i, const char *exe)
+{
+	touch(hist_rule(h, i), exe, T0);
+}
+
+/* Does the file at g_dir/NAME hold s? */
+static bool holds(const char *name, const char *s)
+{
+	char path[96], buf[8192];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
+	if ((f = fopen(path, "r")) != NULL) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return strstr(buf, s) != NULL;
+}
+
+static void remove_rule_files(const char *names)
+{
+	char path[96], name[16];
+	const char *p = names;
+	int n;
+
+	while (sscanf(p, "%15s%n", name, &n) == 1) {
+		snprintf(path, sizeof(path), "%s/%s.json", g_dir, name);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/%s.json.lock", g_dir, name);
+		unlink(path);
+		p += n;
+	}
+}
+
+START_TEST(test_each_rule_has_its_history_saved_and_kept_by_name_on_reload)
+{
+	struct kme_config *c1 = rules("a b"), *c2 = rules("a");
+	struct history *h1 = open_ok(HIST_PLUGIN, NULL, NULL, c1, NULL), *h2;
+
+	ck_assert_ptr_null(hist_rule(h1, 3));
+	ck_assert_ptr_nonnull(strstr(hist_where(hist_rule(h1, 2)), "/b.json"));
+	touch_rule(h1, 0, "/usr/sbin/lsmod");
+	touch_rule(h1, 1, "/usr/bin/cat");
+	touch_rule(h1, 2, "/usr/bin/grep");
+	ck_assert_int_eq(hist_save(h1), 0);        /* every rule's file */
+	ck_assert(holds("state.json", "/usr/sbin/lsmod"));
+	ck_assert(holds("a.json", "/usr/bin/cat"));
+	ck_assert(holds("b.json", "/usr/bin/grep"));
+	/* Learned after the save: a's goes on with a, b's is saved as b
+	 * goes (the reload's configuration has no rule b). */
+	touch_rule(h1, 1, "/usr/bin/python3");
+	touch_rule(h1, 2, "/usr/bin/chef-client");
+	h2 = open_ok(HIST_PLUGIN, NULL, NULL, c2, h1);
+	hist_close(h1);
+	ck_assert_ptr_null(hist_rule(h2, 2));
+	ck_assert_uint_eq(stats(hist_rule(h2, 1)).terms, 2);
+	ck_assert(holds("b.json", "/usr/bin/chef-client"));
+	hist_close(h2);
+	remove_rule_files("a b");
+	cfg_free(c1);
+	cfg_free(c2);
+}
+END_TEST
+
+START_TEST(test_every_rules_history_is_saved_in_the_background_between_reads)
+{
+	struct kme_config *cfg = rules("a");
+	struct history *h = open_ok(HIST_PLUGIN, NULL, NULL, cfg, NULL);
+	int64_t end = clk_mono_ms() + 10000;
+
+	ck_assert(!hist_tick(h, NT_TICK_BUDGET));  /* nothing under way */
+	touch_rule(h, 0, "/usr/sbin/lsmod");
+	touch_rule(h, 1, "/usr/bin/cat");
+	hist_save_background(h);
+	/* The children are reaped by the ticks: poll for both saves. */
+	while ((stats(hist_rule(h, 0)).saves == 0 ||
+		stats(hist_rule(h, 1)).saves == 0) && clk_mono_ms() < end)
+		if (!hist_tick(h, NT_TICK_BUDGET))
+			usleep(1000);
+	ck_assert_uint_eq(stats(hist_rule(h, 0)).saves, 1);
+	ck_assert_uint_eq(stats(hist_rule(h, 1)).saves, 1);
+	ck_assert(holds("state.json", "/usr/sbin/lsmod"));
+	ck_assert(holds("a.json", "/usr/bin/cat"));
+	hist_close(h);
+	remove_rule_files("a");
+	cfg_free(cfg);
+}
+END_TEST
+
 START_TEST(test_a_dump_reads_the_file_and_changes_nothing)
 {
 	struct kme_config *cfg = config(NULL);
@@ -319,6 +439,8 @@ int main(void)
 	tcase_add_test(tc, test_a_dump_reads_the_file_and_changes_nothing);
 	tcase_add_test(tc, test_migrate_needs_a_redis_store);
 	tcase_add_test(tc, test_store_file_overrides_a_configured_redis);
+	tcase_add_test(tc, test_each_rule_has_its_history_saved_and_kept_by_name_on_reload);
+	tcase_add_test(tc, test_every_rules_history_is_saved_in_the_background_between_reads);
 	suite_add_tcase(s, tc);
 #ifdef HAVE_HIREDIS
 	tc = tcase_create("redis");

@@ -28,12 +28,13 @@ pkg-config --exists yajl auparse audit || {
 
 mkdir -p "$OUT/obj" "$OUT/conf" "$OUT/plugin"
 
-# Library sources: every plugin/*.c but main.c (the Makefile's libkme.a),
-# so that a new module needs no change here.
+# Library sources: every plugin/*.c but main.c and cmdline.c (the program's
+# front end, which takes its version and paths from configure's config.h;
+# no harness drives it), so that a new module needs no change here.
 LIBSRC=""
 for f in "$SRCDIR"/plugin/*.c; do
 	m=$(basename "$f" .c)
-	case $m in main|config_default) ;; *) LIBSRC="$LIBSRC $m" ;; esac
+	case $m in main|cmdline|config_default) ;; *) LIBSRC="$LIBSRC $m" ;; esac
 done
 
 # The quotes around STATEDIR are meant literally: they make the macro a C

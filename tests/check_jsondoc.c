@@ -132,6 +132,40 @@ START_TEST(test_pieces_and_many_values_are_counted)
 }
 END_TEST
 
+/* The report of what was not UTF-8 (jd_invalid_utf8): nothing when all
+ * was; else every field, the first JD_BAD_MAX values with their field,
+ * index and raw bytes, and how many more there were. */
+START_TEST(test_the_invalid_utf8_report_names_fields_values_and_the_rest)
+{
+	size_t i;
+
+	jd_open(&w, NULL, "{");
+	jd_str(&w, "ok", "caf\xc3\xa9", 5);
+	jd_invalid_utf8(&w, "invalid_utf8");
+	jd_close(&w, "}");
+	ck_assert_str_eq(text(), "{\"ok\":\"caf\xc3\xa9\"}");
+	buf_reset(&out);
+	jd_init(&w, &out);
+	jd_open(&w, NULL, "{");
+	jd_str(&w, "title", "\xc0", 1);
+	jd_open(&w, "args", "[");
+	for (i = 0; i < JD_BAD_MAX + 2; i++)
+		jd_str(&w, NULL, "a\xff", 2);
+	jd_close(&w, "]");
+	jd_invalid_utf8(&w, "invalid_utf8");
+	jd_close(&w, "}");
+	ck_assert_int_eq(jd_end(&w), 0);
+	ck_assert_ptr_nonnull(strstr(text(), ",\"invalid_utf8\":{\"fields\":[\"title\","
+				     "\"args\"],\"values\":[{\"field\":\"title\",\"hex\":"
+				     "\"c0\"},{\"field\":\"args\",\"index\":0,\"hex\":"
+				     "\"61ff\"},"));
+	/* 19 values: the title and 15 args listed, 3 args counted */
+	ck_assert_ptr_nonnull(strstr(text(), "{\"field\":\"args\",\"index\":14,"
+				     "\"hex\":\"61ff\"}],\"values_omitted\":3}}"));
+	ck_assert_ptr_null(strstr(text(), "\"index\":15"));
+}
+END_TEST
+
 START_TEST(test_null_items)
 {
 	jd_open(&w, NULL, "[");
@@ -185,6 +219,7 @@ static Suite *jsondoc_suite(void)
 	tcase_add_test(c, test_escaped_pieces_make_one_string);
 	tcase_add_test(c, test_invalid_bytes_are_replaced_and_remembered);
 	tcase_add_test(c, test_pieces_and_many_values_are_counted);
+	tcase_add_test(c, test_the_invalid_utf8_report_names_fields_values_and_the_rest);
 	tcase_add_test(c, test_null_items);
 	tcase_add_test(c, test_a_refused_append_is_sticky);
 	tcase_add_test(c, test_nesting_deeper_than_the_bound_ends_the_document);

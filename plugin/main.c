@@ -221,7 +221,8 @@ static int run_replay(struct run *r)
 
 /* SIGHUP: parse the file again; keep the running config unless the new one
  * is entirely valid, and the running history unless the new one opens
- * (which takes the running one over or saves it first: history.h). */
+ * (which takes the running one over or saves it first: history.h); then
+ * save it in the background. */
 static void reload(void *arg)
 {
 	struct run *r = arg;
@@ -248,6 +249,10 @@ static void reload(void *arg)
 	r->cfg = ncfg;
 	r->hist = nhist;
 	log_notice("reloaded configuration from %s", ncfg->path);
+	/* The save on SIGHUP (an administrator's reload, logrotate's), in the
+	 * background as the periodic one. */
+	hist_save_background(nhist);
+	r->last_save = clk_mono_ms();
 }
 
 /* The stores' work between reads (a Redis reconnect and push, slices of

@@ -228,9 +228,14 @@ check "every one of the $BURST enumerations around the reload alerted (no event 
 [ "$(burst_alerts)" -eq $BURST ] || echo "# $(burst_alerts) of $BURST alerted; missing: $(i=1; while [ $i -le $BURST ]; do has_alert_in /tmp/kme-burst/$i || printf '%s ' $i; i=$((i + 1)); done)"
 check "the kernel lost no record meanwhile" no_kernel_loss
 W1_EXE=$(root_alerts | awk '$2 == "/tmp/kme-w1" { print $1; exit }')
-in_root $BIN --dump-state >"$TMP/dump.out" 2>&1
-check "the state file holds the first lsmod's term, $W1_EXE (--dump-state)" \
+# Saved by the plugin as it stopped (restart), or in the background after
+# the reload (sighup): poll.
+state_has_w1() {
+	in_root $BIN --dump-state >"$TMP/dump.out" 2>&1
 	grep -qF "	$W1_EXE	" "$TMP/dump.out"
+}
+check "the state file holds the first lsmod's term, $W1_EXE (--dump-state)" \
+	wait_for 20 state_has_w1
 enumerate /tmp/kme-w1
 check "a marker enumeration after the reload alerts" marker after-reload
 check "the first lsmod again is suppressed: the history survived the reload" \

@@ -80,6 +80,11 @@ void eng_free(struct engine *e);
 /* Feed one record line (no '\n'). */
 void eng_line(struct engine *e, const char *line, size_t len);
 
+/* Records the record filter found no audit header in, so far: a caller
+ * feeding one line at a time learns from it whether that line was a record
+ * (replay.h names the lines it skipped). O(1). */
+uint64_t eng_unparsed(const struct engine *e);
+
 /* Count a record the reader had to discard (too long, NUL byte). */
 void eng_count_bad_record(struct engine *e, uint64_t n);
 

@@ -547,6 +547,11 @@ void eng_line(struct engine *e, const char *line, size_t len)
 	rf_line(&e->rf, line, len);
 }
 
+uint64_t eng_unparsed(const struct engine *e)
+{
+	return e->rf.st.unparsed;
+}
+
 void eng_count_bad_record(struct engine *e, uint64_t n)
 {
 	e->c.parse_errors += n;

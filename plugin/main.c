@@ -27,6 +27,7 @@
 #include "output.h"
 #include "reader.h"
 #include "redisstore.h"
+#include "replay.h"
 
 #define PROG "audisp-kmod-enum"
 #define EXIT_USAGE 2
@@ -42,6 +43,8 @@ struct options {
 	const char *host;         /* --host: host.name for records without node= */
 	const char *store;        /* --store: "file" or a Redis URL */
 	const char *migrate;      /* --migrate-state FILE */
+	const char *tz;           /* --tz ZONE: of ausearch -i stamps */
+	enum rp_progress progress; /* --progress, --no-progress */
 	char **files;
 	int nfiles;
 };
@@ -65,8 +68,10 @@ static void usage(FILE *fp)
 	fprintf(fp,
 "Usage: " PROG " [-c FILE] [--state FILE] [--store URL]\n"
 "       " PROG " --replay [--all | --explain] [-c FILE] [--state FILE]\n"
-"                        [--store URL] [--host NAME] [FILE...]\n"
-"       " PROG " --learn [-c FILE] [--state FILE | --store URL] [FILE...]\n"
+"                        [--store URL] [--host NAME] [--tz ZONE]\n"
+"                        [--progress | --no-progress] [FILE|DIR...]\n"
+"       " PROG " --learn [-c FILE] [--state FILE | --store URL] [--tz ZONE]\n"
+"                        [--progress | --no-progress] [FILE|DIR...]\n"
 "       " PROG " --dump-state [-c FILE] [--state FILE | --store URL]\n"
 "       " PROG " --migrate-state FILE --store URL [-c FILE]\n"
 "       " PROG " --check-config [-c FILE]\n"
@@ -89,13 +94,23 @@ static void usage(FILE *fp)
 "                      fleet; replay uses Redis only when given --store)\n"
 "  -H, --host NAME     host.name for records without a node= prefix\n"
 "                      (default: this machine's host name)\n"
-"  -r, --replay        read audit logs (FILEs in order; none or - = stdin),\n"
-"                      decide by event time, print one JSON alert per line on\n"
-"                      stdout and a summary on stderr\n"
+"  -r, --replay        read audit logs (none or - = stdin), decide by event\n"
+"                      time, print one JSON alert per line on stdout and a\n"
+"                      summary on stderr. A DIR is its files; several inputs\n"
+"                      go in the order of their first event (auditd's rotated\n"
+"                      audit.log, audit.log.1...), the same records twice\n"
+"                      once. gzip, xz, zstd and bzip2 are read by content;\n"
+"                      so are ausearch's outputs (ausearch -i needs --tz)\n"
 "  -a, --all           replay: every match, no new-terms suppression and no\n"
 "                      rate limit\n"
 "  -e, --explain       replay: for every exec of a watched program, say why it\n"
-"                      alerted, was excluded (by what) or suppressed (since when)\n"
+"                      alerted, was excluded (by what) or suppressed (since\n"
+"                      when); and which input lines were skipped and why\n"
+"      --tz ZONE       the time zone of ausearch -i stamps (local times of\n"
+"                      the machine that printed them), e.g. Europe/Paris, UTC\n"
+"      --progress      a progress line on stderr even when it is not a\n"
+"                      terminal (default: only on a terminal)\n"
+"      --no-progress   no progress line, even on a terminal\n"
 "  -l, --learn         replay audit logs into the state file without alerting,\n"
 "                      so that a fresh install knows the past 14 days\n"
 "  -d, --dump-state    list the learned terms with first/last seen and counts\n"
@@ -105,7 +120,10 @@ static void usage(FILE *fp)
 "  -V, --version       print the version and exit\n"
 "  -h, --help          print this help and exit\n"
 "\n"
-"Exit status: 0 success, 1 runtime error, 2 bad usage or configuration.\n"
+"Exit status: 0 success, 1 runtime error, 2 bad usage or configuration,\n"
+"3 (--replay, --learn) an input could not be used: no audit record in it,\n"
+"mostly lines that are not, or compressed data cut short or corrupt (what\n"
+"could be read was replayed; stderr says which input and line).\n"
 "See audisp-kmod-enum(8) and audisp-kmod-enum.conf(5).\n");
 }
 
@@ -123,6 +141,9 @@ static int set_mode(struct options *o, enum mode m)
 	return 0;
 }
 
+/* Long options without a short form. */
+enum { OPT_TZ = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -139,6 +160,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "tz", required_argument, NULL, OPT_TZ },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc = 0;
@@ -167,6 +191,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->action = c == 'a' ? ENG_ALL : ENG_EXPLAIN;
 			rc |= set_mode(o, MODE_REPLAY);
 			break;
+		case OPT_TZ: o->tz = optarg; break;
+		case OPT_PROGRESS: o->progress = RP_PROGRESS_ON; break;
+		case OPT_NO_PROGRESS: o->progress = RP_PROGRESS_OFF; break;
 		case 'V':
 			printf(PROG " " PACKAGE_VERSION "\n");
 			exit(0);
@@ -183,6 +210,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    o->nfiles > 0) {
 		log_errx("unexpected argument '%s' (files need --replay or "
 			 "--learn)", o->files[0]);
+		return -1;
+	}
+	if (rc == 0 && o->mode != MODE_REPLAY && o->mode != MODE_LEARN &&
+	    (o->tz != NULL || o->progress != RP_PROGRESS_AUTO)) {
+		log_errx("--tz, --progress and --no-progress need --replay or "
+			 "--learn");
 		return -1;
 	}
 	return rc != 0 ? -1 : 0;
@@ -264,11 +297,6 @@ static struct nt_store *open_history(const struct options *o,
 }
 
 /* ---- the pipeline ------------------------------------------------------- */
-
-static void feed_line(void *arg, const char *line, size_t len)
-{
-	eng_line(((struct run *)arg)->eng, line, len);
-}
 
 static void hostname_of(const struct options *o, char *buf, size_t size)
 {
@@ -446,45 +474,20 @@ static void summary(struct run *r)
 
 /* ---- replay and --learn -------------------------------------------------- */
 
-/* One input (a file name, "-" for stdin) through the engine. */
-static int replay_file(struct run *r, const char *name)
-{
-	struct kme_err err = { "" };
-	struct rd_stats rs;
-	int fd = strcmp(name, "-") == 0 ? STDIN_FILENO
-					: open(name, O_RDONLY | O_CLOEXEC);
-	enum rd_status st;
-	int rc = 0;
-
-	if (fd < 0) {
-		log_warn("%s: open", name);
-		return 1;
-	}
-	while ((st = rd_read(r->rd, fd, feed_line, r, &err)) == RD_OK)
-		;
-	if (st == RD_ERROR) {
-		log_errx("%s: %s", name, err.msg);
-		rc = 1;
-	}
-	/* A file's unterminated last line is still a record. */
-	rd_finish(r->rd, feed_line, r);
-	rd_stats(r->rd, &rs);
-	eng_reader_stats(r->eng, &rs);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return rc;
-}
-
+/* The inputs through the engine (replay.h), then the summary. */
 static int run_replay(struct run *r)
 {
-	int i, rc = 0;
+	const struct rp_opts ro = {
+		.inputs = r->o->files, .ninputs = r->o->nfiles, .tz = r->o->tz,
+		.explain = r->o->action == ENG_EXPLAIN ? stdout : NULL,
+		.progress = r->o->progress,
+	};
+	int rc = rp_run(&ro, r->eng, r->rd);
 
-	if (r->o->nfiles == 0)
-		rc |= replay_file(r, "-");
-	for (i = 0; i < r->o->nfiles; i++)
-		rc |= replay_file(r, r->o->files[i]);
+	if (rc == RP_EXIT_USAGE)
+		return rc; /* refused before anything was replayed */
 	eng_finish(r->eng);
-	if (save(r) < 0)
+	if (save(r) < 0 && rc == 0)
 		rc = 1;
 	fflush(stdout);
 	summary(r);

@@ -6,7 +6,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libauparse-dev libaudit-dev libyajl-dev check libcap-ng-dev
       auditd rsyslog kmod python3 valgrind clang time
       audispd-plugins redis-server libhiredis-dev busybox
-      debhelper dpkg-dev lintian git procps iproute2 xz-utils"
+      debhelper dpkg-dev lintian git procps iproute2 xz-utils
+      zlib1g-dev liblzma-dev libzstd-dev libbz2-dev gzip zstd bzip2"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "tests/deps.sh: run as root (e.g. sudo tests/deps.sh)" >&2
 	exit 1

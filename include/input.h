@@ -7,7 +7,9 @@
  * way. Concatenated streams (gzip members, xz streams, zstd frames, bzip2
  * streams: `cat a.gz b.gz`) are read to the end, as `gzip -dc` does.
  *
- * Errors are values, and every byte handed out before one is good:
+ * Errors are values. Every byte handed out before a stream cut short is
+ * good; corrupt data may give wrong bytes before the library notices (gzip
+ * and bzip2 check a block or stream when it ends). The errors:
  *   - the input ends inside a compressed stream (a copy cut short): "FILE:
  *     truncated gzip data: the input ends inside a compressed stream (after
  *     N compressed bytes, M bytes decompressed)";

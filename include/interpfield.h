@@ -11,7 +11,7 @@
  *     encoded as the kernel encodes an untrusted string: "text" when every
  *     byte is printable ASCII (0x21-0x7e) other than '"', else uppercase hex;
  *   - ids: "root" is 0, "unset" 4294967295, "unknown(N)" and digits are N;
- *     any other name has no number (the log kept none): IPF_NO_ID;
+ *     any other name has no number (the log kept none);
  *   - arch and syscall names through libaudit's tables (syscalls.h);
  *     exit "EACCES(Permission denied)" through the C library's errno names;
  *     a0..a3 "0x1200011", or clone flags by name ("CLONE_VM|SIGCHLD");
@@ -31,8 +31,6 @@
 #include "err.h"
 #include "kme.h"
 
-#define IPF_NO_ID UINT32_MAX
-
 /* Decode ausearch's escaping of v and append the kernel's encoding of the
  * bytes to out. -1 when out's bound is reached. */
 int ipf_encode(struct kme_str v, struct kme_buf *out);
@@ -40,8 +38,8 @@ int ipf_encode(struct kme_str v, struct kme_buf *out);
 /* The same, always as hex (EXECVE aN[i] pieces, PROCTITLE). */
 int ipf_encode_hex(struct kme_str v, struct kme_buf *out);
 
-/* A uid/gid value: its number, or IPF_NO_ID for a name (see above). */
-uint32_t ipf_id(struct kme_str v);
+/* A uid/gid value: its number in *id; -1 for a name (see above). */
+int ipf_id(struct kme_str v, uint32_t *id);
 
 /* "0", "-13" or "EACCES(Permission denied)": the number. */
 int ipf_exit(struct kme_str v, long long *out);

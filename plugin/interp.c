@@ -93,6 +93,7 @@ struct ip_translator {
 	char node[256];
 	size_t node_len;
 	bool open;                /* an event is pending */
+	long argc;                /* its EXECVE argc, -1 before one */
 	bool passthrough;         /* the pending event outgrew IP_EVENT_MAX */
 	struct ip_stats st;
 };
@@ -160,23 +161,29 @@ void ip_flush(struct ip_translator *t)
 	t->passthrough = false;
 }
 
-/* Hold one raw record of the event (node, serial); another event's record
- * first sends the pending one on. */
+/* The record of header h belongs to the pending event, or begins one (the
+ * pending one goes on first). */
+static void enter(struct ip_translator *t, const struct lh_head *h)
+{
+	if (t->open && (t->serial != h->serial || t->node_len != h->node.len ||
+			(h->node.len && memcmp(t->node, h->node.p, h->node.len))))
+		ip_flush(t);
+	if (t->open)
+		return;
+	t->open = true;
+	t->argc = -1;
+	t->serial = h->serial;
+	t->node_len = h->node.len < sizeof(t->node) ? h->node.len : 0;
+	memcpy(t->node, h->node.p ? h->node.p : "", t->node_len);
+}
+
+/* Hold one raw record of the pending event. */
 static void hold(struct ip_translator *t, const struct lh_head *h,
 		 const char *line, size_t len, uint64_t lineno)
 {
 	bool syscall = kme_str_is(h->type, "SYSCALL");
 	struct translator_rec *r;
 
-	if (t->open && (t->serial != h->serial || t->node_len != h->node.len ||
-			(h->node.len && memcmp(t->node, h->node.p, h->node.len))))
-		ip_flush(t);
-	if (!t->open) {
-		t->open = true;
-		t->serial = h->serial;
-		t->node_len = h->node.len < sizeof(t->node) ? h->node.len : 0;
-		memcpy(t->node, h->node.p ? h->node.p : "", t->node_len);
-	}
 	if (t->passthrough) {
 		emit(t, line, len, lineno);
 		return;
@@ -317,15 +324,16 @@ static int put_field(struct kme_buf *b, const char *name)
 	return sep(b) | buf_printf(b, "%s=", name);
 }
 
-/* A name as auditd's ENRICHED tail writes it: NAME="value" (values that
- * could not be quoted so are left out). */
-static void enrich(struct ip_translator *t, const char *up, struct kme_str v)
+/* A value as auditd's ENRICHED tail writes it: ARCH=x86_64, UID="root"
+ * (values that could not be written so are left out). */
+static void enrich(struct ip_translator *t, const char *up, struct kme_str v,
+		   bool quoted)
 {
 	if (v.len == 0 || memchr(v.p, '"', v.len) || memchr(v.p, ' ', v.len) ||
 	    memchr(v.p, '\\', v.len))
 		return;
-	buf_printf(&t->tail, "%s%s=\"%.*s\"", t->tail.len ? " " : "", up,
-		   (int)v.len, v.p);
+	buf_printf(&t->tail, quoted ? "%s%s=\"%.*s\"" : "%s%s=%.*s",
+		   t->tail.len ? " " : "", up, (int)v.len, v.p);
 }
 
 /* Field f's value v, converted, appended to t->line. 1: left out. */
@@ -344,12 +352,12 @@ static int conv_field(struct ip_translator *t, const struct field *f,
 	case C_ARCH:
 		if (ipf_arch(v, &arch, &c->machine) < 0)
 			return -1;
-		enrich(t, "ARCH", v);
+		enrich(t, "ARCH", v, false);
 		return put_field(&t->line, f->name) | buf_printf(&t->line, "%lx", arch);
 	case C_SYSCALL:
 		if (ipf_syscall(v, c->machine, &nr) < 0)
 			return -1;
-		enrich(t, "SYSCALL", v);
+		enrich(t, "SYSCALL", v, false);
 		return put_field(&t->line, f->name) | buf_printf(&t->line, "%ld", nr);
 	case C_EXIT:
 		if (ipf_exit(v, &n) < 0)
@@ -362,13 +370,13 @@ static int conv_field(struct ip_translator *t, const struct field *f,
 			return 1;
 		return put_field(&t->line, f->name) | buf_printf(&t->line, "%llx", a);
 	case C_ID:
-		id = ipf_id(v);
-		if (id == IPF_NO_ID)
+		if (ipf_id(v, &id) < 0) {
 			t->st.names_without_id++;
+			id = 4294967295U; /* unset: the log kept no number */
+		}
 		if (f->up != NULL && c->enrich)
-			enrich(t, f->up, v);
-		return put_field(&t->line, f->name) |
-		       buf_printf(&t->line, "%u", id == IPF_NO_ID ? 4294967295U : id);
+			enrich(t, f->up, v, true);
+		return put_field(&t->line, f->name) | buf_printf(&t->line, "%u", id);
 	case C_STR_NULL:
 		if (kme_str_is(v, "(null)"))
 			return put_field(&t->line, f->name) | buf_puts(&t->line, "(null)");
@@ -437,22 +445,22 @@ static bool akey_at(const char *p, const char *end, struct akey *key,
 	       key->j < 10000000;
 }
 
-/* The earliest of the keys that may follow `key` (" aK+1=", " aK+1_len=",
- * after a piece also " aK[J+1]="), or end; *twice when the one found also
- * appears further on. */
-static const char *next_akey(const struct akey *key, const char *v,
+/* The earliest of the keys that may follow `key` (" aK+1=", " aK+1_len="
+ * unless argc says aK was the last, after a piece also " aK[J+1]="), or
+ * end; *twice when the one found also appears further on. */
+static const char *next_akey(const struct akey *key, long argc, const char *v,
 			     const char *end, bool *twice)
 {
 	char cand[3][48];
 	const char *best = end, *hit;
-	size_t i, n = 2, len = 0;
+	size_t i, n = 0, len = 0;
 
-	snprintf(cand[0], sizeof(cand[0]), " a%ld=", key->k + 1);
-	snprintf(cand[1], sizeof(cand[1]), " a%ld_len=", key->k + 1);
-	if (key->kind == A_LEN)
-		snprintf(cand[0], sizeof(cand[0]), " a%ld[0]=", key->k), n = 1;
-	else if (key->kind == A_PIECE)
-		snprintf(cand[2], sizeof(cand[2]), " a%ld[%ld]=", key->k, key->j + 1), n = 3;
+	if (argc < 0 || key->k + 1 < argc) {
+		snprintf(cand[n++], sizeof(cand[0]), " a%ld=", key->k + 1);
+		snprintf(cand[n++], sizeof(cand[0]), " a%ld_len=", key->k + 1);
+	}
+	if (key->kind == A_PIECE)
+		snprintf(cand[n++], sizeof(cand[0]), " a%ld[%ld]=", key->k, key->j + 1);
 	for (i = 0; i < n; i++) {
 		size_t cl = strlen(cand[i]);
 
@@ -481,13 +489,14 @@ static int execve_body(struct ip_translator *t, const char *p,
 		ve = memchr(p, ' ', (size_t)(end - p));
 		ve = ve ? ve : end;
 		rc |= buf_append(&t->line, p, (size_t)(ve - p));
+		t->argc = strtol(p + 5, NULL, 10);
 		p = ve < end ? ve + 1 : end;
 	}
 	while (p < end) {
 		if (!akey_at(p, end, &key, &v))
 			return -1;
 		ve = key.kind == A_LEN ? memchr(v, ' ', (size_t)(end - v))
-				       : next_akey(&key, v, end, &twice);
+				       : next_akey(&key, t->argc, v, end, &twice);
 		ve = ve ? ve : end;
 		rc |= sep(&t->line);
 		rc |= buf_append(&t->line, p, (size_t)(v - p));
@@ -579,6 +588,7 @@ void ip_line(struct ip_translator *t, const char *line, size_t len,
 	case LH_TIMELINE:
 		return;
 	case LH_RAW:
+		enter(t, h);
 		hold(t, h, line, len, lineno);
 		return;
 	case LH_INTERP:
@@ -587,6 +597,7 @@ void ip_line(struct ip_translator *t, const char *line, size_t len,
 			     line, len);
 			return;
 		}
+		enter(t, h);
 		if (translate(t, line, len, h, &why) == 0)
 			hold(t, h, t->line.p, t->line.len, lineno);
 		else if (why != NULL)

@@ -104,20 +104,24 @@ static bool number(struct kme_str v, int base, long long *out)
 	return errno == 0 && *end == '\0' && end != buf;
 }
 
-uint32_t ipf_id(struct kme_str v)
+int ipf_id(struct kme_str v, uint32_t *id)
 {
 	long long n;
 
+	*id = 0;
 	if (kme_str_is(v, "root"))
 		return 0;
+	*id = 4294967295U;
 	if (kme_str_is(v, "unset"))
-		return 4294967295U;
+		return 0;
 	if (v.len > 9 && memcmp(v.p, "unknown(", 8) == 0 && v.p[v.len - 1] == ')')
 		v = (struct kme_str){ v.p + 8, v.len - 9 };
 	if (v.len > 0 && v.p[0] >= '0' && v.p[0] <= '9' && number(v, 10, &n) &&
-	    n >= 0 && n <= 4294967295LL)
-		return (uint32_t)n;
-	return IPF_NO_ID;
+	    n >= 0 && n <= 4294967295LL) {
+		*id = (uint32_t)n;
+		return 0;
+	}
+	return -1;
 }
 
 #define E(x) { #x, x }

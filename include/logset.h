@@ -61,8 +61,8 @@ struct ls_entry {
 	int64_t first_ms;        /* the first record's time (ms since epoch) */
 	uint64_t first_serial;
 	int64_t size;            /* bytes on disk, -1 unknown */
-	/* A pipe (stdin) cannot be opened twice: its source and the bytes the
-	 * prescan read stay here for the replay (ls_take_source). */
+	/* A pipe, and stdin, cannot be opened twice: the source and the bytes
+	 * the prescan read stay here for the replay (ls_open). */
 	struct in_source *src;
 	char *head;
 	size_t head_len;

@@ -206,8 +206,9 @@ static int prescan_one(struct ls_set *s, struct ls_entry *e,
 	look(s, e, buf, len);
 	if (n < 0 && e->form == LS_EMPTY)
 		e->form = LS_UNKNOWN; /* not empty: unreadable from its start */
-	if (e->size < 0) {
-		/* A pipe: keep it and what was read of it. */
+	if (e->size < 0 || strcmp(e->path, "-") == 0) {
+		/* A pipe, or stdin (even from a file: it cannot be opened
+		 * again): keep it and what was read of it. */
 		e->src = src;
 		e->head = buf;
 		e->head_len = len;

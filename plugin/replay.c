@@ -129,9 +129,10 @@ static void skipped(struct rp_state *r, uint64_t lineno, const char *why,
 static void on_skip(void *arg, enum rd_skip why, uint64_t lineno,
 		    const char *line, size_t len)
 {
-	skipped(arg, lineno, why == RD_SKIP_NUL ? "it holds a NUL byte"
-				: "longer than the line limit (65536 bytes)",
-		line, len);
+	skipped(arg, lineno, why == RD_SKIP_NUL
+		? "binary data, not text (a NUL byte: a compression other than "
+		  "gzip, xz, zstd and bzip2?)"
+		: "longer than the line limit (65536 bytes)", line, len);
 }
 
 static void ip_skipped(void *arg, uint64_t lineno, const char *why,

@@ -16,6 +16,10 @@
 
 /* How much of an offending line a message quotes. */
 #define RP_HEAD_MAX 72
+/* Records dated within the span already replayed, new, beyond which the
+ * inputs are said to interleave (not the late records of one stream
+ * across a cut). */
+#define RP_OVERLAP_WARN 64
 
 /* A line that gave no record: where, why, what it began with. */
 struct rp_bad {
@@ -289,12 +293,21 @@ static void say_overlap(struct rp_state *r)
 				(unsigned long long)e->duplicates,
 				ls_name(&r->set.e[e->dup_of]), more);
 	}
-	if (e->overlap_new > 0)
+	/* A few: records of one stream that came after a later one (an
+	 * exec's records carry its start time) across the cut. Many: the
+	 * inputs interleave in time. */
+	if (e->overlap_new > RP_OVERLAP_WARN)
 		log_warnx("%s: %llu record(s) dated before the latest time already "
-			  "replayed are in no input before it: logs of another "
-			  "source (another host?) in one set; replayed, out of "
-			  "time order (replay each source on its own, --host NAME)",
-			  ls_name(e), (unsigned long long)e->overlap_new);
+			  "replayed are in no input before it: the inputs interleave "
+			  "in time (logs of another source, another host?, in one "
+			  "set); replayed out of time order (replay each source on "
+			  "its own, --host NAME)", ls_name(e),
+			  (unsigned long long)e->overlap_new);
+	else if (e->overlap_new > 0)
+		log_info("%s: %llu record(s) dated before the latest time already "
+			 "replayed are in no input before it (records written late "
+			 "across the cut between two files)", ls_name(e),
+			 (unsigned long long)e->overlap_new);
 }
 
 /* Read src to its end into the reader; the read error, if any, in err. */

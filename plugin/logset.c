@@ -131,9 +131,11 @@ int ls_add(struct ls_set *s, const char *arg, struct kme_err *err)
 
 /* --- the prescan -------------------------------------------------------------- */
 
-/* The form and first record of the head buf[0..len) of entry e. */
-static void look(struct ls_set *s, struct ls_entry *e, const char *buf,
-		 size_t len)
+/* The form and first record of the head buf[0..len) of entry e; false
+ * when more lines could still tell (no record and no summary yet). A cut
+ * last line is looked at only at the end of the input (eof). */
+static bool look(struct ls_set *s, struct ls_entry *e, const char *buf,
+		 size_t len, bool eof)
 {
 	const char *p = buf, *end = buf + len, *nl;
 	bool decorated = false;
@@ -142,8 +144,10 @@ static void look(struct ls_set *s, struct ls_entry *e, const char *buf,
 	e->form = len == 0 ? LS_EMPTY : LS_UNKNOWN;
 	for (; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL && !eof)
+			return false;
 		if (nl == NULL)
-			nl = end; /* a cut last line: still looked at */
+			nl = end;
 		switch (lh_parse(p, (size_t)(nl - p), &h)) {
 		case LH_SEPARATOR:
 		case LH_TIMELINE:
@@ -151,10 +155,10 @@ static void look(struct ls_set *s, struct ls_entry *e, const char *buf,
 			continue;
 		case LH_TEXT:
 			e->form = LS_TEXT;
-			return;
+			return true;
 		case LH_CSV:
 			e->form = LS_CSV;
-			return;
+			return true;
 		case LH_RAW:
 			e->form = decorated ? LS_AUSEARCH : LS_LOG;
 			e->has_time = true;
@@ -175,8 +179,9 @@ static void look(struct ls_set *s, struct ls_entry *e, const char *buf,
 			continue;
 		}
 		e->first_serial = h.serial;
-		return;
+		return true;
 	}
+	return false;
 }
 
 static int prescan_one(struct ls_set *s, struct ls_entry *e,
@@ -198,12 +203,17 @@ static int prescan_one(struct ls_set *s, struct ls_entry *e,
 	}
 	e->fmt = in_format(src);
 	e->size = in_size(src);
+	/* Up to the line that tells: a pipe (a replay fed as it goes) is not
+	 * held back for more. A read error is the replay's to report, with
+	 * what came before it. */
 	while (len < LS_PRESCAN_MAX &&
-	       (n = in_read(src, buf + len, LS_PRESCAN_MAX - len, err)) > 0)
+	       (n = in_read(src, buf + len, LS_PRESCAN_MAX - len, err)) > 0) {
 		len += (size_t)n;
-	/* A read error here is the replay's to report, with what came
-	 * before it: look at what could be read. */
-	look(s, e, buf, len);
+		if (look(s, e, buf, len, false))
+			break;
+	}
+	if (n <= 0 || len == LS_PRESCAN_MAX)
+		look(s, e, buf, len, true);
 	if (n < 0 && e->form == LS_EMPTY)
 		e->form = LS_UNKNOWN; /* not empty: unreadable from its start */
 	if (e->size < 0 || strcmp(e->path, "-") == 0) {

@@ -374,14 +374,15 @@ static void replay_one(struct rp_state *r, size_t i)
 
 /* --- the set ----------------------------------------------------------------------- */
 
+/* ", first event 2026-...Z", or "" for an input without one. */
 static const char *stamp(const struct ls_entry *e, char buf[64])
 {
 	time_t t = (time_t)(e->first_ms / 1000);
 	struct tm tm;
 
 	if (!e->has_time || gmtime_r(&t, &tm) == NULL)
-		return "no audit record at its start";
-	snprintf(buf, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		return "";
+	snprintf(buf, 64, ", first event %04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		 tm.tm_min, tm.tm_sec, (int)(e->first_ms % 1000));
 	return buf;
@@ -400,7 +401,7 @@ static void say_plan(const struct rp_state *r)
 		const struct ls_entry *e = &r->set.e[i];
 
 		if (r->set.n > 1)
-			log_info("  %zu. %s (%s%s%s), first event %s", i + 1,
+			log_info("  %zu. %s (%s%s%s)%s", i + 1,
 				 ls_name(e), e->fmt == IN_PLAIN ? "" : in_format_name(e->fmt),
 				 e->fmt == IN_PLAIN ? "" : ", ", ls_form_name(e->form),
 				 stamp(e, buf));
@@ -410,9 +411,12 @@ static void say_plan(const struct rp_state *r)
 				 e->fmt == IN_PLAIN ? "" : in_format_name(e->fmt),
 				 e->fmt == IN_PLAIN ? "" : ", ", ls_form_name(e->form));
 	}
-	if (r->o->tz != NULL)
-		log_info("ausearch -i stamps are read as local times in %s (--tz)",
-			 r->o->tz);
+	for (i = 0; r->o->tz != NULL && i < r->set.n; i++)
+		if (r->set.e[i].form == LS_INTERP) {
+			log_info("ausearch -i stamps are read as local times in %s "
+				 "(--tz)", r->o->tz);
+			break;
+		}
 }
 
 /* Inputs that cannot be replayed at all: said, and kept out. 0, or

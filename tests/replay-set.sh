@@ -114,18 +114,40 @@ check "two inputs interleaving in time: warned, with the count (${n:-none})" \
 # --- README, "Replay": an aggregator's rotated logs of two hosts ---------------------------
 # The aggregator wrote both hosts' records, node= first, into one stream;
 # auditd rotated it, logrotate compressed the older files, and the analyst
-# received a copy of one file twice.
-"$KME_SRCDIR/tests/merge-hosts.sh" hosta="$DATA/hosts/hosta.log" hostb="$DATA/hosts/hostb.log" \
-	hostc="$DATA/hosts/hostc.log" >"$TMP/merged.log"
+# received one file twice and a note. Host B's pid 30123 is dkms, host C's
+# the user's tool: B's dkms must not exclude C's lsmod.
+"$KME_SRCDIR/tests/merge-hosts.sh" hostb="$DATA/hosts/hostb.log" hostc="$DATA/hosts/hostc.log" \
+	>"$TMP/merged.log"
 E=$TMP/evidence
 mkdir "$E"
-sed -n '1,30p' "$TMP/merged.log" | xz >"$E/audit.log.2.xz"
-sed -n '31,55p' "$TMP/merged.log" | gzip >"$E/audit.log.1.gz"
-sed -n '56,$p' "$TMP/merged.log" >"$E/audit.log"
+sed -n '1,20p' "$TMP/merged.log" | xz >"$E/audit.log.2.xz"
+sed -n '21,40p' "$TMP/merged.log" | gzip >"$E/audit.log.1.gz"
+sed -n '41,$p' "$TMP/merged.log" >"$E/audit.log"
 cp "$E/audit.log" "$E/audit.log.saved"
+printf 'Logs from web-1 and web-2, as requested.\n' >"$E/NOTES.txt"
+golden_replay "$TMP/merged.log" >"$TMP/merged.alerts"
 golden_replay "$E" >"$TMP/got"
-check "two hosts, rotated, compressed, a copy: the merged log's golden alerts" \
-	sh -c "[ $rc -eq 0 ] && cmp -s '$GOLDEN/hosts-merged.alerts.jsonl' '$TMP/got'"
+check "two hosts, rotated, compressed, a copy and a note: exit 3 (status $rc), for the note" \
+	test "$rc" -eq 3
+check "two hosts: the alerts of the one merged log" cmp -s "$TMP/merged.alerts" "$TMP/got"
+check "two hosts: host C's lsmod alerts, host B's (under dkms, the same pid) is excluded" sh -c "
+	grep -q '\"host\":{\"name\":\"hostc\".*\"pid\":30125,' '$TMP/got' &&
+	! grep -q '\"host\":{\"name\":\"hostb\".*\"pid\":30125,' '$TMP/got'"
 check "two hosts: the copy's records replayed once" \
-	grep -q "audit.log.saved: [0-9]* record(s) already replayed from $E/audit.log " "$TMP/err"
+	grep -q "audit.log.saved: 18 record(s) already replayed from $E/audit.log " "$TMP/err"
+check "two hosts: the note is said, with its line" \
+	grep -q "NOTES.txt: no audit record in 1 line(s); line 1, the first, is not an audit record: 'Logs from web-1 and web-2, as requested.'" "$TMP/err"
+rm "$E/NOTES.txt"
+golden_replay "$E" >"$TMP/got"
+check "two hosts without the note: exit 0 (status $rc), the same alerts" \
+	sh -c "[ $rc -eq 0 ] && cmp -s '$TMP/merged.alerts' '$TMP/got'"
+# Three hosts, cut the same way: the golden file of the merged log.
+"$KME_SRCDIR/tests/merge-hosts.sh" hosta="$DATA/hosts/hosta.log" hostb="$DATA/hosts/hostb.log" \
+	hostc="$DATA/hosts/hostc.log" >"$TMP/merged3.log"
+mkdir "$TMP/three"
+sed -n '1,30p' "$TMP/merged3.log" | zstd -q >"$TMP/three/audit.log.1.zst"
+sed -n '31,$p' "$TMP/merged3.log" >"$TMP/three/audit.log"
+golden_replay "$TMP/three" >"$TMP/got"
+check "three hosts, rotated: the merged log's golden alerts" \
+	cmp -s "$GOLDEN/hosts-merged.alerts.jsonl" "$TMP/got"
 finish

@@ -3,7 +3,7 @@
 # of its gzip, zstd, xz and bzip2 copies; the progress line on and off; the corpus cut in rotated
 # files (a set: ordered by first event, overlaps looked for) against the one file.
 #
-#   bench/compressed.sh [--rounds N] [--lines N] [--plugin PATH] [LOG]
+#   bench/compressed.sh [--rounds N] [--lines N] [--plugin PATH] [--base PATH] [LOG]
 #
 # LOG defaults to the corpus cached by bench/run.sh ($KME_BENCH_CACHE/corpus-N.log, default
 # /var/tmp/kme-bench/corpus-1000000.log), captured first with bench/capture-corpus.sh when missing
@@ -15,8 +15,13 @@
 # variant under /usr/bin/time -v:
 #   plain      audisp-kmod-enum --replay --no-progress LOG
 #   gzip ...   the same on each compressed copy
-#   progress   --progress on the plain LOG, its lines to a file (drawn once a second)
+#   progress   --progress on the bzip2 copy (the longest run), its lines to a file (one a
+#              second): against bzip2
+#   bzip2-tty, progress-tty   the bzip2 copy on a pseudo-terminal (script -q -e -f -c, stderr the
+#              terminal), with --no-progress and without (the line drawn four times a second)
 #   set        --no-progress DIR (the rotated set)
+#   base       with --base PATH: that build's --replay LOG (e.g. the build before issue 20: what the
+#              input layer costs the plain replay)
 # and prints per variant the median, min and max wall time, the median user and system time, the
 # largest peak RSS, the input's size and the median's ratio to plain. Every run is checked: exit 0
 # and the same summary line (records, alerts...) as the plain replay's. No time is asserted.
@@ -34,18 +39,20 @@ die() {
 }
 say() { printf 'compressed.sh: %s\n' "$*" >&2; }
 usage() {
-	printf 'usage: %s [--rounds N] [--lines N] [--plugin PATH] [LOG]\n' "$0" >&2
+	printf 'usage: %s [--rounds N] [--lines N] [--plugin PATH] [--base PATH] [LOG]\n' "$0" >&2
 	exit 2
 }
 
 rounds=5
 lines=1000000
 plugin=${KME_PLUGIN:-}
+base=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) [ $# -ge 2 ] || usage; rounds=$2; shift 2 ;;
 	--lines) [ $# -ge 2 ] || usage; lines=$2; shift 2 ;;
 	--plugin) [ $# -ge 2 ] || usage; plugin=$2; shift 2 ;;
+	--base) [ $# -ge 2 ] || usage; base=$2; shift 2 ;;
 	-h|--help) usage ;;
 	-*) usage ;;
 	*) break ;;
@@ -97,9 +104,17 @@ for f in "$tmp/set"/part?; do
 	rm -f "$f"
 	i=$((i - 1))
 done
-input[progress]=$log
+input[progress]=$tmp/c.bz2
+input[bzip2-tty]=$tmp/c.bz2
+input[progress-tty]=$tmp/c.bz2
 input[set]=$tmp/set
-variants=(plain gzip zstd xz bzip2 progress set)
+variants=(plain gzip zstd xz bzip2 progress bzip2-tty progress-tty set)
+command -v script >/dev/null || die "script not found (util-linux)"
+if [ -n "$base" ]; then
+	[ -x "$base" ] || die "--base $base: not an executable"
+	input[base]=$log
+	variants+=(base)
+fi
 for v in "${variants[@]}"; do
 	[ -n "${input[$v]:-}" ] || die "could not make the $v input"
 	cat "${input[$v]}"/* "${input[$v]}" >/dev/null 2>&1
@@ -108,11 +123,24 @@ done
 # --- the rounds -------------------------------------------------------------------------------------
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 run() { # VARIANT: one timed replay; appends "wall user sys rss_kib" to $tmp/VARIANT.times
-	local v=$1 opt=--no-progress t0 t1
-	[ "$v" = progress ] && opt=--progress
+	local v=$1 t0 t1 cmd=("$plugin" --replay --no-progress)
+	[ "$v" = progress ] && cmd=("$plugin" --replay --progress)
+	[ "$v" = base ] && cmd=("$base" --replay)
 	t0=$(date +%s%N)
-	/usr/bin/time -v -o "$tmp/$v.time" "$plugin" --replay "$opt" "${input[$v]}" \
-		>"$tmp/$v.out" 2>"$tmp/$v.err" || { say "$v: replay failed:"; cat "$tmp/$v.err" >&2; return 1; }
+	case $v in
+	*-tty)
+		# On a terminal: script's pty is stderr; stdout to a file.
+		[ "$v" = bzip2-tty ] && cmd=("$plugin" --replay --no-progress) || cmd=("$plugin" --replay)
+		/usr/bin/time -v -o "$tmp/$v.time" script -q -e -f -c \
+			"${cmd[*]} ${input[$v]} >$tmp/$v.out" "$tmp/$v.ts" </dev/null >/dev/null 2>&1 ||
+			{ say "$v: replay failed:"; cat "$tmp/$v.ts" >&2; return 1; }
+		tr -d '\r' <"$tmp/$v.ts" | sed 's/^.*\x1b\[K//' | grep '^audisp-kmod-enum' >"$tmp/$v.err"
+		;;
+	*)
+		/usr/bin/time -v -o "$tmp/$v.time" "${cmd[@]}" "${input[$v]}" \
+			>"$tmp/$v.out" 2>"$tmp/$v.err" || { say "$v: replay failed:"; cat "$tmp/$v.err" >&2; return 1; }
+		;;
+	esac
 	t1=$(date +%s%N)
 	awk -v wall="$(((t1 - t0) / 1000))" '
 		/User time \(seconds\)/ { u = $NF }
@@ -133,17 +161,16 @@ for ((r = 1; r <= rounds; r++)); do
 	done
 done
 grep -q "summary: records=$n " "$tmp/plain.summary" || die "the plain replay did not count all $n lines"
-grep -q "^replay .* records" "$tmp/progress.err" ||
-	say "note: the progress run drew no line (it lasted under a second)"
+say "progress lines drawn in the last rounds: $(grep -c '^replay .* records' "$tmp/progress.err") on a pipe, $(grep -o 'Kreplay ' "$tmp/progress-tty.ts" | wc -l) on the terminal"
 
 size() { if [ -d "$1" ]; then du -sb "$1" | cut -f1; else stat -c %s "$1"; fi; }
 m0=$(cut -d' ' -f1 "$tmp/plain.times" | median)
 printf '\nreplay of %s (%d lines), %d rounds, medians\n' "$log" "$n" "$rounds"
-printf '%-9s %12s %9s %9s %9s %8s %8s %10s %9s\n' variant bytes median_s min_s max_s user_s sys_s maxrss_MiB vs_plain
+printf '%-12s %12s %9s %9s %9s %8s %8s %10s %9s\n' variant bytes median_s min_s max_s user_s sys_s maxrss_MiB vs_plain
 for v in "${variants[@]}"; do
 	f=$tmp/$v.times
 	med=$(cut -d' ' -f1 "$f" | median)
-	printf '%-9s %12d %9.3f %9.3f %9.3f %8.3f %8.3f %10.1f %9.2f\n' "$v" "$(size "${input[$v]}")" "$med" \
+	printf '%-12s %12d %9.3f %9.3f %9.3f %8.3f %8.3f %10.1f %9.2f\n' "$v" "$(size "${input[$v]}")" "$med" \
 		"$(cut -d' ' -f1 "$f" | sort -n | head -n 1)" "$(cut -d' ' -f1 "$f" | sort -n | tail -n 1)" \
 		"$(cut -d' ' -f2 "$f" | median)" "$(cut -d' ' -f3 "$f" | median)" \
 		"$(cut -d' ' -f4 "$f" | sort -n | tail -n 1 | awk '{ print $1 / 1024 }')" \

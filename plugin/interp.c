@@ -329,8 +329,12 @@ static int put_field(struct kme_buf *b, const char *name)
 static void enrich(struct ip_translator *t, const char *up, struct kme_str v,
 		   bool quoted)
 {
-	if (v.len == 0 || memchr(v.p, '"', v.len) || memchr(v.p, ' ', v.len) ||
-	    memchr(v.p, '\\', v.len))
+	size_t i;
+
+	for (i = 0; i < v.len; i++)
+		if ((unsigned char)v.p[i] < 0x21 || v.p[i] == '"' || v.p[i] == '\\')
+			return;
+	if (v.len == 0)
 		return;
 	buf_printf(&t->tail, quoted ? "%s%s=\"%.*s\"" : "%s%s=%.*s",
 		   t->tail.len ? " " : "", up, (int)v.len, v.p);
@@ -416,22 +420,37 @@ struct akey {
 	long k, j;
 };
 
+/* Decimal digits at *pp, up to end (a line is not NUL-terminated), at most
+ * 7 of them: the number, or -1 when there is none. *pp moves past them. */
+static long digits(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	long v = 0;
+
+	while (p < end && *p >= '0' && *p <= '9' && p - *pp < 7)
+		v = v * 10 + (*p++ - '0');
+	if (p == *pp || (p < end && *p >= '0' && *p <= '9'))
+		return -1;
+	*pp = p;
+	return v;
+}
+
 /* "aK=", "aK_len=" or "aK[J]=" at p: the key, and where its value starts. */
 static bool akey_at(const char *p, const char *end, struct akey *key,
 		    const char **val)
 {
-	char *q;
+	const char *q = p + 1;
 
-	if (p >= end || *p != 'a' || p + 1 >= end || p[1] < '0' || p[1] > '9')
+	if (p >= end || *p != 'a' || (key->k = digits(&q, end)) < 0)
 		return false;
-	key->k = strtol(p + 1, &q, 10);
 	key->j = 0;
-	if (q + 5 <= end && memcmp(q, "_len=", 5) == 0) {
+	if (end - q >= 5 && memcmp(q, "_len=", 5) == 0) {
 		key->kind = A_LEN;
 		*val = q + 5;
 	} else if (q < end && *q == '[') {
-		key->j = strtol(q + 1, &q, 10);
-		if (q + 2 > end || q[0] != ']' || q[1] != '=')
+		q++;
+		if ((key->j = digits(&q, end)) < 0 || end - q < 2 ||
+		    q[0] != ']' || q[1] != '=')
 			return false;
 		key->kind = A_PIECE;
 		*val = q + 2;
@@ -441,8 +460,7 @@ static bool akey_at(const char *p, const char *end, struct akey *key,
 	} else {
 		return false;
 	}
-	return key->k >= 0 && key->k < 10000000 && key->j >= 0 &&
-	       key->j < 10000000;
+	return true;
 }
 
 /* The earliest of the keys that may follow `key` (" aK+1=", " aK+1_len="
@@ -489,7 +507,8 @@ static int execve_body(struct ip_translator *t, const char *p,
 		ve = memchr(p, ' ', (size_t)(end - p));
 		ve = ve ? ve : end;
 		rc |= buf_append(&t->line, p, (size_t)(ve - p));
-		t->argc = strtol(p + 5, NULL, 10);
+		p += 5;
+		t->argc = digits(&p, ve);
 		p = ve < end ? ve + 1 : end;
 	}
 	while (p < end) {

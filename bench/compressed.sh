@@ -60,13 +60,9 @@ while [ $# -gt 0 ]; do
 done
 [ $# -le 1 ] || usage
 case "$rounds" in ''|*[!0-9]*|0) die "--rounds needs a positive number" ;; esac
-if [ -z "$plugin" ]; then
-	for p in "$TOP/plugin/audisp-kmod-enum" "$PWD/plugin/audisp-kmod-enum"; do
-		[ -x "$p" ] && { plugin=$p; break; }
-	done
-fi
-[ -n "$plugin" ] && [ -x "$plugin" ] ||
-	die "audisp-kmod-enum not found: build it, then pass --plugin PATH (or set KME_PLUGIN)"
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # median, find_plugin
+find_plugin "$plugin"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found: install the package 'time' (apt-get install time)"
 for t in gzip zstd xz bzip2; do
 	command -v "$t" >/dev/null || die "$t not found (tests/deps.sh installs it)"
@@ -121,7 +117,6 @@ for v in "${variants[@]}"; do
 done
 
 # --- the rounds -------------------------------------------------------------------------------------
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 run() { # VARIANT: one timed replay; appends "wall user sys rss_kib" to $tmp/VARIANT.times
 	local v=$1 t0 t1 cmd=("$plugin" --replay --no-progress)
 	[ "$v" = progress ] && cmd=("$plugin" --replay --progress)

@@ -18,8 +18,10 @@
 #ifndef KME_LOGHEAD_H
 #define KME_LOGHEAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kme.h"
 
@@ -43,6 +45,34 @@ struct lh_head {
 	uint64_t serial;
 	size_t body;           /* offset of the first field (records) */
 };
+
+/* Whether the n bytes of lit begin at p (end: the line's end). */
+static inline bool lh_starts(const char *p, const char *end, const char *lit,
+			     size_t n)
+{
+	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+/* Decimal digits at *pp (at most 19) into *out, *pp moved past them; false
+ * (nothing moved) when there is none. Bounded by end: a line is not
+ * NUL-terminated. Shared with the record filter's header parse. */
+static inline bool lh_digits(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int n = 0;
+
+	while (p < end && *p >= '0' && *p <= '9' && n < 19) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		p++;
+		n++;
+	}
+	if (n == 0)
+		return false;
+	*pp = p;
+	*out = v;
+	return true;
+}
 
 /* The form of line[0..len) (no '\n'); for a record, *h says where its
  * parts are (borrowed from line). */

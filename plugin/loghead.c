@@ -3,42 +3,20 @@
 
 #include "loghead.h"
 
-static int starts(const char *p, const char *end, const char *lit, size_t n)
-{
-	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
-}
-
-/* Up to 19 decimal digits at *pp, advancing it; 0 if none. */
-static int digits(const char **pp, const char *end, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-	int n = 0;
-
-	while (p < end && *p >= '0' && *p <= '9' && n < 19) {
-		v = v * 10 + (uint64_t)(*p - '0');
-		p++;
-		n++;
-	}
-	*pp = p;
-	*out = v;
-	return n;
-}
-
 /* "SEC.MSEC:SERIAL): " of a raw record, from p. */
 static enum lh_kind raw_stamp(const char *p, const char *end,
 			      struct lh_head *h)
 {
 	uint64_t v;
 
-	if (!digits(&p, end, &v) || v > (uint64_t)INT64_MAX / 2 || p >= end ||
+	if (!lh_digits(&p, end, &v) || v > (uint64_t)INT64_MAX / 2 || p >= end ||
 	    *p++ != '.')
 		return LH_OTHER;
 	h->sec = (int64_t)v;
-	if (!digits(&p, end, &v) || v > 999 || p >= end || *p++ != ':')
+	if (!lh_digits(&p, end, &v) || v > 999 || p >= end || *p++ != ':')
 		return LH_OTHER;
 	h->msec = (uint32_t)v;
-	if (!digits(&p, end, &h->serial) || !starts(p, end, "):", 2))
+	if (!lh_digits(&p, end, &h->serial) || !lh_starts(p, end, "):", 2))
 		return LH_OTHER;
 	p += 2;
 	if (p < end && *p == ' ')
@@ -55,7 +33,7 @@ static enum lh_kind interp_stamp(const char *p, const char *end,
 	uint64_t v;
 
 	while ((close = memchr(close, ')', (size_t)(end - close))) != NULL &&
-	       !starts(close, end, ") : ", 4))
+	       !lh_starts(close, end, ") : ", 4))
 		close++;
 	if (close == NULL)
 		return LH_OTHER;
@@ -64,14 +42,14 @@ static enum lh_kind interp_stamp(const char *p, const char *end,
 	if (colon == p || colon - 1 == p)
 		return LH_OTHER;
 	q = colon;
-	if (digits(&q, close, &h->serial) == 0 || q != close)
+	if (!lh_digits(&q, close, &h->serial) || q != close)
 		return LH_OTHER;
 	for (dot = colon - 1; dot > p && dot[-1] != '.'; dot--)
 		;
 	if (dot == p)
 		return LH_OTHER;
 	q = dot;
-	if (digits(&q, colon - 1, &v) == 0 || q != colon - 1 || v > 999 ||
+	if (!lh_digits(&q, colon - 1, &v) || q != colon - 1 || v > 999 ||
 	    memchr(p, ' ', (size_t)(dot - 1 - p)) == NULL)
 		return LH_OTHER;
 	h->msec = (uint32_t)v;
@@ -86,20 +64,20 @@ static enum lh_kind record(const char *line, const char *end,
 	const char *p = line, *q;
 	enum lh_kind k;
 
-	if (starts(p, end, "node=", 5)) {
+	if (lh_starts(p, end, "node=", 5)) {
 		q = memchr(p + 5, ' ', (size_t)(end - p - 5));
 		if (q == NULL)
 			return LH_OTHER;
 		h->node = (struct kme_str){ p + 5, (size_t)(q - p - 5) };
 		p = q + 1;
 	}
-	if (!starts(p, end, "type=", 5))
+	if (!lh_starts(p, end, "type=", 5))
 		return LH_OTHER;
 	q = memchr(p + 5, ' ', (size_t)(end - p - 5));
 	if (q == NULL || q == p + 5)
 		return LH_OTHER;
 	h->type = (struct kme_str){ p + 5, (size_t)(q - p - 5) };
-	if (!starts(q, end, " msg=audit(", 11))
+	if (!lh_starts(q, end, " msg=audit(", 11))
 		return LH_OTHER;
 	p = q + 11;
 	k = raw_stamp(p, end, h);
@@ -125,12 +103,12 @@ enum lh_kind lh_parse(const char *line, size_t len, struct lh_head *h)
 	memset(h, 0, sizeof(*h));
 	if (len == 4 && memcmp(line, "----", 4) == 0)
 		h->kind = LH_SEPARATOR;
-	else if (starts(line, end, "time->", 6))
+	else if (lh_starts(line, end, "time->", 6))
 		h->kind = LH_TIMELINE;
-	else if (starts(line, end, "At ", 3) && len > 3 && line[3] >= '0' &&
+	else if (lh_starts(line, end, "At ", 3) && len > 3 && line[3] >= '0' &&
 		 line[3] <= '9')
 		h->kind = LH_TEXT;
-	else if (starts(line, end, "NODE,EVENT,DATE,TIME,SERIAL_NUM", 31))
+	else if (lh_starts(line, end, "NODE,EVENT,DATE,TIME,SERIAL_NUM", 31))
 		h->kind = LH_CSV;
 	else
 		h->kind = record(line, end, h);

@@ -118,8 +118,18 @@ static char *read_all(struct in_source *s, size_t *len, ssize_t *rc,
 	return p;
 }
 
+/* One case's text, its compressed form and what was read back of it. */
+static struct {
+	char *text, *c, *back;
+	size_t n, clen, got;
+	ssize_t rc;
+	struct kme_err err;
+	struct in_source *s;
+} D;
+
 static void setup(void)
 {
+	memset(&D, 0, sizeof(D));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
@@ -127,137 +137,107 @@ static void teardown(void)
 {
 	char cmd[300];
 
+	in_close(D.s);
+	free(D.text);
+	free(D.c);
+	free(D.back);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	strcpy(dir + strlen(dir) - 6, "XXXXXX");
+}
+
+/* The sample, compressed in format i into D.c. */
+static void compressed(size_t i)
+{
+	D.text = sample(&D.n);
+	D.c = malloc(2 * D.n + 65536);
+	ck_assert_ptr_nonnull(D.c);
+	D.clen = formats[i].fn(D.text, D.n, D.c, 2 * D.n + 65536);
+}
+
+/* The first len bytes of D.c as the file `name`, opened and read to the
+ * end (or an error) in chunks of `chunk` bytes. */
+static void read_back(const char *name, size_t len, size_t chunk)
+{
+	D.s = in_open(write_file(name, D.c, len), &D.err);
+	ck_assert_msg(D.s != NULL, "%s", D.err.msg);
+	D.back = read_all(D.s, &D.got, &D.rc, &D.err, chunk);
 }
 
 /* --- tests -------------------------------------------------------------------- */
 
 START_TEST(test_each_format_is_known_by_content_and_read_back_whole)
 {
-	size_t n, clen, got, i = (size_t)_i;
-	char *text = sample(&n), *c = malloc(n + 65536), *back;
-	struct kme_err err = { "" };
-	struct in_source *s;
-	ssize_t rc;
+	size_t i = (size_t)_i;
 
-	clen = formats[i].fn(text, n, c, n + 65536);
-	/* Named .log: the name says nothing. */
-	s = in_open(write_file("audit.log", c, clen), &err);
-	ck_assert_msg(s != NULL, "%s", err.msg);
-	ck_assert_int_eq(in_format(s), formats[i].fmt);
-	ck_assert_int_eq(in_size(s), (int64_t)clen);
-	back = read_all(s, &got, &rc, &err, 4096);
-	ck_assert_msg(rc == 0, "%s", err.msg);
-	ck_assert_uint_eq(got, n);
-	ck_assert(memcmp(back, text, n) == 0);
-	ck_assert_uint_eq(in_consumed(s), clen);
-	ck_assert_uint_eq(in_produced(s), n);
-	in_close(s);
-	free(back);
-	free(c);
-	free(text);
+	compressed(i);
+	read_back("audit.log", D.clen, 4096); /* named .log: the name says nothing */
+	ck_assert_int_eq(in_format(D.s), formats[i].fmt);
+	ck_assert_int_eq(in_size(D.s), (int64_t)D.clen);
+	ck_assert_msg(D.rc == 0, "%s", D.err.msg);
+	ck_assert_uint_eq(D.got, D.n);
+	ck_assert(memcmp(D.back, D.text, D.n) == 0);
+	ck_assert_uint_eq(in_consumed(D.s), D.clen);
+	ck_assert_uint_eq(in_produced(D.s), D.n);
 }
 END_TEST
 
 START_TEST(test_two_streams_back_to_back_read_as_one_input)
 {
-	size_t n, c1, c2, got, i = (size_t)_i;
-	char *text = sample(&n), *c = malloc(2 * n + 65536), *back;
-	struct kme_err err = { "" };
-	struct in_source *s;
-	ssize_t rc;
+	size_t i = (size_t)_i, c1;
 
 	/* `cat a.gz b.gz`: the first half, then the second. */
-	c1 = formats[i].fn(text, n / 2, c, 2 * n);
-	c2 = formats[i].fn(text + n / 2, n - n / 2, c + c1, 2 * n - c1);
-	s = in_open(write_file("two", c, c1 + c2), &err);
-	ck_assert_ptr_nonnull(s);
-	back = read_all(s, &got, &rc, &err, 65536);
-	ck_assert_msg(rc == 0, "%s", err.msg);
-	ck_assert_uint_eq(got, n);
-	ck_assert(memcmp(back, text, n) == 0);
-	in_close(s);
-	free(back);
-	free(c);
-	free(text);
+	compressed(i);
+	c1 = formats[i].fn(D.text, D.n / 2, D.c, 2 * D.n);
+	D.clen = c1 + formats[i].fn(D.text + D.n / 2, D.n - D.n / 2, D.c + c1, 2 * D.n - c1);
+	read_back("two", D.clen, 65536);
+	ck_assert_msg(D.rc == 0, "%s", D.err.msg);
+	ck_assert_uint_eq(D.got, D.n);
+	ck_assert(memcmp(D.back, D.text, D.n) == 0);
 }
 END_TEST
 
 START_TEST(test_a_stream_cut_short_is_an_error_after_the_good_bytes)
 {
-	size_t n, clen, got, i = (size_t)_i;
-	char *text = sample(&n), *c = malloc(n + 65536), *back;
-	struct kme_err err = { "" };
-	struct in_source *s;
-	ssize_t rc;
+	size_t i = (size_t)_i;
 
-	clen = formats[i].fn(text, n, c, n + 65536);
-	s = in_open(write_file("cut", c, clen * 3 / 4), &err);
-	ck_assert_ptr_nonnull(s);
-	back = read_all(s, &got, &rc, &err, 65536);
-	ck_assert_int_eq(rc, -1);
-	ck_assert_msg(strstr(err.msg, "truncated") != NULL &&
-		      strstr(err.msg, in_format_name(formats[i].fmt)) != NULL &&
-		      strstr(err.msg, "/cut: ") != NULL, "%s", err.msg);
+	compressed(i);
+	read_back("cut", D.clen * 3 / 4, 65536);
+	ck_assert_int_eq(D.rc, -1);
+	ck_assert_msg(strstr(D.err.msg, "truncated") != NULL &&
+		      strstr(D.err.msg, in_format_name(formats[i].fmt)) != NULL &&
+		      strstr(D.err.msg, "/cut: ") != NULL, "%s", D.err.msg);
 	/* What came out before is the text's beginning. */
-	ck_assert_uint_lt(got, n);
-	ck_assert(memcmp(back, text, got) == 0);
+	ck_assert_uint_lt(D.got, D.n);
+	ck_assert(memcmp(D.back, D.text, D.got) == 0);
 	/* And it stays failed. */
-	ck_assert_int_eq(in_read(s, back, 10, &err), -1);
-	in_close(s);
-	free(back);
-	free(c);
-	free(text);
+	ck_assert_int_eq(in_read(D.s, D.back, 10, &D.err), -1);
 }
 END_TEST
 
 START_TEST(test_corrupt_data_is_an_error_naming_the_offset)
 {
-	size_t n, clen, got, i = (size_t)_i;
-	char *text = sample(&n), *c = malloc(n + 65536), *back;
-	struct kme_err err = { "" };
-	struct in_source *s;
-	ssize_t rc;
+	size_t i = (size_t)_i;
 
-	clen = formats[i].fn(text, n, c, n + 65536);
-	memset(c + clen / 2, 0x55, 64);
-	s = in_open(write_file("bad", c, clen), &err);
-	ck_assert_ptr_nonnull(s);
-	back = read_all(s, &got, &rc, &err, 65536);
-	ck_assert_int_eq(rc, -1);
-	ck_assert_msg(strstr(err.msg, "corrupt") != NULL ||
-		      strstr(err.msg, "truncated") != NULL, "%s", err.msg);
+	compressed(i);
+	memset(D.c + D.clen / 2, 0x55, 64);
+	read_back("bad", D.clen, 65536);
+	ck_assert_int_eq(D.rc, -1);
 	/* Bytes before it may be wrong (a checksum comes at a block's or the
 	 * stream's end): the error is what counts. */
-	(void)got;
-	in_close(s);
-	free(back);
-	free(c);
-	free(text);
+	ck_assert_msg(strstr(D.err.msg, "corrupt") != NULL ||
+		      strstr(D.err.msg, "truncated") != NULL, "%s", D.err.msg);
 }
 END_TEST
 
 START_TEST(test_trailing_garbage_after_the_last_stream_is_corrupt)
 {
-	size_t n, clen, got;
-	char *text = sample(&n), *c = malloc(n + 65536), *back;
-	struct kme_err err = { "" };
-	struct in_source *s;
-	ssize_t rc;
-
-	clen = gz(text, n, c, n + 65536);
-	memcpy(c + clen, "not gzip", 8);
-	s = in_open(write_file("tail", c, clen + 8), &err);
-	back = read_all(s, &got, &rc, &err, 65536);
-	ck_assert_int_eq(rc, -1);
-	ck_assert_msg(strstr(err.msg, "after the end of the last stream"), "%s", err.msg);
-	ck_assert_uint_eq(got, n);
-	in_close(s);
-	free(back);
-	free(c);
-	free(text);
+	compressed(0); /* gzip */
+	memcpy(D.c + D.clen, "not gzip", 8);
+	read_back("tail", D.clen + 8, 65536);
+	ck_assert_int_eq(D.rc, -1);
+	ck_assert_msg(strstr(D.err.msg, "after the end of the last stream"), "%s", D.err.msg);
+	ck_assert_uint_eq(D.got, D.n);
 }
 END_TEST
 

@@ -53,6 +53,18 @@ finish() {
 
 replay() { "$KME_BIN" --replay --host golden-host "$@"; }
 
+# golden_replay ARG...: a replay as the golden files were made (the shipped
+# configuration, its path shown as <built-in>, event.created fixed): the
+# alerts on stdout, stderr in $TMP/err, the exit status in rc (and returned).
+golden_replay() {
+	"$KME_BIN" --replay --host golden-host -c "$KME_BUILDDIR/conf/audisp-kmod-enum.conf" "$@" \
+		>"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	sed -e "s|($KME_BUILDDIR/conf/audisp-kmod-enum.conf:|(<built-in>:|g" \
+	    -e 's|"created":"[0-9T:.Z-]*"|"created":"2000-01-01T00:00:00.000Z"|' "$TMP/out"
+	return $rc
+}
+
 # The alerts of a replay's output or of a syslog file (tests/alerts.py).
 alerts_py() { $PYTHON "$KME_SRCDIR/tests/alerts.py" "$@"; }
 

@@ -14,15 +14,6 @@ for tool in gzip xz zstd bzip2; do
 		echo "Bail out! $tool not found (tests/deps.sh installs it)"; exit 99; }
 done
 
-CONF=$KME_BUILDDIR/conf/audisp-kmod-enum.conf
-# The golden files' replay: the shipped configuration, event.created fixed.
-golden_replay() {
-	"$KME_BIN" --replay --host golden-host -c "$CONF" "$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	sed -e "s|($CONF:|(<built-in>:|g" \
-	    -e 's|"created":"[0-9T:.Z-]*"|"created":"2000-01-01T00:00:00.000Z"|' "$TMP/out"
-	return $rc
-}
 
 # --- 1. compressed copies decide as the logs -----------------------------------
 xz -dc "$DATA/fidelity-args-raw.log.xz" >"$TMP/fidelity-args-raw.log"

@@ -14,15 +14,6 @@ for tool in gzip xz zstd bzip2; do
 	command -v "$tool" >/dev/null || {
 		echo "Bail out! $tool not found (tests/deps.sh installs it)"; exit 99; }
 done
-CONF=$KME_BUILDDIR/conf/audisp-kmod-enum.conf
-
-golden_replay() {
-	"$KME_BIN" --replay --host golden-host -c "$CONF" "$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	sed -e "s|($CONF:|(<built-in>:|g" \
-	    -e 's|"created":"[0-9T:.Z-]*"|"created":"2000-01-01T00:00:00.000Z"|' "$TMP/out"
-	return $rc
-}
 
 # piece FIRST LAST: lines FIRST..LAST of the log (LAST $: to the end).
 LOG=$DATA/kmod-fork-raw.log

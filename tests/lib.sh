@@ -53,6 +53,14 @@ finish() {
 
 replay() { "$KME_BIN" --replay --host golden-host "$@"; }
 
+# need_tools TOOL...: bail out (exit 99, a hard error) unless each is on PATH.
+need_tools() {
+	for nt_tool in "$@"; do
+		command -v "$nt_tool" >/dev/null || {
+			echo "Bail out! $nt_tool not found (tests/deps.sh installs it)"; exit 99; }
+	done
+}
+
 # golden_replay ARG...: a replay as the golden files were made (the shipped
 # configuration, its path shown as <built-in>, event.created fixed): the
 # alerts on stdout, stderr in $TMP/err, the exit status in rc (and returned).

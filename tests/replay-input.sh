@@ -9,10 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
-for tool in gzip xz zstd bzip2; do
-	command -v "$tool" >/dev/null || {
-		echo "Bail out! $tool not found (tests/deps.sh installs it)"; exit 99; }
-done
+need_tools gzip xz zstd bzip2
 
 
 # --- 1. compressed copies decide as the logs -----------------------------------

@@ -82,6 +82,10 @@ struct ls_seen_slot;
 struct ls_set {
 	struct ls_entry *e;
 	size_t n, cap;
+	/* Entries of the directories given that are not regular files
+	 * (subdirectories, sockets...): not read, counted; the first named. */
+	size_t not_files;
+	char *first_not_file;
 	bool have_zone;          /* ausearch -i stamps can be read (--tz) */
 	/* overlap */
 	uint64_t key[2];

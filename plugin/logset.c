@@ -36,6 +36,7 @@ void ls_free(struct ls_set *s)
 	}
 	free(s->e);
 	free(s->seen);
+	free(s->first_not_file);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -87,7 +88,11 @@ static int add_dir(struct ls_set *s, const char *dir, struct kme_err *err)
 			break;
 		}
 		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
-			free(p); /* subdirectories, sockets...: not a log */
+			/* Subdirectories, sockets...: not read, but said. */
+			if (s->not_files++ == 0)
+				s->first_not_file = p;
+			else
+				free(p);
 			continue;
 		}
 		if (n == cap) {

@@ -394,6 +394,13 @@ static void say_plan(const struct rp_state *r)
 	char buf[64];
 	size_t i;
 
+	if (r->set.not_files > 0)
+		log_warnx("%zu entr%s of the directories given %s not a regular "
+			  "file and %s not read (a directory is not descended "
+			  "into: give it as an input of its own), e.g. %s",
+			  r->set.not_files, r->set.not_files == 1 ? "y" : "ies",
+			  r->set.not_files == 1 ? "is" : "are",
+			  r->set.not_files == 1 ? "is" : "are", r->set.first_not_file);
 	if (r->set.n > 1)
 		log_info("replaying %zu inputs in time order (by each input's "
 			 "first event, not by name):", r->set.n);

@@ -63,6 +63,7 @@ START_TEST(test_a_directory_is_ordered_by_first_event_not_by_name)
 {
 	struct kme_err err = { "" };
 	struct ls_set s;
+	char sub[300];
 
 	/* auditd's rotation: the newest is audit.log, the oldest the highest
 	 * number; logrotate compressed one. */
@@ -71,6 +72,7 @@ START_TEST(test_a_directory_is_ordered_by_first_event_not_by_name)
 	put_gz("audit.log.2.gz", REC("1700000100.500", "10"));
 	put("audit.log.3", "");
 	put("notes.txt", "not a log\n");
+	ck_assert_int_eq(mkdir(strcat(strcpy(sub, dir), "/hostb"), 0700), 0);
 	ls_init(&s, false);
 	ck_assert_int_eq(ls_add(&s, dir, &err), 0);
 	ck_assert_int_eq(ls_prescan(&s, &err), 0);
@@ -85,6 +87,9 @@ START_TEST(test_a_directory_is_ordered_by_first_event_not_by_name)
 	ck_assert_int_eq(s.e[3].form, LS_EMPTY);
 	ck_assert_str_eq(base(&s.e[4]), "notes.txt");
 	ck_assert_int_eq(s.e[4].form, LS_UNKNOWN);
+	/* A subdirectory is not read, but counted and named. */
+	ck_assert_uint_eq(s.not_files, 1);
+	ck_assert_str_eq(s.first_not_file, sub);
 	ls_free(&s);
 }
 END_TEST

@@ -32,6 +32,8 @@ struct in_source {
 	bool own_fd;
 	bool eof;            /* read(2) returned 0 */
 	bool failed;         /* an error was returned: stays failed */
+	char pending[KME_ERR_MAX]; /* an error met with bytes still to hand
+				      out: returned by the next read */
 	bool in_stream;      /* inside a compressed stream (not between) */
 	enum in_format fmt;
 	const char *name;
@@ -364,8 +366,14 @@ static ssize_t read_compressed(struct in_source *s, char *buf, size_t size,
 		dry = s->eof && s->in_pos == s->in_len;
 		made = 0;
 		st = d->step(s, buf, size, &made, err);
-		if (st == STEP_ERROR)
+		if (st == STEP_ERROR && made == 0)
 			return fail(s, err, NULL);
+		if (st == STEP_ERROR) {
+			/* The bytes made before it go out first. */
+			fail(s, err, NULL);
+			snprintf(s->pending, sizeof(s->pending), "%s",
+				 err ? err->msg : "corrupt data");
+		}
 		if (st == STEP_CUT)
 			return truncated(s, err);
 		if (st == STEP_END)
@@ -384,6 +392,11 @@ ssize_t in_read(struct in_source *s, char *buf, size_t size,
 {
 	ssize_t n;
 
+	if (s->failed && s->pending[0] != '\0') {
+		kme_errf(err, "%s", s->pending);
+		s->pending[0] = '\0';
+		return -1;
+	}
 	if (s->failed)
 		return kme_errf(err, "%s: read after an error", s->name);
 	if (size == 0)

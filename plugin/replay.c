@@ -407,7 +407,9 @@ static void say_plan(const struct rp_state *r)
 	for (i = 0; i < r->set.n; i++) {
 		const struct ls_entry *e = &r->set.e[i];
 
-		if (r->set.n > 1)
+		if (r->set.n > 1 && e->unopened)
+			log_info("  %zu. %s (cannot be opened)", i + 1, ls_name(e));
+		else if (r->set.n > 1)
 			log_info("  %zu. %s (%s%s%s)%s", i + 1,
 				 ls_name(e), e->fmt == IN_PLAIN ? "" : in_format_name(e->fmt),
 				 e->fmt == IN_PLAIN ? "" : ", ", ls_form_name(e->form),
@@ -482,7 +484,7 @@ static int setup(struct rp_state *r)
 	for (i = 0; i < (int)r->set.n; i++)
 		r->total = r->set.e[i].size < 0 || r->total < 0
 				   ? -1 : r->total + r->set.e[i].size;
-	return refuse(r);
+	return 0;
 }
 
 /* Nothing at all was replayed: say so (unless each input already did). */
@@ -509,11 +511,14 @@ int rp_run(const struct rp_opts *o, struct engine *eng, struct rd_reader *rd)
 	int rc;
 
 	rc = setup(&r);
+	if (rc == 0 && r.ip != NULL) {
+		say_plan(&r);
+		rc = refuse(&r);
+	}
 	if (rc != 0 || r.ip == NULL) {
 		raise_status(&r, rc);
 		goto out;
 	}
-	say_plan(&r);
 	r.progress = o->progress == RP_PROGRESS_ON ||
 		     (o->progress == RP_PROGRESS_AUTO && isatty(STDERR_FILENO));
 	if (r.progress) {

@@ -1,6 +1,6 @@
 /* progress.h - one line on stderr saying how far a long replay has come.
  *
- *   replay 63% 123.4/196.0 MiB  1.23M records 850k/s 150.2 MB/s  12 alerts  0:03 left
+ *   replay  20% 1.2/6.2 MiB  208k records 277k/s 1.7 MB/s  7 alerts  0:03 left
  *
  * Bytes are those read from the files (compressed bytes for a compressed
  * file), of the sum of the inputs' sizes when every size is known (else no

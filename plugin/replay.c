@@ -310,6 +310,37 @@ static void say_overlap(struct rp_state *r)
 			 (unsigned long long)e->overlap_new);
 }
 
+/* What the ausearch translator did with this input, and what it had to
+ * decide that the text left open (interp.h's limits): said, never kept. */
+static void say_translation(const struct rp_state *r, const struct ip_stats *b,
+			    const struct ip_stats *a)
+{
+	const char *name = ls_name(r->f.e);
+	unsigned long long d;
+
+	log_info("%s: %llu event(s) handed on, %llu put back in the kernel's "
+		 "order; %llu ausearch -i record(s) made raw, %llu of types no "
+		 "decision reads left out", name,
+		 (unsigned long long)(a->events - b->events),
+		 (unsigned long long)(a->reversed - b->reversed),
+		 (unsigned long long)(a->translated - b->translated),
+		 (unsigned long long)(a->dropped - b->dropped));
+	if ((d = a->ambiguous - b->ambiguous) > 0)
+		log_warnx("%s: %llu record(s) whose fields split two ways (a value "
+			  "holding the text of a later field): the first split "
+			  "was taken", name, d);
+	if ((d = a->names_without_id - b->names_without_id) > 0)
+		log_info("%s: %llu user or group name(s) the text printed without "
+			 "their number: those ids are unset, the names kept", name, d);
+	if ((d = a->ambiguous_times - b->ambiguous_times) > 0)
+		log_warnx("%s: %llu stamp(s) in the hour a DST change repeats in "
+			  "%s: taken in the order of the events", name, d,
+			  r->o->tz ? r->o->tz : "the zone");
+	if ((d = a->oversized - b->oversized) > 0)
+		log_warnx("%s: %llu event(s) over %d MiB handed on in the order "
+			  "printed, not put back", name, d, IP_EVENT_MAX >> 20);
+}
+
 /* Read src to its end into the reader; the read error, if any, in err. */
 static int pump(struct rp_state *r, const char *head, size_t head_len,
 		struct kme_err *err)
@@ -359,6 +390,8 @@ static void replay_one(struct rp_state *r, size_t i)
 		ls_end(&r->set);
 	ip_stats(r->ip, &after);
 	r->f.dropped = after.dropped - before.dropped;
+	if (r->via_ip)
+		say_translation(r, &before, &after);
 	rd_stats(r->rd, &rs);
 	eng_reader_stats(r->eng, &rs);
 	explain_run(r);
@@ -537,6 +570,11 @@ int rp_run(const struct rp_opts *o, struct engine *eng, struct rd_reader *rd)
 		}
 	}
 	rd_on_skip(rd, NULL, NULL);
+	if (r.set.unchecked > 0)
+		log_warnx("%llu record(s) could not be remembered for the overlap "
+			  "check (at most %u): a later copy of them, if any, was "
+			  "replayed again", (unsigned long long)r.set.unchecked,
+			  LS_SEEN_MAX / 2);
 	say_nothing(&r);
 	if (r.progress) {
 		pg_clear(&r.pg);

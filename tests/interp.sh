@@ -36,6 +36,14 @@ check "ausearch -i with --tz: the raw log's decisions and stamps, byte for byte"
 check "ausearch -i with --tz: its form and zone said on stderr" sh -c "
 	grep -q 'interp.ausearch-i: ausearch -i output' '$TMP/i.err' &&
 	grep -q 'ausearch -i stamps are read as local times in America/New_York (--tz)' '$TMP/i.err'"
+check "ausearch -i with --tz: what was made raw is said" \
+	grep -q "interp.ausearch-i: 79 event(s) handed on, [0-9]* put back in the kernel's order; 319 ausearch -i record(s) made raw, [0-9]* of types no decision reads left out" "$TMP/i.err"
+# kmod 'x a1=list' (and its shell's argv): "a0=kmod a1=x a1=list" splits
+# two ways; the text cannot tell which, the raw log says the first.
+check "ausearch -i with --tz: the two records that split two ways are said" \
+	grep -q "interp.ausearch-i: 2 record(s) whose fields split two ways (a value holding the text of a later field): the first split was taken" "$TMP/i.err"
+check "ausearch -i with --tz: the names printed without a number are said" \
+	grep -q "interp.ausearch-i: 8 user or group name(s) the text printed without their number: those ids are unset, the names kept" "$TMP/i.err"
 r --tz America/New_York "$I/interp.ausearch-i" 2>/dev/null | created >"$TMP/i.alerts"
 # Fields that may differ: user and group names (the text has them), and the
 # ids of users it printed by name only.

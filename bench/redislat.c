@@ -19,6 +19,7 @@
 
 #include "cfg.h"
 #include "newterms.h"
+#include "redisconn.h"
 #include "redisstore.h"
 
 static double now_us(void)
@@ -56,15 +57,24 @@ int main(int argc, char **argv)
 	printf("%-40s %8s %8s %8s %8s %8s %9s\n", "store", "calls", "p50_us",
 	       "p90_us", "p99_us", "max_us", "fallbacks");
 	for (a = 2; a < argc; a++) {
-		struct rs_opts o = { .url = argv[a], .require = true,
-				     .rate_limit = true };
-		struct nt_store *s = strcmp(argv[a], "memory") == 0
-				     ? nt_store_memory_open(cfg, &err)
-				     : rs_open(cfg, &o, &err);
+		const struct rc_opts o = {
+			.url = argv[a],
+			.connect_timeout = cfg->redis_connect_timeout,
+			.command_timeout = cfg->redis_command_timeout,
+		};
+		struct rc_conn *conn = NULL;
+		struct nt_store *s;
 		struct nt_stats st;
 		char exe[64], parent[64];
 		long i;
 
+		if (strcmp(argv[a], "memory") == 0)
+			s = nt_store_memory_open(cfg, &err);
+		else if ((conn = rc_new(&o, &err)) == NULL ||
+			 rc_start(conn, true, &err) < 0)
+			s = NULL;
+		else
+			s = rs_open(cfg, conn, false, &err);
 		if (s == NULL) {
 			fprintf(stderr, "%s: %s\n", argv[a], err.msg);
 			return 1;
@@ -91,6 +101,7 @@ int main(int argc, char **argv)
 		       lat[n / 2], lat[n * 9 / 10], lat[n * 99 / 100],
 		       lat[n - 1], (unsigned long long)st.fallbacks);
 		nt_destroy(s);
+		rc_free(conn);
 	}
 	free(lat);
 	cfg_free(cfg);

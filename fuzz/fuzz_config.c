@@ -11,8 +11,8 @@
  *     giving a NUL-terminated line without control bytes;
  *   - nt_term_of and a memory store made from the config (which may refuse
  *     a config, e.g. an unprintable rule_id, with an error);
- *   - alert_json with the config's rule_* strings: one valid JSON line;
- *     alert_text: no raw control bytes.
+ *   - the ECS document (ae_json) with the config's rule_* strings: one
+ *     valid JSON line; the text line (at_line): no raw control bytes.
  * Everything is freed per input.
  */
 #include <stdint.h>
@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "alert.h"
+#include "alertecs.h"
+#include "alerttext.h"
 #include "buf.h"
 #include "cfg.h"
 #include "newterms.h"
@@ -146,10 +148,10 @@ static void run_rule(const struct kme_config *cfg)
 		    nt_check_touch(store, &term, ex.sec, &seen, &err) < 0)
 			abort();
 		buf_reset(&b);
-		if (alert_json(&b, &ctx, &ex, &term, &seen) == 0)
+		if (ae_json(&b, &ctx, &ex, &term, &seen, &ac_whole) == 0)
 			fz_check_json_line(b.p, b.len);
 		buf_reset(&b);
-		if (alert_text(&b, &ctx, &ex, &term, &seen) == 0) {
+		if (at_line(&b, &ctx, &ex, &seen, &ac_whole) == 0) {
 			const char *why = fz_raw_control(
 				(const unsigned char *)b.p, b.len);
 

@@ -42,15 +42,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-struct feed {
-	struct engine *eng;
-};
-
-static void feed_line(void *arg, const char *line, size_t len)
-{
-	eng_line(((struct feed *)arg)->eng, line, len);
-}
-
 static void on_notice(void *arg, int prio, const char *msg)
 {
 	(void)arg;
@@ -94,7 +85,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rd_reader *rd = NULL;
 	struct rd_stats rs;
 	struct eng_counters c;
-	struct feed f;
 	FILE *out = NULL, *xout = NULL;
 	char *outbuf = NULL, *xbuf = NULL;
 	size_t outlen = 0, xlen = 0, nlines;
@@ -145,19 +135,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (eng == NULL)
 		abort();
-	f.eng = eng;
 
 	if (mode & 16) {
 		size_t off, n;
 
 		for (off = 0; off < tlen; off += n) {
 			n = tlen - off < 7 ? tlen - off : 7;
-			rd_push(rd, text + off, n, feed_line, &f);
+			rd_push(rd, text + off, n, eng_feed_line, eng);
 		}
 	} else {
-		rd_push(rd, text, tlen, feed_line, &f);
+		rd_push(rd, text, tlen, eng_feed_line, eng);
 	}
-	rd_finish(rd, feed_line, &f);
+	rd_finish(rd, eng_feed_line, eng);
 	rd_stats(rd, &rs);
 	eng_count_bad_record(eng, rs.too_long + rs.bad_bytes);
 	eng_finish(eng);

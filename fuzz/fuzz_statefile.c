@@ -3,7 +3,7 @@
  * The input is the content of a state file. Per input:
  *   1. write it as DIR/state.json in a private 0700 directory (on /dev/shm
  *      when present, so the store's fsyncs cost nothing);
- *   2. nt_store_file_open(DIR/state.json, default config) must succeed: a bad
+ *   2. sf_open(DIR/state.json, default config) must succeed: a bad
  *      file is set aside with a logged notice, never an error;
  *   3. query and record two terms (one with an absent parent), expire, save;
  *   4. reopen the saved file: it must load without logging anything and hold
@@ -29,6 +29,7 @@
 #include "cfg.h"
 #include "log.h"
 #include "newterms.h"
+#include "statefile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -170,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg->max_terms = 3;
 	write_file(data, size);
 
-	st = nt_store_file_open(path, cfg, NULL, &err);
+	st = sf_open(path, cfg, NULL, &err);
 	if (st == NULL) {
 		fprintf(stderr, "open refused a state file: %s\n", err.msg);
 		abort();  /* a bad file is set aside, never an error */
@@ -198,7 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nt_destroy(st);
 
 	logged[0] = '\0';
-	again = nt_store_file_open(path, cfg, NULL, &err);
+	again = sf_open(path, cfg, NULL, &err);
 	if (again == NULL) {
 		fprintf(stderr, "reopen: %s\n", err.msg);
 		abort();

@@ -1,45 +1,23 @@
-/* alert.h - format one alert as one line of ECS JSON or human text.
+/* alert.h - one alert line, fitted to max_alert_size (plugin/alert.c,
+ * prefix alert_): the one entry the engine calls.
  *
- * The JSON document (compact, no newline; fields in this order; every field
- * is described in audisp-kmod-enum(8), section ALERTS):
- *   @timestamp        event time, RFC 3339 UTC with milliseconds
- *   ecs.version       ALERT_ECS_VERSION
- *   message           the rule name (constant per rule)
- *   event             kind "alert", category ["process"], type ["start"],
- *                     action "exec", outcome success|failure, id
- *                     "SECONDS.MILLIS:SERIAL", created (ctx->created_ms),
- *                     module "audisp_kmod_enum", dataset
- *                     "audisp_kmod_enum.alert", provider "auditd", severity
- *                     (number), risk_score (number), reason (a sentence)
- *   host              name and hostname (node= when present, else
- *                     ctx->hostname), id (ctx->host_id, local events only),
- *                     os.type "linux"
- *   agent             type "audisp-kmod-enum", name (ctx->hostname), version
- *   process           pid, name, executable, args, args_count, command_line,
- *                     working_directory, user{id,name}, real_user{id,name},
- *                     group{id,name}, real_group{id,name}, parent{pid, name, executable,
- *                     args, args_count, command_line}
- *   user              id, name (when known), effective{id, name}
- *   group             id, name (when known)
- *   auditd            session, data{auid, tty}
- *   rule              id, name, version, description, reference, ruleset,
- *                     author[]
- *   threat            framework, tactic{id[], name[], reference[]},
- *                     technique{id[], name[], reference[]}
- *   audisp_kmod_enum  new_terms{fields, values, previous_last_seen (RFC 3339
- *                     with ms, or null), first_seen, count}, parent_source,
- *                     args_truncated, [args_clipped[], args_clipped_count,
- *                     parent_args_clipped_count, args_clip_bytes,
- *                     args_omitted, parent_args_omitted, strings_clipped],
- *                     mode, severity (the word), entry_leader{how, source,
- *                     starter, depth} (how alone when unknown),
- *                     multicall{binary, run_as, behaviour} (only when the
- *                     hardened match decided)
- *   process.entry_leader  pid, name, executable, args (when known)
- * Never written: event.ingested (the SIEM's ingest pipeline sets it).
+ * An alert is written in the configured form -- the ECS JSON document
+ * (alertecs.h) or the text line (alerttext.h) -- as large as fits
+ * ctx->cfg->max_alert_size. A line that does not fit whole is rendered again
+ * under tighter caps (alertclip.h), in this order, until one fits:
+ *   1. every argument cut to 1024 (ECS's ignore_above: a longer keyword is
+ *      not indexed anyway), then 512, 256, ... 16 bytes;
+ *   2. then every other string too, to 1024, 256, 64 bytes;
+ *   3. last resort: only the first args listed (as many as fit, found by
+ *      bisection), the other strings whole again if that fits, else cut
+ *      to 64.
+ * Whatever was cut, the line says so (the markers of alertclip.h), and
+ * args_count stays the real argc.
  *
- * All strings go through jsonw (see jsonw.h). Cost O(size of the event);
- * alert_render up to ALERT_MAX_RENDERS times that.
+ * Cost: at most ALERT_MAX_RENDERS renders, each stopping at max_alert_size,
+ * so O(ALERT_MAX_RENDERS * max_alert_size) plus walking the args listed.
+ * Allocates nothing but the buffers' own growth (and event.reason's
+ * scratch, alertecs.c).
  */
 #ifndef KME_ALERT_H
 #define KME_ALERT_H
@@ -52,10 +30,8 @@
 #include "newterms.h"
 #include "rule.h"
 
-/* The ECS release whose field definitions the alerts follow (the test
- * data tests/ecs/ecs_flat_subset.yml comes from it). */
-#define ALERT_ECS_VERSION "9.3.0"
-
+/* What an alert says beyond the event (struct kme_exec): the renderers
+ * (alertecs.h, alerttext.h) take it as it is. Borrowed for the call. */
 struct alert_ctx {
 	const struct kme_config *cfg;
 	const char *hostname;     /* local host name, used when ex->node absent */
@@ -66,21 +42,6 @@ struct alert_ctx {
 				     node= equal to hostname) */
 	const struct rule_result *rr; /* the decision; NULL: none to report */
 };
-
-/* Append the whole alert as JSON (no trailing newline), bounded only by
- * b's bound. seen may be NULL (--all: no new-terms decision). -1 when b's
- * bound is reached (b then holds a prefix; callers reset it). */
-int alert_json(struct kme_buf *b, const struct alert_ctx *ctx,
-	       const struct kme_exec *ex, const struct nt_term *term,
-	       const struct nt_seen *seen);
-
-/* Append the one-line text form, e.g.
- * "kernel module enumeration: /usr/sbin/lsmod (lsmod) pid 2223 by
- *  /usr/bin/bash pid 2203 [audit] uid 0 auid 1000 tty pts0 event
- *  1795728867.245:6 cmd 'lsmod'". */
-int alert_text(struct kme_buf *b, const struct alert_ctx *ctx,
-	       const struct kme_exec *ex, const struct nt_term *term,
-	       const struct nt_seen *seen);
 
 /* How alert_render made a line fit ctx->cfg->max_alert_size (0 = no bound
  * but b's own). */
@@ -98,8 +59,10 @@ enum alert_form {
 /* At most 1 + 7 + 3 + 1 + log2(argc) + 1 renders. */
 #define ALERT_MAX_RENDERS 48
 
-/* Reset b and render the alert in fmt, as large as fits
- * ctx->cfg->max_alert_size; returns the form it took. */
+/* Reset b and render the alert of ex in fmt, as large as fits
+ * ctx->cfg->max_alert_size; returns the form it took. term: the event's
+ * new-terms values; seen: their history, NULL when no store decided
+ * (--all). Never fails otherwise: ALERT_TOO_LARGE leaves b empty. */
 enum alert_form alert_render(struct kme_buf *b, const struct alert_ctx *ctx,
 			     enum cfg_format fmt, const struct kme_exec *ex,
 			     const struct nt_term *term,
@@ -107,11 +70,5 @@ enum alert_form alert_render(struct kme_buf *b, const struct alert_ctx *ctx,
 
 /* "whole", "clipped", "partial", "too large". */
 const char *alert_form_name(enum alert_form f);
-
-/* Format t (seconds) + msec as "2026-11-26T21:34:27.245Z" into out[32]. */
-void alert_time(int64_t t, uint32_t msec, char out[32]);
-
-/* The same for a time in milliseconds since the epoch (new-terms times). */
-void alert_time_ms(int64_t ms, char out[32]);
 
 #endif

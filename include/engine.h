@@ -14,14 +14,16 @@
  *   name? -> resolve parent -> rule -> (excluded | new term? -> rate limit ->
  *   alert | suppressed); then the process itself enters the table.
  *
- * Everything the engine borrows (config, store, sink) must outlive it or be
- * swapped in with the setters.
+ * Everything the engine borrows (config, store, alert counter, sink) must
+ * outlive it or be swapped in with the setters.
  *
  * Notices that are not alerts (rate-limit reports, a /proc seed that
  * failed) go to the log (log.h). A store that fails a lookup (out of
- * memory, a term too long, a backend down) makes the event count as new,
- * so it alerts; each failure counts in store_errors, and each distinct
- * message is logged once (at most ENG_STORE_MSGS of them).
+ * memory, a term too long: newterms.h's contract; a backend's own trouble
+ * is decided inside it) makes the event count as new, so it alerts; each
+ * failure counts in store_errors, and each distinct message is logged once
+ * (at most ENG_STORE_MSGS of them). The rate limit is limit.h's: this
+ * process's counter, or the fleet's (opts.rate) while that one answers.
  */
 #ifndef KME_ENGINE_H
 #define KME_ENGINE_H
@@ -32,6 +34,7 @@
 
 #include "cfg.h"
 #include "err.h"
+#include "limit.h"
 #include "newterms.h"
 #include "output.h"
 #include "reader.h"
@@ -59,6 +62,9 @@ struct eng_opts {
 				     (NULL: only records without node=): see
 				     proctable.h for what "local" allows */
 	struct out_sink *sink;    /* alert lines */
+	const struct lim_shared *rate; /* the fleet's alert counter (limit.h;
+				     history.h's hist_rate); NULL: this
+				     process counts alone */
 	FILE *explain_fp;         /* ENG_EXPLAIN output */
 };
 
@@ -79,6 +85,21 @@ void eng_free(struct engine *e);
 
 /* Feed one record line (no '\n'). */
 void eng_line(struct engine *e, const char *line, size_t len);
+
+/* eng_line as the reader's callback (rd_line_fn; eng: the engine), for a
+ * caller that hands the reader bytes itself (rd_push). */
+void eng_feed_line(void *eng, const char *line, size_t len);
+
+/* Read what fd holds now through rd (rd_read) and feed its records; what
+ * the reader had to discard counts as parse errors. Returns the reader's
+ * status (RD_ERROR with err filled). rd is the caller's, one per input
+ * stream. */
+enum rd_status eng_read(struct engine *e, struct rd_reader *rd, int fd,
+			struct kme_err *err);
+
+/* The end of rd's input: an unterminated last line is still a record
+ * (rd_finish). */
+void eng_read_end(struct engine *e, struct rd_reader *rd);
 
 /* Records the record filter found no audit header in, so far: a caller
  * feeding one line at a time learns from it whether that line was a record
@@ -110,12 +131,18 @@ void eng_finish(struct engine *e);
 /* Swap in a new config (reload). The process table is kept; the rate limit
  * restarts with the new values. The caller frees the old config after. */
 void eng_set_config(struct engine *e, const struct kme_config *cfg);
-void eng_set_store(struct engine *e, struct nt_store *store);
+/* Swap in a new history (reload): its store and its alert counter (NULL:
+ * local). The caller closes the old one after. */
+void eng_set_store(struct engine *e, struct nt_store *store,
+		   const struct lim_shared *rate);
 
 void eng_counters(const struct engine *e, struct eng_counters *out);
 
 /* The one-line summary: every counter, the table, the store and the output
  * state. Writes at most size bytes; returns buf. */
 const char *eng_summary(const struct engine *e, char *buf, size_t size);
+
+/* The summary to the log, at info level (SIGUSR1, the end of a run). */
+void eng_report(const struct engine *e);
 
 #endif

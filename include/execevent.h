@@ -70,6 +70,17 @@ void ev_builder_free(struct ev_builder *b);
 void ev_build(struct ev_builder *b, auparse_state_t *au, struct kme_str node,
 	      struct ev_event *out);
 
+/* The fields of the exec event ev_build made last that only an alert
+ * shows: ex->suid and sgid (SYSCALL's), ex->arch (arch= as libaudit names
+ * it), and ex->title (process.title) from its PROCTITLE record (argv as the
+ * kernel keeps it, NUL-separated, at most 128 bytes): trailing NULs
+ * dropped, the others spaces, cut to KME_TITLE_MAX (title_cut set); absent
+ * without the record. Separate from ev_build, so that only the execs the
+ * rule watches pay for them; call it during the event's callback (the
+ * values are libauparse's). The title is borrowed from b until the next
+ * ev_build or ev_decode_details. O(record bytes). */
+void ev_decode_details(struct ev_builder *b, struct kme_exec *ex);
+
 /* Compare every argument of later exec events with set's values (borrowed
  * until the next call; NULL: none): kme_args.seen says which appeared. -1 with
  * err set on ENOMEM (then nothing is watched). */

@@ -7,7 +7,8 @@
  *     U+2029 become \u2028 / \u2029;
  *   - every byte that is not part of a valid, shortest-form UTF-8 sequence
  *     (including encoded surrogates and code points above U+10FFFF) becomes
- *     the four characters \xNN, written in JSON as "\\xNN".
+ *     the four characters \xNN, written in JSON as "\\xNN" (for people:
+ *     --explain, the log), or U+FFFD, counted (the _fffd forms: alerts).
  * The result never holds a raw byte below 0x20, 0x7f, or an invalid
  * sequence, so it is one valid JSON line.
  *
@@ -26,6 +27,15 @@ int jsonw_str(struct kme_buf *b, const char *p, size_t len);
 
 /* Append escaped(p, len) without quotes (for text lines; same escapes). */
 int jsonw_escape(struct kme_buf *b, const char *p, size_t len);
+
+/* The same two, except that a byte that is not part of a well-formed
+ * sequence becomes U+FFFD (the three bytes EF BF BD) and is counted in *bad
+ * (added to, never reset). The text \xNN could be the same characters typed
+ * by anyone; U+FFFD says "a byte was here that was not text", and whoever
+ * calls these keeps the raw bytes elsewhere (the alerts: jsondoc.h). */
+int jsonw_str_fffd(struct kme_buf *b, const char *p, size_t len, size_t *bad);
+int jsonw_escape_fffd(struct kme_buf *b, const char *p, size_t len,
+		      size_t *bad);
 
 /* As jsonw_escape, except that '"' and '\' are kept as they are: for
  * messages meant for people (the log), where quoting is not needed but a

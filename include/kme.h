@@ -50,6 +50,32 @@ static inline bool kme_str_is(struct kme_str s, const char *c)
 	return s.p != NULL && s.len == n && memcmp(s.p, c, n) == 0;
 }
 
+/* The length of p[0..len) cut to cap bytes, never inside a UTF-8 sequence
+ * (a cut there would turn valid text into invalid bytes): at most 3 bytes
+ * less than cap. Inline: it runs once per argument listed, in every render
+ * of an alert (alertclip.h). */
+static inline size_t kme_cut(const char *p, size_t len, size_t cap)
+{
+	size_t n = cap, k;
+
+	if (len <= cap)
+		return len;
+	for (k = 0; k < 4 && n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80; k++)
+		n--;
+	return k == 4 ? cap : n;
+}
+
+/* The argument caps an alert is fitted with (alert.h), tried in turn from
+ * step 0: ECS's ignore_above for process.args (1024 bytes; a longer keyword
+ * is not indexed anyway), halved down to 16. The process table keeps a
+ * parent's arguments by the same ladder (pidtab.h). */
+#define KME_ARG_CAP_STEPS 7
+
+static inline size_t kme_arg_cap(int step)
+{
+	return (size_t)1024 >> step;
+}
+
 /* Argument values the rule's argument conditions name (rule_argset): the
  * exec decoder compares every argument of an event with them, however many
  * arguments there are, beyond what it stores (execargs.h). Borrowed. */
@@ -60,7 +86,7 @@ struct kme_argset {
 
 /* argv of a process, borrowed like kme_str. v[0..n) is what was stored;
  * truncated is set when the process had more arguments or bytes than the
- * bound that stored them. argc is the real count as the kernel logged it
+ * bound that stored them (or some were stored cut: clipped). argc is the real count as the kernel logged it
  * (n <= argc); a producer that stored every argument may leave it 0: use
  * kme_args_count(). When watched is set, seen[i] tells whether
  * watched->v[i] was one of ALL the arguments, stored or not. */
@@ -71,6 +97,11 @@ struct kme_args {
 	size_t argc;
 	const struct kme_argset *watched;
 	const bool *seen;
+	/* Args its producer kept as a prefix of the real argument (the process
+	 * table's bounded copy of a parent, pidtab.h): bit i for v[i], i < 64;
+	 * each such arg was cut to at most clip_bytes bytes. */
+	uint64_t clipped;
+	size_t clip_bytes;
 };
 
 /* The real number of arguments: never made up from what was stored. */
@@ -86,7 +117,19 @@ enum kme_parent_source {
 	KME_PARENT_PROCFS,      /* live mode: /proc/<ppid> at the time of the event */
 };
 
-const char *kme_parent_source_name(enum kme_parent_source s);
+/* "unknown", "audit", "procfs": the parent_source of alerts and --explain. */
+static inline const char *kme_parent_source_name(enum kme_parent_source s)
+{
+	static const char *const names[] = {
+		[KME_PARENT_UNKNOWN] = "unknown",
+		[KME_PARENT_AUDIT] = "audit",
+		[KME_PARENT_PROCFS] = "procfs",
+	};
+
+	if ((unsigned)s >= sizeof(names) / sizeof(names[0]) || !names[s])
+		return "unknown";
+	return names[s];
+}
 
 /* How the process table decided the parent, beyond its source (for
  * --explain). */
@@ -100,6 +143,36 @@ enum kme_parent_note {
 	KME_PNOTE_REPARENTED,   /* ppid is a reaper: the creator is unknown */
 };
 
+/* Where a process's life began, as far as the plugin knows it: the
+ * inputs of process.entity_id and process.start (entity.h). */
+enum kme_start_kind {
+	KME_START_NONE = 0,       /* not known: no entity id, no start */
+	KME_START_AUDIT,          /* the first event of its life the stream
+				     showed: its fork record, else its first
+				     exec (ms, ref: that event's time and
+				     serial) */
+	KME_START_PROCFS,         /* live mode, a process whose start the stream
+				     never showed: /proc/<pid>/stat starttime
+				     (ref: clock ticks after boot `boot`; ms:
+				     boot time + ticks, to the tick) */
+};
+
+struct kme_start {
+	uint8_t kind;             /* enum kme_start_kind */
+	int64_t ms;               /* when, in ms since the epoch */
+	uint64_t ref;             /* audit: event serial; procfs: ticks */
+	const char *boot;         /* procfs: the boot id (36 characters, from
+				     /proc/sys/kernel/random/boot_id); static
+				     for the process table's life */
+};
+
+/* Who a process runs as: its real and effective user and group ids, all
+ * valid when known is set (a zeroed struct is "unknown", never root). */
+struct kme_cred {
+	bool known;
+	uint32_t uid, euid, gid, egid;
+};
+
 /* A process as ECS describes it (process.* or process.parent.*). */
 struct kme_proc {
 	int32_t pid;              /* -1 when unknown */
@@ -110,6 +183,12 @@ struct kme_proc {
 				      path as run could not be made absolute */
 	struct kme_args args;
 	struct kme_str cwd;        /* absent when unknown */
+	struct kme_start start;    /* when its life began (entity.h): the
+				      exec'd process's is pt_resolve_parent's,
+				      a parent's or entry leader's the table's
+				      (proctable.h) */
+	struct kme_cred cred;      /* a parent's or entry leader's ids (the
+				      exec'd process's own are kme_exec.uid...) */
 };
 
 /* The kernel cuts a comm to 15 bytes (TASK_COMM_LEN - 1). */
@@ -159,6 +238,8 @@ struct kme_exec {
 	int32_t ppid;
 
 	uint32_t uid, euid, gid, egid, auid, ses; /* (uint32_t)-1 when unset */
+	uint32_t suid, sgid;      /* saved set-user and set-group ids
+				     (ev_decode_details, execevent.h) */
 	struct kme_str tty;       /* absent when "(none)" or missing */
 	struct kme_str comm;      /* SYSCALL comm, <= 15 bytes from the kernel */
 	struct kme_str exe;       /* SYSCALL exe: the resolved binary */
@@ -166,6 +247,16 @@ struct kme_exec {
 	struct kme_str euser_name;  /* ENRICHED EUID= (live: the local passwd) */
 	struct kme_str group_name;  /* ENRICHED GID= (live: the local group db) */
 	struct kme_str egroup_name; /* ENRICHED EGID= (live: the local group db) */
+	struct kme_str auser_name;  /* ENRICHED AUID= (live: the local passwd):
+				       the login user, user.audit.name */
+	const char *arch;         /* SYSCALL arch= as libaudit names it
+				     ("x86_64", "i386"...); NULL when unknown.
+				     Static. (ev_decode_details) */
+	struct kme_str title;     /* PROCTITLE decoded: argv as the kernel
+				     logged it (at most 128 bytes), NULs as
+				     spaces; absent without the record
+				     (ev_decode_details) */
+	bool title_cut;           /* title was longer than KME_TITLE_MAX */
 
 	struct kme_proc parent;
 	enum kme_parent_source parent_source;
@@ -184,5 +275,9 @@ struct kme_exec {
 };
 
 #define KME_ID_UNSET UINT32_MAX
+
+/* The kernel logs at most 128 bytes of a proctitle; a record that claims
+ * more (hostile, or a future kernel) is cut to this (ECS's ignore_above). */
+#define KME_TITLE_MAX 1024
 
 #endif

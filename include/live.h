@@ -6,8 +6,9 @@
  * the loop: it drains stdin without ever waiting on it (auditd writes to
  * plugins from one thread: a plugin that stops reading stalls them all),
  * feeds the engine, ticks it about once a second, pumps waiting output, and
- * acts on the signals through the caller's hooks. Signal handlers only set
- * flags; everything happens in the loop.
+ * acts on the signals: SIGUSR1 logs the engine's summary (eng_report),
+ * SIGHUP calls the caller's reload hook. Signal handlers only set flags;
+ * everything happens in the loop.
  */
 #ifndef KME_LIVE_H
 #define KME_LIVE_H
@@ -21,7 +22,6 @@
 struct live_hooks {
 	void *arg;
 	void (*reload)(void *arg);                  /* SIGHUP */
-	void (*report)(void *arg);                  /* SIGUSR1 */
 	/* About once a second, with the monotonic clock in ms (saves). */
 	void (*housekeeping)(void *arg, int64_t mono_ms);
 };
@@ -46,9 +46,5 @@ int live_start(void);
  * completed (eng_finish). eng, rd and sink are borrowed. */
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *hooks);
-
-/* Wall clock and monotonic clock in milliseconds. */
-int64_t live_now_ms(void);
-int64_t live_mono_ms(void);
 
 #endif

@@ -1,4 +1,6 @@
-/* localnode.h - this machine's node name, as its auditd writes it.
+/* localnode.h - who this machine is: the host name and machine id its
+ * alerts carry (host.name, host.id), and its node name as its auditd writes
+ * it (ln_self, at the end); prefix ln_.
  *
  * auditd prefixes each record with "node=NAME " according to name_format in
  * auditd.conf (auditd.conf(5)): none (no prefix: the default), hostname
@@ -16,12 +18,14 @@
 #ifndef KME_LOCALNODE_H
 #define KME_LOCALNODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
 
 #define LN_MAX_FILE (256 * 1024)
 #define LN_DEFAULT_PATH "/etc/audit/auditd.conf"
+#define LN_MACHINE_ID_PATH "/etc/machine-id"
 
 enum ln_format { LN_NONE = 0, LN_HOSTNAME, LN_FQD, LN_NUMERIC, LN_USER };
 
@@ -45,5 +49,29 @@ int ln_resolve(const struct ln_conf *c, char *out, size_t size,
  * defaults: name_format none, out = "". */
 int ln_from_file(const char *path, char *out, size_t size,
 		 struct kme_err *err);
+
+/* The machine id of the file at path (machine-id(5): 32 lowercase hex
+ * digits, then a newline or nothing) into out; anything else, or no file,
+ * leaves out "": no host.id. */
+void ln_machine_id(const char *path, char out[33]);
+
+/* This machine, as a mode sees it. */
+struct ln_self {
+	char host[256];     /* host.name of records without node=: the name
+			       given, else gethostname(), else "localhost" */
+	char host_id[33];   /* host.id (LN_MACHINE_ID_PATH); "" when unknown,
+			       and in replay: the log comes from anywhere */
+	char node[256];     /* node= name of this machine's own records; ""
+			       when unknown: only records without node= are */
+};
+
+/* Fill s. host: the name to give records without node= (--host), or NULL;
+ * node: the configured node name (local_node), or NULL. Without node, live
+ * (plugin mode) takes the name this machine's auditd writes
+ * (LN_DEFAULT_PATH); replay leaves it unknown. -1 with err set when that
+ * name cannot be worked out: s is complete all the same (node ""), the
+ * caller only warns. */
+int ln_self(struct ln_self *s, const char *host, const char *node, bool live,
+	    struct kme_err *err);
 
 #endif

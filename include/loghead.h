@@ -35,6 +35,11 @@ enum lh_kind {
 	LH_CSV,        /* the header line of ausearch --format csv */
 };
 
+/* The largest stamp a raw record may carry, in seconds: beyond it the line
+ * is no record (LH_OTHER), for the record filter too (recfilter.h), so that
+ * sec * 1000 + msec and differences of such times never overflow. */
+#define LH_MAX_SEC (INT64_MAX / 2 / 1000)
+
 struct lh_head {
 	enum lh_kind kind;
 	struct kme_str node;   /* node= name; absent: none */

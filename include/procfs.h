@@ -21,6 +21,11 @@
  *     the whole cmdline, read on without storing.
  *   - start_time: process start (fork) time in seconds since the epoch, from
  *     /proc/<pid>/stat field 22 and /proc/stat btime; used against pid reuse.
+ *     start_ticks is field 22 itself (clock ticks after boot: with the boot
+ *     id, pf_boot_id, the process's identity on this machine; entity.h) and
+ *     start_ms the start in milliseconds, to the tick.
+ *   - cwd: the cwd link (NULL when unreadable); cred: the real and
+ *     effective ids of /proc/<pid>/status (known false when unreadable).
  * A subshell (forked, never exec'd) shows its creator's cmdline, comm and exe:
  * a subshell of a #!/bin/sh script is named after the script.
  * Every read is length-checked; a process may exit at any moment, in which
@@ -54,6 +59,11 @@ struct pf_proc {
 	bool args_truncated;
 	size_t argc;           /* arguments in the whole cmdline (>= nargs) */
 	int64_t start_time;    /* seconds since the epoch; -1 when unknown */
+	int64_t start_ms;      /* ms since the epoch; -1 when unknown */
+	uint64_t start_ticks;  /* stat field 22: clock ticks after boot */
+	char *cwd;             /* NULL when unknown */
+	bool cred_known;       /* uid..egid from status */
+	uint32_t uid, euid, gid, egid;
 };
 
 /* Read /proc/<pid> under procroot ("/proc" when NULL). Returns 0 and fills
@@ -72,5 +82,10 @@ int pf_foreach(const char *procroot,
 
 /* Boot time (seconds since the epoch) from procroot/stat; -1 on error. */
 int64_t pf_boot_time(const char *procroot);
+
+/* The boot id (procroot/sys/kernel/random/boot_id: 36 characters, hex
+ * digits and '-') into out; false (out "") when unreadable or malformed. */
+#define PF_BOOT_ID_SIZE 37
+bool pf_boot_id(const char *procroot, char out[PF_BOOT_ID_SIZE]);
 
 #endif

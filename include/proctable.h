@@ -1,4 +1,6 @@
-/* proctable.h - who was each process: parents for exec events.
+/* proctable.h - who was each process: parents for exec events
+ * (plugin/proctable.c, prefix pt_): the policy -- parent resolution, pid
+ * reuse, fork records, host scope -- over the pid table (pidtab.h).
  *
  * Every exec event (and fork event, when the kernel audits them) leaves an
  * entry keyed by (host, pid): the identity the process had (executable, name, argv),
@@ -48,16 +50,17 @@
  * a fork copy (a subshell), one that replaced a stale identity, a ppid the
  * stream never described, a reaper.
  *
- * Bounded: at most max_entries entries and max_bytes bytes of strings; the
- * least recently used entries are evicted beyond either (counted). The bound
- * is shared by all hosts (one LRU): a host that starts processes faster than
- * the others evicts their older entries too; a child whose parent was
- * evicted gets an unknown parent (KME_PNOTE_UNSEEN; it alerts), never
- * another host's process. The host table adds at most HT_MAX_HOSTS hosts
- * (LRU, counted; an evicted host's entries stop matching at once). Stored argv
- * is cut at PT_MAX_ARG_BYTES bytes / PT_MAX_ARGS arguments (flagged). All
- * operations are O(1) expected, except pt_seed_procfs (O(processes)); expected
- * even for pids chosen to collide: (host, pid) is hashed with a secret seed.
+ * Bounded (the pid table, pidtab.h): at most max_entries entries and
+ * max_bytes bytes of strings; the least recently used entries are evicted
+ * beyond either (counted). The bound is shared by all hosts (one LRU): a
+ * host that starts processes faster than the others evicts their older
+ * entries too; a child whose parent was evicted gets an unknown parent
+ * (KME_PNOTE_UNSEEN; it alerts), never another host's process. The host
+ * table adds at most HT_MAX_HOSTS hosts (LRU, counted; an evicted host's
+ * entries stop matching at once). Stored argv is cut at PD_MAX_ARG_BYTES
+ * bytes / PD_MAX_ARGS arguments (flagged). All operations are O(1)
+ * expected, except pt_seed_procfs (O(processes)); expected even for pids
+ * chosen to collide (pidtab.h).
  */
 #ifndef KME_PROCTABLE_H
 #define KME_PROCTABLE_H
@@ -68,12 +71,6 @@
 
 #include "err.h"
 #include "kme.h"
-
-#define PT_MAX_ARG_BYTES 2048
-#define PT_MAX_ARGS 64
-/* An executable is a CWD (up to PATH_MAX, as the kernel logs it) joined to a
- * PATH name (up to PATH_MAX): longer is not a path the kernel ran. */
-#define PT_MAX_PATH (2 * 4096 + 16)
 
 struct pt_stats {
 	size_t entries;
@@ -92,7 +89,8 @@ struct pt_table;
 
 /* procroot: NULL disables every /proc access (replay); "/proc" for live.
  * local_node: the node name of this machine's records (NULL: only records
- * without node= are local); copied. */
+ * without node= are local); copied. max_entries and max_bytes: the pid
+ * table's bounds (pd_new). NULL with err set on ENOMEM. */
 struct pt_table *pt_new(size_t max_entries, size_t max_bytes,
 			const char *procroot, const char *local_node,
 			struct kme_err *err);
@@ -105,21 +103,28 @@ int pt_seed_procfs(struct pt_table *t, struct kme_err *err);
 bool pt_is_local(const struct pt_table *t, struct kme_str node);
 
 /* Fill ex->parent and ex->parent_source for ex (node, pid, ppid, sec set),
- * among the processes of ex->node's host. Parent
+ * among the processes of ex->node's host, and ex->proc.start: when the life
+ * of ex's process began (its entity, entity.h) -- the start its pid's entry
+ * holds when that entry is the same process before this exec (the same
+ * parent or an adopter, no pid wrap since), else this exec. Parent
  * strings are borrowed from the table and stay valid until the next call
  * that changes the table (pt_record_*, pt_observe, pt_resolve_parent). */
 void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex);
 
 /* Remember ex's process (a successful exec) under ex->node's host: copies
- * what it keeps. */
+ * what it keeps (identity, ids, working directory), with the start
+ * pt_resolve_parent gave ex (judged the same way when it was not called). */
 void pt_record_exec(struct pt_table *t, const struct kme_exec *ex);
 
-/* Remember that node's parent_pid created child_pid at event time sec.msec: the
- * child starts with its parent's identity and a parent we know for certain,
- * unless the table knows the child from an exec that is not earlier than the
- * fork in milliseconds (the child's own, logged first). */
+/* Remember that node's parent_pid created child_pid in the event sec.msec:serial:
+ * the child starts with its parent's identity (ids and working directory
+ * too) and a parent we know for certain, and its life (kme_start) begins
+ * at this event -- unless the table knows the child from an exec that is
+ * not earlier than the fork in milliseconds (the child's own, logged
+ * first). */
 void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
-		    int32_t child_pid, int64_t sec, uint32_t msec);
+		    int32_t child_pid, int64_t sec, uint32_t msec,
+		    uint64_t serial);
 
 /* Any SYSCALL record: node's pid has parent ppid now (pid-reuse guard). */
 void pt_observe(struct pt_table *t, struct kme_str node, int32_t pid,

@@ -25,9 +25,8 @@
  * completed with a synthetic EOE record when a record of the same host
  * arrives whose event time is more than eoe_timeout past it AND it has been
  * idle -- none of its records among the last RF_IDLE records -- or, in live
- * mode, when no record of it
- * arrived for eoe_timeout seconds of wall time before a moment the input was
- * drained (rf_clock, rf_age). Only a drained input proves that no record of it
+ * mode, when no record of it arrived for eoe_timeout of wall time before a
+ * moment the input was drained (rf_clock, rf_age). Only a drained input proves that no record of it
  * is on its way: while records wait unread (a reader behind under CPU load),
  * a wall-clock gap measures the reader's lag, not the event's, and would cut
  * an event whose last records are still queued -- an exec of 100,000
@@ -40,6 +39,10 @@
  * root) would otherwise cut the other hosts' exec events while their records
  * still arrive. An event whose host falls silent is completed by the wall
  * clock (live), by the bound below, or at the end of input.
+ *
+ * Times are milliseconds, as everywhere in the program: an event's time is
+ * sec * 1000 + msec of its stamp (a stamp beyond RF_MAX_SEC seconds is no
+ * header), the wall clock is CLOCK_MONOTONIC's, eoe_timeout is in ms.
  *
  * Hosts: events are keyed by serial and host, the host being the SipHash of
  * the node name under a random key (senders choose their names; with a
@@ -59,9 +62,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loghead.h"
 #include "syscalls.h"
 
 #define RF_SERIALS 1024
+#define RF_MAX_SEC LH_MAX_SEC /* ms differences never overflow */
 #define RF_OPEN 256
 #define RF_IDLE 16
 
@@ -92,11 +97,10 @@ struct rf_open {
 	uint64_t key;
 	uint64_t host;       /* its host (see recfilter.c's node_host) */
 	uint64_t serial;
-	int64_t sec;
-	uint32_t msec;
+	int64_t ms;          /* event time (ms) */
 	uint32_t slot;
 	uint64_t last_rec;   /* record number of its latest record */
-	int64_t last_wall;   /* wall time (s) of its latest record, live */
+	int64_t last_wall;   /* wall time (ms) of its latest record, live */
 	bool done;           /* its last record came */
 	uint8_t node_len;    /* 0: no node= prefix */
 	char node[RF_NODE_MAX];
@@ -115,7 +119,7 @@ struct rf_filter {
 	rf_pass_fn pass;
 	rf_observe_fn observe;
 	void *arg;
-	int64_t eoe_timeout;
+	int64_t eoe_timeout;            /* ms */
 	uint64_t sipkey[2];             /* node names' hash key, random */
 	struct rf_recent recent[RF_RECENT];
 	uint32_t recent_next;
@@ -131,22 +135,22 @@ struct rf_filter {
 	struct rf_stats st;
 };
 
-/* Initialise f in place (no allocation). */
+/* Initialise f in place (no allocation); eoe_timeout in ms (<= 0: 2000). */
 void rf_init(struct rf_filter *f, int64_t eoe_timeout, rf_pass_fn pass,
 	     rf_observe_fn observe, void *arg);
 
 /* Judge one record (no '\n'); pass it on, or drop it. */
 void rf_line(struct rf_filter *f, const char *line, size_t len);
 
-/* Live mode: the records fed from now on arrive at wall time `now`: seconds,
- * > 0, of a clock that never steps back (CLOCK_MONOTONIC). Call before each
- * read of input. O(1). */
+/* Live mode: the records fed from now on arrive at wall time `now`:
+ * milliseconds, > 0, of a clock that never steps back (CLOCK_MONOTONIC).
+ * Call before each read of input. O(1). */
 void rf_clock(struct rf_filter *f, int64_t now);
 
 /* Live mode: the input was drained at time `now` (as for rf_clock) -- every
  * record written
  * before then has been fed. Completes open events none of whose records
- * arrived in the eoe_timeout seconds before `now`. Never call it for a moment
+ * arrived in the eoe_timeout before `now`. Never call it for a moment
  * when records were waiting unread (see above). Cheap: call about once a
  * second. */
 void rf_age(struct rf_filter *f, int64_t now);

@@ -1,5 +1,9 @@
-/* replay.h - replay's inputs through the engine, and never a silent "nothing".
+/* replay.h - replay and --learn: saved audit logs through the engine, and
+ * never a silent "nothing".
  *
+ * The inputs go through one reader and one engine, each to its end, so
+ * that an event or a process seen in one input is known in the next;
+ * decisions are by event time alone (the engine's ENG_REPLAY mode).
  * The inputs (files, directories, "-") become one ordered set (logset.h:
  * by first event time, duplicates of the same records never fed twice);
  * each is read through input.h (compressed by magic), split into lines by
@@ -21,8 +25,8 @@
  * Progress (progress.h) is drawn on stderr when asked, or by default when
  * stderr is a terminal; while it is, the log's messages erase it first.
  *
- * The engine is not finished here: the caller calls eng_finish, saves and
- * prints the summary.
+ * The pending events are completed here (eng_finish); the caller saves
+ * the history and prints the summary.
  */
 #ifndef KME_REPLAY_H
 #define KME_REPLAY_H
@@ -48,9 +52,12 @@ struct rp_opts {
 	enum rp_progress progress;
 };
 
-/* Replay every input into eng, reading with rd (whose skip hook it sets).
- * Returns the status: 0; 1 an input could not be opened or read;
- * RP_EXIT_USAGE (nothing replayed); RP_EXIT_INPUT (see above). */
+/* Replay every input into eng, reading with rd (whose skip hook it sets
+ * and clears), then complete the pending events (eng_finish). eng and rd
+ * are borrowed. Returns the status, the highest that applies: 0; 1 an
+ * input could not be opened or read; RP_EXIT_INPUT (see above); or
+ * RP_EXIT_USAGE, a refusal before anything was replayed (the engine is
+ * then left as it was). Each is said on the log. */
 int rp_run(const struct rp_opts *o, struct engine *eng, struct rd_reader *rd);
 
 #endif

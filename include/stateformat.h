@@ -1,21 +1,24 @@
 /* stateformat.h - the state file's bytes: a term table to JSON and back,
  * without I/O (statefile.c does the files).
  *
- * Format (format_version 2), written oldest-touched term first, so that
+ * Format (format_version 3), written oldest-touched term first, so that
  * loading in file order restores the eviction order:
- *   {"format":"audisp-kmod-enum-state","format_version":2,"rule_id":"...",
+ *   {"format":"audisp-kmod-enum-state","format_version":3,"rule_id":"...",
  *    "rule_version":"211","fields":["process.executable",...],
  *    "window":1209600000,"saved_at":<unix ms>,
- *    "terms":[{"v":["/usr/sbin/lsmod",null],"first":T,"last":T,"count":N},...]}
+ *    "terms":[{"v":["/usr/sbin/lsmod",""],"first":T,"last":T,"count":N},...]}
  * Every time is in milliseconds since the epoch (window: milliseconds).
  * format_version says the resolution: files of format_version 1, written
  * before, hold the same document in whole seconds and still load (each time
  * becomes S * 1000, the start of its second: a window that ends early can
  * only make a repeat alert, never hide one). A program that knows only
  * version 1 keeps a version 2 file aside as another format (.old), never
- * misreading milliseconds as seconds.
+ * misreading milliseconds as seconds; one that knows only 1 and 2 keeps a
+ * version 3 file aside.
  * A value that is not plain text (jsonw_is_text: well-formed UTF-8 without
- * control bytes) is written as {"hex":"..."}; null is an absent value.
+ * control bytes) is written as {"hex":"..."}. An unknown value (newterms.h)
+ * is written "", as the alerts write it; it is read from "" and from the
+ * null that versions 1 and 2 wrote for it.
  * Strings are written by jsonw_str. Identity keys (format, format_version,
  * rule_id, rule_version, fields) precede "terms", so that a file of
  * another identity is recognised before any term is read.

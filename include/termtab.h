@@ -1,7 +1,10 @@
-/* termtab.h - the new-terms table: which term was seen when, in memory only.
+/* termtab.h - the new-terms table: which term was seen when, in memory only
+ * (plugin/termtab.c, prefix tt_). The leaf of the history layer: a data
+ * structure that knows nothing of stores, configuration or files.
  *
  * The semantics of every new-terms store live here, with no I/O, so that the
- * state file (statefile.c) and any other backend decide alike: an event at
+ * memory store (newterms.h), the state file (statefile.h) and the Redis
+ * store's local fallback (redisstore.h) decide alike: an event at
  * time t is new iff its term was not seen in [t - window, t); every sighting
  * refreshes the term's last-seen time to max(last_seen, t) and its
  * first-seen time to min(first_seen, t). Only last_seen is kept, so a term
@@ -20,11 +23,12 @@
  * Hashing is SipHash-2-4 with a random key per table (siphash.h): terms are
  * attacker-chosen paths.
  *
- * Key encoding (tt_key_put): for each value, one tag byte (0 absent,
- * 1 present); a present value follows as LEB128 length, the bytes and a NUL
- * (so a decoded kme_str keeps p[len] == '\0'). The number of values is fixed
- * per table, so the encoding is unambiguous for arbitrary bytes, and absent
- * differs from empty.
+ * Key encoding (tt_key_put): for each value, one tag byte (0 unknown: an
+ * absent or empty value, newterms.h; 1 present); a present value follows as
+ * LEB128 length, the bytes and a NUL (so a decoded kme_str keeps
+ * p[len] == '\0'). The number of values is fixed per table, so the encoding
+ * is unambiguous for arbitrary bytes; the Redis store hashes it into its
+ * keys (redisstore.h), so an unknown value has one key there too.
  *
  * Sightings since the last tt_mark_clean() are counted per term (pending),
  * so that a backend that shares the history elsewhere (a fleet store) can
@@ -42,13 +46,20 @@
 
 #include "buf.h"
 #include "err.h"
-#include "newterms.h"
+#include "term.h"
 
 #define TT_KEY_MAX (32u << 10)   /* encoded bytes of one term */
 
 struct tt_table;
 
-/* A table for terms of nfields values (1..CFG_MAX_TERM_FIELDS), a window
+/* The table's counters. */
+struct tt_stats {
+	size_t terms;         /* terms held now */
+	uint64_t evicted;     /* dropped because max_terms was reached */
+	uint64_t expired;     /* pruned by tt_expire */
+};
+
+/* A table for terms of nfields values (1..NT_MAX_FIELDS), a window
  * >= 0 and at most max_terms terms (0 is taken as 1). NULL with err set on
  * bad arguments or ENOMEM. */
 struct tt_table *tt_new(size_t nfields, int64_t window, size_t max_terms,
@@ -69,8 +80,7 @@ size_t tt_expire(struct tt_table *t, int64_t now);
 /* Drop every term (counters are kept; high water is reset). */
 void tt_clear(struct tt_table *t);
 
-/* terms, evicted and expired; the other fields of out are zeroed. */
-void tt_stats(const struct tt_table *t, struct nt_stats *out);
+void tt_stats(const struct tt_table *t, struct tt_stats *out);
 
 /* The latest time the table has seen (sightings and added terms); INT64_MIN
  * when none. A backend expires at this time, not the wall clock, so that a
@@ -83,7 +93,7 @@ size_t tt_max_terms(const struct tt_table *t);
 
 /* ---- loading from storage ---------------------------------------------- */
 
-/* Append one value of a term to key (p NULL: absent). -1 when key's bound
+/* Append one value of a term to key (p NULL or len 0: unknown). -1 when key's bound
  * is reached (build keys in a buffer bounded to TT_KEY_MAX) or ENOMEM. */
 int tt_key_put(struct kme_buf *key, const char *p, size_t len);
 

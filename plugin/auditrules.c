@@ -3,10 +3,10 @@
 #include <libaudit.h>
 #include <poll.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "auditrules.h"
+#include "clock.h"
 
 /* Does rule r audit execve? Its arch field (if any) picks the numbering. */
 static int rule_covers_exec(const struct audit_rule_data *r, int native)
@@ -31,7 +31,7 @@ static int rule_covers_exec(const struct audit_rule_data *r, int native)
 int ar_exec_audited(struct kme_err *err)
 {
 	struct audit_reply rep;
-	struct timespec start, now;
+	int64_t deadline;
 	int fd, native, found = 0, rc = -1;
 
 	native = audit_detect_machine();
@@ -42,15 +42,12 @@ int ar_exec_audited(struct kme_err *err)
 		kme_errnof(err, errno, "audit rules: list request");
 		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	deadline = clk_mono_ms() + 1000;
 	for (;;) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
-		long ms;
+		int64_t ms = deadline - clk_mono_ms();
 		int n;
 
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		ms = 1000 - ((now.tv_sec - start.tv_sec) * 1000 +
-			     (now.tv_nsec - start.tv_nsec) / 1000000);
 		if (ms <= 0 || poll(&pfd, 1, (int)ms) <= 0) {
 			kme_errf(err, "audit rules: no complete answer from the kernel within 1s");
 			goto out;

@@ -1,14 +1,15 @@
-/* cfgvalue.c - the configuration's values (see cfgvalue.h): numbers,
+/* cfgvalue.c - the configuration's values (see cfgparse.h): numbers,
  * durations and sizes with their bounds, words from a key's list, paths,
  * URLs, and the list keys (match, exclusions, term fields, multi-call
  * binaries). Every value is hostile text: lengths are checked and a bad
- * value is quoted back at most CFG_SHOW_VALUE bytes long.
+ * value is quoted back at most CFG_SHOW_VALUE bytes long. The two value
+ * functions of cfg.h are here: cfg_parse_duration, cfg_term_field_name.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgvalue.h"
+#include "cfgparse.h"
 #include "redisurl.h"
 
 /* A multi-call binary's dispatch style is named by its own basename. */
@@ -77,7 +78,7 @@ static int parse_scaled(const char *s, const struct unit *units,
 	return 0;
 }
 
-int cv_parse_duration(const char *s, int64_t *out)
+int cfg_parse_duration(const char *s, int64_t *out)
 {
 	uint64_t v;
 
@@ -115,24 +116,13 @@ static void *field(struct parser *p, const struct cfg_key *k)
 	return (char *)p->cfg + k->off;
 }
 
-char *cv_dup(struct parser *p, const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL) {
-		p->oom = true;
-		cfg_perr(p, "out of memory");
-	}
-	return d;
-}
-
 /* ---- handlers -------------------------------------------------------- */
 
 static int check_range(struct parser *p, const struct cfg_key *k,
 		       const char *val, uint64_t v)
 {
 	if ((k->min > 0 && v < (uint64_t)k->min) || v > (uint64_t)k->max) {
-		cfg_perr(p, "%s: value '%.*s' out of range (%lld..%lld)", k->name,
+		cp_perr(p, "%s: value '%.*s' out of range (%lld..%lld)", k->name,
 		         CFG_SHOW_VALUE, val, (long long)k->min, (long long)k->max);
 		return -1;
 	}
@@ -145,7 +135,7 @@ static int parse_number(struct parser *p, const struct cfg_key *k,
 			const char *what, uint64_t *v)
 {
 	if (parse_scaled(val, units, UINT64_MAX, v) == -1) {
-		cfg_perr(p, "%s: invalid %s '%.*s'", k->name, what,
+		cp_perr(p, "%s: invalid %s '%.*s'", k->name, what,
 		         CFG_SHOW_VALUE, val);
 		return -1;
 	}
@@ -181,7 +171,7 @@ int cv_set_bytes(struct parser *p, const struct cfg_key *k, char *val)
 	if (parse_number(p, k, val, size_units, "size", &v) == -1)
 		return -1;
 	if (v > SIZE_MAX) {
-		cfg_perr(p, "%s: size '%.*s' too large for this system", k->name,
+		cp_perr(p, "%s: size '%.*s' too large for this system", k->name,
 		         CFG_SHOW_VALUE, val);
 		return -1;
 	}
@@ -208,7 +198,7 @@ static const struct name_val *lookup_word(struct parser *p,
 	const struct name_val *nv = find_name(k->names, val);
 
 	if (nv == NULL)
-		cfg_perr(p, "%s: unknown value '%.*s'", k->name, CFG_SHOW_VALUE,
+		cp_perr(p, "%s: unknown value '%.*s'", k->name, CFG_SHOW_VALUE,
 		         val);
 	return nv;
 }
@@ -241,7 +231,7 @@ int cv_set_string(struct parser *p, const struct cfg_key *k, char *val)
 
 	if (k->names != NULL && lookup_word(p, k, val) == NULL)
 		return -1;
-	if ((s = cv_dup(p, val)) == NULL)
+	if ((s = cp_dup(p, val)) == NULL)
 		return -1;
 	free(*dst);
 	*dst = s;
@@ -265,10 +255,10 @@ int cv_set_author(struct parser *p, const struct cfg_key *k, char *val)
 	struct kme_config *cfg = p->cfg;
 
 	if (cfg->nrule_authors == CFG_MAX_THREAT) {
-		cfg_perr(p, "%s: too many entries (limit %d)", k->name, CFG_MAX_THREAT);
+		cp_perr(p, "%s: too many entries (limit %d)", k->name, CFG_MAX_THREAT);
 		return -1;
 	}
-	if ((cfg->rule_authors[cfg->nrule_authors] = cv_dup(p, val)) == NULL)
+	if ((cfg->rule_authors[cfg->nrule_authors] = cp_dup(p, val)) == NULL)
 		return -1;
 	cfg->nrule_authors++;
 	return 0;
@@ -313,24 +303,24 @@ int cv_set_threat(struct parser *p, const struct cfg_key *k, char *val)
 	if (rest != NULL)
 		rest += strspn(rest, " \t");
 	if (id == NULL || ref == NULL || rest == NULL || *rest == '\0') {
-		cfg_perr(p, "%s: expected 'ID REFERENCE NAME', got '%.*s'", k->name,
+		cp_perr(p, "%s: expected 'ID REFERENCE NAME', got '%.*s'", k->name,
 		         CFG_SHOW_VALUE, val);
 		return -1;
 	}
 	if (!attack_id_ok(id, tactic)) {
-		cfg_perr(p, "%s: '%.*s' is not an ATT&CK %s id (%s)", k->name,
+		cp_perr(p, "%s: '%.*s' is not an ATT&CK %s id (%s)", k->name,
 		         CFG_SHOW_VALUE, id, tactic ? "tactic" : "technique",
 		         tactic ? "TA0007" : "T1234 or T1234.001");
 		return -1;
 	}
 	if (*n == CFG_MAX_THREAT) {
-		cfg_perr(p, "%s: too many entries (limit %d)", k->name, CFG_MAX_THREAT);
+		cp_perr(p, "%s: too many entries (limit %d)", k->name, CFG_MAX_THREAT);
 		return -1;
 	}
 	t += *n;
-	if ((t->id = cv_dup(p, id)) == NULL ||
-	    (t->reference = cv_dup(p, ref)) == NULL ||
-	    (t->name = cv_dup(p, rest)) == NULL)
+	if ((t->id = cp_dup(p, id)) == NULL ||
+	    (t->reference = cp_dup(p, ref)) == NULL ||
+	    (t->name = cp_dup(p, rest)) == NULL)
 		return -1;
 	(*n)++;
 	return 0;
@@ -341,7 +331,7 @@ int cv_set_threat(struct parser *p, const struct cfg_key *k, char *val)
 int cv_set_node(struct parser *p, const struct cfg_key *k, char *val)
 {
 	if (strpbrk(val, " \t") != NULL || strlen(val) > 255) {
-		cfg_perr(p, "%s: '%.*s' is not a node name (one word, at most 255 "
+		cp_perr(p, "%s: '%.*s' is not a node name (one word, at most 255 "
 		         "bytes)", k->name, CFG_SHOW_VALUE, val);
 		return -1;
 	}
@@ -351,7 +341,7 @@ int cv_set_node(struct parser *p, const struct cfg_key *k, char *val)
 int cv_set_path(struct parser *p, const struct cfg_key *k, char *val)
 {
 	if (val[0] != '/' || strpbrk(val, " \t") != NULL) {
-		cfg_perr(p, "%s: '%.*s' is not an absolute path", k->name,
+		cp_perr(p, "%s: '%.*s' is not an absolute path", k->name,
 		         CFG_SHOW_VALUE, val);
 		return -1;
 	}
@@ -365,7 +355,7 @@ int cv_set_store(struct parser *p, const struct cfg_key *k, char *val)
 	struct kme_err uerr = { "" };
 
 	if (ru_parse(val, &u, &uerr) < 0) {
-		cfg_perr(p, "%s", uerr.msg);
+		cp_perr(p, "%s", uerr.msg);
 		return -1;
 	}
 	return cv_set_string(p, k, val);
@@ -381,7 +371,7 @@ int cv_set_prefix(struct parser *p, const struct cfg_key *k, char *val)
 		    (unsigned char)val[i] >= 0x7f)
 			break;
 	if (n > 64 || i < n) {
-		cfg_perr(p, "%s: printable ASCII without spaces, at most 64 bytes",
+		cp_perr(p, "%s: printable ASCII without spaces, at most 64 bytes",
 		         k->name);
 		return -1;
 	}
@@ -398,14 +388,14 @@ int cv_set_ms(struct parser *p, const struct cfg_key *k, char *val)
 	if (parse_digits(val, &v, &end) < 0 || v > 3600000 ||
 	    !(strcmp(end, "") == 0 || strcmp(end, "ms") == 0 ||
 	      strcmp(end, "s") == 0)) {
-		cfg_perr(p, "%s: '%.*s' is not a timeout (e.g. 50ms, 1s)",
+		cp_perr(p, "%s: '%.*s' is not a timeout (e.g. 50ms, 1s)",
 		         k->name, CFG_SHOW_VALUE, val);
 		return -1;
 	}
 	if (strcmp(end, "s") == 0)
 		v *= 1000;
 	if ((int64_t)v < k->min || (int64_t)v > k->max) {
-		cfg_perr(p, "%s: %llums out of range %lld..%lldms", k->name,
+		cp_perr(p, "%s: %llums out of range %lld..%lldms", k->name,
 		         (unsigned long long)v, (long long)k->min,
 		         (long long)k->max);
 		return -1;
@@ -419,31 +409,10 @@ static bool entries_left(struct parser *p)
 	if (p->cfg->nmatches + p->cfg->nexcls < CFG_MAX_ENTRIES)
 		return true;
 	if (!p->entries_full)
-		cfg_perr(p, "too many match and exclusion entries (limit %d)",
+		cp_perr(p, "too many match and exclusion entries (limit %d)",
 		         CFG_MAX_ENTRIES);
 	p->entries_full = true;
 	return false;
-}
-
-/* Grow an array by one element; the new element is zeroed. The capacity is
- * implied by the count (4, 8, 16, ...), and counts are bounded by
- * CFG_MAX_ENTRIES, so the size computation never overflows. On failure the
- * array is unchanged (still owned by the config). */
-void *cv_grow(struct parser *p, void *arr, size_t n, size_t size)
-{
-	void *na;
-
-	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
-		na = realloc(arr, (n == 0 ? 4 : n * 2) * size);
-		if (na == NULL) {
-			p->oom = true;
-			cfg_perr(p, "out of memory");
-			return NULL;
-		}
-		arr = na;
-	}
-	memset((char *)arr + n * size, 0, size);
-	return arr;
 }
 
 int cv_set_match(struct parser *p, const struct cfg_key *k, char *val)
@@ -456,7 +425,7 @@ int cv_set_match(struct parser *p, const struct cfg_key *k, char *val)
 	(void)k;
 	if (!entries_left(p))
 		return -1;
-	if ((m = cv_grow(p, cfg->matches, cfg->nmatches, sizeof(*m))) == NULL)
+	if ((m = cp_grow(p, cfg->matches, cfg->nmatches, sizeof(*m))) == NULL)
 		return -1;
 	cfg->matches = m;
 	m = &cfg->matches[cfg->nmatches++];
@@ -470,14 +439,14 @@ int cv_set_match(struct parser *p, const struct cfg_key *k, char *val)
 			nwords++;
 	if ((m->args = calloc(nwords, sizeof(*m->args))) == NULL) {
 		p->oom = true;
-		cfg_perr(p, "out of memory");
+		cp_perr(p, "out of memory");
 		return -1;
 	}
 	w = next_word(&rest);
-	if ((m->name = cv_dup(p, w)) == NULL)
+	if ((m->name = cp_dup(p, w)) == NULL)
 		return -1;
 	for (i = 0; (w = next_word(&rest)) != NULL; i++) {
-		if ((m->args[i] = cv_dup(p, w)) == NULL)
+		if ((m->args[i] = cp_dup(p, w)) == NULL)
 			return -1;
 		m->nargs++;
 	}
@@ -495,20 +464,20 @@ int cv_set_excl(struct parser *p, const struct cfg_key *k, char *val)
 	while ((w = next_word(&rest)) != NULL) {
 		if (!entries_left(p))
 			return -1;
-		if ((e = cv_grow(p, cfg->excls, cfg->nexcls, sizeof(*e))) == NULL)
+		if ((e = cp_grow(p, cfg->excls, cfg->nexcls, sizeof(*e))) == NULL)
 			return -1;
 		cfg->excls = e;
 		e = &cfg->excls[cfg->nexcls++];
 		e->kind = k->excl;
 		e->origin.file = p->origin;
 		e->origin.line = p->line;
-		if ((e->pattern = cv_dup(p, w)) == NULL)
+		if ((e->pattern = cp_dup(p, w)) == NULL)
 			return -1;
 		if (k->excl != CFG_EXCL_USER || strspn(w, "0123456789") != strlen(w))
 			continue;
 		/* (uid_t)-1 means "unset" in audit records: not a user. */
 		if (parse_digits(w, &uid, &end) == -1 || uid >= UINT32_MAX) {
-			cfg_perr(p, "%s: uid '%.*s' out of range (0..%u)", k->name,
+			cp_perr(p, "%s: uid '%.*s' out of range (0..%u)", k->name,
 			         CFG_SHOW_VALUE, w, UINT32_MAX - 1);
 			return -1;
 		}
@@ -516,6 +485,22 @@ int cv_set_excl(struct parser *p, const struct cfg_key *k, char *val)
 		e->uid = (uint32_t)uid;
 	}
 	return 0;
+}
+
+static const char *const term_field_names[CFG_TF__COUNT] = {
+	[CFG_TF_EXECUTABLE] = "process.executable",
+	[CFG_TF_NAME] = "process.name",
+	[CFG_TF_PARENT_EXECUTABLE] = "process.parent.executable",
+	[CFG_TF_PARENT_NAME] = "process.parent.name",
+	[CFG_TF_USER_ID] = "user.id",
+	[CFG_TF_HOST_NAME] = "host.name",
+};
+
+const char *cfg_term_field_name(enum cfg_term_field f)
+{
+	if ((unsigned)f >= CFG_TF__COUNT)
+		return "?";
+	return term_field_names[f];
 }
 
 int cv_set_fields(struct parser *p, const struct cfg_key *k, char *val)
@@ -532,7 +517,7 @@ int cv_set_fields(struct parser *p, const struct cfg_key *k, char *val)
 			if (strcmp(cfg_term_field_name((enum cfg_term_field)f), w) == 0)
 				break;
 		if (f == CFG_TF__COUNT) {
-			cfg_perr(p, "%s: unknown field '%.*s'", k->name,
+			cp_perr(p, "%s: unknown field '%.*s'", k->name,
 			         CFG_SHOW_VALUE, w);
 			rc = -1;
 			continue;
@@ -541,12 +526,12 @@ int cv_set_fields(struct parser *p, const struct cfg_key *k, char *val)
 			if (cfg->term_fields[i] == (enum cfg_term_field)f)
 				break;
 		if (i < cfg->nterm_fields) {
-			cfg_perr(p, "%s: duplicate field '%s'", k->name, w);
+			cp_perr(p, "%s: duplicate field '%s'", k->name, w);
 			rc = -1;
 			continue;
 		}
 		if (cfg->nterm_fields == CFG_MAX_TERM_FIELDS) {
-			cfg_perr(p, "%s: too many fields (limit %d)", k->name,
+			cp_perr(p, "%s: too many fields (limit %d)", k->name,
 			         CFG_MAX_TERM_FIELDS);
 			return -1;
 		}
@@ -564,7 +549,7 @@ static bool list_left(struct parser *p, const struct cfg_key *k, size_t n)
 {
 	if (n < CFG_MAX_ENTRIES)
 		return true;
-	cfg_perr(p, "%s: too many values (limit %d)", k->name, CFG_MAX_ENTRIES);
+	cp_perr(p, "%s: too many values (limit %d)", k->name, CFG_MAX_ENTRIES);
 	return false;
 }
 
@@ -592,10 +577,10 @@ static int append_words(struct parser *p, const struct cfg_key *k,
 	while ((w = next_word(&rest)) != NULL) {
 		if (!list_left(p, k, *n))
 			return -1;
-		if ((nv = cv_grow(p, *v, *n, sizeof(*nv))) == NULL)
+		if ((nv = cp_grow(p, *v, *n, sizeof(*nv))) == NULL)
 			return -1;
 		*v = nv;
-		if ((nv[*n] = cv_dup(p, w)) == NULL)
+		if ((nv[*n] = cp_dup(p, w)) == NULL)
 			return -1;
 		(*n)++;
 	}
@@ -640,13 +625,13 @@ int cv_set_multicall(struct parser *p, const struct cfg_key *k, char *val)
 		const char *base = strrchr(w, '/');
 
 		if (w[0] != '/' || base == NULL) {
-			cfg_perr(p, "%s: '%.*s' is not an absolute path", k->name,
+			cp_perr(p, "%s: '%.*s' is not an absolute path", k->name,
 			         CFG_SHOW_VALUE, w);
 			rc = -1;
 			continue;
 		}
 		if ((nv = find_name(mc_style_names, base + 1)) == NULL) {
-			cfg_perr(p, "%s: '%.*s': the binary's name must be kmod or "
+			cp_perr(p, "%s: '%.*s': the binary's name must be kmod or "
 			         "busybox (how it dispatches)", k->name,
 			         CFG_SHOW_VALUE, w);
 			rc = -1;
@@ -654,12 +639,12 @@ int cv_set_multicall(struct parser *p, const struct cfg_key *k, char *val)
 		}
 		if (!list_left(p, k, cfg->nmulticall))
 			return -1;
-		if ((m = cv_grow(p, cfg->multicall, cfg->nmulticall, sizeof(*m))) == NULL)
+		if ((m = cp_grow(p, cfg->multicall, cfg->nmulticall, sizeof(*m))) == NULL)
 			return -1;
 		cfg->multicall = m;
 		m = &cfg->multicall[cfg->nmulticall++];
 		m->style = (enum cfg_mc_style)nv->val;
-		if ((m->path = cv_dup(p, w)) == NULL)
+		if ((m->path = cp_dup(p, w)) == NULL)
 			return -1;
 	}
 	return rc;

@@ -2,7 +2,7 @@
  *
  * The format and the keys are described in cfg.h and
  * audisp-kmod-enum.conf(5). The parser is a loop over lines and a sorted key
- * table (searched with bsearch); each key names its handler (cfgvalue.h),
+ * table (searched with bsearch); each key names its handler (cfgvalue.c),
  * where the value goes, its bounds and its default. Every error of a file is
  * collected, and a file with any error yields no config at all. Files are
  * read here (size-bounded, owner and mode checked), includes too.
@@ -10,7 +10,6 @@
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,7 @@
 #include <syslog.h>
 
 #include "cfg.h"
-#include "cfgvalue.h"
+#include "cfgparse.h"
 #include "safefile.h"
 
 /* The state directory is a configure-time choice (--with-statedir); the
@@ -32,9 +31,6 @@
 #define CFG_MAX_SIZE    (1024 * 1024)  /* bytes of one file */
 #define CFG_MAX_LINE    4096           /* bytes of one line, newline excluded */
 #define CFG_MAX_LINES   100000
-
-/* Space kept free at the end of err->msg for the "(N more errors)" line. */
-#define ERR_TRAILER 40
 
 static const struct name_val facility_names[] = {
 	{ "auth", LOG_AUTH },         { "authpriv", LOG_AUTHPRIV },
@@ -74,68 +70,6 @@ static const struct name_val bool_names[] = {
 };
 
 
-static const char *const term_field_names[CFG_TF__COUNT] = {
-	[CFG_TF_EXECUTABLE] = "process.executable",
-	[CFG_TF_NAME] = "process.name",
-	[CFG_TF_PARENT_EXECUTABLE] = "process.parent.executable",
-	[CFG_TF_PARENT_NAME] = "process.parent.name",
-	[CFG_TF_USER_ID] = "user.id",
-	[CFG_TF_HOST_NAME] = "host.name",
-};
-
-
-/* Record one error; keep whole messages while they fit in err->msg, count
- * the rest. The first message is always kept (truncated if need be). */
-void cfg_perr(struct parser *p, const char *fmt, ...)
-{
-	char msg[KME_ERR_MAX];
-	size_t n, room;
-	int r;
-	va_list ap;
-
-	p->nerr++;
-	if (p->err == NULL)
-		return;
-	if (p->line > 0)
-		r = snprintf(msg, sizeof(msg), "%s:%d: ", p->name, p->line);
-	else
-		r = snprintf(msg, sizeof(msg), "%s: ", p->name);
-	n = r < 0 ? 0 : (size_t)r;
-	if (n >= sizeof(msg))
-		n = sizeof(msg) - 1;
-	va_start(ap, fmt);
-	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
-	va_end(ap);
-	n = strlen(msg);
-
-	if (p->used == 0) {
-		room = KME_ERR_MAX - ERR_TRAILER - 1;
-		if (n > room)
-			n = room;
-		memcpy(p->err->msg, msg, n);
-		p->err->msg[n] = '\0';
-		p->used = n;
-		return;
-	}
-	/* Once one is dropped, all later ones are: the shown ones stay the
-	 * first ones, in line order. */
-	if (p->dropped > 0 || p->used + 1 + n + ERR_TRAILER >= KME_ERR_MAX) {
-		p->dropped++;
-		return;
-	}
-	p->err->msg[p->used++] = '\n';
-	memcpy(p->err->msg + p->used, msg, n + 1);
-	p->used += n;
-}
-
-static void perr_finish(struct parser *p)
-{
-	if (p->err == NULL || p->dropped == 0)
-		return;
-	snprintf(p->err->msg + p->used, KME_ERR_MAX - p->used,
-		 "\n(%u more errors not shown)", p->dropped);
-}
-
 static void parse_text(struct parser *p, const char *text, size_t len);
 static int read_file(const char *path, bool check_owner, char **text,
 		     size_t *len, struct kme_err *err);
@@ -153,32 +87,32 @@ static int set_include(struct parser *p, const struct cfg_key *k, char *val)
 	size_t len = 0;
 
 	if (val[0] != '/' || strpbrk(val, " \t") != NULL) {
-		cfg_perr(p, "%s: '%.*s' is not an absolute path", k->name,
+		cp_perr(p, "%s: '%.*s' is not an absolute path", k->name,
 		         CFG_SHOW_VALUE, val);
 		return -1;
 	}
 	if (p->depth >= CFG_MAX_INCLUDE_DEPTH) {
-		cfg_perr(p, "%s: '%.*s': nested too deeply (limit %d; a loop?)",
+		cp_perr(p, "%s: '%.*s': nested too deeply (limit %d; a loop?)",
 		         k->name, CFG_SHOW_VALUE, val, CFG_MAX_INCLUDE_DEPTH);
 		return -1;
 	}
 	if (cfg->nfiles >= CFG_MAX_FILES) {
-		cfg_perr(p, "%s: too many included files (limit %d)", k->name,
+		cp_perr(p, "%s: too many included files (limit %d)", k->name,
 		         CFG_MAX_FILES);
 		return -1;
 	}
 	if (read_file(val, p->check_owner, &text, &len, &ferr) < 0) {
-		cfg_perr(p, "%s: %s", k->name, ferr.msg);
+		cp_perr(p, "%s: %s", k->name, ferr.msg);
 		return -1;
 	}
 	if (len > CFG_MAX_SIZE) {
-		cfg_perr(p, "%s: %s: too large (limit %d bytes)", k->name, val,
+		cp_perr(p, "%s: %s: too large (limit %d bytes)", k->name, val,
 		         CFG_MAX_SIZE);
 		free(text);
 		return -1;
 	}
-	if ((nf = cv_grow(p, cfg->files, cfg->nfiles, sizeof(*nf))) == NULL ||
-	    (cfg->files = nf, name = cv_dup(p, val)) == NULL) {
+	if ((nf = cp_grow(p, cfg->files, cfg->nfiles, sizeof(*nf))) == NULL ||
+	    (cfg->files = nf, name = cp_dup(p, val)) == NULL) {
 		free(text);
 		return -1;
 	}
@@ -331,7 +265,7 @@ static void parse_line(struct parser *p, char *s)
 		return;
 
 	if ((eq = strchr(s, '=')) == NULL) {
-		cfg_perr(p, "expected 'key = value'");
+		cp_perr(p, "expected 'key = value'");
 		return;
 	}
 	key = s;
@@ -340,18 +274,18 @@ static void parse_line(struct parser *p, char *s)
 	*e = '\0';
 	val = eq + 1 + strspn(eq + 1, " \t");
 	if (*key == '\0') {
-		cfg_perr(p, "missing key before '='");
+		cp_perr(p, "missing key before '='");
 		return;
 	}
 	k = bsearch(key, keys, NKEYS, sizeof(keys[0]), key_cmp);
 	if (k == NULL) {
-		cfg_perr(p, "unknown key '%.*s'", CFG_SHOW_VALUE, key);
+		cp_perr(p, "unknown key '%.*s'", CFG_SHOW_VALUE, key);
 		return;
 	}
 	idx = (size_t)(k - keys);
 	/* Once per file; across files (include) the later line wins. */
 	if (!k->list && p->seen[idx] != 0 && p->seen_file[idx] == p->file_id) {
-		cfg_perr(p, "duplicate key '%s' (first at line %d)", k->name,
+		cp_perr(p, "duplicate key '%s' (first at line %d)", k->name,
 		         p->seen[idx]);
 		return;
 	}
@@ -361,7 +295,7 @@ static void parse_line(struct parser *p, char *s)
 		p->seen_file[idx] = p->file_id;
 	}
 	if (*val == '\0') {
-		cfg_perr(p, "%s: missing value", k->name);
+		cp_perr(p, "%s: missing value", k->name);
 		return;
 	}
 	k->set(p, k, val);
@@ -380,12 +314,12 @@ static void parse_text(struct parser *p, const char *text, size_t len)
 		n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
 		if (p->line == CFG_MAX_LINES) {
 			p->line = 0;
-			cfg_perr(p, "too many lines (limit %d)", CFG_MAX_LINES);
+			cp_perr(p, "too many lines (limit %d)", CFG_MAX_LINES);
 			return;
 		}
 		p->line++;
 		if (n > CFG_MAX_LINE) {
-			cfg_perr(p, "line too long (%zu bytes, limit %d)", n,
+			cp_perr(p, "line too long (%zu bytes, limit %d)", n,
 			         CFG_MAX_LINE);
 			pos += n + 1;
 			continue;
@@ -397,7 +331,7 @@ static void parse_text(struct parser *p, const char *text, size_t len)
 				break;
 		}
 		if (i < n) {
-			cfg_perr(p, "control byte 0x%02x at column %zu",
+			cp_perr(p, "control byte 0x%02x at column %zu",
 			         (unsigned char)text[pos + i], i + 1);
 		} else {
 			memcpy(line, text + pos, n);
@@ -420,7 +354,7 @@ static void apply_defaults(struct parser *p)
 		if (p->seen[i] != 0 || keys[i].dflt == NULL)
 			continue;
 		if (strlen(keys[i].dflt) >= sizeof(val)) {
-			cfg_perr(p, "%s: built-in default too long", keys[i].name);
+			cp_perr(p, "%s: built-in default too long", keys[i].name);
 			continue;
 		}
 		strcpy(val, keys[i].dflt);
@@ -456,11 +390,11 @@ static int parse_all(const char *name, const char *text, size_t len,
 	parse_text(&p, text, len);
 	p.line = 0;
 	if (p.cfg->nmatches == 0 && !p.oom)
-		cfg_perr(&p, "no match rules");
+		cp_perr(&p, "no match rules");
 	if (p.nerr == 0)
 		apply_defaults(&p);
 	if (p.nerr != 0) {
-		perr_finish(&p);
+		cp_finish(&p);
 		cfg_free(p.cfg);
 		return -1;
 	}
@@ -515,18 +449,6 @@ int cfg_load_default(struct kme_config **out, struct kme_err *err)
 {
 	return cfg_parse("<built-in>", cfg_default_text,
 			 strlen(cfg_default_text), out, err);
-}
-
-int cfg_parse_duration(const char *s, int64_t *out)
-{
-	return cv_parse_duration(s, out);
-}
-
-const char *cfg_term_field_name(enum cfg_term_field f)
-{
-	if ((unsigned)f >= CFG_TF__COUNT)
-		return "?";
-	return term_field_names[f];
 }
 
 void cfg_free(struct kme_config *cfg)

@@ -8,6 +8,7 @@
 
 #include "alert.h"
 #include "buf.h"
+#include "clock.h"
 #include "dump.h"
 #include "jsonw.h"
 
@@ -46,7 +47,7 @@ static void collect(void *arg, const struct nt_term *term, int64_t first,
 	buf_init(&r->values, 0);
 	for (i = 0; i < term->n; i++) {
 		if (buf_putc(&r->values, '\t') < 0 ||
-		    (term->v[i].p == NULL ? buf_puts(&r->values, "-")
+		    (term->v[i].p == NULL ? buf_puts(&r->values, "\"\"")
 		     : jsonw_escape(&r->values, term->v[i].p, term->v[i].len)) < 0)
 			rows->oom = true;
 	}
@@ -77,8 +78,8 @@ int dump_history(const struct nt_store *store, const struct kme_config *cfg,
 		fprintf(out, "\t%s", cfg_term_field_name(cfg->term_fields[i]));
 	fprintf(out, "\n");
 	for (i = 0; i < rows.n; i++) {
-		alert_time_ms(rows.v[i].last, last);
-		alert_time_ms(rows.v[i].first, first);
+		clk_rfc3339_ms(rows.v[i].last, last);
+		clk_rfc3339_ms(rows.v[i].first, first);
 		fprintf(out, "%s\t%s\t%llu%s\n", last, first,
 			(unsigned long long)rows.v[i].count,
 			rows.v[i].values.p ? rows.v[i].values.p : "");

@@ -12,6 +12,7 @@
 #include "alert.h"
 #include "assemble.h"
 #include "buf.h"
+#include "clock.h"
 #include "engine.h"
 #include "entryleader.h"
 #include "multicall.h"
@@ -50,6 +51,7 @@ struct engine {
 	char euser_name[256];     /* ... for its effective uid */
 	char group_name[256];     /* getgrgid result for its gid */
 	char egroup_name[256];    /* ... for its effective gid */
+	char auser_name[256];     /* ... for its login uid (auid) */
 	uint64_t store_msgs[ENG_STORE_MSGS];  /* hashes of logged messages */
 	struct rd_stats rd_last;  /* the reader's counters, last seen */
 	size_t nstore_msgs;
@@ -93,6 +95,7 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->opts = *opts;
 	buf_init(&e->line, ENG_MAX_ALERT);
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+	lim_share(&e->lim, opts->rate);
 	e->evb = ev_builder_new(err);
 	if (e->evb != NULL && (rule_argset_new(cfg, &e->argset, err) < 0 ||
 			       ev_builder_watch(e->evb, &e->argset, err) < 0)) {
@@ -106,9 +109,7 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 	e->el = e->pt ? el_new(opts->mode == ENG_LIVE ? opts->procroot : NULL,
 			       err) : NULL;
 	e->as = e->el ? as_new(on_event, e, err) : NULL;
-	/* The record filter ages events by whole seconds of record time. */
-	rf_init(&e->rf, (cfg->eoe_timeout + 999) / 1000, rf_to_assembler,
-		rf_to_table, e);
+	rf_init(&e->rf, cfg->eoe_timeout, rf_to_assembler, rf_to_table, e);
 	if (e->as == NULL) {
 		eng_free(e);
 		return NULL;
@@ -153,6 +154,7 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 	}
 	e->cfg = cfg;
 	lim_init(&e->lim, cfg->max_alerts, cfg->alert_interval);
+	lim_share(&e->lim, e->opts.rate);
 	/* The old ids borrow the old config: load them anew (a reload also
 	 * sees binaries replaced since). */
 	mc_ids_free(&e->mc);
@@ -160,9 +162,12 @@ void eng_set_config(struct engine *e, const struct kme_config *cfg)
 		log_warnx("%s", err.msg);
 }
 
-void eng_set_store(struct engine *e, struct nt_store *store)
+void eng_set_store(struct engine *e, struct nt_store *store,
+		   const struct lim_shared *rate)
 {
 	e->store = store;
+	e->opts.rate = rate;
+	lim_share(&e->lim, rate);
 }
 
 static void report_rate_limit(struct engine *e, bool at_exit)
@@ -172,7 +177,7 @@ static void report_rate_limit(struct engine *e, bool at_exit)
 	char when[32];
 
 	while (lim_take_report(&e->lim, at_exit, &start, &count)) {
-		alert_time_ms(start, when);
+		clk_rfc3339_ms(start, when);
 		log_warnx("rate limit: %llu alert(s) not sent in the interval "
 			  "starting %s (max_alerts %u per %llds)",
 			  (unsigned long long)count, when, e->cfg->max_alerts,
@@ -210,7 +215,7 @@ static void local_name(uint32_t id, bool group, char *buf, size_t size,
 /* User and group names for exclusions and alerts: the ENRICHED
  * interpretations, else (live and the local host only: a replayed log's ids,
  * and another host's, belong to another passwd) the local passwd and group
- * entries. Called only for events that matched: up to four lookups. */
+ * entries. Called only for events that matched: up to five lookups. */
 static void fill_user_name(struct engine *e, struct kme_exec *ex)
 {
 	if (e->opts.mode != ENG_LIVE || ex->remote)
@@ -223,17 +228,8 @@ static void fill_user_name(struct engine *e, struct kme_exec *ex)
 		   &ex->group_name);
 	local_name(ex->egid, true, e->egroup_name, sizeof(e->egroup_name),
 		   &ex->egroup_name);
-}
-
-/* event.created: the wall clock when the alert is made (in replay too: it
- * is the detection time, distinct from the event's @timestamp). */
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	local_name(ex->auid, false, e->auser_name, sizeof(e->auser_name),
+		   &ex->auser_name);
 }
 
 /* Format one alert into e->line, fitted to max_alert_size by the alert
@@ -248,7 +244,10 @@ static enum alert_form render_fitting(struct engine *e,
 		.hostname = e->opts.hostname,
 		.mode = e->opts.action == ENG_ALL ? "all" :
 			e->opts.mode == ENG_LIVE ? "live" : "replay",
-		.created_ms = wall_ms(),
+		/* event.created: the wall clock when the alert is made (in
+		 * replay too: it is the detection time, distinct from the
+		 * event's @timestamp). */
+		.created_ms = clk_wall_ms(),
 		.host_id = e->opts.mode == ENG_LIVE ? e->opts.host_id : NULL,
 		.rr = e->rr,
 	};
@@ -312,7 +311,7 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 
 	if (e->opts.action != ENG_EXPLAIN || e->opts.explain_fp == NULL)
 		return;
-	alert_time(ex->sec, ex->msec, when);
+	clk_rfc3339(ex->sec, ex->msec, when);
 	buf_reset(&e->line);
 	buf_printf(&e->line, "%s %lld.%03u:%llu", when, (long long)ex->sec,
 		   ex->msec, (unsigned long long)ex->serial);
@@ -382,8 +381,8 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 
 	if (e->opts.action != ENG_EXPLAIN)
 		return;
-	alert_time_ms(seen->last_seen, when);
-	alert_time_ms(seen->first_seen, first);
+	clk_rfc3339_ms(seen->last_seen, when);
+	clk_rfc3339_ms(seen->first_seen, first);
 	snprintf(detail, sizeof(detail), is_new
 		 ? "new term (last seen %s, %lld ms before, outside the %lld ms "
 		   "window; %llu time(s) since %s)"
@@ -405,17 +404,6 @@ static void explain_known(struct engine *e, const struct kme_exec *ex,
 	if (is_new)
 		explain_fit(e, ex, term, seen, detail, sizeof(detail));
 	explain(e, ex, is_new ? "alert" : "suppressed", detail);
-}
-
-/* The rate limit: the fleet's, through a shared store that can answer
- * (redisstore.h), else this process's. */
-static bool rate_allow(struct engine *e, int64_t t)
-{
-	bool ok;
-
-	if (nt_rate_allow(e->store, t, &ok) == 0)
-		return ok;
-	return lim_allow(&e->lim, t);
 }
 
 static void on_match(struct engine *e, struct kme_exec *ex,
@@ -452,7 +440,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		explain_known(e, ex, &term, &seen, t, false);
 		return;
 	}
-	if (!rate_allow(e, t)) {
+	if (!lim_allow(&e->lim, t)) {
 		e->c.rate_limited++;
 		snprintf(detail, sizeof(detail), "over max_alerts %u per %llds",
 			 e->cfg->max_alerts,
@@ -489,6 +477,7 @@ static void on_exec(struct engine *e, struct kme_exec *ex)
 		return;
 	}
 	if (rule_watches(e->cfg, ex)) {
+		ev_decode_details(e->evb, ex);
 		ex->remote = !pt_is_local(e->pt, ex->node);
 		pt_resolve_parent(e->pt, ex);
 		el_find(e->el, e->cfg, e->pt, ex);
@@ -534,7 +523,7 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 	case EV_FORK:
 		e->c.forks++;
 		pt_record_fork(e->pt, ev.node, ev.pid, ev.fork_child, ev.sec,
-			       ev.msec);
+			       ev.msec, ev.serial);
 		break;
 	default:
 		break;
@@ -545,6 +534,34 @@ void eng_line(struct engine *e, const char *line, size_t len)
 {
 	e->c.records++;
 	rf_line(&e->rf, line, len);
+}
+
+void eng_feed_line(void *eng, const char *line, size_t len)
+{
+	eng_line(eng, line, len);
+}
+
+static void count_reader(struct engine *e, const struct rd_reader *rd)
+{
+	struct rd_stats st;
+
+	rd_stats(rd, &st);
+	eng_reader_stats(e, &st);
+}
+
+enum rd_status eng_read(struct engine *e, struct rd_reader *rd, int fd,
+			struct kme_err *err)
+{
+	enum rd_status st = rd_read(rd, fd, eng_feed_line, e, err);
+
+	count_reader(e, rd);
+	return st;
+}
+
+void eng_read_end(struct engine *e, struct rd_reader *rd)
+{
+	rd_finish(rd, eng_feed_line, e);
+	count_reader(e, rd);
 }
 
 uint64_t eng_unparsed(const struct engine *e)
@@ -566,14 +583,14 @@ void eng_reader_stats(struct engine *e, const struct rd_stats *st)
 
 void eng_clock(struct engine *e, int64_t mono_ms, bool drained)
 {
-	int64_t s = mono_ms / 1000 + 1; /* the filter's clock is > 0 */
+	int64_t now = mono_ms + 1; /* the filter's clock is > 0 */
 
 	if (e->opts.mode != ENG_LIVE)
 		return;
 	if (drained)
-		rf_age(&e->rf, s);
+		rf_age(&e->rf, now);
 	else
-		rf_clock(&e->rf, s);
+		rf_clock(&e->rf, now);
 }
 
 void eng_tick(struct engine *e)
@@ -648,4 +665,11 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)nt.fallbacks, (unsigned long long)nt.pushed,
 		 (unsigned long long)nt.dropped);
 	return buf;
+}
+
+void eng_report(const struct engine *e)
+{
+	char buf[1024];
+
+	log_info("%s", eng_summary(e, buf, sizeof(buf)));
 }

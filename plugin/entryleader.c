@@ -17,6 +17,7 @@ struct el_finder {
 	/* Two slots are enough: the walk needs the current process (maybe the
 	 * leader) and its parent (maybe the starter) at any time. */
 	struct el_snap snap[2];
+	char boot[PF_BOOT_ID_SIZE]; /* live: this boot's (kme_start.boot) */
 };
 
 struct el_finder *el_new(const char *procroot, struct kme_err *err)
@@ -29,6 +30,8 @@ struct el_finder *el_new(const char *procroot, struct kme_err *err)
 		kme_errf(err, "entry leader: out of memory");
 		return NULL;
 	}
+	if (procroot != NULL)
+		pf_boot_id(procroot, f->boot);
 	return f;
 }
 
@@ -81,6 +84,14 @@ static bool read_procfs(struct el_finder *f, int slot, int32_t pid,
 		.v = s->argv, .n = i, .truncated = s->pf.args_truncated,
 		.argc = s->pf.argc,
 	};
+	out->proc.cwd = cstr(s->pf.cwd);
+	out->proc.start = (struct kme_start){ .kind = KME_START_PROCFS,
+					      .ms = s->pf.start_ms,
+					      .ref = s->pf.start_ticks,
+					      .boot = f->boot };
+	out->proc.cred = (struct kme_cred){ .known = s->pf.cred_known,
+					    .uid = s->pf.uid, .euid = s->pf.euid,
+					    .gid = s->pf.gid, .egid = s->pf.egid };
 	out->source = KME_PARENT_PROCFS;
 	return out->has_identity;
 }
@@ -114,25 +125,76 @@ static void set_leader(struct kme_exec *ex, const struct pt_view *v,
 	ex->entry_leader.depth = depth;
 }
 
+/* One walk up the ancestry: the /proc slot in use and the reads made. */
+struct walk {
+	struct el_finder *f;
+	const struct pt_table *t;
+	struct kme_str node;
+	bool local;               /* ex's host is this machine */
+	int slot, reads;
+};
+
+/* cur's parent into *par: from the table, else (live, the local host's
+ * events only, at most EL_MAX_PROCFS reads) from /proc, into the slot cur
+ * does not live in. false when neither knows it: a broken chain. */
+static bool step_up(struct walk *w, const struct pt_view *cur,
+		    struct pt_view *par)
+{
+	bool known_creator;
+	int32_t creator;
+
+	if (pt_peek(w->t, w->node, cur->ppid, par) && par->has_identity)
+		return true;
+	known_creator = par->ppid_known;
+	creator = par->ppid;
+	/* Only this machine's processes are in its /proc. */
+	if (w->reads >= EL_MAX_PROCFS || !w->local ||
+	    !read_procfs(w->f, w->slot ^ 1, cur->ppid, par))
+		return false;
+	w->reads++;
+	w->slot ^= 1;
+	if (known_creator && creator > 0) {
+		par->ppid = creator; /* the stream's lineage */
+		par->ppid_known = true;
+	}
+	return true;
+}
+
+/* Depth 0: the process itself, with the parent pt_resolve_parent decided
+ * (the real creator when the stream knows it, else the ppid). */
+static void walk_start(const struct kme_exec *ex, struct pt_view *cur)
+{
+	memset(cur, 0, sizeof(*cur));
+	cur->pid = ex->proc.pid;
+	cur->ppid = ex->parent.pid > 0 ? ex->parent.pid : ex->ppid;
+	cur->has_identity = true;
+	cur->proc = ex->proc;
+	cur->source = KME_PARENT_AUDIT;
+}
+
+static bool seen_before(const int32_t *seen, int depth, int32_t pid)
+{
+	int i;
+
+	for (i = 0; i <= depth; i++)
+		if (seen[i] == pid)
+			return true;
+	return false;
+}
+
 void el_find(struct el_finder *f, const struct kme_config *cfg,
 	     const struct pt_table *t, struct kme_exec *ex)
 {
+	struct walk w = { .f = f, .t = t, .node = ex->node,
+			  .local = pt_is_local(t, ex->node) };
 	int32_t seen[EL_MAX_DEPTH + 1];
 	struct pt_view cur, par;
-	int depth, slot = 0, reads = 0, i;
-	bool local = pt_is_local(t, ex->node);
+	int depth;
 
 	set_unknown(ex, "no pid", 0);
 	if (ex->proc.pid <= 0)
 		return;
-	/* Depth 0: the process itself, with the parent pid_resolve decided
-	 * (the real creator when the stream knows it, else the ppid). */
-	memset(&cur, 0, sizeof(cur));
-	cur.pid = ex->proc.pid;
-	cur.ppid = ex->parent.pid > 0 ? ex->parent.pid : ex->ppid;
-	cur.has_identity = true;
-	cur.proc = ex->proc;
-	cur.source = KME_PARENT_AUDIT;
+	walk_start(ex, &cur);
 	seen[0] = cur.pid;
 	for (depth = 0; depth < EL_MAX_DEPTH; depth++) {
 		if (cur.ppid == 1) {
@@ -143,31 +205,13 @@ void el_find(struct el_finder *f, const struct kme_config *cfg,
 			set_unknown(ex, "chain ends before init", depth);
 			return;
 		}
-		for (i = 0; i <= depth; i++) {
-			if (seen[i] == cur.ppid) {
-				set_unknown(ex, "cycle", depth);
-				return;
-			}
+		if (seen_before(seen, depth, cur.ppid)) {
+			set_unknown(ex, "cycle", depth);
+			return;
 		}
-		if (!pt_peek(t, ex->node, cur.ppid, &par) || !par.has_identity) {
-			/* Live: /proc fills the gap (the other slot: cur may
-			 * live in this one). */
-			int32_t ppid = cur.ppid;
-			bool known_creator = par.ppid_known;
-			int32_t creator = par.ppid;
-
-			/* Only this machine's processes are in its /proc. */
-			if (reads >= EL_MAX_PROCFS || !local ||
-			    !read_procfs(f, slot ^ 1, ppid, &par)) {
-				set_unknown(ex, "broken chain", depth);
-				return;
-			}
-			reads++;
-			slot ^= 1;
-			if (known_creator && creator > 0) {
-				par.ppid = creator; /* the stream's lineage */
-				par.ppid_known = true;
-			}
+		if (!step_up(&w, &cur, &par)) {
+			set_unknown(ex, "broken chain", depth);
+			return;
 		}
 		if (is_starter(cfg, &par.proc)) {
 			set_leader(ex, &cur, "child_of_starter", par.proc.name,

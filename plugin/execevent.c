@@ -28,6 +28,11 @@ struct ev_builder {
 	struct ea_args *args;     /* argv of the current event */
 	struct kme_buf meta;      /* every other string of the event: argv can
 				     fill its own arena without pushing these out */
+	/* What only an alert shows, as libauparse holds it, for
+	 * ev_decode_details: PROCTITLE's value, SYSCALL's suid, sgid, arch
+	 * (NULL: none). */
+	const char *title_raw, *suid_raw, *sgid_raw, *arch_raw;
+	struct kme_buf title;     /* the title decoded */
 	struct sc_cache sc;
 	bool sc_first[256];       /* first bytes of syscall_fields' names */
 };
@@ -42,8 +47,8 @@ struct span {
 #define SPAN_NONE ((struct span){ (size_t)-1, 0 })
 
 struct exec_spans {
-	struct span comm, exe, cwd, path0, tty, uname, euname, gname, egname, node,
-		    executable;
+	struct span comm, exe, cwd, path0, tty, uname, euname, gname, egname,
+		    auname, node, executable;
 	bool at_dirfd;            /* execveat relative to a directory fd */
 	bool resolved;            /* executable is exe, not the path as run */
 	bool have_execve;
@@ -59,6 +64,7 @@ struct ev_builder *ev_builder_new(struct kme_err *err)
 		return NULL;
 	}
 	buf_init(&b->meta, EV_MAX_META);
+	buf_init(&b->title, EV_MAX_META);
 	sc_first_init(b->sc_first);
 	b->args = ea_new(err);
 	if (b->args == NULL) {
@@ -74,6 +80,7 @@ void ev_builder_free(struct ev_builder *b)
 		return;
 	ea_free(b->args);
 	buf_free(&b->meta);
+	buf_free(&b->title);
 	free(b);
 }
 
@@ -195,7 +202,8 @@ static uint32_t parse_id(const char *s)
 /* SYSCALL fields we read, in a sorted table searched with bsearch. */
 enum sc_field {
 	F_A0, F_ARCH, F_AUID, F_COMM, F_EGID, F_EUID, F_EXE, F_EXIT, F_GID,
-	F_PID, F_PPID, F_SES, F_SUCCESS, F_SYSCALL, F_TTY, F_UID, F__COUNT
+	F_PID, F_PPID, F_SES, F_SGID, F_SUCCESS, F_SUID, F_SYSCALL, F_TTY, F_UID,
+	F__COUNT
 };
 
 struct field_name {
@@ -208,8 +216,8 @@ static const struct field_name syscall_fields[] = {
 	{ "comm", F_COMM },   { "egid", F_EGID }, { "euid", F_EUID },
 	{ "exe", F_EXE },     { "exit", F_EXIT }, { "gid", F_GID },
 	{ "pid", F_PID },     { "ppid", F_PPID }, { "ses", F_SES },
-	{ "success", F_SUCCESS }, { "syscall", F_SYSCALL }, { "tty", F_TTY },
-	{ "uid", F_UID },
+	{ "sgid", F_SGID },   { "success", F_SUCCESS }, { "suid", F_SUID },
+	{ "syscall", F_SYSCALL }, { "tty", F_TTY }, { "uid", F_UID },
 };
 
 /* strcmp's order; the first bytes are compared here, because most probes
@@ -306,6 +314,19 @@ static struct span enriched_name(auparse_state_t *au, const char *field,
 
 /* --- step 2: what the SYSCALL record says about an exec ------------------ */
 
+/* arch= (hex AUDIT_ARCH_*) as libaudit names it, the name an ENRICHED log's
+ * ARCH= gives; NULL when unknown. Static strings. */
+static const char *arch_name(const char *hex)
+{
+	unsigned long long v;
+	int machine;
+
+	if (!parse_ulong(hex, 16, &v) || v > UINT32_MAX ||
+	    (machine = audit_elf_to_machine((unsigned int)v)) < 0)
+		return NULL;
+	return audit_machine_to_name(machine);
+}
+
 static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 			  const char *sc[F__COUNT], bool execat,
 			  struct ev_event *out, struct exec_spans *s)
@@ -325,6 +346,12 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 	ex->egid = parse_id(sc[F_EGID]);
 	ex->auid = parse_id(sc[F_AUID]);
 	ex->ses = parse_id(sc[F_SES]);
+	/* Left for ev_decode_details. */
+	ex->suid = ex->sgid = KME_ID_UNSET;
+	b->suid_raw = sc[F_SUID];
+	b->sgid_raw = sc[F_SGID];
+	b->arch_raw = sc[F_ARCH];
+	b->title_raw = NULL;
 	if (sc[F_COMM])
 		s->comm = store_value(&b->meta, sc[F_COMM], &out->malformed, s);
 	if (sc[F_EXE])
@@ -341,12 +368,45 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 		s->euname = enriched_name(au, "euid", b, s);
 		s->gname = enriched_name(au, "gid", b, s);
 		s->egname = enriched_name(au, "egid", b, s);
+		s->auname = enriched_name(au, "auid", b, s);
 	}
 	if (out->node.p != NULL)
 		s->node = store_bytes(&b->meta, out->node, s);
 }
 
-/* --- step 3: EXECVE, CWD and PATH item 0 --------------------------------- */
+/* --- step 3: EXECVE, CWD, PATH item 0 and PROCTITLE ---------------------- */
+
+void ev_decode_details(struct ev_builder *b, struct kme_exec *ex)
+{
+	size_t i, len;
+	char *p;
+	int rc;
+
+	ex->suid = parse_id(b->suid_raw);
+	ex->sgid = parse_id(b->sgid_raw);
+	ex->arch = arch_name(b->arch_raw);
+	ex->title = KME_STR_NULL;
+	ex->title_cut = false;
+	buf_reset(&b->title);
+	if (b->title_raw == NULL)
+		return;
+	rc = ea_decode_value(b->title_raw, &b->title);
+	if (rc < 0 || rc == 1 || b->title.p == NULL)
+		return;  /* "(null)", too large, or empty: no title */
+	p = b->title.p;
+	len = b->title.len;
+	while (len > 0 && p[len - 1] == '\0')
+		len--;
+	if (len > KME_TITLE_MAX) {
+		len = KME_TITLE_MAX;
+		ex->title_cut = true;
+	}
+	p[len] = '\0';
+	for (i = 0; i < len; i++)
+		if (p[i] == '\0')
+			p[i] = ' ';
+	ex->title = (struct kme_str){ p, len };
+}
 
 /* PATH's inode (decimal) and dev ("fe:01", hex major:minor), which follow
  * name in the record: the file executed, for the multicall match's
@@ -397,6 +457,12 @@ static void exec_records(struct ev_builder *b, auparse_state_t *au,
 			if ((raw = auparse_find_field(au, "name")) != NULL)
 				s->path0 = store_value(&b->meta, raw, &out->malformed, s);
 			path_id(au, &out->exec);
+			break;
+		case AUDIT_PROCTITLE:
+			/* Decoded only for the execs an alert may show
+			 * (ev_decode_details): most execs never are. */
+			if (b->title_raw == NULL)
+				b->title_raw = auparse_find_field(au, "proctitle");
 			break;
 		default:
 			break;
@@ -475,6 +541,7 @@ static void exec_strings(struct ev_builder *b, const struct exec_spans *s,
 	ex->euser_name = str_at(b, s->euname);
 	ex->group_name = str_at(b, s->gname);
 	ex->egroup_name = str_at(b, s->egname);
+	ex->auser_name = str_at(b, s->auname);
 	ex->node = str_at(b, s->node);
 	exec_name(ex, str_at(b, s->path0));
 }
@@ -514,7 +581,7 @@ void ev_build(struct ev_builder *b, auparse_state_t *au, struct kme_str node,
 		.comm = SPAN_NONE, .exe = SPAN_NONE, .cwd = SPAN_NONE,
 		.path0 = SPAN_NONE, .tty = SPAN_NONE, .uname = SPAN_NONE,
 		.euname = SPAN_NONE, .gname = SPAN_NONE, .egname = SPAN_NONE,
-		.node = SPAN_NONE, .executable = SPAN_NONE,
+		.auname = SPAN_NONE, .node = SPAN_NONE, .executable = SPAN_NONE,
 	};
 	exec_identity(b, au, sc, execat, out, &s);
 	exec_records(b, au, out, &s);

@@ -17,6 +17,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "fdio.h"
 #include "input.h"
 
 /* What one decoder step did. */
@@ -263,15 +264,13 @@ const char *in_format_name(enum in_format f)
 
 /* --- reading --------------------------------------------------------------- */
 
-/* One read(2) of fd into p (EINTR retried): bytes, 0 at the end, -1. */
+/* One read(2) of fd into p (fdio.h: EINTR retried): bytes, 0 at the end,
+ * -1. */
 static ssize_t read_fd(struct in_source *s, void *p, size_t size,
 		       struct kme_err *err)
 {
-	ssize_t n;
+	ssize_t n = fdio_read(s->fd, p, size);
 
-	do
-		n = read(s->fd, p, size);
-	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		s->failed = true;
 		return kme_errnof(err, errno, "%s: read", s->name);

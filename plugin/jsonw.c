@@ -92,7 +92,13 @@ static int put_x(struct kme_buf *b, unsigned char c)
 	return buf_append(b, e, sizeof(e));
 }
 
-static int escape(struct kme_buf *b, const char *p, size_t len, bool quote)
+/* U+FFFD REPLACEMENT CHARACTER, in UTF-8. */
+static const char fffd[3] = { (char)0xef, (char)0xbf, (char)0xbd };
+
+/* bad NULL: an invalid byte is the text \xNN; else it is U+FFFD, counted
+ * in *bad. */
+static int escape(struct kme_buf *b, const char *p, size_t len, bool quote,
+		  size_t *bad)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	size_t i = 0, run, n;
@@ -119,7 +125,12 @@ static int escape(struct kme_buf *b, const char *p, size_t len, bool quote)
 			rc = put_u(b, s[i]);  /* C0 control or DEL */
 			n = 1;
 		} else if ((n = utf8_seq(s + i, len - i, &cp)) == 0) {
-			rc = put_x(b, s[i]);
+			if (bad != NULL) {
+				rc = buf_append(b, fffd, sizeof(fffd));
+				(*bad)++;
+			} else {
+				rc = put_x(b, s[i]);
+			}
 			n = 1;
 		} else if (cp <= 0x9f || cp == 0x2028 || cp == 0x2029) {
 			/* C1 controls; U+2028/9 end lines in JavaScript. */
@@ -136,12 +147,18 @@ static int escape(struct kme_buf *b, const char *p, size_t len, bool quote)
 
 int jsonw_escape(struct kme_buf *b, const char *p, size_t len)
 {
-	return escape(b, p, len, true);
+	return escape(b, p, len, true, NULL);
+}
+
+int jsonw_escape_fffd(struct kme_buf *b, const char *p, size_t len,
+		      size_t *bad)
+{
+	return escape(b, p, len, true, bad);
 }
 
 int jsonw_text(struct kme_buf *b, const char *p, size_t len)
 {
-	return escape(b, p, len, false);
+	return escape(b, p, len, false, NULL);
 }
 
 bool jsonw_is_text(const char *p, size_t len)
@@ -167,6 +184,13 @@ bool jsonw_is_text(const char *p, size_t len)
 int jsonw_str(struct kme_buf *b, const char *p, size_t len)
 {
 	if (buf_putc(b, '"') < 0 || jsonw_escape(b, p, len) < 0)
+		return -1;
+	return buf_putc(b, '"');
+}
+
+int jsonw_str_fffd(struct kme_buf *b, const char *p, size_t len, size_t *bad)
+{
+	if (buf_putc(b, '"') < 0 || jsonw_escape_fffd(b, p, len, bad) < 0)
 		return -1;
 	return buf_putc(b, '"');
 }

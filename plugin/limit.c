@@ -2,6 +2,8 @@
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
+#include <stddef.h>
+
 #include "limit.h"
 
 void lim_init(struct lim_state *l, uint32_t max, int64_t interval)
@@ -22,15 +24,24 @@ static int64_t floor_div(int64_t a, int64_t b)
  * Clamping keeps the interval arithmetic free of overflow. */
 #define LIM_TIME_MAX ((int64_t)1 << 62)
 
+void lim_share(struct lim_state *l, const struct lim_shared *shared)
+{
+	l->shared = shared;
+}
+
 bool lim_allow(struct lim_state *l, int64_t t)
 {
 	int64_t start;
+	uint64_t n;
 
 	if (t > LIM_TIME_MAX)
 		t = LIM_TIME_MAX;
 	else if (t < -LIM_TIME_MAX)
 		t = -LIM_TIME_MAX;
 	start = floor_div(t, l->interval) * l->interval;
+	if (l->shared != NULL && l->max > 0 &&
+	    l->shared->count(l->shared->arg, start, l->interval, &n) == 0)
+		return n <= l->max;
 
 	if (l->window_start == INT64_MIN || start > l->window_start) {
 		if (l->over_window > 0) {

@@ -17,6 +17,7 @@
 #endif
 
 #include "auditrules.h"
+#include "clock.h"
 #include "live.h"
 #include "log.h"
 
@@ -137,56 +138,24 @@ int live_start(void)
 	return 0;
 }
 
-static int64_t clock_ms(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t live_now_ms(void)
-{
-	return clock_ms(CLOCK_REALTIME);
-}
-
-int64_t live_mono_ms(void)
-{
-	return clock_ms(CLOCK_MONOTONIC);
-}
-
-struct feed {
-	struct engine *eng;
-	struct rd_reader *rd;
-};
-
-static void feed_line(void *arg, const char *line, size_t len)
-{
-	eng_line(((struct feed *)arg)->eng, line, len);
-}
-
 /* Drain what stdin holds now, at most LIVE_READS reads. Returns true at
  * end of input. */
-static bool read_records(struct feed *f)
+static bool read_records(struct engine *eng, struct rd_reader *rd)
 {
 	struct kme_err err = { "" };
 	enum rd_status st = RD_AGAIN;
-	struct rd_stats now;
 	int n;
 
 	for (n = 0; n < LIVE_READS; n++) {
-		int64_t t = live_mono_ms();
+		int64_t t = clk_mono_ms();
 
-		eng_clock(f->eng, t, false);
-		st = rd_read(f->rd, STDIN_FILENO, feed_line, f, &err);
+		eng_clock(eng, t, false);
+		st = eng_read(eng, rd, STDIN_FILENO, &err);
 		if (st == RD_AGAIN)
-			eng_clock(f->eng, t, true); /* caught up as of t */
+			eng_clock(eng, t, true); /* caught up as of t */
 		if (st != RD_OK)
 			break;
 	}
-	/* Records the reader had to discard count as parse errors. */
-	rd_stats(f->rd, &now);
-	eng_reader_stats(f->eng, &now);
 	if (st == RD_ERROR)
 		log_errx("stdin: %s", err.msg);
 	if (st == RD_EOF || st == RD_ERROR)
@@ -202,8 +171,7 @@ static bool read_records(struct feed *f)
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *h)
 {
-	struct feed f = { .eng = eng, .rd = rd };
-	int64_t mono, last_tick = live_mono_ms() / 1000;
+	int64_t mono, last_tick = clk_mono_ms() / 1000;
 	bool eof = false;
 
 	while (!got_stop && !eof) {
@@ -211,16 +179,16 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 			{ STDIN_FILENO, POLLIN, 0 }, { out_pollfd(sink), POLLOUT, 0 },
 		};
 
-		int64_t before = live_mono_ms();
+		int64_t before = clk_mono_ms();
 		int ready = poll(pfd, 2, 1000);
 
 		if (ready < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
-			eof = read_records(&f);
+			eof = read_records(eng, rd);
 		else if (ready >= 0)
 			eng_clock(eng, before, true); /* nothing to read */
-		mono = live_mono_ms();
+		mono = clk_mono_ms();
 		if (mono / 1000 != last_tick) {
 			eng_tick(eng);
 			h->housekeeping(h->arg, mono);
@@ -234,9 +202,9 @@ void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 		}
 		if (got_report) {
 			got_report = 0;
-			h->report(h->arg);
+			eng_report(eng);
 		}
 	}
-	rd_finish(rd, feed_line, &f);
+	eng_read_end(eng, rd);
 	eng_finish(eng);
 }

@@ -1,4 +1,4 @@
-/* localnode.c - this machine's node name (see localnode.h). */
+/* localnode.c - who this machine is (see localnode.h). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "localnode.h"
 
 static const struct {
@@ -183,7 +184,6 @@ int ln_from_file(const char *path, char *out, size_t size,
 	struct ln_conf c;
 	char *text;
 	ssize_t n;
-	size_t len = 0;
 	int fd, rc;
 
 	if (size > 0)
@@ -199,22 +199,58 @@ int ln_from_file(const char *path, char *out, size_t size,
 		kme_errf(err, "%s: out of memory", path);
 		return -1;
 	}
-	while (len < LN_MAX_FILE &&
-	       (n = read(fd, text + len, LN_MAX_FILE - len)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			kme_errf(err, "%s: read: %s", path, strerror(errno));
-			free(text);
-			close(fd);
-			return -1;
-		}
-		len += (size_t)n;
-	}
+	n = fdio_read_full(fd, text, LN_MAX_FILE);
+	if (n < 0)
+		kme_errf(err, "%s: read: %s", path, strerror(errno));
 	close(fd);
-	rc = ln_parse(text, len, &c, err);
+	if (n < 0) {
+		free(text);
+		return -1;
+	}
+	rc = ln_parse(text, (size_t)n, &c, err);
 	free(text);
 	if (rc < 0)
 		return -1;
 	return ln_resolve(&c, out, size, err);
+}
+
+void ln_machine_id(const char *path, char out[33])
+{
+	char buf[40];
+	ssize_t n = -1;
+	int fd, i;
+
+	out[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd != -1) {
+		n = fdio_read_full(fd, buf, sizeof(buf));
+		close(fd);
+	}
+	if (n < 32 || (n > 32 && buf[32] != '\n'))
+		return;
+	for (i = 0; i < 32; i++)
+		if (strchr("0123456789abcdef", buf[i]) == NULL || buf[i] == '\0')
+			return;
+	memcpy(out, buf, 32);
+	out[32] = '\0';
+}
+
+int ln_self(struct ln_self *s, const char *host, const char *node, bool live,
+	    struct kme_err *err)
+{
+	if (host != NULL)
+		snprintf(s->host, sizeof(s->host), "%s", host);
+	else if (gethostname(s->host, sizeof(s->host)) != 0)
+		snprintf(s->host, sizeof(s->host), "localhost");
+	s->host[sizeof(s->host) - 1] = '\0';
+	s->host_id[0] = '\0';
+	if (live)
+		ln_machine_id(LN_MACHINE_ID_PATH, s->host_id);
+	s->node[0] = '\0';
+	if (node != NULL) {
+		snprintf(s->node, sizeof(s->node), "%s", node);
+		return 0;
+	}
+	return live ? ln_from_file(LN_DEFAULT_PATH, s->node, sizeof(s->node),
+				   err) : 0;
 }

@@ -9,7 +9,7 @@ static enum lh_kind raw_stamp(const char *p, const char *end,
 {
 	uint64_t v;
 
-	if (!lh_digits(&p, end, &v) || v > (uint64_t)INT64_MAX / 2 || p >= end ||
+	if (!lh_digits(&p, end, &v) || v > (uint64_t)LH_MAX_SEC || p >= end ||
 	    *p++ != '.')
 		return LH_OTHER;
 	h->sec = (int64_t)v;

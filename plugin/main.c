@@ -9,7 +9,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,18 +17,19 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "clock.h"
 #include "dump.h"
 #include "engine.h"
+#include "history.h"
 #include "live.h"
 #include "localnode.h"
 #include "log.h"
 #include "newterms.h"
 #include "output.h"
 #include "reader.h"
-#include "redisstore.h"
 #include "replay.h"
+#include "usage.h"
 
-#define PROG "audisp-kmod-enum"
 #define EXIT_USAGE 2
 
 enum mode { MODE_PLUGIN, MODE_REPLAY, MODE_LEARN, MODE_DUMP, MODE_CHECK,
@@ -43,106 +43,77 @@ struct options {
 	const char *host;         /* --host: host.name for records without node= */
 	const char *store;        /* --store: "file" or a Redis URL */
 	const char *migrate;      /* --migrate-state FILE */
-	const char *tz;           /* --tz ZONE: of ausearch -i stamps */
-	enum rp_progress progress; /* --progress, --no-progress */
-	char **files;
-	int nfiles;
+	struct rp_opts rp;        /* the inputs, --tz, --progress (replay.h) */
 };
 
 /* Everything a run holds; torn down in one place (teardown). */
 struct run {
 	const struct options *o;
 	struct kme_config *cfg;
-	struct nt_store *store;
+	struct history *hist;
 	struct out_sink *sink;
 	struct rd_reader *rd;
 	struct engine *eng;
 	int64_t last_save;        /* plugin: monotonic ms */
-	char host[256];
-	char host_id[33];         /* plugin: /etc/machine-id, "" when unknown */
-	char local_node[256];     /* node name of this machine's records */
+	struct ln_self self;      /* host.name, host.id, the local node */
 };
-
-static void usage(FILE *fp)
-{
-	fprintf(fp,
-"Usage: " PROG " [-c FILE] [--state FILE] [--store URL]\n"
-"       " PROG " --replay [--all | --explain] [-c FILE] [--state FILE]\n"
-"                        [--store URL] [--host NAME] [--tz ZONE]\n"
-"                        [--progress | --no-progress] [FILE|DIR...]\n"
-"       " PROG " --learn [-c FILE] [--state FILE | --store URL] [--tz ZONE]\n"
-"                        [--progress | --no-progress] [FILE|DIR...]\n"
-"       " PROG " --dump-state [-c FILE] [--state FILE | --store URL]\n"
-"       " PROG " --migrate-state FILE --store URL [-c FILE]\n"
-"       " PROG " --check-config [-c FILE]\n"
-"       " PROG " --version | --help\n"
-"\n"
-"Detect kernel-module enumeration (lsmod, modinfo, kmod list, depmod -a) in\n"
-"audit events, as Elastic's rule \"Enumeration of Kernel Modules\" v211 does.\n"
-"\n"
-"Without a mode option it runs as an auditd plugin: audit records on stdin,\n"
-"alerts to syslog, new-terms history in the state file.\n"
-"\n"
-"  -c, --config FILE   configuration (default " KME_CONFIG_PATH ";\n"
-"                      built-in defaults when that file does not exist)\n"
-"  -s, --state FILE    new-terms state file (plugin, --learn and --dump-state\n"
-"                      default: the config's state_file; replay default:\n"
-"                      memory only)\n"
-"  -S, --store URL     new-terms store, overriding new_terms_store in every\n"
-"                      mode: file, redis://[USER@|[USER]:PASSWORD@]HOST\n"
-"                      [:PORT][/DB] or unix:///PATH[?db=N] (shared by a\n"
-"                      fleet; replay uses Redis only when given --store)\n"
-"  -H, --host NAME     host.name for records without a node= prefix\n"
-"                      (default: this machine's host name)\n"
-"  -r, --replay        read audit logs (none or - = stdin), decide by event\n"
-"                      time, print one JSON alert per line on stdout and a\n"
-"                      summary on stderr. A DIR is its files; several inputs\n"
-"                      go in the order of their first event (auditd's rotated\n"
-"                      audit.log, audit.log.1...), the same records twice\n"
-"                      once. gzip, xz, zstd and bzip2 are read by content;\n"
-"                      so are ausearch's outputs (ausearch -i needs --tz)\n"
-"  -a, --all           replay: every match, no new-terms suppression and no\n"
-"                      rate limit\n"
-"  -e, --explain       replay: for every exec of a watched program, say why it\n"
-"                      alerted, was excluded (by what) or suppressed (since\n"
-"                      when); and which input lines were skipped and why\n"
-"      --tz ZONE       the time zone of ausearch -i stamps (local times of\n"
-"                      the machine that printed them), e.g. Europe/Paris, UTC\n"
-"      --progress      a progress line on stderr even when it is not a\n"
-"                      terminal (default: only on a terminal)\n"
-"      --no-progress   no progress line, even on a terminal\n"
-"  -l, --learn         replay audit logs into the state file without alerting,\n"
-"                      so that a fresh install knows the past 14 days\n"
-"  -d, --dump-state    list the learned terms with first/last seen and counts\n"
-"  -M, --migrate-state FILE  copy the terms of state file FILE into the Redis\n"
-"                      store (--store URL or new_terms_store) and exit\n"
-"  -C, --check-config  parse the configuration, report errors, and exit\n"
-"  -V, --version       print the version and exit\n"
-"  -h, --help          print this help and exit\n"
-"\n"
-"Exit status: 0 success, 1 runtime error, 2 bad usage or configuration,\n"
-"3 (--replay, --learn) an input could not be used: no audit record in it,\n"
-"mostly lines that are not, or compressed data cut short or corrupt (what\n"
-"could be read was replayed; stderr says which input and line).\n"
-"See audisp-kmod-enum(8) and audisp-kmod-enum.conf(5).\n");
-}
 
 /* ---- arguments and configuration ---------------------------------------- */
 
-/* Mode options and what they may be combined with. */
-static int set_mode(struct options *o, enum mode m)
+/* The mode options: the mode each selects, and the engine's action. */
+static const struct mode_opt {
+	int opt;
+	enum mode mode;
+	enum eng_action action;
+} mode_opts[] = {
+	{ 'r', MODE_REPLAY, ENG_ALERT }, { 'a', MODE_REPLAY, ENG_ALL },
+	{ 'e', MODE_REPLAY, ENG_EXPLAIN }, { 'l', MODE_LEARN, ENG_LEARN },
+	{ 'd', MODE_DUMP, ENG_ALERT }, { 'C', MODE_CHECK, ENG_ALERT },
+	{ 'M', MODE_MIGRATE, ENG_ALERT }, { 0, MODE_PLUGIN, ENG_ALERT },
+};
+
+/* Mode option c, if it may be combined with those before it. -1 (said)
+ * when not, or when c is no option at all (getopt said). */
+static int set_mode(struct options *o, int c)
 {
-	if (o->mode != MODE_PLUGIN && o->mode != m) {
+	const struct mode_opt *m = mode_opts;
+
+	while (m->opt != 0 && m->opt != c)
+		m++;
+	if (m->opt == 0)
+		return -1;
+	if (o->mode != MODE_PLUGIN && o->mode != m->mode) {
 		log_errx("only one of --replay/--all/--explain, --learn, "
 			 "--dump-state, --migrate-state and --check-config");
 		return -1;
 	}
-	o->mode = m;
+	if (m->action != ENG_ALERT && o->action != ENG_ALERT &&
+	    o->action != m->action) {
+		log_errx("--all and --explain exclude each other");
+		return -1;
+	}
+	o->mode = m->mode;
+	if (m->action != ENG_ALERT)
+		o->action = m->action;
 	return 0;
 }
 
-/* Long options without a short form. */
-enum { OPT_TZ = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
+/* Inputs and the replay's options only with --replay or --learn: 0, or -1
+ * (said). */
+static int inputs_allowed(const struct options *o)
+{
+	if (o->mode == MODE_REPLAY || o->mode == MODE_LEARN)
+		return 0;
+	if (o->rp.ninputs > 0)
+		log_errx("unexpected argument '%s' (files need --replay or "
+			 "--learn)", o->rp.inputs[0]);
+	else if (o->rp.tz != NULL || o->rp.progress != RP_PROGRESS_AUTO)
+		log_errx("--tz, --progress and --no-progress need --replay or "
+			 "--learn");
+	else
+		return 0;
+	return -1;
+}
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -160,12 +131,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "tz", required_argument, NULL, OPT_TZ },
-		{ "progress", no_argument, NULL, OPT_PROGRESS },
-		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		/* long only: their letters are not in the optstring */
+		{ "tz", required_argument, NULL, 'z' },
+		{ "progress", no_argument, NULL, 'P' },
+		{ "no-progress", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc = 0;
+	int c;
 
 	*o = (struct options){ .mode = MODE_PLUGIN, .action = ENG_ALERT };
 	while ((c = getopt_long(argc, argv, "c:s:H:S:M:raeldCVh", longopts, NULL)) != -1) {
@@ -174,51 +146,26 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 's': o->state = optarg; break;
 		case 'H': o->host = optarg; break;
 		case 'S': o->store = optarg; break;
-		case 'M':
-			o->migrate = optarg;
-			rc |= set_mode(o, MODE_MIGRATE);
-			break;
-		case 'r': rc |= set_mode(o, MODE_REPLAY); break;
-		case 'l': rc |= set_mode(o, MODE_LEARN); o->action = ENG_LEARN; break;
-		case 'd': rc |= set_mode(o, MODE_DUMP); break;
-		case 'C': rc |= set_mode(o, MODE_CHECK); break;
-		case 'a':
-		case 'e':
-			if (o->action != ENG_ALERT) {
-				log_errx("--all and --explain exclude each other");
-				return -1;
-			}
-			o->action = c == 'a' ? ENG_ALL : ENG_EXPLAIN;
-			rc |= set_mode(o, MODE_REPLAY);
-			break;
-		case OPT_TZ: o->tz = optarg; break;
-		case OPT_PROGRESS: o->progress = RP_PROGRESS_ON; break;
-		case OPT_NO_PROGRESS: o->progress = RP_PROGRESS_OFF; break;
+		case 'z': o->rp.tz = optarg; break;
+		case 'P': o->rp.progress = RP_PROGRESS_ON; break;
+		case 'N': o->rp.progress = RP_PROGRESS_OFF; break;
 		case 'V':
-			printf(PROG " " PACKAGE_VERSION "\n");
+			printf(KME_PROG " " PACKAGE_VERSION "\n");
 			exit(0);
 		case 'h':
-			usage(stdout);
+			usage_print(stdout);
 			exit(0);
+		case 'M':
+			o->migrate = optarg;
+			/* fall through */
 		default:
-			return -1;
+			if (set_mode(o, c) < 0)
+				return -1;
 		}
 	}
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
-	if (rc == 0 && o->mode != MODE_REPLAY && o->mode != MODE_LEARN &&
-	    o->nfiles > 0) {
-		log_errx("unexpected argument '%s' (files need --replay or "
-			 "--learn)", o->files[0]);
-		return -1;
-	}
-	if (rc == 0 && o->mode != MODE_REPLAY && o->mode != MODE_LEARN &&
-	    (o->tz != NULL || o->progress != RP_PROGRESS_AUTO)) {
-		log_errx("--tz, --progress and --no-progress need --replay or "
-			 "--learn");
-		return -1;
-	}
-	return rc != 0 ? -1 : 0;
+	o->rp.inputs = argv + optind;
+	o->rp.ninputs = argc - optind;
+	return inputs_allowed(o);
 }
 
 /* The configuration: -c FILE, else the installed file, else built-in. Plugin
@@ -236,118 +183,28 @@ static int load_config(const struct options *o, struct kme_config **cfg,
 
 /* ---- the history -------------------------------------------------------- */
 
-static const char *state_path(const struct options *o,
-			      const struct kme_config *cfg)
+/* The new-terms history of the mode under cfg (history.h), for a start
+ * (prev NULL: the plugin then falls back to memory rather than exit) or a
+ * reload (prev: the running history, whose lock passes on when the file
+ * is the same; NULL with err: the caller keeps the running one). */
+static struct history *open_history(const struct options *o,
+				    const struct kme_config *cfg,
+				    struct history *prev, struct kme_err *err)
 {
-	return o->state ? o->state : cfg->state_file;
-}
+	static const enum hist_use use[] = {
+		[MODE_PLUGIN] = HIST_PLUGIN, [MODE_REPLAY] = HIST_REPLAY,
+		[MODE_LEARN] = HIST_LEARN, [MODE_DUMP] = HIST_DUMP,
+		[MODE_MIGRATE] = HIST_MIGRATE, [MODE_CHECK] = HIST_REPLAY,
+	};
+	const struct hist_opts ho = {
+		.use = use[o->mode], .state = o->state, .store = o->store,
+		.memory_fallback = o->mode == MODE_PLUGIN && prev == NULL,
+	};
 
-/* The Redis URL of the mode, or NULL for the file store: --store, else
- * new_terms_store (except in replay, which shares history only when told
- * with --store). */
-static const char *redis_url(const struct options *o,
-			     const struct kme_config *cfg)
-{
-	const char *u = o->store ? o->store : cfg->new_terms_store;
-
-	if (o->mode == MODE_REPLAY && o->store == NULL)
-		return NULL;
-	return u != NULL && strcmp(u, "file") != 0 ? u : NULL;
-}
-
-/* The new-terms history of a mode under cfg, for a start (prev NULL) or a
- * reload (prev: the running store, whose lock passes on when the file is
- * the same). Replay keeps history in memory unless told; --learn fills the
- * plugin's own state file; --dump-state only reads. NULL with err filled:
- * the caller decides (a reload keeps the running store). */
-static struct nt_store *open_history(const struct options *o,
-				     const struct kme_config *cfg,
-				     struct nt_store *prev, struct kme_err *err)
-{
-	const char *url = redis_url(o, cfg);
-
-	if (url != NULL) {
-		/* Commands that cannot do without Redis fail when it does
-		 * not answer; the plugin and replay fall back locally. */
-		struct rs_opts ro = {
-			.url = url, .check_owner = o->mode == MODE_PLUGIN,
-			.require = o->mode == MODE_LEARN ||
-				   o->mode == MODE_DUMP ||
-				   o->mode == MODE_MIGRATE,
-			.write_behind = o->mode == MODE_LEARN,
-			.rate_limit = o->mode == MODE_PLUGIN ||
-				      o->mode == MODE_REPLAY,
-		};
-
-		return rs_open(cfg, &ro, err);
-	}
-	if (o->mode == MODE_MIGRATE) {
-		kme_errf(err, "--migrate-state needs a Redis store (--store "
-			 "URL or new_terms_store)");
-		return NULL;
-	}
-	switch (o->mode) {
-	case MODE_DUMP:
-		return nt_store_file_open_ro(state_path(o, cfg), cfg, err);
-	case MODE_REPLAY:
-		return nt_store_file_open(o->state, cfg, prev, err);
-	default:
-		return nt_store_file_open(state_path(o, cfg), cfg, prev, err);
-	}
+	return hist_open(&ho, cfg, prev, err);
 }
 
 /* ---- the pipeline ------------------------------------------------------- */
-
-static void hostname_of(const struct options *o, char *buf, size_t size)
-{
-	if (o->host != NULL)
-		snprintf(buf, size, "%s", o->host);
-	else if (gethostname(buf, size) != 0)
-		snprintf(buf, size, "localhost");
-	buf[size - 1] = '\0';
-}
-
-/* The machine id (machine-id(5): 32 lowercase hex digits and a newline)
- * for host.id. Anything else leaves out[0] == '\0': no host.id. */
-static void machine_id_of(const char *path, char out[33])
-{
-	char buf[40];
-	ssize_t n = -1;
-	size_t i;
-	int fd;
-
-	out[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd != -1) {
-		n = read(fd, buf, sizeof(buf));
-		close(fd);
-	}
-	if (n < 32 || (n > 32 && buf[32] != '\n'))
-		return;
-	for (i = 0; i < 32; i++)
-		if (strchr("0123456789abcdef", buf[i]) == NULL || buf[i] == '\0')
-			return;
-	memcpy(out, buf, 32);
-	out[32] = '\0';
-}
-
-/* Which records are this machine's own (proctable.h): local_node from the
- * config; else, in plugin mode, the name this machine's auditd writes
- * (auditd.conf name_format/name). A replayed log comes from anywhere: there
- * only the config says. Unknown: only records without node= are local. */
-static void local_node_of(struct run *r, bool live)
-{
-	struct kme_err err = { "" };
-
-	r->local_node[0] = '\0';
-	if (r->cfg->local_node != NULL)
-		snprintf(r->local_node, sizeof(r->local_node), "%s",
-			 r->cfg->local_node);
-	else if (live && ln_from_file(LN_DEFAULT_PATH, r->local_node,
-				      sizeof(r->local_node), &err) < 0)
-		log_warnx("%s; only records without node= are taken as this "
-			  "machine's (set local_node to say which are)", err.msg);
-}
 
 /* The output, the history, the reader and the engine of the mode. In
  * plugin mode the log goes to syslog from here on. 0, or 1 after saying
@@ -362,14 +219,12 @@ static int setup(struct run *r)
 	};
 	struct kme_err err = { "" };
 
-	hostname_of(r->o, r->host, sizeof(r->host));
-	eo.hostname = r->host;
-	if (live) {
-		machine_id_of("/etc/machine-id", r->host_id);
-		eo.host_id = r->host_id[0] != '\0' ? r->host_id : NULL;
-	}
-	local_node_of(r, live);
-	eo.local_node = r->local_node;
+	if (ln_self(&r->self, r->o->host, cfg->local_node, live, &err) < 0)
+		log_warnx("%s; only records without node= are taken as this "
+			  "machine's (set local_node to say which are)", err.msg);
+	eo.hostname = r->self.host;
+	eo.host_id = r->self.host_id[0] != '\0' ? r->self.host_id : NULL;
+	eo.local_node = r->self.node;
 	r->sink = live ? out_syslog_open(NULL, cfg->syslog_facility,
 					 cfg->syslog_priority, cfg->output_queue,
 					 &err)
@@ -378,21 +233,15 @@ static int setup(struct run *r)
 		goto fail;
 	if (live)
 		log_to_sink(r->sink);
-	r->store = open_history(r->o, cfg, NULL, &err);
-	if (r->store == NULL && !live)
+	if ((r->hist = open_history(r->o, cfg, NULL, &err)) == NULL)
 		goto fail;
-	if (r->store == NULL) {
-		/* Keep detecting with history in memory rather than exit:
-		 * auditd would restart us only to fail again. */
-		log_errx("%s; new-terms history kept in memory only", err.msg);
-		if ((r->store = nt_store_memory_open(cfg, &err)) == NULL)
-			goto fail;
-	}
 	if (r->o->mode == MODE_DUMP || r->o->mode == MODE_MIGRATE)
 		return 0;
 	eo.sink = r->sink;
+	eo.rate = hist_rate(r->hist);
 	r->rd = rd_new(RD_DEFAULT_MAX_LINE, &err);
-	if (r->rd == NULL || (r->eng = eng_new(cfg, r->store, &eo, &err)) == NULL)
+	if (r->rd == NULL ||
+	    (r->eng = eng_new(cfg, hist_store(r->hist), &eo, &err)) == NULL)
 		goto fail;
 	return 0;
 fail:
@@ -400,25 +249,12 @@ fail:
 	return 1;
 }
 
-/* Where the mode's history lives, for messages: the Redis store, else the
- * state file. */
-static const char *history_where(const struct run *r)
-{
-	return redis_url(r->o, r->cfg) != NULL ? rs_where(r->store)
-					       : state_path(r->o, r->cfg);
-}
-
 static int run_dump(struct run *r)
 {
 	struct kme_err err = { "" };
-	size_t n;
 
-	if (redis_url(r->o, r->cfg) != NULL &&
-	    rs_load_all(r->store, &n, &err) < 0) {
-		log_errx("%s", err.msg);
-		return 1;
-	}
-	if (dump_history(r->store, r->cfg, history_where(r), stdout, &err) == 0)
+	if (dump_history(hist_store(r->hist), r->cfg, hist_where(r->hist),
+			 stdout, &err) == 0)
 		return 0;
 	log_errx("%s", err.msg);
 	return 1;
@@ -428,27 +264,22 @@ static int run_dump(struct run *r)
 static int run_migrate(struct run *r)
 {
 	struct kme_err err = { "" };
-	struct nt_store *src;
 	size_t n;
-	int rc = 0;
 
-	src = nt_store_file_open_ro(r->o->migrate, r->cfg, &err);
-	if (src == NULL || rs_import(r->store, src, &n, &err) < 0) {
+	if (hist_migrate(r->hist, r->o->migrate, &n, &err) < 0) {
 		log_errx("%s", err.msg);
-		rc = 1;
-	} else {
-		log_info("migrated %zu term(s) from %s into %s", n,
-			 r->o->migrate, rs_where(r->store));
+		return 1;
 	}
-	nt_destroy(src);
-	return rc;
+	log_info("migrated %zu term(s) from %s into %s", n, r->o->migrate,
+		 hist_where(r->hist));
+	return 0;
 }
 
 static void teardown(struct run *r)
 {
 	eng_free(r->eng);
 	rd_free(r->rd);
-	nt_destroy(r->store);
+	hist_close(r->hist);
 	log_to_stderr();
 	out_close(r->sink);
 	cfg_free(r->cfg);
@@ -459,38 +290,29 @@ static int save(struct run *r)
 {
 	struct kme_err err = { "" };
 
-	if (nt_save(r->store, &err) == 0)
+	if (nt_save(hist_store(r->hist), &err) == 0)
 		return 0;
 	log_errx("%s", err.msg);
 	return -1;
 }
 
-static void summary(struct run *r)
-{
-	char buf[1024];
+/* ---- the modes ------------------------------------------------------------ */
 
-	log_info("%s", eng_summary(r->eng, buf, sizeof(buf)));
-}
-
-/* ---- replay and --learn -------------------------------------------------- */
-
-/* The inputs through the engine (replay.h), then the summary. */
+/* The status is the highest of the replay's (replay.h) and 1 for a history
+ * that could not be saved; a replay refused before it began saves nothing. */
 static int run_replay(struct run *r)
 {
-	const struct rp_opts ro = {
-		.inputs = r->o->files, .ninputs = r->o->nfiles, .tz = r->o->tz,
-		.explain = r->o->action == ENG_EXPLAIN ? stdout : NULL,
-		.progress = r->o->progress,
-	};
-	int rc = rp_run(&ro, r->eng, r->rd);
+	struct rp_opts ro = r->o->rp;
+	int rc;
 
+	ro.explain = r->o->action == ENG_EXPLAIN ? stdout : NULL;
+	rc = rp_run(&ro, r->eng, r->rd);
 	if (rc == RP_EXIT_USAGE)
-		return rc; /* refused before anything was replayed */
-	eng_finish(r->eng);
-	if (save(r) < 0 && rc == 0)
+		return rc;
+	if (save(r) < 0 && rc < 1)
 		rc = 1;
 	fflush(stdout);
-	summary(r);
+	eng_report(r->eng);
 	return rc;
 }
 
@@ -504,7 +326,7 @@ static void reload(void *arg)
 {
 	struct run *r = arg;
 	struct kme_config *ncfg = NULL;
-	struct nt_store *nstore;
+	struct history *nhist;
 	struct kme_err err = { "" };
 
 	if (load_config(r->o, &ncfg, &err) < 0) {
@@ -512,25 +334,20 @@ static void reload(void *arg)
 		return;
 	}
 	save(r);
-	nstore = open_history(r->o, ncfg, r->store, &err);
-	if (nstore == NULL) {
+	nhist = open_history(r->o, ncfg, r->hist, &err);
+	if (nhist == NULL) {
 		log_errx("reload: keeping the running configuration and "
 			 "history: %s", err.msg);
 		cfg_free(ncfg);
 		return;
 	}
 	eng_set_config(r->eng, ncfg);
-	eng_set_store(r->eng, nstore);
-	nt_destroy(r->store);
+	eng_set_store(r->eng, hist_store(nhist), hist_rate(nhist));
+	hist_close(r->hist);
 	cfg_free(r->cfg);
 	r->cfg = ncfg;
-	r->store = nstore;
+	r->hist = nhist;
 	log_notice("reloaded configuration from %s", ncfg->path);
-}
-
-static void on_report(void *arg)
-{
-	summary(arg);
 }
 
 /* Save every state_save_interval. */
@@ -547,18 +364,17 @@ static void housekeeping(void *arg, int64_t mono_ms)
 static int run_plugin(struct run *r)
 {
 	const struct live_hooks hooks = {
-		.arg = r, .reload = reload, .report = on_report,
-		.housekeeping = housekeeping,
+		.arg = r, .reload = reload, .housekeeping = housekeeping,
 	};
 
 	if (live_start() < 0)
 		return 1;
 	log_info("started (rule %s v%s, config %s, state %s)", r->cfg->rule_id,
-		 r->cfg->rule_version, r->cfg->path, history_where(r));
-	r->last_save = live_mono_ms();
+		 r->cfg->rule_version, r->cfg->path, hist_where(r->hist));
+	r->last_save = clk_mono_ms();
 	live_run(r->eng, r->rd, r->sink, &hooks);
 	save(r);
-	summary(r);
+	eng_report(r->eng);
 	out_drain(r->sink, 2000);
 	return 0;
 }
@@ -571,7 +387,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (parse_args(argc, argv, &o) < 0) {
-		usage(stderr);
+		usage_print(stderr);
 		return EXIT_USAGE;
 	}
 	if (o.mode == MODE_PLUGIN && live_prepare() < 0)

@@ -1,5 +1,6 @@
 /* newterms.c - the term of an exec event, the store-independent calls and
- * the memory-only store (see newterms.h). The state file is statefile.c. */
+ * the memory-only store (see newterms.h). The other backends are
+ * statefile.c and redisstore.c. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -10,6 +11,9 @@
 
 #include "newterms.h"
 #include "termtab.h"
+
+_Static_assert(CFG_MAX_TERM_FIELDS <= NT_MAX_FIELDS,
+	       "a configured term must fit struct nt_term");
 
 /* Where each term field lives in struct kme_exec. A numeric field has no
  * string in the event and is formatted into the caller's scratch. */
@@ -99,13 +103,6 @@ void nt_foreach(const struct nt_store *s,
 	s->ops->foreach(s, fn, arg);
 }
 
-int nt_rate_allow(struct nt_store *s, int64_t t, bool *allowed)
-{
-	if (s == NULL || s->ops->rate_allow == NULL)
-		return -1;
-	return s->ops->rate_allow(s, t, allowed);
-}
-
 void nt_destroy(struct nt_store *s)
 {
 	if (s != NULL)
@@ -139,7 +136,11 @@ static int mem_save(struct nt_store *s, struct kme_err *err)
 
 static void mem_stats(const struct nt_store *s, struct nt_stats *out)
 {
-	tt_stats(((const struct mem_store *)s)->tt, out);
+	struct tt_stats st;
+
+	tt_stats(((const struct mem_store *)s)->tt, &st);
+	*out = (struct nt_stats){ .terms = st.terms, .evicted = st.evicted,
+				  .expired = st.expired };
 }
 
 static void mem_foreach(const struct nt_store *s,
@@ -166,21 +167,25 @@ static const struct nt_store_ops mem_ops = {
 	.destroy = mem_destroy,
 };
 
-struct nt_store *nt_store_memory_open(const struct kme_config *cfg,
-				      struct kme_err *err)
+struct nt_store *nt_store_memory_of(struct tt_table *tt, struct kme_err *err)
 {
 	struct mem_store *m = calloc(1, sizeof(*m));
 
 	if (m == NULL) {
+		tt_free(tt);
 		kme_errnof(err, ENOMEM, "new-terms store");
 		return NULL;
 	}
 	m->store.ops = &mem_ops;
-	m->tt = tt_new(cfg->nterm_fields, cfg->history_window, cfg->max_terms,
-		       err);
-	if (m->tt == NULL) {
-		free(m);
-		return NULL;
-	}
+	m->tt = tt;
 	return &m->store;
+}
+
+struct nt_store *nt_store_memory_open(const struct kme_config *cfg,
+				      struct kme_err *err)
+{
+	struct tt_table *tt = tt_new(cfg->nterm_fields, cfg->history_window,
+				     cfg->max_terms, err);
+
+	return tt != NULL ? nt_store_memory_of(tt, err) : NULL;
 }

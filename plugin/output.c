@@ -50,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "output.h"
 
 #define OUT_IDENT        "audisp-kmod-enum"
@@ -235,26 +236,15 @@ static void q_pump(struct out_sink *s)
 /* --- formatting ---------------------------------------------------------- */
 
 /* "<PRI>Mmm dd hh:mm:ss ident[pid]: " in local time, as glibc's syslog()
- * writes it (%h %e %T in the C locale; day space-padded). Returns its
- * length (< size). localtime_r reads the zone file only once (tzset at
- * open), so this does no I/O. */
+ * writes it (clock.h). Returns its length (< size); no I/O. */
 static size_t format_header(char *out, size_t size, int pri)
 {
-	static const char months[12][4] = {
-		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-	};
-	time_t now = time(NULL);
-	struct tm tm;
+	char stamp[CLK_SYSLOG_SIZE];
 	int n;
 
-	if (localtime_r(&now, &tm) == NULL || tm.tm_mon < 0 || tm.tm_mon > 11) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_mday = 1;
-	}
-	n = snprintf(out, size, "<%d>%s %2d %02d:%02d:%02d %s[%ld]: ", pri,
-		     months[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
-		     tm.tm_sec, OUT_IDENT, (long)getpid());
+	clk_syslog_now(stamp);
+	n = snprintf(out, size, "<%d>%s %s[%ld]: ", pri, stamp, OUT_IDENT,
+		     (long)getpid());
 	if (n < 0)
 		return 0;
 	return (size_t)n < size ? (size_t)n : size - 1;
@@ -394,21 +384,13 @@ size_t out_pump(struct out_sink *s)
 	return s->qlen;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* While disconnected there is no descriptor to wait on: retry the
  * connection at this interval. */
 #define OUT_DRAIN_RETRY_MS 50
 
 void out_drain(struct out_sink *s, int timeout_ms)
 {
-	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int64_t deadline = clk_mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	int64_t left;
 	struct pollfd pfd;
 
@@ -416,7 +398,7 @@ void out_drain(struct out_sink *s, int timeout_ms)
 		fflush(s->fp);
 		return;
 	}
-	while (out_pump(s) > 0 && (left = deadline - now_ms()) > 0) {
+	while (out_pump(s) > 0 && (left = deadline - clk_mono_ms()) > 0) {
 		if (s->fd < 0) {
 			poll(NULL, 0, left < OUT_DRAIN_RETRY_MS ? (int)left
 								: OUT_DRAIN_RETRY_MS);

@@ -21,10 +21,13 @@
 
 #include "buf.h"
 #include "execevent.h" /* ev_join_path */
+#include "fdio.h"
 #include "procfs.h"
 
 /* A stat line is ~300 bytes; only its first 22 fields are needed. */
 #define PF_STAT_MAX 1024
+/* status is about 1.5 KiB; Uid: and Gid: are in its first lines. */
+#define PF_STATUS_MAX 4096
 #define PF_COMM_MAX 15       /* TASK_COMM_LEN - 1 */
 /* argv elements after argv[0] that may name a script: "#!interp [arg]". */
 #define PF_SCRIPT_SCAN 4
@@ -51,6 +54,8 @@ struct pf_raw {
 	size_t cmd_len;
 	bool cmd_truncated;
 	size_t argc;                  /* arguments in the whole cmdline */
+	bool ids_known;               /* Uid: and Gid: of status */
+	unsigned long long uid[2], gid[2]; /* real, effective */
 };
 
 static const char *root_or_default(const char *procroot)
@@ -65,37 +70,23 @@ static int read_bounded(int dfd, const char *name, char *buf, size_t cap,
 			size_t *len, bool *more)
 {
 	int fd, saved;
-	size_t got = 0;
-	ssize_t n;
+	ssize_t n, n2 = 0;
 	char extra;
 
 	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
-	*more = false;
-	for (;;) {
-		if (got < cap)
-			n = read(fd, buf + got, cap - got);
-		else
-			n = read(fd, &extra, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		if (got == cap) {
-			*more = true;
-			break;
-		}
-		got += (size_t)n;
-	}
+	n = fdio_read_full(fd, buf, cap);
+	if (n == (ssize_t)cap)
+		n2 = fdio_read(fd, &extra, 1);
+	saved = errno;
 	close(fd);
-	*len = got;
+	if (n < 0 || n2 < 0) {
+		errno = saved;
+		return -1;
+	}
+	*len = (size_t)n;
+	*more = n2 > 0;
 	return 0;
 }
 
@@ -119,9 +110,7 @@ static int read_cmdline(int dfd, struct pf_raw *r)
 		char *into = got < sizeof(r->cmd) ? r->cmd + got : chunk;
 		size_t room = got < sizeof(r->cmd) ? sizeof(r->cmd) - got : sizeof(chunk);
 
-		n = read(fd, into, room);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = fdio_read(fd, into, room);
 		if (n < 0) {
 			saved = errno;
 			close(fd);
@@ -234,6 +223,50 @@ static int parse_stat(const char *buf, size_t len, bool more, struct pf_raw *r,
 	}
 }
 
+/* "Uid:\tR\tE\tS\tF" (or Gid:) at the start of line: R and E into v. */
+static bool ids_line(const char *line, const char *end, const char *key,
+		     unsigned long long v[2])
+{
+	size_t klen = strlen(key);
+	const char *p = line + klen, *tok;
+	int i;
+
+	if ((size_t)(end - line) < klen || memcmp(line, key, klen) != 0)
+		return false;
+	for (i = 0; i < 2; i++) {
+		while (p < end && (*p == '\t' || *p == ' '))
+			p++;
+		tok = p;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		if (parse_ull(tok, (size_t)(p - tok), &v[i]) < 0 || v[i] > UINT32_MAX)
+			return false;
+	}
+	return true;
+}
+
+/* The real and effective ids from dfd's status; unknown when it cannot be
+ * read (a fake procroot, a process gone) or lacks the lines. */
+static void read_ids(int dfd, struct pf_raw *r)
+{
+	char buf[PF_STATUS_MAX];
+	const char *line, *nl, *end;
+	bool uid = false, gid = false, more;
+	size_t len;
+
+	if (read_bounded(dfd, "status", buf, sizeof(buf), &len, &more) < 0)
+		return;
+	end = buf + len;
+	for (line = buf; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (nl == NULL)
+			nl = end;
+		uid = uid || ids_line(line, nl, "Uid:", r->uid);
+		gid = gid || ids_line(line, nl, "Gid:", r->gid);
+	}
+	r->ids_known = uid && gid;
+}
+
 /* Fill r from the open /proc/<pid> directory dfd. path names that directory
  * in messages. Returns 0, or -1 with err set and *errnum the cause. */
 static int read_raw(int dfd, const char *path, struct pf_raw *r,
@@ -259,6 +292,7 @@ static int read_raw(int dfd, const char *path, struct pf_raw *r,
 	/* Unknown for kernel threads, zombies, and without CAP_SYS_PTRACE. */
 	read_link(dfd, "exe", r->exe, sizeof(r->exe));
 	read_link(dfd, "cwd", r->cwd, sizeof(r->cwd));
+	read_ids(dfd, r);
 	return 0;
 }
 
@@ -404,12 +438,26 @@ static int build(const struct pf_raw *r, int32_t pid, int64_t btime,
 
 	out->pid = pid;
 	out->ppid = r->ppid;
-	out->start_time = -1;
+	out->start_time = out->start_ms = -1;
+	out->start_ticks = r->starttime;
 	if (btime >= 0 && ticks > 0) {
 		since = r->starttime / (unsigned long long)ticks;
-		if (since <= (unsigned long long)(INT64_MAX - btime))
+		if (since <= (unsigned long long)(INT64_MAX / 1000 - btime - 1)) {
 			out->start_time = btime + (int64_t)since;
+			out->start_ms = out->start_time * 1000 +
+				(int64_t)(r->starttime % (unsigned long long)ticks *
+					  1000 / (unsigned long long)ticks);
+		}
 	}
+	out->cred_known = r->ids_known;
+	if (r->ids_known) {
+		out->uid = (uint32_t)r->uid[0];
+		out->euid = (uint32_t)r->uid[1];
+		out->gid = (uint32_t)r->gid[0];
+		out->egid = (uint32_t)r->gid[1];
+	}
+	if (r->cwd[0] == '/' && (out->cwd = strdup(r->cwd)) == NULL)
+		return -1;
 	if (split_args(r, out) < 0)
 		return -1;
 	out->argc = r->argc > out->nargs ? r->argc : out->nargs;
@@ -492,6 +540,7 @@ void pf_proc_free(struct pf_proc *p)
 		return;
 	free(p->executable);
 	free(p->name);
+	free(p->cwd);
 	free(p->args); /* pointers and strings: one allocation (split_args) */
 	free(p->arg_lens);
 	memset(p, 0, sizeof(*p));
@@ -531,9 +580,7 @@ int64_t pf_boot_time(const char *procroot)
 	if (fd < 0)
 		return -1;
 	while (btime < 0) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = fdio_read(fd, chunk, sizeof(chunk));
 		if (n <= 0)
 			break;
 		for (i = 0; i < n && btime < 0; i++) {
@@ -551,6 +598,34 @@ int64_t pf_boot_time(const char *procroot)
 		boot_time_line(line, llen, sizeof(line), &btime);
 	close(fd);
 	return btime;
+}
+
+bool pf_boot_id(const char *procroot, char out[PF_BOOT_ID_SIZE])
+{
+	char path[PATH_MAX], buf[PF_BOOT_ID_SIZE + 1];
+	size_t len, i;
+	bool more;
+	int m, dfd;
+
+	out[0] = '\0';
+	m = snprintf(path, sizeof(path), "%s/sys/kernel/random",
+		     root_or_default(procroot));
+	if (m < 0 || (size_t)m >= sizeof(path) ||
+	    (dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return false;
+	m = read_bounded(dfd, "boot_id", buf, sizeof(buf), &len, &more);
+	close(dfd);
+	if (m < 0 || more || len < PF_BOOT_ID_SIZE - 1)
+		return false;
+	for (i = 0; i < PF_BOOT_ID_SIZE - 1; i++)
+		if (!((buf[i] >= '0' && buf[i] <= '9') ||
+		      (buf[i] >= 'a' && buf[i] <= 'f') || buf[i] == '-'))
+			return false;
+	if (len > PF_BOOT_ID_SIZE - 1 && buf[PF_BOOT_ID_SIZE - 1] != '\n')
+		return false;
+	memcpy(out, buf, PF_BOOT_ID_SIZE - 1);
+	out[PF_BOOT_ID_SIZE - 1] = '\0';
+	return true;
 }
 
 static int cmp_pid(const void *a, const void *b)

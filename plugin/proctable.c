@@ -1,57 +1,24 @@
-/* proctable.c - bounded LRU table of process identities (see proctable.h). */
+/* proctable.c - parents for exec events: the policy over the pid table
+ * (see proctable.h; the table itself is pidtab.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "hosttab.h"
+#include "pidtab.h"
 #include "procfs.h"
 #include "proctable.h"
-#include "siphash.h"
-
-#define NIL (-1)
-
-struct pt_entry {
-	int32_t pid;
-	struct ht_ref host;       /* whose pid: (host, pid) is the key */
-	int32_t ppid;
-	int32_t hnext;            /* hash chain */
-	int32_t lprev, lnext;     /* LRU list, most recent at head */
-	int64_t learned;          /* event time (ms) we learned this identity */
-	int64_t start_time;       /* /proc start time (s), -1 when unknown */
-	uint32_t wrap;            /* its host's wrap count when we learned it */
-	uint8_t source;           /* enum kme_parent_source */
-	bool used;
-	bool ppid_known;          /* ppid is the process's real creator */
-	bool name_is_comm;
-	bool args_truncated;
-	bool has_identity;        /* executable or name known */
-	bool exe_resolved;        /* see kme_proc */
-	bool via_fork;            /* identity copied from its creator at a fork */
-	bool replaced;            /* ... and the pid's earlier identity was stale */
-	size_t argc;              /* the real count (kme_args_count) */
-	/* One allocation: argv[] then the bytes of exe, name and args. */
-	void *blob;
-	size_t blob_size;
-	struct kme_str exe, name;
-	struct kme_str *argv;
-	size_t nargs;
-};
 
 struct pt_table {
-	struct pt_entry *e;
-	size_t max_entries;
-	size_t max_bytes;
-	int32_t *buckets;
-	size_t nbuckets;          /* power of two */
-	uint64_t seed;            /* hash_pid's, random */
-	int32_t free_head;        /* freed entries chained through hnext */
-	size_t fresh;             /* entries [fresh, max) were never used */
-	int32_t lru_head, lru_tail;
+	struct pd_table *pids;    /* (host, pid) -> what we know (pidtab.h) */
 	char *procroot;
 	/* Pids are handed out in increasing order until they wrap, per host:
 	 * a pid can only have been reused if its host's allocation wrapped
 	 * since we learned it (struct ht_host: cursor, wrap, forks_seen). */
 	struct ht_table *hosts;
-	struct pt_stats st;
+	struct pt_stats st;       /* the policy's counters; the table's and
+				     the hosts' are added by pt_stats */
+	char boot[PF_BOOT_ID_SIZE]; /* live: this boot's id, for the procfs
+				       starts (kme_start.boot); "" otherwise */
 };
 
 /* Subreapers we can recognise (besides pid 1, which always adopts
@@ -77,28 +44,6 @@ static int64_t ms_of(int64_t sec, uint32_t msec)
 	return sec * 1000 + (msec > 999 ? 999 : (int64_t)msec);
 }
 
-/* The bucket of (host, pid). Pids in records are chosen by whoever writes
- * them (a sender to an aggregator may forge any): mixed with a secret random
- * seed through a full 64-bit finaliser (MurmurHash3's fmix64, a bijection),
- * so that nobody can pick pids that fill one chain and make every lookup a
- * walk of the table. */
-static size_t hash_pid(const struct pt_table *t, struct ht_ref host, int32_t pid)
-{
-	uint64_t x = ((uint64_t)host.slot << 32 | (uint32_t)pid) ^ t->seed;
-
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return (size_t)x & (t->nbuckets - 1);
-}
-
-static bool same_host(struct ht_ref a, struct ht_ref b)
-{
-	return a.slot == b.slot && a.gen == b.gen;
-}
-
 static bool is_local(struct ht_ref host)
 {
 	return host.slot == HT_LOCAL;
@@ -109,276 +54,73 @@ struct pt_table *pt_new(size_t max_entries, size_t max_bytes,
 			struct kme_err *err)
 {
 	struct pt_table *t = calloc(1, sizeof(*t));
-	uint64_t seed[2];
-	size_t i;
 
-	if (max_entries < 2)
-		max_entries = 2;
-	if (max_entries > (size_t)INT32_MAX / 4)
-		max_entries = (size_t)INT32_MAX / 4;
-	if (t == NULL)
-		goto nomem;
-	t->max_entries = max_entries;
-	t->max_bytes = max_bytes ? max_bytes : SIZE_MAX;
-	sip_random_key(seed);
-	t->seed = seed[0];
-	t->nbuckets = 16;
-	while (t->nbuckets < max_entries * 2)
-		t->nbuckets *= 2;
-	/* calloc: pages of entries never used are never touched. */
-	t->e = calloc(max_entries, sizeof(*t->e));
-	t->buckets = malloc(t->nbuckets * sizeof(*t->buckets));
-	if (t->e == NULL || t->buckets == NULL)
-		goto nomem;
-	if (procroot != NULL && (t->procroot = strdup(procroot)) == NULL)
-		goto nomem;
-	if ((t->hosts = ht_new(0, local_node, err)) == NULL) {
+	if (t == NULL || (procroot != NULL &&
+			  (t->procroot = strdup(procroot)) == NULL)) {
+		pt_free(t);
+		kme_errf(err, "process table: out of memory");
+		return NULL;
+	}
+	if (t->procroot != NULL)
+		pf_boot_id(t->procroot, t->boot);
+	t->pids = pd_new(max_entries, max_bytes, err);
+	if (t->pids == NULL ||
+	    (t->hosts = ht_new(0, local_node, err)) == NULL) {
 		pt_free(t);
 		return NULL;
 	}
-	for (i = 0; i < t->nbuckets; i++)
-		t->buckets[i] = NIL;
-	t->free_head = NIL;
-	t->fresh = 0;
-	t->lru_head = t->lru_tail = NIL;
 	return t;
-nomem:
-	pt_free(t);
-	kme_errf(err, "process table: cannot allocate %zu entries", max_entries);
-	return NULL;
 }
 
 void pt_free(struct pt_table *t)
 {
-	size_t i;
-
 	if (t == NULL)
 		return;
-	if (t->e != NULL)
-		for (i = 0; i < t->fresh; i++)
-			free(t->e[i].blob);
-	free(t->e);
-	free(t->buckets);
+	pd_free(t->pids);
 	free(t->procroot);
 	ht_free(t->hosts);
 	free(t);
 }
 
-static struct pt_entry *find(const struct pt_table *t, struct ht_ref host,
+static struct pd_entry *find(const struct pt_table *t, struct ht_ref host,
 			     int32_t pid)
 {
-	int32_t i;
-
-	if (pid <= 0)
-		return NULL;
-	for (i = t->buckets[hash_pid(t, host, pid)]; i != NIL;
-	     i = t->e[i].hnext)
-		if (t->e[i].pid == pid && same_host(t->e[i].host, host))
-			return &t->e[i];
-	return NULL;
+	return pd_find(t->pids, host, pid);
 }
 
-static int32_t idx(const struct pt_table *t, const struct pt_entry *e)
+/* Stale: the process that held the pid is gone (pid reuse). */
+static void drop_stale(struct pt_table *t, struct pd_entry *e)
 {
-	return (int32_t)(e - t->e);
+	pd_remove(t->pids, e);
+	t->st.stale++;
 }
 
-static void lru_unlink(struct pt_table *t, struct pt_entry *e)
-{
-	if (e->lprev != NIL)
-		t->e[e->lprev].lnext = e->lnext;
-	else
-		t->lru_head = e->lnext;
-	if (e->lnext != NIL)
-		t->e[e->lnext].lprev = e->lprev;
-	else
-		t->lru_tail = e->lprev;
-}
-
-static void lru_push(struct pt_table *t, struct pt_entry *e)
-{
-	e->lprev = NIL;
-	e->lnext = t->lru_head;
-	if (t->lru_head != NIL)
-		t->e[t->lru_head].lprev = idx(t, e);
-	t->lru_head = idx(t, e);
-	if (t->lru_tail == NIL)
-		t->lru_tail = idx(t, e);
-}
-
-static void touch(struct pt_table *t, struct pt_entry *e)
-{
-	if (t->lru_head == idx(t, e))
-		return;
-	lru_unlink(t, e);
-	lru_push(t, e);
-}
-
-static void drop_identity(struct pt_table *t, struct pt_entry *e)
-{
-	t->st.bytes -= e->blob_size;
-	free(e->blob);
-	e->blob = NULL;
-	e->blob_size = 0;
-	e->exe = e->name = KME_STR_NULL;
-	e->argv = NULL;
-	e->nargs = 0;
-	e->has_identity = false;
-}
-
-static void remove_entry(struct pt_table *t, struct pt_entry *e)
-{
-	int32_t *pp = &t->buckets[hash_pid(t, e->host, e->pid)];
-
-	while (*pp != NIL && *pp != idx(t, e))
-		pp = &t->e[*pp].hnext;
-	if (*pp != NIL)
-		*pp = e->hnext;
-	lru_unlink(t, e);
-	drop_identity(t, e);
-	e->used = false;
-	e->hnext = t->free_head;
-	t->free_head = idx(t, e);
-	t->st.entries--;
-}
-
-/* Evict least recently used entries until `bytes` more fit under the memory
- * bound and, when need_slot, a free entry exists. keep is never evicted. */
-static void evict_for(struct pt_table *t, size_t bytes, bool need_slot,
-		      const struct pt_entry *keep)
-{
-	int32_t i = t->lru_tail;
-
-	while (i != NIL &&
-	       ((need_slot && t->free_head == NIL && t->fresh == t->max_entries) ||
-		t->st.bytes + bytes > t->max_bytes)) {
-		struct pt_entry *victim = &t->e[i];
-
-		i = victim->lprev;
-		if (victim == keep)
-			continue;
-		remove_entry(t, victim);
-		t->st.evicted++;
-	}
-}
-
-/* The entry for pid, created (empty, most recent) when absent. */
-static struct pt_entry *get_slot(struct pt_table *t, struct ht_ref host,
+/* The entry for host's pid, made (no identity, ppid unknown, the host's
+ * current wrap) when absent; the most recent either way. NULL when the
+ * table cannot make one. May evict other entries (pidtab.h). */
+static struct pd_entry *get_slot(struct pt_table *t, struct ht_ref host,
 				 int32_t pid)
 {
-	struct pt_entry *e = find(t, host, pid);
-	struct ht_host *h = ht_get(t->hosts, host);
-	size_t b;
+	struct pd_entry *e = find(t, host, pid);
+	struct ht_host *h;
 
 	if (e != NULL) {
-		touch(t, e);
+		pd_touch(t->pids, e);
 		return e;
 	}
-	evict_for(t, 0, true, NULL);
-	if (t->free_head != NIL) {
-		e = &t->e[t->free_head];
-		t->free_head = e->hnext;
-	} else if (t->fresh < t->max_entries) {
-		e = &t->e[t->fresh++];
-	} else {
+	h = ht_get(t->hosts, host);
+	e = pd_add(t->pids, host, pid);
+	if (e == NULL)
 		return NULL;
-	}
-	memset(e, 0, sizeof(*e));
-	e->used = true;
-	e->pid = pid;
-	e->host = host;
 	e->ppid = -1;
 	e->start_time = -1;
 	e->wrap = h != NULL ? h->wrap : 0;
-	b = hash_pid(t, host, pid);
-	e->hnext = t->buckets[b];
-	t->buckets[b] = idx(t, e);
-	lru_push(t, e);
-	t->st.entries++;
 	return e;
 }
 
-/* An identity to copy into an entry. */
-struct ident {
-	struct kme_str exe, name;
-	bool name_is_comm, exe_resolved;
-	const struct kme_str *argv;
-	size_t nargs, argc;
-	bool truncated;
-};
-
-/* Give e the identity, copied into one bounded blob. The copy is made before
- * anything is evicted, so the sources may live in the table themselves (a
- * fork copies its parent's identity); eviction then restores the memory
- * bound, never taking e itself. */
-static void set_identity(struct pt_table *t, struct pt_entry *e,
-			 const struct ident *id)
+static bool is_reaper(const struct pt_table *t, struct ht_ref host, int32_t ppid)
 {
-	struct kme_str exe = id->exe, name = id->name;
-	size_t n = 0, bytes = 0, i, size;
-	bool truncated = id->truncated;
-	struct kme_str *nargv;
-	void *blob;
-	char *p;
-
-	if (exe.len > PT_MAX_PATH)
-		exe = KME_STR_NULL; /* not a path the kernel could have run */
-	if (name.len > PT_MAX_PATH)
-		name = KME_STR_NULL;
-	for (i = 0; i < id->nargs && i < PT_MAX_ARGS; i++) {
-		if (bytes + id->argv[i].len > PT_MAX_ARG_BYTES)
-			break;
-		bytes += id->argv[i].len + 1;
-		n++;
-	}
-	if (n < id->nargs)
-		truncated = true;
-	size = n * sizeof(struct kme_str) + exe.len + 1 + name.len + 1 + bytes;
-	blob = size <= t->max_bytes ? malloc(size) : NULL;
-	if (blob == NULL) {
-		drop_identity(t, e);
-		e->name_is_comm = false;
-		return; /* kept as a pid -> ppid link only */
-	}
-	nargv = blob;
-	p = (char *)blob + n * sizeof(struct kme_str);
-	if (exe.p != NULL) {
-		memcpy(p, exe.p, exe.len);
-		p[exe.len] = '\0';
-		exe.p = p;
-		p += exe.len + 1;
-	}
-	if (name.p != NULL) {
-		memcpy(p, name.p, name.len);
-		p[name.len] = '\0';
-		name.p = p;
-		p += name.len + 1;
-	}
-	for (i = 0; i < n; i++) {
-		memcpy(p, id->argv[i].p, id->argv[i].len);
-		p[id->argv[i].len] = '\0';
-		nargv[i] = (struct kme_str){ p, id->argv[i].len };
-		p += id->argv[i].len + 1;
-	}
-	drop_identity(t, e);
-	e->blob = blob;
-	e->blob_size = size;
-	t->st.bytes += size;
-	e->exe = exe;
-	e->name = name;
-	e->argv = nargv;
-	e->nargs = n;
-	e->argc = id->argc > id->nargs ? id->argc : id->nargs;
-	e->args_truncated = truncated;
-	e->name_is_comm = id->name_is_comm;
-	e->exe_resolved = id->exe_resolved && exe.p != NULL;
-	e->has_identity = exe.p != NULL || name.p != NULL;
-	evict_for(t, 0, false, e);
-}
-
-static bool is_reaper(struct pt_table *t, struct ht_ref host, int32_t ppid)
-{
-	struct pt_entry *p;
+	struct pd_entry *p;
 	size_t i;
 
 	if (ppid == 1)
@@ -403,16 +145,52 @@ static struct kme_str str_of(const char *s, size_t len)
 	return s ? (struct kme_str){ s, len } : KME_STR_NULL;
 }
 
+static struct kme_str cstr(const char *s)
+{
+	return str_of(s, s ? strlen(s) : 0);
+}
+
+/* e's start as the alerts take it: the boot id is the table's. */
+static struct kme_start start_of(const struct pt_table *t,
+				 const struct pd_entry *e)
+{
+	struct kme_start st = e->start;
+
+	if (st.kind == KME_START_PROCFS)
+		st.boot = t->boot;
+	return st;
+}
+
+/* The start an exec event gives a process whose earlier life we do not
+ * know: the exec itself. */
+static struct kme_start exec_start(const struct kme_exec *ex)
+{
+	return (struct kme_start){ .kind = KME_START_AUDIT,
+				   .ms = ms_of(ex->sec, ex->msec),
+				   .ref = ex->serial };
+}
+
+/* The ids an exec event shows (the exec'd process's own). */
+static struct kme_cred exec_cred(const struct kme_exec *ex)
+{
+	return (struct kme_cred){ .known = ex->uid != KME_ID_UNSET &&
+					   ex->euid != KME_ID_UNSET &&
+					   ex->gid != KME_ID_UNSET &&
+					   ex->egid != KME_ID_UNSET,
+				  .uid = ex->uid, .euid = ex->euid,
+				  .gid = ex->gid, .egid = ex->egid };
+}
+
 /* Store a /proc snapshot as pid's entry -- of the local host: /proc is
  * only ever this machine's; learned_ms is event time. */
-static struct pt_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
+static struct pd_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
 				   int64_t learned_ms)
 {
-	struct kme_str argv[PT_MAX_ARGS];
-	size_t i, n = p->nargs < PT_MAX_ARGS ? p->nargs : PT_MAX_ARGS;
+	struct kme_str argv[PD_MAX_ARGS];
+	size_t i, n = p->nargs < PD_MAX_ARGS ? p->nargs : PD_MAX_ARGS;
 	struct ht_ref local;
-	struct pt_entry *e;
-	struct ident id;
+	struct pd_entry *e;
+	struct pd_ident id;
 
 	ht_ref(t->hosts, KME_STR_NULL, &local);
 	e = get_slot(t, local, p->pid);
@@ -420,9 +198,10 @@ static struct pt_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
 		return NULL;
 	for (i = 0; i < n; i++)
 		argv[i] = (struct kme_str){ p->args[i], p->arg_lens[i] };
-	id = (struct ident){
-		.exe = str_of(p->executable, p->executable ? strlen(p->executable) : 0),
-		.name = str_of(p->name, p->name ? strlen(p->name) : 0),
+	id = (struct pd_ident){
+		.exe = cstr(p->executable),
+		.name = cstr(p->name),
+		.cwd = cstr(p->cwd),
 		.name_is_comm = p->name_is_comm,
 		.exe_resolved = p->exe_resolved,
 		.argv = argv,
@@ -430,13 +209,18 @@ static struct pt_entry *put_procfs(struct pt_table *t, const struct pf_proc *p,
 		.argc = p->argc,
 		.truncated = p->args_truncated || n < p->nargs,
 	};
-	set_identity(t, e, &id);
+	pd_set_identity(t->pids, e, &id);
 	e->via_fork = e->replaced = false;
 	e->ppid = p->ppid;
 	e->ppid_known = false; /* /proc shows the current parent only */
 	e->learned = learned_ms;
 	e->start_time = p->start_time;
 	e->source = KME_PARENT_PROCFS;
+	e->start = (struct kme_start){ .kind = KME_START_PROCFS,
+				       .ms = p->start_ms, .ref = p->start_ticks };
+	e->cred = (struct kme_cred){ .known = p->cred_known, .uid = p->uid,
+				     .euid = p->euid, .gid = p->gid,
+				     .egid = p->egid };
 	return e;
 }
 
@@ -457,7 +241,7 @@ int pt_seed_procfs(struct pt_table *t, struct kme_err *err)
 
 /* Live only: does the process now holding e's pid still match e? (Only a
  * local entry can be checked: another host's pid is not in our /proc.) */
-static bool still_valid(struct pt_table *t, struct pt_entry *e)
+static bool still_valid(struct pt_table *t, struct pd_entry *e)
 {
 	struct pf_proc now;
 	struct kme_err err;
@@ -477,17 +261,29 @@ static bool still_valid(struct pt_table *t, struct pt_entry *e)
 	return ok;
 }
 
-static void fill_parent(struct kme_exec *ex, const struct pt_entry *p)
+/* e's identity as a kme_proc (a parent's, an entry leader's). */
+static void proc_of(const struct pt_table *t, const struct pd_entry *e,
+		    struct kme_proc *out)
 {
-	ex->parent.pid = p->pid;
-	ex->parent.executable = p->exe;
-	ex->parent.name = p->name;
-	ex->parent.name_is_comm = p->name_is_comm;
-	ex->parent.exe_resolved = p->exe_resolved;
-	ex->parent.args = (struct kme_args){
-		.v = p->argv, .n = p->nargs, .truncated = p->args_truncated,
-		.argc = p->argc,
+	out->pid = e->pid;
+	out->executable = e->exe;
+	out->name = e->name;
+	out->name_is_comm = e->name_is_comm;
+	out->exe_resolved = e->exe_resolved;
+	out->cwd = e->cwd;
+	out->args = (struct kme_args){
+		.v = e->argv, .n = e->nargs, .truncated = e->args_truncated,
+		.argc = e->argc, .clipped = e->args_clipped,
+		.clip_bytes = e->args_clip,
 	};
+	out->start = start_of(t, e);
+	out->cred = e->cred;
+}
+
+static void fill_parent(const struct pt_table *t, struct kme_exec *ex,
+			const struct pd_entry *p)
+{
+	proc_of(t, p, &ex->parent);
 	ex->parent_source = (enum kme_parent_source)p->source;
 	if (p->via_fork) {
 		ex->parent_note = p->replaced ? KME_PNOTE_FORK_REUSED : KME_PNOTE_FORK;
@@ -497,20 +293,19 @@ static void fill_parent(struct kme_exec *ex, const struct pt_entry *p)
 
 /* The parent entry for host's pid, from the table or (live, local host
  * only) /proc; NULL if none. now_ms: the event's time. */
-static struct pt_entry *lookup_parent(struct pt_table *t, struct ht_ref host,
+static struct pd_entry *lookup_parent(struct pt_table *t, struct ht_ref host,
 				      int32_t pid, int64_t now_ms)
 {
-	struct pt_entry *p = find(t, host, pid);
+	struct pd_entry *p = find(t, host, pid);
 	struct pf_proc snap;
 	struct kme_err err;
 
 	if (p != NULL && !still_valid(t, p)) {
-		remove_entry(t, p);
-		t->st.stale++;
+		drop_stale(t, p);
 		p = NULL;
 	}
 	if (p != NULL && p->has_identity) {
-		touch(t, p);
+		pd_touch(t->pids, p);
 		return p;
 	}
 	if (t->procroot == NULL || !is_local(host))
@@ -543,13 +338,13 @@ static struct pt_entry *lookup_parent(struct pt_table *t, struct ht_ref host,
  * replaced by a new process with a reused pid.) At most PT_MAX_DEPTH steps. */
 #define PT_MAX_DEPTH 64
 
-static bool is_ancestor(struct pt_table *t, struct ht_ref host, int32_t anc,
-			int32_t pid)
+static bool is_ancestor(const struct pt_table *t, struct ht_ref host,
+			int32_t anc, int32_t pid)
 {
 	int i;
 
 	for (i = 0; i < PT_MAX_DEPTH && pid > 0; i++) {
-		struct pt_entry *e;
+		struct pd_entry *e;
 
 		if (pid == anc)
 			return true;
@@ -584,9 +379,31 @@ static bool host_of(struct pt_table *t, struct kme_str node, struct ht_ref *ref,
 	return *h != NULL;
 }
 
+/* The exec'd process's own start (kme_start): the life its pid's entry
+ * began, when that entry is this process before this exec -- the same
+ * parent, or one that can only be its adopter (a reaper, an ancestor of the
+ * old one: a living process's parent changes to nothing else), and no pid
+ * wrap noticed since the entry was made; else this exec begins a life (a
+ * new process, or one whose start the stream never showed). Judged from the
+ * stream alone, as a replay of it judges; only an entry read from /proc
+ * (live) gives its procfs start. */
+static struct kme_start self_start(const struct pt_table *t, struct ht_ref host,
+				   const struct ht_host *h,
+				   const struct pd_entry *self,
+				   const struct kme_exec *ex)
+{
+	if (self == NULL || self->start.kind == KME_START_NONE ||
+	    self->wrap != h->wrap || self->ppid <= 0)
+		return exec_start(ex);
+	if (self->ppid == ex->ppid || is_reaper(t, host, ex->ppid) ||
+	    is_ancestor(t, host, ex->ppid, self->ppid))
+		return start_of(t, self);
+	return exec_start(ex);
+}
+
 void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 {
-	struct pt_entry *self, *p;
+	struct pd_entry *self, *p;
 	int32_t ppid = ex->ppid;
 	struct ht_ref host;
 	struct ht_host *h;
@@ -596,13 +413,16 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 	ex->parent_source = KME_PARENT_UNKNOWN;
 	ex->parent_note = KME_PNOTE_NONE;
 	ex->parent_creator = -1;
-	if (ppid <= 0)
-		return;
+	ex->proc.start = exec_start(ex);
 	if (!host_of(t, ex->node, &host, &h)) {
-		ex->parent_note = KME_PNOTE_UNSEEN;
+		if (ppid > 0)
+			ex->parent_note = KME_PNOTE_UNSEEN;
 		return;
 	}
 	self = find(t, host, ex->proc.pid);
+	ex->proc.start = self_start(t, host, h, self, ex);
+	if (ppid <= 0)
+		return;
 	if (is_reaper(t, host, ppid) ||
 	    (self != NULL && self->ppid_known && self->ppid > 0 &&
 	     self->ppid != ppid && is_ancestor(t, host, ppid, self->ppid))) {
@@ -621,22 +441,26 @@ void pt_resolve_parent(struct pt_table *t, struct kme_exec *ex)
 		ex->parent_note = KME_PNOTE_UNSEEN;
 		return;
 	}
-	fill_parent(ex, p);
+	fill_parent(t, ex, p);
 }
 
 void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 {
-	struct pt_entry *e;
+	struct pd_entry *e;
 	int32_t ppid = ex->ppid;
 	bool known = true;
 	int64_t start = -1;
+	struct kme_start st;
 	struct ht_ref host;
 	struct ht_host *h;
-	struct ident id;
+	struct pd_ident id;
 
 	if (ex->proc.pid <= 0 || !host_of(t, ex->node, &host, &h))
 		return;
 	e = find(t, host, ex->proc.pid);
+	/* As the alert said (pt_resolve_parent), else judged now. */
+	st = ex->proc.start.kind != KME_START_NONE ? ex->proc.start
+						   : self_start(t, host, h, e, ex);
 	if (is_reaper(t, host, ex->ppid)) {
 		if (e != NULL && e->ppid_known && e->ppid > 0)
 			ppid = e->ppid; /* keep the lineage we knew */
@@ -650,9 +474,10 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	e = get_slot(t, host, ex->proc.pid);
 	if (e == NULL)
 		return;
-	id = (struct ident){
+	id = (struct pd_ident){
 		.exe = ex->proc.executable,
 		.name = ex->proc.name,
+		.cwd = ex->proc.cwd,
 		.name_is_comm = ex->proc.name_is_comm,
 		.exe_resolved = ex->proc.exe_resolved,
 		.argv = ex->proc.args.v,
@@ -660,20 +485,23 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 		.argc = kme_args_count(&ex->proc.args),
 		.truncated = ex->proc.args.truncated,
 	};
-	set_identity(t, e, &id);
+	pd_set_identity(t->pids, e, &id);
 	e->via_fork = e->replaced = false;
 	e->ppid = ppid;
 	e->ppid_known = known;
 	e->learned = ms_of(ex->sec, ex->msec);
 	e->start_time = start;
 	e->source = KME_PARENT_AUDIT;
+	e->start = st;
+	e->cred = exec_cred(ex);
 }
 
 void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
-		    int32_t child_pid, int64_t sec, uint32_t msec)
+		    int32_t child_pid, int64_t sec, uint32_t msec,
+		    uint64_t serial)
 {
 	int64_t when_ms = ms_of(sec, msec);
-	struct pt_entry *p, *c;
+	struct pd_entry *p, *c;
 	bool replaced = false;
 	struct ht_ref host;
 	struct ht_host *h;
@@ -696,8 +524,7 @@ void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
 		 * (another parent's child, or this parent's earlier child that
 		 * exec'd before this fork) is stale. */
 		replaced = c->has_identity;
-		remove_entry(t, c);
-		t->st.stale++;
+		drop_stale(t, c);
 	}
 	saw_new_pid(h, child_pid);
 	c = get_slot(t, host, child_pid);
@@ -705,16 +532,19 @@ void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
 		return;
 	p = find(t, host, parent_pid); /* get_slot may have evicted it */
 	if (p != NULL && p->has_identity) {
-		struct ident id = {
-			.exe = p->exe, .name = p->name,
+		struct pd_ident id = {
+			.exe = p->exe, .name = p->name, .cwd = p->cwd,
 			.name_is_comm = p->name_is_comm,
 			.exe_resolved = p->exe_resolved,
 			.argv = p->argv, .nargs = p->nargs, .argc = p->argc,
 			.truncated = p->args_truncated,
+			.clipped = p->args_clipped, .clip_bytes = p->args_clip,
 		};
 
-		c->source = p->source; /* before set_identity may evict p */
-		set_identity(t, c, &id);
+		/* before pd_set_identity may evict p */
+		c->source = p->source;
+		c->cred = p->cred;
+		pd_set_identity(t->pids, c, &id);
 	} else {
 		c->source = KME_PARENT_AUDIT;
 	}
@@ -724,12 +554,14 @@ void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
 	c->ppid_known = true;
 	c->learned = when_ms;
 	c->start_time = when_ms / 1000;
+	c->start = (struct kme_start){ .kind = KME_START_AUDIT, .ms = when_ms,
+				       .ref = serial };
 }
 
 void pt_observe(struct pt_table *t, struct kme_str node, int32_t pid,
 		int32_t ppid)
 {
-	struct pt_entry *e;
+	struct pd_entry *e;
 	struct ht_ref host;
 	struct ht_host *h;
 
@@ -749,15 +581,19 @@ void pt_observe(struct pt_table *t, struct kme_str node, int32_t pid,
 	if (h->forks_seen &&
 	    (is_reaper(t, host, ppid) || is_ancestor(t, host, ppid, e->ppid)))
 		return;
-	remove_entry(t, e);
-	t->st.stale++;
+	drop_stale(t, e);
 }
 
 void pt_stats(const struct pt_table *t, struct pt_stats *out)
 {
 	struct ht_stats hs;
+	struct pd_stats ps;
 
 	*out = t->st;
+	pd_stats(t->pids, &ps);
+	out->entries = ps.entries;
+	out->bytes = ps.bytes;
+	out->evicted = ps.evicted;
 	ht_stats(t->hosts, &hs);
 	out->hosts = hs.hosts;
 	out->host_evictions = hs.evicted;
@@ -772,7 +608,7 @@ bool pt_is_local(const struct pt_table *t, struct kme_str node)
 bool pt_peek(const struct pt_table *t, struct kme_str node, int32_t pid,
 	     struct pt_view *out)
 {
-	const struct pt_entry *e;
+	const struct pd_entry *e;
 	struct ht_ref host;
 
 	memset(out, 0, sizeof(*out));
@@ -784,14 +620,7 @@ bool pt_peek(const struct pt_table *t, struct kme_str node, int32_t pid,
 	out->ppid = e->ppid;
 	out->ppid_known = e->ppid_known;
 	out->has_identity = e->has_identity;
-	out->proc.executable = e->exe;
-	out->proc.name = e->name;
-	out->proc.name_is_comm = e->name_is_comm;
-	out->proc.exe_resolved = e->exe_resolved;
-	out->proc.args = (struct kme_args){
-		.v = e->argv, .n = e->nargs,
-		.truncated = e->args_truncated, .argc = e->argc,
-	};
+	proc_of(t, e, &out->proc);
 	out->source = (enum kme_parent_source)e->source;
 	return true;
 }

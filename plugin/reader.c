@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "reader.h"
 
 #define RD_READ_SIZE (64 * 1024)
@@ -103,9 +104,7 @@ enum rd_status rd_read(struct rd_reader *r, int fd, rd_line_fn fn, void *arg,
 {
 	ssize_t n;
 
-	do
-		n = read(fd, r->buf + r->len, RD_READ_SIZE);
-	while (n < 0 && errno == EINTR);
+	n = fdio_read(fd, r->buf + r->len, RD_READ_SIZE);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return RD_AGAIN;
@@ -114,8 +113,7 @@ enum rd_status rd_read(struct rd_reader *r, int fd, rd_line_fn fn, void *arg,
 	}
 	if (n == 0)
 		return RD_EOF;
-	r->st.bytes += (uint64_t)n;
-	scan(r, (size_t)n, fn, arg);
+	rd_commit(r, (size_t)n, fn, arg);
 	return RD_OK;
 }
 

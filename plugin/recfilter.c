@@ -32,8 +32,7 @@ struct header {
 	uint64_t host;        /* RF_LOCAL, or node's keyed hash (node_host) */
 	const char *type;
 	size_t type_len;
-	int64_t sec;
-	uint32_t msec;
+	int64_t ms;           /* event time: sec * 1000 + msec of the stamp */
 	uint64_t serial;
 	const char *body;   /* after "): " */
 	size_t body_len;
@@ -44,7 +43,7 @@ void rf_init(struct rf_filter *f, int64_t eoe_timeout, rf_pass_fn pass,
 {
 	memset(f, 0, sizeof(*f));
 	sip_random_key(f->sipkey);
-	f->eoe_timeout = eoe_timeout > 0 ? eoe_timeout : 2;
+	f->eoe_timeout = eoe_timeout > 0 ? eoe_timeout : 2000;
 	f->pass = pass;
 	f->observe = observe;
 	f->arg = arg;
@@ -112,12 +111,12 @@ static bool parse_header(struct rf_filter *f, const char *line, size_t len,
 	if (!lh_starts(p, end, " msg=audit(", 11))
 		return false;
 	p += 11;
-	if (!lh_digits(&p, end, &v) || v > (uint64_t)INT64_MAX / 2 || p >= end || *p++ != '.')
+	if (!lh_digits(&p, end, &v) || v > (uint64_t)RF_MAX_SEC || p >= end || *p++ != '.')
 		return false;
-	h->sec = (int64_t)v;
+	h->ms = (int64_t)v * 1000;
 	if (!lh_digits(&p, end, &v) || v > 999 || p >= end || *p++ != ':')
 		return false;
-	h->msec = (uint32_t)v;
+	h->ms += (int64_t)v;
 	if (!lh_digits(&p, end, &h->serial) || !lh_starts(p, end, "):", 2))
 		return false;
 	p += 2;
@@ -208,15 +207,17 @@ static int part_of_exec(const struct header *h)
 static void complete(struct rf_filter *f, const struct rf_open *o)
 {
 	char buf[RF_NODE_MAX + 96];
+	long long sec = (long long)(o->ms / 1000);
+	unsigned msec = (unsigned)(o->ms % 1000);
 	int n;
 
 	if (o->node_len > 0)
 		n = snprintf(buf, sizeof(buf), "node=%.*s type=EOE msg=audit(%lld.%03u:%llu): ",
-			     (int)o->node_len, o->node, (long long)o->sec, o->msec,
+			     (int)o->node_len, o->node, sec, msec,
 			     (unsigned long long)o->serial);
 	else
 		n = snprintf(buf, sizeof(buf), "type=EOE msg=audit(%lld.%03u:%llu): ",
-			     (long long)o->sec, o->msec, (unsigned long long)o->serial);
+			     sec, msec, (unsigned long long)o->serial);
 	if (n > 0 && (size_t)n < sizeof(buf)) {
 		f->st.completed++;
 		f->pass(f->arg, buf, (size_t)n);
@@ -245,7 +246,7 @@ static bool stuck(const struct rf_filter *f, const struct rf_open *o,
 	if (wall > 0) /* fed before the first clock reading: arrived at it */
 		return wall - (o->last_wall > 0 ? o->last_wall : f->first_wall) >
 		       f->eoe_timeout;
-	return o->host == host && now - o->sec > f->eoe_timeout &&
+	return o->host == host && now - o->ms > f->eoe_timeout &&
 	       f->nrec - o->last_rec > RF_IDLE;
 }
 
@@ -294,15 +295,14 @@ static void track(struct rf_filter *f, const struct header *h, uint64_t key,
 	struct rf_open *o;
 
 	if (f->open_len == RF_OPEN)
-		age(f, h->sec, h->host, 0, true);
+		age(f, h->ms, h->host, 0, true);
 	o = &f->open[(f->open_head + f->open_len) % RF_OPEN];
 	f->slots[idx].open = (uint16_t)((f->open_head + f->open_len) % RF_OPEN);
 	f->open_len++;
 	memset(o, 0, sizeof(*o));
 	o->key = key;
 	o->serial = h->serial;
-	o->sec = h->sec;
-	o->msec = h->msec;
+	o->ms = h->ms;
 	o->slot = idx;
 	o->last_rec = f->nrec;
 	o->last_wall = f->wall;
@@ -321,13 +321,42 @@ static void pass(struct rf_filter *f, const char *line, size_t len)
 	f->pass(f->arg, line, len);
 }
 
+/* The first record of an event not decided yet (or forgotten): decide it
+ * now, in slot s. */
+static void decide(struct rf_filter *f, const struct header *h,
+		   struct rf_slot *s, uint64_t key, uint32_t idx,
+		   const char *line, size_t len)
+{
+	bool sys = h->type_len == 7 && memcmp(h->type, "SYSCALL", 7) == 0;
+	int part = sys ? 0 : part_of_exec(h);
+
+	if (sys && !syscall_matters(f, h)) {
+		s->key = key;
+		s->state = RF_DROP;
+		if (f->observe)
+			f->observe(f->arg, h->node, h->node_len,
+				   pid_at(h, " pid=", 5), pid_at(h, " ppid=", 6));
+		f->st.dropped++;
+		return;
+	}
+	if (!sys && part == 0) {
+		f->st.dropped++; /* AVC, LOGIN, USER_*...: no decision */
+		return;
+	}
+	s->key = key;
+	s->state = part == 2 ? RF_DONE : RF_KEEP;
+	if (s->state == RF_KEEP)
+		track(f, h, key, idx);
+	pass(f, line, len);
+}
+
 void rf_line(struct rf_filter *f, const char *line, size_t len)
 {
 	struct header h;
 	struct rf_slot *s;
+	struct rf_open *o;
 	uint64_t key;
 	uint32_t idx;
-	int part;
 
 	f->nrec++;
 	if (!parse_header(f, line, len, &h)) {
@@ -335,52 +364,23 @@ void rf_line(struct rf_filter *f, const char *line, size_t len)
 		return;
 	}
 	if (f->open_len > 0)
-		age(f, h.sec, h.host, 0, false);
+		age(f, h.ms, h.host, 0, false);
 	key = key_of(&h);
 	s = slot_of(f, key, &idx);
 	if (s->key != key) {
-		/* Not decided yet (or forgotten): decide now. */
-		bool sys = h.type_len == 7 && memcmp(h.type, "SYSCALL", 7) == 0;
-
-		part = sys ? 0 : part_of_exec(&h);
-		if (sys && !syscall_matters(f, &h)) {
-			s->key = key;
-			s->state = RF_DROP;
-			if (f->observe)
-				f->observe(f->arg, h.node, h.node_len,
-					   pid_at(&h, " pid=", 5),
-					   pid_at(&h, " ppid=", 6));
-			f->st.dropped++;
-			return;
-		}
-		if (!sys && part == 0) {
-			f->st.dropped++; /* AVC, LOGIN, USER_*...: no decision */
-			return;
-		}
-		s->key = key;
-		s->state = part == 2 ? RF_DONE : RF_KEEP;
-		if (s->state == RF_KEEP)
-			track(f, &h, key, idx);
-		pass(f, line, len);
+		decide(f, &h, s, key, idx, line, len);
 		return;
 	}
-	switch (s->state) {
-	case RF_KEEP: {
-		struct rf_open *o = &f->open[s->open % RF_OPEN];
-
-		if (o->key == key) {
-			o->last_rec = f->nrec;
-			o->last_wall = f->wall;
-		}
-		if (part_of_exec(&h) == 2)
-			finish(f, s);
-		pass(f, line, len);
-	}
-		return;
-	case RF_DONE:
-	case RF_DROP:
-	default:
-		f->st.dropped++;
+	if (s->state != RF_KEEP) {
+		f->st.dropped++; /* after its last record, or dropped */
 		return;
 	}
+	o = &f->open[s->open % RF_OPEN];
+	if (o->key == key) {
+		o->last_rec = f->nrec;
+		o->last_wall = f->wall;
+	}
+	if (part_of_exec(&h) == 2)
+		finish(f, s);
+	pass(f, line, len);
 }

@@ -576,6 +576,7 @@ int rp_run(const struct rp_opts *o, struct engine *eng, struct rd_reader *rd)
 			  "replayed again", (unsigned long long)r.set.unchecked,
 			  LS_SEEN_MAX / 2);
 	say_nothing(&r);
+	eng_finish(eng);
 	if (r.progress) {
 		pg_clear(&r.pg);
 		log_to_stderr();

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "safefile.h"
 
 #define SAFE_PATH_MAX 4096
@@ -178,24 +179,13 @@ fail:
 int safe_write(struct safe_tmp *w, const void *data, size_t len,
 	       struct kme_err *err)
 {
-	const char *p = data;
 	char shown[SAFE_PATH_MAX];
 
-	while (len > 0) {
-		ssize_t n = write(w->fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n == 0)
-			errno = EIO;
-		if (n <= 0)
-			return kme_errnof(err, errno, "%s: write",
-					  safe_path(w->d, w->tmpname, shown,
-						    sizeof(shown)));
-		p += n;
-		len -= (size_t)n;
-		w->written += n;
-	}
+	if (fdio_write_full(w->fd, data, len) < 0)
+		return kme_errnof(err, errno, "%s: write",
+				  safe_path(w->d, w->tmpname, shown,
+					    sizeof(shown)));
+	w->written += (off_t)len;
 	return 0;
 }
 
@@ -331,19 +321,12 @@ int safe_read_file(const char *path, const struct safe_read *r, char *buf,
 		close(fd);
 		return kme_errf(err, "%s: refusing %s: %s", path, r->what, why);
 	}
-	while (*len <= r->max) {
-		n = read(fd, buf + *len, r->max + 1 - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			kme_errnof(err, errno, "%s: read", path);
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		*len += (size_t)n;
-	}
+	n = fdio_read_full(fd, buf, r->max + 1);
+	if (n < 0)
+		kme_errnof(err, errno, "%s: read", path);
 	close(fd);
+	if (n < 0)
+		return -1;
+	*len = (size_t)n;
 	return 0;
 }

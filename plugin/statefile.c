@@ -1,5 +1,5 @@
 /* statefile.c - the new-terms store persisted in a JSON state file (see
- * newterms.h): the one owner of the file's life. Open = check the directory,
+ * statefile.h): the one owner of the file's life. Open = check the directory,
  * take the lock, then load (or keep the file aside); save = serialise
  * (stateformat.h) into the safe replacement of the file (safefile.h); close
  * = release the lock. The terms themselves live in a term table
@@ -21,11 +21,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "fdio.h"
 #include "jsonw.h"
 #include "log.h"
-#include "newterms.h"
 #include "safefile.h"
 #include "stateformat.h"
+#include "statefile.h"
 #include "termtab.h"
 
 #define SF_FILE_MAX     ((off_t)256 << 20) /* bytes of a state file */
@@ -68,10 +70,12 @@ static size_t sf_expire(struct nt_store *base, int64_t now)
 static void sf_stats(const struct nt_store *base, struct nt_stats *out)
 {
 	const struct sf_store *s = (const struct sf_store *)base;
+	struct tt_stats st;
 
-	tt_stats(s->tt, out);
-	out->saves = s->saves;
-	out->save_errors = s->save_errors;
+	tt_stats(s->tt, &st);
+	*out = (struct nt_stats){ .terms = st.terms, .evicted = st.evicted,
+				  .expired = st.expired, .saves = s->saves,
+				  .save_errors = s->save_errors };
 }
 
 static void sf_foreach(const struct nt_store *base,
@@ -97,16 +101,12 @@ static void sf_destroy(struct nt_store *base)
 	free(s);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Serialise the table through a safe replacement of the file. */
-static int write_state(struct sf_store *s, struct kme_err *err)
+/* Serialise tt, as the state of identity id saved at saved_at, through a
+ * safe replacement of the file d names. Reads tt, id and d only: nothing
+ * of the store changes, so this can run on a snapshot (statefile.h). */
+static int write_state(const struct safe_dir *d, const struct stf_identity *id,
+		       const struct tt_table *tt, int64_t saved_at,
+		       struct kme_err *err)
 {
 	struct stf_writer w;
 	struct safe_tmp tmp;
@@ -114,23 +114,21 @@ static int write_state(struct sf_store *s, struct kme_err *err)
 	char shown[SF_PATH_MAX];
 	int more, rc = -1;
 
-	if (safe_begin(&tmp, &s->dir, s->dir.name, err) < 0)
+	if (safe_begin(&tmp, d, d->name, err) < 0)
 		return -1;
 	buf_init(&b, 4 * SF_WRITE_CHUNK + 4 * TT_KEY_MAX);
-	stf_writer_init(&w, &s->id, s->tt, now_ms());
+	stf_writer_init(&w, id, tt, saved_at);
 	do {
 		more = stf_writer_next(&w, &b, SF_WRITE_CHUNK);
 		if (more < 0) {
 			kme_errnof(err, ENOMEM, "%s: format state",
-				   safe_path(&s->dir, tmp.tmpname, shown,
-					     sizeof(shown)));
+				   safe_path(d, tmp.tmpname, shown, sizeof(shown)));
 			goto out;
 		}
 		if (tmp.written + (off_t)b.len > SF_FILE_MAX) {
 			kme_errf(err, "%s: state would exceed %lld bytes, more "
 				 "than a load accepts",
-				 safe_path(&s->dir, tmp.tmpname, shown,
-					   sizeof(shown)),
+				 safe_path(d, tmp.tmpname, shown, sizeof(shown)),
 				 (long long)SF_FILE_MAX);
 			goto out;
 		}
@@ -157,7 +155,7 @@ static int sf_save(struct nt_store *base, struct kme_err *err)
 	 * event times, so a replay saves what live would have saved. */
 	if (tt_high_water(s->tt) != INT64_MIN)
 		tt_expire(s->tt, tt_high_water(s->tt));
-	rc = write_state(s, err);
+	rc = write_state(&s->dir, &s->id, s->tt, clk_wall_ms(), err);
 	if (rc == 0)
 		s->saves++;
 	else
@@ -186,10 +184,8 @@ static int read_into(struct sf_store *s, int fd, struct stf_reader *r,
 	if (chunk == NULL)
 		return kme_errnof(err, ENOMEM, "%s: load", s->path);
 	for (;;) {
-		ssize_t n = read(fd, chunk, SF_READ_CHUNK);
+		ssize_t n = fdio_read(fd, chunk, SF_READ_CHUNK);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
 			free(chunk);
 			return kme_errnof(err, errno, "%s: read", s->path);
@@ -285,7 +281,7 @@ static void set_aside(struct sf_store *s, const struct stf_result *res)
 static int load(struct sf_store *s, struct kme_err *err)
 {
 	struct stf_result res;
-	struct nt_stats st;
+	struct tt_stats st;
 
 	if (parse_file(s, &res, err) < 0)
 		return -1;
@@ -393,14 +389,18 @@ fail:
 	return NULL;
 }
 
-static struct nt_store *sf_open(const char *path, const struct kme_config *cfg,
-				bool readonly, struct nt_store *prev,
-				struct kme_err *err)
+static struct nt_store *open_store(const char *path,
+				   const struct kme_config *cfg, bool readonly,
+				   struct nt_store *prev, struct kme_err *err)
 {
-	struct sf_store *s = sf_new(path, cfg, readonly, err);
+	struct sf_store *s;
 	int rc, held;
 
-	if (s == NULL)
+	if (path == NULL) {
+		kme_errf(err, "new-terms store: no state file given");
+		return NULL;
+	}
+	if ((s = sf_new(path, cfg, readonly, err)) == NULL)
 		return NULL;
 	rc = safe_dir_open(&s->dir, path, "state directory", !readonly, err);
 	if (rc < 0)
@@ -422,23 +422,14 @@ fail:
 	return NULL;
 }
 
-struct nt_store *nt_store_file_open(const char *path,
-				    const struct kme_config *cfg,
-				    struct nt_store *prev,
-				    struct kme_err *err)
+struct nt_store *sf_open(const char *path, const struct kme_config *cfg,
+			 struct nt_store *prev, struct kme_err *err)
 {
-	if (path == NULL)
-		return nt_store_memory_open(cfg, err);
-	return sf_open(path, cfg, false, prev, err);
+	return open_store(path, cfg, false, prev, err);
 }
 
-struct nt_store *nt_store_file_open_ro(const char *path,
-				       const struct kme_config *cfg,
-				       struct kme_err *err)
+struct nt_store *sf_open_ro(const char *path, const struct kme_config *cfg,
+			    struct kme_err *err)
 {
-	if (path == NULL) {
-		kme_errf(err, "read-only store: no state file given");
-		return NULL;
-	}
-	return sf_open(path, cfg, true, NULL, err);
+	return open_store(path, cfg, true, NULL, err);
 }

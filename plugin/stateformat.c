@@ -15,7 +15,8 @@
 #include "stateformat.h"
 
 #define STF_FORMAT          "audisp-kmod-enum-state"
-#define STF_FORMAT_VERSION  2     /* written; 1 (seconds) is still read */
+#define STF_FORMAT_VERSION  3     /* written; 1 (seconds) and 2 (an unknown
+				     value as null) are still read */
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -54,14 +55,15 @@ static int put_header(const struct stf_writer *w, struct kme_buf *b)
 			  ",\"terms\":[", id->window, w->saved_at);
 }
 
-/* A value: null, a JSON string of plain text, else {"hex":"..."}. */
+/* A value: a JSON string of plain text ("" an unknown value: newterms.h),
+ * else {"hex":"..."}. */
 static int put_value(struct kme_buf *b, struct kme_str v)
 {
 	static const char hexd[] = "0123456789abcdef";
 	size_t i;
 
 	if (v.p == NULL)
-		return buf_puts(b, "null");
+		return buf_puts(b, "\"\"");
 	if (jsonw_is_text(v.p, v.len))
 		return jsonw_str(b, v.p, v.len);
 	if (buf_puts(b, "{\"hex\":\"") < 0 || buf_reserve(b, 2 * v.len) < 0)
@@ -284,7 +286,7 @@ static int ld_integer(void *ctx, long long v)
 		if (l->cur == TK_FORMAT_VERSION) {
 			if (v == 1)
 				l->scale = 1000;   /* seconds */
-			else if (v != STF_FORMAT_VERSION)
+			else if (v != 2 && v != STF_FORMAT_VERSION)
 				l->mismatch = true;
 		}
 		l->state = LD_TOP_KEY;
@@ -378,6 +380,7 @@ static int ld_string(void *ctx, const unsigned char *p, size_t len)
 	case LD_V:
 		if (l->nv >= l->id->nfields)
 			return ld_fail(l, "a term has too many values");
+		/* "" is the unknown value (tt_key_put; null before version 3). */
 		if (tt_key_put(&l->key, (const char *)p, len) < 0)
 			return ld_fail(l, "a term is too long");
 		l->nv++;

@@ -55,7 +55,7 @@ int tt_key_put(struct kme_buf *b, const char *p, size_t len)
 	unsigned char v[10];
 	size_t n = 0, x = len;
 
-	if (p == NULL)
+	if (p == NULL || len == 0)   /* the unknown value (newterms.h) */
 		return buf_putc(b, 0);
 	do {
 		v[n] = x & 0x7f;
@@ -224,9 +224,9 @@ struct tt_table *tt_new(size_t nfields, int64_t window, size_t max_terms,
 {
 	struct tt_table *t;
 
-	if (nfields == 0 || nfields > CFG_MAX_TERM_FIELDS) {
+	if (nfields == 0 || nfields > NT_MAX_FIELDS) {
 		kme_errf(err, "new-terms store: %zu term fields (1 to %d)",
-			 nfields, CFG_MAX_TERM_FIELDS);
+			 nfields, NT_MAX_FIELDS);
 		return NULL;
 	}
 	if (window < 0) {
@@ -354,9 +354,8 @@ size_t tt_expire(struct tt_table *t, int64_t now)
 	return n;
 }
 
-void tt_stats(const struct tt_table *t, struct nt_stats *out)
+void tt_stats(const struct tt_table *t, struct tt_stats *out)
 {
-	memset(out, 0, sizeof(*out));
 	out->terms = t->n;
 	out->evicted = t->evicted;
 	out->expired = t->expired;

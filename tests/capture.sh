@@ -2,16 +2,16 @@
 # Capture a real audit log of a set of scenarios under a private auditd, and check it against the
 # log's manifest.
 #
-#   tests/capture.sh [--set main|fidelity|profiles|interp] [--only NN-name[,NN-name...]] [--format RAW|ENRICHED]
+#   tests/capture.sh [--set main|fidelity|profiles|pivot|interp] [--only NN-name[,NN-name...]] [--format RAW|ENRICHED]
 #                    [--with-fork] OUTPUT.log
 #   tests/capture.sh --verify LOG          (no root needed: check an existing log against its manifest;
 #                                           LOG may be xz-compressed, LOG.xz)
 #
 # Scenario sets: main is tests/scenarios.sh (the golden logs kmod-*.log), fidelity is
 # tests/scenarios-fidelity.sh (the logs fidelity-*.log*, issue 9), profiles is
-# tests/scenarios-profiles.sh (profiles-raw.log, issue 12), interp is tests/scenarios-interp.sh
-# (interp/interp-raw.log, issue 20: the session printed by ausearch's forms). --only runs a subset
-# of the set.
+# tests/scenarios-profiles.sh (profiles-raw.log, issue 12), pivot is tests/scenarios-pivot.sh
+# (pivot-enriched.log, issue 21), interp is tests/scenarios-interp.sh (interp/interp-raw.log,
+# issue 20: the session printed by ausearch's forms). --only runs a subset of the set.
 # The manifest of OUTPUT is tests/data/NAME.scenarios.tsv, NAME being OUTPUT's file name without .log
 # or .log.xz, when that file exists; otherwise the set's default (main: scenarios.tsv, or
 # kmod-fork-raw.scenarios.tsv with --with-fork; fidelity: fidelity-raw.scenarios.tsv, or
@@ -56,7 +56,7 @@ die() {
 }
 
 usage() {
-	printf 'usage: %s [--set main|fidelity|profiles|interp] [--only NN-name,...] [--format RAW|ENRICHED] [--with-fork] OUTPUT.log\n       %s --verify LOG\n' \
+	printf 'usage: %s [--set main|fidelity|profiles|pivot|interp] [--only NN-name,...] [--format RAW|ENRICHED] [--with-fork] OUTPUT.log\n       %s --verify LOG\n' \
 		"$0" "$0" >&2
 	exit 2
 }
@@ -273,11 +273,15 @@ profiles)
 	SCENARIOS=$HERE/scenarios-profiles.sh
 	MANIFEST=("$HERE/data/profiles-raw.scenarios.tsv")
 	;;
+pivot)
+	SCENARIOS=$HERE/scenarios-pivot.sh
+	MANIFEST=("$HERE/data/pivot-enriched.scenarios.tsv")
+	;;
 interp)
 	SCENARIOS=$HERE/scenarios-interp.sh
 	MANIFEST=("$HERE/data/interp-raw.scenarios.tsv")
 	;;
-*) die "--set must be main, fidelity, profiles or interp, not '$set_name'" ;;
+*) die "--set must be main, fidelity, profiles, pivot or interp, not '$set_name'" ;;
 esac
 # A log's own manifest, named after it, wins.
 name=$(basename -- "$output")

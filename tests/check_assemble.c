@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "assemble.h"
+#include "checkrun.h"
 
 #define MAX_EV 16
 #define MAX_REC 16
@@ -593,11 +594,5 @@ static Suite *assemble_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(assemble_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(assemble_suite());
 }

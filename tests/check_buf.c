@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "checkrun.h"
 
 START_TEST(test_init_is_empty_and_allocates_nothing)
 {
@@ -251,11 +252,5 @@ static Suite *buf_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(buf_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(buf_suite());
 }

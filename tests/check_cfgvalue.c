@@ -11,6 +11,7 @@
 
 #include "cfg.h"
 #include "cfgtest.h"
+#include "checkrun.h"
 
 START_TEST(test_several_techniques_and_authors_append)
 {
@@ -459,11 +460,5 @@ static Suite *cfgvalue_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(cfgvalue_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(cfgvalue_suite());
 }

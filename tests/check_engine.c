@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "checkrun.h"
 #include "engine.h"
 #include "log.h"
 #include "newterms.h"
@@ -190,9 +191,14 @@ START_TEST(test_lsmod_under_a_known_shell_alerts_with_its_parent)
 	const char *out = output();
 	ck_assert_uint_eq(count_lines(out), 1);
 	ck_assert_ptr_nonnull(strstr(out, "\"executable\":\"/usr/sbin/lsmod\""));
-	ck_assert_ptr_nonnull(strstr(out, "\"parent\":{\"pid\":100,\"name\":\"bash\",\"executable\":\"/usr/bin/bash\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"parent\":{\"pid\":100,\"entity_id\":\""));
+	ck_assert_ptr_nonnull(strstr(out, "\",\"name\":\"bash\",\"executable\":\"/usr/bin/bash\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"parent_source\":\"audit\""));
-	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"testhost\",\"hostname\":\"testhost\",\"os\":{\"type\":\"linux\"}}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"testhost\",\"hostname\":\"testhost\","
+				     "\"architecture\":\"x86_64\",\"os\":{\"type\":\"linux\"}}"));
+	/* the parent's life began at its exec (1000.100:1), lsmod's at its own */
+	ck_assert_ptr_nonnull(strstr(out, "\"entity\":{\"process\":\"audit:1001.100:2\","
+				     "\"parent\":\"audit:1000.100:1\""));
 	ck_assert_uint_eq(counters().alerts, 1);
 	ck_assert_uint_eq(counters().matches, 1);
 	stop();
@@ -623,7 +629,68 @@ START_TEST(test_rate_limit_overflow_is_counted_and_reported)
 }
 END_TEST
 
-/* A store that cannot answer (a backend down, out of memory). */
+/* A fleet's alert counter (limit.h) of which this process is one member:
+ * `others` alerts were counted elsewhere; down: it cannot answer. */
+struct fleet {
+	uint64_t others, counted;
+	bool down;
+};
+
+static int fleet_count(void *arg, int64_t start, int64_t interval,
+		       uint64_t *n)
+{
+	struct fleet *f = arg;
+
+	(void)start;
+	(void)interval;
+	if (f->down)
+		return -1;
+	*n = f->others + ++f->counted;
+	return 0;
+}
+
+/* lsmod as the new terms /opt/tI/lsmod, I from `from` to `to` - 1, in one
+ * second. */
+static void new_terms(int from, int to)
+{
+	char path[64];
+	int i;
+
+	for (i = from; i < to; i++) {
+		snprintf(path, sizeof(path), "/opt/t%d/lsmod", i);
+		exec_event(1200, 10 + i, 500 + i, 100, path, "lsmod",
+			   "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
+	}
+}
+
+START_TEST(test_the_fleet_counter_limits_when_it_answers)
+{
+	struct fleet f = { .others = 1 };
+	const struct lim_shared shared = { fleet_count, &f };
+
+	start(ENG_ALERT, "max_alerts = 2\n");
+	eng_set_store(F.eng, F.store, &shared);
+	new_terms(0, 3);
+	/* One alert elsewhere: one more here, two refused. */
+	ck_assert_uint_eq(count_lines(output()), 1);
+	ck_assert_uint_eq(counters().rate_limited, 2);
+	ck_assert_uint_eq(f.counted, 3);
+	/* Down: this process's own counter decides (2 per interval). */
+	f.down = true;
+	new_terms(3, 6);
+	ck_assert_uint_eq(count_lines(output()), 3);
+	ck_assert_uint_eq(counters().rate_limited, 3);
+	/* A reload keeps the fleet's counter. */
+	f.down = false;
+	eng_set_config(F.eng, F.cfg);
+	new_terms(6, 7);
+	ck_assert_uint_eq(f.counted, 4);
+	stop();
+}
+END_TEST
+
+/* A store that cannot decide (out of memory, a term it cannot hold):
+ * newterms.h's only failures. */
 static int failing_check_touch(struct nt_store *st, const struct nt_term *t,
 			       int64_t when, struct nt_seen *seen,
 			       struct kme_err *err)
@@ -633,7 +700,7 @@ static int failing_check_touch(struct nt_store *st, const struct nt_term *t,
 	(void)when;
 	memset(seen, 0, sizeof(*seen));
 	seen->is_new = true;
-	return kme_errf(err, "new-terms store: backend unreachable");
+	return kme_errf(err, "new-terms store: out of memory");
 }
 
 START_TEST(test_store_errors_alert_are_counted_and_logged_once)
@@ -648,7 +715,7 @@ START_TEST(test_store_errors_alert_are_counted_and_logged_once)
 	ops = *real->ops;
 	ops.check_touch = failing_check_touch;
 	failing.ops = &ops;
-	eng_set_store(F.eng, &failing);
+	eng_set_store(F.eng, &failing, NULL);
 	for (i = 0; i < 3; i++)
 		exec_event(1001 + i, 2 + i, 200 + i, 100, "/usr/sbin/lsmod", "lsmod",
 			   "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
@@ -656,9 +723,9 @@ START_TEST(test_store_errors_alert_are_counted_and_logged_once)
 	ck_assert_uint_eq(count_lines(output()), 3);
 	ck_assert_uint_eq(counters().store_errors, 3);
 	ck_assert_uint_eq(counters().parse_errors, 0);
-	ck_assert_str_eq(F.notices, "new-terms store: backend unreachable "
+	ck_assert_str_eq(F.notices, "new-terms store: out of memory "
 			 "(counted in store_errors; logged once)\n");
-	eng_set_store(F.eng, F.store);
+	eng_set_store(F.eng, F.store, NULL);
 	stop();
 }
 END_TEST
@@ -722,7 +789,8 @@ START_TEST(test_entry_leader_is_in_the_alert_and_can_exclude)
 	exec_event(1001, 3, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1, "a0=\"lsmod\"", 1);
 	const char *out = output();
 	ck_assert_uint_eq(count_lines(out), 1);
-	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"pid\":100,\"name\":\"bash\","
+	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"pid\":100,\"entity_id\":\""));
+	ck_assert_ptr_nonnull(strstr(out, "\",\"name\":\"bash\","
 				     "\"executable\":\"/usr/bin/bash\",\"args\":[\"-bash\"]"));
 	ck_assert_ptr_nonnull(strstr(out, "\"entry_leader\":{\"how\":\"child_of_starter\","
 				     "\"source\":\"audit\",\"starter\":\"sshd\",\"depth\":1}"));
@@ -848,6 +916,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_window_is_compared_to_the_millisecond);
 	tcase_add_test(tc, test_new_config_exclusion_takes_effect);
 	tcase_add_test(tc, test_rate_limit_overflow_is_counted_and_reported);
+	tcase_add_test(tc, test_the_fleet_counter_limits_when_it_answers);
 	tcase_add_test(tc, test_store_errors_alert_are_counted_and_logged_once);
 	tcase_add_test(tc, test_garbage_records_are_counted_not_fatal);
 	tcase_add_test(tc, test_multicall_alert_names_the_run_under_name_and_behaviour);
@@ -862,11 +931,5 @@ static Suite *engine_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(engine_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(engine_suite());
 }

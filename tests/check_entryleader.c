@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "entryleader.h"
 
 static struct kme_config *cfg;
@@ -175,6 +176,25 @@ START_TEST(test_ssh_session_shell_is_the_leader)
 }
 END_TEST
 
+/* The leader's entity (entity.h) is its life's: the start it carries is
+ * its exec's, as the table holds it (the record helper's time). */
+START_TEST(test_the_leader_carries_its_start)
+{
+	struct kme_exec ex;
+
+	record(400, 1, "/usr/sbin/sshd", "-D");
+	record(402, 400, "/usr/bin/bash", NULL);
+	ex = lsmod_by(405, 402);
+	assert_leader(&ex, 402, "/usr/bin/bash", "child_of_starter", "sshd");
+	ck_assert_int_eq(ex.entry_leader.proc.start.kind, KME_START_AUDIT);
+	ck_assert_int_eq(ex.entry_leader.proc.start.ms, 1795728867000LL);
+	/* itself the leader (depth 0): its own start, this exec's */
+	ex = lsmod_by(406, 1);
+	ck_assert_int_eq(ex.entry_leader.proc.pid, 406);
+	ck_assert_int_eq(ex.entry_leader.proc.start.ms, 1795728868000LL);
+}
+END_TEST
+
 START_TEST(test_gnome_terminal_server_is_the_leader)
 {
 	struct kme_exec ex;
@@ -312,6 +332,8 @@ START_TEST(test_live_procfs_fills_a_gap)
 		ck_assert(ex.entry_leader.depth >= 1);
 		ck_assert_int_eq(ex.entry_leader.source, KME_PARENT_PROCFS);
 		ck_assert_ptr_nonnull(ex.entry_leader.proc.name.p);
+		ck_assert_int_eq(ex.entry_leader.proc.start.kind, KME_START_PROCFS);
+		ck_assert_uint_eq(strlen(ex.entry_leader.proc.start.boot), 36);
 	} else {
 		ck_assert_str_ne(ex.entry_leader.how, "cycle");
 	}
@@ -329,6 +351,7 @@ static Suite *entryleader_suite(void)
 	tcase_add_test(tc, test_service_running_lsmod_itself_is_its_own_leader);
 	tcase_add_test(tc, test_walk_never_crosses_into_another_hosts_processes);
 	tcase_add_test(tc, test_ssh_session_shell_is_the_leader);
+	tcase_add_test(tc, test_the_leader_carries_its_start);
 	tcase_add_test(tc, test_gnome_terminal_server_is_the_leader);
 	tcase_add_test(tc, test_container_init_is_the_leader);
 	tcase_add_test(tc, test_starters_are_configurable);
@@ -343,11 +366,5 @@ static Suite *entryleader_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(entryleader_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(entryleader_suite());
 }

@@ -12,6 +12,7 @@
 
 #include "assemble.h"
 #include "buf.h"
+#include "checkrun.h"
 #include "execargs.h"
 #include "execevent.h"
 
@@ -35,14 +36,16 @@ struct got_ev {
 	bool has_syscall, malformed, success;
 	int32_t pid, ppid, fork_child, proc_pid, exec_ppid;
 	struct cstr executable, name, cwd, node, comm, exe, tty, user_name;
-	struct cstr euser_name, group_name, egroup_name;
+	struct cstr euser_name, group_name, egroup_name, auser_name, title;
+	bool title_cut;
+	const char *arch;
 	struct cstr ev_node;  /* ev_event.node: every SYSCALL event's */
 	bool name_is_comm, truncated, exe_resolved;
 	size_t nargs, argc;
 	bool watching;        /* the event carried the watch set */
 	bool seen[MAX_WATCH]; /* seen[i]: watch value i was an argument */
 	struct cstr args[KEEP_ARGS];
-	uint32_t uid, euid, gid, egid, auid, ses;
+	uint32_t uid, euid, gid, egid, auid, ses, suid, sgid;
 };
 
 struct harness {
@@ -102,6 +105,7 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 	g->ev_node = copy_str(ev.node);
 	if (ev.kind != EV_EXEC)
 		return;
+	ev_decode_details(h->b, &ev.exec);   /* as the engine, for every exec */
 	g->success = ev.exec.success;
 	g->proc_pid = ev.exec.proc.pid;
 	g->exec_ppid = ev.exec.ppid;
@@ -117,6 +121,10 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 	g->euser_name = copy_str(ev.exec.euser_name);
 	g->group_name = copy_str(ev.exec.group_name);
 	g->egroup_name = copy_str(ev.exec.egroup_name);
+	g->auser_name = copy_str(ev.exec.auser_name);
+	g->title = copy_str(ev.exec.title);
+	g->title_cut = ev.exec.title_cut;
+	g->arch = ev.exec.arch;
 	g->truncated = ev.exec.proc.args.truncated;
 	g->exe_resolved = ev.exec.proc.exe_resolved;
 	g->nargs = ev.exec.proc.args.n;
@@ -133,6 +141,8 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 	g->egid = ev.exec.egid;
 	g->auid = ev.exec.auid;
 	g->ses = ev.exec.ses;
+	g->suid = ev.exec.suid;
+	g->sgid = ev.exec.sgid;
 }
 
 static struct harness *h_new(void)
@@ -183,6 +193,8 @@ static void h_free(struct harness *h)
 		free_str(&g->euser_name);
 		free_str(&g->group_name);
 		free_str(&g->egroup_name);
+		free_str(&g->auser_name);
+		free_str(&g->title);
 		for (j = 0; j < KEEP_ARGS; j++)
 			free_str(&g->args[j]);
 	}
@@ -1628,6 +1640,121 @@ START_TEST(test_enriched_effective_user_and_groups_give_their_names)
 }
 END_TEST
 
+/* user.audit.name: the ENRICHED interpretation of auid. */
+START_TEST(test_enriched_auid_gives_the_login_user_name)
+{
+	static const char in[] =
+		HDR("SYSCALL") "arch=c000003e syscall=59 success=yes exit=0 a0=1 items=1 "
+		"ppid=2203 pid=2223 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+		"egid=0 sgid=0 fsgid=0 tty=pts0 ses=2 comm=\"lsmod\" exe=\"/usr/bin/kmod\" "
+		"key=(null)" "\x1d" "ARCH=x86_64 SYSCALL=execve AUID=\"alice\" "
+		"UID=\"root\" GID=\"root\" EUID=\"root\"\n"
+		EXECVE("argc=1 a0=\"lsmod\"")
+		PROCTITLE("\"lsmod\"");
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_uint_eq(g->auid, 1000);
+	ck_assert_cstr(g->auser_name, "alice");
+	ck_assert_cstr(g->user_name, "root");
+	h_free(h);
+}
+END_TEST
+
+/* process.saved_user.id / saved_group.id and host.architecture: the
+ * SYSCALL record's suid, sgid and arch (libaudit's names). */
+START_TEST(test_saved_ids_and_arch_are_read)
+{
+	static const char in[] =
+		HDR("SYSCALL") "arch=40000003 syscall=11 success=yes exit=0 a0=1 items=1 "
+		"ppid=2203 pid=2223 auid=1000 uid=1000 gid=1001 euid=0 suid=7 "
+		"fsuid=0 egid=0 sgid=8 fsgid=0 tty=pts1 ses=3 comm=\"modinfo\" "
+		"exe=\"/usr/bin/kmod\" key=\"t\"\n"
+		EXECVE("argc=1 a0=\"modinfo\"")
+		PROCTITLE("\"modinfo\"");
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_uint_eq(g->suid, 7);
+	ck_assert_uint_eq(g->sgid, 8);
+	ck_assert_str_eq(g->arch, "i386");
+	h_free(h);
+	h = h_new();
+	g = one_event(h, lsmod_event);
+	ck_assert_str_eq(g->arch, "x86_64");
+	ck_assert_uint_eq(g->suid, 0);
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_missing_saved_ids_are_unknown)
+{
+	struct harness *h = h_new();
+
+	h_feed(h, SYSCALL_F("59 exit=0", "yes", "1", "auid=0 uid=0 gid=0 euid=0 ses=3",
+			    "(none)", "\"lsmod\"", "\"/usr/bin/kmod\"")
+		  EXECVE("argc=1 a0=\"lsmod\"") PROCTITLE("\"lsmod\""));
+	as_flush(h->a);
+	ck_assert_uint_eq(h->n, 1);
+	ck_assert_int_eq(h->ev[0].kind, EV_EXEC);
+	ck_assert_uint_eq(h->ev[0].suid, KME_ID_UNSET);
+	ck_assert_uint_eq(h->ev[0].sgid, KME_ID_UNSET);
+	h_free(h);
+}
+END_TEST
+
+/* process.title: PROCTITLE's hex decoded, the NULs between arguments as
+ * spaces; a quoted one as it is. */
+START_TEST(test_proctitle_is_decoded_with_spaces_between_arguments)
+{
+	static const char in[] =
+		SYSCALL_LSMOD
+		EXECVE("argc=2 a0=\"sh\" a1=\"-c\"")
+		PROCTITLE("2F62696E2F7368002D63006C736D6F64203B203A00");
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_cstr(g->title, "/bin/sh -c lsmod ; :");
+	ck_assert(!g->title_cut);
+	h_free(h);
+	h = h_new();
+	g = one_event(h, lsmod_event);
+	ck_assert_cstr(g->title, "lsmod");
+	h_free(h);
+}
+END_TEST
+
+START_TEST(test_missing_proctitle_is_absent_and_a_huge_one_is_cut)
+{
+	static const char without[] =
+		SYSCALL_LSMOD
+		EXECVE("argc=1 a0=\"lsmod\"")
+		CWD("\"/tmp/at\"")
+		PATH("0", "\"/usr/sbin/lsmod\"");
+	struct kme_buf rec;
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, without);
+	size_t i;
+
+	ck_assert(!g->title.present);
+	h_free(h);
+	/* A forged record far over the kernel's 128 bytes. */
+	buf_init(&rec, 0);
+	buf_puts(&rec, SYSCALL_LSMOD EXECVE("argc=1 a0=\"lsmod\"") HDR("PROCTITLE")
+		 "proctitle=");
+	for (i = 0; i < KME_TITLE_MAX + 10; i++)
+		buf_puts(&rec, "41");
+	buf_puts(&rec, "\n");
+	h = h_new();
+	g = one_event(h, rec.p);
+	ck_assert(g->title.present);
+	ck_assert_uint_eq(g->title.len, KME_TITLE_MAX);
+	ck_assert(g->title_cut);
+	h_free(h);
+	buf_free(&rec);
+}
+END_TEST
+
 /* ---- other event kinds ------------------------------------------------- */
 
 #define SC_OTHER(sc, succ, exitv, a0) HDR("SYSCALL") "arch=c000003e syscall=" sc \
@@ -2118,6 +2245,11 @@ static Suite *execevent_suite(void)
 	tcase_add_test(tf, test_enriched_non_root_uid_gives_that_name);
 	tcase_add_test(tf, test_raw_format_has_no_user_name);
 	tcase_add_test(tf, test_enriched_effective_user_and_groups_give_their_names);
+	tcase_add_test(tf, test_enriched_auid_gives_the_login_user_name);
+	tcase_add_test(tf, test_saved_ids_and_arch_are_read);
+	tcase_add_test(tf, test_missing_saved_ids_are_unknown);
+	tcase_add_test(tf, test_proctitle_is_decoded_with_spaces_between_arguments);
+	tcase_add_test(tf, test_missing_proctitle_is_absent_and_a_huge_one_is_cut);
 	suite_add_tcase(s, tf);
 
 	tcase_add_test(to, test_clone_without_clone_thread_is_a_fork);
@@ -2154,11 +2286,5 @@ static Suite *execevent_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(execevent_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(execevent_suite());
 }

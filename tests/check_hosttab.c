@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "hosttab.h"
 
 static struct kme_str S(const char *s)
@@ -256,11 +257,5 @@ static Suite *hosttab_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(hosttab_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(hosttab_suite());
 }

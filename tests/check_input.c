@@ -13,6 +13,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "checkrun.h"
 #include "input.h"
 
 static char dir[] = "/tmp/kme-check-input.XXXXXX";
@@ -358,11 +359,5 @@ static Suite *input_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(input_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(input_suite());
 }

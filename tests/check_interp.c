@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "interp.h"
 #include "interpfield.h"
 #include "loghead.h"
@@ -256,11 +257,5 @@ static Suite *interp_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(interp_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(interp_suite());
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "checkrun.h"
 #include "interpfield.h"
 
 static struct kme_str S(const char *s)
@@ -189,11 +190,5 @@ static Suite *interpfield_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(interpfield_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(interpfield_suite());
 }

@@ -7,6 +7,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "buf.h"
+#include "checkrun.h"
 #include "jsonw.h"
 
 /* Escape n bytes of `in` (no quotes) into a static result. */
@@ -192,6 +193,25 @@ END_TEST
 START_TEST(test_ff_and_fe_become_backslash_x)
 {
 	ck_assert_str_eq(ESC("\xff\xfe"), "\\\\xff\\\\xfe");
+}
+END_TEST
+
+/* The alerts' form: each byte that is not text is U+FFFD, counted; the
+ * same characters typed as text stay text. */
+START_TEST(test_fffd_form_replaces_and_counts_invalid_bytes)
+{
+	struct kme_buf b;
+	size_t bad = 0;
+
+	buf_init(&b, 0);
+	ck_assert_int_eq(jsonw_str_fffd(&b, "\xff\xfe \xe2\x82 \xc3\xa9", 8, &bad), 0);
+	ck_assert_str_eq(b.p, "\"\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd \xc3\xa9\"");
+	ck_assert_uint_eq(bad, 4);
+	buf_reset(&b);
+	ck_assert_int_eq(jsonw_escape_fffd(&b, "\\xff\\xfe\x7f", 9, &bad), 0);
+	ck_assert_str_eq(b.p, "\\\\xff\\\\xfe\\u007f");
+	ck_assert_uint_eq(bad, 4);      /* added to, not reset */
+	buf_free(&b);
 }
 END_TEST
 
@@ -404,6 +424,7 @@ static Suite *jsonw_suite(void)
 	tcase_add_test(tc, test_truncated_sequence_at_end_is_escaped);
 	tcase_add_test(tc, test_broken_sequence_resyncs_on_next_byte);
 	tcase_add_test(tc, test_ff_and_fe_become_backslash_x);
+	tcase_add_test(tc, test_fffd_form_replaces_and_counts_invalid_bytes);
 	tcase_add_test(tc, test_bound_reached_returns_minus_one);
 	tcase_add_test(tc, test_str_is_escape_in_quotes);
 	tcase_add_test(tc, test_yajl_decodes_escapes_back);
@@ -415,11 +436,5 @@ static Suite *jsonw_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(jsonw_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(jsonw_suite());
 }

@@ -1,8 +1,11 @@
-/* check_limit.c - at most N alerts per fixed interval of event time. */
+/* check_limit.c - at most N alerts per fixed interval of event time,
+ * counted here or by a shared counter. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "checkrun.h"
 #include "limit.h"
 
 #define T0 1795728600 /* a multiple of 300 */
@@ -210,6 +213,84 @@ START_TEST(test_interval_ends_at_its_millisecond)
 }
 END_TEST
 
+/* ---- a shared counter -------------------------------------------------- */
+
+/* A fake fleet: `others` alerts counted elsewhere in every interval; the
+ * intervals it was asked about are recorded. */
+struct fleet {
+	uint64_t others, counted;
+	int64_t start, interval;
+	bool down;
+	unsigned asked;
+};
+
+static int fleet_count(void *arg, int64_t start, int64_t interval,
+		       uint64_t *n)
+{
+	struct fleet *f = arg;
+
+	f->asked++;
+	if (f->down)
+		return -1;
+	if (start != f->start)
+		f->counted = 0;
+	f->start = start;
+	f->interval = interval;
+	*n = f->others + ++f->counted;
+	return 0;
+}
+
+START_TEST(test_a_shared_counter_decides_with_the_fleets_count)
+{
+	struct fleet f = { .others = 98 };
+	const struct lim_shared sh = { fleet_count, &f };
+	struct lim_state l;
+	int64_t start;
+	uint64_t count;
+
+	lim_init(&l, 100, 300000);
+	lim_share(&l, &sh);
+	ck_assert_uint_eq(allow_n(&l, 1795728600123, 5), 2);
+	ck_assert_int_eq(f.start, 1795728600000);
+	ck_assert_int_eq(f.interval, 300000);
+	/* Its refusals are the caller's to count and report. */
+	ck_assert_uint_eq(l.over_total, 0);
+	ck_assert(!lim_take_report(&l, true, &start, &count));
+}
+END_TEST
+
+START_TEST(test_a_shared_counter_that_cannot_answer_leaves_it_local)
+{
+	struct fleet f = { .others = 1000, .down = true };
+	const struct lim_shared sh = { fleet_count, &f };
+	struct lim_state l;
+
+	lim_init(&l, 2, 300);
+	lim_share(&l, &sh);
+	ck_assert_uint_eq(allow_n(&l, T0, 3), 2);
+	ck_assert_uint_eq(f.asked, 3);
+	ck_assert_uint_eq(l.over_total, 1);
+	f.down = false;
+	ck_assert(!lim_allow(&l, T0 + 300));     /* 1000 elsewhere */
+	lim_share(&l, NULL);
+	ck_assert(lim_allow(&l, T0 + 300));
+	ck_assert_uint_eq(f.asked, 4);
+}
+END_TEST
+
+START_TEST(test_no_limit_never_asks_the_shared_counter)
+{
+	struct fleet f = { .others = 1000 };
+	const struct lim_shared sh = { fleet_count, &f };
+	struct lim_state l;
+
+	lim_init(&l, 0, 300);
+	lim_share(&l, &sh);
+	ck_assert_uint_eq(allow_n(&l, T0, 5), 5);
+	ck_assert_uint_eq(f.asked, 0);
+}
+END_TEST
+
 static Suite *limit_suite(void)
 {
 	Suite *s = suite_create("limit");
@@ -228,16 +309,16 @@ static Suite *limit_suite(void)
 	tcase_add_test(tc, test_nonpositive_interval_is_made_positive);
 	tcase_add_test(tc, test_interval_ends_at_its_millisecond);
 	suite_add_tcase(s, tc);
+
+	tc = tcase_create("shared");
+	tcase_add_test(tc, test_a_shared_counter_decides_with_the_fleets_count);
+	tcase_add_test(tc, test_a_shared_counter_that_cannot_answer_leaves_it_local);
+	tcase_add_test(tc, test_no_limit_never_asks_the_shared_counter);
+	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(limit_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(limit_suite());
 }

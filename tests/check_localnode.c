@@ -1,10 +1,12 @@
-/* check_localnode.c - the node name this machine's auditd writes. */
+/* check_localnode.c - who this machine is: the node name its auditd
+ * writes, its machine id, and the three together as a mode sees them. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "localnode.h"
 
 static int parse(const char *text, struct ln_conf *c)
@@ -146,6 +148,85 @@ START_TEST(test_unreadable_path_is_an_error_naming_it)
 }
 END_TEST
 
+/* ---- the machine id and the whole identity ---------------------------- */
+
+/* The machine id that a file holding text gives ("" for none). */
+static const char *machine_id_of(const char *text, size_t len, char out[33])
+{
+	char path[] = "/tmp/kme-mid-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, len), (int)len);
+	close(fd);
+	ln_machine_id(path, out);
+	unlink(path);
+	return out;
+}
+
+START_TEST(test_machine_id_is_32_lowercase_hex_digits)
+{
+	static const char id[] = "0123456789abcdef0123456789abcdef";
+	char out[33];
+
+	ck_assert_str_eq(machine_id_of(id, 32, out), id);
+	ck_assert_str_eq(machine_id_of("0123456789abcdef0123456789abcdef\n", 33, out), id);
+}
+END_TEST
+
+START_TEST(test_anything_else_is_no_machine_id)
+{
+	char out[33];
+
+	ck_assert_str_eq(machine_id_of("0123456789ABCDEF0123456789abcdef\n", 33, out), "");
+	ck_assert_str_eq(machine_id_of("0123456789abcdef0123456789abcde\n", 32, out), "");
+	ck_assert_str_eq(machine_id_of("0123456789abcdef0123456789abcdef0\n", 34, out), "");
+	ck_assert_str_eq(machine_id_of("0123456789abcdef\0" "23456789abcdef0\n", 33, out), "");
+	ck_assert_str_eq(machine_id_of("uninitialized\n", 14, out), "");
+	ln_machine_id("/nonexistent/machine-id", out);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+START_TEST(test_self_takes_the_given_host_and_node)
+{
+	struct kme_err err = { "" };
+	struct ln_self s;
+
+	ck_assert_int_eq(ln_self(&s, "golden-host", "aggr-7", false, &err), 0);
+	ck_assert_str_eq(s.host, "golden-host");
+	ck_assert_str_eq(s.node, "aggr-7");
+	ck_assert_str_eq(s.host_id, ""); /* replay: the log comes from anywhere */
+}
+END_TEST
+
+START_TEST(test_self_in_replay_is_this_host_and_no_node)
+{
+	struct kme_err err = { "" };
+	struct ln_self s;
+	char host[256];
+
+	ck_assert_int_eq(gethostname(host, sizeof(host)), 0);
+	ck_assert_int_eq(ln_self(&s, NULL, NULL, false, &err), 0);
+	ck_assert_str_eq(s.host, host);
+	ck_assert_str_eq(s.node, "");
+	ck_assert_str_eq(s.host_id, "");
+}
+END_TEST
+
+START_TEST(test_self_in_plugin_mode_reads_this_machines_id)
+{
+	struct kme_err err = { "" };
+	struct ln_self s;
+	char id[33];
+
+	ln_machine_id(LN_MACHINE_ID_PATH, id);
+	ck_assert_int_eq(ln_self(&s, "h", "n", true, &err), 0);
+	ck_assert_str_eq(s.host_id, id);
+	ck_assert_str_eq(s.node, "n"); /* the configured name wins */
+}
+END_TEST
+
 static Suite *localnode_suite(void)
 {
 	Suite *s = suite_create("localnode");
@@ -163,16 +244,17 @@ static Suite *localnode_suite(void)
 	tcase_add_test(tc, test_file_is_read_and_resolved);
 	tcase_add_test(tc, test_unreadable_path_is_an_error_naming_it);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("self");
+	tcase_add_test(tc, test_machine_id_is_32_lowercase_hex_digits);
+	tcase_add_test(tc, test_anything_else_is_no_machine_id);
+	tcase_add_test(tc, test_self_takes_the_given_host_and_node);
+	tcase_add_test(tc, test_self_in_replay_is_this_host_and_no_node);
+	tcase_add_test(tc, test_self_in_plugin_mode_reads_this_machines_id);
+	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(localnode_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(localnode_suite());
 }

@@ -12,6 +12,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "log.h"
 #include "output.h"
 
@@ -151,8 +152,6 @@ int main(void)
 {
 	Suite *s = suite_create("log");
 	TCase *tc = tcase_create("log");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_each_call_logs_at_its_level);
@@ -163,9 +162,5 @@ int main(void)
 	tcase_add_test(tc, test_stderr_lines_carry_the_program_name);
 	tcase_add_test(tc, test_sink_mode_sends_a_syslog_datagram_at_the_level);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "loghead.h"
 
 static enum lh_kind parse(const char *s, struct lh_head *h)
@@ -103,11 +104,5 @@ static Suite *loghead_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(loghead_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(loghead_suite());
 }

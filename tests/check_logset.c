@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "checkrun.h"
 #include "interpfield.h"
 #include "logset.h"
 
@@ -261,11 +262,5 @@ static Suite *logset_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(logset_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(logset_suite());
 }

@@ -1,11 +1,15 @@
-/* check_newterms.c - the term of an exec event, and the store wrappers. */
+/* check_newterms.c - the term of an exec event, the store wrappers and the
+ * memory store (its error contract included). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "log.h"
 #include "newterms.h"
+#include "termtab.h"
+#include "histtest.h"
 
 /* What the store logged (log.h); nothing, for a memory store. */
 static char g_log[1024];
@@ -269,7 +273,7 @@ START_TEST(test_wrappers_dispatch_to_the_store)
 
 	cfg_fields(&cfg, f, 2);
 	exec_full(&ex);
-	s = nt_store_file_open(NULL, &cfg, NULL, &err);
+	s = nt_store_memory_open(&cfg, &err);
 	ck_assert_msg(s != NULL, "%s", err.msg);
 	ck_assert_str_eq(g_log, "");
 	nt_term_of(&cfg, &ex, &t, scratch, sizeof(scratch));
@@ -287,6 +291,91 @@ START_TEST(test_wrappers_dispatch_to_the_store)
 	ck_assert_uint_eq(st.expired, 1);
 	nt_destroy(s);
 	nt_destroy(NULL);
+}
+END_TEST
+
+/* A memory store for the default fields; cfg must outlive it. */
+static struct nt_store *memory_store(struct kme_config *cfg)
+{
+	static const enum cfg_term_field f[] = {
+		CFG_TF_EXECUTABLE, CFG_TF_PARENT_EXECUTABLE
+	};
+	struct kme_err err = { "" };
+	struct nt_store *s;
+
+	cfg_fields(cfg, f, 2);
+	s = nt_store_memory_open(cfg, &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	return s;
+}
+
+START_TEST(test_memory_store_save_does_nothing_and_succeeds)
+{
+	struct kme_config cfg;
+	struct kme_err err = { "" };
+	struct nt_term t = term2("a", "b");
+	struct nt_seen seen;
+	struct nt_stats st;
+	struct nt_store *s = memory_store(&cfg);
+
+	ck_assert_int_eq(nt_check_touch(s, &t, 1000, &seen, &err), 0);
+	ck_assert_int_eq(nt_save(s, &err), 0);
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.terms, 1);
+	ck_assert_uint_eq(st.saves, 0);
+	ck_assert_uint_eq(st.save_errors, 0);
+	ck_assert(!st.shared);
+	nt_destroy(s);
+}
+END_TEST
+
+/* newterms.h's contract: -1 only for a term the store can never hold (or
+ * ENOMEM), and the event then counts as new. */
+START_TEST(test_memory_store_fails_only_a_term_of_wrong_shape_or_size)
+{
+	struct kme_config cfg;
+	struct kme_err err = { "" };
+	struct nt_term t = term2("a", "b");
+	struct nt_seen seen;
+	struct nt_store *s = memory_store(&cfg);
+	char *big = malloc(TT_KEY_MAX + 1);
+
+	ck_assert_ptr_nonnull(big);
+	ck_assert_int_eq(nt_check_touch(s, &t, 1000, &seen, &err), 0);
+	ck_assert_int_eq(nt_check_touch(s, &t, 2000, &seen, &err), 0);
+	ck_assert(!seen.is_new);
+	t.n = 1;
+	ck_assert_int_eq(nt_check_touch(s, &t, 3000, &seen, &err), -1);
+	ck_assert(seen.is_new);
+	memset(big, 'x', TT_KEY_MAX);
+	big[TT_KEY_MAX] = '\0';
+	t = term2(big, NULL);
+	ck_assert_int_eq(nt_check_touch(s, &t, 3000, &seen, &err), -1);
+	ck_assert(seen.is_new);
+	ck_assert(!seen.local);
+	free(big);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_memory_store_of_a_table_owns_it)
+{
+	struct kme_err err = { "" };
+	struct tt_table *tt = tt_new(2, 1000, 10, &err);
+	struct nt_term t = term2("a", NULL);
+	struct nt_seen seen;
+	struct nt_stats st;
+	struct nt_store *s;
+
+	ck_assert_ptr_nonnull(tt);
+	ck_assert_int_eq(tt_check_touch(tt, &t, 5, &seen, &err), 0);
+	s = nt_store_memory_of(tt, &err);
+	ck_assert_ptr_nonnull(s);
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.terms, 1);
+	ck_assert_int_eq(nt_check_touch(s, &t, 6, &seen, &err), 0);
+	ck_assert(seen.known);
+	nt_destroy(s);   /* frees tt: the leak checker of the ASan build */
 }
 END_TEST
 
@@ -311,17 +400,17 @@ static Suite *newterms_suite(void)
 	tc = tcase_create("wrappers");
 	tcase_add_test(tc, test_wrappers_dispatch_to_the_store);
 	suite_add_tcase(s, tc);
+
+	tc = tcase_create("memory");
+	tcase_add_test(tc, test_memory_store_save_does_nothing_and_succeeds);
+	tcase_add_test(tc, test_memory_store_fails_only_a_term_of_wrong_shape_or_size);
+	tcase_add_test(tc, test_memory_store_of_a_table_owns_it);
+	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(newterms_suite());
-	int failed;
-
 	log_to_fn(capture, NULL);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(newterms_suite());
 }

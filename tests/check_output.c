@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkrun.h"
+#include "clock.h"
 #include "output.h"
 
 /* A non-blocking guarantee, not a benchmark: generous on a busy machine. */
@@ -102,21 +104,13 @@ static const char *body_of(int pri, time_t before, time_t after)
 	return NULL;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* out_write, asserting it returns 0 and does not wait. */
 static void write_fast(const char *line)
 {
-	int64_t t0 = now_ms();
+	int64_t t0 = clk_mono_ms();
 
 	ck_assert_int_eq(out_write(sink, line, strlen(line)), 0);
-	ck_assert_int_lt(now_ms() - t0, CALL_BOUND_MS);
+	ck_assert_int_lt(clk_mono_ms() - t0, CALL_BOUND_MS);
 }
 
 static struct out_stats stats(void)
@@ -393,9 +387,9 @@ START_TEST(test_drain_sends_waiting_lines_when_room_appears)
 	ck_assert_uint_eq(stats().queued, 2);
 	while (rx_recv(0) > 0)
 		;
-	t0 = now_ms();
+	t0 = clk_mono_ms();
 	out_drain(sink, 2000);
-	ck_assert_int_lt(now_ms() - t0, 1000);
+	ck_assert_int_lt(clk_mono_ms() - t0, 1000);
 	ck_assert_uint_eq(stats().queued, 0);
 	ck_assert_int_gt(rx_recv(1000), 0);
 	snprintf(line, sizeof(line), "l%d", i - 2);
@@ -410,9 +404,9 @@ START_TEST(test_drain_gives_up_after_its_timeout)
 	sink = out_syslog_open(sock_path, LOG_DAEMON, LOG_INFO, 8, NULL);
 	ck_assert_ptr_nonnull(sink);
 	write_fast("nobody listens");
-	t0 = now_ms();
+	t0 = clk_mono_ms();
 	out_drain(sink, 200);
-	took = now_ms() - t0;
+	took = clk_mono_ms() - t0;
 	ck_assert_int_ge(took, 150);
 	ck_assert_int_lt(took, 2000);
 	ck_assert_uint_eq(stats().queued, 1);
@@ -508,11 +502,5 @@ static Suite *output_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(output_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(output_suite());
 }

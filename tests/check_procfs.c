@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "procfs.h"
 
 #define MAX_KIDS 8
@@ -413,6 +414,65 @@ START_TEST(test_own_process_reads)
 	ck_assert_ptr_nonnull(p.executable);
 	ck_assert_uint_ge(p.nargs, 1);
 	pf_proc_free(&p);
+}
+END_TEST
+
+/* What an entity id and a parent's identity need: the start in ticks and
+ * ms, the cwd link, the real and effective ids of status, the boot id. */
+START_TEST(test_child_start_ticks_cwd_ids_and_boot_id)
+{
+	char boot[PF_BOOT_ID_SIZE];
+	struct pf_proc p;
+	pid_t pid;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	pid = spawn("/bin/sleep", (char *[]){ "sleep", "5", NULL }, "/tmp", false);
+	read_ready(pid, 2, &p);
+	ck_assert_uint_gt(p.start_ticks, 0);
+	ck_assert_int_ge(p.start_ms, p.start_time * 1000);
+	ck_assert_int_lt(p.start_ms, (p.start_time + 1) * 1000);
+	ck_assert_int_eq(p.start_ms % 1000, (int64_t)(p.start_ticks % (unsigned long long)hz * 1000 / (unsigned long long)hz));
+	ck_assert_str_eq(p.cwd, "/tmp");
+	ck_assert(p.cred_known);
+	ck_assert_uint_eq(p.uid, getuid());
+	ck_assert_uint_eq(p.euid, geteuid());
+	ck_assert_uint_eq(p.gid, getgid());
+	ck_assert_uint_eq(p.egid, getegid());
+	pf_proc_free(&p);
+	ck_assert(pf_boot_id(NULL, boot));
+	ck_assert_uint_eq(strlen(boot), PF_BOOT_ID_SIZE - 1);
+}
+END_TEST
+
+/* A fake procroot without status or boot_id: unknown, not an error; a
+ * boot_id that is not one is refused. */
+START_TEST(test_fake_without_status_has_unknown_ids_and_boot_id)
+{
+	char boot[PF_BOOT_ID_SIZE], f[PATH_MAX + 32];
+	struct pf_proc p;
+	struct kme_err err;
+
+	fake_btime("btime 1000\n");
+	fake_proc(9, "worker", 1, 0, CMD("worker\0"), NULL, NULL);
+	ck_assert_msg(pf_read(dir, 9, &p, &err) == 0, "%s", err.msg);
+	ck_assert(!p.cred_known);
+	ck_assert_ptr_null(p.cwd);
+	pf_proc_free(&p);
+	ck_assert(!pf_boot_id(dir, boot));
+	ck_assert_str_eq(boot, "");
+	snprintf(f, sizeof(f), "%s/sys", dir);
+	ck_assert_int_eq(mkdir(f, 0755), 0);
+	snprintf(f, sizeof(f), "%s/sys/kernel", dir);
+	ck_assert_int_eq(mkdir(f, 0755), 0);
+	snprintf(f, sizeof(f), "%s/sys/kernel/random", dir);
+	ck_assert_int_eq(mkdir(f, 0755), 0);
+	snprintf(f, sizeof(f), "%s/sys/kernel/random/boot_id", dir);
+	write_file(f, "not a boot id, no sir, nothing of the kind\n", 44);
+	ck_assert(!pf_boot_id(dir, boot));
+	unlink(f);
+	write_file(f, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n", 37);
+	ck_assert(pf_boot_id(dir, boot));
+	ck_assert_str_eq(boot, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
 }
 END_TEST
 
@@ -986,6 +1046,7 @@ static Suite *procfs_suite(void)
 	tcase_add_test(live, test_script_in_cwd_beyond_path_max_is_named_after_the_script);
 	tcase_add_test(live, test_path_lookup_binary_uses_exe_link);
 	tcase_add_test(live, test_child_ppid_and_start_time);
+	tcase_add_test(live, test_child_start_ticks_cwd_ids_and_boot_id);
 	tcase_add_test(live, test_own_process_reads);
 	tcase_add_test(live, test_missing_pid_fails_naming_it);
 	tcase_add_test(live, test_process_gone_between_reads_fails);
@@ -1001,6 +1062,7 @@ static Suite *procfs_suite(void)
 	tcase_add_checked_fixture(fake, dir_setup, kids_teardown);
 	tcase_add_test(fake, test_fake_comm_with_parens_and_spaces);
 	tcase_add_test(fake, test_fake_no_exe_no_path_argv0_falls_back_to_comm);
+	tcase_add_test(fake, test_fake_without_status_has_unknown_ids_and_boot_id);
 	tcase_add_test(fake, test_fake_long_comm_cut_to_15_bytes);
 	tcase_add_test(fake, test_fake_script_skips_options_and_joins_cwd);
 	tcase_add_test(fake, test_fake_script_in_cwd_root_has_one_slash);
@@ -1030,18 +1092,15 @@ static Suite *procfs_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(procfs_suite());
-	int failed;
+	int rc;
 
 	/* A failed test in fork mode skips its teardown; its children then die
 	 * of PR_SET_PDEATHSIG (a script's own child runs out its sleep). As
 	 * subreaper we inherit and reap them all, instead of leaving zombies
 	 * to init. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = ck_run(procfs_suite());
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "recfilter.h"
 
 static struct rf_filter *F;
@@ -38,7 +39,7 @@ static void on_observe(void *arg, const char *node, size_t node_len,
 static void setup(void)
 {
 	F = malloc(sizeof(*F));
-	rf_init(F, 2, on_pass, on_observe, NULL);
+	rf_init(F, 2000, on_pass, on_observe, NULL); /* eoe_timeout 2 s */
 	npassed = nobs = 0;
 }
 
@@ -158,8 +159,14 @@ START_TEST(test_unparsable_records_are_dropped_and_counted)
 	feed("garbage without a header");
 	feed("x msg=audit(1abcdefghijk");
 	feed("type=SYSCALL msg=audit(x)");
+	/* A time whose milliseconds could overflow a difference. */
+	feed("type=SYSCALL msg=audit(%lld.000:1): arch=c000003e syscall=59",
+	     (long long)RF_MAX_SEC + 1);
 	ck_assert_int_eq(npassed, 0);
-	ck_assert_uint_eq(F->st.unparsed, 3);
+	ck_assert_uint_eq(F->st.unparsed, 4);
+	feed("type=SYSCALL msg=audit(%lld.999:1): arch=c000003e syscall=59",
+	     (long long)RF_MAX_SEC);
+	ck_assert_int_eq(npassed, 1);
 }
 END_TEST
 
@@ -178,6 +185,21 @@ START_TEST(test_a_stuck_event_is_completed_by_a_later_event_time)
 }
 END_TEST
 
+/* Event times are milliseconds: 2 s after an event stamped .100 is .100
+ * two seconds later, not any time in that second. */
+START_TEST(test_event_time_is_judged_to_the_millisecond)
+{
+	SYSCALL(1000, 20, 59, 306, 200);
+	feed("type=SYSCALL msg=audit(1002.100:21): arch=c000003e syscall=257 success=yes ppid=1 pid=1");
+	idle(1000, 22);
+	feed("type=SYSCALL msg=audit(1002.100:40): arch=c000003e syscall=257 success=yes ppid=1 pid=1");
+	ck_assert_uint_eq(F->st.completed, 0); /* exactly eoe_timeout past */
+	feed("type=SYSCALL msg=audit(1002.101:41): arch=c000003e syscall=257 success=yes ppid=1 pid=1");
+	ck_assert_uint_eq(F->st.completed, 1);
+	ck_assert_str_eq(passed[1], "type=EOE msg=audit(1000.100:20): ");
+}
+END_TEST
+
 START_TEST(test_a_late_record_inside_an_event_does_not_complete_it)
 {
 	/* A slow exec's records carry the time of its start; another
@@ -192,13 +214,14 @@ START_TEST(test_a_late_record_inside_an_event_does_not_complete_it)
 }
 END_TEST
 
+/* Idle for eoe_timeout exactly: kept; 1 ms more: completed. */
 START_TEST(test_live_aging_completes_an_event_idle_by_the_wall_clock)
 {
-	rf_age(F, 5000);
+	rf_age(F, 5000000);
 	SYSCALL(1000, 70, 59, 312, 200);
-	rf_age(F, 5002);
+	rf_age(F, 5002000);
 	ck_assert_uint_eq(F->st.completed, 0);
-	rf_age(F, 5003);
+	rf_age(F, 5002001);
 	ck_assert_uint_eq(F->st.completed, 1);
 }
 END_TEST
@@ -210,16 +233,16 @@ START_TEST(test_an_event_open_before_the_first_tick_is_not_completed_by_it)
 	 * since 1970 and cut the event before its PATH and PROCTITLE. */
 	SYSCALL(1000, 75, 59, 313, 200);
 	REC("EXECVE", 1000, 75, "argc=1 a0=\"lsmod\"");
-	rf_age(F, 5000);
+	rf_age(F, 5000000);
 	ck_assert_uint_eq(F->st.completed, 0);
 	REC("PATH", 1000, 75, "item=0 name=\"/usr/sbin/lsmod\"");
 	REC("PROCTITLE", 1000, 75, "proctitle=\"lsmod\"");
 	ck_assert_int_eq(npassed, 4);
 	/* Still completed once really idle: eoe_timeout after that tick. */
 	SYSCALL(1000, 76, 59, 314, 200);
-	rf_age(F, 5002);
+	rf_age(F, 5002000);
 	ck_assert_uint_eq(F->st.completed, 0);
-	rf_age(F, 5003);
+	rf_age(F, 5003000);
 	ck_assert_uint_eq(F->st.completed, 1);
 }
 END_TEST
@@ -230,12 +253,12 @@ START_TEST(test_an_event_fed_before_the_first_clock_reading_is_aged_from_it)
 	 * just started) arrived at that reading, not at time 0: they are not
 	 * "idle for ages" at the first drain. */
 	SYSCALL(1000, 71, 59, 313, 200);
-	rf_age(F, 5000);
+	rf_age(F, 5000000);
 	ck_assert_uint_eq(F->st.completed, 0);
 	REC("EXECVE", 1000, 71, "argc=1 a0=\"modinfo\"");
-	rf_age(F, 5002);
+	rf_age(F, 5002000);
 	ck_assert_uint_eq(F->st.completed, 0);
-	rf_age(F, 5003);
+	rf_age(F, 5003000);
 	ck_assert_uint_eq(F->st.completed, 1);
 }
 END_TEST
@@ -245,19 +268,19 @@ START_TEST(test_a_reader_behind_its_input_completes_nothing_by_the_clock)
 	/* Under CPU load the reader falls behind: the records of a long exec
 	 * (100,000 arguments: 154 records) are still queued while seconds
 	 * pass. Reading is not draining: no wall-clock completion. */
-	rf_clock(F, 5000);
+	rf_clock(F, 5000000);
 	SYSCALL(1000, 72, 59, 314, 200);
 	REC("EXECVE", 1000, 72, "argc=2 a0=\"modinfo\"");
-	rf_clock(F, 5010);
+	rf_clock(F, 5010000);
 	ck_assert_uint_eq(F->st.completed, 0);
 	REC("EXECVE", 1000, 72, " a1=\"x\"");
 	REC("CWD", 1000, 72, "cwd=\"/\"");
 	/* Drained right after its latest record: not idle. */
-	rf_age(F, 5011);
+	rf_age(F, 5011000);
 	ck_assert_uint_eq(F->st.completed, 0);
 	REC("PATH", 1000, 72, "item=0 name=\"/usr/sbin/modinfo\"");
 	REC("PROCTITLE", 1000, 72, "proctitle=\"modinfo\"");
-	rf_age(F, 5020);
+	rf_age(F, 5020000);
 	ck_assert_uint_eq(F->st.completed, 0);
 	ck_assert_int_eq(npassed, 6);
 	ck_assert_str_eq(passed[5], "type=PROCTITLE msg=audit(1000.100:72): proctitle=\"modinfo\"");
@@ -268,13 +291,13 @@ START_TEST(test_a_drain_completes_an_event_whose_last_record_was_lost)
 {
 	/* The counterpart: its PROCTITLE never comes (lost), the input is
 	 * drained: completed eoe_timeout after its latest record arrived. */
-	rf_clock(F, 5000);
+	rf_clock(F, 5000000);
 	SYSCALL(1000, 73, 59, 315, 200);
-	rf_clock(F, 5004);
+	rf_clock(F, 5004000);
 	REC("EXECVE", 1000, 73, "argc=1 a0=\"modinfo\"");
-	rf_age(F, 5006);
+	rf_age(F, 5006000);
 	ck_assert_uint_eq(F->st.completed, 0);
-	rf_age(F, 5007);
+	rf_age(F, 5007000);
 	ck_assert_uint_eq(F->st.completed, 1);
 	ck_assert_str_eq(passed[2], "type=EOE msg=audit(1000.100:73): ");
 }
@@ -421,8 +444,6 @@ int main(void)
 {
 	Suite *s = suite_create("recfilter");
 	TCase *tc = tcase_create("filter");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_an_openat_event_is_dropped_and_its_pids_observed);
@@ -434,6 +455,7 @@ int main(void)
 	tcase_add_test(tc, test_an_undecided_exec_part_passes);
 	tcase_add_test(tc, test_unparsable_records_are_dropped_and_counted);
 	tcase_add_test(tc, test_a_stuck_event_is_completed_by_a_later_event_time);
+	tcase_add_test(tc, test_event_time_is_judged_to_the_millisecond);
 	tcase_add_test(tc, test_a_late_record_inside_an_event_does_not_complete_it);
 	tcase_add_test(tc, test_live_aging_completes_an_event_idle_by_the_wall_clock);
 	tcase_add_test(tc, test_an_event_open_before_the_first_tick_is_not_completed_by_it);
@@ -451,9 +473,5 @@ int main(void)
 	tcase_add_test(tc, test_a_stuck_event_is_completed_by_its_own_hosts_later_records);
 	tcase_add_test(tc, test_open_events_are_bounded);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

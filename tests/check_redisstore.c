@@ -1,346 +1,368 @@
-/* check_redisstore.c - the Redis store without a server: the key layout
- * (identity namespaces, hashing, bounds), and the local fallback when
- * Redis does not answer (decisions, the bounded queue, counters, one
- * message). A server's behaviour is tests/redis.sh's. */
+/* check_redisstore.c - the new-terms store shared in Redis: deciding
+ * through a real redis-server started here (tests/redistest.h) as two
+ * hosts, the interface's error contract, a key held by another term, an
+ * error reply and a lost connection (decided locally, pushed when Redis
+ * takes it again), --learn's write-behind; and without a server, the
+ * local fallback (decisions, the bounded queue, counters, one message).
+ * The plugin's behaviour against a server is tests/redis.sh's. */
 #include <config.h>
 
 #include <check.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cfg.h"
+#include "checkrun.h"
 #include "log.h"
+#include "rediskey.h"
 #include "redisstore.h"
 #include "termtab.h"
+#include "histtest.h"
 
 #define T0 ((int64_t)1700000000000)
 
-static struct kme_config *config(void)
+#ifdef HAVE_HIREDIS
+#include "redistest.h"
+
+/* One host: a connection to url and a store over it. */
+struct host {
+	struct rc_conn *conn;
+	struct nt_store *store;
+};
+
+static struct host host_at(const struct kme_config *cfg, const char *url,
+			   bool write_behind)
 {
-	struct kme_config *cfg = NULL;
 	struct kme_err err = { "" };
+	struct host h;
 
-	ck_assert_msg(cfg_load_default(&cfg, &err) == 0, "%s", err.msg);
-	return cfg;
+	h.conn = rt_conn(url, false);
+	h.store = rs_open(cfg, h.conn, write_behind, &err);
+	ck_assert_msg(h.store != NULL, "%s", err.msg);
+	return h;
 }
 
-static struct nt_term term2(const char *a, const char *b)
+static void host_free(struct host *h)
 {
-	struct nt_term t = { .n = 2 };
-
-	t.v[0] = a ? (struct kme_str){ a, strlen(a) } : KME_STR_NULL;
-	t.v[1] = b ? (struct kme_str){ b, strlen(b) } : KME_STR_NULL;
-	return t;
+	nt_destroy(h->store);
+	rc_free(h->conn);
 }
 
-/* The key of term under cfg, as a C string (keys are text). */
-static char *key_of(const struct kme_config *cfg, const char *prefix,
-		    struct nt_term t)
+static struct nt_seen touch(struct host *h, struct nt_term t, int64_t when)
+{
+	struct kme_err err = { "" };
+	struct nt_seen seen;
+
+	ck_assert_msg(nt_check_touch(h->store, &t, when, &seen, &err) == 0,
+		      "%s", err.msg);
+	return seen;
+}
+
+static struct nt_stats stats(const struct host *h)
+{
+	struct nt_stats st;
+
+	nt_stats(h->store, &st);
+	return st;
+}
+
+/* The Redis key of t under cfg, as a C string. */
+static char *key_of(const struct kme_config *cfg, struct nt_term t)
 {
 	struct kme_buf key, enc;
 	char *s;
 
 	buf_init(&key, 2 * TT_KEY_MAX);
 	buf_init(&enc, TT_KEY_MAX);
-	ck_assert_int_eq(rs_key_of(cfg, prefix, &t, &key, &enc), 0);
+	ck_assert_int_eq(rk_key_of(cfg, rk_prefix(cfg), &t, &key, &enc), 0);
 	s = strndup(key.p, key.len);
 	buf_free(&key);
 	buf_free(&enc);
 	return s;
 }
 
-START_TEST(test_key_is_prefix_identity_and_a_128_bit_hash)
+/* Has a save (the periodic hook: reconnect and push when due) pushed
+ * the one term decided locally? */
+static bool pushed_one(void *arg)
 {
-	struct kme_config *cfg = config();
-	char *k = key_of(cfg, "kme:", term2("/usr/sbin/lsmod", "/bin/bash"));
-	const char *ns = "kme:2d8043ed-5bda-4caf-801c-c1feb7410504:211:"
-			 "process.executable,process.parent.executable:t:";
-	size_t i;
+	struct host *h = arg;
+	struct kme_err err = { "" };
 
-	ck_assert_msg(strncmp(k, ns, strlen(ns)) == 0, "%s", k);
-	ck_assert_uint_eq(strlen(k), strlen(ns) + 32);
-	for (i = strlen(ns); k[i]; i++)
-		ck_assert(strchr("0123456789abcdef", k[i]) != NULL);
-	free(k);
+	ck_assert_int_eq(nt_save(h->store, &err), 0);
+	return stats(h).pushed >= 1;
+}
+
+/* ---- through a server ------------------------------------------------------ */
+
+START_TEST(test_two_hosts_share_one_history)
+{
+	struct kme_config *cfg = shipped_config();
+	struct host a = host_at(cfg, rt.url, false), b = host_at(cfg, rt.url, false);
+	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
+	struct nt_seen seen;
+
+	seen = touch(&a, t, T0);
+	ck_assert(seen.is_new && !seen.known && !seen.local);
+	seen = touch(&b, t, T0 + 1000);
+	ck_assert(!seen.is_new);
+	ck_assert(seen.known);
+	ck_assert_int_eq(seen.first_seen, T0);
+	ck_assert_int_eq(seen.last_seen, T0);
+	ck_assert_uint_eq(seen.count, 1);
+	/* Out of order: min first, max last. */
+	touch(&a, t, T0 - 5);
+	seen = touch(&b, t, T0 + 1000 + cfg->history_window);
+	ck_assert(!seen.is_new);        /* last seen T0 + 1000: in the window */
+	ck_assert_int_eq(seen.first_seen, T0 - 5);
+	seen = touch(&a, t, T0 + 2001 + 2 * cfg->history_window);
+	ck_assert(seen.is_new);
+	ck_assert_uint_eq(seen.count, 4);
+	ck_assert_uint_eq(stats(&a).fallbacks + stats(&b).fallbacks, 0);
+	ck_assert(stats(&a).shared);
+	host_free(&a);
+	host_free(&b);
 	cfg_free(cfg);
 }
 END_TEST
 
-START_TEST(test_same_term_same_key_on_every_host)
+/* newterms.h's contract: -1 only for a term no store can hold. */
+START_TEST(test_redis_store_fails_only_a_term_of_wrong_shape_or_size)
 {
-	/* Fixed hash keys: two processes (two hosts) agree. */
-	struct kme_config *cfg = config();
-	char *a = key_of(cfg, "kme:", term2("/usr/sbin/lsmod", "/bin/bash"));
-	char *b = key_of(cfg, "kme:", term2("/usr/sbin/lsmod", "/bin/bash"));
-
-	ck_assert_str_eq(a, b);
-	free(a);
-	free(b);
-	cfg_free(cfg);
-}
-END_TEST
-
-START_TEST(test_identity_change_is_another_namespace)
-{
-	struct kme_config *cfg = config();
-	struct nt_term t = term2("/usr/sbin/lsmod", "/bin/bash");
-	char *base = key_of(cfg, "kme:", t), *k;
-
-	free(cfg->rule_version);
-	cfg->rule_version = strdup("215");
-	k = key_of(cfg, "kme:", t);
-	ck_assert_str_ne(base, k);
-	ck_assert_ptr_nonnull(strstr(k, ":215:"));
-	free(k);
-	free(cfg->rule_version);
-	cfg->rule_version = strdup("211");
-	cfg->term_fields[1] = CFG_TF_PARENT_NAME;
-	k = key_of(cfg, "kme:", t);
-	ck_assert_str_ne(base, k);
-	ck_assert_ptr_nonnull(strstr(k, "process.parent.name"));
-	free(k);
-	cfg->term_fields[1] = CFG_TF_PARENT_EXECUTABLE;
-	k = key_of(cfg, "fleet1:", t);
-	ck_assert(strncmp(k, "fleet1:", 7) == 0);
-	ck_assert_str_eq(k + 7, base + 4);
-	free(k);
-	free(base);
-	cfg_free(cfg);
-}
-END_TEST
-
-START_TEST(test_absent_empty_and_shifted_values_get_distinct_keys)
-{
-	struct kme_config *cfg = config();
-	char *a = key_of(cfg, "kme:", term2("/usr/sbin/lsmod", NULL));
-	char *b = key_of(cfg, "kme:", term2("/usr/sbin/lsmod", ""));
-	char *c = key_of(cfg, "kme:", term2("/usr/sbin/lsmo", "d"));
-	char *d = key_of(cfg, "kme:", term2("/usr/sbin/lsmod", "d"));
-
-	ck_assert_str_ne(a, b);
-	ck_assert_str_ne(c, d);
-	free(a);
-	free(b);
-	free(c);
-	free(d);
-	cfg_free(cfg);
-}
-END_TEST
-
-START_TEST(test_term_of_wrong_shape_or_size_has_no_key)
-{
-	struct kme_config *cfg = config();
-	struct kme_buf key, enc;
+	struct kme_config *cfg = shipped_config();
+	struct host a = host_at(cfg, rt.url, false);
 	struct nt_term t = term2("a", "b");
+	struct kme_err err = { "" };
+	struct nt_seen seen;
 	char *big = malloc(TT_KEY_MAX + 1);
 
-	buf_init(&key, 2 * TT_KEY_MAX);
-	buf_init(&enc, TT_KEY_MAX);
+	ck_assert_ptr_nonnull(big);
 	t.n = 1;
-	ck_assert_int_eq(rs_key_of(cfg, "kme:", &t, &key, &enc), -1);
+	ck_assert_int_eq(nt_check_touch(a.store, &t, T0, &seen, &err), -1);
+	ck_assert(seen.is_new);
 	memset(big, 'x', TT_KEY_MAX);
 	big[TT_KEY_MAX] = '\0';
-	t = term2(big, "b");
-	ck_assert_int_eq(rs_key_of(cfg, "kme:", &t, &key, &enc), -1);
-	buf_free(&key);
-	buf_free(&enc);
+	t = term2(big, NULL);
+	ck_assert_int_eq(nt_check_touch(a.store, &t, T0, &seen, &err), -1);
+	ck_assert(seen.is_new);
+	ck_assert_int_eq(rt_int("DBSIZE"), 0);
+	ck_assert_uint_eq(stats(&a).errors, 0);
 	free(big);
+	host_free(&a);
 	cfg_free(cfg);
 }
 END_TEST
 
-#ifdef HAVE_HIREDIS
-
-static int said;
-static char last_said[KME_LOG_MAX];
-
-static void catch_log(void *arg, int prio, const char *line)
+START_TEST(test_a_key_held_by_another_term_alerts_and_is_counted)
 {
-	(void)arg;
-	(void)prio;
-	said++;
-	snprintf(last_said, sizeof(last_said), "%s", line);
+	struct kme_config *cfg = shipped_config();
+	struct host a = host_at(cfg, rt.url, false);
+	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
+	char *k = key_of(cfg, t);
+	struct nt_seen seen;
+	int i;
+
+	rt_ok("HSET %s v forged f %lld l %lld c 1", k, (long long)T0,
+	      (long long)T0);
+	ht_catch_log();
+	for (i = 0; i < 3; i++) {
+		seen = touch(&a, t, T0 + 1 + i);   /* 0: a value, not -1 */
+		ck_assert(seen.is_new);            /* never suppressed */
+		ck_assert(!seen.known && !seen.local);
+	}
+	ck_assert_uint_eq(stats(&a).errors, 3);
+	ck_assert_uint_eq(stats(&a).fallbacks, 0);
+	ck_assert_int_eq(ht_log.n, 1);
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "hash collision"));
+	ck_assert_int_eq(rt_int("HGET %s c", k), 1);  /* left alone */
+	log_to_stderr();
+	free(k);
+	host_free(&a);
+	cfg_free(cfg);
 }
+END_TEST
 
-/* A store whose Redis is a socket path nobody listens on. */
-static struct nt_store *down_store(const struct kme_config *cfg,
-				   char *dir, size_t size)
+START_TEST(test_an_error_reply_is_decided_locally_and_pushed_later)
 {
+	struct kme_config *cfg = shipped_config();
+	struct host a = host_at(cfg, rt.url, false);
+	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
+	char *k = key_of(cfg, t);
+	struct nt_seen seen;
+
+	rt_ok("SET %s x", k);
+	ht_catch_log();
+	seen = touch(&a, t, T0);             /* 0: a value, not -1 */
+	ck_assert(seen.is_new);
+	ck_assert(seen.local);
+	ck_assert_uint_eq(stats(&a).fallbacks, 1);
+	ck_assert_uint_ge(stats(&a).errors, 1);
+	ck_assert_int_eq(ht_log.n, 1);
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "WRONGTYPE"));
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "deciding with local history"));
+	/* Redis takes it again: the local decision reaches it. */
+	rt_ok("DEL %s", k);
+	rt_until(pushed_one, &a, "the push");
+	ck_assert_int_eq(rt_int("HGET %s c", k), 1);
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "answering again; pushed 1"));
+	seen = touch(&a, t, T0 + 1);
+	ck_assert(!seen.is_new && !seen.local);
+	log_to_stderr();
+	free(k);
+	host_free(&a);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_a_lost_connection_falls_back_and_pushes_when_back)
+{
+	struct kme_config *cfg = shipped_config();
+	struct host a = host_at(cfg, rt.url, false), b;
+	struct nt_term t = term2("/usr/sbin/lsmod", "/usr/bin/bash");
+	struct nt_seen seen;
+
+	ht_catch_log();
+	touch(&a, term2("/usr/bin/kmod", NULL), T0);
+	ck_assert_int_ge(rt_int("CLIENT KILL TYPE normal SKIPME yes"), 1);
+	seen = touch(&a, t, T0 + 1);
+	ck_assert(seen.is_new && seen.local);
+	rt_until(pushed_one, &a, "the push");
+	b = host_at(cfg, rt.url, false);
+	seen = touch(&b, t, T0 + 2);
+	ck_assert(!seen.is_new);
+	ck_assert_int_eq(seen.last_seen, T0 + 1);
+	ck_assert_uint_eq(stats(&a).terms, 0);   /* the local table emptied */
+	log_to_stderr();
+	host_free(&a);
+	host_free(&b);
+	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(test_learn_decides_locally_and_save_pushes_everything)
+{
+	struct kme_config *cfg = shipped_config();
+	struct host a = host_at(cfg, rt.url, true);
 	struct kme_err err = { "" };
-	char url[256];
-	struct rs_opts o = { .url = url, .rate_limit = true };
-	struct nt_store *s;
+	struct nt_seen seen;
+	char exe[32];
+	int i;
 
-	snprintf(dir, size, "/tmp/check_redisstore.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(url, sizeof(url), "unix://%s/none.sock", dir);
-	s = rs_open(cfg, &o, &err);
-	ck_assert_msg(s != NULL, "%s", err.msg);
-	return s;
+	for (i = 0; i < RC_BATCH + 10; i++) {
+		snprintf(exe, sizeof(exe), "/opt/t%d/lsmod", i);
+		seen = touch(&a, term2(exe, "/bin/sh"), T0 + i);
+		ck_assert(seen.is_new && !seen.local);
+	}
+	/* A full batch went out on the way; save sends the rest. */
+	ck_assert_int_eq(rt_int("DBSIZE"), RC_BATCH);
+	ck_assert_int_eq(nt_save(a.store, &err), 0);
+	ck_assert_int_eq(rt_int("DBSIZE"), RC_BATCH + 10);
+	ck_assert_uint_eq(stats(&a).pushed, RC_BATCH + 10);
+	ck_assert_uint_eq(stats(&a).fallbacks, 0);
+	host_free(&a);
+	cfg_free(cfg);
 }
+END_TEST
+
+START_TEST(test_destroy_pushes_what_is_pending)
+{
+	struct kme_config *cfg = shipped_config();
+	struct host a = host_at(cfg, rt.url, true);
+
+	touch(&a, term2("/usr/sbin/lsmod", NULL), T0);
+	ck_assert_int_eq(rt_int("DBSIZE"), 0);
+	host_free(&a);
+	ck_assert_int_eq(rt_int("DBSIZE"), 1);
+	cfg_free(cfg);
+}
+END_TEST
+
+/* ---- without a server ---------------------------------------------------------- */
 
 START_TEST(test_down_at_start_decides_locally_and_says_so_once)
 {
-	struct kme_config *cfg = config();
+	struct kme_config *cfg = shipped_config();
 	struct nt_term t = term2("/usr/sbin/lsmod", "/bin/bash");
-	struct kme_err err = { "" };
+	struct host a;
 	struct nt_seen seen;
 	struct nt_stats st;
-	struct nt_store *s;
-	char dir[64];
-	bool allowed;
 	int i;
 
-	said = 0;
-	log_to_fn(catch_log, NULL);
-	s = down_store(cfg, dir, sizeof(dir));
-	ck_assert_int_eq(said, 1);
-	ck_assert_ptr_nonnull(strstr(last_said, "deciding with local history"));
-	ck_assert_ptr_nonnull(strstr(last_said, dir));
-	ck_assert_int_eq(nt_check_touch(s, &t, T0, &seen, &err), 0);
+	ht_catch_log();
+	a = host_at(cfg, "unix:///nonexistent/kme-check.sock", false);
+	ck_assert_int_eq(ht_log.n, 1);
+	ck_assert_ptr_nonnull(strstr(ht_log.last, "deciding with local history"));
+	seen = touch(&a, t, T0);
 	ck_assert(seen.is_new);
 	ck_assert(seen.local);
-	ck_assert_int_eq(nt_check_touch(s, &t, T0 + 1000, &seen, &err), 0);
+	seen = touch(&a, t, T0 + 1000);
 	ck_assert(!seen.is_new);
 	ck_assert(seen.known);
 	ck_assert(seen.local);
 	ck_assert_int_eq(seen.last_seen, T0);
 	for (i = 0; i < 50; i++)
-		nt_check_touch(s, &t, T0 + 2000 + i, &seen, &err);
-	/* Down: the fleet's rate limit cannot decide; the caller limits. */
-	ck_assert_int_eq(nt_rate_allow(s, T0, &allowed), -1);
-	nt_stats(s, &st);
+		touch(&a, t, T0 + 2000 + i);
+	st = stats(&a);
 	ck_assert(st.shared);
 	ck_assert_uint_eq(st.fallbacks, 52);
 	ck_assert_uint_ge(st.errors, 1);
 	ck_assert_uint_eq(st.pushed, 0);
-	ck_assert_int_eq(said, 1);  /* once, not once per event */
-	nt_destroy(s);
+	ck_assert_int_eq(ht_log.n, 1);  /* once, not once per event */
+	host_free(&a);
 	log_to_stderr();
-	rmdir(dir);
 	cfg_free(cfg);
 }
 END_TEST
 
 START_TEST(test_local_queue_is_bounded_and_overflow_counted)
 {
-	struct kme_config *cfg = config();
-	struct kme_err err = { "" };
-	struct nt_seen seen;
+	struct kme_config *cfg = shipped_config();
 	struct nt_stats st;
-	struct nt_store *s;
-	char dir[64], exe[32];
+	struct host a;
+	char exe[32];
 	int i;
 
 	cfg->max_terms = 3;
-	log_to_fn(catch_log, NULL);
-	s = down_store(cfg, dir, sizeof(dir));
+	ht_catch_log();
+	a = host_at(cfg, "unix:///nonexistent/kme-check.sock", false);
 	for (i = 0; i < 5; i++) {
-		struct nt_term t;
-
 		snprintf(exe, sizeof(exe), "/tmp/lsmod%d", i);
-		t = term2(exe, "/bin/sh");
-		ck_assert_int_eq(nt_check_touch(s, &t, T0 + i, &seen, &err), 0);
+		touch(&a, term2(exe, "/bin/sh"), T0 + i);
 	}
-	nt_stats(s, &st);
+	st = stats(&a);
 	ck_assert_uint_eq(st.terms, 3);
 	ck_assert_uint_eq(st.dropped, 2);
-	nt_destroy(s);
+	host_free(&a);
 	log_to_stderr();
-	rmdir(dir);
 	cfg_free(cfg);
 }
 END_TEST
 
-START_TEST(test_required_store_fails_when_redis_does_not_answer)
-{
-	struct kme_config *cfg = config();
-	struct kme_err err = { "" };
-	struct rs_opts o = { .url = "unix:///nonexistent/kme-check.sock",
-			     .require = true };
-
-	ck_assert_ptr_null(rs_open(cfg, &o, &err));
-	ck_assert_msg(strstr(err.msg, "unix:///nonexistent/kme-check.sock") !=
-		      NULL, "%s", err.msg);
-	cfg_free(cfg);
-}
-END_TEST
-
-/* The password file is checked like the config file. */
-START_TEST(test_password_file_must_be_private_and_not_a_link)
-{
-	struct kme_config *cfg = config();
-	struct kme_err err = { "" };
-	struct rs_opts o = { .url = "unix:///nonexistent/kme-check.sock" };
-	char dir[64], pw[96], link[96];
-	struct nt_store *s;
-	FILE *fp;
-
-	snprintf(dir, sizeof(dir), "/tmp/check_redisstore.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(pw, sizeof(pw), "%s/pw", dir);
-	snprintf(link, sizeof(link), "%s/link", dir);
-	fp = fopen(pw, "w");
-	fputs("secret\n", fp);
-	fclose(fp);
-	ck_assert_int_eq(symlink(pw, link), 0);
-	log_to_fn(catch_log, NULL);
-
-	chmod(pw, 0640);
-	cfg->redis_password_file = strdup(pw);
-	ck_assert_ptr_null(rs_open(cfg, &o, &err));
-	ck_assert_msg(strstr(err.msg, "group or others") != NULL, "%s", err.msg);
-	chmod(pw, 0600);
-	s = rs_open(cfg, &o, &err);
-	ck_assert_msg(s != NULL, "%s", err.msg);
-	nt_destroy(s);
-	free(cfg->redis_password_file);
-	cfg->redis_password_file = strdup(link);
-	ck_assert_ptr_null(rs_open(cfg, &o, &err));
-	ck_assert_msg(strstr(err.msg, "symbolic link") != NULL, "%s", err.msg);
-	free(cfg->redis_password_file);
-	cfg->redis_password_file = strdup(dir);
-	ck_assert_ptr_null(rs_open(cfg, &o, &err));
-	ck_assert_msg(strstr(err.msg, "not a regular file") != NULL, "%s",
-		      err.msg);
-	log_to_stderr();
-	unlink(link);
-	unlink(pw);
-	rmdir(dir);
-	cfg_free(cfg);
-}
-END_TEST
-
-#endif
+#endif /* HAVE_HIREDIS */
 
 int main(void)
 {
 	Suite *s = suite_create("redisstore");
-	TCase *tc = tcase_create("keys");
-	SRunner *sr;
-	int failed;
+	TCase *tc;
 
-	tcase_add_test(tc, test_key_is_prefix_identity_and_a_128_bit_hash);
-	tcase_add_test(tc, test_same_term_same_key_on_every_host);
-	tcase_add_test(tc, test_identity_change_is_another_namespace);
-	tcase_add_test(tc, test_absent_empty_and_shifted_values_get_distinct_keys);
-	tcase_add_test(tc, test_term_of_wrong_shape_or_size_has_no_key);
-	suite_add_tcase(s, tc);
 #ifdef HAVE_HIREDIS
+	tc = rt_tcase("server");
+	tcase_add_test(tc, test_two_hosts_share_one_history);
+	tcase_add_test(tc, test_redis_store_fails_only_a_term_of_wrong_shape_or_size);
+	tcase_add_test(tc, test_a_key_held_by_another_term_alerts_and_is_counted);
+	tcase_add_test(tc, test_an_error_reply_is_decided_locally_and_pushed_later);
+	tcase_add_test(tc, test_a_lost_connection_falls_back_and_pushes_when_back);
+	tcase_add_test(tc, test_learn_decides_locally_and_save_pushes_everything);
+	tcase_add_test(tc, test_destroy_pushes_what_is_pending);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("fallback");
 	tcase_add_test(tc, test_down_at_start_decides_locally_and_says_so_once);
 	tcase_add_test(tc, test_local_queue_is_bounded_and_overflow_counted);
-	tcase_add_test(tc, test_required_store_fails_when_redis_does_not_answer);
-	tcase_add_test(tc, test_password_file_must_be_private_and_not_a_link);
+	suite_add_tcase(s, tc);
+#else
+	tc = tcase_create("none");   /* the store needs a Redis build */
 	suite_add_tcase(s, tc);
 #endif
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

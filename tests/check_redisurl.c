@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "redisurl.h"
 
 static struct ru_url ok(const char *s)
@@ -180,8 +181,6 @@ int main(void)
 {
 	Suite *s = suite_create("redisurl");
 	TCase *tc = tcase_create("accepted");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_file_is_the_local_store);
 	tcase_add_test(tc, test_tcp_defaults_port_6379_and_db_0);
@@ -196,9 +195,5 @@ int main(void)
 	tcase_add_test(tc, test_lengths_are_bounded);
 	tcase_add_test(tc, test_refusal_leaves_the_output_untouched);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

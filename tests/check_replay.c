@@ -2,7 +2,8 @@
  * set in time order with its duplicates, compressed inputs, inputs that give
  * nothing (said, status 3), ausearch -i without a zone (refused, status 2),
  * skipped lines in --explain. The records are two events of the real
- * tests/data/kmod-raw.log (bash, then its lsmod). */
+ * tests/data/kmod-raw.log (bash, then its lsmod). rp_run completes the
+ * pending events itself (eng_finish). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <zlib.h>
 
 #include "cfg.h"
+#include "checkrun.h"
 #include "engine.h"
 #include "log.h"
 #include "newterms.h"
@@ -78,7 +80,6 @@ static void teardown(void)
 	char cmd[128];
 
 	log_to_stderr();
-	eng_finish(F.eng);
 	eng_free(F.eng);
 	rd_free(F.rd);
 	nt_destroy(F.store);
@@ -112,8 +113,7 @@ static void put(const char *name, const char *a, const char *b)
 	fclose(f);
 }
 
-/* Replay the inputs; the status. (Each event here ends with its
- * PROCTITLE record: decided without eng_finish, which teardown calls.) */
+/* Replay the inputs; the status. */
 static int replay(const char *tz, int n, char **inputs)
 {
 	struct rp_opts o = { .inputs = inputs, .ninputs = n, .tz = tz,
@@ -154,6 +154,23 @@ START_TEST(test_a_set_replays_in_time_order_whatever_the_order_given)
 		      strstr(F.said, "1. /tmp/kme-check-replay.") &&
 		      strstr(F.said, "audit.log.1.gz (gzip, audit log), first event "
 				     "2026-11-26T21:46:27.585Z"), "%s", F.said);
+}
+END_TEST
+
+START_TEST(test_an_event_cut_at_the_end_of_the_last_input_is_still_decided)
+{
+	char *in[1] = { path("cut.log") };
+	char lsmod_cut[sizeof(lsmod_event)];
+
+	/* Without its PROCTITLE record nothing in the input ends lsmod's
+	 * event: only the completion at the end of the replay decides it. */
+	strcpy(lsmod_cut, lsmod_event);
+	*strstr(lsmod_cut, "type=PROCTITLE") = '\0';
+	put("cut.log", bash_event, lsmod_cut);
+	ck_assert_int_eq(replay(NULL, 1, in), 0);
+	ck_assert_uint_eq(counters().records, 9);
+	ck_assert_uint_eq(counters().alerts, 1);
+	ck_assert_msg(strstr(F.explbuf, "name=lsmod") != NULL, "%s", F.explbuf);
 }
 END_TEST
 
@@ -245,6 +262,7 @@ static Suite *replay_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_a_set_replays_in_time_order_whatever_the_order_given);
+	tcase_add_test(tc, test_an_event_cut_at_the_end_of_the_last_input_is_still_decided);
 	tcase_add_test(tc, test_a_copy_in_the_set_is_replayed_once_and_said);
 	tcase_add_test(tc, test_an_input_without_a_record_is_said_with_its_first_line);
 	tcase_add_test(tc, test_mostly_garbage_is_unusable_a_few_damaged_lines_are_not);
@@ -256,11 +274,5 @@ static Suite *replay_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(replay_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(replay_suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "rule.h"
 
 #define MAX_ARGV 8
@@ -1079,11 +1080,5 @@ static Suite *rule_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(rule_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(rule_suite());
 }

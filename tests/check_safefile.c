@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "safefile.h"
 
 static char g_top[] = "/tmp/check_safefile.XXXXXX";
@@ -421,8 +422,7 @@ int main(void)
 {
 	Suite *s = suite_create("safefile");
 	TCase *tc = tcase_create("directory");
-	SRunner *sr;
-	int failed;
+	int rc;
 
 	umask(022);
 	if (mkdtemp(g_top) == NULL) {
@@ -451,12 +451,9 @@ int main(void)
 	tcase_add_test(tc, test_read_file_names_the_writable_bit_when_no_reason_is_given);
 	tcase_add_test(tc, test_read_file_of_a_missing_path_says_open);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = ck_run(s);
 	if (nftw(g_top, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		fprintf(stderr, "%s: cleanup failed: %s\n", g_top,
 			strerror(errno));
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

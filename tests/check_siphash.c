@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "checkrun.h"
 #include "siphash.h"
 
 static const struct {
@@ -67,17 +68,11 @@ int main(void)
 {
 	Suite *s = suite_create("siphash");
 	TCase *tc = tcase_create("siphash");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_reference_vectors, 0,
 			    (int)(sizeof(vectors) / sizeof(vectors[0])));
 	tcase_add_test(tc, test_another_key_gives_another_hash);
 	tcase_add_test(tc, test_random_keys_differ);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "stateformat.h"
 
 #define RULE "2d8043ed-5bda-4caf-801c-c1feb7410504"
@@ -78,8 +79,14 @@ static void read_doc(struct tt_table *t, const char *doc, size_t len,
 	stf_reader_finish(r, res);
 }
 
-/* The header of a file of format_version 2 (milliseconds), as written. */
-#define HDR "{\"format\":\"audisp-kmod-enum-state\",\"format_version\":2," \
+/* The header of a file of format_version 3 (milliseconds, an unknown value
+ * as ""), as written. */
+#define HDR "{\"format\":\"audisp-kmod-enum-state\",\"format_version\":3," \
+	"\"rule_id\":\"" RULE "\",\"rule_version\":\"211\"," \
+	"\"fields\":[\"process.executable\",\"process.parent.executable\"]," \
+	"\"window\":1209600000,\"saved_at\":1700000123,"
+/* ... of format_version 2, written before: an unknown value as null. */
+#define HDR2 "{\"format\":\"audisp-kmod-enum-state\",\"format_version\":2," \
 	"\"rule_id\":\"" RULE "\",\"rule_version\":\"211\"," \
 	"\"fields\":[\"process.executable\",\"process.parent.executable\"]," \
 	"\"window\":1209600000,\"saved_at\":1700000123,"
@@ -100,7 +107,7 @@ START_TEST(test_writer_writes_identity_then_terms_oldest_first)
 	touch(t, S("/tmp/a\nb\xff"), S("\xc2\x85"), 1700000002999);
 	doc = write_all(t, 0, &len);
 	ck_assert_str_eq(doc, HDR "\"terms\":["
-		"\n{\"v\":[\"/usr/sbin/lsmod\",null],\"first\":1700000000000,"
+		"\n{\"v\":[\"/usr/sbin/lsmod\",\"\"],\"first\":1700000000000,"
 		"\"last\":1700000000000,\"count\":1},"
 		"\n{\"v\":[\"/tmp/\\\"q\\\"\\\\\",\"/bin/caf\xc3\xa9\"],"
 		"\"first\":1700000000083,\"last\":1700000000083,\"count\":1},"
@@ -218,7 +225,7 @@ START_TEST(test_format_version_says_the_resolution)
 {
 	static const char v1[] = HDR1 "\"terms\":[{\"v\":[\"/usr/sbin/lsmod\",null],"
 		"\"first\":1700000000,\"last\":1701209600,\"count\":3}]}";
-	static const char v2[] = HDR "\"terms\":[{\"v\":[\"/usr/sbin/lsmod\",null],"
+	static const char v2[] = HDR2 "\"terms\":[{\"v\":[\"/usr/sbin/lsmod\",null],"
 		"\"first\":1700000000000,\"last\":1701209600083,\"count\":3}]}";
 	struct tt_table *t = table(), *u = table();
 	struct stf_result res;
@@ -256,10 +263,40 @@ START_TEST(test_seconds_beyond_the_millisecond_range_are_bad)
 }
 END_TEST
 
+/* The unknown value is "" from version 3 on, null before: both read as it
+ * (newterms.h), and it is written "". */
+START_TEST(test_the_unknown_value_reads_from_null_and_from_empty)
+{
+	static const char v2[] = HDR2 "\"terms\":[{\"v\":[\"/usr/sbin/lsmod\",null],"
+		"\"first\":1,\"last\":2,\"count\":3}]}";
+	static const char v3[] = HDR "\"terms\":[{\"v\":[\"/usr/sbin/lsmod\",\"\"],"
+		"\"first\":1,\"last\":2,\"count\":3}]}";
+	struct tt_table *t = table(), *u = table();
+	struct stf_result res;
+	char a[512], b[512];
+	size_t len;
+	char *doc;
+
+	read_doc(t, v2, sizeof(v2) - 1, sizeof(v2), &res);
+	ck_assert_msg(res.verdict == STF_OK, "%s", res.why);
+	read_doc(u, v3, sizeof(v3) - 1, sizeof(v3), &res);
+	ck_assert_msg(res.verdict == STF_OK, "%s", res.why);
+	snap(t, a, sizeof(a));
+	snap(u, b, sizeof(b));
+	ck_assert_str_eq(a, b);
+	ck_assert_str_eq(a, "[2f7573722f7362696e2f6c736d6f64- 1 2 3\n");
+	doc = write_all(t, 0, &len);
+	ck_assert_ptr_nonnull(strstr(doc, "{\"v\":[\"/usr/sbin/lsmod\",\"\"],"));
+	free(doc);
+	tt_free(t);
+	tt_free(u);
+}
+END_TEST
+
 START_TEST(test_an_unknown_format_version_is_other)
 {
 	static const char doc[] = "{\"format\":\"audisp-kmod-enum-state\","
-		"\"format_version\":3,\"whatever\":{\"new\":[1,2]}}";
+		"\"format_version\":4,\"whatever\":{\"new\":[1,2]}}";
 	struct tt_table *t = table();
 	struct stf_result res;
 
@@ -338,8 +375,6 @@ int main(void)
 {
 	Suite *s = suite_create("stateformat");
 	TCase *tc = tcase_create("writer");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_writer_writes_identity_then_terms_oldest_first);
 	tcase_add_test(tc, test_writer_output_does_not_depend_on_the_chunk_size);
@@ -349,15 +384,12 @@ int main(void)
 	tcase_add_test(tc, test_a_file_of_the_earlier_writer_still_loads);
 	tcase_add_test(tc, test_format_version_says_the_resolution);
 	tcase_add_test(tc, test_seconds_beyond_the_millisecond_range_are_bad);
+	tcase_add_test(tc, test_the_unknown_value_reads_from_null_and_from_empty);
 	tcase_add_test(tc, test_an_unknown_format_version_is_other);
 	tcase_add_test(tc, test_garbage_is_bad_with_a_one_line_reason);
 	tcase_add_test(tc, test_truncated_state_is_bad);
 	tcase_add_test(tc, test_another_identity_is_other_and_named_before_any_term);
 	tcase_add_test(tc, test_reader_failed_from_outside_is_bad_for_that_reason);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

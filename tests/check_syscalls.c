@@ -2,6 +2,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "checkrun.h"
 #include "syscalls.h"
 
 #define X86_64 0xc000003eUL
@@ -67,8 +68,6 @@ int main(void)
 {
 	Suite *s = suite_create("syscalls");
 	TCase *tc = tcase_create("classes");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_x86_64_exec_and_process_creation_are_classified);
@@ -77,9 +76,5 @@ int main(void)
 	tcase_add_test(tc, test_hostile_numbers_and_arches_are_other);
 	tcase_add_test(tc, test_many_arches_recycle_the_cache);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

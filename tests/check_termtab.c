@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "termtab.h"
+#include "histtest.h"
 
 #define WINDOW 1209600000 /* 14 days, in ms */
 #define T0 ((int64_t)1700000000000)
@@ -18,15 +20,6 @@ static struct tt_table *table(size_t nfields, size_t max_terms)
 	struct tt_table *t = tt_new(nfields, WINDOW, max_terms, &err);
 
 	ck_assert_msg(t != NULL, "%s", err.msg);
-	return t;
-}
-
-static struct nt_term term2(const char *a, const char *b)
-{
-	struct nt_term t = { .n = 2 };
-
-	t.v[0] = a ? (struct kme_str){ a, strlen(a) } : KME_STR_NULL;
-	t.v[1] = b ? (struct kme_str){ b, strlen(b) } : KME_STR_NULL;
 	return t;
 }
 
@@ -43,7 +36,7 @@ static struct nt_seen touch(struct tt_table *t, struct nt_term term,
 
 static size_t nterms(const struct tt_table *t)
 {
-	struct nt_stats st;
+	struct tt_stats st;
 
 	tt_stats(t, &st);
 	return st.terms;
@@ -113,6 +106,19 @@ START_TEST(test_window_is_half_open_to_the_unit)
 }
 END_TEST
 
+START_TEST(test_a_new_sighting_refreshes_the_term)
+{
+	struct tt_table *t = table(2, 10);
+	struct nt_term a = term2("/usr/sbin/lsmod", "/bin/bash");
+
+	touch(t, a, T0);
+	ck_assert(touch(t, a, T0 + WINDOW + 1).is_new);
+	/* That sighting refreshed last_seen. */
+	ck_assert(!touch(t, a, T0 + WINDOW + 2).is_new);
+	tt_free(t);
+}
+END_TEST
+
 START_TEST(test_out_of_order_keeps_max_last_and_min_first)
 {
 	struct tt_table *t = table(2, 10);
@@ -146,13 +152,12 @@ END_TEST
 
 /* ---- keys ------------------------------------------------------------------ */
 
-START_TEST(test_absent_empty_and_boundaries_are_distinct_terms)
+START_TEST(test_unknown_and_boundaries_are_distinct_terms)
 {
 	struct tt_table *t = table(2, 100);
 	static const char *const v[][2] = {
-		{ "ab", "c" }, { "a", "bc" }, { "abc", "" }, { "", "abc" },
-		{ "abc", NULL }, { NULL, "abc" }, { NULL, NULL }, { "", "" },
-		{ NULL, "" }, { "", NULL },
+		{ "ab", "c" }, { "a", "bc" }, { "abc", NULL }, { NULL, "abc" },
+		{ NULL, NULL },
 	};
 	size_t i;
 
@@ -160,6 +165,23 @@ START_TEST(test_absent_empty_and_boundaries_are_distinct_terms)
 		ck_assert_msg(touch(t, term2(v[i][0], v[i][1]), T0).is_new,
 			      "term %zu merged with an earlier one", i);
 	ck_assert_uint_eq(nterms(t), sizeof(v) / sizeof(v[0]));
+	tt_free(t);
+}
+END_TEST
+
+/* An empty value is the unknown one (newterms.h): "" and absent are one
+ * term, whichever comes first. */
+START_TEST(test_an_empty_value_is_the_unknown_value)
+{
+	struct tt_table *t = table(2, 100);
+
+	ck_assert(touch(t, term2("abc", NULL), T0).is_new);
+	ck_assert(touch(t, term2("abc", ""), T0 + 1).known);
+	ck_assert(touch(t, term2("", "x"), T0).is_new);
+	ck_assert(touch(t, term2(NULL, "x"), T0 + 1).known);
+	ck_assert(touch(t, term2("", ""), T0).is_new);
+	ck_assert(touch(t, term2(NULL, NULL), T0 + 1).known);
+	ck_assert_uint_eq(nterms(t), 3);
 	tt_free(t);
 }
 END_TEST
@@ -221,7 +243,7 @@ END_TEST
 START_TEST(test_max_terms_evicts_the_least_recently_touched)
 {
 	struct tt_table *t = table(1, 3);
-	struct nt_stats st;
+	struct tt_stats st;
 	struct nt_term a = { .n = 1, .v = { { "a", 1 } } };
 	struct nt_term b = { .n = 1, .v = { { "b", 1 } } };
 	struct nt_term c = { .n = 1, .v = { { "c", 1 } } };
@@ -237,6 +259,8 @@ START_TEST(test_max_terms_evicts_the_least_recently_touched)
 	ck_assert_uint_eq(st.evicted, 1);
 	ck_assert(touch(t, a, T0 + 5).known);
 	ck_assert(!touch(t, b, T0 + 6).known); /* evicts c */
+	tt_stats(t, &st);
+	ck_assert_uint_eq(st.evicted, 2);      /* counted, every one */
 	ck_assert(!touch(t, c, T0 + 7).known);
 	tt_free(t);
 }
@@ -247,7 +271,7 @@ START_TEST(test_expire_drops_what_the_window_left_behind)
 	struct tt_table *t = table(1, 10);
 	struct nt_term old = { .n = 1, .v = { { "old", 3 } } };
 	struct nt_term edge = { .n = 1, .v = { { "edge", 4 } } };
-	struct nt_stats st;
+	struct tt_stats st;
 
 	touch(t, old, T0);
 	touch(t, edge, T0 + 1);
@@ -256,6 +280,8 @@ START_TEST(test_expire_drops_what_the_window_left_behind)
 	ck_assert_uint_eq(st.terms, 1);
 	ck_assert_uint_eq(st.expired, 1);
 	ck_assert_uint_eq(tt_expire(t, INT64_MAX), 1);
+	tt_stats(t, &st);
+	ck_assert_uint_eq(st.expired, 2);      /* counted across calls */
 	tt_free(t);
 }
 END_TEST
@@ -267,7 +293,7 @@ START_TEST(test_bad_arguments_are_refused)
 
 	ck_assert_ptr_null(tt_new(0, WINDOW, 10, &err));
 	ck_assert_ptr_nonnull(strstr(err.msg, "0 term fields (1 to 4)"));
-	ck_assert_ptr_null(tt_new(CFG_MAX_TERM_FIELDS + 1, WINDOW, 10, &err));
+	ck_assert_ptr_null(tt_new(NT_MAX_FIELDS + 1, WINDOW, 10, &err));
 	ck_assert_ptr_null(tt_new(2, -1, 10, &err));
 	ck_assert_ptr_nonnull(strstr(err.msg, "negative history window"));
 	t = tt_new(1, 0, 0, &err);   /* max_terms 0 is taken as 1 */
@@ -291,7 +317,7 @@ START_TEST(test_added_terms_keep_their_times_and_order)
 	struct kme_buf k;
 	struct tt_iter it;
 	struct tt_item item;
-	struct nt_stats st;
+	struct tt_stats st;
 	struct nt_seen seen;
 	struct nt_term b = { .n = 1, .v = { { "b", 1 } } };
 
@@ -374,18 +400,18 @@ int main(void)
 {
 	Suite *s = suite_create("termtab");
 	TCase *tc = tcase_create("sightings");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_first_sighting_is_new_and_unknown);
 	tcase_add_test(tc, test_repeat_reports_the_state_before_it);
 	tcase_add_loop_test(tc, test_window_is_half_open_to_the_unit, 0,
 			    (int)(sizeof(edges) / sizeof(edges[0])));
+	tcase_add_test(tc, test_a_new_sighting_refreshes_the_term);
 	tcase_add_test(tc, test_out_of_order_keeps_max_last_and_min_first);
 	tcase_add_test(tc, test_times_near_the_limits_do_not_overflow);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("keys");
-	tcase_add_test(tc, test_absent_empty_and_boundaries_are_distinct_terms);
+	tcase_add_test(tc, test_unknown_and_boundaries_are_distinct_terms);
+	tcase_add_test(tc, test_an_empty_value_is_the_unknown_value);
 	tcase_add_test(tc, test_term_of_wrong_shape_or_size_is_an_error_and_new);
 	tcase_add_test(tc, test_walk_decodes_binary_values_with_a_terminating_nul);
 	suite_add_tcase(s, tc);
@@ -399,9 +425,5 @@ int main(void)
 	tcase_add_test(tc, test_clear_empties_and_forgets_the_high_water);
 	tcase_add_test(tc, test_sightings_are_pending_until_marked_clean);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

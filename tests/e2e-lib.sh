@@ -6,7 +6,8 @@
 # created it, dpkg scripts we planted.
 #
 # Under CI (CI=true) a daemon that cannot start is a failure; elsewhere the
-# test is skipped with the reason (exit 77). Sourcing it sets the exit trap
+# test is skipped with the reason (exit 77: cant_run, tests/lib.sh). Sourcing
+# it sets the exit trap
 # (e2e_cleanup; a test with more to undo sets its own, which calls it) and
 # PATH (the system's).
 #
@@ -34,16 +35,6 @@ KLOST0=
 SENDERS=          # "NAME:PID:HOLDER" of each audisp-remote started by start_sender
 AGG_PORT=
 
-cant_run() {
-	if [ "${CI:-}" = true ]; then
-		echo "not ok - end-to-end setup: $*"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-
 e2e_cleanup() {
 	stop_senders
 	if [ -n "$ENABLED_BEFORE" ]; then
@@ -70,18 +61,6 @@ exited() { ! kill -0 "$1" 2>/dev/null || [ "$(awk '{ print $3 }' "/proc/$1/stat"
 # wait_gone PID: poll (10 s) until PID has exited; 1 if it has not.
 wait_gone() { wait_for 10 exited "$1"; }
 
-# wait_for SECONDS COMMAND...: poll until COMMAND succeeds; 1 if it has not
-# within SECONDS of wall time. (COMMAND may itself wait_for: the deadline is
-# local; dash, bash and busybox sh all have `local`.)
-wait_for() {
-	local wf_end
-	wf_end=$(($(date +%s) + $1)); shift
-	until "$@"; do
-		[ "$(date +%s)" -ge "$wf_end" ] && return 1
-		sleep 0.1
-	done
-}
-
 # The plugin that our auditd runs now (not one still exiting after a
 # restart).
 plugin_pid() { pgrep -P "${AUDITD_PID:-0}" -f "^$KME_BIN -c $PCONF" | head -n 1; }
@@ -95,7 +74,9 @@ e2e_lock() {
 
 # start_rsyslogd [MAX_MESSAGE_SIZE]: a stock rsyslog (its default maximum
 # message size, 8 KiB: the alerts must fit it, see max_alert_size) unless a
-# test asks for another global(maxMessageSize=).
+# test asks for another global(maxMessageSize=). Configuration files a test
+# puts in $TMP/rsyslog.d/*.conf are included before the file of every
+# message ($SYSLOG), as /etc/rsyslog.d is before rsyslog.conf's rules.
 start_rsyslogd() {
 	e2e_lock
 	command -v rsyslogd >/dev/null || cant_run "rsyslogd is not installed (tests/deps.sh)"
@@ -107,6 +88,7 @@ start_rsyslogd() {
 	cat >"$TMP/rsyslog.conf" <<EOC
 global(${1:+maxMessageSize="$1" }workDirectory="$TMP")
 module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+include(file="$TMP/rsyslog.d/*.conf" mode="optional")
 template(name="kme" type="string" string="%timegenerated:::date-rfc3339% %syslogfacility-text%.%syslogpriority-text% %syslogtag%%msg%\n")
 *.* action(type="omfile" file="$SYSLOG" template="kme")
 EOC

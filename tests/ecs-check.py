@@ -1,16 +1,25 @@
 #!/usr/bin/env python3
-"""tests/ecs-check.py - every field path and JSON type of alert lines against
-the ECS field definitions in tests/ecs/ecs_flat_subset.yml.
+"""tests/ecs-check.py - every field path, JSON type and value of alert lines
+against the ECS field definitions in tests/ecs/ecs_flat_subset.yml (and the
+two of Elastic's auditd field set in tests/ecs/beats_auditd_subset.yml).
 
-Usage: ecs-check.py DEFS ALERTS.jsonl...   (one python for all files)
+Usage: ecs-check.py [--ingested] DEFS[:DEFS...] ALERTS.jsonl...   (one
+       python for all files; DEFS files in the form of ecs_flat_subset.yml;
+       --ingested: documents a SIEM stored, which must carry
+       event.ingested)
 
 For each alert (one JSON object per line):
-  - every leaf path is an ECS field of DEFS, or a custom field under
+  - every leaf path is a field of DEFS, or a custom field under
     audisp_kmod_enum.* or auditd.* (nothing else);
-  - an ECS field has the JSON type its ECS type maps to (keyword, wildcard,
-    match_only_text: string; long: integer; float: number; date: RFC 3339
-    string), as an array exactly when ECS normalizes it to an array;
-  - ecs.version is present; event.ingested is not (the SIEM sets it).
+  - such a field has the JSON type its type maps to (keyword, wildcard,
+    match_only_text: string; long: integer in the signed 64-bit range;
+    float: number; boolean: true or false; date: RFC 3339 string), as an
+    array exactly when it normalizes to an array;
+  - its values are among its allowed_values and expected_values, when it
+    has them, and every event.type is one of the expected_event_types of
+    every event.category;
+  - ecs.version is present; event.ingested is not (the SIEM sets it), or
+    with --ingested is.
 Prints one line per problem and a summary "N alerts, M field paths (K
 distinct), V values"; exit 1 on any problem, 2 on bad input.
 """
@@ -22,29 +31,36 @@ CUSTOM = ("audisp_kmod_enum.", "auditd.")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 
 
-def load_defs(path):
-    """The subset file: top-level `name:` lines, then `  key: value` and a
-    `  - array` item under normalize. (A restricted YAML: no need for a
-    YAML library.)"""
-    defs, cur = {}, None
-    for raw in open(path, encoding="utf-8"):
-        line = raw.rstrip("\n")
-        if not line or line.startswith("#"):
-            continue
-        if not line.startswith(" "):
-            name = line.rstrip(":").strip("'")
-            cur = defs.setdefault(name, {"normalize": []})
-        elif line.startswith("  - ") and cur is not None:
-            cur["normalize"].append(line[4:].strip())
-        elif cur is not None:
-            key, _, val = line.strip().partition(":")
-            val = val.strip()
-            if key == "normalize":
-                continue  # "[]" or the list that follows
-            cur[key] = val.strip("'")
+LISTS = ("normalize", "allowed_values", "expected_values", "expected_event_types")
+
+
+def load_defs(paths):
+    """The subset files: top-level `name:` lines, then `  key: value`, or
+    `  key:` (or `  key: []`) and the `  - item` lines of a list. (A
+    restricted YAML: no need for a YAML library.)"""
+    defs = {}
+    for path in paths.split(":"):
+        cur, lst = None, None
+        for raw in open(path, encoding="utf-8"):
+            line = raw.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            if not line.startswith(" "):
+                name = line.rstrip(":").strip("'")
+                cur = defs.setdefault(name, {k: [] for k in LISTS})
+            elif line.startswith("  - ") and lst is not None:
+                lst.append(line[4:].strip())
+            elif cur is not None:
+                key, _, val = line.strip().partition(":")
+                val = val.strip()
+                if key in LISTS:
+                    lst = cur[key]   # "[]" or the items that follow
+                    continue
+                lst = None
+                cur[key] = val.strip("'")
     for name, d in defs.items():
         if "type" not in d:
-            raise SystemExit(f"{path}: {name} has no type")
+            raise SystemExit(f"{paths}: {name} has no type")
     return defs
 
 
@@ -62,7 +78,8 @@ def type_ok(ecs_type, v):
     if ecs_type in ("keyword", "wildcard", "match_only_text", "constant_keyword"):
         return isinstance(v, str)
     if ecs_type == "long":
-        return isinstance(v, int) and not isinstance(v, bool)
+        return isinstance(v, int) and not isinstance(v, bool) and \
+            -2**63 <= v < 2**63
     if ecs_type in ("float", "scaled_float", "double"):
         return isinstance(v, (int, float)) and not isinstance(v, bool)
     if ecs_type == "date":
@@ -73,6 +90,9 @@ def type_ok(ecs_type, v):
 
 
 def main(argv):
+    ingested = len(argv) > 1 and argv[1] == "--ingested"
+    if ingested:
+        argv = argv[:1] + argv[2:]
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
@@ -101,8 +121,10 @@ def main(argv):
             flat = dict(leaves(doc))
             if "ecs.version" not in flat:
                 bad(where, "ecs.version missing")
-            if "event.ingested" in flat:
+            if "event.ingested" in flat and not ingested:
                 bad(where, "event.ingested is set (the SIEM's pipeline sets it)")
+            if "event.ingested" not in flat and ingested:
+                bad(where, "event.ingested missing (a SIEM's document)")
             for path, v in flat.items():
                 paths += 1
                 distinct.add(path)
@@ -125,6 +147,17 @@ def main(argv):
                     if not type_ok(d["type"], e):
                         bad(where, f"{path}: {json.dumps(e)[:60]} is not an "
                                    f"ECS {d['type']}")
+                    for k in ("allowed_values", "expected_values"):
+                        if d[k] and e not in d[k]:
+                            bad(where, f"{path}: {json.dumps(e)[:60]} is not "
+                                       f"one of its {k}")
+            for cat in flat.get("event.category", []):
+                want = defs.get("event.category", {}).get("expected_event_types", [])
+                types = dict(t.partition("=")[::2] for t in want).get(cat)
+                for t in flat.get("event.type", []):
+                    if types is not None and t not in types.split(","):
+                        bad(where, f"event.type {t} is not expected with "
+                                   f"event.category {cat}")
     print(f"ECS check: {alerts} alerts, {paths} field paths "
           f"({len(distinct)} distinct, {len(distinct) - len(custom)} ECS, "
           f"{len(custom)} custom), {values} values; {problems} problems")

@@ -2,14 +2,16 @@
 # tests/ecs.sh - the alerts of every golden log (tests/data, captured under a
 # real auditd), in both the new-terms and the --all form, are ECS: every
 # field path and JSON type is checked against ECS's own definitions
-# (tests/ecs/ecs_flat_subset.yml, from ECS 9.x) by tests/ecs-check.py, in
-# one python3 process for all alerts. Custom fields only under
-# audisp_kmod_enum.* and auditd.*. The check itself is tested on a forged
-# alert for each kind of fault.
+# (tests/ecs/ecs_flat_subset.yml, from ECS 9.x; user.audit.* from Elastic's
+# auditd field set, tests/ecs/beats_auditd_subset.yml) by
+# tests/ecs-check.py, in one python3 process for all alerts: types, arrays,
+# allowed and expected values. Custom fields only under audisp_kmod_enum.*
+# and auditd.*. The check itself is tested on a forged alert for each kind
+# of fault.
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
-DEFS=$KME_SRCDIR/tests/ecs/ecs_flat_subset.yml
+DEFS=$KME_SRCDIR/tests/ecs/ecs_flat_subset.yml:$KME_SRCDIR/tests/ecs/beats_auditd_subset.yml
 CHECK="$PYTHON $KME_SRCDIR/tests/ecs-check.py $DEFS"
 
 n=0
@@ -31,6 +33,13 @@ cat "$TMP/ecs.out"
 check "every alert of the golden logs is ECS (field paths and types)" test "$st" -eq 0
 check "the alerts include clipped and partial forms (custom fields checked too)" \
 	grep -q -h '"args_clip_bytes"' "$TMP"/*.alerts
+# Issue 21's fields are among those checked (every one in some alert).
+for f in '"entity_id":' '"start":' '"interactive":false' '"title":' \
+	 '"saved_user":' '"saved_group":' '"sequence":' '"architecture":' \
+	 '"audit":{"id":' '"entry_leader":{"pid":' '"invalid_utf8":' \
+	 '"parent":{"pid":[0-9]*,"entity_id":"[0-9a-f]*"'; do
+	check "the golden alerts carry $f" grep -q -h "$f" "$TMP"/*.alerts "$TMP"/*.all
+done
 
 # The check catches each kind of fault (a forged alert per case).
 good=$(head -n 1 "$GOLDEN/kmod-raw.alerts.jsonl")
@@ -58,6 +67,18 @@ check "fault: event.ingested set" \
 	forge ingested 'd["event"]["ingested"] = d["@timestamp"]' "event.ingested is set"
 check "fault: ecs.version missing" \
 	forge version 'del d["ecs"]' "ecs.version missing"
+check "fault: a value outside allowed_values (event.kind \"finding\")" \
+	forge kind 'd["event"]["kind"] = "finding"' 'event.kind: "finding" is not one of its allowed_values'
+check "fault: an event.type the category does not expect (process, deletion)" \
+	forge evtype 'd["event"]["type"] = ["deletion"]' "event.type deletion is not expected with event.category process"
+check "fault: a value outside expected_values (host.os.type \"beos\")" \
+	forge ostype 'd["host"]["os"]["type"] = "beos"' 'host.os.type: "beos" is not one of its expected_values'
+check "fault: a boolean as a string (process.interactive \"false\")" \
+	forge interactive 'd["process"]["interactive"] = "false"' 'process.interactive: "false" is not an ECS boolean'
+check "fault: a long out of range (event.sequence 2^63)" \
+	forge sequence 'd["event"]["sequence"] = 2**63' "event.sequence: 9223372036854775808 is not an ECS long"
+check "fault: a field of the auditd set misplaced (user.audit.uid)" \
+	forge audit 'd["user"]["audit"]["uid"] = "0"' "user.audit.uid: not an ECS field"
 printf '{"a":\n' >"$TMP/broken.jsonl"
 not_json() {
 	if $CHECK "$TMP/broken.jsonl" >"$TMP/broken.out" 2>&1; then return 1; fi

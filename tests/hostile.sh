@@ -20,7 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
-[ -x /usr/bin/time ] || { [ "${CI:-}" = true ] && { echo "not ok - /usr/bin/time missing (tests/deps.sh)"; exit 1; }; echo "SKIP: /usr/bin/time missing"; exit 77; }
+[ -x /usr/bin/time ] || cant_run "/usr/bin/time missing (tests/deps.sh)"
 HOSTILE=$KME_SRCDIR/tests/hostile
 if grep -q __asan_init "$KME_BIN" 2>/dev/null; then
 	: "${KME_HOSTILE_MAX_RSS_KB:=524288}"
@@ -149,11 +149,14 @@ alerts execve-alone 0
 # --- ordering -------------------------------------------------------------
 run shuffled-records
 run interleaved-events
-# The host name (host.*, agent.name, event.reason) and event.created (the
-# wall clock; golden.sh fixes it) are the replaying run's own.
+# The host name (host.*, agent.name, event.reason, and so the entity ids
+# derived from it: their start tokens, audisp_kmod_enum.entity, stay) and
+# event.created (the wall clock; golden.sh fixes it) are the replaying
+# run's own.
 CREATED='s/"created":"[^"]*"/"created":"2000-01-01T00:00:00.000Z"/'
-sed "$CREATED" "$TMP/interleaved-events.out" | sort >"$TMP/inter.sorted"
-sed -e 's/golden-host/hostile-host/g' -e "$CREATED" "$GOLDEN/kmod-raw.alerts.jsonl" |
+ENTITY='s/"entity_id":"[0-9a-f]*"/"entity_id":"-"/g'
+sed -e "$CREATED" -e "$ENTITY" "$TMP/interleaved-events.out" | sort >"$TMP/inter.sorted"
+sed -e 's/golden-host/hostile-host/g' -e "$CREATED" -e "$ENTITY" "$GOLDEN/kmod-raw.alerts.jsonl" |
 	sort >"$TMP/golden.sorted"
 check "interleaved-events: the same alerts as the log in order" \
 	diff -u "$TMP/golden.sorted" "$TMP/inter.sorted"
@@ -174,9 +177,13 @@ run time-extremes
 # --- hostile strings ----------------------------------------------------
 run non-utf8-args
 alerts non-utf8-args 1
-# Invalid UTF-8 bytes become the text \xNN; valid UTF-8 stays itself.
+# Each invalid UTF-8 byte becomes U+FFFD, and the alert names the values and
+# keeps their raw bytes (issue 21: the text \xNN could have been typed);
+# valid UTF-8 stays itself.
 lsmod_alert non-utf8-args \
-	process.args='["lsmod","\\xff\\xfe","\\xc0\\xaf","\\xed\\xa0\\x80","caf\u00e9","\\xf4\\x90\\x80\\x80","ok\\x80"]'
+	process.args='["lsmod","\ufffd\ufffd","\ufffd\ufffd","\ufffd\ufffd\ufffd","caf\u00e9","\ufffd\ufffd\ufffd\ufffd","ok\ufffd"]' \
+	audisp_kmod_enum.invalid_utf8.fields='["process.args","process.command_line","process.title"]' \
+	audisp_kmod_enum.invalid_utf8.values='[{"field":"process.args","index":1,"hex":"fffe"},{"field":"process.args","index":2,"hex":"c0af"},{"field":"process.args","index":3,"hex":"eda080"},{"field":"process.args","index":5,"hex":"f4908080"},{"field":"process.args","index":6,"hex":"6f6b80"},{"field":"process.title","hex":"6c736d6f6420fffe20c0af20eda08020636166c3a920f4908080206f6b80"}]'
 
 run log-injection
 alerts log-injection 1

@@ -27,6 +27,8 @@ for p in v211 v215 hardened; do
 		sh -c "test \"\$(stat -c %a '$P/$p.conf')\" = 644 &&
 			'$D/usr/sbin/audisp-kmod-enum' --check-config -c '$P/$p.conf' | grep -q ' OK (4 match rules'"
 done
+check "the SIEM kit's rsyslog configuration is among the examples, mode 0644" \
+	test "$(mode /usr/share/doc/audisp-kmod-enum/examples/rsyslog-audisp-kmod-enum.conf)" = 644
 printf 'include = %s/v215.conf\n' "$P" >"$D/site.conf"
 check "switching is one include line (v215)" \
 	sh -c "'$D/usr/sbin/audisp-kmod-enum' --check-config -c '$D/site.conf' | grep -q 'OK (4 match rules, 41 exclusions, rule .* v215)'"

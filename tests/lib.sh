@@ -22,6 +22,17 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
+# results FILE: one test per line of FILE, "ok DESCRIPTION" or "not ok
+# DESCRIPTION: why" -- the checks one python3 process made.
+results() {
+	while read -r res; do
+		case $res in
+		"ok "*) ok "${res#ok }" ;;
+		*) not_ok "${res#not ok }" ;;
+		esac
+	done <"$1"
+}
+
 # skip_case DESCRIPTION: a case that cannot run here (say why). Under
 # CI=true that is a failure. Elsewhere the test ends as skipped (exit 77)
 # even when everything else passed, so that the suite's totals show it:
@@ -33,6 +44,26 @@ skip_case() {
 		skipped=$((skipped + 1))
 		echo "# SKIP $*"
 	fi
+}
+
+# cant_run WHY: the rest of the test cannot run here (a tool, a daemon or
+# root is missing; say which): it ends now as skipped (exit 77), or failed
+# under CI=true, with the cases run so far counted.
+cant_run() {
+	skip_case "$*"
+	finish
+}
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds; 1 if it has not
+# within SECONDS of wall time. (COMMAND may itself wait_for: the deadline is
+# local; dash, bash and busybox sh all have `local`.)
+wait_for() {
+	local wf_end
+	wf_end=$(($(date +%s) + $1)); shift
+	until "$@"; do
+		[ "$(date +%s)" -ge "$wf_end" ] && return 1
+		sleep 0.1
+	done
 }
 
 # The closing line, then exit: 1 if a check failed, else 77 if a case was
@@ -53,11 +84,12 @@ finish() {
 
 replay() { "$KME_BIN" --replay --host golden-host "$@"; }
 
-# need_tools TOOL...: bail out (exit 99, a hard error) unless each is on PATH.
+# need_tools TOOL...: the test cannot run here (cant_run) unless each is on
+# PATH.
 need_tools() {
 	for nt_tool in "$@"; do
-		command -v "$nt_tool" >/dev/null || {
-			echo "Bail out! $nt_tool not found (tests/deps.sh installs it)"; exit 99; }
+		command -v "$nt_tool" >/dev/null ||
+			cant_run "$nt_tool not found (tests/deps.sh installs it)"
 	done
 }
 
@@ -87,11 +119,16 @@ for line in sys.stdin:
     d = json.loads(line)
     d.get("user", {}).pop("name", None)
     d.get("user", {}).get("effective", {}).pop("name", None)
+    d.get("user", {}).get("audit", {}).pop("name", None)
     d.get("group", {}).pop("name", None)
     for k in ("user", "real_user", "group", "real_group"):
         d.get("process", {}).get(k, {}).pop("name", None)
     ev = d.get("event", {})
     if "reason" in ev:  # "as uid 0 (root)": the name is in the sentence too
         ev["reason"] = re.sub(r"(as uid [0-9]+) \([^)]*\)", r"\1", ev["reason"])
+    # ... and in the raw bytes of the sentence, when it holds bytes not UTF-8
+    for v in d.get("audisp_kmod_enum", {}).get("invalid_utf8", {}).get("values", []):
+        if v.get("field") == "event.reason":
+            v.pop("hex", None)
     print(json.dumps(d, sort_keys=True))'
 }

@@ -13,9 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
-command -v script >/dev/null || {
-	[ "${CI:-}" = true ] && { echo "not ok - script(1) missing (util-linux)"; exit 1; }
-	echo "SKIP: script(1) missing (util-linux)"; exit 77; }
+command -v script >/dev/null || cant_run "script(1) missing (util-linux)"
 
 LOG=$DATA/kmod-raw.log
 FIFO=$TMP/fifo
@@ -34,22 +32,21 @@ start_replay() {
 }
 
 # feed_until FILE PATTERN: feed 20 records every 0.1 s until FILE holds
-# PATTERN (0), or 30 s have passed (1). feed_for N: feed N rounds.
+# PATTERN (0), or 30 s have passed (1). feed_for N: feed N rounds at the
+# same pace.
 feed_round() {
 	sed -n "$((1 + (fed % 40) * 20)),$((20 + (fed % 40) * 20))p" "$LOG" >&7
 	fed=$((fed + 1))
-	sleep 0.1
 }
-feed_until() {
-	while [ "$fed" -lt 300 ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		feed_round
-	done
+seen_or_feed() {
+	grep -q "$2" "$1" 2>/dev/null && return 0
+	feed_round
 	return 1
 }
+feed_until() { wait_for 30 seen_or_feed "$@"; }
 feed_for() {
 	n=0
-	while [ "$n" -lt "$1" ]; do feed_round; n=$((n + 1)); done
+	while [ "$n" -lt "$1" ]; do feed_round; sleep 0.1; n=$((n + 1)); done
 }
 stop_replay() {
 	exec 7>&-

@@ -21,10 +21,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-cant_run() {
-	skip_case "$*"
-	finish
-}
 command -v redis-server >/dev/null && command -v redis-cli >/dev/null ||
 	cant_run "redis-server/redis-cli not installed (tests/deps.sh)"
 "$KME_BIN" --replay --store unix:///nonexistent/x.sock </dev/null 2>&1 |
@@ -32,13 +28,6 @@ command -v redis-server >/dev/null && command -v redis-cli >/dev/null ||
 [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null ||
 	cant_run "plugin instances need root and unshare -m (a private /dev/log)"
 
-wait_for() {
-	wf_end=$(($(date +%s) + $1)); shift
-	until "$@"; do
-		[ "$(date +%s)" -ge "$wf_end" ] && return 1
-		sleep 0.1
-	done
-}
 derive() { $PYTHON "$KME_SRCDIR/tests/derive.py" "$DATA/kmod-raw.log" "$@"; }
 
 # ---- redis ------------------------------------------------------------------

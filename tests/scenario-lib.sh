@@ -65,6 +65,20 @@ install_runner() {
 		cp "$(dirname "${BASH_SOURCE[0]}")/scenario-lib.sh" "$1/scenario-lib.sh"
 }
 
+# make_tree [DIR...]: the set's tree, made afresh: ROOT emptied, BIN and
+# DIRs made, a directory per scenario, the runner installed (umask 022: the
+# scenarios' programs run as other users too).
+make_tree() {
+	local f
+	umask 022
+	rm -rf "$ROOT"
+	mkdir -p "$BIN" "$@" || die "setup: cannot create $ROOT"
+	for f in "${SCENARIOS[@]}"; do
+		mkdir -p "$ROOT/$f" || die "setup: cannot create $ROOT/$f"
+	done
+	install_runner "$BIN"
+}
+
 # Run one scenario by name, in its own directory (the manifest's cwd).
 run_scenario() {
 	local name=$1 s

@@ -62,13 +62,7 @@ enter_deep() {
 setup() {
 	[ "$(id -u)" = 0 ] || die "setup: must run as root"
 	local f d=$ROOT/21-dotdot
-	umask 022
-	rm -rf "$ROOT"
-	mkdir -p "$BIN" "$MODROOT/lib/modules/0.0.0" || die "setup: cannot create $ROOT"
-	for f in "${SCENARIOS[@]}"; do
-		mkdir -p "$ROOT/$f" || die "setup: cannot create $ROOT/$f"
-	done
-	install_runner "$BIN"
+	make_tree "$MODROOT/lib/modules/0.0.0"
 	local dep="depmod -a -b $MODROOT 0.0.0 >/dev/null 2>&1"
 
 	# 21

@@ -43,14 +43,7 @@ export LC_ALL=C
 
 setup() {
 	[ "$(id -u)" = 0 ] || die "setup: must run as root"
-	local f
-	umask 022
-	rm -rf "$ROOT"
-	mkdir -p "$BIN" || die "setup: cannot create $ROOT"
-	for f in "${SCENARIOS[@]}"; do
-		mkdir -p "$ROOT/$f"
-	done
-	install_runner "$BIN"
+	make_tree
 	command -v busybox >/dev/null || die "setup: busybox is needed (tests/deps.sh)"
 	ln -s /usr/bin/kmod "$BIN/kmod-link"
 	# A hard link needs /tmp on the file system of /usr/bin/kmod; 34 says so when it is not.

@@ -48,13 +48,7 @@ setup() {
 	for f in "${DPKG_SCRIPTS[@]}"; do
 		[ ! -e "$DPKG_INFO/$f" ] || die "setup: $DPKG_INFO/$f exists already; not overwriting it"
 	done
-	umask 022
-	rm -rf "$ROOT"
-	mkdir -p "$BIN" "$MODROOT/lib/modules/0.0.0" || die "setup: cannot create $ROOT"
-	for f in "${SCENARIOS[@]}"; do
-		mkdir -p "$ROOT/$f" || die "setup: cannot create $ROOT/$f"
-	done
-	install_runner "$BIN"
+	make_tree "$MODROOT/lib/modules/0.0.0"
 
 	# The depmod -a runs write only into this private module tree, never the system's.
 	local dep="depmod -a -b $MODROOT 0.0.0 >/dev/null 2>&1"

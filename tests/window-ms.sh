@@ -79,9 +79,9 @@ check "last seen 14 days to the second before the event's second (14 d + $ms ms)
 state "$TMP/v1in" 1 $((sec - W / 1000 + 1))
 v=$(verdict "$TMP/v1in")
 check "one second later in the old format: suppressed" sh -c "echo '$v' | grep -q '^suppressed: '"
-# That replay saved the state again: format_version 2, the event's ms.
-check "the old-format file is saved again as format_version 2" \
-	grep -q '"format_version":2,' "$TMP/v1in/state.json"
+# That replay saved the state again: format_version 3 (the current one), the event's ms.
+check "the old-format file is saved again as format_version 3" \
+	grep -q '"format_version":3,' "$TMP/v1in/state.json"
 check "--dump-state prints the last sighting to the millisecond (.$msec)" sh -c \
 	"'$KME_BIN' --dump-state --state '$TMP/v1in/state.json' | grep -q '^[0-9-]*T[0-9:]*\\.${msec}Z	'"
 finish

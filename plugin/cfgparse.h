@@ -1,21 +1,24 @@
-/* cfgvalue.h - the configuration's values: the handler of each kind of
- * value, and the parser state they share with the reader (config.c).
+/* cfgparse.h - the configuration parser's own parts, private to it (so
+ * not in include/): only config.c, cfgvalue.c and cfgparse.c include it.
  *
- * config.c reads the files and their lines and looks each key up in its
- * table (struct cfg_key), which names the handler here that turns the value
- * text into its struct kme_config field (cfg.h, audisp-kmod-enum.conf(5)).
+ * Three files make the configuration (cfg.h is its public face), each
+ * depending only on the ones below it:
+ *   config.c    the files, their lines, the key table (struct cfg_key),
+ *               the defaults and includes;
+ *   cfgvalue.c  the handler of each kind of value (cv_), and the names of
+ *               the term fields;
+ *   cfgparse.c  the parser's state (struct parser): its error list (cp_perr)
+ *               and the allocations that mark it out of memory (cp_).
+ *
  * A handler stores val (trimmed, non-empty, NUL-terminated; it may modify
- * it) into p->cfg and returns 0, or reports each error with cfg_perr() and
+ * it) into p->cfg and returns 0, or reports each error with cp_perr() and
  * returns -1. Whatever it allocates belongs to the config, on error too
  * (cfg_free releases it); out of memory sets p->oom. Cost O(value length);
  * list keys append to arrays that double (amortised O(1) per entry), at
  * most CFG_MAX_ENTRIES match and exclusion entries.
- *
- * Internal to the configuration parser: only config.c and cfgvalue.c
- * include it.
  */
-#ifndef KME_CFGVALUE_H
-#define KME_CFGVALUE_H
+#ifndef KME_CFGPARSE_H
+#define KME_CFGPARSE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,8 +37,6 @@ struct name_val {
 struct parser;
 struct cfg_key;
 
-/* A handler stores `val` (trimmed, non-empty, NUL-terminated, may be
- * modified) into p->cfg, or reports the error with cfg_perr() and returns -1. */
 typedef int (*key_handler)(struct parser *p, const struct cfg_key *k, char *val);
 
 struct cfg_key {
@@ -71,20 +72,26 @@ struct parser {
 	struct kme_err *err;
 };
 
-/* Record one error of the file being parsed, at its current line
- * (config.c). */
-void cfg_perr(struct parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* ---- cfgparse.c --------------------------------------------------------- */
 
-/* cfg_parse_duration (cfg.h). */
-int cv_parse_duration(const char *s, int64_t *out);
+/* Record one error of the file being parsed, at its current line: whole
+ * messages are kept while they fit in p->err (the first always, truncated
+ * if need be), the rest counted (p->nerr counts them all). */
+void cp_perr(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Close the error list: "(N more errors not shown)" when some were
+ * dropped. */
+void cp_finish(struct parser *p);
 
 /* A copy of s owned by the config; NULL (reported, p->oom) when out of
  * memory. */
-char *cv_dup(struct parser *p, const char *s);
+char *cp_dup(struct parser *p, const char *s);
 /* arr with room for element n, zeroed; NULL (reported, p->oom, arr still
  * owned by the config) when out of memory. */
-void *cv_grow(struct parser *p, void *arr, size_t n, size_t size);
+void *cp_grow(struct parser *p, void *arr, size_t n, size_t size);
+
+/* ---- cfgvalue.c --------------------------------------------------------- */
+
 void cv_free_words(char **v, size_t n);
 void cv_free_multicall(struct kme_config *cfg);
 

@@ -34,14 +34,7 @@ export LC_ALL=C
 
 setup() {
 	[ "$(id -u)" = 0 ] || die "setup: must run as root"
-	local f
-	umask 022
-	rm -rf "$ROOT"
-	mkdir -p "$BIN" "$MODROOT/lib/modules/0.0.0" || die "setup: cannot create $ROOT"
-	for f in "${SCENARIOS[@]}"; do
-		mkdir -p "$ROOT/$f"
-	done
-	install_runner "$BIN"
+	make_tree "$MODROOT/lib/modules/0.0.0"
 	make_script "$BIN/dkms" "lsmod >/dev/null 2>&1
 depmod -a -b $MODROOT 0.0.0 >/dev/null 2>&1"
 	make_script "$BIN/my tool" 'modinfo ext4 >/dev/null 2>&1'

@@ -28,12 +28,13 @@ pkg-config --exists yajl auparse audit zlib liblzma libzstd || {
 
 mkdir -p "$OUT/obj" "$OUT/conf" "$OUT/plugin"
 
-# Library sources: every plugin/*.c but main.c (the Makefile's libkme.a),
-# so that a new module needs no change here.
+# Library sources: every plugin/*.c but the program's own main.c and
+# usage.c (the Makefile's libkme.a), so that a new module needs no change
+# here.
 LIBSRC=""
 for f in "$SRCDIR"/plugin/*.c; do
 	m=$(basename "$f" .c)
-	case $m in main|config_default) ;; *) LIBSRC="$LIBSRC $m" ;; esac
+	case $m in main|usage|config_default) ;; *) LIBSRC="$LIBSRC $m" ;; esac
 done
 
 # The quotes around STATEDIR are meant literally: they make the macro a C

@@ -1,5 +1,7 @@
 /* usage.c - the --help text (see usage.h). */
+#ifdef HAVE_CONFIG_H
 #include <config.h>
+#endif
 
 #include "usage.h"
 

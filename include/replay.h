@@ -54,10 +54,13 @@ struct rp_opts {
 
 /* Replay every input into eng, reading with rd (whose skip hook it sets
  * and clears), then complete the pending events (eng_finish). eng and rd
- * are borrowed. Returns the status, the highest that applies: 0; 1 an
- * input could not be opened or read; RP_EXIT_INPUT (see above); or
- * RP_EXIT_USAGE, a refusal before anything was replayed (the engine is
- * then left as it was). Each is said on the log. */
+ * are borrowed. Returns the status: RP_EXIT_USAGE, a refusal before
+ * anything was replayed (the engine is then left as it was); else 1 when
+ * an input could not be opened or read; else RP_EXIT_INPUT (see above)
+ * when that was the only trouble; else 0. So RP_EXIT_INPUT tells that every
+ * input was read and what could be used was replayed: a caller that meets
+ * a runtime error of its own (the history not saved, output lost) returns
+ * 1 over it. Each cause is said on the log. */
 int rp_run(const struct rp_opts *o, struct engine *eng, struct rd_reader *rd);
 
 #endif

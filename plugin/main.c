@@ -298,8 +298,9 @@ static int save(struct run *r)
 
 /* ---- the modes ------------------------------------------------------------ */
 
-/* The status is the highest of the replay's (replay.h) and 1 for a history
- * that could not be saved; a replay refused before it began saves nothing. */
+/* The replay's status (replay.h), or 1 for a history that could not be
+ * saved (over an unusable input's 3); a replay refused before it began
+ * saves nothing. */
 static int run_replay(struct run *r)
 {
 	struct rp_opts ro = r->o->rp;
@@ -309,7 +310,7 @@ static int run_replay(struct run *r)
 	rc = rp_run(&ro, r->eng, r->rd);
 	if (rc == RP_EXIT_USAGE)
 		return rc;
-	if (save(r) < 0 && rc < 1)
+	if (save(r) < 0)
 		rc = 1;
 	fflush(stdout);
 	eng_report(r->eng);

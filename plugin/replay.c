@@ -57,9 +57,16 @@ struct rp_state {
 	int status;
 };
 
+/* Which status wins when several apply (replay.h): a refusal, then a
+ * runtime error, then an unusable input. */
+static int rank(int st)
+{
+	return st == RP_EXIT_USAGE ? 3 : st == 1 ? 2 : st == RP_EXIT_INPUT;
+}
+
 static void raise_status(struct rp_state *r, int st)
 {
-	if (st > r->status)
+	if (rank(st) > rank(r->status))
 		r->status = st;
 }
 

@@ -67,8 +67,8 @@ static const char options[] =
 "Exit status: 0 success, 1 runtime error, 2 bad usage or configuration,\n"
 "3 (--replay, --learn) an input could not be used: no audit record in it,\n"
 "mostly lines that are not, or compressed data cut short or corrupt (what\n"
-"could be read was replayed; stderr says which input and line). When\n"
-"several apply, the highest: 3 before 1.\n"
+"could be read was replayed; stderr says which input and line), and nothing\n"
+"else went wrong: with a runtime error too, 1.\n"
 "See audisp-kmod-enum(8) and audisp-kmod-enum.conf(5).\n";
 
 void usage_print(FILE *fp)

@@ -239,6 +239,34 @@ START_TEST(test_empty_and_missing_inputs_are_said)
 }
 END_TEST
 
+START_TEST(test_an_input_not_opened_outranks_an_unusable_one)
+{
+	char *in[3] = { path("good.log"), path("README"), path("missing.log") };
+
+	/* 3 says the unusable inputs were the only trouble: not so here. */
+	put("good.log", bash_event, lsmod_event);
+	put("README", "These are the logs.\n", "");
+	ck_assert_int_eq(replay(NULL, 3, in), 1);
+	ck_assert_uint_eq(counters().alerts, 1);
+	ck_assert_msg(strstr(F.said, "README: no audit record in 1 line(s)") &&
+		      strstr(F.said, "missing.log: open: No such file or directory"),
+		      "%s", F.said);
+}
+END_TEST
+
+START_TEST(test_a_refusal_outranks_everything)
+{
+	char *in[2] = { path("a.txt"), path("b.txt") };
+
+	/* ausearch --format text (unusable: 3) and an ausearch -i input
+	 * without --tz (refused: 2): refused, nothing replayed. */
+	put("a.txt", "At 21:46:27 11/26/26 root successfully executed /usr/bin/bash \n", "");
+	put("b.txt", "----\n", "type=CWD msg=audit(11/26/26 21:46:27.589:2071) : cwd=/tmp \n");
+	ck_assert_int_eq(replay(NULL, 2, in), RP_EXIT_USAGE);
+	ck_assert_uint_eq(counters().records, 0);
+}
+END_TEST
+
 START_TEST(test_ausearch_i_without_a_zone_is_refused_before_anything_replays)
 {
 	char *in[2] = { path("a.log"), path("b.txt") };
@@ -267,6 +295,8 @@ static Suite *replay_suite(void)
 	tcase_add_test(tc, test_an_input_without_a_record_is_said_with_its_first_line);
 	tcase_add_test(tc, test_mostly_garbage_is_unusable_a_few_damaged_lines_are_not);
 	tcase_add_test(tc, test_empty_and_missing_inputs_are_said);
+	tcase_add_test(tc, test_an_input_not_opened_outranks_an_unusable_one);
+	tcase_add_test(tc, test_a_refusal_outranks_everything);
 	tcase_add_test(tc, test_ausearch_i_without_a_zone_is_refused_before_anything_replays);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Synthetic flood of exec events for bench/flood.sh, written to stdout.
 
-   flood.py [--events N] [--pids P] [--terms T]
+   flood.py [--events N] [--pids P] [--terms T] [--arg-bytes B]
 
 Every event has the exact record shape auditd 3.0.9 writes for a root execve
 (see tests/data/kmod-raw.log): SYSCALL, BPRM_FCAPS, EXECVE, CWD, PATH item 0,
@@ -30,6 +30,9 @@ def main():
     ap.add_argument("--events", type=int, default=1000000)
     ap.add_argument("--pids", type=int, default=100000)
     ap.add_argument("--terms", type=int, default=100000)
+    # An argument of B bytes more on every /bin/true exec: a process table
+    # filled by its byte bound (process_table_memory) before its entries.
+    ap.add_argument("--arg-bytes", type=int, default=0)
     a = ap.parse_args()
     every = max(1, a.events // a.terms)
     t0 = 1795700000000  # ms
@@ -49,6 +52,8 @@ def main():
             name = "/bin/true"
             comm, exe = "true", "/usr/bin/true"
             argv = 'argc=3 a0="/bin/true" a1="flood-%d" a2="%d"' % (i, pid)
+            if a.arg_bytes:
+                argv = argv.replace("argc=3", "argc=4") + ' a3="%s"' % ("x" * a.arg_bytes)
             title = b"/bin/true\0flood-%d\0%d" % (i, pid)
         else:
             name = "/usr/bin/env"

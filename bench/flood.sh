@@ -1,7 +1,7 @@
 #!/bin/bash
 # Bounded at scale (issue 4, item 3).
 #
-#   bench/flood.sh [--events N] [--pids P] [--terms T] [--plugin PATH]
+#   bench/flood.sh [--events N] [--pids P] [--terms T] [--arg-bytes B] [--plugin PATH]
 #
 # 1. Flood: bench/flood.py streams N (default 1000000) synthetic exec events, P (100000) distinct
 #    pids, T (100000) distinct new-terms, in the record shape of tests/data/kmod-raw.log, through a
@@ -33,6 +33,7 @@ die() {
 events=1000000
 pids=100000
 terms=100000
+arg_bytes=0
 plugin=${KME_PLUGIN:-}
 state_only=
 keep_state=
@@ -43,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--events) events=$2; shift 2 ;;
 	--pids) pids=$2; shift 2 ;;
 	--terms) terms=$2; shift 2 ;;
+	--arg-bytes) arg_bytes=$2; shift 2 ;;
 	--plugin) plugin=$2; shift 2 ;;
 	*) printf 'usage: %s [--events N] [--pids P] [--terms T] [--plugin PATH]\n' "$0" >&2; exit 2 ;;
 	esac
@@ -71,7 +73,7 @@ else
 printf 'flood: %d exec events, %d pids, %d terms (%d lines), through a pipe\n' "$events" "$pids" "$terms" \
 	$((events * 7))
 t0=$(date +%s%N)
-python3 "$HERE/flood.py" --events "$events" --pids "$pids" --terms "$terms" |
+python3 "$HERE/flood.py" --events "$events" --pids "$pids" --terms "$terms" --arg-bytes "$arg_bytes" |
 	/usr/bin/time -v -o "$tmp/flood.time" "$plugin" --replay --state "$state" - >"$tmp/alerts" 2>"$tmp/flood.err"
 rcs=("${PIPESTATUS[@]}")
 t1=$(date +%s%N)

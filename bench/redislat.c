@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 			 rc_start(conn, true, &err) < 0)
 			s = NULL;
 		else
-			s = rs_open(cfg, conn, false, &err);
+			s = rs_open(cfg, conn, RS_BLOCKING, &err);
 		if (s == NULL) {
 			fprintf(stderr, "%s: %s\n", argv[a], err.msg);
 			return 1;

@@ -6,7 +6,8 @@
  * record), and at as_flush(). Events that never get their last record are
  * completed by the record filter (recfilter.h), which feeds a synthetic EOE
  * when an event has been idle (by records, or by the wall clock in live
- * mode). libauparse's own timeout is set out of the way (100 years), and its
+ * mode). libauparse's own timeout is set out of the way (100 years; one
+ * year where long has 32 bits, see assemble.c), and its
  * wall-clock aging (auparse_feed_age_events) is never used: both judge an
  * event by its own time stamp, so they would cut an event early when a
  * record with a later stamp slips between its records (a host whose clock

@@ -1,7 +1,8 @@
 /* clock.h - the program's clocks and its time formats, in one place
  * (plugin/clock.c, prefix clk_).
  *
- * One unit everywhere: milliseconds. Event times are the audit stamp's
+ * One unit everywhere: milliseconds (a microsecond clock measures short
+ * budgets, clk_mono_us). Event times are the audit stamp's
  * sec * 1000 + msec; the wall clock (CLOCK_REALTIME) stamps what the
  * program does now (event.created, a state file's saved_at); the monotonic
  * clock (CLOCK_MONOTONIC) measures intervals (timeouts, backoff, ticks) and
@@ -23,10 +24,15 @@ int64_t clk_wall_ms(void);
 /* Milliseconds of the monotonic clock (an arbitrary origin). */
 int64_t clk_mono_ms(void);
 
+/* Microseconds of the same clock: for budgets of a few milliseconds, which
+ * a millisecond clock would let overrun by up to one unit. */
+int64_t clk_mono_us(void);
+
 /* t (seconds since the epoch) + msec as "2026-11-26T21:34:27.245Z" (UTC,
  * RFC 3339, the form of ECS @timestamp). Outside the four-digit years of
  * RFC 3339 the time is clamped to 0001-01-01T00:00:00.000Z or
- * 9999-12-31T23:59:59.999Z; msec above 999 is taken as 999. */
+ * 9999-12-31T23:59:59.999Z; msec above 999 is taken as 999. Computed in
+ * 64-bit arithmetic, not with gmtime_r: right where time_t has 32 bits. */
 void clk_rfc3339(int64_t t, uint32_t msec, char out[CLK_RFC3339_SIZE]);
 
 /* The same for a time in milliseconds since the epoch. */

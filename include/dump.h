@@ -18,9 +18,12 @@
 #include "err.h"
 #include "newterms.h"
 
-/* Write the listing of store (opened for cfg, from path) to out. -1 with
- * err on ENOMEM. */
+/* Write the listing of store (opened for cfg, from path) to out, named
+ * outname in messages ("stdout"), and flush it. 0, or -1 with err: out could
+ * not be written ("stdout: write: No space left on device"; the listing
+ * stops at the first failure), or ENOMEM (the listing is then incomplete). */
 int dump_history(const struct nt_store *store, const struct kme_config *cfg,
-		 const char *path, FILE *out, struct kme_err *err);
+		 const char *path, FILE *out, const char *outname,
+		 struct kme_err *err);
 
 #endif

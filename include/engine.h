@@ -30,7 +30,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "cfg.h"
 #include "err.h"
@@ -61,17 +60,18 @@ struct eng_opts {
 	const char *local_node;   /* node name of this machine's own records
 				     (NULL: only records without node=): see
 				     proctable.h for what "local" allows */
-	struct out_sink *sink;    /* alert lines */
+	struct out_sink *sink;    /* alert lines, and the lines of
+				     ENG_EXPLAIN */
 	const struct lim_shared *rate; /* the fleet's alert counter (limit.h;
 				     history.h's hist_rate); NULL: this
 				     process counts alone */
-	FILE *explain_fp;         /* ENG_EXPLAIN output */
 };
 
 struct eng_counters {
 	uint64_t records, events, execs, failed_execs, matches, excluded,
 		suppressed, alerts, rate_limited, parse_errors, store_errors,
 		unknown_parents, forks, output_errors;
+	uint64_t input_max_gap_ms;  /* live: see eng_input_gap */
 };
 
 #define ENG_STORE_MSGS 16
@@ -124,6 +124,11 @@ void eng_clock(struct engine *e, int64_t mono_ms, bool drained);
 /* Live housekeeping: report rate-limit overflow, retry waiting output (events
  * are aged by eng_clock). Cheap; call about once a second. */
 void eng_tick(struct engine *e);
+
+/* Live: the loop was not ready to read its input for gap_ms (processing,
+ * housekeeping: live.c measures it). The summary's input_max_gap_ms is the
+ * longest: whether auditd's queue could have filled because of us. */
+void eng_input_gap(struct engine *e, int64_t gap_ms);
 
 /* End of input: complete every pending event and report what is pending. */
 void eng_finish(struct engine *e);

@@ -22,4 +22,14 @@ ssize_t fdio_read_full(int fd, void *buf, size_t n);
 /* Write all n bytes. 0, or -1 (a write of nothing is EIO). */
 int fdio_write_full(int fd, const void *buf, size_t n);
 
+/* Hold the standard descriptors (0, 1, 2) the program was started without:
+ * each closed one gets /dev/null opened the wrong way round (stdin write
+ * only, stdout and stderr read only), so that using it still fails as a
+ * closed descriptor does (EBADF), and no file or socket the program opens
+ * later can take its number: an alert written to a closed stdout must fail,
+ * never land in a state file or a Redis connection that happened to get
+ * descriptor 1. Call first thing in main. 0, or -1 with errno (/dev/null
+ * could not be opened). */
+int fdio_hold_std(void);
+
 #endif

@@ -9,7 +9,10 @@
  *   replay, which shares history only when told with --store):
  *     plugin, replay   the shared store (redisstore.h), falling back
  *                      locally while Redis does not answer, and the
- *                      fleet's alert counter (redisrate.h);
+ *                      fleet's alert counter (redisrate.h); the plugin's
+ *                      store reconnects and pushes in slices (RS_SLICED:
+ *                      nt_tick between reads), replay's as it decides
+ *                      (RS_BLOCKING);
  *     learn            the shared store, write-behind; Redis must answer;
  *     dump             a listing of the shared history (redisadmin.h);
  *                      Redis must answer;

@@ -2,7 +2,9 @@
  *
  * auditd starts the plugin with its own signal mask and umask, writes audit
  * records to its stdin and stops it with SIGTERM (SIGHUP is passed on as
- * "reload"). live_prepare() sets the process up for that; live_run() is
+ * "reload"); auditd 4.2+ stops it, on its own reload too, by closing stdin
+ * and then SIGTERM, and starts it again. live_prepare() sets the process
+ * up for that; live_run() is
  * the loop: it drains stdin without ever waiting on it (auditd writes to
  * plugins from one thread: a plugin that stops reading stalls them all),
  * feeds the engine, ticks it about once a second, pumps waiting output, and
@@ -13,17 +15,23 @@
 #ifndef KME_LIVE_H
 #define KME_LIVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "engine.h"
 #include "output.h"
 #include "reader.h"
 
+/* How soon the loop calls its housekeeping again while that has work
+ * under way (a Redis push, one slice a call). */
+#define LIVE_BUSY_MS 10
+
 struct live_hooks {
 	void *arg;
 	void (*reload)(void *arg);                  /* SIGHUP */
-	/* About once a second, with the monotonic clock in ms (saves). */
-	void (*housekeeping)(void *arg, int64_t mono_ms);
+	/* Once a second, and while it says work is under way (true: a Redis
+	 * push in slices) every LIVE_BUSY_MS, with the monotonic clock in ms. */
+	bool (*housekeeping)(void *arg, int64_t mono_ms);
 };
 
 /* Umask 077, an empty signal mask, the handlers of SIGTERM, SIGINT,
@@ -42,9 +50,15 @@ void live_refuse(const char *why);
  * non-blocking. -1 (logged) when stdin cannot be made non-blocking. */
 int live_start(void);
 
-/* The loop, until end of input or SIGTERM; then the pending events are
- * completed (eng_finish). eng, rd and sink are borrowed. */
+/* The loop, until end of input or SIGTERM; after SIGTERM what stdin holds
+ * is read (auditd 4.2+ closes it first: to its end); then the pending
+ * events are completed (eng_finish). eng, rd and sink are borrowed. */
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *hooks);
+
+/* The longest time, in ms, the loop went without being ready to read stdin
+ * (processing records, housekeeping such as saves, reloads): the figure that
+ * says whether auditd's queue could have filled because of us. */
+int64_t live_max_gap_ms(void);
 
 #endif

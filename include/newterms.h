@@ -52,6 +52,9 @@
 
 struct tt_table;
 
+/* A tick's share of the plugin's input loop (nt_tick's budget). */
+#define NT_TICK_BUDGET 5          /* ms */
+
 /* Counters of a store, for the summary line. */
 struct nt_stats {
 	size_t terms;         /* terms held now */
@@ -83,6 +86,27 @@ struct nt_store_ops {
 	/* Persist (no-op for memory stores). On failure the previous persisted
 	 * copy is intact. O(terms) and does I/O: never call per event. */
 	int (*save)(struct nt_store *s, struct kme_err *err);
+	/* Optional (NULL: save is the only way, and cheap or done in tick):
+	 * start persisting without waiting for the I/O (the file store forks
+	 * a child that writes a copy-on-write snapshot: bgsave.h). 0 started,
+	 * 1 when one is already running (another follows once it ends), -1
+	 * with err when none could start (the caller may save()). O(expired)
+	 * plus a fork on the caller's path. */
+	int (*save_background)(struct nt_store *s, struct kme_err *err);
+	/* Optional (NULL: none): the store's work between reads of its input,
+	 * from the plugin's housekeeping. The file store reaps a background
+	 * save and starts the one asked for meanwhile; the Redis store
+	 * reconnects and pushes its local decisions, a slice at a time. Takes
+	 * at most budget_ms of the caller's time (measured: it never waits for
+	 * a server or the disk beyond it, and checks the clock as it works;
+	 * the scheduler aside). 1 while work is under way that another call
+	 * would advance (call again soon), 0 when idle until something
+	 * happens, -1 with err when something failed that must be said (a
+	 * background save: counted in save_errors, the previous file
+	 * intact). */
+	int (*tick)(struct nt_store *s, int64_t budget_ms, struct kme_err *err);
+	/* Optional: is a background save running? */
+	bool (*saving)(const struct nt_store *s);
 	void (*stats)(const struct nt_store *s, struct nt_stats *out);
 	/* Visit every term (for --dump-state). Order unspecified. */
 	void (*foreach)(const struct nt_store *s,
@@ -119,6 +143,11 @@ int nt_check_touch(struct nt_store *s, const struct nt_term *term, int64_t t,
 		   struct nt_seen *seen, struct kme_err *err);
 size_t nt_expire(struct nt_store *s, int64_t now);
 int nt_save(struct nt_store *s, struct kme_err *err);
+/* save_background when the store has one, else save (0 or -1). */
+int nt_save_background(struct nt_store *s, struct kme_err *err);
+/* tick when the store has one, else 0 (idle). */
+int nt_tick(struct nt_store *s, int64_t budget_ms, struct kme_err *err);
+bool nt_saving(const struct nt_store *s);
 void nt_stats(const struct nt_store *s, struct nt_stats *out);
 void nt_foreach(const struct nt_store *s,
 		void (*fn)(void *arg, const struct nt_term *term,

@@ -4,7 +4,10 @@
  * bytes (more with ENRICHED). The reader never lets input decide its memory:
  * a line longer than max_line is discarded whole (counted in too_long) and
  * reading resumes at the next '\n'; a line holding a NUL byte is discarded
- * (counted in bad_bytes), since auparse works on C strings.
+ * (counted in bad_bytes), since auparse works on C strings -- except a NUL
+ * that is the line's last byte: auditd 4.1+ sends each record it cut at 8969
+ * bytes (MAX_AUDIT_MESSAGE_LENGTH - 1) as that text, its terminating NUL and
+ * '\n', and the text before the NUL is delivered.
  *
  * Owns one buffer of max_line + read-size bytes, allocated at rd_new; reading
  * allocates nothing after that. Lines handed to the callback are borrowed and
@@ -35,7 +38,7 @@ struct rd_stats {
 	uint64_t bytes;
 	uint64_t lines;     /* delivered */
 	uint64_t too_long;  /* discarded: longer than max_line */
-	uint64_t bad_bytes; /* discarded: held a NUL byte */
+	uint64_t bad_bytes; /* discarded: held a NUL byte before its end */
 };
 
 enum rd_status {

@@ -24,7 +24,7 @@ struct nt_store *ra_listing(struct rc_conn *conn, const struct kme_config *cfg,
 			    size_t *loaded, struct kme_err *err);
 
 /* Merge every term of src (another store, e.g. a state file) into Redis
- * under cfg's identity, pipelined (RC_BATCH a round trip); a term without
+ * under cfg's identity, pipelined (RB_BATCH a round trip); a term without
  * a key (too long) is skipped and counted (rc_errors). *n: merges sent.
  * 0, or -1 with err. */
 int ra_import(struct rc_conn *conn, const struct kme_config *cfg,

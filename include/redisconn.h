@@ -1,9 +1,11 @@
 /* redisconn.h - one connection to the Redis that holds the fleet's
  * new-terms history: connecting (AUTH, SELECT), its failures and backoff,
- * the Lua scripts that make each operation atomic per key, and pipelined
- * merges (plugin/redisconn.c, prefix rc_). The only module that uses
- * hiredis (configure --with-hiredis); without it rc_new fails with "no
- * Redis support" and everything above still builds.
+ * the Lua scripts that make each operation atomic per key, and one command
+ * at a time (plugin/redisconn.c, prefix rc_). Many commands at once
+ * (pipelined merges, the listing) are redisbulk.h's, over the same
+ * connection. These two are the only modules that use hiredis (configure
+ * --with-hiredis); without it rc_new fails with "no Redis support" and
+ * everything above still builds.
  *
  * The scripts own the layout of a term's hash: v (the encoded term), f and
  * l (first and last seen, ms), c (count). Event times travel as decimal
@@ -17,17 +19,23 @@
  *   count  INCR, PEXPIRE ttl on the first: the fleet's rate counter.
  * The TTL runs from the last write (wall clock); decisions use event times.
  *
- * Never blocking auditd: connecting and each command are bounded by the
- * connect and command timeouts. A failure is the caller's to declare
+ * Never blocking auditd. The socket is non-blocking, and every wait for
+ * the server is a poll with a deadline that a signal does not cut short
+ * (EINTR resumes the wait: a SIGHUP or SIGUSR1 during a connect is not an
+ * outage). Connecting is a sequence of steps - dial, then AUTH, SELECT
+ * and the three SCRIPT LOADs pipelined in one round trip - that
+ * rc_advance works through for as long as its caller allows: a whole
+ * connect (rc_connect, rc_start: at most connect_timeout) or a slice
+ * between two reads of stdin (the plugin's store, redisstore.h), the
+ * connect_timeout then running from the connect's start. Each command
+ * waits at most command_timeout. A failure is the caller's to declare
  * (rc_down): the connection is dropped and counted, the first loss is said
  * through log.h (at most RC_LOG_MAX lost/back messages, then only
  * counted), and rc_due stays false for a backoff of RC_BACKOFF_MIN ms
- * doubling to RC_BACKOFF_MAX. A hostname is resolved by getaddrinfo, which
- * no timeout here bounds: give an IP address or a unix socket.
- *
- * Connecting is a sequence of steps (dial, AUTH, SELECT, SCRIPT LOAD), and
- * a push is a sequence of batches of at most RC_BATCH commands: each is a
- * bounded exchange, so that a later caller can run them one at a time.
+ * doubling to RC_BACKOFF_MAX. A host name is resolved by getaddrinfo, which
+ * no timeout here bounds: give an IP address or a unix socket. It is
+ * resolved by a whole connect (rc_connect, rc_start) and kept: a
+ * reconnect in slices dials the addresses held.
  *
  * No TLS: Debian's hiredis 0.14 has none. Use a unix socket, or stunnel on
  * loopback at both ends. AUTH: a password (the URL's, or the password
@@ -35,8 +43,9 @@
  *
  * Operations return RC_OK, RC_LOST (no usable answer: the connection
  * failed, timed out or lost the script; the caller declares it down) or
- * RC_REFUSED (Redis answered with an error or a reply of the wrong shape;
- * the connection is still usable), with err filled on either failure.
+ * RC_REFUSED (Redis answered with an error or a reply of the wrong shape,
+ * or merges of redisbulk.h's pipe are still owed replies; the connection
+ * is still usable), with err filled on either failure.
  * Memory: the context and one reply at a time. Not thread-safe.
  */
 #ifndef KME_REDISCONN_H
@@ -51,7 +60,6 @@
 
 #define RC_BACKOFF_MIN 100      /* ms */
 #define RC_BACKOFF_MAX 5000     /* ms */
-#define RC_BATCH 1000           /* commands per pipelined round trip */
 #define RC_LOG_MAX 10           /* lost/back messages before only counting */
 #define RC_PASSWORD_MAX 512     /* bytes of a password file */
 
@@ -82,16 +90,31 @@ void rc_free(struct rc_conn *c);
 /* The address for messages, password masked. */
 const char *rc_where(const struct rc_conn *c);
 
-/* Connect now (each step bounded by the timeouts). require: a failure is
+/* Connect now, waiting at most connect_timeout. require: a failure is
  * -1 with err ("new-terms store WHERE: why"); else it is declared down
  * (rc_down: said, counted, backoff) and 0 returned. */
 int rc_start(struct rc_conn *c, bool require, struct kme_err *err);
 
+/* Up: connected, AUTH, SELECT and the scripts done. */
 bool rc_up(const struct rc_conn *c);
-/* Down, and its backoff has passed: time to try rc_connect again. */
+/* Up, and no merge of redisbulk.h's pipe is owed a reply: a single
+ * command (rc_touch, rc_count) may go. */
+bool rc_idle(const struct rc_conn *c);
+/* A connect is under way (rc_advance has more to do). */
+bool rc_connecting(const struct rc_conn *c);
+/* Down, no connect under way, and its backoff has passed: time to try
+ * again (rc_advance, rc_connect). */
 bool rc_due(const struct rc_conn *c);
-/* Dial, AUTH, SELECT, SCRIPT LOAD. 0, or -1 with err (still down; nothing
- * counted or said: rc_down does that). */
+/* Work at connecting - starting a connect when down, whatever the
+ * backoff: ask rc_due first - until it is up (1), it fails (-1 with err:
+ * down again; nothing counted or said: rc_down does that) or the
+ * monotonic clock reaches until_us (0: still connecting, call again).
+ * Waits for the server only until until_us, never past the connect's
+ * connect_timeout (from its start): a connect that has made no progress
+ * by then fails at the first call after it. */
+int rc_advance(struct rc_conn *c, int64_t until_us, struct kme_err *err);
+/* A whole connect, now (a connect under way is dropped first). 0, or -1
+ * with err (still down; nothing counted or said: rc_down does that). */
 int rc_connect(struct rc_conn *c, struct kme_err *err);
 /* Declare a failure: drop the connection, count it, back off; the first
  * failure since it was up is said ("deciding with local history ..."). */
@@ -128,32 +151,5 @@ int rc_touch(struct rc_conn *c, const struct kme_buf *key,
 /* The count script on key: *n the counter after this one. */
 int rc_count(struct rc_conn *c, const struct kme_buf *key, int64_t ttl,
 	     uint64_t *n, struct kme_err *err);
-
-/* Pipelined merges: rc_merge queues one (reading the replies every
- * RC_BATCH), rc_batch_end reads the rest. After the first failure every
- * call returns it: -1 with err (the first failure's message; a refused
- * merge makes the batch fail at its end, after every reply is read). */
-struct rc_batch {
-	struct rc_conn *c;
-	size_t queued;            /* replies to read */
-	size_t sent;              /* merges sent */
-	int rc;
-	struct kme_err *err;
-};
-
-void rc_batch_init(struct rc_batch *b, struct rc_conn *c, struct kme_err *err);
-int rc_merge(struct rc_batch *b, const struct kme_buf *key,
-	     const struct kme_buf *enc, int64_t first, int64_t last,
-	     uint64_t count, int64_t window);
-int rc_batch_end(struct rc_batch *b);
-
-/* Every hash whose key matches pattern (SCAN MATCH, 1000 keys a round
- * trip, their HMGETs pipelined): fn gets the stored v, f, l and c of each
- * hash holding all four as strings (others are skipped). O(keys / 1000)
- * round trips. 0, or -1 with err. */
-int rc_scan_terms(struct rc_conn *c, const struct kme_buf *pattern,
-		  void (*fn)(void *arg, const char *enc, size_t len,
-			     int64_t first, int64_t last, int64_t count),
-		  void *arg, struct kme_err *err);
 
 #endif

@@ -4,8 +4,9 @@
  * (plugin/redisrate.c, prefix rr_).
  *
  * It asks only while the connection (redisconn.h, borrowed: it must
- * outlive the counter) is up, and never reconnects: the store that shares
- * the connection does (redisstore.h), pushing its local decisions first.
+ * outlive the counter) is up and idle (no merges of a push owed replies),
+ * and never reconnects: the store that shares the connection does
+ * (redisstore.h), pushing its local decisions first.
  * So count() answers -1 (the local counter decides) while Redis is down;
  * a lost connection is declared down (rc_down), a refused command counted
  * (rc_errors). One round trip per alert that a limit may refuse; memory:

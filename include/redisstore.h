@@ -12,12 +12,30 @@
  * answering a sighting with an error or a reply of the wrong shape), the
  * store declares the connection down (redisconn.h: said once, counted,
  * backoff), decides with the local table, marks those sightings
- * seen->local and counts them (fallbacks). On a later sighting or save,
- * once the backoff has passed, it reconnects, pushes what it decided
- * locally (pipelined merges: min first, max last, + count) and empties the
- * local table. The local table holds at most min(max_terms, RS_QUEUE_MAX)
- * terms: beyond, the least recently touched is evicted and counted
- * (dropped).
+ * seen->local and counts them (fallbacks). Once the backoff has passed it
+ * reconnects, pushes what it decided locally (merges: min first, max
+ * last, + count) and, when Redis has answered every merge, empties the
+ * local table and lets Redis decide again; until then every sighting is
+ * still decided locally, so nothing is decided twice. The local table
+ * holds at most min(max_terms, RS_QUEUE_MAX) terms: beyond, the least
+ * recently touched is evicted and counted (dropped). How the reconnect
+ * and the push run is the store's mode:
+ *   RS_SLICED        the plugin: in slices, by nt_tick (newterms.h) between
+ *                    reads of stdin, each within its budget (the connect
+ *                    never waits beyond it; at most RS_INFLIGHT_MAX merges
+ *                    are owed replies, which Redis works through between
+ *                    ticks; what was pushed is freed by ticks too);
+ *                    sightings never reconnect; save() does nothing.
+ *   RS_BLOCKING      replay: at a sighting or a save, once due, as one
+ *                    connect and a whole push (each wait bounded by the
+ *                    timeouts).
+ *   RS_WRITE_BEHIND  --learn: every sighting is decided locally and
+ *                    pushed in batches of RB_BATCH; save() pushes the rest
+ *                    and fails when Redis does not take it.
+ * A push that fails gives the sightings of its unanswered merges back to
+ * the local table (pending again, unless evicted meanwhile), so a later
+ * push sends them; a merge Redis applied before the connection failed
+ * may so be counted twice (counts only: first and last are min and max).
  *
  * Error contract (newterms.h): check_touch returns -1 only for a term too
  * long or of the wrong shape, or ENOMEM of the local table. A key that
@@ -25,13 +43,14 @@
  * decided as new (the event alerts rather than being suppressed), counted
  * in errors and said once; nothing is written to that key.
  *
- * --learn (write_behind): every sighting is decided locally and pushed in
- * pipelined batches of RC_BATCH; save() pushes the rest and fails when
- * Redis does not take it.
- *
- * Memory: the local table (bounded as above) and two key buffers. The
- * connection is borrowed and must outlive the store (destroy pushes what
- * is pending through it when it is up). Not thread-safe.
+ * Memory: the local table (bounded as above), two key buffers, and while
+ * pushing a record per unanswered merge (the term's key: at most
+ * RS_INFLIGHT_BYTES in all). RS_SLICED empties the local table after a
+ * push by splitting it off and freeing it in the following ticks: for
+ * those ticks a second table of at most as many terms. The connection is borrowed and must outlive
+ * the store. destroy pushes what is pending, waiting for Redis, when the
+ * connection is up, and says how many local decisions are lost when it is
+ * not. Not thread-safe.
  */
 #ifndef KME_REDISSTORE_H
 #define KME_REDISSTORE_H
@@ -44,11 +63,15 @@
 #include "redisconn.h"
 
 #define RS_QUEUE_MAX 100000     /* terms decided locally, awaiting a push */
+#define RS_INFLIGHT_MAX 8000    /* merges of a sliced push owed replies */
+#define RS_INFLIGHT_BYTES (4u << 20)  /* their records (term keys) */
+
+enum rs_mode { RS_BLOCKING = 0, RS_SLICED, RS_WRITE_BEHIND };
 
 /* A Redis store for cfg (borrowed for the store's life) over conn, up or
  * down (redisconn.h's rc_start). NULL with err on ENOMEM or a config the
  * table refuses. */
 struct nt_store *rs_open(const struct kme_config *cfg, struct rc_conn *conn,
-			 bool write_behind, struct kme_err *err);
+			 enum rs_mode mode, struct kme_err *err);
 
 #endif

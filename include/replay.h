@@ -15,7 +15,8 @@
  *
  * Every line that gives no record is counted with its reason (not an audit
  * record, too long, a NUL byte, an ausearch line of another form); --explain
- * lists them as runs ("# skipped FILE:3-40: not an audit record: '...'").
+ * lists them as runs ("# skipped FILE:3-40: not an audit record: '...'",
+ * escaped as the log's messages are) among the engine's explanations.
  * An input is unusable, and said so on stderr with its first offending line
  * number and what that line looked like, when it holds lines but no record,
  * or more skipped lines than records; also when its compressed data is cut
@@ -31,9 +32,8 @@
 #ifndef KME_REPLAY_H
 #define KME_REPLAY_H
 
-#include <stdio.h>
-
 #include "engine.h"
+#include "output.h"
 #include "reader.h"
 
 /* Exit status of a replay whose input could not all be used. */
@@ -48,7 +48,8 @@ struct rp_opts {
 	char *const *inputs;     /* files, directories, "-"; none: stdin */
 	int ninputs;
 	const char *tz;          /* --tz ZONE of ausearch -i stamps; NULL */
-	FILE *explain;           /* --explain: skipped lines said here; NULL */
+	struct out_sink *explain; /* --explain: skipped lines said here (the
+				     alerts' and explanations' sink); NULL */
 	enum rp_progress progress;
 };
 

@@ -35,9 +35,9 @@
  * Pure functions of their inputs: no I/O, no allocation except
  * rule_argset_new. Cost O(matches * args-per-match * watched values +
  * exclusions) per call, plus a scan of the stored arguments when an event has
- * no watch set. One exception: exclude_user by name, on an event without
- * user_name, resolves ex->uid with getpwuid_r() (NSS, may do I/O); this
- * happens only for events that already matched a program.
+ * no watch set. exclude_user by name compares ex->user_name (the record's
+ * ENRICHED name, or the engine's lookup in plugin mode): an event without a
+ * name is not excluded by name.
  */
 #ifndef KME_RULE_H
 #define KME_RULE_H

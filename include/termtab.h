@@ -32,7 +32,8 @@
  *
  * Sightings since the last tt_mark_clean() are counted per term (pending),
  * so that a backend that shares the history elsewhere (a fleet store) can
- * push what was decided locally.
+ * push what was decided locally, a slice at a time if it likes: the table
+ * keeps one walk that survives changes between its steps (tt_walk_start).
  *
  * Errors: -1 with err filled (messages begin "new-terms store: "). Not
  * thread-safe.
@@ -77,6 +78,20 @@ int tt_check_touch(struct tt_table *t, const struct nt_term *term,
  * counted in stats.expired). O(terms). */
 size_t tt_expire(struct tt_table *t, int64_t now);
 
+/* The same from the least recently touched end only, stopping at the first
+ * term still inside the window: O(expired + 1). Touch order is time order
+ * but for events delivered out of order, so a term this leaves behind is
+ * one that a later out-of-order sighting touched: it still decides right
+ * (check_touch compares last_seen) and goes at the next tt_expire or
+ * eviction. For callers that must not scan every term (the plugin's
+ * periodic save). */
+size_t tt_expire_oldest(struct tt_table *t, int64_t now);
+
+/* A new window (>= 0) and max_terms (0 is taken as 1) for a table in use
+ * (a reload that keeps the history): beyond the new max_terms, the least
+ * recently touched terms are evicted and counted. O(evicted). */
+void tt_retune(struct tt_table *t, int64_t window, size_t max_terms);
+
 /* Drop every term (counters are kept; high water is reset). */
 void tt_clear(struct tt_table *t);
 
@@ -114,6 +129,8 @@ int tt_add(struct tt_table *t, const char *key, size_t keylen, int64_t first,
 
 struct tt_item {
 	struct nt_term term;      /* borrowed from the table */
+	const char *key;          /* the term encoded (tt_key_put), borrowed */
+	size_t keylen;
 	int64_t first, last;
 	uint64_t count;           /* all sightings known */
 	uint32_t pending;         /* sightings since the last tt_mark_clean */
@@ -140,5 +157,40 @@ void tt_foreach(const struct tt_table *t,
 /* Terms with pending sightings, and forgetting them (after a push). */
 size_t tt_pending_terms(const struct tt_table *t);
 void tt_mark_clean(struct tt_table *t);
+
+/* ---- the walk of a sliced push ------------------------------------------ */
+
+/* The table's one walk, which the table may change under (touches, new
+ * terms, evictions, expiry, tt_clear) between its steps: it visits the
+ * terms from the least to the most recently touched; a term touched or
+ * added after the walk passed it (it moves to the young end) is visited
+ * again; a term dropped before its visit is not. So when tt_walk_next
+ * says the end, every term held has been visited since its last touch.
+ * Starting again restarts from the oldest. O(1) per step; costs the
+ * table one pointer, nothing per term. */
+void tt_walk_start(struct tt_table *t);
+void tt_walk_stop(struct tt_table *t);
+/* The next term into *out, its pending sightings taken: out->pending
+ * says how many (0 for a term with none), the term has none left. false
+ * at the end (the walk stays open: a later touch is visited). out
+ * borrows from the table until it next changes. */
+bool tt_walk_next(struct tt_table *t, struct tt_item *out);
+
+/* A new table holding every term of t, in the same order, and t left
+ * empty (its counters, walk and settings kept): a table to empty later,
+ * a slice at a time (tt_shed). O(1); NULL on ENOMEM (t unchanged). */
+struct tt_table *tt_split(struct tt_table *t);
+
+/* Drop up to n terms, the least recently touched first (not counted as
+ * evicted or expired: a table emptied a slice at a time). Returns how
+ * many are left. O(n). */
+size_t tt_shed(struct tt_table *t, size_t n);
+
+/* Give back n pending sightings of the term whose key (tt_key_put, as
+ * tt_item's) is key: a push taken from the walk that did not reach its
+ * destination. false (nothing changed) when the table no longer holds
+ * the term (evicted or expired since: counted as such). O(key). */
+bool tt_restore_pending(struct tt_table *t, const char *key, size_t keylen,
+			uint32_t n);
 
 #endif

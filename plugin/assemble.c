@@ -1,4 +1,5 @@
 /* assemble.c - libauparse feed wrapper, one parser per host (see assemble.h). */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -6,8 +7,19 @@
 #include "assemble.h"
 #include "siphash.h"
 
-/* libauparse's own timeout, out of the way: 100 years (see assemble.h). */
+/* libauparse's own timeout, out of the way (see assemble.h). Every auparse
+ * (3.0.9 to 4.2.x, str2event) rejects a record whose time is past
+ * LONG_MAX - timeout - 1, and 4.2+ rejects every record once the timeout
+ * reaches LONG_MAX; where long has 32 bits (i386, armhf: LONG_MAX is
+ * 2038-01-19) 100 years would be both. There it is one year: records up to
+ * 2037-01-18 parse. */
+#if LONG_MAX > 0x7fffffffL
 #define AS_AUPARSE_TIMEOUT ((time_t)100 * 366 * 24 * 3600)
+#else
+#define AS_AUPARSE_TIMEOUT ((time_t)366 * 24 * 3600)
+#endif
+_Static_assert(AS_AUPARSE_TIMEOUT > 0 && AS_AUPARSE_TIMEOUT < LONG_MAX / 4,
+	       "auparse's EOE timeout must leave room for real timestamps");
 /* Hash buckets of the host parsers: a power of two, twice AS_PARSERS. */
 #define AS_BUCKETS (2 * AS_PARSERS)
 #define AS_NONE (-1)

@@ -184,7 +184,7 @@ static const struct cfg_key keys[] = {
 	{ "max_alerts", cv_set_u32, false, OFF(max_alerts), 0, 1000000, NULL, 0,
 	  "100" },
 	{ "max_terms", cv_set_size, false, OFF(max_terms), 1, 100000000, NULL, 0,
-	  "1000000" },
+	  "100000" },
 	{ "multicall_binary", cv_set_multicall, true, 0, 0, 0, NULL, 0,
 	  "/usr/bin/kmod /bin/kmod /usr/sbin/kmod /sbin/kmod "
 	  "/usr/bin/busybox /bin/busybox /usr/sbin/busybox /sbin/busybox" },

@@ -60,32 +60,61 @@ static int by_last_desc(const void *a, const void *b)
 	return x->last < y->last ? 1 : x->last > y->last ? -1 : 0;
 }
 
+/* The two comment lines. 0, or -1 with errno from the failed write. */
+static int put_header(FILE *out, const struct kme_config *cfg,
+		      const char *path, size_t n)
+{
+	size_t i;
+
+	if (fprintf(out, "# %s: %zu term(s), rule %s v%s, window %lldms\n",
+		    path, n, cfg->rule_id, cfg->rule_version,
+		    (long long)cfg->history_window) < 0 ||
+	    fputs("# last_seen\tfirst_seen\tcount", out) == EOF)
+		return -1;
+	for (i = 0; i < cfg->nterm_fields; i++)
+		if (fprintf(out, "\t%s",
+			    cfg_term_field_name(cfg->term_fields[i])) < 0)
+			return -1;
+	return fputc('\n', out) == EOF ? -1 : 0;
+}
+
+static int put_row(FILE *out, const struct dump_row *r)
+{
+	char first[32], last[32];
+
+	clk_rfc3339_ms(r->last, last);
+	clk_rfc3339_ms(r->first, first);
+	return fprintf(out, "%s\t%s\t%llu%s\n", last, first,
+		       (unsigned long long)r->count,
+		       r->values.p ? r->values.p : "") < 0 ? -1 : 0;
+}
+
 int dump_history(const struct nt_store *store, const struct kme_config *cfg,
-		 const char *path, FILE *out, struct kme_err *err)
+		 const char *path, FILE *out, const char *outname,
+		 struct kme_err *err)
 {
 	struct dump_rows rows = { 0 };
-	char first[32], last[32];
+	int werr = 0;
 	size_t i;
 
 	nt_foreach(store, collect, &rows);
 	if (rows.n > 1)
 		qsort(rows.v, rows.n, sizeof(*rows.v), by_last_desc);
-	fprintf(out, "# %s: %zu term(s), rule %s v%s, window %lldms\n", path,
-		rows.n, cfg->rule_id, cfg->rule_version,
-		(long long)cfg->history_window);
-	fprintf(out, "# last_seen\tfirst_seen\tcount");
-	for (i = 0; i < cfg->nterm_fields; i++)
-		fprintf(out, "\t%s", cfg_term_field_name(cfg->term_fields[i]));
-	fprintf(out, "\n");
+	errno = 0;
+	if (put_header(out, cfg, path, rows.n) < 0)
+		werr = errno != 0 ? errno : EIO;
 	for (i = 0; i < rows.n; i++) {
-		clk_rfc3339_ms(rows.v[i].last, last);
-		clk_rfc3339_ms(rows.v[i].first, first);
-		fprintf(out, "%s\t%s\t%llu%s\n", last, first,
-			(unsigned long long)rows.v[i].count,
-			rows.v[i].values.p ? rows.v[i].values.p : "");
+		if (werr == 0 && put_row(out, &rows.v[i]) < 0)
+			werr = errno != 0 ? errno : EIO;
 		buf_free(&rows.v[i].values);
 	}
 	free(rows.v);
+	if (werr == 0 && fflush(out) == EOF)
+		werr = errno != 0 ? errno : EIO;
+	if (werr != 0) {
+		clearerr(out);  /* said here: not again when out is closed */
+		return kme_errnof(err, werr, "%s: write", outname);
+	}
 	if (rows.oom)
 		return kme_errnof(err, ENOMEM, "%s: listing terms", path);
 	return 0;

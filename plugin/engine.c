@@ -2,8 +2,6 @@
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +16,7 @@
 #include "multicall.h"
 #include "execevent.h"
 #include "hosttab.h"
+#include "idname.h"
 #include "jsonw.h"
 #include "limit.h"
 #include "log.h"
@@ -47,14 +46,16 @@ struct engine {
 	struct lim_state lim;
 	struct kme_buf line;
 	struct eng_counters c;
-	char user_name[256];      /* getpwuid result for a matched event */
-	char euser_name[256];     /* ... for its effective uid */
-	char group_name[256];     /* getgrgid result for its gid */
-	char egroup_name[256];    /* ... for its effective gid */
-	char auser_name[256];     /* ... for its login uid (auid) */
+	struct idn_cache *names;  /* live: this host's user and group names */
+	char user_name[IDN_NAME_MAX];    /* the name of a matched event's uid */
+	char euser_name[IDN_NAME_MAX];   /* ... of its effective uid */
+	char group_name[IDN_NAME_MAX];   /* ... of its gid */
+	char egroup_name[IDN_NAME_MAX];  /* ... of its effective gid */
+	char auser_name[IDN_NAME_MAX];   /* ... of its login uid (auid) */
 	uint64_t store_msgs[ENG_STORE_MSGS];  /* hashes of logged messages */
 	struct rd_stats rd_last;  /* the reader's counters, last seen */
 	size_t nstore_msgs;
+	bool said_full;                       /* the history's first eviction */
 };
 
 static void on_event(void *arg, auparse_state_t *au, struct kme_str node);
@@ -79,6 +80,19 @@ static void rf_to_table(void *arg, const char *node, size_t node_len,
 		n = (struct kme_str){ name, node_len };
 	}
 	pt_observe(((struct engine *)arg)->pt, n, pid, ppid);
+}
+
+/* Names live for ten minutes (a renamed account is seen within that), an
+ * unknown id for one; the cache holds far more ids than a host has users. */
+static int open_names(struct engine *e, struct kme_err *err)
+{
+	const struct idn_opts o = { .max_entries = 1024,
+				    .ttl_ms = 10 * 60 * 1000,
+				    .negative_ttl_ms = 60 * 1000,
+				    .use_nss = true };
+
+	e->names = idn_new(&o, err);
+	return e->names != NULL ? 0 : -1;
 }
 
 struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
@@ -114,6 +128,10 @@ struct engine *eng_new(const struct kme_config *cfg, struct nt_store *store,
 		eng_free(e);
 		return NULL;
 	}
+	if (opts->mode == ENG_LIVE && open_names(e, err) < 0) {
+		eng_free(e);
+		return NULL;
+	}
 	if (opts->mode == ENG_LIVE && mc_ids_load(cfg, &e->mc, err) < 0)
 		log_warnx("%s", err->msg); /* matched by path only */
 	if (opts->mode == ENG_LIVE && opts->procroot != NULL &&
@@ -134,6 +152,7 @@ void eng_free(struct engine *e)
 	pt_free(e->pt);
 	el_free(e->el);
 	mc_ids_free(&e->mc);
+	idn_free(e->names);
 	buf_free(&e->line);
 	free(e);
 }
@@ -185,51 +204,33 @@ static void report_rate_limit(struct engine *e, bool at_exit)
 	}
 }
 
-/* One name from the local passwd (group: the group db) into buf, as *out;
- * *out unchanged when already known or not found. */
-static void local_name(uint32_t id, bool group, char *buf, size_t size,
-		       struct kme_str *out)
+/* One name of this host's user (group) database into buf, as *out; *out
+ * unchanged when already known (ENRICHED), unknown, or still being asked
+ * of NSS (idname.h: never waited for here). */
+static void local_name(struct engine *e, uint32_t id, enum idn_kind kind,
+		       char *buf, struct kme_str *out)
 {
-	char dbuf[1024];
-	const char *name = NULL;
-
-	if (out->p != NULL || id == KME_ID_UNSET)
+	if (out->p != NULL || id == KME_ID_UNSET || e->names == NULL)
 		return;
-	if (group) {
-		struct group gr, *res = NULL;
-
-		if (getgrgid_r(id, &gr, dbuf, sizeof(dbuf), &res) == 0 && res != NULL)
-			name = gr.gr_name;
-	} else {
-		struct passwd pw, *res = NULL;
-
-		if (getpwuid_r(id, &pw, dbuf, sizeof(dbuf), &res) == 0 && res != NULL)
-			name = pw.pw_name;
-	}
-	if (name == NULL)
+	if (idn_lookup(e->names, kind, id, clk_mono_ms(), buf) != IDN_FOUND)
 		return;
-	snprintf(buf, size, "%s", name);
 	*out = (struct kme_str){ buf, strlen(buf) };
 }
 
 /* User and group names for exclusions and alerts: the ENRICHED
  * interpretations, else (live and the local host only: a replayed log's ids,
- * and another host's, belong to another passwd) the local passwd and group
- * entries. Called only for events that matched: up to five lookups. */
+ * and another host's, belong to another passwd) this host's names through
+ * idname.h (its cache and local files at once, NSS off the input path).
+ * Called only for watched programs: up to five cache lookups. */
 static void fill_user_name(struct engine *e, struct kme_exec *ex)
 {
-	if (e->opts.mode != ENG_LIVE || ex->remote)
+	if (e->names == NULL || ex->remote)
 		return;
-	local_name(ex->uid, false, e->user_name, sizeof(e->user_name),
-		   &ex->user_name);
-	local_name(ex->euid, false, e->euser_name, sizeof(e->euser_name),
-		   &ex->euser_name);
-	local_name(ex->gid, true, e->group_name, sizeof(e->group_name),
-		   &ex->group_name);
-	local_name(ex->egid, true, e->egroup_name, sizeof(e->egroup_name),
-		   &ex->egroup_name);
-	local_name(ex->auid, false, e->auser_name, sizeof(e->auser_name),
-		   &ex->auser_name);
+	local_name(e, ex->uid, IDN_USER, e->user_name, &ex->user_name);
+	local_name(e, ex->euid, IDN_USER, e->euser_name, &ex->euser_name);
+	local_name(e, ex->gid, IDN_GROUP, e->group_name, &ex->group_name);
+	local_name(e, ex->egid, IDN_GROUP, e->egroup_name, &ex->egroup_name);
+	local_name(e, ex->auid, IDN_USER, e->auser_name, &ex->auser_name);
 }
 
 /* Format one alert into e->line, fitted to max_alert_size by the alert
@@ -256,13 +257,16 @@ static enum alert_form render_fitting(struct engine *e,
 			    seen);
 }
 
-/* Format and send one alert. */
+/* Format and send one alert. What the sink cannot send it counts itself
+ * (output.h: errors, dropped); an alert that cannot be formatted at all is
+ * the engine's to count. */
 static void emit_alert(struct engine *e, const struct kme_exec *ex,
 		       const struct nt_term *term, const struct nt_seen *seen)
 {
-	if (render_fitting(e, ex, term, seen) == ALERT_TOO_LARGE ||
-	    out_write(e->opts.sink, e->line.p, e->line.len) < 0)
+	if (render_fitting(e, ex, term, seen) == ALERT_TOO_LARGE)
 		e->c.output_errors++;
+	else
+		(void)out_write(e->opts.sink, e->line.p, e->line.len);
 	e->c.alerts++;
 }
 
@@ -309,7 +313,7 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 {
 	char when[32];
 
-	if (e->opts.action != ENG_EXPLAIN || e->opts.explain_fp == NULL)
+	if (e->opts.action != ENG_EXPLAIN)
 		return;
 	clk_rfc3339(ex->sec, ex->msec, when);
 	buf_reset(&e->line);
@@ -325,8 +329,10 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 	explain_kv(&e->line, "parent_exe", ex->parent.executable);
 	buf_printf(&e->line, " source=%s", kme_parent_source_name(ex->parent_source));
 	explain_kv(&e->line, "cwd", ex->proc.cwd);
-	buf_printf(&e->line, " => %s: %s\n", verdict, detail);
-	fwrite(e->line.p, 1, e->line.len, e->opts.explain_fp);
+	buf_printf(&e->line, " => %s: %s", verdict, detail);
+	/* Through the sink, as alerts go: a line it could not write is
+	 * counted there, and the run fails (output.h). */
+	(void)out_write(e->opts.sink, e->line.p, e->line.len);
 }
 
 /* Count a store failure; log its message the first time it is seen. */
@@ -346,6 +352,25 @@ static void store_error(struct engine *e, const char *msg)
 		return;
 	e->store_msgs[e->nstore_msgs++] = h;
 	log_errx("%s (counted in store_errors; logged once)", msg);
+}
+
+/* The first eviction from a full history is said once: anyone who can run
+ * programs can fill it (each new parent path of lsmod is a new term), and
+ * an administrator must learn that it happens (term_evictions counts every
+ * eviction; an evicted term alerts again when next seen). */
+static void note_full_history(struct engine *e)
+{
+	struct nt_stats st;
+
+	if (e->said_full)
+		return;
+	nt_stats(e->store, &st);
+	if (st.evicted == 0)
+		return;
+	e->said_full = true;
+	log_warnx("new-terms history full (max_terms=%zu): the least recently "
+		  "seen terms are evicted, and alert again when next seen "
+		  "(counted in term_evictions; said once)", e->cfg->max_terms);
 }
 
 /* Event time in milliseconds. Hostile logs carry any seconds: clamped so
@@ -433,6 +458,7 @@ static void on_match(struct engine *e, struct kme_exec *ex,
 		seen.is_new = true;
 		store_error(e, err.msg);
 	}
+	note_full_history(e);
 	if (e->opts.action == ENG_LEARN)
 		return;
 	if (!seen.is_new) {
@@ -616,6 +642,12 @@ void eng_counters(const struct engine *e, struct eng_counters *out)
 	out->parse_errors += e->rf.st.unparsed;
 }
 
+void eng_input_gap(struct engine *e, int64_t gap_ms)
+{
+	if (gap_ms > 0 && (uint64_t)gap_ms > e->c.input_max_gap_ms)
+		e->c.input_max_gap_ms = (uint64_t)gap_ms;
+}
+
 const char *eng_summary(const struct engine *e, char *buf, size_t size)
 {
 	struct pt_stats pt;
@@ -642,7 +674,7 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 "terms=%zu term_evictions=%llu "
 		 "output_sent=%llu output_queued=%llu output_dropped=%llu "
 		 "output_errors=%llu store_fallbacks=%llu store_pushed=%llu "
-		 "store_dropped=%llu",
+		 "store_dropped=%llu saves=%llu save_errors=%llu",
 		 (unsigned long long)e->c.records,
 		 (unsigned long long)e->rf.st.dropped,
 		 (unsigned long long)e->rf.st.completed,
@@ -663,7 +695,15 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 		 (unsigned long long)os.dropped,
 		 (unsigned long long)(e->c.output_errors + os.errors + os.truncated),
 		 (unsigned long long)nt.fallbacks, (unsigned long long)nt.pushed,
-		 (unsigned long long)nt.dropped);
+		 (unsigned long long)nt.dropped, (unsigned long long)nt.saves,
+		 (unsigned long long)nt.save_errors);
+	/* The loop's stall: plugin mode only (live.c). */
+	if (e->opts.mode == ENG_LIVE) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, size - n, " input_max_gap_ms=%llu",
+			 (unsigned long long)e->c.input_max_gap_ms);
+	}
 	return buf;
 }
 

@@ -1,5 +1,6 @@
 /* fdio.c - read and write, interrupted calls retried (see fdio.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "fdio.h"
@@ -46,6 +47,27 @@ int fdio_write_full(int fd, const void *buf, size_t n)
 			return -1;
 		p += w;
 		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int fdio_hold_std(void)
+{
+	static const int wrong_way[] = { O_WRONLY, O_RDONLY, O_RDONLY };
+	int fd, nfd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lower ones are open: this is the lowest free number. */
+		nfd = open("/dev/null", wrong_way[fd]);
+		if (nfd < 0)
+			return -1;
+		if (nfd != fd) {
+			errno = EBADF;
+			close(nfd);
+			return -1;
+		}
 	}
 	return 0;
 }

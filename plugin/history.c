@@ -69,6 +69,13 @@ static struct nt_store *open_file(struct history *h, struct history *prev,
 
 /* ---- Redis -------------------------------------------------------------- */
 
+/* How a use's Redis store reconnects and pushes (redisstore.h): the
+ * plugin between reads, in slices (nt_tick); replay may wait. */
+static const enum rs_mode store_mode[] = {
+	[HIST_PLUGIN] = RS_SLICED, [HIST_REPLAY] = RS_BLOCKING,
+	[HIST_LEARN] = RS_WRITE_BEHIND,
+};
+
 /* Commands that cannot do without Redis fail when it does not answer;
  * the plugin and replay fall back locally. */
 static int open_redis(struct history *h, struct kme_err *err)
@@ -85,7 +92,7 @@ static int open_redis(struct history *h, struct kme_err *err)
 	if ((h->conn = rc_new(&ro, err)) == NULL)
 		return -1;
 	if (use == HIST_PLUGIN || use == HIST_REPLAY || use == HIST_LEARN) {
-		h->store = rs_open(h->cfg, h->conn, use == HIST_LEARN, err);
+		h->store = rs_open(h->cfg, h->conn, store_mode[use], err);
 		if (h->store == NULL)
 			return -1;
 	}
@@ -117,6 +124,15 @@ static struct history *open_asked(const struct hist_opts *o,
 		return NULL;
 	}
 	*h = (struct history){ .o = *o, .cfg = cfg, .url = redis_url(o, cfg) };
+	/* A reload to a store of another kind: the running one saves all it
+	 * learned first (a state file store does this itself, or takes the
+	 * running table over: statefile.h). */
+	if (prev != NULL && (h->url != NULL || state_path(o, cfg) == NULL)) {
+		struct kme_err serr = { "" };
+
+		if (nt_save(prev->store, &serr) < 0)
+			log_errx("%s", serr.msg);
+	}
 	if (h->url != NULL ? open_redis(h, err) < 0
 			   : (h->store = open_file(h, prev, err)) == NULL) {
 		hist_close(h);

@@ -28,11 +28,21 @@
 #define LIVE_BATCH_NS (10 * 1000 * 1000)
 /* Reads per wake-up before the housekeeping gets its turn. */
 #define LIVE_READS 64
+/* Reads after a stop signal (64 KiB each): far more than a socket holds. */
+#define LIVE_DRAIN_READS 1024
 
 static volatile sig_atomic_t got_stop, got_reload, got_report;
 
+/* The self-pipe: a handler sets its flag and writes a byte here; the loop
+ * polls the read end beside stdin, so a signal is acted on at once, not at
+ * the next poll timeout. Both ends non-blocking: a full pipe already holds
+ * a wake-up. */
+static int sig_pipe[2] = { -1, -1 };
+
 static void on_signal(int sig)
 {
+	int saved = errno;
+
 	switch (sig) {
 	case SIGHUP:
 		got_reload = 1;
@@ -44,6 +54,18 @@ static void on_signal(int sig)
 		got_stop = 1;
 		break;
 	}
+	if (sig_pipe[1] >= 0 && write(sig_pipe[1], "", 1) < 0) {
+		/* EAGAIN: a wake-up is pending already */
+	}
+	errno = saved;
+}
+
+static void drain_sig_pipe(void)
+{
+	char buf[64];
+
+	while (read(sig_pipe[0], buf, sizeof(buf)) > 0)
+		;
 }
 
 int live_prepare(void)
@@ -54,6 +76,10 @@ int live_prepare(void)
 	size_t i;
 
 	umask(077);
+	if (sig_pipe[0] < 0 && pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
+		log_warn("pipe");
+		return -1;
+	}
 	if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
 		log_warn("sigprocmask");
 		return -1;
@@ -138,9 +164,28 @@ int live_start(void)
 	return 0;
 }
 
+/* The longest time the loop is not ready to read stdin (eng_input_gap):
+ * measured from one read or poll to the next, with the time spent waiting
+ * inside poll() on an empty input left out (poll returns as soon as records
+ * arrive: that wait is no stall). */
+struct gap {
+	struct engine *eng;
+	int64_t last;             /* monotonic ms of the last read or poll */
+};
+
+static void gap_mark(struct gap *g)
+{
+	int64_t now = clk_mono_ms();
+
+	if (g->last != 0)
+		eng_input_gap(g->eng, now - g->last);
+	g->last = now;
+}
+
 /* Drain what stdin holds now, at most LIVE_READS reads. Returns true at
  * end of input. */
-static bool read_records(struct engine *eng, struct rd_reader *rd)
+static bool read_records(struct engine *eng, struct rd_reader *rd,
+			 struct gap *g)
 {
 	struct kme_err err = { "" };
 	enum rd_status st = RD_AGAIN;
@@ -149,6 +194,7 @@ static bool read_records(struct engine *eng, struct rd_reader *rd)
 	for (n = 0; n < LIVE_READS; n++) {
 		int64_t t = clk_mono_ms();
 
+		gap_mark(g);
 		eng_clock(eng, t, false);
 		st = eng_read(eng, rd, STDIN_FILENO, &err);
 		if (st == RD_AGAIN)
@@ -160,51 +206,86 @@ static bool read_records(struct engine *eng, struct rd_reader *rd)
 		log_errx("stdin: %s", err.msg);
 	if (st == RD_EOF || st == RD_ERROR)
 		return true;
-	if (n > 0) {
+	if (n > 0 && !got_stop && !got_reload && !got_report) {
 		struct timespec pause = { 0, LIVE_BATCH_NS };
 
-		nanosleep(&pause, NULL);
+		nanosleep(&pause, NULL);   /* a signal ends it early */
 	}
 	return false;
+}
+
+/* Act on the signals' flags. */
+static void on_flags(struct engine *eng, const struct live_hooks *h)
+{
+	if (got_reload) {
+		got_reload = 0;
+		h->reload(h->arg);
+	}
+	if (got_report) {
+		got_report = 0;
+		eng_report(eng);
+	}
+}
+
+/* Stopped by a signal: take in what auditd wrote before it. auditd 4.2+
+ * stops a plugin (on reload too) by closing its socket, then SIGTERM 50 ms
+ * later if it is still running, and restarts it only once it has exited:
+ * what the old instance leaves unread is lost. That socket is closed, so
+ * this reads to its end; an older auditd still writing gets a bound. */
+static void drain(struct engine *eng, struct rd_reader *rd)
+{
+	struct kme_err err = { "" };
+	int n;
+
+	for (n = 0; n < LIVE_DRAIN_READS; n++)
+		if (eng_read(eng, rd, STDIN_FILENO, &err) != RD_OK)
+			break;
 }
 
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *h)
 {
-	int64_t mono, last_tick = clk_mono_ms() / 1000;
+	int64_t mono = clk_mono_ms();
+	/* The engine's tick at every whole second; the housekeeping then too,
+	 * and every LIVE_BUSY_MS while it has work under way. */
+	int64_t next_tick = (mono / 1000 + 1) * 1000, next_hk = next_tick;
+	struct gap g = { .eng = eng };
 	bool eof = false;
 
 	while (!got_stop && !eof) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ STDIN_FILENO, POLLIN, 0 }, { out_pollfd(sink), POLLOUT, 0 },
+			{ sig_pipe[0], POLLIN, 0 },
 		};
-
 		int64_t before = clk_mono_ms();
-		int ready = poll(pfd, 2, 1000);
+		int ready;
 
+		gap_mark(&g);
+		ready = poll(pfd, 3, before < next_hk ? (int)(next_hk - before) : 0);
+		g.last = clk_mono_ms();
 		if (ready < 0 && errno != EINTR)
 			break;
+		if (pfd[2].revents & POLLIN)
+			drain_sig_pipe();
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
-			eof = read_records(eng, rd);
+			eof = read_records(eng, rd, &g);
 		else if (ready >= 0)
 			eng_clock(eng, before, true); /* nothing to read */
 		mono = clk_mono_ms();
-		if (mono / 1000 != last_tick) {
-			eng_tick(eng);
-			h->housekeeping(h->arg, mono);
-			last_tick = mono / 1000;
+		if (mono >= next_hk) {
+			if (mono >= next_tick) {
+				eng_tick(eng);
+				next_tick = (mono / 1000 + 1) * 1000;
+			}
+			next_hk = h->housekeeping(h->arg, mono) ?
+				  mono + LIVE_BUSY_MS : next_tick;
 		} else if (pfd[1].revents & POLLOUT) {
 			out_pump(sink);
 		}
-		if (got_reload) {
-			got_reload = 0;
-			h->reload(h->arg);
-		}
-		if (got_report) {
-			got_report = 0;
-			eng_report(eng);
-		}
+		on_flags(eng, h);
 	}
+	if (!eof)
+		drain(eng, rd);
 	eng_read_end(eng, rd);
 	eng_finish(eng);
 }

@@ -1,5 +1,5 @@
-/* main.c - the command line and the program's life, as a straight line:
- * parse the arguments, load the configuration, open the history, build the
+/* main.c - the program's life, as a straight line: parse the arguments
+ * (cmdline.h), load the configuration, open the history, build the
  * pipeline, run the mode's loop, tear down in one place.
  *
  * The only place that decides to exit. Plugin mode never exits on bad input:
@@ -9,7 +9,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +17,10 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "cmdline.h"
 #include "dump.h"
 #include "engine.h"
+#include "fdio.h"
 #include "history.h"
 #include "live.h"
 #include "localnode.h"
@@ -28,27 +29,12 @@
 #include "output.h"
 #include "reader.h"
 #include "replay.h"
-#include "usage.h"
 
 #define EXIT_USAGE 2
 
-enum mode { MODE_PLUGIN, MODE_REPLAY, MODE_LEARN, MODE_DUMP, MODE_CHECK,
-	    MODE_MIGRATE };
-
-struct options {
-	enum mode mode;
-	enum eng_action action;
-	const char *config;       /* -c, NULL = default path or built-in */
-	const char *state;        /* --state */
-	const char *host;         /* --host: host.name for records without node= */
-	const char *store;        /* --store: "file" or a Redis URL */
-	const char *migrate;      /* --migrate-state FILE */
-	struct rp_opts rp;        /* the inputs, --tz, --progress (replay.h) */
-};
-
 /* Everything a run holds; torn down in one place (teardown). */
 struct run {
-	const struct options *o;
+	const struct cl_options *o;
 	struct kme_config *cfg;
 	struct history *hist;
 	struct out_sink *sink;
@@ -58,122 +44,14 @@ struct run {
 	struct ln_self self;      /* host.name, host.id, the local node */
 };
 
-/* ---- arguments and configuration ---------------------------------------- */
-
-/* The mode options: the mode each selects, and the engine's action. */
-static const struct mode_opt {
-	int opt;
-	enum mode mode;
-	enum eng_action action;
-} mode_opts[] = {
-	{ 'r', MODE_REPLAY, ENG_ALERT }, { 'a', MODE_REPLAY, ENG_ALL },
-	{ 'e', MODE_REPLAY, ENG_EXPLAIN }, { 'l', MODE_LEARN, ENG_LEARN },
-	{ 'd', MODE_DUMP, ENG_ALERT }, { 'C', MODE_CHECK, ENG_ALERT },
-	{ 'M', MODE_MIGRATE, ENG_ALERT }, { 0, MODE_PLUGIN, ENG_ALERT },
-};
-
-/* Mode option c, if it may be combined with those before it. -1 (said)
- * when not, or when c is no option at all (getopt said). */
-static int set_mode(struct options *o, int c)
-{
-	const struct mode_opt *m = mode_opts;
-
-	while (m->opt != 0 && m->opt != c)
-		m++;
-	if (m->opt == 0)
-		return -1;
-	if (o->mode != MODE_PLUGIN && o->mode != m->mode) {
-		log_errx("only one of --replay/--all/--explain, --learn, "
-			 "--dump-state, --migrate-state and --check-config");
-		return -1;
-	}
-	if (m->action != ENG_ALERT && o->action != ENG_ALERT &&
-	    o->action != m->action) {
-		log_errx("--all and --explain exclude each other");
-		return -1;
-	}
-	o->mode = m->mode;
-	if (m->action != ENG_ALERT)
-		o->action = m->action;
-	return 0;
-}
-
-/* Inputs and the replay's options only with --replay or --learn: 0, or -1
- * (said). */
-static int inputs_allowed(const struct options *o)
-{
-	if (o->mode == MODE_REPLAY || o->mode == MODE_LEARN)
-		return 0;
-	if (o->rp.ninputs > 0)
-		log_errx("unexpected argument '%s' (files need --replay or "
-			 "--learn)", o->rp.inputs[0]);
-	else if (o->rp.tz != NULL || o->rp.progress != RP_PROGRESS_AUTO)
-		log_errx("--tz, --progress and --no-progress need --replay or "
-			 "--learn");
-	else
-		return 0;
-	return -1;
-}
-
-static int parse_args(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "state", required_argument, NULL, 's' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "store", required_argument, NULL, 'S' },
-		{ "migrate-state", required_argument, NULL, 'M' },
-		{ "replay", no_argument, NULL, 'r' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "explain", no_argument, NULL, 'e' },
-		{ "learn", no_argument, NULL, 'l' },
-		{ "dump-state", no_argument, NULL, 'd' },
-		{ "check-config", no_argument, NULL, 'C' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		/* long only: their letters are not in the optstring */
-		{ "tz", required_argument, NULL, 'z' },
-		{ "progress", no_argument, NULL, 'P' },
-		{ "no-progress", no_argument, NULL, 'N' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	*o = (struct options){ .mode = MODE_PLUGIN, .action = ENG_ALERT };
-	while ((c = getopt_long(argc, argv, "c:s:H:S:M:raeldCVh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c': o->config = optarg; break;
-		case 's': o->state = optarg; break;
-		case 'H': o->host = optarg; break;
-		case 'S': o->store = optarg; break;
-		case 'z': o->rp.tz = optarg; break;
-		case 'P': o->rp.progress = RP_PROGRESS_ON; break;
-		case 'N': o->rp.progress = RP_PROGRESS_OFF; break;
-		case 'V':
-			printf(KME_PROG " " PACKAGE_VERSION "\n");
-			exit(0);
-		case 'h':
-			usage_print(stdout);
-			exit(0);
-		case 'M':
-			o->migrate = optarg;
-			/* fall through */
-		default:
-			if (set_mode(o, c) < 0)
-				return -1;
-		}
-	}
-	o->rp.inputs = argv + optind;
-	o->rp.ninputs = argc - optind;
-	return inputs_allowed(o);
-}
+/* ---- configuration and history ---------------------------------------------- */
 
 /* The configuration: -c FILE, else the installed file, else built-in. Plugin
  * mode refuses a file that root does not own or others may write. */
-static int load_config(const struct options *o, struct kme_config **cfg,
+static int load_config(const struct cl_options *o, struct kme_config **cfg,
 		       struct kme_err *err)
 {
-	bool check_owner = o->mode == MODE_PLUGIN;
+	bool check_owner = o->mode == CL_PLUGIN;
 	const char *path = o->config ? o->config : KME_CONFIG_PATH;
 
 	if (o->config == NULL && access(path, F_OK) != 0 && errno == ENOENT)
@@ -187,18 +65,18 @@ static int load_config(const struct options *o, struct kme_config **cfg,
  * (prev NULL: the plugin then falls back to memory rather than exit) or a
  * reload (prev: the running history, whose lock passes on when the file
  * is the same; NULL with err: the caller keeps the running one). */
-static struct history *open_history(const struct options *o,
+static struct history *open_history(const struct cl_options *o,
 				    const struct kme_config *cfg,
 				    struct history *prev, struct kme_err *err)
 {
 	static const enum hist_use use[] = {
-		[MODE_PLUGIN] = HIST_PLUGIN, [MODE_REPLAY] = HIST_REPLAY,
-		[MODE_LEARN] = HIST_LEARN, [MODE_DUMP] = HIST_DUMP,
-		[MODE_MIGRATE] = HIST_MIGRATE, [MODE_CHECK] = HIST_REPLAY,
+		[CL_PLUGIN] = HIST_PLUGIN, [CL_REPLAY] = HIST_REPLAY,
+		[CL_LEARN] = HIST_LEARN, [CL_DUMP] = HIST_DUMP,
+		[CL_MIGRATE] = HIST_MIGRATE, [CL_CHECK] = HIST_REPLAY,
 	};
 	const struct hist_opts ho = {
 		.use = use[o->mode], .state = o->state, .store = o->store,
-		.memory_fallback = o->mode == MODE_PLUGIN && prev == NULL,
+		.memory_fallback = o->mode == CL_PLUGIN && prev == NULL,
 	};
 
 	return hist_open(&ho, cfg, prev, err);
@@ -212,10 +90,10 @@ static struct history *open_history(const struct options *o,
 static int setup(struct run *r)
 {
 	const struct kme_config *cfg = r->cfg;
-	bool live = r->o->mode == MODE_PLUGIN;
+	bool live = r->o->mode == CL_PLUGIN;
 	struct eng_opts eo = {
 		.mode = live ? ENG_LIVE : ENG_REPLAY, .action = r->o->action,
-		.procroot = live ? "/proc" : NULL, .explain_fp = stdout,
+		.procroot = live ? "/proc" : NULL,
 	};
 	struct kme_err err = { "" };
 
@@ -228,14 +106,14 @@ static int setup(struct run *r)
 	r->sink = live ? out_syslog_open(NULL, cfg->syslog_facility,
 					 cfg->syslog_priority, cfg->output_queue,
 					 &err)
-		       : out_stream_open(stdout, &err);
+		       : out_stream_open(stdout, "stdout", &err);
 	if (r->sink == NULL)
 		goto fail;
 	if (live)
 		log_to_sink(r->sink);
 	if ((r->hist = open_history(r->o, cfg, NULL, &err)) == NULL)
 		goto fail;
-	if (r->o->mode == MODE_DUMP || r->o->mode == MODE_MIGRATE)
+	if (r->o->mode == CL_DUMP || r->o->mode == CL_MIGRATE)
 		return 0;
 	eo.sink = r->sink;
 	eo.rate = hist_rate(r->hist);
@@ -254,7 +132,7 @@ static int run_dump(struct run *r)
 	struct kme_err err = { "" };
 
 	if (dump_history(hist_store(r->hist), r->cfg, hist_where(r->hist),
-			 stdout, &err) == 0)
+			 stdout, "stdout", &err) == 0)
 		return 0;
 	log_errx("%s", err.msg);
 	return 1;
@@ -298,31 +176,37 @@ static int save(struct run *r)
 
 /* ---- the modes ------------------------------------------------------------ */
 
-/* The replay's status (replay.h), or 1 for a history that could not be
- * saved (over an unusable input's 3); a replay refused before it began
- * saves nothing. */
+/* The replay's status (replay.h), then 1 over it (an unusable input's 3
+ * included) for a history that could not be saved or output that could
+ * not be written; a replay refused before it began saves nothing. */
 static int run_replay(struct run *r)
 {
-	struct rp_opts ro = r->o->rp;
-	int rc;
+	const struct rp_opts ro = {
+		.inputs = r->o->files, .ninputs = r->o->nfiles, .tz = r->o->tz,
+		.explain = r->o->action == ENG_EXPLAIN ? r->sink : NULL,
+		.progress = r->o->progress,
+	};
+	struct kme_err err = { "" };
+	int rc = rp_run(&ro, r->eng, r->rd);
 
-	ro.explain = r->o->action == ENG_EXPLAIN ? stdout : NULL;
-	rc = rp_run(&ro, r->eng, r->rd);
 	if (rc == RP_EXIT_USAGE)
 		return rc;
 	if (save(r) < 0)
 		rc = 1;
-	fflush(stdout);
 	eng_report(r->eng);
+	if (out_error(r->sink, &err) < 0) {
+		log_errx("%s", err.msg);
+		rc = 1;
+	}
 	return rc;
 }
 
 /* ---- plugin mode ---------------------------------------------------------- */
 
 /* SIGHUP: parse the file again; keep the running config unless the new one
- * is entirely valid, and the running history unless the new one opens. The
- * running history is saved first, so that a store of the same file reads
- * all it has learned. */
+ * is entirely valid, and the running history unless the new one opens
+ * (which takes the running one over or saves it first: history.h); then
+ * save it in the background. */
 static void reload(void *arg)
 {
 	struct run *r = arg;
@@ -334,7 +218,6 @@ static void reload(void *arg)
 		log_errx("reload: keeping the running configuration: %s", err.msg);
 		return;
 	}
-	save(r);
 	nhist = open_history(r->o, ncfg, r->hist, &err);
 	if (nhist == NULL) {
 		log_errx("reload: keeping the running configuration and "
@@ -349,17 +232,33 @@ static void reload(void *arg)
 	r->cfg = ncfg;
 	r->hist = nhist;
 	log_notice("reloaded configuration from %s", ncfg->path);
+	/* The save on SIGHUP (an administrator's reload, logrotate's), in the
+	 * background as the periodic one. */
+	if (nt_save_background(hist_store(nhist), &err) < 0)
+		log_errx("%s", err.msg);
+	r->last_save = clk_mono_ms();
 }
 
-/* Save every state_save_interval. */
-static void housekeeping(void *arg, int64_t mono_ms)
+/* The store's work between reads (a Redis reconnect and push, a slice of
+ * NT_TICK_BUDGET ms, a background save reaped), and a background save
+ * every state_save_interval (newterms.h: the file store forks; the input
+ * is never held up). True while the store has work under way: the loop
+ * then comes back within LIVE_BUSY_MS. */
+static bool housekeeping(void *arg, int64_t mono_ms)
 {
 	struct run *r = arg;
+	struct nt_store *s = hist_store(r->hist);
+	struct kme_err err = { "" };
+	int busy = nt_tick(s, NT_TICK_BUDGET, &err);
 
+	if (busy < 0)
+		log_errx("%s", err.msg);
 	if (mono_ms - r->last_save >= r->cfg->state_save_interval) {
-		save(r);
+		if (nt_save_background(s, &err) < 0)
+			log_errx("%s", err.msg);
 		r->last_save = mono_ms;
 	}
+	return busy > 0;
 }
 
 static int run_plugin(struct run *r)
@@ -380,45 +279,75 @@ static int run_plugin(struct run *r)
 	return 0;
 }
 
+/* ---- exit status -------------------------------------------------------- */
+
+/* The end of a command-line mode: what it wrote must have gone out. stdout
+ * is flushed and closed (a failure a mode said already is not said again:
+ * rc is then 1 or 2); stderr cannot say its own failure, only the status
+ * can. A run whose output was lost fails (1): a successful one, and one
+ * whose only trouble was an unusable input (3, replay.h) alike. */
+static int end_outputs(int rc)
+{
+	struct kme_err err = { "" };
+	bool said = rc != 0 && rc != RP_EXIT_INPUT;
+
+	if (out_close_stream(stdout, "stdout", &err) < 0 && !said) {
+		log_errx("%s", err.msg);
+		rc = 1;
+	}
+	if ((fflush(stderr) == EOF || ferror(stderr)) && !said)
+		rc = 1;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	struct options o;
+	struct cl_options o;
 	struct run r = { .o = &o };
 	struct kme_err err = { "" };
 	int rc;
 
-	if (parse_args(argc, argv, &o) < 0) {
-		usage_print(stderr);
+	/* Before anything is opened: a closed stdout must stay closed (each
+	 * write fails), never become the state file or a Redis socket. */
+	if (fdio_hold_std() < 0) {
+		log_warn("/dev/null: open (to hold a closed stdin, stdout or "
+			 "stderr)");
+		return 1;
+	}
+	/* A Redis peer that closes, or the reader of a stdout pipe (--help |
+	 * head), must be an error value, not SIGPIPE (plugin mode ignores it
+	 * too, in live_prepare). */
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = cl_parse(argc, argv, &o)) != 0) {
+		if (rc > 0)
+			return end_outputs(0);
+		cl_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (o.mode == MODE_PLUGIN && live_prepare() < 0)
+	if (o.mode == CL_PLUGIN && live_prepare() < 0)
 		return 1;
-	/* A Redis peer that closes must be an error value, not SIGPIPE
-	 * (plugin mode ignores it in live_prepare). */
-	if (o.mode != MODE_PLUGIN)
-		signal(SIGPIPE, SIG_IGN);
 	if (load_config(&o, &r.cfg, &err) < 0) {
 		log_errx("%s", err.msg);
-		if (o.mode == MODE_PLUGIN)
+		if (o.mode == CL_PLUGIN)
 			live_refuse(err.msg);
 		return EXIT_USAGE;
 	}
-	if (o.mode == MODE_CHECK) {
+	if (o.mode == CL_CHECK) {
 		printf("%s: OK (%zu match rules, %zu exclusions, rule %s v%s)\n",
 		       r.cfg->path, r.cfg->nmatches, r.cfg->nexcls,
 		       r.cfg->rule_id, r.cfg->rule_version);
 		rc = 0;
 	} else if ((rc = setup(&r)) != 0) {
 		/* said why */
-	} else if (o.mode == MODE_DUMP) {
+	} else if (o.mode == CL_DUMP) {
 		rc = run_dump(&r);
-	} else if (o.mode == MODE_MIGRATE) {
+	} else if (o.mode == CL_MIGRATE) {
 		rc = run_migrate(&r);
-	} else if (o.mode == MODE_PLUGIN) {
+	} else if (o.mode == CL_PLUGIN) {
 		rc = run_plugin(&r);
 	} else {
 		rc = run_replay(&r);
 	}
 	teardown(&r);
-	return rc;
+	return o.mode == CL_PLUGIN ? rc : end_outputs(rc);
 }

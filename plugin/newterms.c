@@ -89,6 +89,23 @@ int nt_save(struct nt_store *s, struct kme_err *err)
 	return s->ops->save(s, err);
 }
 
+int nt_save_background(struct nt_store *s, struct kme_err *err)
+{
+	if (s->ops->save_background == NULL)
+		return s->ops->save(s, err);
+	return s->ops->save_background(s, err);
+}
+
+int nt_tick(struct nt_store *s, int64_t budget_ms, struct kme_err *err)
+{
+	return s->ops->tick ? s->ops->tick(s, budget_ms, err) : 0;
+}
+
+bool nt_saving(const struct nt_store *s)
+{
+	return s->ops->saving ? s->ops->saving(s) : false;
+}
+
 void nt_stats(const struct nt_store *s, struct nt_stats *out)
 {
 	s->ops->stats(s, out);

@@ -68,6 +68,8 @@ struct qline {
 struct out_sink {
 	enum out_kind kind;
 	FILE *fp;                      /* stream sink */
+	const char *name;              /* ... its name, for messages */
+	int werr;                      /* ... its first write errno, 0: none */
 
 	struct sockaddr_un addr;       /* syslog sink */
 	socklen_t addrlen;
@@ -317,21 +319,30 @@ struct out_sink *out_syslog_open(const char *socket_path, int facility,
 	return s;
 }
 
-struct out_sink *out_stream_open(FILE *fp, struct kme_err *err)
+struct out_sink *out_stream_open(FILE *fp, const char *name,
+				 struct kme_err *err)
 {
 	struct out_sink *s = sink_new(OUT_STREAM, err);
 
-	if (s)
+	if (s) {
 		s->fp = fp;
+		s->name = name;
+	}
 	return s;
 }
 
 /* Flushing every line costs a write(2) per alert; alerts are rare and a
- * reader on a pipe must see each one when it happens, not at exit. */
+ * reader on a pipe must see each one when it happens, not at exit. The
+ * first failure is kept (out_error); the stream's error flag is cleared so
+ * that out_close_stream does not say it again, and the next line is tried
+ * anyway (every loss is counted). */
 static int stream_write(struct out_sink *s, const char *line, size_t len)
 {
+	errno = 0;
 	if ((len && fwrite(line, 1, len, s->fp) != len) ||
 	    fputc('\n', s->fp) == EOF || fflush(s->fp) == EOF) {
+		if (s->werr == 0)
+			s->werr = errno != 0 ? errno : EIO;
 		clearerr(s->fp);
 		s->st.errors++;
 		return -1;
@@ -425,6 +436,13 @@ void out_stats(const struct out_sink *s, struct out_stats *st)
 	st->queued = s->qlen;
 }
 
+int out_error(const struct out_sink *s, struct kme_err *err)
+{
+	if (s->kind != OUT_STREAM || s->werr == 0)
+		return 0;
+	return kme_errnof(err, s->werr, "%s: write", s->name);
+}
+
 void out_close(struct out_sink *s)
 {
 	if (s == NULL)
@@ -437,4 +455,21 @@ void out_close(struct out_sink *s)
 	free(s->q);
 	free(s->scratch);
 	free(s);
+}
+
+int out_close_stream(FILE *fp, const char *name, struct kme_err *err)
+{
+	bool lost = ferror(fp) != 0;
+	int ferr = 0;
+
+	errno = 0;
+	if (fflush(fp) == EOF)
+		ferr = errno != 0 ? errno : EIO;
+	if (fclose(fp) == EOF && ferr == 0 && !lost)
+		return kme_errnof(err, errno, "%s: close", name);
+	if (ferr != 0)
+		return kme_errnof(err, ferr, "%s: write", name);
+	if (lost)
+		return kme_errf(err, "%s: write: an earlier write failed", name);
+	return 0;
 }

@@ -496,12 +496,36 @@ void pt_record_exec(struct pt_table *t, const struct kme_exec *ex)
 	e->cred = exec_cred(ex);
 }
 
+/* A forked child is its parent until it execs: it takes p's identity (p
+ * may be NULL or unknown: the child's parent is then the audit's). */
+static void inherit_identity(struct pt_table *t, struct pd_entry *c,
+			     const struct pd_entry *p)
+{
+	if (p != NULL && p->has_identity) {
+		struct pd_ident id = {
+			.exe = p->exe, .name = p->name, .cwd = p->cwd,
+			.name_is_comm = p->name_is_comm,
+			.exe_resolved = p->exe_resolved,
+			.argv = p->argv, .nargs = p->nargs, .argc = p->argc,
+			.truncated = p->args_truncated,
+			.clipped = p->args_clipped, .clip_bytes = p->args_clip,
+		};
+
+		/* before pd_set_identity may evict p */
+		c->source = p->source;
+		c->cred = p->cred;
+		pd_set_identity(t->pids, c, &id);
+	} else {
+		c->source = KME_PARENT_AUDIT;
+	}
+}
+
 void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
 		    int32_t child_pid, int64_t sec, uint32_t msec,
 		    uint64_t serial)
 {
 	int64_t when_ms = ms_of(sec, msec);
-	struct pd_entry *p, *c;
+	struct pd_entry *c;
 	bool replaced = false;
 	struct ht_ref host;
 	struct ht_host *h;
@@ -530,24 +554,8 @@ void pt_record_fork(struct pt_table *t, struct kme_str node, int32_t parent_pid,
 	c = get_slot(t, host, child_pid);
 	if (c == NULL)
 		return;
-	p = find(t, host, parent_pid); /* get_slot may have evicted it */
-	if (p != NULL && p->has_identity) {
-		struct pd_ident id = {
-			.exe = p->exe, .name = p->name, .cwd = p->cwd,
-			.name_is_comm = p->name_is_comm,
-			.exe_resolved = p->exe_resolved,
-			.argv = p->argv, .nargs = p->nargs, .argc = p->argc,
-			.truncated = p->args_truncated,
-			.clipped = p->args_clipped, .clip_bytes = p->args_clip,
-		};
-
-		/* before pd_set_identity may evict p */
-		c->source = p->source;
-		c->cred = p->cred;
-		pd_set_identity(t->pids, c, &id);
-	} else {
-		c->source = KME_PARENT_AUDIT;
-	}
+	inherit_identity(t, c, find(t, host, parent_pid)); /* get_slot may
+							      have evicted it */
 	c->via_fork = true;
 	c->replaced = replaced;
 	c->ppid = parent_pid;

@@ -4,6 +4,7 @@
 #include <config.h>
 #endif
 #include "log.h"
+#include "redisbulk.h"
 #include "redisadmin.h"
 #include "rediskey.h"
 #include "termtab.h"
@@ -52,7 +53,7 @@ struct nt_store *ra_listing(struct rc_conn *conn, const struct kme_config *cfg,
 		kme_errf(err, "new-terms store %s: key prefix too long",
 			 rc_where(conn));
 	else
-		rc = rc_scan_terms(conn, &pat, add_term, &l, err);
+		rc = rb_scan_terms(conn, &pat, add_term, &l, err);
 	buf_free(&pat);
 	if (rc < 0) {
 		tt_free(l.tt);
@@ -70,7 +71,7 @@ struct nt_store *ra_listing(struct rc_conn *conn, const struct kme_config *cfg,
 struct import {
 	const struct kme_config *cfg;
 	const char *prefix;
-	struct rc_batch b;
+	struct rb_batch b;
 	struct kme_buf key, enc;
 };
 
@@ -82,7 +83,7 @@ static void import_one(void *arg, const struct nt_term *term, int64_t first,
 	if (rk_key_of(im->cfg, im->prefix, term, &im->key, &im->enc) < 0)
 		rc_count_error(im->b.c);
 	else
-		(void)rc_merge(&im->b, &im->key, &im->enc, first, last, count,
+		(void)rb_merge(&im->b, &im->key, &im->enc, first, last, count,
 			       im->cfg->history_window);
 }
 
@@ -95,11 +96,11 @@ int ra_import(struct rc_conn *conn, const struct kme_config *cfg,
 	*n = 0;
 	if (!rc_up(conn))
 		return not_answering(conn, err);
-	rc_batch_init(&im.b, conn, err);
+	rb_batch_init(&im.b, conn, err);
 	buf_init(&im.key, 2 * TT_KEY_MAX);
 	buf_init(&im.enc, TT_KEY_MAX);
 	nt_foreach(src, import_one, &im);
-	rc = rc_batch_end(&im.b);
+	rc = rb_batch_end(&im.b);
 	buf_free(&im.key);
 	buf_free(&im.enc);
 	if (rc < 0)

@@ -1,6 +1,7 @@
 /* redisconn.c - one connection to the fleet's Redis (see redisconn.h):
- * synchronous hiredis calls, each bounded by the timeouts. A build without
- * hiredis has redisnone.c instead. */
+ * its state and backoff, connecting as steps over a non-blocking socket,
+ * and one command at a time (rcwire.h: every wait a poll with a deadline).
+ * A build without hiredis has redisnone.c instead. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -18,11 +19,19 @@
 
 #ifdef HAVE_HIREDIS
 
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
 
-#include <hiredis/hiredis.h>
+#include <hiredis/sds.h>
 
-/* Time clamp: Lua numbers are doubles. */
-#define RC_TIME_MAX (((int64_t)1 << 53) - 1)
+#include "rcwire.h"
 
 /* KEYS[1] term; ARGV t, window, encoded term. Returns {0} (unknown: new),
  * {1, new, first, last, count} or {-1} (another term holds the key). */
@@ -59,56 +68,9 @@ static const char script_count[] =
 "local n=redis.call('INCR',KEYS[1])\n"
 "if n==1 then redis.call('PEXPIRE',KEYS[1],ARGV[1]) end return n\n";
 
-enum { SC_TOUCH = 0, SC_MERGE, SC_COUNT, SC__COUNT };
-
 static const char *const scripts[SC__COUNT] = {
 	script_touch, script_merge, script_count,
 };
-
-struct rc_conn {
-	struct ru_url url;
-	char where[RU_MAX + 64];
-	char password[RC_PASSWORD_MAX + 1];
-	int64_t connect_timeout, command_timeout;
-	redisContext *c;                  /* NULL: down */
-	char sha[SC__COUNT][41];
-	int64_t next_try;                 /* monotonic ms */
-	int64_t backoff;
-	bool down_said;
-	unsigned nlogs;
-	uint64_t errors;
-};
-
-/* Arguments of one command, built up in place. */
-struct args {
-	const char *v[10];
-	size_t len[10];
-	int n;
-};
-
-static void arg(struct args *a, const char *p, size_t len)
-{
-	if (a->n < 10) {
-		a->v[a->n] = p;
-		a->len[a->n++] = len;
-	}
-}
-
-static void arg_str(struct args *a, const char *s)
-{
-	arg(a, s, strlen(s));
-}
-
-static int64_t clamp_time(int64_t t)
-{
-	return t > RC_TIME_MAX ? RC_TIME_MAX : t < -RC_TIME_MAX ? -RC_TIME_MAX : t;
-}
-
-static struct timeval tv_of(int64_t ms)
-{
-	return (struct timeval){ .tv_sec = ms / 1000,
-				 .tv_usec = (ms % 1000) * 1000 };
-}
 
 static bool reply_is_error(const redisReply *r)
 {
@@ -119,21 +81,6 @@ static bool is_noscript(const redisReply *r)
 {
 	return r != NULL && r->type == REDIS_REPLY_ERROR && r->str != NULL &&
 	       strncmp(r->str, "NOSCRIPT", 8) == 0;
-}
-
-static int64_t reply_int(const redisReply *r)
-{
-	if (r->type == REDIS_REPLY_INTEGER)
-		return (int64_t)r->integer;
-	if (r->type == REDIS_REPLY_STRING && r->str != NULL)
-		return strtoll(r->str, NULL, 10);
-	return 0;
-}
-
-/* The context's own message, or what it lacks. */
-static const char *ctx_error(const struct rc_conn *c, const char *none)
-{
-	return c->c != NULL && c->c->errstr[0] ? c->c->errstr : none;
 }
 
 /* ---- the connection's state ---------------------------------------------- */
@@ -150,12 +97,22 @@ const char *rc_where(const struct rc_conn *c)
 
 bool rc_up(const struct rc_conn *c)
 {
-	return c->c != NULL;
+	return c->phase == RCW_UP;
+}
+
+bool rc_idle(const struct rc_conn *c)
+{
+	return c->phase == RCW_UP && c->inflight == 0;
+}
+
+bool rc_connecting(const struct rc_conn *c)
+{
+	return c->phase == RCW_DIAL || c->phase == RCW_HELLO;
 }
 
 bool rc_due(const struct rc_conn *c)
 {
-	return c->c == NULL && clk_mono_ms() >= c->next_try;
+	return c->phase == RCW_DOWN && clk_mono_ms() >= c->next_try;
 }
 
 void rc_count_error(struct rc_conn *c)
@@ -186,10 +143,15 @@ static void say(struct rc_conn *c, bool lost, const char *why)
 
 static void hang_up(struct rc_conn *c)
 {
-	if (c->c != NULL) {
-		redisFree(c->c);
-		c->c = NULL;
-	}
+	if (c->c != NULL)
+		redisFree(c->c);    /* closes its socket */
+	else if (c->fd >= 0)
+		close(c->fd);
+	c->c = NULL;
+	c->fd = -1;
+	c->addr = NULL;
+	c->inflight = 0;
+	c->phase = RCW_DOWN;
 }
 
 void rc_down(struct rc_conn *c, const char *why)
@@ -215,123 +177,271 @@ void rc_back(struct rc_conn *c, const char *what)
 	}
 }
 
-/* ---- connecting, step by step -------------------------------------------- */
+/* ---- scripts in a pipeline ---------------------------------------------- */
 
-/* Send one command and read its reply; NULL on a connection error (the
- * context is then unusable), err set. */
-static redisReply *command(struct rc_conn *c, struct args *a,
-			   struct kme_err *err)
+int rc_append_eval(struct rc_conn *c, int sc, bool by_text,
+		    const struct kme_buf *key, const struct rcw_args *a)
 {
-	redisReply *r = redisCommandArgv(c->c, a->n, a->v, a->len);
+	struct rcw_args e = { .n = 0 };
+	int i;
 
-	if (r == NULL)
-		kme_errf(err, "%s", ctx_error(c, "no reply"));
-	return r;
+	rcw_arg_str(&e, by_text ? "EVAL" : "EVALSHA");
+	rcw_arg_str(&e, by_text ? scripts[sc] : c->sha[sc]);
+	rcw_arg_str(&e, "1");
+	rcw_arg(&e, key->p, key->len);
+	for (i = 0; i < a->n; i++)
+		rcw_arg(&e, a->v[i], a->len[i]);
+	return redisAppendCommandArgv(c->c, e.n, e.v, e.len) == REDIS_OK ? 0
+									  : -1;
 }
 
-static int dial(struct rc_conn *c, struct kme_err *err)
-{
-	struct timeval ct = tv_of(c->connect_timeout);
+/* ---- dialling ------------------------------------------------------------ */
 
-	c->c = c->url.kind == RU_UNIX
-	       ? redisConnectUnixWithTimeout(c->url.path, ct)
-	       : redisConnectWithTimeout(c->url.host, c->url.port, ct);
-	if (c->c == NULL)
+static int hello_send(struct rc_conn *c, struct kme_err *err);
+
+/* Connected: the socket goes to hiredis (redisConnectFd, so that the
+ * dial and every wait are ours, rcwire.h), and the hello is sent. */
+static int dialled(struct rc_conn *c, struct kme_err *err)
+{
+	int one = 1;
+
+	if (c->url.kind == RU_TCP)
+		(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				 sizeof(one));
+	if ((c->c = redisConnectFd(c->fd)) == NULL)
 		return kme_errnof(err, ENOMEM, "connect");
-	if (c->c->err)
-		return kme_errf(err, "connect: %s", c->c->errstr);
-	if (redisSetTimeout(c->c, tv_of(c->command_timeout)) != REDIS_OK)
-		return kme_errf(err, "set timeout: %s", c->c->errstr);
-	return 0;
+	c->fd = -1;                         /* the context's now */
+	c->c->flags &= ~REDIS_BLOCK;        /* every wait is rcw_reply's */
+	c->phase = RCW_HELLO;
+	return hello_send(c, err);
 }
 
-/* A command that must not be refused; what names it in messages. */
-static int expect_ok(struct rc_conn *c, struct args *a,
-		     const char *what, struct kme_err *err)
+/* One step of RCW_DIAL: 1 progress, 0 waiting for the socket, -1
+ * failed. */
+static int dial_step(struct rc_conn *c, struct kme_err *err)
 {
-	redisReply *r = command(c, a, err);
-	int rc = 0;
+	int rc = rcw_dial(c, err);
 
-	if (r == NULL)
-		return -1;
-	if (reply_is_error(r))
-		rc = kme_errf(err, "%s: %.200s", what, r->str ? r->str : "");
-	freeReplyObject(r);
-	return rc;
+	if (rc <= 0)
+		return rc;
+	return dialled(c, err) < 0 ? -1 : 1;
 }
 
-static int auth(struct rc_conn *c, struct kme_err *err)
-{
-	struct args a = { .n = 0 };
-	char what[RU_CRED_MAX + 32];
+/* ---- the hello: AUTH, SELECT, SCRIPT LOAD, pipelined ------------------------ */
 
+struct hello_step {
+	const char *what;       /* for a timeout's message */
+	/* Append the command (none: not needed); 0, or -1 on ENOMEM. */
+	int (*send)(struct rc_conn *c, int arg, bool *sent);
+	/* Check its reply: 0, or -1 with err. */
+	int (*check)(struct rc_conn *c, int arg, const redisReply *r,
+		     struct kme_err *err);
+	int arg;
+};
+
+static int send_args(struct rc_conn *c, struct rcw_args *a, bool *sent)
+{
+	*sent = true;
+	return redisAppendCommandArgv(c->c, a->n, a->v, a->len) == REDIS_OK
+	       ? 0 : -1;
+}
+
+static int auth_send(struct rc_conn *c, int arg, bool *sent)
+{
+	struct rcw_args a = { .n = 0 };
+
+	(void)arg;
 	if (c->password[0] == '\0')
 		return 0;
-	arg_str(&a, "AUTH");
+	rcw_arg_str(&a, "AUTH");
 	if (c->url.user[0] != '\0')
-		arg_str(&a, c->url.user);
-	arg_str(&a, c->password);
-	snprintf(what, sizeof(what), "AUTH%s%s refused",
-		 c->url.user[0] ? " as " : "", c->url.user);
-	return expect_ok(c, &a, what, err);
+		rcw_arg_str(&a, c->url.user);
+	rcw_arg_str(&a, c->password);
+	return send_args(c, &a, sent);
 }
 
-static int select_db(struct rc_conn *c, struct kme_err *err)
+static int auth_check(struct rc_conn *c, int arg, const redisReply *r,
+		      struct kme_err *err)
 {
-	struct args a = { .n = 0 };
-	char db[16], what[32];
+	(void)arg;
+	if (!reply_is_error(r))
+		return 0;
+	return kme_errf(err, "AUTH%s%s refused: %.200s",
+			c->url.user[0] ? " as " : "", c->url.user,
+			r->str ? r->str : "");
+}
 
+static int select_send(struct rc_conn *c, int arg, bool *sent)
+{
+	struct rcw_args a = { .n = 0 };
+	char db[16];
+
+	(void)arg;
 	if (c->url.db == 0)
 		return 0;
 	snprintf(db, sizeof(db), "%d", c->url.db);
-	snprintf(what, sizeof(what), "SELECT %s", db);
-	arg_str(&a, "SELECT");
-	arg_str(&a, db);
-	return expect_ok(c, &a, what, err);
+	rcw_arg_str(&a, "SELECT");
+	rcw_arg_str(&a, db);
+	return send_args(c, &a, sent);
 }
 
-static int load_scripts(struct rc_conn *c, struct kme_err *err)
+static int select_check(struct rc_conn *c, int arg, const redisReply *r,
+			struct kme_err *err)
 {
-	redisReply *r;
-	int i;
+	(void)arg;
+	if (!reply_is_error(r))
+		return 0;
+	return kme_errf(err, "SELECT %d: %.200s", c->url.db,
+			r->str ? r->str : "");
+}
 
-	for (i = 0; i < SC__COUNT; i++) {
-		struct args a = { .n = 0 };
+static int load_send(struct rc_conn *c, int sc, bool *sent)
+{
+	struct rcw_args a = { .n = 0 };
 
-		arg_str(&a, "SCRIPT");
-		arg_str(&a, "LOAD");
-		arg_str(&a, scripts[i]);
-		if ((r = command(c, &a, err)) == NULL)
-			return -1;
-		if (r->type != REDIS_REPLY_STRING || r->len != 40) {
-			kme_errf(err, "SCRIPT LOAD: %.200s",
-				 r->str ? r->str : "unexpected reply");
-			freeReplyObject(r);
-			return -1;
-		}
-		memcpy(c->sha[i], r->str, 40);
-		c->sha[i][40] = '\0';
-		freeReplyObject(r);
-	}
+	rcw_arg_str(&a, "SCRIPT");
+	rcw_arg_str(&a, "LOAD");
+	rcw_arg_str(&a, scripts[sc]);
+	return send_args(c, &a, sent);
+}
+
+static int load_check(struct rc_conn *c, int sc, const redisReply *r,
+		      struct kme_err *err)
+{
+	if (r->type != REDIS_REPLY_STRING || r->len != 40)
+		return kme_errf(err, "SCRIPT LOAD: %.200s",
+				r->str ? r->str : "unexpected reply");
+	memcpy(c->sha[sc], r->str, 40);
+	c->sha[sc][40] = '\0';
 	return 0;
 }
 
-/* Each step is one bounded exchange with the server. */
-static int (*const connect_steps[])(struct rc_conn *, struct kme_err *) = {
-	dial, auth, select_db, load_scripts,
+/* The steps of connecting after the dial: one round trip in all. */
+static const struct hello_step hello[] = {
+	{ "AUTH", auth_send, auth_check, 0 },
+	{ "SELECT", select_send, select_check, 0 },
+	{ "SCRIPT LOAD", load_send, load_check, SC_TOUCH },
+	{ "SCRIPT LOAD", load_send, load_check, SC_MERGE },
+	{ "SCRIPT LOAD", load_send, load_check, SC_COUNT },
 };
+#define NHELLO (sizeof(hello) / sizeof(hello[0]))
 
-int rc_connect(struct rc_conn *c, struct kme_err *err)
+/* The first step from `from` on whose command was sent. */
+static unsigned next_sent(const struct rc_conn *c, unsigned from)
 {
-	size_t i;
+	while (from < NHELLO && !(c->hello_sent & (1u << from)))
+		from++;
+	return from;
+}
 
+static int hello_send(struct rc_conn *c, struct kme_err *err)
+{
+	unsigned i;
+
+	c->hello_sent = 0;
+	for (i = 0; i < NHELLO; i++) {
+		bool sent = false;
+
+		if (hello[i].send(c, hello[i].arg, &sent) < 0)
+			return kme_errnof(err, ENOMEM, "connect");
+		if (sent)
+			c->hello_sent |= 1u << i;
+	}
+	c->hello_next = next_sent(c, 0);
+	return 0;
+}
+
+/* One step of RCW_HELLO: 1 a reply checked, 0 none yet, -1 failed. */
+static int hello_step(struct rc_conn *c, struct kme_err *err)
+{
+	const struct hello_step *h = &hello[c->hello_next];
+	redisReply *r;
+	int rc = rcw_reply(c, 0, &r, err);
+
+	if (rc <= 0)
+		return rc;
+	rc = h->check(c, h->arg, r, err);
+	freeReplyObject(r);
+	if (rc < 0)
+		return -1;
+	c->hello_next = next_sent(c, c->hello_next + 1);
+	if (c->hello_next == NHELLO)
+		c->phase = RCW_UP;
+	return 1;
+}
+
+/* ---- connecting ----------------------------------------------------------- */
+
+/* Start a connect: bounded by connect_timeout from now. A TCP URL's
+ * addresses are resolved when resolve says so (a whole connect: the
+ * plugin's start, a reload) or none are held yet; a reconnect between
+ * reads dials those held, so that a name costs no lookup there. */
+static int begin(struct rc_conn *c, bool resolve, struct kme_err *err)
+{
 	hang_up(c);
-	for (i = 0; i < sizeof(connect_steps) / sizeof(connect_steps[0]); i++)
-		if (connect_steps[i](c, err) < 0) {
+	if (c->url.kind == RU_TCP && (resolve || c->addrs == NULL) &&
+	    rcw_resolve(c, err) < 0)
+		return -1;
+	c->addr = c->addrs;
+	c->give_up = clk_mono_us() + c->connect_timeout * 1000;
+	c->phase = RCW_DIAL;
+	return 0;
+}
+
+/* What a connect that timed out was waiting for. */
+static int timed_out(struct rc_conn *c, struct kme_err *err)
+{
+	return kme_errf(err, "%s: no answer within %" PRId64 " ms",
+			c->phase == RCW_DIAL ? "connect"
+					     : hello[c->hello_next].what,
+			c->connect_timeout);
+}
+
+/* Wait for the socket of a connect under way, until until_us at most. */
+static bool wait_connect(struct rc_conn *c, int64_t until_us)
+{
+	if (until_us > c->give_up)
+		until_us = c->give_up;
+	if (c->phase == RCW_DIAL)
+		return rcw_wait_fd(c->fd, POLLOUT, until_us);
+	return rcw_wait_fd(c->c->fd, POLLIN | (sdslen(c->c->obuf) > 0 ? POLLOUT
+								  : 0),
+		       until_us);
+}
+
+int rc_advance(struct rc_conn *c, int64_t until_us, struct kme_err *err)
+{
+	int rc;
+
+	if (c->phase == RCW_UP)
+		return 1;
+	if (c->phase == RCW_DOWN && begin(c, false, err) < 0)
+		return -1;
+	for (;;) {
+		rc = c->phase == RCW_DIAL ? dial_step(c, err)
+					  : hello_step(c, err);
+		if (rc < 0 || (rc == 0 && clk_mono_us() >= c->give_up)) {
+			if (rc == 0)
+				timed_out(c, err);
 			hang_up(c);
 			return -1;
 		}
-	return 0;
+		if (c->phase == RCW_UP)
+			return 1;
+		if (rc == 0 && !wait_connect(c, until_us))
+			return 0;
+	}
+}
+
+int rc_connect(struct rc_conn *c, struct kme_err *err)
+{
+	int rc;
+
+	if (begin(c, true, err) < 0)
+		return -1;
+	while ((rc = rc_advance(c, INT64_MAX, err)) == 0)
+		;
+	return rc < 0 ? -1 : 0;
 }
 
 int rc_start(struct rc_conn *c, bool require, struct kme_err *err)
@@ -415,6 +525,7 @@ struct rc_conn *rc_new(const struct rc_opts *o, struct kme_err *err)
 		kme_errnof(err, ENOMEM, "new-terms store");
 		return NULL;
 	}
+	c->fd = -1;
 	c->connect_timeout = o->connect_timeout;
 	c->command_timeout = o->command_timeout;
 	if (set_address(c, o, err) < 0) {
@@ -429,6 +540,8 @@ void rc_free(struct rc_conn *c)
 	if (c == NULL)
 		return;
 	hang_up(c);
+	if (c->addrs != NULL)
+		freeaddrinfo(c->addrs);
 	explicit_bzero(c->password, sizeof(c->password));
 	explicit_bzero(&c->url, sizeof(c->url));
 	free(c);
@@ -436,40 +549,27 @@ void rc_free(struct rc_conn *c)
 
 /* ---- scripts ------------------------------------------------------------- */
 
-/* Append one EVALSHA (EVAL when by_text) of script sc with one key and
- * the arguments of a to the pipeline. */
-static int append_eval(struct rc_conn *c, int sc, bool by_text,
-		       const struct kme_buf *key, const struct args *a)
-{
-	struct args e = { .n = 0 };
-	int i;
-
-	arg_str(&e, by_text ? "EVAL" : "EVALSHA");
-	arg_str(&e, by_text ? scripts[sc] : c->sha[sc]);
-	arg_str(&e, "1");
-	arg(&e, key->p, key->len);
-	for (i = 0; i < a->n; i++)
-		arg(&e, a->v[i], a->len[i]);
-	return redisAppendCommandArgv(c->c, e.n, e.v, e.len) == REDIS_OK ? 0
-									  : -1;
-}
-
 /* One script call, EVAL again when the server forgot the script. NULL
  * (err set) when no usable answer came: RC_LOST. */
 static redisReply *eval1(struct rc_conn *c, int sc, const struct kme_buf *key,
-			 const struct args *a, struct kme_err *err)
+			 const struct rcw_args *a, struct kme_err *err)
 {
-	redisReply *r;
-	void *rp;
-	int pass;
+	redisReply *r = NULL;
+	int pass, rc;
 
 	for (pass = 0; pass < 2; pass++) {
-		if (append_eval(c, sc, pass == 1, key, a) < 0 ||
-		    redisGetReply(c->c, &rp) != REDIS_OK) {
-			kme_errf(err, "%s", ctx_error(c, "command failed"));
+		if (rc_append_eval(c, sc, pass == 1, key, a) < 0) {
+			kme_errnof(err, ENOMEM, "command");
 			return NULL;
 		}
-		r = rp;
+		rc = rcw_reply(c, clk_mono_us() + c->command_timeout * 1000,
+			       &r, err);
+		if (rc <= 0) {
+			if (rc == 0)
+				kme_errf(err, "no reply within %" PRId64 " ms",
+					 c->command_timeout);
+			return NULL;
+		}
 		if (!is_noscript(r))
 			return r;
 		freeReplyObject(r);
@@ -485,7 +585,7 @@ static int touch_reply(const redisReply *r, struct rc_sighting *out)
 
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1)
 		return -1;
-	tag = reply_int(r->element[0]);
+	tag = rcw_reply_int(r->element[0]);
 	*out = (struct rc_sighting){ .found = RC_UNKNOWN, .is_new = true };
 	if (tag < 0) {
 		out->found = RC_TAKEN;
@@ -493,30 +593,41 @@ static int touch_reply(const redisReply *r, struct rc_sighting *out)
 		if (r->elements != 5)
 			return -1;
 		out->found = RC_KNOWN;
-		out->is_new = reply_int(r->element[1]) != 0;
-		out->first = reply_int(r->element[2]);
-		out->last = reply_int(r->element[3]);
-		out->count = (uint64_t)reply_int(r->element[4]);
+		out->is_new = rcw_reply_int(r->element[1]) != 0;
+		out->first = rcw_reply_int(r->element[2]);
+		out->last = rcw_reply_int(r->element[3]);
+		out->count = (uint64_t)rcw_reply_int(r->element[4]);
 	}
 	return 0;
+}
+
+/* May a single command go now? RC_OK, or the reason it may not. */
+static int usable(const struct rc_conn *c, struct kme_err *err)
+{
+	if (c->phase != RCW_UP)
+		return kme_errf(err, "not connected"), RC_LOST;
+	if (c->inflight > 0)
+		return kme_errf(err, "busy: %zu merges in flight",
+				c->inflight), RC_REFUSED;
+	return RC_OK;
 }
 
 int rc_touch(struct rc_conn *c, const struct kme_buf *key,
 	     const struct kme_buf *enc, int64_t t, int64_t window,
 	     struct rc_sighting *out, struct kme_err *err)
 {
-	struct args a = { .n = 0 };
+	struct rcw_args a = { .n = 0 };
 	char ts[24], ws[24];
 	redisReply *r;
-	int rc = RC_OK;
+	int rc = usable(c, err);
 
-	if (c->c == NULL)
-		return kme_errf(err, "not connected"), RC_LOST;
-	snprintf(ts, sizeof(ts), "%" PRId64, clamp_time(t));
+	if (rc != RC_OK)
+		return rc;
+	snprintf(ts, sizeof(ts), "%" PRId64, rcw_clamp_time(t));
 	snprintf(ws, sizeof(ws), "%" PRId64, window);
-	arg_str(&a, ts);
-	arg_str(&a, ws);
-	arg(&a, enc->p, enc->len);
+	rcw_arg_str(&a, ts);
+	rcw_arg_str(&a, ws);
+	rcw_arg(&a, enc->p, enc->len);
 	if ((r = eval1(c, SC_TOUCH, key, &a, err)) == NULL)
 		return RC_LOST;
 	if (touch_reply(r, out) < 0) {
@@ -531,15 +642,15 @@ int rc_touch(struct rc_conn *c, const struct kme_buf *key,
 int rc_count(struct rc_conn *c, const struct kme_buf *key, int64_t ttl,
 	     uint64_t *n, struct kme_err *err)
 {
-	struct args a = { .n = 0 };
+	struct rcw_args a = { .n = 0 };
 	char ts[24];
 	redisReply *r;
-	int rc = RC_OK;
+	int rc = usable(c, err);
 
-	if (c->c == NULL)
-		return kme_errf(err, "not connected"), RC_LOST;
+	if (rc != RC_OK)
+		return rc;
 	snprintf(ts, sizeof(ts), "%" PRId64, ttl);
-	arg_str(&a, ts);
+	rcw_arg_str(&a, ts);
 	if ((r = eval1(c, SC_COUNT, key, &a, err)) == NULL)
 		return RC_LOST;
 	if (r->type != REDIS_REPLY_INTEGER || r->integer < 0) {
@@ -550,166 +661,6 @@ int rc_count(struct rc_conn *c, const struct kme_buf *key, int64_t ttl,
 		*n = (uint64_t)r->integer;
 	}
 	freeReplyObject(r);
-	return rc;
-}
-
-/* ---- pipelined merges ---------------------------------------------------- */
-
-void rc_batch_init(struct rc_batch *b, struct rc_conn *c, struct kme_err *err)
-{
-	*b = (struct rc_batch){ .c = c, .err = err };
-}
-
-/* Read every queued reply; the first refusal is the batch's error. */
-static int batch_read(struct rc_batch *b)
-{
-	void *rp;
-	redisReply *r;
-	int rc = 0;
-
-	for (; b->queued > 0; b->queued--) {
-		if (redisGetReply(b->c->c, &rp) != REDIS_OK)
-			return kme_errf(b->err, "push: %s",
-					ctx_error(b->c, "no reply"));
-		r = rp;
-		if (reply_is_error(r) && rc == 0)
-			rc = kme_errf(b->err, "push: %.200s",
-				      r->str ? r->str : "");
-		else if (r->type == REDIS_REPLY_INTEGER && r->integer < 0)
-			b->c->errors++;   /* a hash collision: kept apart */
-		freeReplyObject(r);
-	}
-	return rc;
-}
-
-int rc_merge(struct rc_batch *b, const struct kme_buf *key,
-	     const struct kme_buf *enc, int64_t first, int64_t last,
-	     uint64_t count, int64_t window)
-{
-	struct args a = { .n = 0 };
-	char f[24], l[24], n[24], w[24];
-
-	if (b->rc < 0)
-		return -1;
-	if (b->c->c == NULL)
-		return b->rc = kme_errf(b->err, "push: not connected");
-	snprintf(f, sizeof(f), "%" PRId64, clamp_time(first));
-	snprintf(l, sizeof(l), "%" PRId64, clamp_time(last));
-	snprintf(n, sizeof(n), "%" PRIu64, count);
-	snprintf(w, sizeof(w), "%" PRId64, window);
-	arg(&a, enc->p, enc->len);
-	arg_str(&a, f);
-	arg_str(&a, l);
-	arg_str(&a, n);
-	arg_str(&a, w);
-	if (append_eval(b->c, SC_MERGE, false, key, &a) < 0)
-		return b->rc = kme_errnof(b->err, ENOMEM, "push");
-	b->queued++;
-	b->sent++;
-	if (b->queued >= RC_BATCH && batch_read(b) < 0)
-		b->rc = -1;
-	return b->rc;
-}
-
-int rc_batch_end(struct rc_batch *b)
-{
-	if (b->rc == 0 && batch_read(b) < 0)
-		b->rc = -1;
-	return b->rc;
-}
-
-/* ---- listing ------------------------------------------------------------- */
-
-/* Is h the HMGET reply of a term hash (v, f, l and c all strings)? */
-static bool term_reply(const redisReply *h)
-{
-	size_t i;
-
-	if (h->type != REDIS_REPLY_ARRAY || h->elements != 4)
-		return false;
-	for (i = 0; i < 4; i++)
-		if (h->element[i]->type != REDIS_REPLY_STRING)
-			return false;
-	return true;
-}
-
-struct scan {
-	struct rc_conn *c;
-	void (*fn)(void *arg, const char *enc, size_t len, int64_t first,
-		   int64_t last, int64_t count);
-	void *arg;
-	struct kme_err *err;
-};
-
-/* The hashes of one SCAN page's keys: their HMGETs pipelined, then every
- * reply read. */
-static int scan_page(struct scan *s, const redisReply *keys)
-{
-	const char *argv[6] = { "HMGET", NULL, "v", "f", "l", "c" };
-	size_t lens[6] = { 5, 0, 1, 1, 1, 1 }, i;
-	const redisReply *h;
-	void *rp;
-
-	for (i = 0; i < keys->elements; i++) {
-		argv[1] = keys->element[i]->str;
-		lens[1] = keys->element[i]->len;
-		redisAppendCommandArgv(s->c->c, 6, argv, lens);
-	}
-	for (i = 0; i < keys->elements; i++) {
-		if (redisGetReply(s->c->c, &rp) != REDIS_OK)
-			return kme_errf(s->err, "new-terms store %s: HMGET: %s",
-					s->c->where, ctx_error(s->c, "no reply"));
-		h = rp;
-		if (term_reply(h))
-			s->fn(s->arg, h->element[0]->str, h->element[0]->len,
-			      reply_int(h->element[1]), reply_int(h->element[2]),
-			      reply_int(h->element[3]));
-		freeReplyObject(rp);
-	}
-	return 0;
-}
-
-static bool scan_reply(const redisReply *r)
-{
-	return r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-	       r->element[0]->type == REDIS_REPLY_STRING &&
-	       r->element[1]->type == REDIS_REPLY_ARRAY;
-}
-
-int rc_scan_terms(struct rc_conn *c, const struct kme_buf *pattern,
-		  void (*fn)(void *arg, const char *enc, size_t len,
-			     int64_t first, int64_t last, int64_t count),
-		  void *arg, struct kme_err *err)
-{
-	struct scan s = { .c = c, .fn = fn, .arg = arg, .err = err };
-	const char *argv[6] = { "SCAN", NULL, "MATCH", NULL, "COUNT", "1000" };
-	size_t lens[6] = { 4, 0, 5, 0, 5, 4 };
-	char cursor[32] = "0";
-	redisReply *r;
-	int rc = 0;
-
-	if (c->c == NULL)
-		return kme_errf(err, "new-terms store %s: not answering",
-				c->where);
-	argv[3] = pattern->p;
-	lens[3] = pattern->len;
-	do {
-		argv[1] = cursor;
-		lens[1] = strlen(cursor);
-		r = redisCommandArgv(c->c, 6, argv, lens);
-		if (!scan_reply(r)) {
-			rc = kme_errf(err, "new-terms store %s: SCAN: %s", c->where,
-				      r == NULL ? ctx_error(c, "no reply")
-						: "unexpected reply");
-			break;
-		}
-		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
-		rc = scan_page(&s, r->element[1]);
-		freeReplyObject(r);
-		r = NULL;
-	} while (rc == 0 && strcmp(cursor, "0") != 0);
-	if (r != NULL)
-		freeReplyObject(r);
 	return rc;
 }
 

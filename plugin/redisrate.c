@@ -23,7 +23,7 @@ static int rr_count(void *arg, int64_t start, int64_t interval, uint64_t *n)
 	struct kme_err err = { "" };
 	int rc;
 
-	if (!rc_up(r->conn) ||
+	if (!rc_idle(r->conn) ||
 	    rk_rate_key(r->cfg, rk_prefix(r->cfg), interval, start, &r->key) < 0)
 		return -1;
 	rc = rc_count(r->conn, &r->key, 2 * interval, n, &err);

@@ -1,13 +1,16 @@
 /* replay.c - inputs to the engine, every skipped line accounted (replay.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "input.h"
 #include "interp.h"
 #include "interpfield.h"
+#include "jsonw.h"
 #include "log.h"
 #include "loghead.h"
 #include "logset.h"
@@ -16,6 +19,9 @@
 
 /* How much of an offending line a message quotes. */
 #define RP_HEAD_MAX 72
+/* The longest --explain line of the replay's own: two names (PATH_MAX
+ * each) and a quoted line. */
+#define RP_SAY_MAX (2 * 4096 + 512)
 /* Records dated within the span already replayed, new, beyond which the
  * inputs are said to interleave (not the late records of one stream
  * across a cut). */
@@ -54,6 +60,7 @@ struct rp_state {
 	uint64_t bytes_done;     /* read from the inputs finished */
 	int64_t total;           /* all inputs' bytes, -1 unknown */
 	uint64_t records;        /* of the inputs finished */
+	struct kme_buf say;      /* explain_say's escaped line */
 	int status;
 };
 
@@ -100,6 +107,26 @@ static void quote_head(char *dst, const char *line, size_t len)
 	strcpy(dst + n, len > n ? "..." : "");
 }
 
+/* One line of --explain's own (no '\n'), escaped as the log's messages
+ * are (jsonw_text: a file name or a quoted line cannot bring a control byte
+ * to a terminal), through the alerts' sink: a line it cannot write fails
+ * the run as a lost alert does (output.h). */
+static void explain_say(struct rp_state *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void explain_say(struct rp_state *r, const char *fmt, ...)
+{
+	char text[RP_SAY_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	buf_reset(&r->say);
+	if (jsonw_text(&r->say, text, strlen(text)) == 0)
+		(void)out_write(r->o->explain, r->say.p, r->say.len);
+}
+
 static void explain_run(struct rp_state *r)
 {
 	struct rp_bad *b = &r->f.run;
@@ -107,12 +134,12 @@ static void explain_run(struct rp_state *r)
 	if (r->o->explain == NULL || b->from == 0)
 		return;
 	if (b->to > b->from)
-		fprintf(r->o->explain, "# skipped %s:%llu-%llu: %s: '%s'\n",
-			ls_name(r->f.e), (unsigned long long)b->from,
-			(unsigned long long)b->to, b->why, b->head);
+		explain_say(r, "# skipped %s:%llu-%llu: %s: '%s'", ls_name(r->f.e),
+			    (unsigned long long)b->from,
+			    (unsigned long long)b->to, b->why, b->head);
 	else
-		fprintf(r->o->explain, "# skipped %s:%llu: %s: '%s'\n",
-			ls_name(r->f.e), (unsigned long long)b->from, b->why, b->head);
+		explain_say(r, "# skipped %s:%llu: %s: '%s'", ls_name(r->f.e),
+			    (unsigned long long)b->from, b->why, b->head);
 	b->from = 0;
 }
 
@@ -295,10 +322,10 @@ static void say_overlap(struct rp_state *r)
 			  (unsigned long long)e->duplicates,
 			  ls_name(&r->set.e[e->dup_of]), more);
 		if (r->o->explain)
-			fprintf(r->o->explain, "# duplicate %s: %llu record(s) "
-				"already replayed from %s%s\n", ls_name(e),
-				(unsigned long long)e->duplicates,
-				ls_name(&r->set.e[e->dup_of]), more);
+			explain_say(r, "# duplicate %s: %llu record(s) already "
+				    "replayed from %s%s", ls_name(e),
+				    (unsigned long long)e->duplicates,
+				    ls_name(&r->set.e[e->dup_of]), more);
 	}
 	/* A few: records of one stream that came after a later one (an
 	 * exec's records carry its start time) across the cut. Many: the
@@ -550,6 +577,8 @@ int rp_run(const struct rp_opts *o, struct engine *eng, struct rd_reader *rd)
 	size_t i;
 	int rc;
 
+	/* Escaping grows a line at most fivefold (jsonw.h). */
+	buf_init(&r.say, 5 * RP_SAY_MAX + 1);
 	rc = setup(&r);
 	if (rc == 0 && r.ip != NULL) {
 		say_plan(&r);
@@ -591,5 +620,6 @@ int rp_run(const struct rp_opts *o, struct engine *eng, struct rd_reader *rd)
 out:
 	ip_free(r.ip);
 	ls_free(&r.set);
+	buf_free(&r.say);
 	return r.status;
 }

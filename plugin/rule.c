@@ -6,7 +6,6 @@
  */
 #include <fnmatch.h>
 #include <stdarg.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,26 +31,14 @@ static bool glob_match(const char *pattern, struct kme_str s)
 	return fnmatch(pattern, s.p, 0) == 0;
 }
 
-/* The name comes from the event (ENRICHED) when it has one; otherwise, for
- * the local host's events only, from the local user database. That lookup
- * can do I/O (NSS), which is why it is reached only for events that already
- * matched a watched program. */
+/* By name, the event's user_name: the record's own (ENRICHED) or, in
+ * plugin mode for this host's events, the one the engine found without
+ * waiting (idname.h). A name not known (yet) excludes nothing. */
 static bool user_match(const struct cfg_excl *e, const struct kme_exec *ex)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-
 	if (e->is_uid)
 		return ex->uid != KME_ID_UNSET && ex->uid == e->uid;
-	if (ex->user_name.p != NULL)
-		return kme_str_is(ex->user_name, e->pattern);
-	/* Another host's uid is not this machine's user: by name, it is
-	 * excluded only where its own record named it (ENRICHED). */
-	if (ex->uid == KME_ID_UNSET || ex->remote)
-		return false;
-	if (getpwuid_r(ex->uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
-		return false;
-	return strcmp(res->pw_name, e->pattern) == 0;
+	return ex->user_name.p != NULL && kme_str_is(ex->user_name, e->pattern);
 }
 
 /* Any stored argument of the parent (argv[0] included). Arguments beyond

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bgsave.h"
 #include "clock.h"
 #include "fdio.h"
 #include "jsonw.h"
@@ -50,6 +51,8 @@ struct sf_store {
 	int lockfd;                       /* -1: not locked */
 	bool readonly;
 	uint64_t saves, save_errors;
+	struct bg_job bg;                 /* a background save (bgsave.h) */
+	bool bg_again;                    /* asked for while one ran */
 };
 
 static const struct nt_store_ops sf_ops;
@@ -91,6 +94,7 @@ static void sf_destroy(struct nt_store *base)
 {
 	struct sf_store *s = (struct sf_store *)base;
 
+	bg_cancel(&s->bg);
 	tt_free(s->tt);
 	if (s->lockfd >= 0)
 		close(s->lockfd);
@@ -151,6 +155,10 @@ static int sf_save(struct nt_store *base, struct kme_err *err)
 
 	if (s->readonly)
 		return kme_errf(err, "%s: opened read-only, not saved", s->path);
+	/* This save is complete and newer than a background one: that one
+	 * would only race it for the temporary file. */
+	bg_cancel(&s->bg);
+	s->bg_again = false;
 	/* Expire at the latest event time, not the wall clock: times are
 	 * event times, so a replay saves what live would have saved. */
 	if (tt_high_water(s->tt) != INT64_MIN)
@@ -163,10 +171,73 @@ static int sf_save(struct nt_store *base, struct kme_err *err)
 	return rc;
 }
 
+/* ---- saving in the background (bgsave.h) -------------------------------- */
+
+/* The child's save, on its copy of the store: the full expiry (O(terms),
+ * in the child, not on the input path), then the file. */
+static int child_save(void *arg, struct kme_err *err)
+{
+	struct sf_store *s = arg;
+
+	if (tt_high_water(s->tt) != INT64_MIN)
+		tt_expire(s->tt, tt_high_water(s->tt));
+	return write_state(&s->dir, &s->id, s->tt, clk_wall_ms(), err);
+}
+
+static int sf_save_background(struct nt_store *base, struct kme_err *err)
+{
+	struct sf_store *s = (struct sf_store *)base;
+
+	if (s->readonly)
+		return kme_errf(err, "%s: opened read-only, not saved", s->path);
+	if (bg_running(&s->bg)) {
+		s->bg_again = true;
+		return 1;
+	}
+	/* The parent frees what expired at the old end of the table only:
+	 * O(expired), not a scan of every term on the input path. */
+	if (tt_high_water(s->tt) != INT64_MIN)
+		tt_expire_oldest(s->tt, tt_high_water(s->tt));
+	s->bg_again = false;
+	return bg_start(&s->bg, child_save, s, err);
+}
+
+static int sf_tick(struct nt_store *base, int64_t budget_ms,
+		   struct kme_err *err)
+{
+	struct sf_store *s = (struct sf_store *)base;
+	bool ok;
+
+	(void)budget_ms;   /* reaping and forking never wait */
+	if (bg_poll(&s->bg, &ok, err) == 0)
+		return 0;
+	if (ok)
+		s->saves++;
+	else
+		s->save_errors++;
+	if (s->bg_again) {
+		struct kme_err again = { "" };
+
+		if (sf_save_background(base, &again) < 0 && ok) {
+			*err = again;
+			ok = false;
+		}
+	}
+	return ok ? 0 : -1;
+}
+
+static bool sf_saving(const struct nt_store *base)
+{
+	return bg_running(&((const struct sf_store *)base)->bg);
+}
+
 static const struct nt_store_ops sf_ops = {
 	.check_touch = sf_check_touch,
 	.expire = sf_expire,
 	.save = sf_save,
+	.save_background = sf_save_background,
+	.tick = sf_tick,
+	.saving = sf_saving,
 	.stats = sf_stats,
 	.foreach = sf_foreach,
 	.destroy = sf_destroy,
@@ -343,6 +414,48 @@ static int lock(struct sf_store *s, const struct nt_store *prev,
 	return 0;
 }
 
+static bool same_identity(const struct stf_identity *a,
+			  const struct stf_identity *b)
+{
+	return strcmp(a->rule_id, b->rule_id) == 0 &&
+	       strcmp(a->rule_version, b->rule_version) == 0 &&
+	       a->nfields == b->nfields &&
+	       memcmp(a->fields, b->fields, a->nfields * sizeof(*a->fields)) == 0;
+}
+
+/* A reload (prev: the running file store, or NULL or another kind). The
+ * same file and identity: take prev's table and its running background
+ * save over, with the new window and max_terms, and read nothing (no I/O
+ * on the input path). Another identity or another file: save prev first
+ * (synchronously: the one save on the input path besides the last, for an
+ * administrator's change of the rule's identity or of state_file), so
+ * that nothing prev learned is lost and a load of the same file finds all
+ * of it (and keeps it aside as another identity's). 1 when taken over,
+ * 0 when the caller must load. */
+static int take_over(struct sf_store *s, struct nt_store *prev)
+{
+	struct sf_store *p = (struct sf_store *)prev;
+	struct kme_err err = { "" };
+
+	if (prev == NULL || prev->ops != &sf_ops || p->readonly)
+		return 0;
+	if (prev_lock(s, prev) < 0 || !same_identity(&s->id, &p->id)) {
+		if (sf_save(prev, &err) < 0)
+			log_errx("%s", err.msg);
+		return 0;
+	}
+	tt_free(s->tt);
+	s->tt = p->tt;
+	p->tt = NULL;
+	tt_retune(s->tt, s->id.window, s->max_terms);
+	s->bg = p->bg;
+	s->bg_again = p->bg_again;
+	s->saves = p->saves;
+	s->save_errors = p->save_errors;
+	p->bg = (struct bg_job)BG_JOB_INIT;
+	return 1;
+}
+
 static struct sf_store *sf_new(const char *path, const struct kme_config *cfg,
 			       bool readonly, struct kme_err *err)
 {
@@ -356,6 +469,7 @@ static struct sf_store *sf_new(const char *path, const struct kme_config *cfg,
 	s->store.ops = &sf_ops;
 	s->lockfd = -1;
 	s->dir.fd = -1;
+	s->bg = (struct bg_job)BG_JOB_INIT;
 	s->readonly = readonly;
 	s->max_terms = cfg->max_terms;
 	for (i = 0; i < cfg->nterm_fields && i < CFG_MAX_TERM_FIELDS; i++)
@@ -409,7 +523,7 @@ static struct nt_store *open_store(const char *path,
 		return &s->store;  /* read-only, no directory: nothing learned */
 	if (!readonly && lock(s, prev, err) < 0)
 		goto fail;
-	if (load(s, err) < 0)
+	if ((readonly || take_over(s, prev) == 0) && load(s, err) < 0)
 		goto fail;
 	held = readonly ? -1 : prev_lock(s, prev);
 	if (held >= 0 && s->lockfd < 0) {

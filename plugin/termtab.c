@@ -33,6 +33,8 @@ struct tt_table {
 	int64_t high_water;
 	size_t pending_terms;
 	uint64_t evicted, expired;
+	bool walking;                     /* tt_walk_start .. tt_walk_stop */
+	struct tt_entry *walk;            /* the walk's next term; NULL: end */
 	struct kme_buf key;               /* scratch for encoding lookups */
 };
 
@@ -111,8 +113,11 @@ static struct tt_entry *find(const struct tt_table *t, const char *key,
 	return NULL;
 }
 
+/* The walk steps over a term leaving its place (tt_walk_start). */
 static void lru_unlink(struct tt_table *t, struct tt_entry *e)
 {
+	if (t->walk == e)
+		t->walk = e->newer;
 	if (e->older)
 		e->older->newer = e->newer;
 	else
@@ -124,8 +129,11 @@ static void lru_unlink(struct tt_table *t, struct tt_entry *e)
 	e->older = e->newer = NULL;
 }
 
+/* A walk at its end has this term to visit. */
 static void lru_push_newest(struct tt_table *t, struct tt_entry *e)
 {
+	if (t->walking && t->walk == NULL)
+		t->walk = e;
 	e->newer = NULL;
 	e->older = t->newest;
 	if (t->newest)
@@ -247,6 +255,16 @@ struct tt_table *tt_new(size_t nfields, int64_t window, size_t max_terms,
 	return t;
 }
 
+void tt_retune(struct tt_table *t, int64_t window, size_t max_terms)
+{
+	t->window = window >= 0 ? window : 0;
+	t->max_terms = max_terms ? max_terms : 1;
+	while (t->n > t->max_terms && t->oldest != NULL) {
+		remove_entry(t, t->oldest);
+		t->evicted++;
+	}
+}
+
 void tt_clear(struct tt_table *t)
 {
 	struct tt_entry *e, *next;
@@ -255,7 +273,7 @@ void tt_clear(struct tt_table *t)
 		next = e->newer;
 		free(e);
 	}
-	t->oldest = t->newest = NULL;
+	t->oldest = t->newest = t->walk = NULL;
 	if (t->buckets)
 		memset(t->buckets, 0, t->nbuckets * sizeof(*t->buckets));
 	t->n = 0;
@@ -354,6 +372,19 @@ size_t tt_expire(struct tt_table *t, int64_t now)
 	return n;
 }
 
+size_t tt_expire_oldest(struct tt_table *t, int64_t now)
+{
+	size_t n = 0;
+
+	while (t->oldest != NULL &&
+	       older_than_window(t->oldest->last, now, t->window)) {
+		remove_entry(t, t->oldest);
+		n++;
+	}
+	t->expired += n;
+	return n;
+}
+
 void tt_stats(const struct tt_table *t, struct tt_stats *out)
 {
 	out->terms = t->n;
@@ -413,6 +444,8 @@ bool tt_iter_next(struct tt_iter *it, struct tt_item *out)
 	if (e == NULL)
 		return false;
 	key_decode(e->key, it->nfields, &out->term);
+	out->key = e->key;
+	out->keylen = e->keylen;
 	out->first = e->first;
 	out->last = e->last;
 	out->count = e->count;
@@ -447,4 +480,73 @@ void tt_mark_clean(struct tt_table *t)
 	for (e = t->oldest; e != NULL; e = e->newer)
 		e->pending = 0;
 	t->pending_terms = 0;
+}
+
+/* ---- the walk of a sliced push ------------------------------------------ */
+
+void tt_walk_start(struct tt_table *t)
+{
+	t->walking = true;
+	t->walk = t->oldest;
+}
+
+void tt_walk_stop(struct tt_table *t)
+{
+	t->walking = false;
+	t->walk = NULL;
+}
+
+bool tt_walk_next(struct tt_table *t, struct tt_item *out)
+{
+	struct tt_entry *e = t->walk;
+	struct tt_iter it = { .next = e, .nfields = t->nfields };
+
+	if (!t->walking || !tt_iter_next(&it, out))
+		return false;
+	t->walk = e->newer;
+	if (e->pending)
+		t->pending_terms--;
+	e->pending = 0;
+	return true;
+}
+
+bool tt_restore_pending(struct tt_table *t, const char *key, size_t keylen,
+			uint32_t n)
+{
+	struct tt_entry *e = find(t, key, keylen,
+				  sip_hash24(t->seed, key, keylen));
+
+	if (e == NULL || n == 0)
+		return e != NULL;
+	if (e->pending == 0)
+		t->pending_terms++;
+	e->pending = e->pending > UINT32_MAX - n ? UINT32_MAX : e->pending + n;
+	return true;
+}
+
+struct tt_table *tt_split(struct tt_table *t)
+{
+	struct tt_table *out = calloc(1, sizeof(*out));
+
+	if (out == NULL)
+		return NULL;
+	*out = *t;
+	out->walking = false;
+	out->walk = NULL;
+	out->evicted = out->expired = 0;
+	buf_init(&out->key, TT_KEY_MAX);
+	t->buckets = NULL;
+	t->nbuckets = 0;
+	t->n = 0;
+	t->oldest = t->newest = t->walk = NULL;
+	t->pending_terms = 0;
+	t->high_water = INT64_MIN;
+	return out;
+}
+
+size_t tt_shed(struct tt_table *t, size_t n)
+{
+	for (; n > 0 && t->oldest != NULL; n--)
+		remove_entry(t, t->oldest);
+	return t->n;
 }

@@ -72,6 +72,17 @@ START_TEST(test_monotonic_clock_never_goes_back)
 }
 END_TEST
 
+/* The microsecond clock is the millisecond one, finer. */
+START_TEST(test_microsecond_clock_is_the_monotonic_clock_finer)
+{
+	int64_t ms = clk_mono_ms(), us = clk_mono_us(), ms2 = clk_mono_ms();
+
+	ck_assert_int_ge(us / 1000, ms);
+	ck_assert_int_le(us / 1000, ms2);
+	ck_assert_int_ge(clk_mono_us(), us);
+}
+END_TEST
+
 START_TEST(test_syslog_stamp_is_local_time_as_syslog_writes_it)
 {
 	char s[CLK_SYSLOG_SIZE], want[CLK_SYSLOG_SIZE];
@@ -105,6 +116,7 @@ int main(void)
 	suite_add_tcase(s, f);
 	tcase_add_test(c, test_wall_clock_is_the_realtime_clock_in_ms);
 	tcase_add_test(c, test_monotonic_clock_never_goes_back);
+	tcase_add_test(c, test_microsecond_clock_is_the_monotonic_clock_finer);
 	suite_add_tcase(s, c);
 	return ck_run(s);
 }

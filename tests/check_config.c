@@ -112,7 +112,7 @@ START_TEST(test_default_scalars_are_the_documented_values)
 	ck_assert_int_eq(cfg->history_window, 14 * 86400 * 1000LL); /* ms */
 	ck_assert_uint_eq(cfg->max_alerts, 100);
 	ck_assert_int_eq(cfg->alert_interval, 5 * 60 * 1000);
-	ck_assert_uint_eq(cfg->max_terms, 1000000);
+	ck_assert_uint_eq(cfg->max_terms, 100000);
 	ck_assert_str_eq(cfg->state_file, KME_STATEDIR "/state.json");
 	ck_assert_int_eq(cfg->state_save_interval, 60 * 1000);
 	ck_assert_uint_eq(cfg->process_table_size, 65536);

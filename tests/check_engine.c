@@ -91,10 +91,9 @@ static void start_mode(enum eng_mode mode, enum eng_action action,
 	F.store = nt_store_memory_open(F.cfg, &err);
 	ck_assert_ptr_nonnull(F.store);
 	F.out = open_memstream(&F.outbuf, &F.outlen);
-	F.sink = out_stream_open(F.out, &err);
+	F.sink = out_stream_open(F.out, "test output", &err);
 	ck_assert_ptr_nonnull(F.sink);
 	o.sink = F.sink;
-	o.explain_fp = F.out;
 	F.eng = eng_new(F.cfg, F.store, &o, &err);
 	ck_assert_ptr_nonnull(F.eng);
 }
@@ -383,7 +382,7 @@ START_TEST(test_exclude_user_by_name_never_names_a_remote_uid_with_local_passwd)
 {
 	/* uid 0 is root in this machine's passwd: the local event is
 	 * excluded, host B's uid 0 has no name (RAW): it alerts. */
-	start(ENG_ALERT, "exclude_user = root\n");
+	start_mode(ENG_LIVE, ENG_ALERT, "exclude_user = root\n");
 	prefix = "";
 	exec_event(1000, 1, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1,
 		   "a0=\"lsmod\"", 1);
@@ -396,6 +395,19 @@ START_TEST(test_exclude_user_by_name_never_names_a_remote_uid_with_local_passwd)
 	ck_assert_uint_eq(count_lines(out), 1);
 	ck_assert_ptr_nonnull(strstr(out, "\"host\":{\"name\":\"hostb\","));
 	ck_assert_ptr_null(strstr(out, "\"user\":{\"name\""));
+	stop();
+}
+END_TEST
+
+/* A replayed RAW log's uids belong to the passwd of the host that logged
+ * it, not to this machine's: by name, nothing is excluded. */
+START_TEST(test_replay_never_names_a_uid_with_local_passwd)
+{
+	start(ENG_ALERT, "exclude_user = root\n");
+	exec_event(1000, 1, 200, 100, "/usr/sbin/lsmod", "lsmod", "/usr/bin/kmod", 1,
+		   "a0=\"lsmod\"", 1);
+	ck_assert_uint_eq(counters().excluded, 0);
+	ck_assert_uint_eq(count_lines(output()), 1);
 	stop();
 }
 END_TEST
@@ -691,6 +703,12 @@ END_TEST
 
 /* A store that cannot decide (out of memory, a term it cannot hold):
  * newterms.h's only failures. */
+static void zero_stats(const struct nt_store *s, struct nt_stats *out)
+{
+	(void)s;
+	memset(out, 0, sizeof(*out));
+}
+
 static int failing_check_touch(struct nt_store *st, const struct nt_term *t,
 			       int64_t when, struct nt_seen *seen,
 			       struct kme_err *err)
@@ -714,6 +732,7 @@ START_TEST(test_store_errors_alert_are_counted_and_logged_once)
 	real = F.store;
 	ops = *real->ops;
 	ops.check_touch = failing_check_touch;
+	ops.stats = zero_stats;
 	failing.ops = &ops;
 	eng_set_store(F.eng, &failing, NULL);
 	for (i = 0; i < 3; i++)
@@ -904,6 +923,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_one_hosts_unfinished_exec_never_delays_another_hosts_alert);
 	tcase_add_test(tc, test_rate_limit_is_per_rule_across_hosts);
 	tcase_add_test(tc, test_exclude_user_by_name_never_names_a_remote_uid_with_local_passwd);
+	tcase_add_test(tc, test_replay_never_names_a_uid_with_local_passwd);
 	tcase_add_test(tc, test_exclude_user_by_name_applies_to_a_remote_event_that_names_its_user);
 	tcase_add_test(tc, test_live_names_local_users_and_groups_never_a_remote_hosts);
 	tcase_add_test(tc, test_remote_enriched_event_names_its_own_users_and_groups);

@@ -1,10 +1,12 @@
 /* check_fdio.c - reads and writes that a signal does not cut short. */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "checkrun.h"
@@ -114,6 +116,45 @@ START_TEST(test_write_full_writes_everything)
 }
 END_TEST
 
+/* In a child (the descriptors are the process's): close stdout and stderr,
+ * hold them, then see each fail as a closed one would while nothing new
+ * takes their numbers. The child's status says which step failed. */
+static int hold_in_child(void)
+{
+	int fd;
+
+	close(1);
+	close(2);
+	if (fdio_hold_std() != 0)
+		return 1;
+	if (write(1, "x", 1) != -1 || errno != EBADF)
+		return 2;
+	if (write(2, "x", 1) != -1 || errno != EBADF)
+		return 3;
+	fd = open("/dev/null", O_WRONLY);
+	if (fd < 3)
+		return 4;
+	close(fd);
+	/* Open ones are left alone: stdin is still the test's. */
+	if ((fcntl(0, F_GETFL) & O_ACCMODE) == O_WRONLY)
+		return 5;
+	return fdio_hold_std() == 0 ? 0 : 6;
+}
+
+START_TEST(test_a_closed_stdout_stays_closed_and_its_number_taken)
+{
+	pid_t pid = fork();
+	int st;
+
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0)
+		_exit(hold_in_child());
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fdio");
@@ -124,6 +165,7 @@ int main(void)
 	tcase_add_test(tc, test_a_read_interrupted_by_a_signal_is_retried);
 	tcase_add_test(tc, test_an_error_is_minus_one_with_errno);
 	tcase_add_test(tc, test_write_full_writes_everything);
+	tcase_add_test(tc, test_a_closed_stdout_stays_closed_and_its_number_taken);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }

@@ -2,7 +2,9 @@
  * stream sink. */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -433,7 +435,7 @@ START_TEST(test_stream_sink_writes_one_line_each)
 	size_t n;
 
 	ck_assert_ptr_nonnull(fp);
-	sink = out_stream_open(fp, NULL);
+	sink = out_stream_open(fp, "test output", NULL);
 	ck_assert_ptr_nonnull(sink);
 	ck_assert_int_eq(out_write(sink, "{\"a\":1}", 7), 0);
 	ck_assert_int_eq(out_write_prio(sink, LOG_NOTICE, "summary", 7), 0);
@@ -459,7 +461,7 @@ START_TEST(test_stream_sink_counts_write_errors)
 	FILE *fp = fopen("/dev/full", "w");
 
 	ck_assert_ptr_nonnull(fp);
-	sink = out_stream_open(fp, NULL);
+	sink = out_stream_open(fp, "test output", NULL);
 	ck_assert_ptr_nonnull(sink);
 	ck_assert_int_eq(out_write(sink, "x", 1), -1);
 	ck_assert_uint_eq(stats().errors, 1);
@@ -467,6 +469,114 @@ START_TEST(test_stream_sink_counts_write_errors)
 	out_close(sink);
 	sink = NULL;
 	fclose(fp);
+}
+END_TEST
+
+START_TEST(test_stream_sink_error_names_the_output_and_the_first_failure)
+{
+	struct kme_err err = { "" };
+	FILE *fp = fopen("/dev/full", "w");
+	int p[2];
+
+	ck_assert_ptr_nonnull(fp);
+	sink = out_stream_open(fp, "stdout", NULL);
+	ck_assert_int_eq(out_error(sink, &err), 0);
+	ck_assert_int_eq(out_write(sink, "x", 1), -1);
+	ck_assert_int_eq(out_write(sink, "y", 1), -1);
+	ck_assert_uint_eq(stats().errors, 2);
+	ck_assert_int_eq(out_error(sink, &err), -1);
+	ck_assert_str_eq(err.msg, "stdout: write: No space left on device");
+	/* Said by the sink: closing the stream does not fail again. */
+	out_close(sink);
+	sink = NULL;
+	ck_assert_int_eq(out_close_stream(fp, "stdout", &err), 0);
+
+	/* A pipe whose reader has gone (SIGPIPE ignored, as main does). */
+	signal(SIGPIPE, SIG_IGN);
+	ck_assert_int_eq(pipe(p), 0);
+	close(p[0]);
+	fp = fdopen(p[1], "w");
+	ck_assert_ptr_nonnull(fp);
+	sink = out_stream_open(fp, "stdout", NULL);
+	ck_assert_int_eq(out_write(sink, "x", 1), -1);
+	ck_assert_int_eq(out_error(sink, &err), -1);
+	ck_assert_str_eq(err.msg, "stdout: write: Broken pipe");
+	out_close(sink);
+	sink = NULL;
+	fclose(fp);
+}
+END_TEST
+
+START_TEST(test_a_working_stream_sink_has_no_error)
+{
+	struct kme_err err = { "" };
+	FILE *fp = tmpfile();
+
+	ck_assert_ptr_nonnull(fp);
+	sink = out_stream_open(fp, "stdout", NULL);
+	ck_assert_int_eq(out_write(sink, "x", 1), 0);
+	ck_assert_int_eq(out_error(sink, &err), 0);
+	ck_assert_str_eq(err.msg, "");
+	out_close(sink);
+	sink = NULL;
+	ck_assert_int_eq(out_close_stream(fp, "stdout", &err), 0);
+}
+END_TEST
+
+START_TEST(test_close_stream_fails_when_the_flush_does)
+{
+	struct kme_err err = { "" };
+	FILE *fp = fopen("/dev/full", "w");
+
+	/* Buffered: nothing fails until the flush at the end. */
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_ge(fputs("OK\n", fp), 0);
+	ck_assert_int_eq(ferror(fp), 0);
+	ck_assert_int_eq(out_close_stream(fp, "stdout", &err), -1);
+	ck_assert_str_eq(err.msg, "stdout: write: No space left on device");
+}
+END_TEST
+
+START_TEST(test_close_stream_fails_after_an_earlier_failed_write)
+{
+	struct kme_err err = { "" };
+	FILE *fp = fopen("/dev/full", "w");
+
+	/* The failed flush empties the buffer: only the error flag is left. */
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_ge(fputs("lost\n", fp), 0);
+	ck_assert_int_eq(fflush(fp), EOF);
+	ck_assert_int_eq(out_close_stream(fp, "stdout", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "stdout: write: "));
+}
+END_TEST
+
+START_TEST(test_close_stream_fails_on_a_closed_descriptor)
+{
+	struct kme_err err = { "" };
+	int fd = open("/dev/null", O_WRONLY);
+	FILE *fp = fdopen(fd, "w");
+
+	/* Nothing written, the descriptor gone under the stream: the close
+	 * says it (EBADF). */
+	ck_assert_ptr_nonnull(fp);
+	close(fd);
+	ck_assert_int_eq(out_close_stream(fp, "stdout", &err), -1);
+	ck_assert_str_eq(err.msg, "stdout: close: Bad file descriptor");
+}
+END_TEST
+
+START_TEST(test_syslog_sink_never_has_an_error_of_the_run)
+{
+	struct kme_err err = { "" };
+
+	/* No receiver: the line waits, and a stall is counted, never an
+	 * error that would stop the plugin. */
+	sink = out_syslog_open(sock_path, LOG_DAEMON, LOG_INFO, 0, NULL);
+	ck_assert_ptr_nonnull(sink);
+	ck_assert_int_eq(out_write(sink, "x", 1), -1);
+	ck_assert_uint_eq(stats().dropped, 1);
+	ck_assert_int_eq(out_error(sink, &err), 0);
 }
 END_TEST
 
@@ -492,10 +602,16 @@ static Suite *output_suite(void)
 	tcase_add_test(sl, test_drain_sends_waiting_lines_when_room_appears);
 	tcase_add_test(sl, test_drain_gives_up_after_its_timeout);
 	tcase_add_test(sl, test_open_rejects_a_path_too_long_for_sun_path);
+	tcase_add_test(sl, test_syslog_sink_never_has_an_error_of_the_run);
 	suite_add_tcase(s, sl);
 
 	tcase_add_test(st, test_stream_sink_writes_one_line_each);
 	tcase_add_test(st, test_stream_sink_counts_write_errors);
+	tcase_add_test(st, test_stream_sink_error_names_the_output_and_the_first_failure);
+	tcase_add_test(st, test_a_working_stream_sink_has_no_error);
+	tcase_add_test(st, test_close_stream_fails_when_the_flush_does);
+	tcase_add_test(st, test_close_stream_fails_after_an_earlier_failed_write);
+	tcase_add_test(st, test_close_stream_fails_on_a_closed_descriptor);
 	suite_add_tcase(s, st);
 	return s;
 }

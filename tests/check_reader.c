@@ -249,6 +249,65 @@ START_TEST(test_line_with_nul_byte_is_discarded_and_counted)
 }
 END_TEST
 
+/* auditd 4.1+ (audisp/audispd.c, event_loop) copies a record's
+ * MAX_AUDIT_MESSAGE_LENGTH (8970) bytes to the plugin and appends '\n';
+ * auditd cut the record to 8969 bytes with strndup, so the 8970th byte is
+ * its NUL: 8969 bytes of text, NUL, newline. */
+START_TEST(test_record_cut_by_auditd_41_is_kept_up_to_its_nul)
+{
+	static const char head[] =
+		"type=EXECVE msg=audit(1795728867.245:7): argc=2 a0=\"lsmod\" a1=";
+	static const char eoe[] = "type=EOE msg=audit(1795728867.245:7): \n";
+	const size_t text = 8969;
+	char *in = malloc(text + 2 + sizeof(eoe));
+	struct rd_reader *r = new_reader(0);
+	struct seen s = { 0 };
+	struct rd_stats st;
+	size_t i, n;
+
+	ck_assert_ptr_nonnull(in);
+	memcpy(in, head, sizeof(head) - 1);
+	for (i = sizeof(head) - 1; i < text; i++)
+		in[i] = "0123456789ABCDEF"[i % 16];   /* a hex-encoded argument */
+	in[text] = '\0';
+	in[text + 1] = '\n';
+	n = text + 2;
+	memcpy(in + n, eoe, sizeof(eoe) - 1);
+	n += sizeof(eoe) - 1;
+	rd_push(r, in, n, collect, &s);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_uint_eq(s.len[0], text);
+	ck_assert_mem_eq(s.line[0], in, text);
+	ck_assert_str_eq(s.line[1], "type=EOE msg=audit(1795728867.245:7): ");
+	rd_stats(r, &st);
+	ck_assert_uint_eq(st.bad_bytes, 0);
+	ck_assert_uint_eq(st.lines, 2);
+	seen_free(&s);
+	free(in);
+	rd_free(r);
+}
+END_TEST
+
+/* Only the NUL of a cut record is forgiven: one with another NUL before
+ * it is still not a C string auparse could take. */
+START_TEST(test_nul_before_the_last_byte_still_discards_the_line)
+{
+	static const char in[] = "cut\0\nx\0y\0\n\0\nok\n";
+	struct rd_reader *r = new_reader(0);
+	struct seen s = { 0 };
+	struct rd_stats st;
+
+	rd_push(r, in, sizeof(in) - 1, collect, &s);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_str_eq(s.line[0], "cut");
+	ck_assert_str_eq(s.line[1], "ok");
+	rd_stats(r, &st);
+	ck_assert_uint_eq(st.bad_bytes, 1);
+	seen_free(&s);
+	rd_free(r);
+}
+END_TEST
+
 START_TEST(test_high_bytes_and_controls_are_kept)
 {
 	static const char in[] = "a\x1d" "b\xff\x01\tc\n";
@@ -561,6 +620,8 @@ static Suite *reader_suite(void)
 	tcase_add_test(tc, test_over_long_line_pushed_byte_by_byte_is_counted_once);
 	tcase_add_test(tc, test_one_mib_line_with_64k_max_is_discarded_next_line_intact);
 	tcase_add_test(tc, test_line_with_nul_byte_is_discarded_and_counted);
+	tcase_add_test(tc, test_record_cut_by_auditd_41_is_kept_up_to_its_nul);
+	tcase_add_test(tc, test_nul_before_the_last_byte_still_discards_the_line);
 	tcase_add_test(tc, test_high_bytes_and_controls_are_kept);
 	tcase_add_test(tc, test_unterminated_last_line_waits_for_finish);
 	tcase_add_test(tc, test_finish_drops_an_over_long_tail);

@@ -2,18 +2,24 @@
  * file, a server that does not answer (said once, backoff), and against a
  * real redis-server started here (tests/redistest.h): AUTH, SELECT, the
  * scripts (one forgotten by the server is sent again), replies of the
- * wrong kind, a connection killed by the server, pipelined merges and the
- * listing. */
+ * wrong kind, a connection killed by the server; connecting in slices
+ * and under signals (a black-holed TCP connect, a stopped Redis). The
+ * pipelined merges and the listing are check_redisbulk.c's. */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <check.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "checkrun.h"
+#include "clock.h"
 #include "histtest.h"
 #include "log.h"
 #include "redisconn.h"
@@ -48,32 +54,101 @@ static int touch_at(struct rc_conn *c, const char *key, const char *enc,
 	return rc;
 }
 
-/* n merges of PREFIX<i> = "term<i>" (first 10, last 20, count 3) in one
- * batch; the batch's result. */
-static int merge_n(struct rc_conn *c, const char *prefix, int n,
-		   size_t *sent, struct kme_err *err)
+/* A TCP listener on loopback whose accept queue is full (a backlog of
+ * one, taken by a connection that is never accepted): a connect to it
+ * stays under way, its SYN dropped, until it gives up. The URL of it
+ * into url; fds[0] the listener, fds[1] the queued connection. */
+static void black_hole(int fds[2], char *url, size_t size)
 {
-	struct kme_buf key, enc;
-	struct rc_batch b;
-	int i;
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
 
-	buf_init(&key, 0);
-	buf_init(&enc, 0);
-	rc_batch_init(&b, c, err);
-	for (i = 0; i < n; i++) {
-		buf_reset(&key);
-		buf_reset(&enc);
-		buf_printf(&key, "%s%d", prefix, i);
-		buf_printf(&enc, "term%d", i);
-		rc_merge(&b, &key, &enc, 10, 20, 3, 60000);
-	}
-	buf_free(&key);
-	buf_free(&enc);
-	*sent = b.sent;
-	return rc_batch_end(&b);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(bind(fds[0], (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(fds[0], 0), 0);
+	ck_assert_int_eq(getsockname(fds[0], (struct sockaddr *)&a, &len), 0);
+	fds[1] = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(fds[1], (struct sockaddr *)&a, sizeof(a)), 0);
+	snprintf(url, size, "redis://127.0.0.1:%d/0", ntohs(a.sin_port));
 }
 
 /* ---- without a server ------------------------------------------------------ */
+
+/* A connect that signals interrupt again and again ends as it would
+ * without them: by its timeout, not with EINTR, and not sooner. */
+START_TEST(test_a_signal_neither_fails_nor_shortens_a_connect)
+{
+	struct kme_err err = { "" };
+	struct rc_conn *c;
+	struct rc_opts o;
+	char url[64];
+	int fds[2];
+	int64_t t0, took;
+	pid_t sig;
+	int rc;
+
+	black_hole(fds, url, sizeof(url));
+	o = opts(url);
+	o.connect_timeout = 300;
+	c = rc_new(&o, &err);
+	ck_assert_msg(c != NULL, "%s", err.msg);
+	rt_catch_signals();
+	sig = rt_signals(500, SIGUSR1);
+	t0 = clk_mono_ms();
+	rc = rc_connect(c, &err);
+	took = clk_mono_ms() - t0;
+	rt_reap(sig);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strcmp(err.msg, "connect: no answer within 300 ms") == 0,
+		      "%s", err.msg);
+	ck_assert_int_ge(took, 300);
+	ck_assert_int_gt(rt_signals_seen, 10);    /* they did come, meanwhile */
+	ck_assert_uint_eq(rc_errors(c), 0);    /* rc_down is the caller's */
+	rc_free(c);
+	close(fds[1]);
+	close(fds[0]);
+}
+END_TEST
+
+/* Connecting in slices: no call waits beyond its slice; the connect's
+ * own timeout still ends it. */
+START_TEST(test_a_connect_in_slices_waits_no_longer_than_each_slice)
+{
+	struct rt_timing t = { .budget = 5000 };
+	struct kme_err err = { "" };
+	struct rc_conn *c;
+	struct rc_opts o;
+	char url[64];
+	int fds[2];
+	int rc;
+
+	black_hole(fds, url, sizeof(url));
+	o = opts(url);
+	o.connect_timeout = 1000;
+	c = rc_new(&o, &err);
+	rt_catch_signals();
+	do {
+		struct rt_mark m = rt_mark();
+
+		rc = rc_advance(c, clk_mono_us() + 5000, &err);
+		rt_timed(&t, m);
+		if (rc == 0)
+			ck_assert(rc_connecting(c) && !rc_up(c) && !rc_due(c));
+		if (t.calls % 10 == 0)
+			kill(getpid(), SIGHUP);     /* now and then, a reload */
+	} while (rc == 0);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strstr(err.msg, "connect: no answer within 1000 ms"),
+		      "%s", err.msg);
+	ck_assert_uint_gt(t.calls, 1);
+	rt_check_budget(&t, "rc_advance against a black hole");
+	ck_assert(!rc_connecting(c));
+	rc_free(c);
+	close(fds[1]);
+	close(fds[0]);
+}
+END_TEST
 
 START_TEST(test_down_at_start_is_said_once_and_backs_off)
 {
@@ -322,75 +397,68 @@ START_TEST(test_auth_with_the_password_file)
 }
 END_TEST
 
-START_TEST(test_merges_are_pipelined_and_collisions_counted)
+/* A connection, not yet connected (connect timeout 5 s), to the server,
+ * which is stopped for ms milliseconds while sig arrives every 2 ms
+ * (rt_pause: *pause, for rt_reap). */
+static struct rc_conn *stopped_redis(int64_t ms, int sig, pid_t *pause)
 {
-	struct rc_conn *c = rt_conn(rt.url, true);
+	struct rc_opts o = opts(rt.url);
 	struct kme_err err = { "" };
-	size_t sent;
+	struct rc_conn *c;
 
-	rt_ok("HSET m:2 v other f 1 l 1 c 1");
-	ck_assert_msg(merge_n(c, "m:", 2 * RC_BATCH + 5, &sent, &err) == 0,
-		      "%s", err.msg);
-	ck_assert_uint_eq(sent, 2 * RC_BATCH + 5);
-	ck_assert_int_eq(rt_int("DBSIZE"), 2 * RC_BATCH + 5);
-	ck_assert_int_eq(rt_int("HGET m:7 c"), 3);
-	ck_assert_int_eq(rt_int("HGET m:2 c"), 1);   /* another term's */
-	ck_assert_uint_eq(rc_errors(c), 1);
+	o.connect_timeout = 5000;
+	c = rc_new(&o, &err);
+	ck_assert_msg(c != NULL, "%s", err.msg);
+	rt_catch_signals();
+	*pause = rt_pause(ms, sig);
+	return c;
+}
+
+/* Redis stopped while the hello waits for it, signals flying: the
+ * connect is done when it answers, and nothing is counted. */
+START_TEST(test_signals_while_redis_is_slow_to_answer_are_no_failure)
+{
+	struct kme_err err = { "" };
+	int64_t t0, took;
+	pid_t pause;
+	struct rc_conn *c = stopped_redis(300, SIGHUP, &pause);
+	int rc;
+
+	t0 = clk_mono_ms();
+	rc = rc_connect(c, &err);
+	took = clk_mono_ms() - t0;
+	rt_reap(pause);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert(rc_up(c));
+	ck_assert_int_ge(took, 250);           /* it did wait for Redis */
+	ck_assert_int_gt(rt_signals_seen, 10);
+	ck_assert_uint_eq(rc_errors(c), 0);
 	rc_free(c);
 }
 END_TEST
 
-START_TEST(test_a_refused_merge_fails_the_batch_after_every_reply)
+/* The same in slices of 5 ms: none waits longer, and it connects once
+ * Redis answers. */
+START_TEST(test_a_sliced_connect_to_a_stopped_redis_ends_when_it_answers)
 {
-	struct rc_conn *c = rt_conn(rt.url, true);
+	struct rt_timing t = { .budget = 5000 };
 	struct kme_err err = { "" };
-	struct rc_sighting s;
-	size_t sent;
+	pid_t pause;
+	struct rc_conn *c = stopped_redis(200, SIGUSR1, &pause);
+	int rc;
 
-	rt_ok("SET m:0 x");
-	ck_assert_int_eq(merge_n(c, "m:", 2, &sent, &err), -1);
-	ck_assert_msg(strstr(err.msg, "push: WRONGTYPE") != NULL, "%s", err.msg);
-	ck_assert_int_eq(rt_int("EXISTS m:1"), 1);
-	/* Every reply was read: the connection goes on. */
-	ck_assert_int_eq(touch_at(c, "m:1", "term1", 30, &s, &err), RC_OK);
-	ck_assert_int_eq(s.found, RC_KNOWN);
-	rc_free(c);
-}
-END_TEST
+	do {
+		struct rt_mark m = rt_mark();
 
-struct seen_terms {
-	unsigned n, bad;
-};
-
-static void count_term(void *arg, const char *enc, size_t len, int64_t first,
-		       int64_t last, int64_t count)
-{
-	struct seen_terms *st = arg;
-
-	if (len > 4 && memcmp(enc, "term", 4) == 0 && first == 10 &&
-	    last == 20 && count == 3)
-		st->n++;
-	else
-		st->bad++;
-}
-
-START_TEST(test_the_listing_gives_every_term_hash_of_the_pattern)
-{
-	struct rc_conn *c = rt_conn(rt.url, true);
-	struct kme_err err = { "" };
-	struct kme_buf pat = bufs("l:*");
-	struct seen_terms st = { 0, 0 };
-	size_t sent;
-
-	ck_assert_int_eq(merge_n(c, "l:", 2500, &sent, &err), 0);
-	rt_ok("HSET l:partial v x f 1");           /* not a term: skipped */
-	rt_ok("SET l:string x");                   /* nor this */
-	rt_ok("HSET other:1 v termx f 10 l 20 c 3"); /* outside the pattern */
-	ck_assert_msg(rc_scan_terms(c, &pat, count_term, &st, &err) == 0, "%s",
-		      err.msg);
-	ck_assert_uint_eq(st.n, 2500);
-	ck_assert_uint_eq(st.bad, 0);
-	buf_free(&pat);
+		rc = rc_advance(c, clk_mono_us() + 5000, &err);
+		rt_timed(&t, m);
+	} while (rc == 0);
+	rt_reap(pause);
+	ck_assert_msg(rc == 1, "%s", err.msg);
+	ck_assert(rc_up(c) && rc_idle(c));
+	ck_assert_uint_gt(t.calls, 10);
+	ck_assert_uint_eq(rc_errors(c), 0);
+	rt_check_budget(&t, "rc_advance against a stopped Redis");
 	rc_free(c);
 }
 END_TEST
@@ -428,6 +496,8 @@ int main(void)
 	tcase_add_test(tc, test_required_start_fails_when_redis_does_not_answer);
 	tcase_add_test(tc, test_user_without_password_and_file_url_are_refused);
 	tcase_add_test(tc, test_password_file_must_be_private_and_not_a_link);
+	tcase_add_test(tc, test_a_signal_neither_fails_nor_shortens_a_connect);
+	tcase_add_test(tc, test_a_connect_in_slices_waits_no_longer_than_each_slice);
 	suite_add_tcase(s, tc);
 	tc = rt_tcase("server");
 	tcase_add_test(tc, test_touch_creates_then_reports_the_term);
@@ -437,9 +507,8 @@ int main(void)
 	tcase_add_test(tc, test_a_connection_the_server_kills_is_lost);
 	tcase_add_test(tc, test_select_uses_the_urls_database);
 	tcase_add_test(tc, test_auth_with_the_password_file);
-	tcase_add_test(tc, test_merges_are_pipelined_and_collisions_counted);
-	tcase_add_test(tc, test_a_refused_merge_fails_the_batch_after_every_reply);
-	tcase_add_test(tc, test_the_listing_gives_every_term_hash_of_the_pattern);
+	tcase_add_test(tc, test_signals_while_redis_is_slow_to_answer_are_no_failure);
+	tcase_add_test(tc, test_a_sliced_connect_to_a_stopped_redis_ends_when_it_answers);
 	suite_add_tcase(s, tc);
 #endif
 	return ck_run(s);

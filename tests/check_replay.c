@@ -40,9 +40,9 @@ static struct {
 	struct out_sink *sink;
 	struct rd_reader *rd;
 	struct engine *eng;
-	FILE *out, *explain;
-	char *outbuf, *explbuf;
-	size_t outlen, expllen;
+	FILE *out;
+	char *outbuf;
+	size_t outlen;
 	char said[8192];
 } F;
 
@@ -65,10 +65,8 @@ static void setup(void)
 	ck_assert_int_eq(cfg_load_default(&F.cfg, &err), 0);
 	F.store = nt_store_memory_open(F.cfg, &err);
 	F.out = open_memstream(&F.outbuf, &F.outlen);
-	F.explain = open_memstream(&F.explbuf, &F.expllen);
-	F.sink = out_stream_open(F.out, &err);
+	F.sink = out_stream_open(F.out, "memory", &err);
 	o.sink = F.sink;
-	o.explain_fp = F.explain;
 	F.eng = eng_new(F.cfg, F.store, &o, &err);
 	F.rd = rd_new(0, &err);
 	ck_assert(F.store && F.sink && F.eng && F.rd);
@@ -85,9 +83,7 @@ static void teardown(void)
 	nt_destroy(F.store);
 	out_close(F.sink);
 	fclose(F.out);
-	fclose(F.explain);
 	free(F.outbuf);
-	free(F.explbuf);
 	cfg_free(F.cfg);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", F.dir);
 	ck_assert_int_eq(system(cmd), 0);
@@ -117,11 +113,10 @@ static void put(const char *name, const char *a, const char *b)
 static int replay(const char *tz, int n, char **inputs)
 {
 	struct rp_opts o = { .inputs = inputs, .ninputs = n, .tz = tz,
-			     .explain = F.explain, .progress = RP_PROGRESS_OFF };
+			     .explain = F.sink, .progress = RP_PROGRESS_OFF };
 	int rc = rp_run(&o, F.eng, F.rd);
 
 	fflush(F.out);
-	fflush(F.explain);
 	return rc;
 }
 
@@ -147,8 +142,8 @@ START_TEST(test_a_set_replays_in_time_order_whatever_the_order_given)
 	in[1] = path("audit.log.1.gz");
 	ck_assert_int_eq(replay(NULL, 2, in), 0);
 	/* lsmod's parent is bash: only so if bash's exec came first. */
-	ck_assert_msg(strstr(F.explbuf, "parent_name=bash parent_exe=/usr/bin/bash") != NULL,
-		      "%s", F.explbuf);
+	ck_assert_msg(strstr(F.outbuf, "parent_name=bash parent_exe=/usr/bin/bash") != NULL,
+		      "%s", F.outbuf);
 	ck_assert_uint_eq(counters().alerts, 1);
 	ck_assert_msg(strstr(F.said, "replaying 2 inputs in time order") &&
 		      strstr(F.said, "1. /tmp/kme-check-replay.") &&
@@ -170,7 +165,7 @@ START_TEST(test_an_event_cut_at_the_end_of_the_last_input_is_still_decided)
 	ck_assert_int_eq(replay(NULL, 1, in), 0);
 	ck_assert_uint_eq(counters().records, 9);
 	ck_assert_uint_eq(counters().alerts, 1);
-	ck_assert_msg(strstr(F.explbuf, "name=lsmod") != NULL, "%s", F.explbuf);
+	ck_assert_msg(strstr(F.outbuf, "name=lsmod") != NULL, "%s", F.outbuf);
 }
 END_TEST
 
@@ -185,7 +180,7 @@ START_TEST(test_a_copy_in_the_set_is_replayed_once_and_said)
 	ck_assert_uint_eq(counters().execs, 2);
 	ck_assert_msg(strstr(F.said, "copy-of-audit.log: 10 record(s) already replayed from") != NULL,
 		      "%s", F.said);
-	ck_assert(strstr(F.explbuf, "# duplicate ") != NULL);
+	ck_assert(strstr(F.outbuf, "# duplicate ") != NULL);
 }
 END_TEST
 
@@ -202,7 +197,21 @@ START_TEST(test_an_input_without_a_record_is_said_with_its_first_line)
 	ck_assert_msg(strstr(F.said, "README: no audit record in 2 line(s); line 1, the "
 				     "first, is not an audit record: 'These are the logs.'"),
 		      "%s", F.said);
-	ck_assert(strstr(F.explbuf, "README:1-2: not an audit record: 'These are the logs.'"));
+	ck_assert(strstr(F.outbuf, "README:1-2: not an audit record: 'These are the logs.'"));
+}
+END_TEST
+
+START_TEST(test_a_skipped_lines_control_bytes_reach_no_terminal)
+{
+	char *in[1] = { path("x.log") };
+
+	/* An escape sequence is text to the binary check: quoted, escaped. */
+	put("x.log", bash_event, "\033[2J\033[31m garbage\n");
+	ck_assert_int_eq(replay(NULL, 1, in), 0);
+	ck_assert_msg(strstr(F.outbuf, "# skipped ") != NULL, "%s", F.outbuf);
+	ck_assert_ptr_null(strchr(F.outbuf, '\033'));
+	ck_assert_ptr_nonnull(strstr(F.outbuf, "\\u001b[2J"));
+	ck_assert_ptr_null(strchr(F.said, '\033'));
 }
 END_TEST
 
@@ -293,6 +302,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(tc, test_an_event_cut_at_the_end_of_the_last_input_is_still_decided);
 	tcase_add_test(tc, test_a_copy_in_the_set_is_replayed_once_and_said);
 	tcase_add_test(tc, test_an_input_without_a_record_is_said_with_its_first_line);
+	tcase_add_test(tc, test_a_skipped_lines_control_bytes_reach_no_terminal);
 	tcase_add_test(tc, test_mostly_garbage_is_unusable_a_few_damaged_lines_are_not);
 	tcase_add_test(tc, test_empty_and_missing_inputs_are_said);
 	tcase_add_test(tc, test_an_input_not_opened_outranks_an_unusable_one);

@@ -1109,6 +1109,220 @@ START_TEST(test_hundred_thousand_terms_save_and_load)
 }
 END_TEST
 
+/* ---- saving in the background (bgsave.h) --------------------------------- */
+
+/* Poll the store's tick (deadline 10 s) until no background save runs;
+ * the tick's verdict. */
+static int tick_until_saved(struct nt_store *s, struct kme_err *err)
+{
+	int64_t deadline = (int64_t)time(NULL) + 10;
+	int rc = 0;
+
+	while (nt_saving(s)) {
+		struct timespec d = { 0, 2000000 };
+
+		ck_assert_msg((int64_t)time(NULL) < deadline,
+			      "the background save did not end");
+		nanosleep(&d, NULL);
+		if (nt_tick(s, 0, err) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* The document of the file without its saved_at (the wall clock). */
+static char *doc_without_saved_at(const char *path)
+{
+	size_t len;
+	char *p = read_all(path, &len), *a = strstr(p, "\"saved_at\":");
+
+	ck_assert_ptr_nonnull(a);
+	memset(a, ' ', strcspn(a, ",") + 1);
+	return p;
+}
+
+START_TEST(test_a_background_save_writes_what_a_save_writes)
+{
+	char dir[256], path[300], copy[320];
+	struct kme_err err = { "" };
+	struct nt_store *s;
+	struct nt_stats st;
+	char *bg, *fg;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	touch(s, term2("/usr/sbin/lsmod", "/usr/bin/bash"), T0);
+	touch(s, term2("/usr/sbin/lsmod", NULL), T0 + 5);
+	touch(s, term2("/tmp/x/lsmod", "/tmp/\xff"), T0 + 9);
+	ck_assert_int_eq(nt_save_background(s, &err), 0);
+	ck_assert(nt_saving(s));
+	ck_assert_int_eq(tick_until_saved(s, &err), 0);
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.saves, 1);
+	ck_assert_uint_eq(st.save_errors, 0);
+	bg = doc_without_saved_at(path);
+	snprintf(copy, sizeof(copy), "%s.bg", path);
+	ck_assert_int_eq(rename(path, copy), 0);
+	save_ok(s);
+	fg = doc_without_saved_at(path);
+	ck_assert_str_eq(bg, fg);
+	free(bg);
+	free(fg);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_a_background_save_is_a_snapshot_of_its_moment)
+{
+	char dir[256], path[300];
+	struct kme_err err = { "" };
+	struct nt_store *s;
+	size_t len;
+	char *doc;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	touch(s, term2("before", NULL), T0);
+	ck_assert_int_eq(nt_save_background(s, &err), 0);
+	touch(s, term2("after", NULL), T0 + 1);   /* not in this save */
+	ck_assert_int_eq(tick_until_saved(s, &err), 0);
+	doc = read_all(path, &len);
+	ck_assert_ptr_nonnull(strstr(doc, "\"before\""));
+	ck_assert_ptr_null(strstr(doc, "\"after\""));
+	free(doc);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_a_save_asked_during_a_background_save_follows_it)
+{
+	char dir[256], path[300];
+	struct kme_err err = { "" };
+	struct nt_store *s;
+	struct nt_stats st;
+	size_t len;
+	char *doc;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	touch(s, term2("first", NULL), T0);
+	ck_assert_int_eq(nt_save_background(s, &err), 0);
+	touch(s, term2("second", NULL), T0 + 1);
+	ck_assert_int_eq(nt_save_background(s, &err), 1);   /* scheduled */
+	ck_assert_int_eq(tick_until_saved(s, &err), 0);
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.saves, 2);
+	doc = read_all(path, &len);
+	ck_assert_ptr_nonnull(strstr(doc, "\"second\""));
+	free(doc);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_a_failed_background_save_is_counted_and_said)
+{
+	char dir[256], path[300], tmp[320];
+	struct kme_err err = { "" };
+	struct nt_store *s;
+	struct nt_stats st;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	touch(s, term2("a", NULL), T0);
+	/* A directory where the temporary file goes: the save fails. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	ck_assert_int_eq(mkdir(tmp, 0700), 0);
+	ck_assert_int_eq(nt_save_background(s, &err), 0);
+	ck_assert_int_eq(tick_until_saved(s, &err), -1);
+	ck_assert_msg(strstr(err.msg, tmp) != NULL, "%s", err.msg);
+	nt_stats(s, &st);
+	ck_assert_uint_eq(st.saves, 0);
+	ck_assert_uint_eq(st.save_errors, 1);
+	ck_assert_int_eq(rmdir(tmp), 0);
+	nt_destroy(s);
+}
+END_TEST
+
+START_TEST(test_a_save_cancels_a_running_background_save)
+{
+	char dir[256], path[300];
+	struct kme_err err = { "" };
+	struct nt_store *s;
+	size_t len;
+	char *doc;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	s = open_ok(path, &g_cfg, NULL, 0);
+	touch(s, term2("old", NULL), T0);
+	ck_assert_int_eq(nt_save_background(s, &err), 0);
+	touch(s, term2("new", NULL), T0 + 1);
+	save_ok(s);                      /* complete and newer */
+	ck_assert(!nt_saving(s));
+	doc = read_all(path, &len);
+	ck_assert_ptr_nonnull(strstr(doc, "\"new\""));
+	free(doc);
+	nt_destroy(s);
+}
+END_TEST
+
+/* A reload of the same file and identity keeps the running table: it
+ * reads nothing (the damaged file below is neither read nor set aside). */
+START_TEST(test_a_reload_of_the_same_identity_takes_the_table_over)
+{
+	char dir[256], path[300], aside[600];
+	struct kme_err err = { "" };
+	struct kme_config cfg = g_cfg;
+	struct nt_store *a, *b;
+	struct nt_seen seen;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	a = open_ok(path, &g_cfg, NULL, 0);
+	touch(a, term2("kept", NULL), T0);
+	write_all(path, "garbage", 7);
+	cfg.max_terms = 2000;
+	cfg.history_window = WINDOW / 2;
+	g_log[0] = '\0';
+	b = sf_open(path, &cfg, a, &err);
+	ck_assert_msg(b != NULL, "%s", err.msg);
+	ck_assert_msg(g_log[0] == '\0', "the reload said: %s", g_log);
+	nt_destroy(a);
+	ck_assert_int_eq(find_aside(dir, "state.json.bad-", aside, sizeof(aside)), 0);
+	seen = touch(b, term2("kept", NULL), T0 + 1);
+	ck_assert(seen.known);
+	ck_assert(!seen.is_new);
+	/* The new window holds: a sighting past it is new. */
+	seen = touch(b, term2("kept", NULL), T0 + 1 + WINDOW / 2 + 1);
+	ck_assert(seen.is_new);
+	nt_destroy(b);
+}
+END_TEST
+
+/* Another identity: the running table is saved first, then the file is
+ * kept aside as another identity's, with everything it had learned. */
+START_TEST(test_a_reload_of_another_identity_saves_the_running_table_first)
+{
+	char dir[256], path[300], aside[600];
+	struct kme_err err = { "" };
+	struct kme_config cfg = g_cfg;
+	struct nt_store *a, *b;
+	size_t len;
+	char *doc;
+
+	new_dir(dir, sizeof(dir), path, sizeof(path));
+	a = open_ok(path, &g_cfg, NULL, 0);
+	touch(a, term2("learned", NULL), T0);   /* never saved */
+	cfg.rule_version = "212";
+	b = sf_open(path, &cfg, a, &err);
+	ck_assert_msg(b != NULL, "%s", err.msg);
+	nt_destroy(a);
+	ck_assert_int_eq(find_aside(dir, "state.json.old-", aside, sizeof(aside)), 1);
+	doc = read_all(aside, &len);
+	ck_assert_ptr_nonnull(strstr(doc, "\"learned\""));
+	free(doc);
+	nt_destroy(b);
+}
+END_TEST
+
 static Suite *statefile_suite(void)
 {
 	Suite *s = suite_create("statefile");
@@ -1166,6 +1380,17 @@ static Suite *statefile_suite(void)
 	tcase_add_test(tc, test_the_lock_is_held_until_the_store_is_destroyed);
 	tcase_add_test(tc, test_reopening_the_same_file_takes_over_the_lock);
 	tcase_add_test(tc, test_read_only_open_takes_no_lock_and_changes_nothing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("background");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_a_background_save_writes_what_a_save_writes);
+	tcase_add_test(tc, test_a_background_save_is_a_snapshot_of_its_moment);
+	tcase_add_test(tc, test_a_save_asked_during_a_background_save_follows_it);
+	tcase_add_test(tc, test_a_failed_background_save_is_counted_and_said);
+	tcase_add_test(tc, test_a_save_cancels_a_running_background_save);
+	tcase_add_test(tc, test_a_reload_of_the_same_identity_takes_the_table_over);
+	tcase_add_test(tc, test_a_reload_of_another_identity_saves_the_running_table_first);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("scale");

@@ -1,5 +1,6 @@
 /* check_termtab.c - the new-terms table, in memory only: window semantics,
- * eviction, expiry, key encoding, loading, walking and pending sightings.
+ * eviction, expiry, key encoding, loading, walking and pending sightings,
+ * and the walk of a sliced push that the table changes under.
  * No file system is touched. */
 #include <check.h>
 #include <stdint.h>
@@ -396,6 +397,157 @@ START_TEST(test_sightings_are_pending_until_marked_clean)
 }
 END_TEST
 
+/* ---- the walk of a sliced push ---------------------------------------------- */
+
+/* The next term of the walk: its first value ("" at the end), and the
+ * pending sightings it took into *pending. */
+static const char *walk_next(struct tt_table *t, uint32_t *pending)
+{
+	static char v[64];
+	struct tt_item item;
+
+	if (!tt_walk_next(t, &item))
+		return "";
+	snprintf(v, sizeof(v), "%.*s", (int)item.term.v[0].len,
+		 item.term.v[0].p);
+	*pending = item.pending;
+	return v;
+}
+
+static struct nt_term term1(const char *v)
+{
+	return (struct nt_term){ .n = 1, .v = { { v, strlen(v) } } };
+}
+
+START_TEST(test_the_walk_takes_pending_sightings_oldest_first)
+{
+	struct tt_table *t = table(1, 10);
+	uint32_t p;
+
+	touch(t, term1("a"), T0);
+	touch(t, term1("b"), T0 + 1);
+	touch(t, term1("a"), T0 + 2);       /* order: b, a */
+	tt_walk_start(t);
+	ck_assert_str_eq(walk_next(t, &p), "b");
+	ck_assert_uint_eq(p, 1);
+	ck_assert_str_eq(walk_next(t, &p), "a");
+	ck_assert_uint_eq(p, 2);
+	ck_assert_uint_eq(tt_pending_terms(t), 0);   /* taken */
+	ck_assert_str_eq(walk_next(t, &p), "");
+	ck_assert_uint_eq(nterms(t), 2);             /* kept */
+	tt_walk_stop(t);
+	tt_free(t);
+}
+END_TEST
+
+/* Between steps the table changes: a term touched or added after the
+ * walk passed it is visited again (at the young end); a term dropped
+ * first is not; the walk's own place may be dropped or moved. */
+START_TEST(test_the_walk_survives_touches_evictions_and_expiry)
+{
+	struct tt_table *t = table(1, 4);
+	uint32_t p;
+
+	touch(t, term1("a"), T0);
+	touch(t, term1("b"), T0 + 1);
+	touch(t, term1("c"), T0 + 2);
+	tt_walk_start(t);
+	ck_assert_str_eq(walk_next(t, &p), "a");
+	touch(t, term1("a"), T0 + 3);       /* passed: again, at the end */
+	touch(t, term1("b"), T0 + 4);       /* the walk's place moves on */
+	ck_assert_str_eq(walk_next(t, &p), "c");
+	ck_assert_str_eq(walk_next(t, &p), "a");
+	ck_assert_uint_eq(p, 1);            /* the sighting since */
+	ck_assert_str_eq(walk_next(t, &p), "b");
+	ck_assert_uint_eq(p, 2);
+	ck_assert_str_eq(walk_next(t, &p), "");
+	/* At the end, a new term is still visited. */
+	touch(t, term1("d"), T0 + 5);
+	ck_assert_str_eq(walk_next(t, &p), "d");
+	/* A term evicted before its visit is not (max_terms 4: "c" goes,
+	 * the oldest, when "e" comes). */
+	touch(t, term1("a"), T0 + 6);
+	touch(t, term1("b"), T0 + 7);
+	touch(t, term1("d"), T0 + 8);
+	tt_walk_start(t);                    /* order: c, a, b, d */
+	touch(t, term1("e"), T0 + 9);       /* evicts c, the walk's place */
+	ck_assert_str_eq(walk_next(t, &p), "a");
+	/* Expiry drops the walk's place too. */
+	ck_assert_uint_eq(tt_expire(t, T0 + 7 + WINDOW + 1), 2);  /* a, b */
+	ck_assert_str_eq(walk_next(t, &p), "d");
+	ck_assert_str_eq(walk_next(t, &p), "e");
+	ck_assert_str_eq(walk_next(t, &p), "");
+	tt_clear(t);
+	touch(t, term1("f"), T0 + 10);
+	ck_assert_str_eq(walk_next(t, &p), "f");
+	tt_walk_stop(t);
+	touch(t, term1("g"), T0 + 11);
+	ck_assert_str_eq(walk_next(t, &p), "");   /* stopped */
+	tt_free(t);
+}
+END_TEST
+
+START_TEST(test_restored_sightings_are_pending_again)
+{
+	struct tt_table *t = table(1, 2);
+	struct tt_item item;
+	char key[64];
+	size_t keylen;
+
+	touch(t, term1("a"), T0);
+	touch(t, term1("a"), T0 + 1);
+	tt_walk_start(t);
+	ck_assert(tt_walk_next(t, &item));
+	ck_assert_uint_eq(item.pending, 2);
+	memcpy(key, item.key, item.keylen);
+	keylen = item.keylen;
+	touch(t, term1("a"), T0 + 2);       /* one more meanwhile */
+	ck_assert(tt_restore_pending(t, key, keylen, 2));
+	ck_assert_uint_eq(tt_pending_terms(t), 1);
+	ck_assert(tt_walk_next(t, &item));  /* visited again: touched */
+	ck_assert_uint_eq(item.pending, 3);
+	ck_assert(tt_restore_pending(t, key, keylen, 3));
+	touch(t, term1("b"), T0 + 3);
+	touch(t, term1("c"), T0 + 4);       /* evicts a */
+	ck_assert(!tt_restore_pending(t, key, keylen, 3));
+	ck_assert_uint_eq(tt_pending_terms(t), 2);
+	tt_free(t);
+}
+END_TEST
+
+/* A table split off, then emptied a slice at a time; the first one goes
+ * on, empty, with its counters. */
+START_TEST(test_a_split_table_is_shed_in_slices)
+{
+	struct tt_table *t = table(1, 3), *old;
+	struct nt_seen seen;
+	struct tt_stats st;
+
+	touch(t, term1("a"), T0);
+	touch(t, term1("b"), T0 + 1);
+	touch(t, term1("c"), T0 + 2);
+	touch(t, term1("d"), T0 + 3);       /* evicts a */
+	old = tt_split(t);
+	ck_assert_ptr_nonnull(old);
+	ck_assert_uint_eq(nterms(t), 0);
+	ck_assert_uint_eq(tt_pending_terms(t), 0);
+	tt_stats(t, &st);
+	ck_assert_uint_eq(st.evicted, 1);            /* kept */
+	ck_assert_uint_eq(nterms(old), 3);
+	seen = touch(old, term1("b"), T0 + 4);      /* the same hashing */
+	ck_assert(seen.known);
+	seen = touch(t, term1("b"), T0 + 4);
+	ck_assert(!seen.known && seen.is_new);
+	ck_assert_uint_eq(tt_shed(old, 2), 1);      /* c, d go; b is left */
+	ck_assert(touch(old, term1("b"), T0 + 5).known);
+	tt_stats(old, &st);
+	ck_assert_uint_eq(st.evicted, 0);
+	ck_assert_uint_eq(tt_shed(old, 10), 0);
+	tt_free(old);
+	tt_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("termtab");
@@ -424,6 +576,12 @@ int main(void)
 	tcase_add_test(tc, test_added_terms_keep_their_times_and_order);
 	tcase_add_test(tc, test_clear_empties_and_forgets_the_high_water);
 	tcase_add_test(tc, test_sightings_are_pending_until_marked_clean);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("walk");
+	tcase_add_test(tc, test_the_walk_takes_pending_sightings_oldest_first);
+	tcase_add_test(tc, test_the_walk_survives_touches_evictions_and_expiry);
+	tcase_add_test(tc, test_restored_sightings_are_pending_again);
+	tcase_add_test(tc, test_a_split_table_is_shed_in_slices);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }

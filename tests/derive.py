@@ -10,11 +10,17 @@ record stays as the kernel wrote it. --terms N@SECONDS adds N copies one
 second apart from SECONDS, each with its own executable /opt/termI/lsmod
 (N distinct new terms). --repeat N@SECONDS adds N copies of the event
 itself, 100 per second from SECONDS (one term, over and over).
+
+The parent pid of every copy is 4194305, above the largest pid_max Linux
+allows (2^22): a plugin that reads /proc for an unseen parent (plugin mode)
+never finds a process of this machine that happens to have the captured
+ppid, so the parent is unknown in every mode and on every run.
 """
 import re
 import sys
 
 STAMP = re.compile(r"msg=audit\((\d+)\.(\d+):(\d+)\)")
+NO_PID = 4194305
 
 
 def main():
@@ -56,6 +62,7 @@ def main():
             sec = orig + int(when[1:]) if when.startswith("+") else int(when)
             for rec in event:
                 rec = STAMP.sub(f"msg=audit({sec}.000:{900000 + n})", rec)
+                rec = re.sub(r" ppid=\d+ ", f" ppid={NO_PID} ", rec, count=1)
                 if exe and "type=PATH" in rec and " item=0 " in rec:
                     rec = re.sub(r' name=("[^"]*"|\S+)', f' name="{exe}"', rec, count=1)
                 f.write((rec + "\n").encode("latin-1"))

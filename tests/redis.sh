@@ -4,7 +4,8 @@
 # directory, stopped by the cleanup trap): plugins as two hosts alert once
 # per term; Redis killed (SIGKILL) mid-stream and restarted; Redis down at
 # start; a wrong password and a wrong ACL user; a Redis that accepts and
-# never answers (SIGSTOP). The plugins run in plugin mode, each in its own
+# never answers (SIGSTOP); signals while the plugin connects to an
+# endpoint that accepts late. The plugins run in plugin mode, each in its own
 # mount namespace where /dev/log is a socket of this test, so no system
 # syslog and no auditd are involved (and no e2e lock is needed).
 # Under CI=true, a missing redis-server or unshare fails the test.
@@ -180,8 +181,9 @@ check "store_errors counts the failure" test "$(counter a store_errors)" -ge 1
 start_redis r1
 check "after restart, the locally decided terms are pushed into Redis" \
 	wait_for 30 sh -c "[ \$(redis-cli -s '$TMP/r1.sock' --scan --pattern 'kme:*:t:*' | wc -l) -eq 20 ]"
-check "store_pushed says 20" test "$(counter a store_pushed)" -eq 20
-check "the return is said" grep -q "\[$PPID_a\]: .*answering again; pushed 20" "$TMP/syslog"
+# (The plugin reads Redis's answers at its next tick, a second on at most.)
+check "store_pushed says 20" until_counter a store_pushed -eq 20
+check "the return is said" wait_for 10 grep -q "\[$PPID_a\]: .*answering again; pushed 20" "$TMP/syslog"
 "$KME_BIN" --dump-state --store "$URL" >"$TMP/dump" 2>&1
 check "the pushed terms are the fallback's (/opt/second*)" \
 	test "$(grep -c '/opt/second' "$TMP/dump")" -eq 20
@@ -290,6 +292,68 @@ t1=$(date +%s)
 check "replay against a stopped Redis finishes (took $((t1 - t0)) s) with 500 alerts" \
 	sh -c "[ $((t1 - t0)) -le 15 ] && [ \$(wc -l <'$TMP/out') -eq 500 ]"
 kill -CONT "$RPID_r5"
+
+# --- signals while the plugin connects ------------------------------------------------
+# A TCP endpoint that accepts late: its accept queue is full for its first
+# 0.7 s, so the kernel drops the plugin's SYN and the connect completes
+# only at the SYN's retransmission (1 s on), then forwards to Redis. The
+# plugin connects at start (redis_connect_timeout = 3s) while SIGUSR1 and
+# SIGHUP arrive every 20 ms: a signal is not an outage (hiredis's own
+# connect failed at the first one: "poll(2): Interrupted system call").
+start_redis r8
+cat >"$TMP/late.py" <<'EOP'
+import socket, sys, threading, time
+lst = socket.socket(); lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+lst.bind(("127.0.0.1", 0)); lst.listen(0)
+filler = socket.create_connection(lst.getsockname())    # the queue is full
+open(sys.argv[2], "w").write(str(lst.getsockname()[1]))
+time.sleep(0.7)
+lst.accept()[0].close(); filler.close()
+def pipe(a, b):
+    while True:
+        d = a.recv(65536)
+        if not d: break
+        b.sendall(d)
+    b.close()
+while True:
+    c = lst.accept()[0]
+    r = socket.socket(socket.AF_UNIX); r.connect(sys.argv[1])
+    threading.Thread(target=pipe, args=(c, r), daemon=True).start()
+    threading.Thread(target=pipe, args=(r, c), daemon=True).start()
+EOP
+$PYTHON "$TMP/late.py" "$TMP/r8.sock" "$TMP/late.port" &
+PIDS="$PIDS $!"
+wait_for 10 test -s "$TMP/late.port" || cant_run "the late endpoint did not start"
+conf j "new_terms_store = redis://127.0.0.1:$(cat "$TMP/late.port")/0" "redis_connect_timeout = 3s"
+mkfifo "$TMP/j.in"
+unshare -m --propagation private sh -c \
+	"mount -t tmpfs -o mode=0755 kme-dev /dev && mknod -m 666 /dev/null c 1 3 &&
+	 ln -s '$TMP/log.sock' /dev/log && exec '$KME_BIN' -c '$TMP/j.conf' -H host-j" \
+	3>&- 4>&- 5>&- <"$TMP/j.in" >"$TMP/j.out" 2>&1 &
+PPID_j=$!
+PIDS="$PIDS $PPID_j"
+exec 9>"$TMP/j.in"; exec 5>&9; exec 9>&-
+t0=$(date +%s%N)
+# Its handlers first (SigCgt: SIGHUP and SIGUSR1), else a signal kills it.
+caught() { m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status"); [ $((0x$m & 0x201)) -eq $((0x201)) ]; }
+wait_for 10 caught "$PPID_j" || not_ok "the plugin catches SIGHUP and SIGUSR1"
+i=0
+while [ $i -lt 75 ]; do
+	kill -USR1 "$PPID_j" 2>/dev/null; kill -HUP "$PPID_j" 2>/dev/null
+	sleep 0.02; i=$((i + 1))
+done
+check "signals during the connect: the plugin starts" \
+	wait_for 10 grep -q "\[$PPID_j\]: started" "$TMP/syslog"
+t1=$(date +%s%N)
+check "once connected through the late accept ($(( (t1 - t0) / 1000000 )) ms)" \
+	test $(( (t1 - t0) / 1000000 )) -ge 700
+check "connected: no outage said" sh -c "! grep '\[$PPID_j\]: ' '$TMP/syslog' | grep -q 'deciding with local history'"
+check "store_errors counts nothing" test "$(counter j store_errors)" -eq 0
+feed j "$TMP/v20.log"
+check "the events are decided by Redis (through the late endpoint)" until_counter j alerts -eq 20
+check "none locally" test "$(fallback_alerts_of j)" -eq 0
+check "and stored there" test "$(nkeys r8)" -eq 20
+stop_plugin j
 
 # --- the rate limit is the fleet's ------------------------------------------------------
 # max_alerts = 5 per 5 minutes: 10 new terms on host H, then 10 others on

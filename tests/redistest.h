@@ -9,14 +9,16 @@
  *
  * A missing redis-server (tests/deps.sh installs it) fails the tcase: a
  * Redis build is tested against Redis or not at all. Needs hiredis.
- * Also: a connection of redisconn.h to a URL (rt_conn), and polling for a
- * fact with the deadline (rt_until).
+ * Also: a connection of redisconn.h to a URL (rt_conn), polling for a
+ * fact with the deadline (rt_until), and the server stopped for a while,
+ * signals flying meanwhile (rt_pause).
  */
 #ifndef KME_REDISTEST_H
 #define KME_REDISTEST_H
 
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
 #include <signal.h>
@@ -214,6 +216,185 @@ static inline void rt_until(bool (*fact)(void *arg), void *arg,
 static inline bool rt_due(void *conn)
 {
 	return rc_due(conn);
+}
+
+/* Stop the server (SIGSTOP) for stop_ms, meanwhile sending sig (0:
+ * none) to this process every 2 ms: a child does the waiting, the
+ * signals and the SIGCONT, so the server resumes whatever the test does.
+ * The child's pid, for rt_reap. */
+static inline pid_t rt_pause(int64_t stop_ms, int sig)
+{
+	pid_t me = getpid(), pid;
+
+	ck_assert_int_eq(kill(rt.pid, SIGSTOP), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		int64_t end = rt_now_ms() + stop_ms;
+
+		while (rt_now_ms() < end) {
+			if (sig != 0)
+				kill(me, sig);
+			usleep(2000);
+		}
+		kill(rt.pid, SIGCONT);
+		_exit(0);
+	}
+	return pid;
+}
+
+static inline void rt_reap(pid_t pid)
+{
+	pid_t got;
+	int st;
+
+	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	ck_assert_int_eq(got, pid);
+}
+
+/* Signals as the plugin gets them: a handler (SIGHUP: reload, SIGUSR1:
+ * report), no SA_RESTART, so a wait they interrupt ends with EINTR.
+ * rt_signals_seen counts them from rt_catch_signals on. */
+static volatile sig_atomic_t rt_signals_seen;
+
+static inline void rt_count_signal(int sig)
+{
+	(void)sig;
+	rt_signals_seen++;
+}
+
+static inline void rt_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = rt_count_signal;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+	ck_assert_int_eq(sigaction(SIGHUP, &sa, NULL), 0);
+	rt_signals_seen = 0;
+}
+
+/* Send sig to this process every 2 ms for ms milliseconds, from a child
+ * (rt_reap it). */
+static inline pid_t rt_signals(int64_t ms, int sig)
+{
+	pid_t me = getpid(), pid = fork();
+
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		int64_t end = rt_now_ms() + ms;
+
+		while (rt_now_ms() < end) {
+			kill(me, sig);
+			usleep(2000);
+		}
+		_exit(0);
+	}
+	return pid;
+}
+
+/* ---- the time of a call, as a budget counts it ----------------------------- */
+
+/* A call's margin over its budget: the clock is read every few steps, and
+ * the last step ends after it (measured well below this in -O2 and
+ * sanitizer builds). */
+#define RT_MARGIN_US 1000
+/* This machine is a virtual machine whose host runs other guests: now and
+ * then a vCPU is not run for a while, which the guest sees as neither a
+ * wait for a CPU nor, when it stops a running thread, anything but that
+ * thread's CPU time (seen here: 3.4 ms of wall time in a call that used
+ * 48 us of CPU and waited 3 us for one; in an ASan build under `make
+ * check`, a tick of 102 ms wall "using" 75 ms of CPU, where the same
+ * tick takes under 6 ms in every other run). A budget check tolerates
+ * RT_STALLS_PCT % of calls (at least 2) over the margin - a tick that
+ * overruns its budget as a rule fails it - and none over RT_STALL_US: a
+ * call that waited for a server (the connect and command timeouts of the
+ * timed tests are 1 s and more) or worked through a whole push at once
+ * (643 ms and more before slicing) fails it. */
+#define RT_STALLS_PCT 2
+#define RT_STALL_US 500000
+
+/* Calls timed as a budget counts them: their own time is the wall clock
+ * (monotonic) less the time the thread waited for a CPU meanwhile, runnable
+ * but not running (/proc/thread-self/schedstat: preemption, and the
+ * latency of a wake-up on a loaded machine, which measure the machine, not
+ * the code); sleeping in a poll is the call's own. Also the raw wall time,
+ * and the thread's CPU time. */
+struct rt_timing {
+	int64_t budget;                      /* us */
+	unsigned calls, over;                /* over: own > budget + margin */
+	int64_t max_own, max_wall, max_cpu, max_delay;   /* us */
+};
+struct rt_mark {
+	int64_t wall, cpu, delay;   /* us */
+};
+
+static inline struct rt_mark rt_mark(void)
+{
+	unsigned long long run = 0, delay = 0;
+	struct timespec ts;
+	struct rt_mark m;
+	FILE *fp = fopen("/proc/thread-self/schedstat", "r");
+
+	ck_assert_msg(fp != NULL && fscanf(fp, "%llu %llu", &run, &delay) == 2,
+		      "/proc/thread-self/schedstat: unreadable");
+	fclose(fp);
+	m.delay = (int64_t)(delay / 1000);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	m.cpu = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	m.wall = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return m;
+}
+
+static inline void rt_max(int64_t *max, int64_t v)
+{
+	if (v > *max)
+		*max = v;
+}
+
+/* The call begun at `from` has ended: into t. */
+static inline void rt_timed(struct rt_timing *t, struct rt_mark from)
+{
+	struct timespec ts;
+	int64_t wall, delay;
+	struct rt_mark to;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	wall = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - from.wall;
+	to = rt_mark();
+	delay = to.delay - from.delay;
+	t->calls++;
+	rt_max(&t->max_wall, wall);
+	rt_max(&t->max_delay, delay);
+	rt_max(&t->max_own, wall - delay);
+	if (wall - delay > t->budget + RT_MARGIN_US)
+		t->over++;
+	rt_max(&t->max_cpu, to.cpu - from.cpu);
+}
+
+/* Every call's own time within the budget + RT_MARGIN_US, but for the
+ * stalls of the machine (above). The figures go to stderr (the test's
+ * log). */
+static inline void rt_check_budget(const struct rt_timing *t, const char *what)
+{
+	unsigned stalls = t->calls * RT_STALLS_PCT / 100;
+
+	if (stalls < 2)
+		stalls = 2;
+	fprintf(stderr, "# %s: %u call(s); budget %lld us + %d us margin; "
+		"longest own time %lld us, %u call(s) over the margin (at most "
+		"%u, none over %d us); longest wall time %lld us, CPU %lld us, "
+		"wait for a CPU %lld us\n", what, t->calls, (long long)t->budget,
+		RT_MARGIN_US, (long long)t->max_own, t->over, stalls,
+		RT_STALL_US, (long long)t->max_wall, (long long)t->max_cpu,
+		(long long)t->max_delay);
+	ck_assert_msg(t->over <= stalls, "%s: %u calls over the budget", what,
+		      t->over);
+	ck_assert_msg(t->max_own <= t->budget + RT_STALL_US,
+		      "%s: a call took %lld us", what, (long long)t->max_own);
 }
 
 /* A connection to url (1 s timeouts), started: up, or declared down

@@ -17,10 +17,28 @@
 # The exit status is 0 only when nothing failed.
 #
 # Environment: KME_FUZZ_SECONDS (default 60) per fuzz harness;
-# KME_FUZZ_BUILD (default _build/fuzz) the fuzzers' build and corpora.
+# KME_FUZZ_BUILD (default _build/fuzz) the fuzzers' build and corpora;
+# KME_ROOTS (default /var/cache/kme-roots) the Debian roots of the distro
+# and i386 steps (tests/roots.sh).
+#
+# Run by a user other than root, it runs itself again through sudo (the
+# end-to-end tests start auditd; the roots are chroots), passing on the
+# variables above and CI; at its end the files it made in the tree are
+# given back to that user.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+	set -- "KME_ELEVATED_FROM=$(id -u):$(id -g)"
+	for v in CI KME_FUZZ_SECONDS KME_FUZZ_BUILD KME_ROOTS KME_DEBIAN_MIRROR; do
+		eval "[ -z \"\${$v+set}\" ] || set -- \"\$@\" \"$v=\$$v\""
+	done
+	echo "tests/run-all.sh: running as root through sudo" >&2
+	exec sudo env "$@" sh "$top/tests/run-all.sh"
+fi
+if [ -n "${KME_ELEVATED_FROM:-}" ]; then
+	trap 'chown -R "$KME_ELEVATED_FROM" "$top"' EXIT
+fi
 jobs=$(nproc 2>/dev/null || echo 2)
 : "${KME_FUZZ_SECONDS:=60}"
 KME_FUZZ_BUILD=${KME_FUZZ_BUILD:-$top/_build/fuzz}
@@ -42,6 +60,11 @@ bench-smoke: bash bench/run.sh --smoke --plugin _build/werror/plugin/audisp-kmod
 distcheck: cd _build/werror && make -j$jobs distcheck
 package: sh tests/package.sh
 e2e-aggregator: sh tests/e2e-aggregator.sh _build/werror
+e2e-gap: sh tests/e2e-gap.sh _build/werror
+debian13: sh tests/distro.sh trixie
+sid: sh tests/distro.sh sid
+i386: sh tests/i386.sh
+rpm: sh tests/rpm.sh
 "
 
 mkdir -p _build

@@ -71,7 +71,8 @@ struct eng_counters {
 	uint64_t records, events, execs, failed_execs, matches, excluded,
 		suppressed, alerts, rate_limited, parse_errors, store_errors,
 		unknown_parents, forks, output_errors;
-	uint64_t input_max_gap_ms;  /* live: see eng_input_gap */
+	uint64_t input_max_gap_ms;    /* live: see eng_input_gap */
+	uint64_t input_max_stall_ms;  /* live: the same, its own doing */
 };
 
 #define ENG_STORE_MSGS 16
@@ -126,9 +127,12 @@ void eng_clock(struct engine *e, int64_t mono_ms, bool drained);
 void eng_tick(struct engine *e);
 
 /* Live: the loop was not ready to read its input for gap_ms (processing,
- * housekeeping: live.c measures it). The summary's input_max_gap_ms is the
- * longest: whether auditd's queue could have filled because of us. */
-void eng_input_gap(struct engine *e, int64_t gap_ms);
+ * housekeeping: live.c measures it), stall_ms of it its own doing (without
+ * the time it waited for a CPU). The summary's input_max_gap_ms and
+ * input_max_stall_ms are the longest of each: whether auditd's queue could
+ * have filled while the plugin did not read, and whether the plugin itself
+ * was the cause (a busy machine is not). */
+void eng_input_gap(struct engine *e, int64_t gap_ms, int64_t stall_ms);
 
 /* End of input: complete every pending event and report what is pending. */
 void eng_finish(struct engine *e);

@@ -642,10 +642,12 @@ void eng_counters(const struct engine *e, struct eng_counters *out)
 	out->parse_errors += e->rf.st.unparsed;
 }
 
-void eng_input_gap(struct engine *e, int64_t gap_ms)
+void eng_input_gap(struct engine *e, int64_t gap_ms, int64_t stall_ms)
 {
 	if (gap_ms > 0 && (uint64_t)gap_ms > e->c.input_max_gap_ms)
 		e->c.input_max_gap_ms = (uint64_t)gap_ms;
+	if (stall_ms > 0 && (uint64_t)stall_ms > e->c.input_max_stall_ms)
+		e->c.input_max_stall_ms = (uint64_t)stall_ms;
 }
 
 const char *eng_summary(const struct engine *e, char *buf, size_t size)
@@ -701,8 +703,10 @@ const char *eng_summary(const struct engine *e, char *buf, size_t size)
 	if (e->opts.mode == ENG_LIVE) {
 		size_t n = strlen(buf);
 
-		snprintf(buf + n, size - n, " input_max_gap_ms=%llu",
-			 (unsigned long long)e->c.input_max_gap_ms);
+		snprintf(buf + n, size - n,
+			 " input_max_gap_ms=%llu input_max_stall_ms=%llu",
+			 (unsigned long long)e->c.input_max_gap_ms,
+			 (unsigned long long)e->c.input_max_stall_ms);
 	}
 	return buf;
 }

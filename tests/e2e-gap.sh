@@ -12,8 +12,11 @@
 #     a full queue or lost events),
 #   - every exec auditd logged reached the plugin (its execs counter equals
 #     the execve/execveat SYSCALL records in audit.log, the kernel lost none),
-#   - the plugin's longest gap between two reads of stdin (input_max_gap_ms)
-#     stays under KME_GAP_MAX_MS (default 50).
+#   - the plugin's longest gap between two reads of stdin that was its own
+#     doing (input_max_stall_ms: the gap without the time the plugin waited
+#     for a CPU, which a busy machine decides, not the plugin) stays under
+#     KME_GAP_MAX_MS (default 50); the whole gap (input_max_gap_ms) is
+#     reported.
 #
 # Environment: KME_GAP_TERMS (default: max_terms of the shipped config),
 # KME_GAP_RATE (1000 execs/s), KME_GAP_SECONDS (20), KME_GAP_MAX_MS (50).
@@ -86,8 +89,9 @@ check "every exec auditd logged reached the plugin ($logged)" counter_is execs -
 line=$(grep 'summary:' "$SYSLOG" | tail -n 1)
 field() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 gap=$(field input_max_gap_ms)
+stall=$(field input_max_stall_ms)
 saves=$(field saves)
-echo "# plugin: execs=$(field execs) (audit.log: $logged), saves=$saves, input_max_gap_ms=$gap"
+echo "# plugin: execs=$(field execs) (audit.log: $logged), saves=$saves, input_max_gap_ms=$gap, input_max_stall_ms=$stall; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $line"
 
 check "the kernel lost no record" no_kernel_loss
@@ -100,6 +104,6 @@ check "auditd's plugin queue never overflowed" \
 check "auditd said nothing in syslog of a full queue or lost events" \
 	sh -c "! grep -i 'queue.*full\|dropping event\|event.*lost' '$SYSLOG'"
 check "several saves of the full history ran during the load ($saves)" test "${saves:-0}" -ge 3
-check "the longest gap between reads of stdin ($gap ms) is under $MAX_GAP ms" \
-	test "${gap:-999999}" -lt "$MAX_GAP"
+check "the longest gap between reads of stdin of the plugin's own doing ($stall ms; with waits for a CPU $gap ms) is under $MAX_GAP ms" \
+	test "${stall:-999999}" -lt "$MAX_GAP"
 finish

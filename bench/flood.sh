@@ -98,7 +98,8 @@ fi
 printf 'state: %s: %d bytes\n' "$state" "$(stat -c %s "$state")"
 
 # --- 2. state file load and save ----------------------------------------------------------------------
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # median
 for r in 1 2 3; do
 	t0=$(date +%s%N)
 	strace -f --seccomp-bpf -ttt -o "$tmp/strace.$r" -e trace=openat,read,close,fsync,rename,renameat,renameat2 \

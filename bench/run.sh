@@ -81,13 +81,9 @@ if [ "$smoke" = 1 ]; then
 fi
 
 # --- the programs -------------------------------------------------------------------------------------
-if [ -z "$plugin" ]; then
-	for p in "$TOP/plugin/audisp-kmod-enum" "$PWD/plugin/audisp-kmod-enum"; do
-		[ -x "$p" ] && { plugin=$p; break; }
-	done
-fi
-[ -n "$plugin" ] && [ -x "$plugin" ] ||
-	die "audisp-kmod-enum not found: build it, then pass --plugin PATH (or set KME_PLUGIN)"
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # median, find_plugin
+find_plugin "$plugin"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found: install the package 'time' (apt-get install time)"
 command -v gcc >/dev/null || die "gcc not found"
 
@@ -104,8 +100,6 @@ tmp=$(mktemp -d /tmp/kme-bench-run.XXXXXX) || die "mktemp failed"
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
-
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 feedloop=$tmp/feedloop
 # shellcheck disable=SC2046 # pkg-config prints a list of flags

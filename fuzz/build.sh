@@ -21,8 +21,8 @@ command -v "$CC" >/dev/null 2>&1 || {
 	echo "build.sh: $CC not found (Debian: apt-get install clang libclang-rt-14-dev)" >&2
 	exit 2
 }
-pkg-config --exists yajl auparse audit || {
-	echo "build.sh: yajl, auparse or audit development files missing (tests/deps.sh)" >&2
+pkg-config --exists yajl auparse audit zlib liblzma libzstd || {
+	echo "build.sh: yajl, auparse, audit, zlib, liblzma or libzstd development files missing (tests/deps.sh)" >&2
 	exit 2
 }
 
@@ -45,8 +45,9 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 $SAN \
 	-Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Werror \
 	-I$SRCDIR/include -I$SRCDIR/fuzz -DKME_STATEDIR=\"$STATEDIR\" \
-	$(pkg-config --cflags yajl auparse audit) ${EXTRA_CFLAGS:-}"
-LIBS="$(pkg-config --libs yajl auparse audit)"
+	$(pkg-config --cflags yajl auparse audit zlib liblzma libzstd) ${EXTRA_CFLAGS:-}"
+# The replay's decompressors (plugin/input.c); libbz2 has no pkg-config file.
+LIBS="$(pkg-config --libs yajl auparse audit zlib liblzma libzstd) -lbz2"
 
 # The built-in defaults, generated exactly as Makefile.am does.
 sed -e "s|@statedir[@]|$STATEDIR|g" "$SRCDIR/conf/audisp-kmod-enum.conf.in" \

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "replay.h"
 
 enum cl_mode { CL_PLUGIN, CL_REPLAY, CL_LEARN, CL_DUMP, CL_CHECK,
 	    CL_MIGRATE };
@@ -22,7 +23,9 @@ struct cl_options {
 	const char *host;         /* --host: host.name for records without node= */
 	const char *store;        /* --store: "file" or a Redis URL */
 	const char *migrate;      /* --migrate-state FILE */
-	char **files;
+	const char *tz;           /* --tz ZONE: of ausearch -i stamps */
+	enum rp_progress progress; /* --progress, --no-progress */
+	char **files;             /* replay's inputs: files, directories, "-" */
 	int nfiles;
 };
 

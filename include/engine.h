@@ -108,6 +108,11 @@ enum rd_status eng_read(struct engine *e, struct rd_reader *rd, int fd,
  * (rd_finish). */
 void eng_read_end(struct engine *e, struct rd_reader *rd);
 
+/* Records the record filter found no audit header in, so far: a caller
+ * feeding one line at a time learns from it whether that line was a record
+ * (replay.h names the lines it skipped). O(1). */
+uint64_t eng_unparsed(const struct engine *e);
+
 /* Count a record the reader had to discard (too long, NUL byte). */
 void eng_count_bad_record(struct engine *e, uint64_t n);
 

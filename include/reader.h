@@ -25,6 +25,15 @@
 
 typedef void (*rd_line_fn)(void *arg, const char *line, size_t len);
 
+/* Why a line was discarded (rd_on_skip). */
+enum rd_skip { RD_SKIP_TOO_LONG, RD_SKIP_NUL };
+
+/* A discarded line: its number (as rd_lineno), and its bytes so far (an
+ * over-long line is reported when it first exceeds max_line: at least
+ * max_line of its bytes), borrowed for the call. */
+typedef void (*rd_skip_fn)(void *arg, enum rd_skip why, uint64_t lineno,
+			   const char *line, size_t len);
+
 struct rd_stats {
 	uint64_t bytes;
 	uint64_t lines;     /* delivered */
@@ -58,5 +67,20 @@ void rd_push(struct rd_reader *r, const char *data, size_t len, rd_line_fn fn,
 void rd_finish(struct rd_reader *r, rd_line_fn fn, void *arg);
 
 void rd_stats(const struct rd_reader *r, struct rd_stats *out);
+
+/* Zero-copy input (a decompressor writes straight into the reader): room
+ * for the next input bytes (*size of them, valid until the next call), then
+ * rd_commit of the n bytes written there (n <= *size), which delivers every
+ * completed line as rd_read does. */
+char *rd_room(struct rd_reader *r, size_t *size);
+void rd_commit(struct rd_reader *r, size_t n, rd_line_fn fn, void *arg);
+
+/* Tell fn of every discarded line from now on (NULL: none). */
+void rd_on_skip(struct rd_reader *r, rd_skip_fn fn, void *arg);
+
+/* The number of the line being delivered, inside rd_line_fn (and
+ * rd_skip_fn): 1 for the first line since rd_new or the last rd_finish;
+ * every '\n' counts, so empty lines count too. */
+uint64_t rd_lineno(const struct rd_reader *r);
 
 #endif

@@ -65,10 +65,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loghead.h"
 #include "syscalls.h"
 
 #define RF_SERIALS 1024
-#define RF_MAX_SEC (INT64_MAX / 2 / 1000) /* ms differences never overflow */
+#define RF_MAX_SEC LH_MAX_SEC /* ms differences never overflow */
 #define RF_OPEN 256
 #define RF_IDLE 16
 

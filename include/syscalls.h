@@ -41,6 +41,13 @@ struct sc_cache {
  * every time (no real syscall is numbered that high). */
 enum sc_class sc_classify(struct sc_cache *c, unsigned long arch, long nr);
 
+/* Names back to numbers, as ausearch -i prints them (interpfield.h):
+ * the AUDIT_ARCH value and libaudit machine of an arch name ("x86_64",
+ * "i386"), and the number of syscall `name` on that machine. -1 when
+ * libaudit does not know the name. A table search: not for a hot path. */
+int sc_arch_of_name(const char *name, unsigned long *arch, int *machine);
+long sc_number_of_name(const char *name, int machine);
+
 /* Does every event of class k matter (exec and process creation)? */
 static inline int sc_matters(enum sc_class k) { return k >= SC_EXEC; }
 

@@ -10,13 +10,14 @@
 
 #define PROG "audisp-kmod-enum"
 
-void cl_usage(FILE *fp)
-{
-	fprintf(fp,
+/* The synopsis of each mode and what the program is. */
+static const char synopsis[] =
 "Usage: " PROG " [-c FILE] [--state FILE] [--store URL]\n"
 "       " PROG " --replay [--all | --explain] [-c FILE] [--state FILE]\n"
-"                        [--store URL] [--host NAME] [FILE...]\n"
-"       " PROG " --learn [-c FILE] [--state FILE | --store URL] [FILE...]\n"
+"                        [--store URL] [--host NAME] [--tz ZONE]\n"
+"                        [--progress | --no-progress] [FILE|DIR...]\n"
+"       " PROG " --learn [-c FILE] [--state FILE | --store URL] [--tz ZONE]\n"
+"                        [--progress | --no-progress] [FILE|DIR...]\n"
 "       " PROG " --dump-state [-c FILE] [--state FILE | --store URL]\n"
 "       " PROG " --migrate-state FILE --store URL [-c FILE]\n"
 "       " PROG " --check-config [-c FILE]\n"
@@ -27,7 +28,10 @@ void cl_usage(FILE *fp)
 "\n"
 "Without a mode option it runs as an auditd plugin: audit records on stdin,\n"
 "alerts to syslog, new-terms history in the state file.\n"
-"\n"
+"\n";
+
+/* Every option, then the exit statuses. */
+static const char options[] =
 "  -c, --config FILE   configuration (default " KME_CONFIG_PATH ";\n"
 "                      built-in defaults when that file does not exist)\n"
 "  -s, --state FILE    new-terms state file (plugin, --learn and --dump-state\n"
@@ -39,13 +43,23 @@ void cl_usage(FILE *fp)
 "                      fleet; replay uses Redis only when given --store)\n"
 "  -H, --host NAME     host.name for records without a node= prefix\n"
 "                      (default: this machine's host name)\n"
-"  -r, --replay        read audit logs (FILEs in order; none or - = stdin),\n"
-"                      decide by event time, print one JSON alert per line on\n"
-"                      stdout and a summary on stderr\n"
+"  -r, --replay        read audit logs (none or - = stdin), decide by event\n"
+"                      time, print one JSON alert per line on stdout and a\n"
+"                      summary on stderr. A DIR is its files; several inputs\n"
+"                      go in the order of their first event (auditd's rotated\n"
+"                      audit.log, audit.log.1...), the same records twice\n"
+"                      once. gzip, xz, zstd and bzip2 are read by content;\n"
+"                      so are ausearch's outputs (ausearch -i needs --tz)\n"
 "  -a, --all           replay: every match, no new-terms suppression and no\n"
 "                      rate limit\n"
 "  -e, --explain       replay: for every exec of a watched program, say why it\n"
-"                      alerted, was excluded (by what) or suppressed (since when)\n"
+"                      alerted, was excluded (by what) or suppressed (since\n"
+"                      when); and which input lines were skipped and why\n"
+"      --tz ZONE       the time zone of ausearch -i stamps (local times of\n"
+"                      the machine that printed them), e.g. Europe/Paris, UTC\n"
+"      --progress      a progress line on stderr even when it is not a\n"
+"                      terminal (default: only on a terminal)\n"
+"      --no-progress   no progress line, even on a terminal\n"
 "  -l, --learn         replay audit logs into the state file without alerting,\n"
 "                      so that a fresh install knows the past 14 days\n"
 "  -d, --dump-state    list the learned terms with first/last seen and counts\n"
@@ -57,8 +71,17 @@ void cl_usage(FILE *fp)
 "\n"
 "Exit status: 0 success, 1 runtime error, including an output that could\n"
 "not be written (stdout or stderr full, closed, or a pipe whose reader has\n"
-"gone: \"stdout: write: REASON\"), 2 bad usage or configuration.\n"
-"See audisp-kmod-enum(8) and audisp-kmod-enum.conf(5).\n");
+"gone: \"stdout: write: REASON\"), 2 bad usage or configuration,\n"
+"3 (--replay, --learn) an input could not be used: no audit record in it,\n"
+"mostly lines that are not, or compressed data cut short or corrupt (what\n"
+"could be read was replayed; stderr says which input and line), and nothing\n"
+"else went wrong: with a runtime error too, 1.\n"
+"See audisp-kmod-enum(8) and audisp-kmod-enum.conf(5).\n";
+
+void cl_usage(FILE *fp)
+{
+	fputs(synopsis, fp);
+	fputs(options, fp);
 }
 
 /* The mode options: the mode each selects, and the engine's action. */
@@ -99,6 +122,23 @@ static int set_mode(struct cl_options *o, int c)
 	return 0;
 }
 
+/* Inputs and the replay's options only with --replay or --learn: 0, or -1
+ * (said). */
+static int inputs_allowed(const struct cl_options *o)
+{
+	if (o->mode == CL_REPLAY || o->mode == CL_LEARN)
+		return 0;
+	if (o->nfiles > 0)
+		log_errx("unexpected argument '%s' (files need --replay or "
+			 "--learn)", o->files[0]);
+	else if (o->tz != NULL || o->progress != RP_PROGRESS_AUTO)
+		log_errx("--tz, --progress and --no-progress need --replay or "
+			 "--learn");
+	else
+		return 0;
+	return -1;
+}
+
 int cl_parse(int argc, char **argv, struct cl_options *o)
 {
 	static const struct option longopts[] = {
@@ -115,6 +155,10 @@ int cl_parse(int argc, char **argv, struct cl_options *o)
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		/* long only: their letters are not in the optstring */
+		{ "tz", required_argument, NULL, 'z' },
+		{ "progress", no_argument, NULL, 'P' },
+		{ "no-progress", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -127,6 +171,9 @@ int cl_parse(int argc, char **argv, struct cl_options *o)
 		case 's': o->state = optarg; break;
 		case 'H': o->host = optarg; break;
 		case 'S': o->store = optarg; break;
+		case 'z': o->tz = optarg; break;
+		case 'P': o->progress = RP_PROGRESS_ON; break;
+		case 'N': o->progress = RP_PROGRESS_OFF; break;
 		case 'V':
 			printf(PROG " " PACKAGE_VERSION "\n");
 			return 1;
@@ -143,11 +190,6 @@ int cl_parse(int argc, char **argv, struct cl_options *o)
 	}
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
-	if (o->mode != CL_REPLAY && o->mode != CL_LEARN && o->nfiles > 0) {
-		log_errx("unexpected argument '%s' (files need --replay or "
-			 "--learn)", o->files[0]);
-		return -1;
-	}
-	return 0;
+	return inputs_allowed(o);
 }
 

@@ -575,6 +575,11 @@ void eng_read_end(struct engine *e, struct rd_reader *rd)
 	count_reader(e, rd);
 }
 
+uint64_t eng_unparsed(const struct engine *e)
+{
+	return e->rf.st.unparsed;
+}
+
 void eng_count_bad_record(struct engine *e, uint64_t n)
 {
 	e->c.parse_errors += n;

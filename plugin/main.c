@@ -202,11 +202,21 @@ static void teardown(struct run *r)
 
 /* ---- the modes ------------------------------------------------------------ */
 
+/* The replay's status (replay.h), then 1 over it (an unusable input's 3
+ * included) for a history that could not be saved or output that could
+ * not be written; a replay refused before it began saves nothing. */
 static int run_replay(struct run *r)
 {
+	const struct rp_opts ro = {
+		.inputs = r->o->files, .ninputs = r->o->nfiles, .tz = r->o->tz,
+		.explain = r->o->action == ENG_EXPLAIN ? r->sink : NULL,
+		.progress = r->o->progress,
+	};
 	struct kme_err err = { "" };
-	int rc = rp_run(r->eng, r->rd, r->o->files, r->o->nfiles);
+	int rc = rp_run(&ro, r->eng, r->rd);
 
+	if (rc == RP_EXIT_USAGE)
+		return rc;
 	if (hist_save(r->hist) < 0)
 		rc = 1;
 	eng_report(r->eng);
@@ -300,17 +310,19 @@ static int run_plugin(struct run *r)
 
 /* The end of a command-line mode: what it wrote must have gone out. stdout
  * is flushed and closed (a failure a mode said already is not said again:
- * rc is then non-zero); stderr cannot say its own failure, only the status
- * can. A successful run whose output was lost fails (1). */
+ * rc is then 1 or 2); stderr cannot say its own failure, only the status
+ * can. A run whose output was lost fails (1): a successful one, and one
+ * whose only trouble was an unusable input (3, replay.h) alike. */
 static int end_outputs(int rc)
 {
 	struct kme_err err = { "" };
+	bool said = rc != 0 && rc != RP_EXIT_INPUT;
 
-	if (out_close_stream(stdout, "stdout", &err) < 0 && rc == 0) {
+	if (out_close_stream(stdout, "stdout", &err) < 0 && !said) {
 		log_errx("%s", err.msg);
 		rc = 1;
 	}
-	if ((fflush(stderr) == EOF || ferror(stderr)) && rc == 0)
+	if ((fflush(stderr) == EOF || ferror(stderr)) && !said)
 		rc = 1;
 	return rc;
 }

@@ -14,6 +14,9 @@ struct rd_reader {
 	size_t len;         /* bytes of the pending partial line */
 	size_t max_line;
 	int skipping;       /* discarding the rest of an over-long line */
+	uint64_t lineno;    /* lines begun since the last rd_finish */
+	rd_skip_fn skip;    /* told of each discarded line, when set */
+	void *skip_arg;
 	struct rd_stats st;
 };
 
@@ -51,6 +54,8 @@ static void deliver(struct rd_reader *r, const char *line, size_t len,
 		len--;
 	else if (nul != NULL) {
 		r->st.bad_bytes++;
+		if (r->skip)
+			r->skip(r->skip_arg, RD_SKIP_NUL, r->lineno, line, len);
 		return;
 	}
 	if (len > 0 && line[len - 1] == '\r')
@@ -59,6 +64,14 @@ static void deliver(struct rd_reader *r, const char *line, size_t len,
 		return;
 	r->st.lines++;
 	fn(arg, line, len);
+}
+
+static void too_long(struct rd_reader *r, const char *start, size_t len,
+		     uint64_t lineno)
+{
+	r->st.too_long++;
+	if (r->skip)
+		r->skip(r->skip_arg, RD_SKIP_TOO_LONG, lineno, start, len);
 }
 
 /* Scan the `n` new bytes at r->buf + r->len; deliver complete lines and keep
@@ -71,10 +84,11 @@ static void scan(struct rd_reader *r, size_t n, rd_line_fn fn, void *arg)
 	char *nl;
 
 	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		r->lineno++;
 		if (r->skipping)
 			r->skipping = 0;
 		else if ((size_t)(nl - start) > r->max_line)
-			r->st.too_long++;
+			too_long(r, start, (size_t)(nl - start), r->lineno);
 		else
 			deliver(r, start, (size_t)(nl - start), fn, arg);
 		start = p = nl + 1;
@@ -83,7 +97,7 @@ static void scan(struct rd_reader *r, size_t n, rd_line_fn fn, void *arg)
 	if (r->skipping) {
 		r->len = 0;
 	} else if (r->len > r->max_line) {
-		r->st.too_long++;
+		too_long(r, start, r->len, r->lineno + 1);
 		r->skipping = 1;
 		r->len = 0;
 	} else if (start != r->buf && r->len > 0) {
@@ -105,8 +119,7 @@ enum rd_status rd_read(struct rd_reader *r, int fd, rd_line_fn fn, void *arg,
 	}
 	if (n == 0)
 		return RD_EOF;
-	r->st.bytes += (uint64_t)n;
-	scan(r, (size_t)n, fn, arg);
+	rd_commit(r, (size_t)n, fn, arg);
 	return RD_OK;
 }
 
@@ -126,10 +139,36 @@ void rd_push(struct rd_reader *r, const char *data, size_t len, rd_line_fn fn,
 
 void rd_finish(struct rd_reader *r, rd_line_fn fn, void *arg)
 {
-	if (!r->skipping && r->len > 0)
+	if (!r->skipping && r->len > 0) {
+		r->lineno++;
 		deliver(r, r->buf, r->len, fn, arg);
+	}
 	r->len = 0;
 	r->skipping = 0;
+	r->lineno = 0;
+}
+
+char *rd_room(struct rd_reader *r, size_t *size)
+{
+	*size = RD_READ_SIZE;
+	return r->buf + r->len;
+}
+
+void rd_commit(struct rd_reader *r, size_t n, rd_line_fn fn, void *arg)
+{
+	r->st.bytes += n;
+	scan(r, n, fn, arg);
+}
+
+void rd_on_skip(struct rd_reader *r, rd_skip_fn fn, void *arg)
+{
+	r->skip = fn;
+	r->skip_arg = arg;
+}
+
+uint64_t rd_lineno(const struct rd_reader *r)
+{
+	return r->lineno;
 }
 
 void rd_stats(const struct rd_reader *r, struct rd_stats *out)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hex.h"
+#include "loghead.h"
 #include "recfilter.h"
 #include "siphash.h"
 
@@ -46,30 +47,6 @@ void rf_init(struct rf_filter *f, int64_t eoe_timeout, rf_pass_fn pass,
 	f->pass = pass;
 	f->observe = observe;
 	f->arg = arg;
-}
-
-static bool starts(const char *p, const char *end, const char *lit, size_t n)
-{
-	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
-}
-
-/* Parse digits at *pp (at most 19), advancing it; false if none. */
-static bool digits(const char **pp, const char *end, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-	int n = 0;
-
-	while (p < end && *p >= '0' && *p <= '9' && n < 19) {
-		v = v * 10 + (uint64_t)(*p - '0');
-		p++;
-		n++;
-	}
-	if (n == 0)
-		return false;
-	*pp = p;
-	*out = v;
-	return true;
 }
 
 /* The host of a record without node= (this machine's). Keyed hashes of
@@ -114,7 +91,7 @@ static bool parse_header(struct rf_filter *f, const char *line, size_t len,
 	uint64_t v;
 
 	memset(h, 0, sizeof(*h));
-	if (starts(p, end, "node=", 5)) {
+	if (lh_starts(p, end, "node=", 5)) {
 		h->node = p + 5;
 		q = memchr(h->node, ' ', (size_t)(end - h->node));
 		if (q == NULL)
@@ -123,7 +100,7 @@ static bool parse_header(struct rf_filter *f, const char *line, size_t len,
 		h->host = node_host(f, h->node, h->node_len);
 		p = q + 1;
 	}
-	if (!starts(p, end, "type=", 5))
+	if (!lh_starts(p, end, "type=", 5))
 		return false;
 	h->type = p + 5;
 	q = memchr(h->type, ' ', (size_t)(end - h->type));
@@ -131,16 +108,16 @@ static bool parse_header(struct rf_filter *f, const char *line, size_t len,
 		return false;
 	h->type_len = (size_t)(q - h->type);
 	p = q;
-	if (!starts(p, end, " msg=audit(", 11))
+	if (!lh_starts(p, end, " msg=audit(", 11))
 		return false;
 	p += 11;
-	if (!digits(&p, end, &v) || v > (uint64_t)RF_MAX_SEC || p >= end || *p++ != '.')
+	if (!lh_digits(&p, end, &v) || v > (uint64_t)RF_MAX_SEC || p >= end || *p++ != '.')
 		return false;
 	h->ms = (int64_t)v * 1000;
-	if (!digits(&p, end, &v) || v > 999 || p >= end || *p++ != ':')
+	if (!lh_digits(&p, end, &v) || v > 999 || p >= end || *p++ != ':')
 		return false;
 	h->ms += (int64_t)v;
-	if (!digits(&p, end, &h->serial) || !starts(p, end, "):", 2))
+	if (!lh_digits(&p, end, &h->serial) || !lh_starts(p, end, "):", 2))
 		return false;
 	p += 2;
 	if (p < end && *p == ' ')
@@ -170,7 +147,7 @@ static const char *field(const struct header *h, const char *name, size_t n,
 	const char *end = h->body + (h->body_len < limit ? h->body_len : limit);
 	const char *p = h->body;
 
-	if (starts(p, end, name + 1, n - 1))   /* first field: no space */
+	if (lh_starts(p, end, name + 1, n - 1))   /* first field: no space */
 		return p + n - 1;
 	p = memmem(p, (size_t)(end - p), name, n);
 	return p ? p + n : NULL;
@@ -198,7 +175,7 @@ static int32_t pid_at(const struct header *h, const char *name, size_t n)
 	const char *p = field(h, name, n, h->body_len);
 	uint64_t v;
 
-	if (p == NULL || !digits(&p, end, &v) || v > INT32_MAX)
+	if (p == NULL || !lh_digits(&p, end, &v) || v > INT32_MAX)
 		return -1;
 	return (int32_t)v;
 }
@@ -284,7 +261,7 @@ static bool syscall_matters(struct rf_filter *f, const struct header *h)
 	enum sc_class cls;
 	uint64_t nr;
 
-	if (a == NULL || s == NULL || !hex_at(a, end, &arch) || !digits(&s, end, &nr))
+	if (a == NULL || s == NULL || !hex_at(a, end, &arch) || !lh_digits(&s, end, &nr))
 		return true; /* cannot tell: let the full parser decide */
 	cls = sc_classify(&f->sc, arch, (long)nr);
 	if (sc_matters(cls))

@@ -59,3 +59,22 @@ enum sc_class sc_classify(struct sc_cache *c, unsigned long arch, long nr)
 		c->a[i].cls[nr] = (uint8_t)lookup(c->a[i].machine, nr);
 	return (enum sc_class)c->a[i].cls[nr];
 }
+
+int sc_arch_of_name(const char *name, unsigned long *arch, int *machine)
+{
+	int m = audit_name_to_machine(name);
+	unsigned int elf;
+
+	if (m < 0 || (elf = audit_machine_to_elf(m)) == 0)
+		return -1;
+	*arch = elf;
+	*machine = m;
+	return 0;
+}
+
+long sc_number_of_name(const char *name, int machine)
+{
+	int nr = audit_name_to_syscall(name, machine);
+
+	return nr < 0 ? -1 : nr;
+}

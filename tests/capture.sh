@@ -2,7 +2,7 @@
 # Capture a real audit log of a set of scenarios under a private auditd, and check it against the
 # log's manifest.
 #
-#   tests/capture.sh [--set main|fidelity|profiles|pivot|hardening] [--only NN-name[,NN-name...]] [--format RAW|ENRICHED]
+#   tests/capture.sh [--set main|fidelity|profiles|pivot|hardening|interp] [--only NN-name[,NN-name...]] [--format RAW|ENRICHED]
 #                    [--with-fork] OUTPUT.log
 #   tests/capture.sh --verify LOG          (no root needed: check an existing log against its manifest;
 #                                           LOG may be xz-compressed, LOG.xz)
@@ -12,7 +12,8 @@
 # tests/scenarios-profiles.sh (profiles-raw.log, issue 12), pivot is tests/scenarios-pivot.sh
 # (pivot-enriched.log, issue 21), hardening is tests/scenarios-hardening.sh (hardening-raw.log,
 # issue 19: it also audits opens of two files, and its file-open outcomes have a manifest of their
-# own, hardening-raw.files.tsv). --only runs a subset of the set.
+# own, hardening-raw.files.tsv), interp is tests/scenarios-interp.sh (interp/interp-raw.log,
+# issue 20: the session printed by ausearch's forms). --only runs a subset of the set.
 # The manifest of OUTPUT is tests/data/NAME.scenarios.tsv, NAME being OUTPUT's file name without .log
 # or .log.xz, when that file exists; otherwise the set's default (main: scenarios.tsv, or
 # kmod-fork-raw.scenarios.tsv with --with-fork; fidelity: fidelity-raw.scenarios.tsv, or
@@ -58,7 +59,7 @@ die() {
 }
 
 usage() {
-	printf 'usage: %s [--set main|fidelity|profiles|pivot|hardening] [--only NN-name,...] [--format RAW|ENRICHED] [--with-fork] OUTPUT.log\n       %s --verify LOG\n' \
+	printf 'usage: %s [--set main|fidelity|profiles|pivot|hardening|interp] [--only NN-name,...] [--format RAW|ENRICHED] [--with-fork] OUTPUT.log\n       %s --verify LOG\n' \
 		"$0" "$0" >&2
 	exit 2
 }
@@ -318,7 +319,11 @@ hardening)
 	MANIFEST=("$HERE/data/hardening-raw.scenarios.tsv")
 	FILE_MANIFEST=$HERE/data/hardening-raw.files.tsv
 	;;
-*) die "--set must be main, fidelity, profiles, pivot or hardening, not '$set_name'" ;;
+interp)
+	SCENARIOS=$HERE/scenarios-interp.sh
+	MANIFEST=("$HERE/data/interp-raw.scenarios.tsv")
+	;;
+*) die "--set must be main, fidelity, profiles, pivot, hardening or interp, not '$set_name'" ;;
 esac
 # A log's own manifest, named after it, wins.
 name=$(basename -- "$output")

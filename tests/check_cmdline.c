@@ -71,6 +71,25 @@ START_TEST(test_replay_takes_files_in_order_and_its_options)
 }
 END_TEST
 
+START_TEST(test_replay_and_learn_take_a_zone_and_the_progress_line)
+{
+	struct cl_options o;
+
+	ck_assert_int_eq(parse(&o, "--replay", NULL), 0);
+	ck_assert_ptr_null(o.tz);
+	ck_assert_int_eq(o.progress, RP_PROGRESS_AUTO);
+	ck_assert_int_eq(parse(&o, "--replay", "--tz", "Europe/Paris",
+			       "--no-progress", "dir", NULL), 0);
+	ck_assert_str_eq(o.tz, "Europe/Paris");
+	ck_assert_int_eq(o.progress, RP_PROGRESS_OFF);
+	ck_assert_int_eq(o.nfiles, 1);
+	ck_assert_int_eq(parse(&o, "--learn", "--progress", NULL), 0);
+	ck_assert_int_eq(o.progress, RP_PROGRESS_ON);
+	/* Long options only: no letter stands for them. */
+	ck_assert_int_eq(parse(&o, "--replay", "-z", "UTC", NULL), -1);
+}
+END_TEST
+
 START_TEST(test_all_and_explain_are_replay_with_their_action)
 {
 	struct cl_options o;
@@ -121,6 +140,18 @@ START_TEST(test_files_need_replay_or_learn)
 }
 END_TEST
 
+START_TEST(test_a_zone_and_the_progress_line_need_replay_or_learn)
+{
+	struct cl_options o;
+
+	ck_assert_int_eq(parse(&o, "--tz", "UTC", NULL), -1);
+	ck_assert_str_eq(g_said, "--tz, --progress and --no-progress need "
+			 "--replay or --learn");
+	ck_assert_int_eq(parse(&o, "--dump-state", "--progress", NULL), -1);
+	ck_assert_int_eq(parse(&o, "--check-config", "--no-progress", NULL), -1);
+}
+END_TEST
+
 START_TEST(test_migrate_state_names_its_file)
 {
 	struct cl_options o;
@@ -168,6 +199,7 @@ static Suite *cmdline_suite(void)
 
 	tcase_add_test(tc, test_no_option_is_plugin_mode);
 	tcase_add_test(tc, test_replay_takes_files_in_order_and_its_options);
+	tcase_add_test(tc, test_replay_and_learn_take_a_zone_and_the_progress_line);
 	tcase_add_test(tc, test_all_and_explain_are_replay_with_their_action);
 	tcase_add_test(tc, test_migrate_state_names_its_file);
 	tcase_add_test(tc, test_version_and_help_say_all_there_is);
@@ -176,6 +208,7 @@ static Suite *cmdline_suite(void)
 	tcase_add_test(tc, test_all_and_explain_exclude_each_other);
 	tcase_add_test(tc, test_two_modes_are_refused);
 	tcase_add_test(tc, test_files_need_replay_or_learn);
+	tcase_add_test(tc, test_a_zone_and_the_progress_line_need_replay_or_learn);
 	tcase_add_test(tc, test_an_unknown_option_is_refused);
 	suite_add_tcase(s, tc);
 	return s;

@@ -482,6 +482,124 @@ START_TEST(test_read_reports_eof_on_empty_file)
 }
 END_TEST
 
+/* The line number each delivered line had (rd_lineno inside the callback). */
+struct numbered {
+	struct rd_reader *r;
+	size_t n;
+	uint64_t lineno[MAX_KEPT];
+};
+
+static void number(void *arg, const char *line, size_t len)
+{
+	struct numbered *s = arg;
+
+	(void)line, (void)len;
+	if (s->n < MAX_KEPT)
+		s->lineno[s->n++] = rd_lineno(s->r);
+}
+
+START_TEST(test_line_numbers_count_every_newline_and_restart_after_finish)
+{
+	struct numbered s = { .r = new_reader(0) };
+
+	/* The empty line 2 is not delivered but counted. */
+	rd_push(s.r, "a\n\nb\nc", 6, number, &s);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_uint_eq(s.lineno[0], 1);
+	ck_assert_uint_eq(s.lineno[1], 3);
+	rd_finish(s.r, number, &s);
+	ck_assert_uint_eq(s.n, 3);
+	ck_assert_uint_eq(s.lineno[2], 4); /* the unterminated last line */
+	rd_push(s.r, "d\n", 2, number, &s);
+	ck_assert_uint_eq(s.lineno[3], 1); /* the next input's first line */
+	rd_free(s.r);
+}
+END_TEST
+
+/* What the skip hook was told. */
+struct skips {
+	size_t n;
+	enum rd_skip why[MAX_KEPT];
+	uint64_t lineno[MAX_KEPT];
+	size_t len[MAX_KEPT];
+};
+
+static void on_skip(void *arg, enum rd_skip why, uint64_t lineno,
+		    const char *line, size_t len)
+{
+	struct skips *s = arg;
+
+	(void)line;
+	if (s->n < MAX_KEPT) {
+		s->why[s->n] = why;
+		s->lineno[s->n] = lineno;
+		s->len[s->n++] = len;
+	}
+}
+
+START_TEST(test_discarded_lines_are_told_with_their_number_and_why)
+{
+	static const char in[] = "ok\n0123456789\nx\0y\nok2\n0123456789abc";
+	struct rd_reader *r = new_reader(8);
+	struct skips sk = { 0 };
+	struct seen out = { 0 };
+	struct rd_stats st;
+
+	rd_on_skip(r, on_skip, &sk);
+	rd_push(r, in, sizeof(in) - 1, collect, &out);
+	ck_assert_uint_eq(out.n, 2);
+	ck_assert_str_eq(out.line[1], "ok2");
+	ck_assert_uint_eq(sk.n, 3);
+	ck_assert_int_eq(sk.why[0], RD_SKIP_TOO_LONG);
+	ck_assert_uint_eq(sk.lineno[0], 2);
+	ck_assert_uint_eq(sk.len[0], 10);
+	ck_assert_int_eq(sk.why[1], RD_SKIP_NUL);
+	ck_assert_uint_eq(sk.lineno[1], 3);
+	ck_assert_uint_eq(sk.len[1], 3);
+	/* An unterminated line is told as soon as it is too long. */
+	ck_assert_int_eq(sk.why[2], RD_SKIP_TOO_LONG);
+	ck_assert_uint_eq(sk.lineno[2], 5);
+	ck_assert_uint_ge(sk.len[2], 9);
+	rd_stats(r, &st);
+	ck_assert_uint_eq(st.too_long, 2);
+	ck_assert_uint_eq(st.bad_bytes, 1);
+	/* Unhooked: counted, no longer told. */
+	rd_finish(r, collect, &out);
+	rd_on_skip(r, NULL, NULL);
+	rd_push(r, "0123456789\n", 11, collect, &out);
+	ck_assert_uint_eq(sk.n, 3);
+	seen_free(&out);
+	rd_free(r);
+}
+END_TEST
+
+START_TEST(test_room_then_commit_delivers_as_a_read_does)
+{
+	struct rd_reader *r = new_reader(0);
+	struct seen out = { 0 };
+	struct rd_stats st;
+	size_t room, half = 40;
+	char *p = rd_room(r, &room);
+
+	/* A producer writes into the reader's own buffer, in two steps: a
+	 * line cut between them comes out whole. */
+	ck_assert_uint_ge(room, sizeof(records));
+	memcpy(p, records, half);
+	rd_commit(r, half, collect, &out);
+	ck_assert_uint_eq(out.n, 0);
+	p = rd_room(r, &room);
+	memcpy(p, records + half, sizeof(records) - 1 - half);
+	rd_commit(r, sizeof(records) - 1 - half, collect, &out);
+	ck_assert_uint_eq(out.n, 4);
+	ck_assert_str_eq(out.line[1], "type=EXECVE msg=audit(1795728867.245:6): argc=1 a0=\"lsmod\"");
+	rd_stats(r, &st);
+	ck_assert_uint_eq(st.bytes, sizeof(records) - 1);
+	ck_assert_uint_eq(st.lines, 4);
+	seen_free(&out);
+	rd_free(r);
+}
+END_TEST
+
 START_TEST(test_free_null_is_harmless)
 {
 	rd_free(NULL);
@@ -512,6 +630,9 @@ static Suite *reader_suite(void)
 	tcase_add_test(tc, test_read_pipe_larger_than_one_read_delivers_everything);
 	tcase_add_test(tc, test_read_bad_fd_is_an_error_with_message);
 	tcase_add_test(tc, test_read_reports_eof_on_empty_file);
+	tcase_add_test(tc, test_line_numbers_count_every_newline_and_restart_after_finish);
+	tcase_add_test(tc, test_discarded_lines_are_told_with_their_number_and_why);
+	tcase_add_test(tc, test_room_then_commit_delivers_as_a_read_does);
 	tcase_add_test(tc, test_free_null_is_harmless);
 	suite_add_tcase(s, tc);
 	return s;

@@ -11,7 +11,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
       auditd rsyslog kmod python3 valgrind clang time
       audispd-plugins redis-server libhiredis-dev busybox
       debhelper dpkg-dev lintian git procps iproute2 xz-utils
-      debootstrap rpm rpmlint cpio"
+      debootstrap rpm rpmlint cpio
+      zlib1g-dev liblzma-dev libzstd-dev libbz2-dev gzip zstd bzip2"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

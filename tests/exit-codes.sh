@@ -10,7 +10,8 @@
 # no race decides the result). A mode with nothing to write to stdout is not
 # failed by it. A closed stdout stays closed: alert lines never land in what
 # the program opens later (the Redis connection of a private redis-server,
-# started here on a unix socket, stopped by the cleanup trap).
+# started here on a unix socket, stopped by the cleanup trap). Lost output
+# outranks an unusable input (exit 3): 1.
 # Under CI=true a missing redis-server fails the Redis cases.
 . "$(dirname "$0")/lib.sh"
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
@@ -135,6 +136,24 @@ for how in full closed; do
 	run file $how "$KME_BIN" --learn --state "$TMP/learn/state.json" "$LOG"
 	check "learn, stderr $how (the summary lost): exit 1" same "$rc" 1
 	check "learn, stderr $how: the state file still written" test -s "$TMP/learn/state.json"
+done
+
+# ---- lost output over an unusable input: 1, not 3 ----------------------------------
+# 3 says that the unusable inputs were the only trouble (replay.h); output
+# that could not be written is a runtime error over it, said as well.
+printf 'These are the logs.\n' >"$TMP/notes.txt"
+run file file "$KME_BIN" --replay "$LOG" "$TMP/notes.txt"
+check "replay with an unusable input, stdout to a file: exit 3, the input said" sh -c "
+	[ $rc -eq 3 ] && grep -q 'notes.txt: no audit record in 1 line(s)' '$TMP/err'"
+for how in full closed gone; do
+	run $how file "$KME_BIN" --replay "$LOG" "$TMP/notes.txt"
+	check "replay with an unusable input, stdout $how: exit 1, both said" sh -c "
+		[ $rc -eq 1 ] && grep -qx '$ME: stdout: write: $(reason $how)' '$TMP/err' &&
+		grep -q 'notes.txt: no audit record in 1 line(s)' '$TMP/err'"
+done
+for how in full closed; do
+	run file $how "$KME_BIN" --replay "$LOG" "$TMP/notes.txt"
+	check "replay with an unusable input, stderr $how: exit 1" same "$rc" 1
 done
 
 # ---- a closed stdout stays closed -------------------------------------------------

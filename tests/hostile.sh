@@ -6,7 +6,9 @@
 # assertions.
 #
 # Every case asserts:
-#   - the replay exits 0 and prints its summary (no crash, no abort);
+#   - the replay exits 0 and prints its summary (no crash, no abort); an
+#     input with no audit record at all exits 3 instead (replay.h) and says
+#     where its first offending line is;
 #   - peak RSS stays under KME_HOSTILE_MAX_RSS_KB (default 64 MiB; 512 MiB
 #     for a sanitizer build, whose shadow memory counts too);
 #   - every stdout line is one JSON object with no raw control byte;
@@ -42,12 +44,14 @@ replay_to() {
 }
 
 # run NAME [REPLAY-OPTION...]: replay $TMP/in/NAME.log into $TMP/NAME.out
-# and .err, then the checks every case shares.
+# and .err, then the checks every case shares. want: the exit status due
+# (0; run_unusable sets 3).
+want=0
 run() {
 	name=$1; shift
 	replay_to "$TMP/$name.out" "$TMP/$name.err" "$TMP/$name.rss" "$@" "$TMP/in/$name.log"
 	st=$?
-	check "$name: exits 0 (status $st)" test "$st" -eq 0
+	check "$name: exits $want (status $st)" test "$st" -eq "$want"
 	check "$name: summary printed" grep -q "summary: records=" "$TMP/$name.err"
 	# GNU time adds a "Command exited..." line before the figure on failure.
 	rss=$(tail -n 1 "$TMP/$name.rss")
@@ -55,6 +59,16 @@ run() {
 		test "$rss" -le "$KME_HOSTILE_MAX_RSS_KB"
 	jcheck "$name: every alert is one JSON line without raw control bytes" \
 		lines "$TMP/$name.out" --json
+}
+
+# run_unusable NAME: an input with no audit record in it: exit 3, and
+# stderr names the input and its first offending line.
+run_unusable() {
+	want=3
+	run "$@"
+	want=0
+	check "$1: stderr says no audit record, and where" \
+		grep -q "$1.log: no audit record in [0-9]* line(s); line [0-9]*, the first, is" "$TMP/$1.err"
 }
 
 nlines() { wc -l <"$1" | tr -d ' '; }
@@ -82,7 +96,7 @@ run truncated-file
 run truncated-family
 alerts truncated-family 1
 lsmod_alert truncated-family process.executable='"/usr/sbin/lsmod"'
-run random-bytes
+run_unusable random-bytes
 alerts random-bytes 0
 parse_errors random-bytes gt 0
 run random-records
@@ -99,7 +113,7 @@ lsmod_alert line-1mib
 run execve-1mib
 parse_errors execve-1mib ge 1
 lsmod_alert execve-1mib process.executable='"/usr/sbin/lsmod"'
-run no-newline-1mib
+run_unusable no-newline-1mib
 parse_errors no-newline-1mib ge 1
 alerts no-newline-1mib 0
 
@@ -224,7 +238,7 @@ parse_errors needle-in-garbage ge 1
 # 100000 lines without a type= field (libauparse 3.0.9 leaks an event for
 # each: fuzz/regressions/fuzz_records/leak-auparse-*), and 200000 events
 # that never complete (no EOE, no terminal record, one time).
-run typeless-lines
+run_unusable typeless-lines
 run pending-events
 
 # --- the queued JSON checks, in one Python process --------------------------

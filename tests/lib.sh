@@ -84,6 +84,27 @@ finish() {
 
 replay() { "$KME_BIN" --replay --host golden-host "$@"; }
 
+# need_tools TOOL...: the test cannot run here (cant_run) unless each is on
+# PATH.
+need_tools() {
+	for nt_tool in "$@"; do
+		command -v "$nt_tool" >/dev/null ||
+			cant_run "$nt_tool not found (tests/deps.sh installs it)"
+	done
+}
+
+# golden_replay ARG...: a replay as the golden files were made (the shipped
+# configuration, its path shown as <built-in>, event.created fixed): the
+# alerts on stdout, stderr in $TMP/err, the exit status in rc (and returned).
+golden_replay() {
+	"$KME_BIN" --replay --host golden-host -c "$KME_BUILDDIR/conf/audisp-kmod-enum.conf" "$@" \
+		>"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	sed -e "s|($KME_BUILDDIR/conf/audisp-kmod-enum.conf:|(<built-in>:|g" \
+	    -e 's|"created":"[0-9T:.Z-]*"|"created":"2000-01-01T00:00:00.000Z"|' "$TMP/out"
+	return $rc
+}
+
 # The alerts of a replay's output or of a syslog file (tests/alerts.py).
 alerts_py() { $PYTHON "$KME_SRCDIR/tests/alerts.py" "$@"; }
 

@@ -24,6 +24,42 @@ make_script() {
 	printf '#!/bin/sh\n%s\nexit 0\n' "$2" >"$1" && chmod 755 "$1"
 }
 
+# The start of a python3 script (FILE) whose cases, appended by the set, each
+# fork a child that calls execveat(2) directly (so that python3 is the parent
+# of the program): child(fn), fexecve(path, argv) (glibc's: execveat(fd, "",
+# argv, envp, AT_EMPTY_PATH)) and execveat(dirfd, path, argv); AT_FDCWD.
+execveat_py() {
+	cat >"$1" <<'EOF'
+import ctypes, os
+
+SYS_EXECVEAT = 322          # x86_64
+AT_FDCWD = -100
+libc = ctypes.CDLL(None, use_errno=True)
+
+def child(fn):
+    pid = os.fork()
+    if pid == 0:
+        null = os.open("/dev/null", os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        try:
+            fn()
+        finally:
+            os._exit(127)
+    os.waitpid(pid, 0)
+
+def fexecve(path, argv):
+    fd = os.open(path, os.O_RDONLY)
+    os.execve(fd, argv, {"PATH": os.environ["PATH"]})
+
+def execveat(dirfd, path, argv):
+    cargv = (ctypes.c_char_p * (len(argv) + 1))(*[a.encode() for a in argv], None)
+    cenv = (ctypes.c_char_p * 1)(None)
+    libc.syscall(SYS_EXECVEAT, dirfd, path.encode(), cargv, cenv, 0)
+
+EOF
+}
+
 # Copy this set to BIN/kme-run (the name its scenarios' commands see as their
 # parent), with this library beside it, which kme-run sources.
 install_runner() {

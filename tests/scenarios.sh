@@ -70,36 +70,8 @@ $dep"
 		args-depmod; do
 		ln -s /usr/bin/bash "$BIN/$f"
 	done
-	cat >"$BIN/execveat.py" <<'EOF'
-# Each case forks a child that calls execveat(2) directly, so python3 is the parent of the program.
-import ctypes, os
-
-SYS_EXECVEAT = 322          # x86_64
-AT_FDCWD = -100
-libc = ctypes.CDLL(None, use_errno=True)
-
-def child(fn):
-    pid = os.fork()
-    if pid == 0:
-        null = os.open("/dev/null", os.O_WRONLY)
-        os.dup2(null, 1)
-        os.dup2(null, 2)
-        try:
-            fn()
-        finally:
-            os._exit(127)
-    os.waitpid(pid, 0)
-
-def fexecve(path, argv):
-    # glibc fexecve() is execveat(fd, "", argv, envp, AT_EMPTY_PATH)
-    fd = os.open(path, os.O_RDONLY)
-    os.execve(fd, argv, {"PATH": os.environ["PATH"]})
-
-def execveat(dirfd, path, argv):
-    cargv = (ctypes.c_char_p * (len(argv) + 1))(*[a.encode() for a in argv], None)
-    cenv = (ctypes.c_char_p * 1)(None)
-    libc.syscall(SYS_EXECVEAT, dirfd, path.encode(), cargv, cenv, 0)
-
+	execveat_py "$BIN/execveat.py"
+	cat >>"$BIN/execveat.py" <<'EOF'
 child(lambda: fexecve("/usr/sbin/lsmod", ["lsmod"]))
 child(lambda: fexecve("/usr/bin/kmod", ["kmod", "list"]))
 child(lambda: execveat(os.open("/usr/sbin", os.O_RDONLY | os.O_DIRECTORY), "lsmod", ["lsmod"]))

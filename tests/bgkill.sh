@@ -5,5 +5,6 @@
 # namespace of the plugin's own).
 . "$(dirname "$0")/lib.sh"
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
-exec $PYTHON "$KME_SRCDIR/tests/bgkill.py" "$KME_BIN" \
+# Not exec: lib.sh made $TMP, and its EXIT trap removes it.
+$PYTHON "$KME_SRCDIR/tests/bgkill.py" "$KME_BIN" \
 	"$KME_BUILDDIR/conf/audisp-kmod-enum.conf" "$DATA/kmod-raw.log"

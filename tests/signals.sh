@@ -4,5 +4,6 @@
 # shows each acted upon; root, for a mount namespace of the plugin's own).
 . "$(dirname "$0")/lib.sh"
 [ -x "$KME_BIN" ] || { echo "Bail out! $KME_BIN not built"; exit 99; }
-exec $PYTHON "$KME_SRCDIR/tests/signals.py" "$KME_BIN" \
+# Not exec: lib.sh made $TMP, and its EXIT trap removes it.
+$PYTHON "$KME_SRCDIR/tests/signals.py" "$KME_BIN" \
 	"$KME_BUILDDIR/conf/audisp-kmod-enum.conf"

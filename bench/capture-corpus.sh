@@ -42,11 +42,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 readonly KEY=kmebench
 readonly BACKLOG=65536
 
-die() {
-	printf 'capture-corpus.sh: %s\n' "$*" >&2
-	exit 1
-}
-say() { printf 'capture-corpus.sh: %s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # die, say, median, find_plugin
 
 usage() {
 	printf 'usage: %s [--lines N] [--format RAW|ENRICHED] [--with-fork] [--wait SECONDS] OUTPUT.log\n' "$0" >&2

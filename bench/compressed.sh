@@ -33,11 +33,8 @@ TOP=$(cd "$HERE/.." && pwd) || exit 1
 readonly HERE TOP
 CACHE=${KME_BENCH_CACHE:-/var/tmp/kme-bench}
 
-die() {
-	printf 'compressed.sh: %s\n' "$*" >&2
-	exit 1
-}
-say() { printf 'compressed.sh: %s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # die, say, median, find_plugin
 usage() {
 	printf 'usage: %s [--rounds N] [--lines N] [--plugin PATH] [--base PATH] [LOG]\n' "$0" >&2
 	exit 2
@@ -60,8 +57,6 @@ while [ $# -gt 0 ]; do
 done
 [ $# -le 1 ] || usage
 case "$rounds" in ''|*[!0-9]*|0) die "--rounds needs a positive number" ;; esac
-# shellcheck source=bench/lib.sh
-. "$HERE/lib.sh"   # median, find_plugin
 find_plugin "$plugin"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found: install the package 'time' (apt-get install time)"
 for t in gzip zstd xz bzip2; do

@@ -25,10 +25,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
 TOP=$(cd "$HERE/.." && pwd) || exit 1
 readonly HERE TOP
 
-die() {
-	printf 'flood.sh: %s\n' "$*" >&2
-	exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # die, say, median, find_plugin
 
 events=1000000
 pids=100000
@@ -98,8 +96,6 @@ fi
 printf 'state: %s: %d bytes\n' "$state" "$(stat -c %s "$state")"
 
 # --- 2. state file load and save ----------------------------------------------------------------------
-# shellcheck source=bench/lib.sh
-. "$HERE/lib.sh"   # median
 for r in 1 2 3; do
 	t0=$(date +%s%N)
 	strace -f --seccomp-bpf -ttt -o "$tmp/strace.$r" -e trace=openat,read,close,fsync,rename,renameat,renameat2 \

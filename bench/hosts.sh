@@ -45,10 +45,8 @@ TOP=$(cd "$HERE/.." && pwd) || exit 1
 readonly HERE TOP
 CACHE=${KME_BENCH_CACHE:-/var/tmp/kme-bench}/hosts
 
-die() {
-	printf 'hosts.sh: %s\n' "$*" >&2
-	exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # die, say, median, find_plugin
 
 rounds=5
 rss_only=0

@@ -32,11 +32,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
 TOP=$(cd "$HERE/.." && pwd) || exit 1
 readonly HERE TOP
 
-die() {
-	printf 'live.sh: %s\n' "$*" >&2
-	exit 1
-}
-say() { printf 'live.sh: %s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # die, say, median, find_plugin
 
 rate=1000
 seconds=30

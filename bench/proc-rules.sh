@@ -21,11 +21,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
 readonly HERE
 
-die() {
-	printf 'proc-rules.sh: %s\n' "$*" >&2
-	exit 1
-}
-say() { printf 'proc-rules.sh: %s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # die, say, median, find_plugin
 
 opens=200000
 watched=20000
@@ -41,6 +38,10 @@ while [ $# -gt 0 ]; do
 	   exit 2 ;;
 	esac
 done
+for n in "$opens" "$watched" "$rounds"; do
+	case $n in ''|*[!0-9]*|0) die "--opens, --watched and --rounds need positive numbers, not '$n'" ;; esac
+done
+case $wait_s in ''|*[!0-9]*) die "--wait needs a number of seconds, not '$wait_s'" ;; esac
 # shellcheck source=bench/audit-lib.sh
 . "$HERE/audit-lib.sh"
 # shellcheck source=tests/auditd-lib.sh

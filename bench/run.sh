@@ -41,11 +41,8 @@ TOP=$(cd "$HERE/.." && pwd) || exit 1
 readonly HERE TOP
 CACHE=${KME_BENCH_CACHE:-/var/tmp/kme-bench}
 
-die() {
-	printf 'run.sh: %s\n' "$*" >&2
-	exit 1
-}
-say() { printf 'run.sh: %s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # die, say, median, find_plugin
 
 usage() {
 	printf 'usage: %s [--smoke | --fork] [--rounds N] [--lines N] [--plugin PATH] [--install-laurel] [--no-laurel] [LOG...]\n' "$0" >&2
@@ -81,8 +78,6 @@ if [ "$smoke" = 1 ]; then
 fi
 
 # --- the programs -------------------------------------------------------------------------------------
-# shellcheck source=bench/lib.sh
-. "$HERE/lib.sh"   # median, find_plugin
 find_plugin "$plugin"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found: install the package 'time' (apt-get install time)"
 command -v gcc >/dev/null || die "gcc not found"

@@ -30,6 +30,7 @@ AUDITD_PID=
 RSYSLOG_PID=
 CREATED_DEVLOG=0
 ENABLED_BEFORE=
+BACKLOG_BEFORE=   # the kernel's backlog_limit before load_rules set E2E_BACKLOG
 PLANTED=
 KLOST0=
 SENDERS=          # "NAME:PID:HOLDER" of each audisp-remote started by start_sender
@@ -45,6 +46,7 @@ e2e_cleanup() {
 	fi
 	[ -n "$AUDITD_PID" ] && kill -TERM "$AUDITD_PID" 2>/dev/null && wait_gone "$AUDITD_PID"
 	[ -n "$ENABLED_BEFORE" ] && auditctl -e "$ENABLED_BEFORE" >/dev/null 2>&1
+	[ -n "$BACKLOG_BEFORE" ] && auditd_restore "" "$BACKLOG_BEFORE"
 	if [ -n "$RSYSLOG_PID" ]; then
 		kill -CONT "$RSYSLOG_PID" 2>/dev/null
 		kill -TERM "$RSYSLOG_PID" 2>/dev/null && wait_gone "$RSYSLOG_PID"
@@ -209,7 +211,17 @@ stop_auditd() {
 	AUDITD_PID=
 }
 
+# load_rules: the kernel's backlog_limit to E2E_BACKLOG, as a host's
+# audit.rules sets it (Debian's ships -b 8192; the kernel's own default, 64,
+# loses records in a burst of opens or execs while auditd is busy), then
+# E2E_RULES; KLOST0 is the kernel's lost count from then on.
+E2E_BACKLOG=8192
 load_rules() {
+	if [ -z "$BACKLOG_BEFORE" ]; then
+		BACKLOG_BEFORE=$(auditctl -s 2>/dev/null | awk '$1 == "backlog_limit" { print $2 }')
+		[ -n "$BACKLOG_BEFORE" ] || cant_run "the kernel audit subsystem does not answer (auditctl -s)"
+	fi
+	auditctl -b "$E2E_BACKLOG" >/dev/null || cant_run "cannot set the audit backlog_limit to $E2E_BACKLOG"
 	echo "$E2E_RULES" | while read -r rule; do
 		# shellcheck disable=SC2086
 		auditctl $rule >/dev/null || exit 1

@@ -39,20 +39,6 @@ static void reap(struct bg_job *j, bool *ok, struct kme_err *err)
 	ck_assert(!bg_running(j));
 }
 
-static char *slurp(const char *path)
-{
-	static char buf[256];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 struct work {
 	const char *path;   /* written by the child */
 	int value;          /* what the child writes */
@@ -96,7 +82,7 @@ START_TEST(test_a_job_runs_in_the_child_and_is_reaped_as_done)
 	ck_assert(bg_running(&j));
 	reap(&j, &ok, &err);
 	ck_assert(ok);
-	ck_assert_str_eq(slurp(path), "7 0");
+	ck_assert_str_eq(ck_file_text(path), "7 0");
 }
 END_TEST
 
@@ -133,7 +119,7 @@ START_TEST(test_the_child_sees_memory_as_it_was_at_the_fork)
 	w.value = 42;   /* after the fork: the child's copy keeps 41 */
 	reap(&j, &ok, &err);
 	ck_assert(ok);
-	ck_assert_str_eq(slurp(path), "41 0");
+	ck_assert_str_eq(ck_file_text(path), "41 0");
 }
 END_TEST
 
@@ -212,7 +198,7 @@ START_TEST(test_cancel_kills_and_reaps_the_child)
 	ck_assert_int_eq(j.errfd, -1);
 	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), -1);   /* reaped */
 	ck_assert_int_eq(errno, ECHILD);
-	ck_assert_ptr_null(slurp(path));
+	ck_assert_ptr_null(ck_file_text(path));
 	bg_cancel(&j);   /* none running: nothing */
 }
 END_TEST
@@ -251,14 +237,14 @@ START_TEST(test_the_child_dies_with_the_process_that_forked_it)
 		char stat[64], *st;
 
 		snprintf(stat, sizeof(stat), "/proc/%d/stat", (int)grandchild);
-		st = slurp(stat);
+		st = ck_file_text(stat);
 		if (st == NULL || strstr(st, ") Z ") != NULL)
 			break;
 		ck_assert_msg(clk_mono_ms() < deadline,
 			      "the orphaned child still runs: %s", st);
 		pause_ms(5);
 	}
-	ck_assert_ptr_null(slurp(path));   /* it never wrote */
+	ck_assert_ptr_null(ck_file_text(path));   /* it never wrote */
 }
 END_TEST
 

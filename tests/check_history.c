@@ -211,17 +211,12 @@ static void touch_rule(struct history *h, size_t i, const char *exe)
 /* Does the file at g_dir/NAME hold s? */
 static bool holds(const char *name, const char *s)
 {
-	char path[96], buf[8192];
-	size_t n = 0;
-	FILE *f;
+	char path[96];
+	const char *text;
 
 	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
-	if ((f = fopen(path, "r")) != NULL) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-	return strstr(buf, s) != NULL;
+	text = ck_file_text(path);
+	return text != NULL && strstr(text, s) != NULL;
 }
 
 static void remove_rule_files(const char *names)

@@ -46,20 +46,6 @@ static void put(const char *path, const char *content)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
-static char *get(const char *path)
-{
-	static char buf[4096];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static int entries(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -212,11 +198,11 @@ START_TEST(test_commit_replaces_the_file_whole_with_mode_0600)
 	open_ok(&d, file);
 	ck_assert_int_eq(safe_begin(&w, &d, d.name, &err), 0);
 	ck_assert_int_eq(safe_write(&w, "new ", 4, &err), 0);
-	ck_assert_str_eq(get(file), "old\n");      /* untouched until commit */
+	ck_assert_str_eq(ck_file_text(file), "old\n");      /* untouched until commit */
 	ck_assert_int_eq(safe_write(&w, "content\n", 8, &err), 0);
 	ck_assert_int_eq(w.written, 12);
 	ck_assert_int_eq(safe_commit(&w, &err), 0);
-	ck_assert_str_eq(get(file), "new content\n");
+	ck_assert_str_eq(ck_file_text(file), "new content\n");
 	ck_assert_int_eq(stat(file, &sb), 0);
 	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
@@ -238,7 +224,7 @@ START_TEST(test_abort_keeps_the_previous_file_and_no_temp)
 	ck_assert_int_eq(safe_begin(&w, &d, d.name, &err), 0);
 	ck_assert_int_eq(safe_write(&w, "half", 4, &err), 0);
 	safe_abort(&w);
-	ck_assert_str_eq(get(file), "old\n");
+	ck_assert_str_eq(ck_file_text(file), "old\n");
 	ck_assert_int_eq(entries(dir), 1);
 	safe_dir_close(&d);
 }
@@ -260,8 +246,8 @@ START_TEST(test_a_symlink_planted_at_the_temp_path_is_not_followed)
 	ck_assert_int_eq(safe_begin(&w, &d, d.name, &err), 0);
 	ck_assert_int_eq(safe_write(&w, "mine\n", 5, &err), 0);
 	ck_assert_int_eq(safe_commit(&w, &err), 0);
-	ck_assert_str_eq(get(secret), "secret\n");
-	ck_assert_str_eq(get(file), "mine\n");
+	ck_assert_str_eq(ck_file_text(secret), "secret\n");
+	ck_assert_str_eq(ck_file_text(file), "mine\n");
 	safe_dir_close(&d);
 }
 END_TEST
@@ -307,8 +293,8 @@ START_TEST(test_keep_aside_never_replaces_and_names_the_new_path)
 	ck_assert_str_ne(aside1, aside2);
 	ck_assert_int_eq(strncmp(aside1, file, strlen(file)), 0);
 	ck_assert_ptr_nonnull(strstr(aside1, ".bad-"));
-	ck_assert_str_eq(get(aside1), "one\n");
-	ck_assert_str_eq(get(aside2), "two\n");
+	ck_assert_str_eq(ck_file_text(aside1), "one\n");
+	ck_assert_str_eq(ck_file_text(aside2), "two\n");
 	ck_assert_int_eq(access(file, F_OK), -1);
 	ck_assert_int_eq(safe_keep_aside(&d, d.name, "bad", aside1,
 					 sizeof(aside1), &err), -1);

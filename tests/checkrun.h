@@ -1,5 +1,6 @@
 /* checkrun.h - the main() of every Check suite, and the cases a machine
- * cannot run counted as skipped, never as passed.
+ * cannot run counted as skipped, never as passed; and ck_file_text, what
+ * the suites read back of a small file.
  *
  * A group of cases that needs what this machine lacks (root, a mount) is
  * left out of its suite with ck_can(), which says why on stderr; the run
@@ -27,6 +28,23 @@ static inline bool ck_can(bool can, const char *what)
 		ck_skipped++;
 	}
 	return can;
+}
+
+/* The text of the file at path, its first 8191 bytes, in a buffer of the
+ * calling suite's that the next call overwrites; NULL when the file cannot
+ * be opened. */
+static inline char *ck_file_text(const char *path)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
 }
 
 /* Run s in Check's default (fork) mode: the exit status of the suite. */

@@ -35,10 +35,9 @@
 struct bg_job {
 	pid_t pid;         /* the running child; 0: none */
 	int errfd;         /* the read end of its error pipe; -1: none */
-	int64_t started;   /* monotonic ms of the fork */
 };
 
-#define BG_JOB_INIT { 0, -1, 0 }
+#define BG_JOB_INIT { 0, -1 }
 
 /* The child's work: 0, or -1 with err filled (sent to the parent). */
 typedef int (*bg_fn)(void *arg, struct kme_err *err);

@@ -84,10 +84,6 @@ void ip_line(struct ip_translator *t, const char *line, size_t len,
 /* End of an input: the pending event goes out, in order. */
 void ip_flush(struct ip_translator *t);
 
-/* The stamp of an ausearch -i record header as seconds since the epoch
- * (the prescan's first event time). -1: unreadable or no zone. */
-int ip_stamp(struct ip_translator *t, const struct lh_head *h, int64_t *sec);
-
 void ip_stats(const struct ip_translator *t, struct ip_stats *out);
 
 #endif

@@ -56,9 +56,4 @@ int live_start(void);
 void live_run(struct engine *eng, struct rd_reader *rd, struct out_sink *sink,
 	      const struct live_hooks *hooks);
 
-/* The longest time, in ms, the loop went without being ready to read stdin
- * (processing records, housekeeping such as saves, reloads): the figure that
- * says whether auditd's queue could have filled because of us. */
-int64_t live_max_gap_ms(void);
-
 #endif

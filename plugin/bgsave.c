@@ -70,8 +70,7 @@ int bg_start(struct bg_job *j, bg_fn fn, void *arg, struct kme_err *err)
 	}
 	close(p[1]);
 	/* Read only once the child has ended: never blocks then. */
-	*j = (struct bg_job){ .pid = pid, .errfd = p[0],
-			      .started = clk_mono_ms() };
+	*j = (struct bg_job){ .pid = pid, .errfd = p[0] };
 	return 0;
 }
 

@@ -628,16 +628,3 @@ void ip_line(struct ip_translator *t, const char *line, size_t len,
 	}
 }
 
-int ip_stamp(struct ip_translator *t, const struct lh_head *h, int64_t *sec)
-{
-	struct ipf_clock c = { .prev = 0 };
-	bool amb;
-
-	if (h->kind == LH_RAW) {
-		*sec = h->sec;
-		return 0;
-	}
-	if (h->kind != LH_INTERP || !t->have_zone)
-		return -1;
-	return ipf_local_time(&c, h->local, sec, &amb);
-}

@@ -136,6 +136,14 @@ int ls_add(struct ls_set *s, const char *arg, struct kme_err *err)
 
 /* --- the prescan -------------------------------------------------------------- */
 
+/* How much the prescan asks for next, having len bytes: at most 16 KiB. */
+static size_t prescan_step(size_t len)
+{
+	size_t left = LS_PRESCAN_MAX - len;
+
+	return left < 16384 ? left : 16384;
+}
+
 /* The form and first record of the head buf[0..len) of entry e; false
  * when more lines could still tell (no record and no summary yet). A cut
  * last line is looked at only at the end of the input (eof). */
@@ -208,11 +216,12 @@ static int prescan_one(struct ls_set *s, struct ls_entry *e,
 	}
 	e->fmt = in_format(src);
 	e->size = in_size(src);
-	/* Up to the line that tells: a pipe (a replay fed as it goes) is not
-	 * held back for more. A read error is the replay's to report, with
-	 * what came before it. */
+	/* Up to the line that tells, a step at a time (a file's first line
+	 * usually tells, and ls_open reads it again): a pipe (a replay fed as
+	 * it goes) is not held back for more. A read error is the replay's to
+	 * report, with what came before it. */
 	while (len < LS_PRESCAN_MAX &&
-	       (n = in_read(src, buf + len, LS_PRESCAN_MAX - len, err)) > 0) {
+	       (n = in_read(src, buf + len, prescan_step(len), err)) > 0) {
 		len += (size_t)n;
 		if (look(s, e, buf, len, false))
 			break;

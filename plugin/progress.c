@@ -1,30 +1,22 @@
 /* progress.c - the progress line of a long replay (see progress.h). */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "progress.h"
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void pg_start(struct pg_state *p, FILE *fp, bool tty)
 {
 	memset(p, 0, sizeof(*p));
 	p->fp = fp;
 	p->tty = tty;
-	p->start_ms = mono_ms();
+	p->start_ms = clk_mono_ms();
 	p->next_ms = p->start_ms + (tty ? PG_TTY_MS : PG_PIPE_MS);
 }
 
 bool pg_due(struct pg_state *p)
 {
-	int64_t now = mono_ms();
+	int64_t now = clk_mono_ms();
 
 	if (now < p->next_ms)
 		return false;
@@ -85,7 +77,7 @@ const char *pg_format(struct pg_state *p, const struct pg_figures *f,
 
 void pg_draw(struct pg_state *p, const struct pg_figures *f)
 {
-	const char *text = pg_format(p, f, mono_ms() - p->start_ms);
+	const char *text = pg_format(p, f, clk_mono_ms() - p->start_ms);
 
 	if (p->tty) {
 		/* Left with the cursor at column 0: a line written next

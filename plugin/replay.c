@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "input.h"
 #include "interp.h"
 #include "interpfield.h"
@@ -444,14 +444,12 @@ static void replay_one(struct rp_state *r, size_t i)
 /* ", first event 2026-...Z", or "" for an input without one. */
 static const char *stamp(const struct ls_entry *e, char buf[64])
 {
-	time_t t = (time_t)(e->first_ms / 1000);
-	struct tm tm;
+	char ts[CLK_RFC3339_SIZE];
 
-	if (!e->has_time || gmtime_r(&t, &tm) == NULL)
+	if (!e->has_time)
 		return "";
-	snprintf(buf, 64, ", first event %04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (int)(e->first_ms % 1000));
+	clk_rfc3339_ms(e->first_ms, ts);
+	snprintf(buf, 64, ", first event %s", ts);
 	return buf;
 }
 

@@ -38,6 +38,8 @@ enum ev_kind {
 	EV_OTHER = 0, /* anything else (possibly with a SYSCALL: pid/ppid) */
 	EV_EXEC,      /* execve/execveat, successful or not: see exec.success */
 	EV_FORK,      /* a successful process creation: pid made fork_child */
+	EV_OPEN,      /* open/openat/openat2, successful or not: only file
+			 rules read it (openevent.h), and only with their key */
 };
 
 struct ev_event {

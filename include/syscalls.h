@@ -10,6 +10,7 @@
 #ifndef KME_SYSCALLS_H
 #define KME_SYSCALLS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum sc_class {
@@ -47,6 +48,11 @@ enum sc_class sc_classify(struct sc_cache *c, unsigned long arch, long nr);
  * libaudit does not know the name. A table search: not for a hot path. */
 int sc_arch_of_name(const char *name, unsigned long *arch, int *machine);
 long sc_number_of_name(const char *name, int machine);
+
+/* Is a0, a SYSCALL record's hex argument, AT_FDCWD (-100)? The kernel logs
+ * an int argument as its 32 bits (ffffff9c: a 32-bit process) or sign-
+ * extended (ffffffffffffff9c). NULL: no. */
+bool sc_is_at_fdcwd(const char *a0);
 
 /* Does every event of class k matter (exec and process creation)? */
 static inline int sc_matters(enum sc_class k) { return k >= SC_EXEC; }

@@ -533,10 +533,12 @@ static void on_event(void *arg, auparse_state_t *au, struct kme_str node)
 		pt_record_fork(e->pt, ev.node, ev.pid, ev.fork_child, ev.sec,
 			       ev.msec, ev.serial);
 		break;
-	default:
+	case EV_OPEN:
 		/* Only a file rule's key lets an open through (recfilter). */
-		if (e->oeb != NULL && e->rules.nfile > 0 && ev.has_syscall)
+		if (e->oeb != NULL && e->rules.nfile > 0)
 			on_open(e, au, node);
+		break;
+	default:
 		break;
 	}
 }

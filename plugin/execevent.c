@@ -18,7 +18,6 @@
 #include "execevent.h"
 #include "syscalls.h"
 
-#define AT_FDCWD_HEX "ffffffffffffff9c"
 #define CLONE_THREAD_FLAG 0x00010000UL
 
 /* Paths, comm, cwd, node...: a record line is at most RD_DEFAULT_MAX_LINE
@@ -271,7 +270,8 @@ static bool read_syscall(const struct ev_builder *b, auparse_state_t *au,
 	return true;
 }
 
-/* EV_EXEC, EV_FORK (fork_child set) or EV_OTHER, from the SYSCALL fields. */
+/* EV_EXEC, EV_FORK (fork_child set), EV_OPEN or EV_OTHER, from the SYSCALL
+ * fields. */
 static enum ev_kind classify(struct ev_builder *b, const char *sc[F__COUNT],
 			     struct ev_event *out, bool *execat)
 {
@@ -284,6 +284,8 @@ static enum ev_kind classify(struct ev_builder *b, const char *sc[F__COUNT],
 	*execat = cls == SC_EXECAT;
 	if (cls == SC_EXEC || cls == SC_EXECAT)
 		return EV_EXEC;
+	if (sc_is_open(cls))
+		return EV_OPEN;
 	if (cls != SC_CLONE && cls != SC_FORK)
 		return EV_OTHER;
 	if (sc[F_SUCCESS] == NULL || strcmp(sc[F_SUCCESS], "yes") != 0 ||
@@ -354,7 +356,7 @@ static void exec_identity(struct ev_builder *b, auparse_state_t *au,
 	/* tty is never quoted: "pts0", "tty1" or "(none)". */
 	if (sc[F_TTY] && strcmp(sc[F_TTY], "(none)") != 0)
 		s->tty = store_plain(&b->meta, sc[F_TTY], s);
-	s->at_dirfd = execat && sc[F_A0] != NULL && strcmp(sc[F_A0], AT_FDCWD_HEX) != 0;
+	s->at_dirfd = execat && sc[F_A0] != NULL && !sc_is_at_fdcwd(sc[F_A0]);
 	/* ENRICHED logs carry the user and group names; interpret only then,
 	 * since RAW interpretation would call getpwuid/getgrgid on the hot
 	 * path. The cursor is still on the SYSCALL record. */

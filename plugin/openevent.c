@@ -139,20 +139,6 @@ static int32_t pid_of(const char *s)
 	return decimal(s, &v) && v <= INT32_MAX ? (int32_t)v : -1;
 }
 
-/* Is a0 AT_FDCWD (-100)? The kernel logs an int argument in hex, as the
- * 32 bits (ffffff9c) or sign-extended (ffffffffffffff9c). */
-static bool is_fdcwd(const char *a0)
-{
-	unsigned long long v;
-	char *end;
-
-	if (a0 == NULL)
-		return false;
-	v = strtoull(a0, &end, 16);
-	return end != a0 && *end == '\0' && (v & 0xffffffffULL) == 0xffffff9cULL &&
-	       (v >> 32 == 0 || v >> 32 == 0xffffffffULL);
-}
-
 /* ---- step 1: the SYSCALL record ------------------------------------------ */
 
 /* The cursor on the event's SYSCALL record, its fields in v[] (borrowed
@@ -393,7 +379,7 @@ bool oe_build(struct oe_builder *b, auparse_state_t *au, struct kme_str node,
 	else if (ts->host != NULL)
 		b->str[S_NODE] = keep_plain(b, ts->host, strlen(ts->host));
 	/* openat and openat2 name a directory fd first; open does not. */
-	at_dirfd = cls == SC_OPENAT && !is_fdcwd(v[O_A0]);
+	at_dirfd = cls == SC_OPENAT && !sc_is_at_fdcwd(v[O_A0]);
 	opener(b, au, v, keys, nkeys, &out->ex);
 	records(b, au, &out->file);
 	opened_as(b, at_dirfd, &out->file);

@@ -1,5 +1,6 @@
 /* syscalls.c - syscall classes per audit arch (see syscalls.h). */
 #include <libaudit.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "syscalls.h"
@@ -77,4 +78,16 @@ long sc_number_of_name(const char *name, int machine)
 	int nr = audit_name_to_syscall(name, machine);
 
 	return nr < 0 ? -1 : nr;
+}
+
+bool sc_is_at_fdcwd(const char *a0)
+{
+	unsigned long long v;
+	char *end;
+
+	if (a0 == NULL)
+		return false;
+	v = strtoull(a0, &end, 16);
+	return end != a0 && *end == '\0' && (v & 0xffffffffULL) == 0xffffff9cULL &&
+	       (v >> 32 == 0 || v >> 32 == 0xffffffffULL);
 }

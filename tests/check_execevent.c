@@ -728,6 +728,27 @@ START_TEST(test_execveat_at_fdcwd_relative_name_uses_cwd)
 }
 END_TEST
 
+/* A 32-bit process's AT_FDCWD is logged as its 32 bits: still the cwd. */
+START_TEST(test_i386_execveat_at_fdcwd_relative_name_uses_cwd)
+{
+	static const char in[] =
+		HDR("SYSCALL") "arch=40000003 syscall=358 success=yes exit=0 a0=ffffff9c "
+		"a1=56558008 a2=ffd1c2e4 a3=0 items=2 ppid=2203 pid=2223 auid=1000 "
+		"uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 "
+		"fsgid=1000 tty=pts1 ses=3 comm=\"lsmod\" exe=\"/usr/bin/kmod\" key=\"t\"\n"
+		EXECVE("argc=1 a0=\"lsmod\"")
+		CWD("\"/usr/sbin\"")
+		PATH("0", "\"lsmod\"")
+		PROCTITLE("\"lsmod\"");
+	struct harness *h = h_new();
+	struct got_ev *g = one_event(h, in);
+
+	ck_assert_int_eq(g->kind, EV_EXEC);
+	ck_assert_cstr(g->executable, "/usr/sbin/lsmod");
+	h_free(h);
+}
+END_TEST
+
 START_TEST(test_i386_execve_is_an_exec)
 {
 	static const char in[] =
@@ -1869,7 +1890,7 @@ START_TEST(test_clone_returning_zero_or_garbage_is_other)
 }
 END_TEST
 
-START_TEST(test_openat_is_other_with_pid_and_ppid)
+START_TEST(test_openat_is_an_open_with_pid_and_ppid)
 {
 	static const char in[] =
 		SC_OTHER("257", "yes", "3", "ffffff9c")
@@ -1879,7 +1900,7 @@ START_TEST(test_openat_is_other_with_pid_and_ppid)
 	struct harness *h = h_new();
 	struct got_ev *g = one_event(h, in);
 
-	ck_assert_int_eq(g->kind, EV_OTHER);
+	ck_assert_int_eq(g->kind, EV_OPEN);
 	ck_assert(g->has_syscall);
 	ck_assert_int_eq(g->pid, 2223);
 	ck_assert_int_eq(g->ppid, 2203);
@@ -2192,6 +2213,7 @@ static Suite *execevent_suite(void)
 	tcase_add_test(tc, test_execveat_with_dirfd_and_relative_subpath_names_its_basename);
 	tcase_add_test(tc, test_fexecve_empty_path_takes_executable_and_name_from_exe);
 	tcase_add_test(tc, test_execveat_at_fdcwd_relative_name_uses_cwd);
+	tcase_add_test(tc, test_i386_execveat_at_fdcwd_relative_name_uses_cwd);
 	tcase_add_test(tc, test_i386_execve_is_an_exec);
 	tcase_add_test(tc, test_failed_exec_is_an_exec_with_success_false);
 	tcase_add_test(tc, test_successful_exec_without_execve_record_is_malformed);
@@ -2258,7 +2280,7 @@ static Suite *execevent_suite(void)
 	tcase_add_test(to, test_fork_vfork_and_clone3_are_forks);
 	tcase_add_test(to, test_failed_clone_is_other);
 	tcase_add_test(to, test_clone_returning_zero_or_garbage_is_other);
-	tcase_add_test(to, test_openat_is_other_with_pid_and_ppid);
+	tcase_add_test(to, test_openat_is_an_open_with_pid_and_ppid);
 	tcase_add_test(to, test_event_without_syscall_has_no_pid);
 	tcase_add_test(to, test_unknown_arch_is_other);
 	suite_add_tcase(s, to);

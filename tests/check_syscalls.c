@@ -61,6 +61,18 @@ START_TEST(test_hostile_numbers_and_arches_are_other)
 }
 END_TEST
 
+START_TEST(test_at_fdcwd_is_recognised_in_both_widths)
+{
+	ck_assert(sc_is_at_fdcwd("ffffff9c"));           /* a 32-bit process */
+	ck_assert(sc_is_at_fdcwd("ffffffffffffff9c"));   /* sign-extended */
+	ck_assert(!sc_is_at_fdcwd("3"));
+	ck_assert(!sc_is_at_fdcwd("1ffffff9c"));
+	ck_assert(!sc_is_at_fdcwd("ffffff9c "));
+	ck_assert(!sc_is_at_fdcwd(""));
+	ck_assert(!sc_is_at_fdcwd(NULL));
+}
+END_TEST
+
 START_TEST(test_many_arches_recycle_the_cache)
 {
 	unsigned long a;
@@ -89,6 +101,7 @@ int main(void)
 	tcase_add_test(tc, test_numbering_follows_the_arch);
 	tcase_add_test(tc, test_hostile_numbers_and_arches_are_other);
 	tcase_add_test(tc, test_many_arches_recycle_the_cache);
+	tcase_add_test(tc, test_at_fdcwd_is_recognised_in_both_widths);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }

@@ -102,10 +102,6 @@ int tu_prove_arg(struct tu_checker *tc, const struct kme_config *cfg,
 		 const struct tu_subject *s, struct kme_str path, char *why,
 		 size_t why_size);
 
-/* Is path (checks 3) in one of cfg's trusted directories? why as above. */
-bool tu_in_trusted_dir(const struct kme_config *cfg, struct kme_str path,
-		       char *why, size_t why_size);
-
 void tu_stats(const struct tu_checker *tc, struct tu_stats *out);
 
 #endif

@@ -28,12 +28,25 @@ struct tu_entry {
 	char why[TU_WHY_MAX];
 };
 
+/* The state of one walk (walk_chain): the remaining path, the physical
+ * path so far (under root), and a scratch for lstat/readlink names. One
+ * at a time, kept in the checker: 16 KiB not allocated per cache miss. */
+struct walk {
+	const char *root;          /* "" or "/proc/PID/root" */
+	char todo[2 * PATH_MAX + 2];
+	char cur[PATH_MAX + 1];
+	size_t clen;
+	char full[PATH_MAX + 64];
+	int links;
+};
+
 struct tu_checker {
 	const char *procroot;      /* NULL: no file system checks */
 	char self_ns[TU_NS_MAX];   /* the plugin's mount namespace ("" unknown) */
 	struct tu_entry cache[TU_CACHE];
 	uint64_t tick;
 	struct tu_stats st;
+	struct walk walk;
 };
 
 /* ---- reasons ------------------------------------------------------------ */
@@ -99,7 +112,9 @@ static bool below(struct kme_str p, const char *dir)
 	return p.len > n + 1 && memcmp(p.p, dir, n) == 0 && p.p[n] == '/';
 }
 
-bool tu_in_trusted_dir(const struct kme_config *cfg, struct kme_str path,
+/* Is path (checks 3) in one of cfg's trusted directories? why as for
+ * tu_prove. */
+static bool in_trusted_dir(const struct kme_config *cfg, struct kme_str path,
 		       char *why, size_t why_size)
 {
 	char s[TU_SHOW + 4];
@@ -158,17 +173,6 @@ static int object_ok(const struct stat *st, const char *shown, char *why,
 	}
 	return 0;
 }
-
-/* The state of one walk: the remaining path, the physical path so far
- * (under root), and a scratch for lstat/readlink names. */
-struct walk {
-	const char *root;          /* "" or "/proc/PID/root" */
-	char todo[2 * PATH_MAX + 2];
-	char cur[PATH_MAX + 1];
-	size_t clen;
-	char full[PATH_MAX + 64];
-	int links;
-};
 
 /* Follow the link at w->full (the component just reached): the rest of
  * the walk is its target, then what remained. */
@@ -381,7 +385,7 @@ static int chain(struct tu_checker *tc, int32_t pid, struct kme_str path,
 	uint64_t h = hash_of(path.p, path.len);
 	struct tu_entry *e = cache_find(tc, pid, confirm, path.p, path.len, h,
 					now);
-	struct walk *w;
+	struct walk *w = &tc->walk;
 	char root[64];
 
 	if (e != NULL) {
@@ -393,9 +397,7 @@ static int chain(struct tu_checker *tc, int32_t pid, struct kme_str path,
 	e = cache_slot(tc);
 	*e = (struct tu_entry){ .pid = pid, .confirm = confirm, .hash = h,
 				.len = path.len, .at = now, .used = ++tc->tick };
-	if ((w = malloc(sizeof(*w))) == NULL ||
-	    (e->path = malloc(path.len + 1)) == NULL) {
-		free(w);
+	if ((e->path = malloc(path.len + 1)) == NULL) {
 		why_set(why, size, "out of memory");
 		return -1;      /* not remembered: e->path is NULL */
 	}
@@ -407,7 +409,6 @@ static int chain(struct tu_checker *tc, int32_t pid, struct kme_str path,
 	e->ok = (!confirm || confirm_exe(tc, pid, e->path, e->why,
 					 sizeof(e->why)) == 0) &&
 		walk_chain(w, e->path, e->why, sizeof(e->why)) == 0;
-	free(w);
 	why_set(why, size, "%s", e->why);
 	return e->ok ? 0 : -1;
 }
@@ -473,7 +474,7 @@ int tu_prove(struct tu_checker *tc, const struct kme_config *cfg,
 			show(name, strlen(name), b));
 		return refuse(tc);
 	}
-	if (!tu_in_trusted_dir(cfg, exe, why, why_size))
+	if (!in_trusted_dir(cfg, exe, why, why_size))
 		return refuse(tc);
 	if (tc == NULL || tc->procroot == NULL || !s->local)
 		return 0;
@@ -494,7 +495,7 @@ int tu_prove_arg(struct tu_checker *tc, const struct kme_config *cfg,
 {
 	if (why != NULL && why_size > 0)
 		why[0] = '\0';
-	if (!tu_in_trusted_dir(cfg, path, why, why_size))
+	if (!in_trusted_dir(cfg, path, why, why_size))
 		return refuse(tc);
 	if (tc == NULL || tc->procroot == NULL || !s->local)
 		return 0;

@@ -65,6 +65,20 @@ static inline size_t kme_cut(const char *p, size_t len, size_t cap)
 	return k == 4 ? cap : n;
 }
 
+/* FNV-1a of p[0..len): a cheap unkeyed hash, for a small table whose every
+ * entry is compared in full anyway (the trust cache, the store messages
+ * already logged); never for chains of attacker-chosen keys (siphash.h).
+ * O(len). */
+static inline uint64_t kme_fnv1a(const char *p, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h;
+}
+
 /* The argument caps an alert is fitted with (alert.h), tried in turn from
  * step 0: ECS's ignore_above for process.args (1024 bytes; a longer keyword
  * is not indexed anyway), halved down to 16. The process table keeps a

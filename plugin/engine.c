@@ -321,13 +321,10 @@ static void explain(struct engine *e, const struct kme_exec *ex,
 /* Count a store failure; log its message the first time it is seen. */
 static void store_error(struct engine *e, const char *msg)
 {
-	uint64_t h = 1469598103934665603ULL;  /* FNV-1a */
-	const char *p;
+	uint64_t h = kme_fnv1a(msg, strlen(msg));
 	size_t i;
 
 	e->c.store_errors++;
-	for (p = msg; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
 	for (i = 0; i < e->nstore_msgs; i++)
 		if (e->store_msgs[i] == h)
 			return;

@@ -284,16 +284,6 @@ static int walk_chain(struct walk *w, const char *path, char *why,
 
 /* ---- the table of walks ---------------------------------------------------- */
 
-static uint64_t hash_of(const char *p, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h;
-}
-
 static struct tu_entry *cache_find(struct tu_checker *tc, int32_t pid,
 				   bool confirm, const char *path, size_t len,
 				   uint64_t h, int64_t now)
@@ -382,7 +372,7 @@ static int chain(struct tu_checker *tc, int32_t pid, struct kme_str path,
 		 bool confirm, char *why, size_t size)
 {
 	int64_t now = clk_mono_ms();
-	uint64_t h = hash_of(path.p, path.len);
+	uint64_t h = kme_fnv1a(path.p, path.len);
 	struct tu_entry *e = cache_find(tc, pid, confirm, path.p, path.len, h,
 					now);
 	struct walk *w = &tc->walk;

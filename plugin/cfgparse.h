@@ -142,9 +142,17 @@ int cv_set_starters(struct parser *p, const struct cfg_key *k, char *val);
 int cv_set_multicall(struct parser *p, const struct cfg_key *k, char *val);
 int cv_set_bool(struct parser *p, const struct cfg_key *k, char *val);
 /* Every word of val appended to *v (one-value list: a later file's lines
- * replace an earlier file's). */
+ * replace an earlier file's). check, when not NULL, judges each word
+ * first: -1 after reporting it (cp_perr) stops there. */
+typedef int (*cv_word_check)(struct parser *p, const struct cfg_key *k,
+			     const char *word);
 int cv_append_words(struct parser *p, const struct cfg_key *k, char ***v,
-		    size_t *n, char *val);
+		    size_t *n, char *val, cv_word_check check);
+/* The next blank-separated word of *s, NUL-terminated in place, *s moved
+ * past it; NULL at the end. */
+char *cv_next_word(char **s);
+/* Room for one more of k's n values? Reported (cp_perr) when not. */
+bool cv_list_left(struct parser *p, const struct cfg_key *k, size_t n);
 
 /* ---- cfgrule.c ---------------------------------------------------------- */
 

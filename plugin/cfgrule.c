@@ -171,25 +171,18 @@ int cr_set_watch(struct parser *p, const struct cfg_key *k, char *val)
 {
 	struct kme_config *cfg = p->cfg;
 	struct cfg_watch *w;
-	char *path = val + strspn(val, " \t"), *key, *end;
+	char *rest = val, *path = cv_next_word(&rest);
+	char *key = path ? cv_next_word(&rest) : NULL;
 
-	key = path + strcspn(path, " \t");
-	if (*key != '\0')
-		*key++ = '\0';
-	key += strspn(key, " \t");
-	end = key + strcspn(key, " \t");
-	if (!clean_path(path) || *key == '\0' || *end != '\0' ||
-	    !key_ok(key)) {
+	if (path == NULL || !clean_path(path) || key == NULL || !key_ok(key) ||
+	    cv_next_word(&rest) != NULL) {
 		cp_perr(p, "%s: expected 'PATH KEY' (an absolute path without "
 			 "'.', '..' or empty components, and an audit key), got "
 			 "'%.*s'", k->name, CFG_SHOW_VALUE, val);
 		return -1;
 	}
-	if (cfg->nwatches == CFG_MAX_ENTRIES) {
-		cp_perr(p, "%s: too many values (limit %d)", k->name,
-			 CFG_MAX_ENTRIES);
+	if (!cv_list_left(p, k, cfg->nwatches))
 		return -1;
-	}
 	if ((w = cp_grow(p, cfg->watches, cfg->nwatches, sizeof(*w))) == NULL)
 		return -1;
 	cfg->watches = w;
@@ -202,22 +195,20 @@ int cr_set_watch(struct parser *p, const struct cfg_key *k, char *val)
 	return 0;
 }
 
+/* A trusted_dir word: a clean absolute directory. */
+static int check_dir(struct parser *p, const struct cfg_key *k, const char *w)
+{
+	if (clean_path(w))
+		return 0;
+	cp_perr(p, "%s: '%.*s' is not an absolute directory without '.', '..' "
+		 "or empty components", k->name, CFG_SHOW_VALUE, w);
+	return -1;
+}
+
 int cr_set_dirs(struct parser *p, const struct cfg_key *k, char *val)
 {
-	char copy[CFG_MAX_LINE + 1], *w, *save = NULL;
-
-	snprintf(copy, sizeof(copy), "%s", val);
-	for (w = strtok_r(copy, " \t", &save); w != NULL;
-	     w = strtok_r(NULL, " \t", &save)) {
-		if (!clean_path(w)) {
-			cp_perr(p, "%s: '%.*s' is not an absolute directory "
-				 "without '.', '..' or empty components",
-				 k->name, CFG_SHOW_VALUE, w);
-			return -1;
-		}
-	}
 	return cv_append_words(p, k, &p->cfg->trusted_dirs,
-			       &p->cfg->ntrusted_dirs, val);
+			       &p->cfg->ntrusted_dirs, val, check_dir);
 }
 
 /* ---- the checks of the whole configuration ------------------------------ */

@@ -98,7 +98,7 @@ static const struct name_val *find_name(const struct name_val *t,
 }
 
 /* Split off the next space- or tab-separated word of *s; NULL at the end. */
-static char *next_word(char **s)
+char *cv_next_word(char **s)
 {
 	char *w = *s + strspn(*s, " \t");
 	char *e;
@@ -298,8 +298,8 @@ int cv_set_threat(struct parser *p, const struct cfg_key *k, char *val)
 			t[*n] = (struct cfg_threat){ NULL, NULL, NULL };
 		}
 	}
-	id = next_word(&rest);
-	ref = next_word(&rest);
+	id = cv_next_word(&rest);
+	ref = cv_next_word(&rest);
 	if (rest != NULL)
 		rest += strspn(rest, " \t");
 	if (id == NULL || ref == NULL || rest == NULL || *rest == '\0') {
@@ -442,10 +442,10 @@ int cv_set_match(struct parser *p, const struct cfg_key *k, char *val)
 		cp_perr(p, "out of memory");
 		return -1;
 	}
-	w = next_word(&rest);
+	w = cv_next_word(&rest);
 	if ((m->name = cp_dup(p, w)) == NULL)
 		return -1;
-	for (i = 0; (w = next_word(&rest)) != NULL; i++) {
+	for (i = 0; (w = cv_next_word(&rest)) != NULL; i++) {
 		if ((m->args[i] = cp_dup(p, w)) == NULL)
 			return -1;
 		m->nargs++;
@@ -461,7 +461,7 @@ int cv_set_excl(struct parser *p, const struct cfg_key *k, char *val)
 	uint64_t uid;
 	char *rest = val, *w;
 
-	while ((w = next_word(&rest)) != NULL) {
+	while ((w = cv_next_word(&rest)) != NULL) {
 		if (!entries_left(p))
 			return -1;
 		if ((e = cp_grow(p, cfg->excls, cfg->nexcls, sizeof(*e))) == NULL)
@@ -512,7 +512,7 @@ int cv_set_fields(struct parser *p, const struct cfg_key *k, char *val)
 
 	if (p->replacing)
 		cfg->nterm_fields = 0;
-	while ((w = next_word(&rest)) != NULL) {
+	while ((w = cv_next_word(&rest)) != NULL) {
 		for (f = 0; f < CFG_TF__COUNT; f++)
 			if (strcmp(cfg_term_field_name((enum cfg_term_field)f), w) == 0)
 				break;
@@ -545,7 +545,7 @@ int cv_set_fields(struct parser *p, const struct cfg_key *k, char *val)
 
 /* The profile lists are bounded each on its own (not counted with the
  * match and exclusion entries). */
-static bool list_left(struct parser *p, const struct cfg_key *k, size_t n)
+bool cv_list_left(struct parser *p, const struct cfg_key *k, size_t n)
 {
 	if (n < CFG_MAX_ENTRIES)
 		return true;
@@ -565,7 +565,7 @@ void cv_free_words(char **v, size_t n)
 /* Append every word of val to *v (count *n); a key set by an earlier file
  * starts over (one-value lists, see cfg.h). */
 int cv_append_words(struct parser *p, const struct cfg_key *k, char ***v,
-		    size_t *n, char *val)
+		    size_t *n, char *val, cv_word_check check)
 {
 	char *rest = val, *w, **nv;
 
@@ -574,8 +574,8 @@ int cv_append_words(struct parser *p, const struct cfg_key *k, char ***v,
 		*v = NULL;
 		*n = 0;
 	}
-	while ((w = next_word(&rest)) != NULL) {
-		if (!list_left(p, k, *n))
+	while ((w = cv_next_word(&rest)) != NULL) {
+		if ((check != NULL && check(p, k, w) < 0) || !cv_list_left(p, k, *n))
 			return -1;
 		if ((nv = cp_grow(p, *v, *n, sizeof(*nv))) == NULL)
 			return -1;
@@ -590,12 +590,13 @@ int cv_append_words(struct parser *p, const struct cfg_key *k, char ***v,
 int cv_set_actions(struct parser *p, const struct cfg_key *k, char *val)
 {
 	return cv_append_words(p, k, &p->cfg->event_actions,
-			       &p->cfg->nevent_actions, val);
+			       &p->cfg->nevent_actions, val, NULL);
 }
 
 int cv_set_starters(struct parser *p, const struct cfg_key *k, char *val)
 {
-	return cv_append_words(p, k, &p->cfg->starters, &p->cfg->nstarters, val);
+	return cv_append_words(p, k, &p->cfg->starters, &p->cfg->nstarters,
+			       val, NULL);
 }
 
 void cv_free_multicall(struct kme_config *cfg)
@@ -621,7 +622,7 @@ int cv_set_multicall(struct parser *p, const struct cfg_key *k, char *val)
 
 	if (p->replacing)
 		cv_free_multicall(cfg);
-	while ((w = next_word(&rest)) != NULL) {
+	while ((w = cv_next_word(&rest)) != NULL) {
 		const char *base = strrchr(w, '/');
 
 		if (w[0] != '/' || base == NULL) {
@@ -637,7 +638,7 @@ int cv_set_multicall(struct parser *p, const struct cfg_key *k, char *val)
 			rc = -1;
 			continue;
 		}
-		if (!list_left(p, k, cfg->nmulticall))
+		if (!cv_list_left(p, k, cfg->nmulticall))
 			return -1;
 		if ((m = cp_grow(p, cfg->multicall, cfg->nmulticall, sizeof(*m))) == NULL)
 			return -1;

@@ -996,6 +996,12 @@ START_TEST(test_rules_that_cannot_run_are_refused)
 		    "rule_type: unknown value 'files' (exec or file_open)");
 	parse_fails("match = lsmod\nrule = two\nrule_type = file_open\n" OWN("t")
 		    "file_watch = /proc/modules\n", "file_watch: expected 'PATH KEY'");
+	parse_fails("match = lsmod\nrule = two\nrule_type = file_open\n" OWN("t")
+		    "file_watch = /proc/modules k extra\n", "file_watch: expected 'PATH KEY'");
+	parse_fails("match = lsmod\nrule = two\nrule_type = file_open\n" OWN("t")
+		    "file_watch = proc/modules k\n", "file_watch: expected 'PATH KEY'");
+	parse_fails("match = lsmod\ntrusted_dir = /usr/lib /opt//x\n",
+		    "trusted_dir: '/opt//x' is not an absolute directory");
 	parse_fails("match = lsmod\ntrusted_dir = /usr/lib/../tmp\n",
 		    "trusted_dir: '/usr/lib/../tmp' is not an absolute directory");
 }
